@@ -1,0 +1,211 @@
+"""Resolve a scenario against the bundled data: every input a method needs, with its year,
+source and fallback note. Pure lookups; no estimation happens here."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import polars as pl
+
+from impact.countries import country_name
+from impact.errors import DataError
+from impact.indicators import IndicatorValue, internet_users_pct, lookup, lookup_optional
+from impact.io import read_bundled
+from impact.parameters import hour_weights
+
+REFERENCE_DEFINITION = "internet/narrow digital economy (imputed where not published)"
+
+
+@dataclass(frozen=True)
+class Users:
+    """Internet users of a country-year [people] and how they were obtained."""
+
+    value: float
+    detail: str
+    notes: tuple[str, ...]
+
+
+def internet_users(iso3: str, year: int) -> Users:
+    """Internet users = population × internet users % / 100 [people]."""
+    pop = lookup(iso3, "population", year)
+    pct = internet_users_pct(iso3, year)
+    notes = tuple(n for n in (pop.note, pct.note) if n)
+    detail = (f"population {pop.value:,.0f} ({pop.year_used}) × internet users "
+              f"{pct.value:.1f} % ({pct.year_used}, {pct.source})")
+    return Users(pop.value * pct.value / 100.0, detail, notes)
+
+
+@dataclass(frozen=True)
+class DigitalShare:
+    """Digital-economy share of GDP [0-1] with its 90 % range and provenance."""
+
+    central: float
+    low: float
+    high: float
+    basis: str  # published | imputed | bcg_2016_projection
+    definition: str
+    year_used: int
+    source: str
+
+
+@functools.cache
+def _digital_share_table() -> pl.DataFrame:
+    return read_bundled("digital_share")
+
+
+def digital_share(iso3: str, year: int) -> tuple[DigitalShare, str | None]:
+    """Imputed or published digital share for a country-year (nearest earlier year if the
+    year is beyond the table), plus a fallback note."""
+    rows = _digital_share_table().filter(pl.col("iso3") == iso3).sort("year")
+    if rows.height == 0:
+        raise DataError(f"no digital-economy share for {iso3}: its ICT indicators are missing "
+                        "from the bundled data, so the share cannot be imputed")
+    earlier = rows.filter(pl.col("year") <= year)
+    r = (earlier if earlier.height else rows).row(-1 if earlier.height else 0, named=True)
+    note = None if r["year"] == year else (
+        f"digital-economy share {r['year']} used for {year} ({iso3})")
+    source = ("published anchor (data/digital_share_anchors.csv)" if r["basis"] == "published"
+              else "statsmodels OLS imputation on ICT indicators, 90 % prediction interval "
+                   "(data/digital_share.csv)")
+    return DigitalShare(r["share_central"], r["share_low"], r["share_high"], r["basis"],
+                        r["definition"], r["year"], source), note
+
+
+@functools.cache
+def _bcg_2016() -> dict[str, float]:
+    anchors = read_bundled("digital_share_anchors")
+    rows = anchors.filter((pl.col("definition") == "internet_economy_bcg")
+                          & (pl.col("year") == 2016))
+    return dict(zip(rows["iso3"].to_list(), rows["share"].to_list(), strict=True))
+
+
+def bcg_2016_share(iso3: str) -> float | None:
+    """BCG's 2016 projection of the internet economy's share of GDP [0-1], if published."""
+    return _bcg_2016().get(iso3)
+
+
+def mobile_access_share(iso3: str, year: int) -> tuple[float, str, tuple[str, ...]]:
+    """Share of internet access that is mobile [0-1]: mobile broadband / (mobile + fixed
+    broadband) subscriptions per 100. A proxy for traffic share, documented as such."""
+    fixed = lookup_optional(iso3, "fixed_broadband_per100", year)
+    mobile = lookup_optional(iso3, "mobile_broadband_per100", year)
+    if mobile is None:
+        mobile = lookup_optional(iso3, "mobile_subs_per100", year)
+    if mobile is None:
+        raise DataError(f"no mobile subscription data for {iso3}; a mobile-only scenario "
+                        "cannot be scoped")
+    fixed_value = fixed.value if fixed is not None else 0.0
+    share = mobile.value / (mobile.value + fixed_value) if mobile.value + fixed_value > 0 else 1.0
+    notes = tuple(n for n in (mobile.note, fixed.note if fixed else None) if n)
+    if fixed is None:
+        notes += (f"no fixed-broadband data for {iso3}: mobile share taken as 1",)
+    detail = (f"{mobile.value:.1f} mobile ({mobile.source}, {mobile.year_used}) vs "
+              f"{fixed_value:.1f} fixed broadband per 100 "
+              f"({fixed.year_used if fixed else 'n/a'})")
+    return float(share), detail, notes
+
+
+def time_weight(start: datetime, hours: float) -> float:
+    """Mean hour-of-day × weekday activity weight over the outage (1 = an average hour).
+
+    Only meaningful for short outages; long ones average out to about 1.
+    """
+    minutes = max(int(round(hours * 60)), 1)
+    first = (start.weekday() * 24 + start.hour) * 60 + start.minute
+    idx = ((first + np.arange(minutes)) // 60) % 168
+    return float(hour_weights()[idx].mean())
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything the methods need for one scenario [USD, hours, people, shares 0-1]."""
+
+    iso3: str
+    country: str
+    year: int
+    hours: float
+    scope: str
+    platforms: tuple[str, ...]
+    gdp: IndicatorValue
+    gdp_prev: IndicatorValue
+    population: IndicatorValue
+    users: Users
+    affected_share: float
+    affected_detail: str
+    intensity: float
+    circumvention: float | None
+    recovery: float | None
+    mobile_share: float
+    mobile_detail: str
+    hour_weight: float
+    hour_weight_detail: str
+    connectivity_tier: str
+    internet_pct: float
+    fixed_bb_per100: float | None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def days(self) -> float:
+        return self.hours / 24.0
+
+    @property
+    def gdp_usd(self) -> float:
+        return self.gdp.value
+
+    @property
+    def period_gdp_usd(self) -> float:
+        """GDP produced during the outage period [USD] (upper bound of any loss)."""
+        return self.gdp.value * self.hours / 8760.0
+
+
+def build_context(scenario) -> Context:  # noqa: ANN001 - Scenario (avoid an import cycle)
+    """Resolve ``scenario`` against the bundled data, recording every fallback."""
+    iso3, year = scenario.iso3, scenario.event_year
+    notes: list[str] = []
+    try:
+        gdp = lookup(iso3, "gdp_usd", year)
+    except DataError:
+        raise DataError(f"{country_name(iso3)} ({iso3}) has no usable GDP in the bundled World "
+                        "Bank data, so no loss can be estimated") from None
+    gdp_prev = lookup(iso3, "gdp_usd", year - 1)
+    pop = lookup(iso3, "population", year)
+    users = internet_users(iso3, year)
+    for n in (gdp.note, pop.note, *users.notes):
+        if n and n not in notes:
+            notes.append(n)
+    if scenario.affected_users is not None:
+        share = scenario.affected_users / users.value if users.value > 0 else 0.0
+        detail = (f"{scenario.affected_users:,} affected users ÷ {users.value:,.0f} internet "
+                  f"users = {share:.3f}")
+    elif scenario.affected_share is not None:
+        share, detail = scenario.affected_share, f"affected share {scenario.affected_share:g} given"
+    else:
+        share, detail = 1.0, "nationwide (affected share 1, the default)"
+    mshare, mdetail, mnotes = mobile_access_share(iso3, year)
+    if scenario.scope == "mobile":
+        notes.extend(n for n in mnotes if n not in notes)
+    if scenario.start is not None and scenario.time_weighting and scenario.hours <= 168:
+        hw = time_weight(scenario.start, scenario.hours)
+        hw_detail = (f"hour-of-day and weekday weight {hw:.3f} for {scenario.hours:g} h from "
+                     f"{scenario.start:%a %Y-%m-%d %H:%M} (data/hour_profile.csv)")
+    else:
+        hw = 1.0
+        hw_detail = ("no time weighting (no start time given)" if scenario.start is None else
+                     "no time weighting (outage longer than a week or weighting switched off)")
+    if scenario.scope == "throttling" and scenario.intensity is None:
+        notes.append(f"throttling intensity not given: {scenario.effective_intensity} assumed")
+    pct = internet_users_pct(iso3, year)
+    fixed = lookup_optional(iso3, "fixed_broadband_per100", year)
+    return Context(
+        iso3=iso3, country=country_name(iso3), year=year, hours=scenario.hours,
+        scope=scenario.scope, platforms=tuple(scenario.platforms), gdp=gdp, gdp_prev=gdp_prev,
+        population=pop, users=users, affected_share=float(share), affected_detail=detail,
+        intensity=scenario.effective_intensity, circumvention=scenario.circumvention,
+        recovery=scenario.recovery, mobile_share=mshare, mobile_detail=mdetail,
+        hour_weight=hw, hour_weight_detail=hw_detail,
+        connectivity_tier=scenario.connectivity_tier, internet_pct=pct.value,
+        fixed_bb_per100=fixed.value if fixed else None, notes=tuple(notes),
+    )

@@ -1,0 +1,70 @@
+"""Country lookup: ISO3 codes, names and aliases, case-insensitive, with suggestions."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import unicodedata
+
+from impact.errors import InputError
+from impact.io import read_bundled
+
+
+def _fold(text: str) -> str:
+    """Lower-case, strip accents and punctuation for matching."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+@functools.cache
+def _lookup() -> tuple[dict[str, str], dict[str, str]]:
+    """(folded name or code -> iso3, iso3 -> display name)."""
+    countries = read_bundled("countries")
+    keys: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for row in countries.iter_rows(named=True):
+        iso3 = row["iso3"]
+        names[iso3] = row["name"]
+        candidates = [iso3, row.get("iso2"), row["name"], row.get("name_short"),
+                      row.get("official_name")]
+        candidates += (row.get("aliases") or "").split(";")
+        for c in candidates:
+            if c and c.strip():
+                keys.setdefault(_fold(c), iso3)
+    return keys, names
+
+
+def resolve_country(value: str) -> str:
+    """Return the ISO 3166-1 alpha-3 code for a code, name or alias.
+
+    Examples
+    --------
+    >>> resolve_country("pakistan")
+    'PAK'
+    >>> resolve_country("PAK")
+    'PAK'
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("country", value, "give an ISO 3166 alpha-3 code such as PAK, "
+                         "or a name such as Pakistan")
+    keys, names = _lookup()
+    folded = _fold(value)
+    if folded in keys:
+        return keys[folded]
+    close = difflib.get_close_matches(folded, list(keys), n=8, cutoff=0.6)
+    suggestions: list[str] = []
+    for key in close:
+        label = f"{names[keys[key]]} ({keys[key]})"
+        if label not in suggestions:
+            suggestions.append(label)
+    hint = f"did you mean {', '.join(suggestions[:3])}? " if suggestions else ""
+    raise InputError(
+        "country", value,
+        f"{hint}use an ISO 3166 alpha-3 code such as PAK, or a name such as Pakistan "
+        "(`impact countries` lists all)",
+    )
+
+
+def country_name(iso3: str) -> str:
+    """World Bank display name of an ISO3 code."""
+    return _lookup()[1][iso3]

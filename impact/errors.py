@@ -1,0 +1,33 @@
+"""Errors raised on bad input. Each message names the field, echoes the bad value and says
+what is accepted, so the CLI and the app can show it as one line without a traceback."""
+
+from __future__ import annotations
+
+
+class ImpactError(Exception):
+    """Base class for every error `impact` raises on purpose."""
+
+
+class InputError(ImpactError, ValueError):
+    """A user-supplied value is wrong.
+
+    Parameters
+    ----------
+    field : name of the scenario field or column (e.g. ``country``)
+    value : the value that was given
+    accepted : what would have been accepted
+    """
+
+    def __init__(self, field: str, value: object, accepted: str):
+        self.field = field
+        self.value = value
+        self.accepted = accepted
+        super().__init__(f"{field}: {value!r} is not accepted; {accepted}")
+
+
+class DataError(ImpactError):
+    """The bundled data cannot answer a question (e.g. a country with no usable GDP)."""
+
+
+class ParameterFileError(ImpactError):
+    """A parameter file is malformed (missing column, low > value, unknown distribution...)."""

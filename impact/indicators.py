@@ -1,0 +1,120 @@
+"""Indicator lookups with an explicit, recorded fallback to the nearest earlier year.
+
+Missing values are never silent: every lookup returns the year actually used and, when it is
+not the year asked for, a note such as ``"GDP 2021 used for 2024"``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import polars as pl
+
+from impact.errors import DataError
+from impact.io import read_bundled
+
+LABELS = {
+    "gdp_usd": "GDP (current USD)",
+    "gdp_const2015_usd": "GDP (constant 2015 USD)",
+    "gdp_per_capita_usd": "GDP per head (current USD)",
+    "population": "population",
+    "internet_users_pct": "internet users %",
+    "internet_users_pct_2024vintage": "internet users % (WDI 2024-11 vintage)",
+    "mobile_subs_per100": "mobile subscriptions per 100",
+    "fixed_broadband_per100": "fixed broadband per 100",
+    "mobile_broadband_per100": "mobile broadband per 100 (ITU)",
+    "lcu_per_usd": "official exchange rate (LCU per USD)",
+}
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One indicator value with the year it comes from and a note when it is a fallback."""
+
+    indicator: str
+    iso3: str
+    year_asked: int
+    year_used: int
+    value: float
+    source: str
+
+    @property
+    def note(self) -> str | None:
+        if self.year_used == self.year_asked:
+            return None
+        label = LABELS.get(self.indicator, self.indicator)
+        return f"{label} {self.year_used} used for {self.year_asked} ({self.iso3})"
+
+
+@functools.cache
+def _series() -> dict[tuple[str, str], tuple[tuple[int, ...], tuple[float, ...], str]]:
+    """(iso3, indicator) -> (years ascending, values, source)."""
+    frame = read_bundled("indicators").sort("iso3", "indicator", "year")
+    out = {}
+    for (iso3, ind), grp in frame.group_by(["iso3", "indicator"], maintain_order=True):
+        out[(iso3, ind)] = (
+            tuple(grp["year"].to_list()),
+            tuple(grp["value"].to_list()),
+            grp["source"][0],
+        )
+    return out
+
+
+def lookup(iso3: str, indicator: str, year: int, *, allow_later: bool = True) -> IndicatorValue:
+    """Value of ``indicator`` for ``iso3`` in ``year``, else the nearest earlier year.
+
+    If no earlier year exists and ``allow_later`` is true, the nearest later year is used
+    (recorded in the note). Raises `DataError` when the country has no value at all.
+    """
+    series = _series().get((iso3, indicator))
+    if series is None:
+        raise DataError(
+            f"no {LABELS.get(indicator, indicator)} data for {iso3} in the bundled World Bank/ITU "
+            "tables; this country cannot be estimated with the methods that need it"
+        )
+    years, values, source = series
+    earlier = [i for i, y in enumerate(years) if y <= year]
+    if earlier:
+        i = earlier[-1]
+    elif allow_later:
+        i = 0
+    else:
+        raise DataError(f"no {LABELS.get(indicator, indicator)} for {iso3} in or before {year}")
+    return IndicatorValue(indicator, iso3, year, years[i], float(values[i]), source)
+
+
+def lookup_optional(iso3: str, indicator: str, year: int) -> IndicatorValue | None:
+    try:
+        return lookup(iso3, indicator, year)
+    except DataError:
+        return None
+
+
+def internet_users_pct(iso3: str, year: int) -> IndicatorValue:
+    """Internet users % of population: current WDI vintage first; the 2024-11 vintage only
+    when it holds a more recent year at or before ``year`` (an explicit, noted fallback)."""
+    current = lookup_optional(iso3, "internet_users_pct", year)
+    older = lookup_optional(iso3, "internet_users_pct_2024vintage", year)
+    candidates = [c for c in (current, older) if c is not None]
+    if not candidates:
+        raise DataError(f"no internet-users data for {iso3}")
+
+    def preference(c: IndicatorValue) -> tuple[bool, int, bool]:
+        on_or_before = c.year_used <= year
+        closeness = c.year_used if on_or_before else -c.year_used
+        return (on_or_before, closeness, c.indicator == "internet_users_pct")
+
+    return max(candidates, key=preference)
+
+
+def latest_year(iso3: str, indicator: str = "gdp_usd") -> int:
+    """Latest year with data for ``indicator`` (default GDP) for a country."""
+    series = _series().get((iso3, indicator))
+    if series is None:
+        raise DataError(f"no {LABELS.get(indicator, indicator)} data for {iso3}")
+    return series[0][-1]
+
+
+def indicator_frame() -> pl.DataFrame:
+    return read_bundled("indicators")

@@ -1,0 +1,57 @@
+"""All file access: bundled tables, user files and exports go through here.
+
+``read_*`` functions read local files; nothing in `impact` reaches the network.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import polars as pl
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+_WHEEL_DATA = PACKAGE_DIR / "_bundled_data"
+_REPO_DATA = PACKAGE_DIR.parent / "data"
+
+
+def data_dir() -> Path:
+    """Directory of the bundled, curated tables (``data/`` in a checkout)."""
+    return _WHEEL_DATA if _WHEEL_DATA.is_dir() else _REPO_DATA
+
+
+def _schema_overrides(name: str) -> dict[str, pl.DataType]:
+    if name == "indicators":
+        return {"iso3": pl.String, "indicator": pl.String, "year": pl.Int64, "value": pl.Float64}
+    return {}
+
+
+@functools.cache
+def read_bundled(name: str) -> pl.DataFrame:
+    """Read a bundled table by stem (``countries``, ``indicators``, ``parameters`` ...).
+
+    Cached: every call returns the same (immutable) polars frame.
+    """
+    path = data_dir() / f"{name}.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"bundled table {name!r} not found at {path}")
+    return pl.read_csv(
+        path, infer_schema_length=None, schema_overrides=_schema_overrides(name) or None
+    )
+
+
+@functools.cache
+def data_version() -> str:
+    """A short fingerprint (sha256 of every bundled table) used as a cache key."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in sorted(data_dir().glob("*.csv")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def read_json(path: Path) -> object:
+    return json.loads(Path(path).read_text(encoding="utf-8"))

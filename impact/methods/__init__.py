@@ -1,0 +1,35 @@
+"""Registry of estimation methods: one module each, one common interface (`Method`)."""
+
+from __future__ import annotations
+
+from impact.errors import InputError
+from impact.methods import (brookings2016, cost_compatible, deloitte2016, icrier2018,
+                            impact_model)
+from impact.methods.base import Method
+
+REGISTRY: dict[str, Method] = {
+    m.METHOD.name: m.METHOD
+    for m in (impact_model, cost_compatible, brookings2016, deloitte2016, icrier2018)
+}
+
+
+def get_methods(names: str | list[str] | tuple[str, ...] = "all") -> list[Method]:
+    """Methods by name; ``"all"`` (or ``None``) for every registered method.
+
+    A wrong name raises `InputError` listing the valid ones.
+    """
+    if names is None or names == "all":
+        return list(REGISTRY.values())
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    out = []
+    for name in names:
+        if name == "all":
+            return list(REGISTRY.values())
+        if name not in REGISTRY:
+            raise InputError("method", name, f"one of {', '.join(REGISTRY)} or all")
+        out.append(REGISTRY[name])
+    return out
+
+
+__all__ = ["REGISTRY", "Method", "get_methods"]

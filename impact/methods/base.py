@@ -1,0 +1,81 @@
+"""The one interface every estimation method implements.
+
+A method is a plain formula over numpy arrays (named after its paper, coefficients as
+keyword defaults) plus an ``inputs`` function that lists every input it uses for a given
+scenario context as `ParamSpec` rows: data inputs as fixed values with their source, literature
+coefficients with their ranges. The same formula is evaluated once at the central values and
+once, vectorised, over the Monte Carlo draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from impact.context import Context
+from impact.parameters import ParamSpec, platform_param
+
+Draws = Mapping[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Method:
+    """An estimation method.
+
+    Attributes
+    ----------
+    name : registry key, e.g. ``brookings2016``
+    title : human title
+    citation : full reference
+    scopes : scenario scopes the method can cost; others get a "not applicable" row
+    inputs : context -> list of `ParamSpec` (every input, data and literature)
+    loss_usd : (context, draws) -> loss [USD], vectorised over draws
+    formula : the equation, as shown to users
+    """
+
+    name: str
+    title: str
+    citation: str
+    scopes: frozenset[str]
+    inputs: Callable[[Context], list[ParamSpec]]
+    loss_usd: Callable[[Context, Draws], np.ndarray]
+    formula: str
+    scope_note: str = ""
+
+
+def data_spec(name: str, value: float, unit: str, source: str, notes: str = "") -> ParamSpec:
+    """A fixed input taken from data or from the scenario."""
+    return ParamSpec(name, float(value), float(value), float(value), unit, "fixed", source, notes)
+
+
+def common_inputs(ctx: Context) -> list[ParamSpec]:
+    """GDP, duration, affected share and intensity: shared by every method."""
+    return [
+        data_spec("gdp_usd", ctx.gdp.value, "USD per year", f"World Bank {ctx.gdp.source} "
+                  f"{ctx.gdp.year_used}", ctx.gdp.note or ""),
+        data_spec("duration_hours", ctx.hours, "hours", "scenario"),
+        data_spec("affected_share", ctx.affected_share, "share 0-1", "scenario",
+                  ctx.affected_detail),
+        data_spec("intensity", ctx.intensity, "share 0-1", "scenario",
+                  "1 = service fully lost; throttling below 1"),
+    ]
+
+
+def platform_inputs(ctx: Context) -> list[ParamSpec]:
+    return [platform_param(p) for p in ctx.platforms]
+
+
+def combined_platform_weight(ctx: Context, p: Draws) -> np.ndarray | float:
+    """1 − Π(1 − w_i): share of digital activity that depends on any blocked platform."""
+    keep = 1.0
+    for platform in ctx.platforms:
+        keep = keep * (1.0 - p[f"platform_weight_{platform}"])
+    return 1.0 - keep
+
+
+def mobile_input(ctx: Context) -> ParamSpec:
+    return data_spec("mobile_share", ctx.mobile_share, "share 0-1 of internet access",
+                     "ITU i911mw mobile broadband and WDI IT.NET.BBND.P2 fixed broadband "
+                     "subscriptions per 100", ctx.mobile_detail)

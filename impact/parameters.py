@@ -1,0 +1,174 @@
+"""Parameters as data: load, validate and sample the literature coefficients.
+
+Every coefficient of every method lives in ``data/parameters.csv`` (or, for platform
+dependence and the hour-of-day profile, in their own tables) with a central value, a range,
+a unit, a source and a note. The loaders reject malformed copies with a clear message.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from impact.errors import ParameterFileError
+from impact.io import read_bundled
+
+DISTRIBUTIONS = ("fixed", "triangular", "uniform", "lognormal")
+PARAMETER_COLUMNS = ("method", "parameter", "value", "low", "high", "unit", "distribution",
+                     "source", "notes")
+PLATFORMS = ("x", "facebook", "instagram", "whatsapp", "youtube", "tiktok", "telegram", "signal")
+_Z95 = 1.6448536269514722  # standard normal quantile at 0.95
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One uncertain (or fixed) input of a method.
+
+    ``value`` is the central value; for ``lognormal`` it is the median and ``low``/``high``
+    are the 5th and 95th percentiles; for ``triangular`` they are the mode and the bounds.
+    """
+
+    name: str
+    value: float
+    low: float
+    high: float
+    unit: str
+    distribution: str
+    source: str
+    notes: str = ""
+
+    @property
+    def uncertain(self) -> bool:
+        return self.distribution != "fixed" and self.high > self.low
+
+    def with_value(self, value: float) -> "ParamSpec":
+        """A copy centred on ``value`` with the same relative range (used for overrides)."""
+        if self.value == 0:
+            return replace(self, value=value, low=value, high=value, distribution="fixed",
+                           notes=f"{self.notes} (overridden by the user)".strip())
+        ratio = value / self.value
+        return replace(self, value=value, low=self.low * ratio, high=self.high * ratio,
+                       notes=f"{self.notes} (central value overridden by the user)".strip())
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws from the parameter's distribution."""
+        if not self.uncertain:
+            return np.full(n, self.value, dtype=float)
+        if self.distribution == "triangular":
+            mode = min(max(self.value, self.low), self.high)
+            return rng.triangular(self.low, mode, self.high, size=n)
+        if self.distribution == "uniform":
+            return rng.uniform(self.low, self.high, size=n)
+        # lognormal: median = value, sigma from the wider of the two tails
+        sigma = max(np.log(self.high / self.value), np.log(self.value / self.low)) / _Z95
+        return self.value * np.exp(sigma * rng.standard_normal(n))
+
+    def quantile(self, q: float) -> float:
+        """Approximate quantile used for one-at-a-time sensitivity (q=0.05 or 0.95)."""
+        if not self.uncertain:
+            return self.value
+        if self.distribution == "lognormal":
+            return self.low if q < 0.5 else self.high
+        if self.distribution == "uniform":
+            return self.low + q * (self.high - self.low)
+        # triangular inverse CDF
+        a, c, b = self.low, min(max(self.value, self.low), self.high), self.high
+        fc = (c - a) / (b - a)
+        if q < fc:
+            return a + np.sqrt(q * (b - a) * (c - a))
+        return b - np.sqrt((1 - q) * (b - a) * (b - c))
+
+
+def validate_parameter_table(frame: pl.DataFrame, origin: str = "parameters") -> pl.DataFrame:
+    """Check a parameter table; raise `ParameterFileError` naming the first problem."""
+    missing = [c for c in PARAMETER_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ParameterFileError(f"{origin}: missing column(s) {missing}; "
+                                 f"expected {list(PARAMETER_COLUMNS)}")
+    for i, row in enumerate(frame.iter_rows(named=True), start=2):
+        where = f"{origin} line {i} ({row['method']}.{row['parameter']})"
+        for col in ("method", "parameter", "unit", "distribution", "source"):
+            if row[col] is None or str(row[col]).strip() == "":
+                raise ParameterFileError(f"{where}: empty {col}")
+        try:
+            value, low, high = float(row["value"]), float(row["low"]), float(row["high"])
+        except (TypeError, ValueError):
+            raise ParameterFileError(f"{where}: value, low and high must be numbers") from None
+        if any(np.isnan(x) for x in (value, low, high)):
+            raise ParameterFileError(f"{where}: value, low and high must be numbers")
+        if not low <= value <= high:
+            raise ParameterFileError(f"{where}: need low <= value <= high, got "
+                                     f"{low} / {value} / {high}")
+        if row["distribution"] not in DISTRIBUTIONS:
+            raise ParameterFileError(f"{where}: unknown distribution {row['distribution']!r}; "
+                                     f"use one of {', '.join(DISTRIBUTIONS)}")
+        if row["distribution"] == "lognormal" and low <= 0:
+            raise ParameterFileError(f"{where}: a lognormal parameter needs low > 0")
+    dup = frame.group_by("method", "parameter").len().filter(pl.col("len") > 1)
+    if dup.height:
+        raise ParameterFileError(f"{origin}: duplicate parameter(s) "
+                                 f"{dup.select('method', 'parameter').rows()}")
+    return frame
+
+
+@functools.cache
+def parameter_table() -> pl.DataFrame:
+    return validate_parameter_table(read_bundled("parameters"))
+
+
+def load_parameter_file(path: Path) -> pl.DataFrame:
+    """Read and validate a parameter CSV (used by tests and for user-supplied tables)."""
+    try:
+        frame = pl.read_csv(path, infer_schema_length=None)
+    except Exception as exc:  # polars raises several error types on malformed CSV
+        raise ParameterFileError(f"{path}: not a readable CSV ({exc})") from None
+    return validate_parameter_table(frame, origin=str(path))
+
+
+def param(method: str, name: str) -> ParamSpec:
+    """The `ParamSpec` of ``method.name`` from the bundled parameter table."""
+    rows = parameter_table().filter((pl.col("method") == method) & (pl.col("parameter") == name))
+    if rows.height != 1:
+        raise KeyError(f"parameter {method}.{name} not found in data/parameters.csv")
+    r = rows.row(0, named=True)
+    return ParamSpec(name, float(r["value"]), float(r["low"]), float(r["high"]), r["unit"],
+                     r["distribution"], r["source"], r["notes"] or "")
+
+
+@functools.cache
+def platform_table() -> pl.DataFrame:
+    frame = read_bundled("platform_dependence")
+    required = {"platform", "label", "value", "low", "high", "source", "rationale"}
+    if not required <= set(frame.columns):
+        raise ParameterFileError(f"platform_dependence: need columns {sorted(required)}")
+    bad = frame.filter(~((pl.col("low") <= pl.col("value")) & (pl.col("value") <= pl.col("high"))
+                         & (pl.col("low") >= 0) & (pl.col("high") <= 1)))
+    if bad.height:
+        raise ParameterFileError(f"platform_dependence: weights must satisfy 0 <= low <= value "
+                                 f"<= high <= 1; bad rows {bad['platform'].to_list()}")
+    if set(frame["platform"]) != set(PLATFORMS):
+        raise ParameterFileError(f"platform_dependence: platforms must be {PLATFORMS}")
+    return frame
+
+
+def platform_param(platform: str) -> ParamSpec:
+    r = platform_table().filter(pl.col("platform") == platform).row(0, named=True)
+    return ParamSpec(f"platform_weight_{platform}", float(r["value"]), float(r["low"]),
+                     float(r["high"]), "share 0-1 of digital-economy activity", "triangular",
+                     r["source"], r["rationale"])
+
+
+@functools.cache
+def hour_weights() -> np.ndarray:
+    """Weights for the 168 hours of a week (Monday 00:00 first), mean exactly 1."""
+    frame = read_bundled("hour_profile")
+    hours = frame.filter(pl.col("kind") == "hour").sort("index")["weight"].to_numpy()
+    days = frame.filter(pl.col("kind") == "weekday").sort("index")["weight"].to_numpy()
+    if hours.shape != (24,) or days.shape != (7,) or (hours < 0).any() or (days < 0).any():
+        raise ParameterFileError("hour_profile: need 24 hour and 7 weekday non-negative weights")
+    week = np.outer(days, hours).ravel()
+    return week / week.mean()

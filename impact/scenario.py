@@ -1,0 +1,216 @@
+"""The scenario: what was cut, where, for how long, for whom. Validated completely at the edge.
+
+A `Scenario` is frozen and forbids unknown fields. Use `parse_scenario` to turn user input
+(CLI flags, a batch row, app widgets, JSON) into a scenario: every problem becomes one
+`InputError` naming the field, the bad value and what is accepted.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from impact.countries import resolve_country
+from impact.errors import InputError
+from impact.parameters import PLATFORMS
+
+MAX_HOURS = 20 * 8760.0  # 20 years: longer than any recorded block (Access Now runs from 2009)
+Scope = Literal["full", "mobile", "platforms", "throttling"]
+Platform = Literal["x", "facebook", "instagram", "whatsapp", "youtube", "tiktok", "telegram",
+                   "signal"]
+PLATFORM_ALIASES = {"twitter": "x", "x/twitter": "x", "fb": "facebook", "ig": "instagram",
+                    "wa": "whatsapp", "yt": "youtube"}
+DEFAULT_THROTTLING_INTENSITY = 0.5
+
+ACCEPTED = {
+    "country": "an ISO 3166 alpha-3 code such as PAK, or a name such as Pakistan",
+    "duration_hours": f"a number of hours > 0 and <= {MAX_HOURS:.0f} (20 years)",
+    "start": "an ISO date-time such as 2024-02-08T07:00",
+    "end": "an ISO date-time after start, such as 2024-02-08T19:00",
+    "year": "a year from 2010 to 2100",
+    "scope": "one of full, mobile, platforms, throttling",
+    "platforms": f"one or more of {', '.join(PLATFORMS)} (twitter is accepted for x)",
+    "affected_share": "a share between 0 and 1",
+    "affected_users": "a whole number of people >= 0, at most the country's internet users",
+    "intensity": "a share between 0 and 1 (1 = service fully lost)",
+    "circumvention": "a share between 0 and 1",
+    "recovery": "a share between 0 and 1",
+    "currency": "USD or local",
+    "price_basis": "current or constant",
+    "price_year": "a year from 2010 to the latest year with data",
+    "connectivity_tier": "auto, high, medium or low",
+    "time_weighting": "true or false",
+    "label": "free text",
+}
+
+
+class Scenario(BaseModel):
+    """A shutdown scenario.
+
+    Units: durations in hours; shares in [0, 1]; counts in people; money in USD unless
+    ``currency="local"``. ``start``/``end`` are local times of the affected country.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    country: str = Field(description="ISO3 code (names are resolved on input)")
+    duration_hours: float | None = Field(None, gt=0, le=MAX_HOURS, description="[hours]")
+    start: datetime | None = Field(None, description="local start date-time")
+    end: datetime | None = Field(None, description="local end date-time")
+    year: int | None = Field(None, ge=2010, le=2100,
+                             description="event year when no start is given [year]")
+    scope: Scope = "full"
+    platforms: tuple[Platform, ...] = ()
+    affected_share: float | None = Field(None, ge=0, le=1,
+                                         description="share of internet users affected [0-1]")
+    affected_users: int | None = Field(None, ge=0, description="internet users affected [people]")
+    intensity: float | None = Field(None, ge=0, le=1,
+                                    description="share of service lost (throttling) [0-1]")
+    circumvention: float | None = Field(None, ge=0, le=1,
+                                        description="share of activity continuing via VPN [0-1]")
+    recovery: float | None = Field(None, ge=0, le=1,
+                                   description="share of lost activity made up later [0-1]")
+    currency: Literal["USD", "local"] = "USD"
+    price_basis: Literal["current", "constant"] = "current"
+    price_year: int | None = Field(None, ge=2010, le=2100)
+    connectivity_tier: Literal["auto", "high", "medium", "low"] = "auto"
+    time_weighting: bool = True
+    label: str | None = None
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _resolve_country(cls, value: Any) -> str:
+        return resolve_country(value)
+
+    @field_validator("platforms", mode="before")
+    @classmethod
+    def _normalise_platforms(cls, value: Any) -> Any:
+        if value is None or value == "":
+            return ()
+        if isinstance(value, str):
+            value = [p for p in value.replace(",", ";").split(";")]
+        out = []
+        for p in value:
+            key = str(p).strip().lower()
+            if not key:
+                continue
+            key = PLATFORM_ALIASES.get(key, key)
+            if key not in PLATFORMS:
+                raise InputError("platforms", p, ACCEPTED["platforms"])
+            if key not in out:
+                out.append(key)
+        return tuple(out)
+
+    @model_validator(mode="after")
+    def _cross_field_rules(self) -> "Scenario":
+        if self.start is not None and self.end is not None:
+            if self.end <= self.start:
+                raise InputError("end", self.end.isoformat(), "a date-time after start "
+                                 f"({self.start.isoformat()})")
+            hours = (self.end - self.start).total_seconds() / 3600
+            if hours > MAX_HOURS:
+                raise InputError("end", self.end.isoformat(), ACCEPTED["duration_hours"])
+            if self.duration_hours is not None and not math.isclose(
+                    hours, self.duration_hours, abs_tol=1 / 60):
+                raise InputError("duration_hours", self.duration_hours,
+                                 f"leave it blank or give {hours:g}, the hours from start to end")
+        elif self.end is not None:
+            raise InputError("start", None, "a start date-time whenever end is given")
+        elif self.duration_hours is None:
+            raise InputError("duration_hours", None,
+                             "give duration_hours, or start and end date-times")
+        if self.start is not None and self.year is not None and self.year != self.start.year:
+            raise InputError("year", self.year, f"leave it blank or give {self.start.year}, "
+                             "the year of start")
+        if self.start is not None and not 2010 <= self.start.year <= 2100:
+            raise InputError("start", self.start.isoformat(), "a date from 2010 on")
+        if self.scope == "platforms" and not self.platforms:
+            raise InputError("platforms", "", "at least one platform when scope is platforms: "
+                             + ACCEPTED["platforms"])
+        if self.scope != "platforms" and self.platforms:
+            raise InputError("platforms", ";".join(self.platforms),
+                             "no platforms unless scope is platforms")
+        if self.affected_share is not None and self.affected_users is not None:
+            raise InputError("affected_users", self.affected_users,
+                             "either affected_share or affected_users, not both")
+        if self.price_basis == "current" and self.price_year is not None:
+            raise InputError("price_year", self.price_year,
+                             "no price_year unless price_basis is constant")
+        if self.affected_users is not None:
+            from impact.context import internet_users  # data-dependent check
+
+            users = internet_users(self.country, self.event_year)
+            if self.affected_users > users.value:
+                raise InputError(
+                    "affected_users", self.affected_users,
+                    f"at most the internet users of {self.country} in {self.event_year}: "
+                    f"{users.value:,.0f} ({users.detail})")
+        return self
+
+    # ---- resolved values -------------------------------------------------------------------
+    @property
+    def iso3(self) -> str:
+        return self.country
+
+    @property
+    def hours(self) -> float:
+        """Duration [hours]."""
+        if self.start is not None and self.end is not None:
+            return (self.end - self.start).total_seconds() / 3600
+        assert self.duration_hours is not None
+        return float(self.duration_hours)
+
+    @property
+    def event_year(self) -> int:
+        """Year whose indicators are used: start's year, else ``year``, else the latest year
+        with GDP data for the country."""
+        if self.start is not None:
+            return self.start.year
+        if self.year is not None:
+            return self.year
+        from impact.indicators import latest_year
+
+        return latest_year(self.country)
+
+    @property
+    def effective_intensity(self) -> float:
+        if self.intensity is not None:
+            return self.intensity
+        return DEFAULT_THROTTLING_INTENSITY if self.scope == "throttling" else 1.0
+
+
+def _first_error(exc: ValidationError) -> InputError:
+    err = exc.errors(include_url=False)[0]
+    original = (err.get("ctx") or {}).get("error")
+    if isinstance(original, InputError):
+        return original
+    field = ".".join(str(p) for p in err["loc"] if not isinstance(p, int)) or "scenario"
+    if err["type"] == "extra_forbidden":
+        return InputError(field, err.get("input"),
+                          f"unknown field; accepted fields are {', '.join(Scenario.model_fields)}")
+    top = field.split(".")[0]
+    accepted = ACCEPTED.get(top, "see `impact estimate --help`")
+    return InputError(field, err.get("input"), f"{err['msg'].lower()}; accepted: {accepted}")
+
+
+def parse_scenario(data: dict[str, Any] | str) -> Scenario:
+    """Validate a mapping (or a JSON string) into a `Scenario`, or raise one `InputError`.
+
+    Keys whose value is ``None`` or ``""`` are treated as not given (the default applies).
+    """
+    try:
+        if isinstance(data, str):
+            return Scenario.model_validate_json(data)
+        clean = {k: v for k, v in data.items() if v is not None and v != ""}
+        return Scenario.model_validate(clean)
+    except ValidationError as exc:
+        raise _first_error(exc) from None
+
+
+def with_changes(scenario: Scenario, **changes: Any) -> Scenario:
+    """A validated copy with ``changes`` applied (``model_copy`` would skip validation)."""
+    data = scenario.model_dump(exclude_none=True) | changes
+    return parse_scenario(data)
