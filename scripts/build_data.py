@@ -1,0 +1,42 @@
+"""Rebuild the curated tables in ``data/`` from the raw public snapshot.
+
+Usage: ``python scripts/build_data.py [--raw ../shared/data] [--out data]``.
+Nothing touches the network; the output is byte-for-byte deterministic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(REPO))
+
+from impact.build import build_all
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, build every table and print a short report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--raw",
+        type=Path,
+        default=REPO.parent / "shared" / "data",
+        help="raw data folder (default: <repo>/../shared/data)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "data", help="output folder (default: <repo>/data)"
+    )
+    args = parser.parse_args(argv)
+    if not args.raw.is_dir():
+        parser.error(f"raw data folder not found: {args.raw}")
+    paths = build_all(args.raw, args.out, report=print)
+    for path in paths.values():
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
