@@ -13,8 +13,15 @@ from impact.context import Context, build_context
 from impact.errors import DataError, InputError
 from impact.io import read_bundled
 from impact.methods import Method, get_methods
-from impact.montecarlo import (DEFAULT_DRAWS, DEFAULT_SEED, central, draw, method_rng,
-                               quantiles, sensitivity)
+from impact.montecarlo import (
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    central,
+    draw,
+    method_rng,
+    quantiles,
+    sensitivity,
+)
 from impact.parameters import ParamSpec
 from impact.prices import conversion
 from impact.scenario import Scenario
@@ -48,6 +55,7 @@ class Estimate:
     vintages: pl.DataFrame
     samples: Mapping[str, np.ndarray] = field(repr=False, default_factory=dict)
     components: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    overrides: Mapping[str, float] = field(default_factory=dict)
 
     def row(self, method: str) -> dict:
         rows = self.summary.filter(pl.col("method") == method)
@@ -189,7 +197,7 @@ def estimate(scenario: Scenario, methods: str | Sequence[str] = "all", *,
         "method": pl.String, "parameter": pl.String, "loss_usd_at_p05": pl.Float64,
         "loss_usd_at_p95": pl.Float64, "swing_usd": pl.Float64, "rank": pl.Int64})
     return Estimate(scenario, ctx, summary, assumptions, sens_frame, tuple(notes),
-                    vintages(), samples, comps)
+                    vintages(), samples, comps, overrides)
 
 
 def _currency_code(iso3: str) -> str:

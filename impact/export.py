@@ -1,0 +1,481 @@
+"""Exports of an `Estimate` (or a batch of them): CSV, JSON, Excel and a citable Markdown report.
+
+Every function here is pure (returns ``str``, ``bytes`` or a polars frame) except
+`write_export`, the one place that writes a file, choosing the format by the extension.
+
+A batch is a sequence of estimates or a mapping ``id -> Estimate``; batch exports carry an
+``id`` column (ids of a plain sequence are the scenario labels, else ``1, 2, ...``).
+Money is USD (current prices of the event year) in ``*_usd*`` columns; shares are 0-1.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import shlex
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from impact.errors import InputError
+from impact.estimate import SUMMARY_COLUMNS, Estimate
+from impact.io import data_version
+from impact.methods import REGISTRY
+
+Exportable = Estimate | Sequence[Estimate] | Mapping[str, Estimate]
+
+#: the columns a reader looks at first; the other summary columns follow
+LEAD_COLUMNS = ["method", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95",
+                "loss_usd_per_day_p50", "share_of_gdp_p50"]
+PROVENANCE_COLUMNS = ["scenario", "assumptions", "data_notes", "data_vintages",
+                      "impact_version", "data_version"]
+_TEXT = {"method", "title", "status", "reason", "iso3", "country", "scope", "main_driver",
+         "currency", "price_basis"}
+_INT = {"year", "price_year", "draws", "seed"}
+EXTENSIONS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".md": "markdown"}
+_UNITS = [(1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")]
+_SCOPE_WORDS = {"full": "a full internet shutdown", "mobile": "a mobile-data shutdown",
+                "throttling": "throttling of internet service"}
+_PLATFORM_NAMES = {"x": "X (Twitter)", "facebook": "Facebook", "instagram": "Instagram",
+                   "whatsapp": "WhatsApp", "youtube": "YouTube", "tiktok": "TikTok",
+                   "telegram": "Telegram", "signal": "Signal"}
+_FLAGS = ["country", "start", "end", "duration_hours", "year", "scope", "platforms",
+          "affected_share", "affected_users", "intensity", "circumvention", "recovery",
+          "currency", "price_basis", "price_year", "connectivity_tier", "label"]
+_DEFAULTS = {"scope": "full", "currency": "USD", "price_basis": "current",
+             "connectivity_tier": "auto"}
+
+
+def impact_version() -> str:
+    from impact import __version__
+
+    return __version__
+
+
+# ---- formatting helpers ---------------------------------------------------------------------
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and not math.isfinite(x))
+
+
+def human_usd(x: float | None, currency: str = "USD") -> str:
+    """Money in readable units: 3 significant digits with k, m, bn or tn.
+
+    Parameters
+    ----------
+    x : amount [USD, or ``currency``]
+    currency : prefix to show
+
+    Examples
+    --------
+    >>> human_usd(42_700_000)
+    'USD 42.7 m'
+    >>> human_usd(1.34e9)
+    'USD 1.34 bn'
+    >>> human_usd(12_345)
+    'USD 12.3 k'
+    >>> human_usd(950)
+    'USD 950'
+    >>> human_usd(999_999_999)
+    'USD 1 bn'
+    >>> human_usd(-2.5e6)
+    'USD -2.5 m'
+    >>> human_usd(None)
+    'n/a'
+    """
+    if _missing(x):
+        return "n/a"
+    x = float(x)
+    sign, mag = ("-" if x < 0 else ""), abs(x)
+    scaled, unit = float(f"{mag:.3g}"), ""
+    for scale, name in reversed(_UNITS):  # k, m, bn, tn: keep the largest that fits
+        rounded = float(f"{mag / scale:.3g}")
+        if rounded >= 1:
+            scaled, unit = rounded, f" {name}"
+    return f"{currency} {sign}{scaled:g}{unit}"
+
+
+def percent(share: float | None) -> str:
+    """A 0-1 share as a percentage with 3 significant digits.
+
+    >>> percent(0.000072)
+    '0.0072 %'
+    >>> percent(0.25)
+    '25 %'
+    """
+    if _missing(share):
+        return "n/a"
+    return f"{float(f'{share * 100:.3g}'):g} %"
+
+
+def _num(x: Any) -> str:
+    if _missing(x):
+        return "n/a"
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    return str(x)
+
+
+# ---- normalising inputs -------------------------------------------------------------------
+def _items(obj: Exportable) -> tuple[list[tuple[str | None, Estimate]], bool]:
+    """(id, estimate) pairs and whether the input was a batch."""
+    if isinstance(obj, Estimate):
+        return [(None, obj)], False
+    if isinstance(obj, Mapping):
+        return [(str(k), v) for k, v in obj.items()], True
+    items = list(obj)
+    return [(e.scenario.label or str(i), e) for i, e in enumerate(items, start=1)], True
+
+
+def summary_schema() -> dict[str, pl.DataType]:
+    """Fixed dtypes of the summary columns (so batches of any mix of methods concatenate)."""
+    return {c: (pl.String if c in _TEXT else pl.Int64 if c in _INT else pl.Float64)
+            for c in SUMMARY_COLUMNS}
+
+
+def ordered_summary(est: Estimate) -> pl.DataFrame:
+    """The summary with `LEAD_COLUMNS` first and fixed dtypes."""
+    schema = summary_schema()
+    rest = [c for c in SUMMARY_COLUMNS if c not in LEAD_COLUMNS]
+    return est.summary.select([pl.col(c).cast(schema[c]) for c in LEAD_COLUMNS + rest])
+
+
+def _with_id(frame: pl.DataFrame, id_: str | None) -> pl.DataFrame:
+    if id_ is None:
+        return frame
+    return frame.select(pl.lit(id_, dtype=pl.String).alias("id"), pl.all())
+
+
+def _concat(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    frames = [f for f in frames if f.width]
+    if not frames:
+        return pl.DataFrame()
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+def summary_frame(obj: Exportable) -> pl.DataFrame:
+    """Summary rows (one per method, and per id for a batch), lead columns first."""
+    items, _ = _items(obj)
+    frames = [_with_id(ordered_summary(e), i) for i, e in items]
+    if not frames:
+        lead = {"id": pl.String} | summary_schema()
+        cols = ["id"] + LEAD_COLUMNS + [c for c in SUMMARY_COLUMNS if c not in LEAD_COLUMNS]
+        return pl.DataFrame(schema={c: lead[c] for c in cols})
+    return pl.concat(frames, how="vertical_relaxed")
+
+
+def scenario_json(est: Estimate) -> str:
+    """Compact JSON of the scenario, only the fields that were given."""
+    return est.scenario.model_dump_json(exclude_none=True)
+
+
+def assumption_text(est: Estimate, method: str) -> str:
+    """``name=value [low–high] unit (source)`` for each input of ``method``, `` | ``-joined."""
+    parts = []
+    for r in est.assumptions.filter(pl.col("method") == method).iter_rows(named=True):
+        rng = "" if r["low"] == r["high"] else f" [{_num(r['low'])}–{_num(r['high'])}]"
+        parts.append(f"{r['parameter']}={_num(r['value'])}{rng} {r['unit']} ({r['source']})")
+    return " | ".join(parts)
+
+
+def vintage_text(est: Estimate) -> str:
+    """``table: source vintage`` for each bundled source, `` | ``-joined."""
+    if est.vintages.height == 0:
+        return ""
+    return " | ".join(f"{r['table']}: {r['source']} {r['vintage']}"
+                      for r in est.vintages.iter_rows(named=True))
+
+
+def csv_frame(obj: Exportable) -> pl.DataFrame:
+    """Summary rows plus the provenance columns that make a CSV self-describing."""
+    items, _ = _items(obj)
+    frames = []
+    for id_, est in items:
+        s = ordered_summary(est)
+        prov = pl.DataFrame({
+            "scenario": [scenario_json(est)] * s.height,
+            "assumptions": [assumption_text(est, m) for m in s["method"]],
+            "data_notes": [" | ".join(est.notes)] * s.height,
+            "data_vintages": [vintage_text(est)] * s.height,
+            "impact_version": [impact_version()] * s.height,
+            "data_version": [data_version()] * s.height,
+        }, schema={c: pl.String for c in PROVENANCE_COLUMNS})
+        frames.append(_with_id(pl.concat([s, prov], how="horizontal"), id_))
+    if not frames:
+        empty = summary_frame(obj)
+        return empty.with_columns(pl.lit(None, dtype=pl.String).alias(c)
+                                  for c in PROVENANCE_COLUMNS)
+    return pl.concat(frames, how="vertical_relaxed")
+
+
+def to_csv(obj: Exportable) -> str:
+    """CSV text: one row per method (and id), with provenance columns."""
+    return csv_frame(obj).write_csv()
+
+
+# ---- JSON ------------------------------------------------------------------------------------
+def _clean(x: Any) -> Any:
+    """NaN/inf -> None, recursively, so the JSON is strict."""
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, Mapping):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    return x
+
+
+def methods_info(names: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Title, citation, formula and scopes of each named method."""
+    out = {}
+    for n in names:
+        m = REGISTRY[n]
+        out[n] = {"title": m.title, "citation": m.citation, "formula": m.formula,
+                  "scopes": sorted(m.scopes), "scope_note": m.scope_note}
+    return out
+
+
+def estimate_dict(est: Estimate, *, overrides: Mapping[str, float] | None = None
+                  ) -> dict[str, Any]:
+    """Everything about one estimate as plain JSON-ready data."""
+    methods = est.summary["method"].to_list()
+    return _clean({
+        "scenario": est.scenario.model_dump(mode="json", exclude_none=True),
+        "command": cli_command(est, overrides),
+        "summary": ordered_summary(est).to_dicts(),
+        "assumptions": est.assumptions.to_dicts(),
+        "sensitivity": est.sensitivity.to_dicts(),
+        "notes": list(est.notes),
+        "vintages": est.vintages.to_dicts(),
+        "components": {k: dict(v) for k, v in est.components.items()},
+        "methods": methods_info(methods),
+        "versions": {"impact": impact_version(), "data": data_version()},
+    })
+
+
+def to_json(obj: Exportable, *, overrides: Mapping[str, float] | None = None,
+            errors: Sequence[Any] = (), indent: int | None = 2) -> str:
+    """Nested, strict JSON (no NaN). A batch becomes ``{"estimates": [{"id": ...}, ...]}``."""
+    items, batch = _items(obj)
+    if not batch:
+        data: dict[str, Any] = estimate_dict(items[0][1], overrides=overrides)
+    else:
+        data = {"versions": {"impact": impact_version(), "data": data_version()},
+                "estimates": [{"id": i} | estimate_dict(e, overrides=overrides)
+                              for i, e in items],
+                "errors": [str(e) for e in errors]}
+    return json.dumps(data, indent=indent, allow_nan=False, ensure_ascii=False)
+
+
+# ---- Excel -----------------------------------------------------------------------------------
+def _sheet_frames(obj: Exportable, errors: Sequence[Any] = ()) -> dict[str, pl.DataFrame]:
+    items, batch = _items(obj)
+    sheets: dict[str, list[pl.DataFrame]] = {k: [] for k in
+                                             ("assumptions", "sensitivity", "scenario", "notes")}
+    for id_, est in items:
+        sheets["assumptions"].append(_with_id(est.assumptions, id_))
+        sheets["sensitivity"].append(_with_id(est.sensitivity, id_))
+        dump = est.scenario.model_dump(mode="json")
+        sheets["scenario"].append(_with_id(pl.DataFrame(
+            {"field": list(dump), "value": [_scalar_text(v) for v in dump.values()]},
+            schema={"field": pl.String, "value": pl.String}), id_))
+        sheets["notes"].append(_with_id(pl.DataFrame({"note": list(est.notes)},
+                                                     schema={"note": pl.String}), id_))
+    out = {"estimates": csv_frame(obj)}
+    out |= {k: _concat(v) for k, v in sheets.items()}
+    out["vintages"] = items[0][1].vintages if items else pl.DataFrame()
+    out["versions"] = pl.DataFrame({"item": ["impact_version", "data_version"],
+                                    "value": [impact_version(), data_version()]})
+    if batch:
+        out["errors"] = pl.DataFrame({"error": [str(e) for e in errors]},
+                                     schema={"error": pl.String})
+    return out
+
+
+def _scalar_text(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, (list, tuple)):
+        return ";".join(map(str, v))
+    return str(v)
+
+
+def to_xlsx(obj: Exportable, *, errors: Sequence[Any] = ()) -> bytes:
+    """One workbook (bytes) with sheets estimates, assumptions, sensitivity, scenario, notes,
+    vintages and versions (plus errors for a batch)."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    with xlsxwriter.Workbook(buf, {"in_memory": True}) as wb:
+        for name, frame in _sheet_frames(obj, errors).items():
+            if frame.width == 0:
+                frame = pl.DataFrame({"empty": []}, schema={"empty": pl.String})
+            frame = frame.with_columns(pl.col(pl.Null).cast(pl.String))
+            frame.write_excel(workbook=wb, worksheet=name, autofit=True)
+    return buf.getvalue()
+
+
+# ---- reproduction and report -----------------------------------------------------------------
+def cli_command(est: Estimate, overrides: Mapping[str, float] | None = None) -> str:
+    """The ``impact estimate`` command that reproduces ``est``."""
+    dump = est.scenario.model_dump(mode="json", exclude_none=True)
+    args = ["impact", "estimate"]
+    for name in _FLAGS:
+        value = dump.get(name)
+        if value is None or value == [] or _DEFAULTS.get(name) == value:
+            continue
+        if name == "duration_hours" and "end" in dump:
+            continue
+        if isinstance(value, list):
+            value = ",".join(value)
+        if isinstance(value, float):
+            value = format(value, ".12g")
+        args += [f"--{name.replace('_', '-')}", str(value)]
+    if not dump.get("time_weighting", True):
+        args.append("--no-time-weighting")
+    methods = est.summary["method"].to_list()
+    if set(methods) != set(REGISTRY):
+        args += ["--method", ",".join(methods)]
+    for key, value in (overrides if overrides is not None else est.overrides).items():
+        args += ["--set", f"{key}={format(value, '.12g') if isinstance(value, float) else value}"]
+    draws = est.summary["draws"].drop_nulls()
+    if draws.len():
+        args += ["--draws", str(draws[0]), "--seed", str(est.summary["seed"].drop_nulls()[0])]
+    return " ".join(shlex.quote(a) for a in args)
+
+
+def scenario_words(est: Estimate) -> str:
+    """The scenario in one sentence."""
+    ctx, sc = est.context, est.scenario
+    if sc.scope == "platforms":
+        what = "a block of " + ", ".join(_PLATFORM_NAMES.get(p, p) for p in sc.platforms)
+    else:
+        what = _SCOPE_WORDS[sc.scope]
+    if sc.scope == "throttling" or sc.intensity is not None:
+        what += f" at intensity {percent(sc.effective_intensity)} of service lost"
+    when = f"lasting {ctx.hours:g} hours"
+    if sc.start is not None:
+        end = f" to {sc.end.isoformat(sep=' ', timespec='minutes')}" if sc.end else ""
+        when += f" from {sc.start.isoformat(sep=' ', timespec='minutes')}{end} (local time)"
+    text = (f"{what[0].upper()}{what[1:]} in {ctx.country} ({ctx.iso3}), {when}, "
+            f"event year {ctx.year}; affected: {ctx.affected_detail}")
+    if sc.circumvention is not None:
+        text += f"; circumvention {percent(sc.circumvention)}"
+    if sc.recovery is not None:
+        text += f"; recovery {percent(sc.recovery)}"
+    return text + "."
+
+
+def _scenario_short(est: Estimate) -> str:
+    sc, ctx = est.scenario, est.context
+    what = (f"a block of {', '.join(_PLATFORM_NAMES.get(p, p) for p in sc.platforms)}"
+            if sc.scope == "platforms"
+            else _SCOPE_WORDS[sc.scope])
+    return f"{what} in {ctx.country}, {ctx.hours:g} hours, {ctx.year}"
+
+
+def _md_cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(obj: Exportable, *, overrides: Mapping[str, float] | None = None) -> str:
+    """A report a person can cite (Markdown). A batch gives one section per id."""
+    items, batch = _items(obj)
+    if batch:
+        return "\n\n---\n\n".join(
+            _report_one(e, overrides, title=f"Estimate {i}") for i, e in items)
+    return _report_one(items[0][1], overrides)
+
+
+def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
+                title: str | None = None) -> str:
+    ctx = est.context
+    title = title or f"Estimated economic cost of an internet disruption in {ctx.country}"
+    if est.scenario.label:
+        title += f": {est.scenario.label}"
+    lines = [f"# {title}", "", "## Scenario", "", scenario_words(est), "",
+             "## Estimates", "",
+             ("Median (P50) loss with the 90 % Monte Carlo range (P5–P95), in USD at current "
+             f"prices of {ctx.year}."), "",
+             ("| Method | Loss P50 (P5–P95) | Per day (P50) | % of GDP (P50) | "
+             "Per capita (P50) | Main driver | Status |"),
+             "|---|---|---|---|---|---|---|"]
+    for r in est.summary.iter_rows(named=True):
+        if r["status"] == "ok":
+            loss = (f"{human_usd(r['loss_usd_p50'])} ({human_usd(r['loss_usd_p05'])}–"
+                    f"{human_usd(r['loss_usd_p95'])})")
+            cells = [loss, human_usd(r["loss_usd_per_day_p50"]), percent(r["share_of_gdp_p50"]),
+                     human_usd(r["loss_usd_per_capita_p50"]), r["main_driver"] or "", "ok"]
+        else:
+            cells = ["—", "—", "—", "—", "—", f"{r['status']}: {r['reason']}"]
+        lines.append("| " + " | ".join(_md_cell(c) for c in [r["title"], *cells]) + " |")
+    ok = est.summary.filter(pl.col("status") == "ok")
+    if ok.height and ok["currency"][0] != "USD" or (ok.height and ok["price_basis"][0]
+                                                      != "current"):
+        r = ok.row(0, named=True)
+        lines += ["", f"In {r['currency']} ({r['price_basis']} prices"
+                  + (f" of {r['price_year']}" if r["price_year"] else "") + "): "
+                  + "; ".join(f"{x['method']} {human_usd(x['loss_p50'], x['currency'])}"
+                              for x in ok.iter_rows(named=True))]
+    lines += ["", "## Assumptions", "",
+              "| Method | Parameter | Value | Range (low–high) | Unit | Source |",
+              "|---|---|---|---|---|---|"]
+    for r in est.assumptions.iter_rows(named=True):
+        rng = "fixed" if r["low"] == r["high"] else f"{_num(r['low'])}–{_num(r['high'])}"
+        lines.append("| " + " | ".join(_md_cell(c) for c in [
+            r["method"], r["parameter"], _num(r["value"]), rng, r["unit"], r["source"]]) + " |")
+    lines += ["", "## Data notes and fallbacks", ""]
+    lines += [f"- {n}" for n in est.notes] or ["- none: every figure is for the event year."]
+    lines += ["", "## Data vintages", ""]
+    lines += [f"- {r['table']}: {r['source']} ({r['publisher']}, {r['vintage']}, "
+              f"{r['licence']})" for r in est.vintages.iter_rows(named=True)] or ["- n/a"]
+    lines += ["", "## Methods", ""]
+    for name, info in methods_info(est.summary["method"].to_list()).items():
+        lines += [(f"- **{info['title']}** (`{name}`): {info['formula']}. "
+                  f"Citation: {info['citation']}")]
+    command = cli_command(est, overrides)
+    lines += ["", "## How to reproduce", "", "```", command, "```", "",
+              f"impact {impact_version()}, data version {data_version()}.", "",
+              "## Suggested citation", "",
+              (f"impact contributors. *impact* {impact_version()} (data {data_version()}): "
+              f"estimated economic cost of {_scenario_short(est)}. Reproduce with "
+              f"`{command}`."), ""]
+    return "\n".join(lines)
+
+
+# ---- the one writer --------------------------------------------------------------------------
+def export_format(path: str | Path) -> str:
+    """Format name for a path's extension, or `InputError` listing the accepted ones."""
+    fmt = EXTENSIONS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise InputError("out", str(path), "a path ending in " + ", ".join(EXTENSIONS))
+    return fmt
+
+
+def render(obj: Exportable, fmt: str, *, overrides: Mapping[str, float] | None = None,
+           errors: Sequence[Any] = ()) -> str | bytes:
+    """The export of ``obj`` in ``fmt`` (csv, json, xlsx, markdown)."""
+    if fmt == "csv":
+        return to_csv(obj)
+    if fmt == "json":
+        return to_json(obj, overrides=overrides, errors=errors)
+    if fmt == "xlsx":
+        return to_xlsx(obj, errors=errors)
+    if fmt == "markdown":
+        return report_markdown(obj, overrides=overrides)
+    raise InputError("format", fmt, "csv, json, xlsx or markdown")
+
+
+def write_export(obj: Exportable, path: str | Path, *,
+                 overrides: Mapping[str, float] | None = None,
+                 errors: Sequence[Any] = ()) -> Path:
+    """Write ``obj`` to ``path`` in the format of its extension (.csv .json .xlsx .md)."""
+    path = Path(path)
+    data = render(obj, export_format(path), overrides=overrides, errors=errors)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path

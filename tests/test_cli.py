@@ -1,0 +1,175 @@
+"""Command line: every subcommand, output formats and one-line errors (exit 2)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import polars as pl
+import pytest
+
+from impact.cli import main
+from impact.methods import REGISTRY
+
+PAK = ["estimate", "--country", "Pakistan", "--duration-hours", "10", "--scope", "mobile",
+       "--draws", "500"]
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_estimate_table(capsys):
+    code, out, err = run(capsys, *PAK)
+    assert code == 0, err
+    assert "Pakistan (PAK)" in out and "10 hours" in out
+    for name in REGISTRY:
+        assert name in out
+    assert "USD" in out and "% of GDP" in out and "main driver" in out
+
+
+def test_estimate_json_has_all_five_methods(capsys):
+    code, out, _ = run(capsys, *PAK, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert [r["method"] for r in data["summary"]] == list(REGISTRY)
+    assert data["scenario"]["country"] == "PAK"
+    assert data["scenario"]["scope"] == "mobile"
+    assert "--duration-hours 10" in data["command"]
+
+
+def test_estimate_csv(capsys):
+    code, out, _ = run(capsys, *PAK, "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["method"] for r in rows] == list(REGISTRY)
+    assert all(float(r["loss_usd_p05"]) <= float(r["loss_usd_p50"]) <= float(r["loss_usd_p95"])
+               for r in rows)
+
+
+def test_estimate_markdown(capsys):
+    code, out, _ = run(capsys, *PAK, "--format", "markdown", "--method", "impact")
+    assert code == 0
+    assert out.startswith("# ") and "## How to reproduce" in out
+
+
+def test_single_method(capsys):
+    code, out, _ = run(capsys, *PAK, "--method", "brookings2016", "--format", "csv")
+    assert code == 0
+    frame = pl.read_csv(io.StringIO(out))
+    assert frame["method"].to_list() == ["brookings2016"]
+
+
+def test_set_override_changes_the_figure(capsys):
+    base = json.loads(run(capsys, *PAK, "--method", "deloitte2016", "--format", "json")[1])
+    code, out, _ = run(capsys, *PAK, "--method", "deloitte2016", "--format", "json",
+                       "--set", "loss_share_per_day=0.02")
+    assert code == 0
+    doubled = json.loads(out)
+    ratio = doubled["summary"][0]["loss_usd_central"] / base["summary"][0]["loss_usd_central"]
+    assert ratio == pytest.approx(2.0)  # the loss is proportional to the daily share
+    assert "--set loss_share_per_day=0.02" in doubled["command"]
+
+
+@pytest.mark.parametrize(("args", "field", "value", "hint"), [
+    (["--country", "Pakistn", "--duration-hours", "10"], "country", "Pakistn", "Pakistan"),
+    (["--country", "PAK", "--duration-hours", "-5"], "duration_hours", "-5", "> 0"),
+    (["--country", "PAK", "--duration-hours", "10", "--affected-share", "1.5"],
+     "affected_share", "1.5", "between 0 and 1"),
+    (["--country", "PAK", "--duration-hours", "10", "--affected-users", "999999999"],
+     "affected_users", "999999999", "internet users"),
+    (["--country", "PAK", "--duration-hours", "10", "--scope", "platforms", "--platforms",
+      "myspace"], "platforms", "myspace", "whatsapp"),
+    (["--country", "PAK", "--duration-hours", "10", "--platforms", "x"], "platforms", "x",
+     "scope is platforms"),
+    (["--country", "PAK", "--duration-hours", "10", "--method", "nope"], "method", "nope",
+     "brookings2016"),
+    (["--country", "PAK", "--duration-hours", "10", "--set", "oops"], "set", "oops",
+     "NAME=VALUE"),
+    (["--country", "PAK", "--duration-hours", "10", "--set", "nope=1"], "set", "nope",
+     "parameter name"),
+    (["--country", "PAK", "--duration-hours", "10", "--draws", "5"], "draws", "5",
+     "100 to 1,000,000"),
+    (["--country", "PAK", "--duration-hours", "10", "--out", "x.txt"], "out", "x.txt",
+     ".xlsx"),
+])
+def test_bad_input_exits_2_with_one_line(capsys, args, field, value, hint):
+    code, out, err = run(capsys, "estimate", *args)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"error: {field}: ")
+    assert value in lines[0] and "is not accepted" in lines[0] and hint in lines[0]
+    assert "Traceback" not in err
+
+
+def test_unknown_method_lists_valid_ones(capsys):
+    _, _, err = run(capsys, *PAK, "--method", "impact,westt2016")
+    assert "'westt2016'" in err
+    for name in REGISTRY:
+        assert name in err
+
+
+@pytest.mark.parametrize("argv", [["estimate", "--bogus"], ["estimate", "--format", "xml"],
+                                  [], ["frobnicate"]])
+def test_argparse_errors_are_one_line(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and err.startswith("error: ")
+
+
+def test_countries(capsys):
+    code, out, _ = run(capsys, "countries")
+    assert code == 0
+    pak = next(line for line in out.splitlines() if line.startswith("PAK "))
+    assert "Pakistan" in pak and "income" in pak
+    code, out, _ = run(capsys, "countries", "--format", "csv")
+    frame = pl.read_csv(io.StringIO(out))
+    assert frame.columns == ["iso3", "name", "region", "income_group"]
+    assert "PAK" in frame["iso3"].to_list()
+
+
+def test_methods(capsys):
+    code, out, _ = run(capsys, "methods")
+    assert code == 0
+    for name, m in REGISTRY.items():
+        assert f"{name} — {m.title}" in out
+    assert out.count("citation:") == 5 and out.count("formula:") == 5
+    code, out, _ = run(capsys, "methods", "--format", "csv")
+    assert pl.read_csv(io.StringIO(out))["name"].to_list() == list(REGISTRY)
+
+
+def test_out_xlsx_workbook(capsys, tmp_path):
+    path = tmp_path / "x.xlsx"
+    code, _, err = run(capsys, *PAK, "--out", str(path))
+    assert code == 0 and f"wrote {path}" in err
+    assumptions = pl.read_excel(path, sheet_name="assumptions")
+    assert {"method", "parameter", "value", "low", "high", "source"} <= set(assumptions.columns)
+    assert set(assumptions["method"]) == set(REGISTRY)
+    estimates = pl.read_excel(path, sheet_name="estimates")
+    assert estimates["method"].to_list() == list(REGISTRY)
+    for sheet in ("sensitivity", "scenario", "notes", "vintages"):
+        pl.read_excel(path, sheet_name=sheet)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".md"])
+def test_out_text_formats(capsys, tmp_path, suffix):
+    path = tmp_path / f"x{suffix}"
+    assert run(capsys, *PAK, "--method", "icrier2018", "--out", str(path))[0] == 0
+    text = path.read_text(encoding="utf-8")
+    assert "icrier2018" in text
+
+
+def test_out_unwritable(capsys, tmp_path):
+    code, _, err = run(capsys, *PAK, "--out", str(tmp_path / "missing" / "x.csv"))
+    assert code == 2 and err.startswith("error: out: ")
+
+
+def test_data_build_missing_raw_dir(capsys, tmp_path):
+    code, _, err = run(capsys, "data", "build", "--raw", str(tmp_path / "nope"),
+                       "--out", str(tmp_path / "out"))
+    assert code == 2 and err.startswith("error: raw: ")

@@ -1,0 +1,175 @@
+"""Exports: strict JSON, self-describing CSV, Excel sheets and the citable Markdown report."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import polars as pl
+import pytest
+
+from impact import estimate, parse_scenario
+from impact.export import (
+    PROVENANCE_COLUMNS,
+    human_usd,
+    percent,
+    report_markdown,
+    summary_frame,
+    to_csv,
+    to_json,
+    to_xlsx,
+    write_export,
+)
+from impact.io import data_version
+from impact.methods import REGISTRY
+
+
+@pytest.fixture(scope="module")
+def est():
+    scenario = parse_scenario({"country": "Pakistan", "start": "2024-02-08T07:00",
+                               "end": "2024-02-08T17:00", "scope": "mobile",
+                               "label": "election day"})
+    return estimate(scenario, draws=500)
+
+
+@pytest.fixture(scope="module")
+def platform_est():
+    """Deloitte and ICRIER do not cost platform blocks: rows with null figures."""
+    return estimate(parse_scenario({"country": "PAK", "duration_hours": 48,
+                                    "scope": "platforms", "platforms": "x;whatsapp"}),
+                    draws=500)
+
+
+@pytest.mark.parametrize(("x", "text"), [
+    (42_700_000, "USD 42.7 m"), (1.34e9, "USD 1.34 bn"), (12_345, "USD 12.3 k"),
+    (950, "USD 950"), (0.166, "USD 0.166"), (999_999_999, "USD 1 bn"),
+    (999_499, "USD 999 k"), (2.5e12, "USD 2.5 tn"), (0, "USD 0"), (None, "n/a"),
+    (float("nan"), "n/a"),
+])
+def test_human_usd(x, text):
+    assert human_usd(x) == text
+
+
+def test_human_usd_currency_and_percent():
+    assert human_usd(3_000_000, "PKR") == "PKR 3 m"
+    assert percent(0.0112) == "1.12 %" and percent(None) == "n/a"
+
+
+def test_json_round_trip(est):
+    data = json.loads(to_json(est))
+    assert data["scenario"] == {**est.scenario.model_dump(mode="json", exclude_none=True)}
+    assert parse_scenario(data["scenario"]) == est.scenario
+    assert [r["method"] for r in data["summary"]] == list(REGISTRY)
+    p50 = {r["method"]: r["loss_usd_p50"] for r in data["summary"]}
+    assert p50["impact"] == pytest.approx(est.row("impact")["loss_usd_p50"])
+    assert len(data["assumptions"]) == est.assumptions.height
+    assert {"parameter", "value", "low", "high", "source"} <= set(data["assumptions"][0])
+    assert len(data["vintages"]) == est.vintages.height > 0
+    assert data["notes"] == list(est.notes)
+    assert data["versions"] == {"impact": "0.1.0", "data": data_version()}
+    assert set(data["methods"]) == set(REGISTRY)
+    assert all(m["citation"] and m["formula"] for m in data["methods"].values())
+    assert data["sensitivity"][0]["rank"] == 1
+
+
+def test_json_is_strict_with_nulls(platform_est):
+    text = to_json(platform_est)
+    assert "NaN" not in text
+    data = json.loads(text)
+    icrier = next(r for r in data["summary"] if r["method"] == "icrier2018")
+    assert icrier["status"] == "not_applicable" and icrier["loss_usd_p50"] is None
+    assert data["scenario"]["platforms"] == ["x", "whatsapp"]
+
+
+def test_csv_has_provenance_columns(est):
+    frame = pl.read_csv(io.StringIO(to_csv(est)), infer_schema_length=0)
+    assert frame.columns[:6] == ["method", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95",
+                                 "loss_usd_per_day_p50", "share_of_gdp_p50"]
+    assert frame.columns[-6:] == PROVENANCE_COLUMNS
+    row = frame.row(0, named=True)
+    assert json.loads(row["scenario"])["country"] == "PAK"
+    assert row["data_version"] == data_version() and row["impact_version"] == "0.1.0"
+    assert "gdp_usd=" in row["assumptions"] and "(World Bank" in row["assumptions"]
+    assert "digital_share=" in row["assumptions"] and "–" in row["assumptions"]
+    assert "indicators: " in row["data_vintages"]
+    assert row["data_notes"] == " | ".join(est.notes)
+    # assumptions are per method: ICRIER's row lists its elasticity, not the impact model's
+    icrier = frame.filter(pl.col("method") == "icrier2018").row(0, named=True)
+    assert "elasticity=0.16 [0.08–0.24]" in icrier["assumptions"]
+    assert "digital_share" not in icrier["assumptions"]
+
+
+def test_batch_exports_carry_id(est, platform_est):
+    both = {"a": est, "b": platform_est}
+    frame = summary_frame(both)
+    assert frame.columns[0] == "id" and frame.height == 10
+    csv_frame = pl.read_csv(io.StringIO(to_csv(both)))
+    assert csv_frame["id"].to_list() == ["a"] * 5 + ["b"] * 5
+    data = json.loads(to_json(both))
+    assert [e["id"] for e in data["estimates"]] == ["a", "b"]
+    listed = pl.read_csv(io.StringIO(to_csv([est, platform_est])))
+    assert listed["id"].unique(maintain_order=True).to_list() == ["election day", "2"]
+
+
+def test_xlsx_sheets(tmp_path, est):
+    path = tmp_path / "e.xlsx"
+    path.write_bytes(to_xlsx(est))
+    for sheet in ("estimates", "assumptions", "sensitivity", "scenario", "notes", "vintages"):
+        pl.read_excel(path, sheet_name=sheet)
+    scen = pl.read_excel(path, sheet_name="scenario")
+    assert dict(scen.iter_rows())["country"] == "PAK"
+    estimates = pl.read_excel(path, sheet_name="estimates")
+    assert estimates["loss_usd_p50"].to_numpy() == pytest.approx(
+        est.summary["loss_usd_p50"].to_numpy())
+
+
+def test_markdown_report(est):
+    text = report_markdown(est)
+    assert text.startswith("# ") and "election day" in text.splitlines()[0]
+    assert "mobile-data shutdown in Pakistan (PAK)" in text
+    assert "from 2024-02-08 07:00 to 2024-02-08 17:00" in text
+    for m in REGISTRY.values():
+        assert m.title in text and m.citation in text
+    for r in est.summary.iter_rows(named=True):
+        assert (f"{human_usd(r['loss_usd_p50'])} ({human_usd(r['loss_usd_p05'])}–"
+                f"{human_usd(r['loss_usd_p95'])})") in text
+        assert human_usd(r["loss_usd_per_day_p50"]) in text
+        assert percent(r["share_of_gdp_p50"]) in text
+    for note in est.notes:
+        assert note in text
+    for section in ("## Assumptions", "## Data notes", "## Data vintages", "## Methods",
+                    "## How to reproduce", "## Suggested citation"):
+        assert section in text
+    assert ("impact estimate --country PAK --start 2024-02-08T07:00:00 "
+            "--end 2024-02-08T17:00:00 --scope mobile --label 'election day' "
+            "--draws 500 --seed 20240208") in text
+    assert data_version() in text
+
+
+def test_markdown_report_not_applicable_and_notes(platform_est):
+    text = report_markdown(platform_est)
+    assert "not_applicable" in text and "A block of X (Twitter), WhatsApp in Pakistan" in text
+    assert "--platforms x,whatsapp" in text
+    for note in platform_est.notes:
+        assert note in text
+
+
+def test_write_export_by_extension(tmp_path, est):
+    for suffix in (".csv", ".json", ".md", ".xlsx"):
+        path = write_export(est, tmp_path / f"out{suffix}")
+        assert path.stat().st_size > 0
+    assert json.loads((tmp_path / "out.json").read_text())["scenario"]["scope"] == "mobile"
+
+
+def test_reproduce_command_gives_same_numbers(capsys, est):
+    from impact.cli import main
+
+    command = json.loads(to_json(est))["command"]
+    import shlex
+
+    argv = shlex.split(command)[1:] + ["--format", "json"]
+    assert main(argv) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert np.allclose([r["loss_usd_p50"] for r in again["summary"]],
+                       est.summary["loss_usd_p50"].to_numpy())
