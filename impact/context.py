@@ -113,7 +113,7 @@ def time_weight(start: datetime, hours: float) -> float:
 
     Only meaningful for short outages; long ones average out to about 1.
     """
-    minutes = max(int(round(hours * 60)), 1)
+    minutes = max(round(hours * 60), 1)
     first = (start.weekday() * 24 + start.hour) * 60 + start.minute
     idx = ((first + np.arange(minutes)) // 60) % 168
     return float(hour_weights()[idx].mean())
@@ -161,7 +161,7 @@ class Context:
         return self.gdp.value * self.hours / 8760.0
 
 
-def build_context(scenario) -> Context:  # noqa: ANN001 - Scenario (avoid an import cycle)
+def build_context(scenario) -> Context:
     """Resolve ``scenario`` against the bundled data, recording every fallback."""
     iso3, year = scenario.iso3, scenario.event_year
     notes: list[str] = []

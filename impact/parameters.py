@@ -45,7 +45,7 @@ class ParamSpec:
     def uncertain(self) -> bool:
         return self.distribution != "fixed" and self.high > self.low
 
-    def with_value(self, value: float) -> "ParamSpec":
+    def with_value(self, value: float) -> ParamSpec:
         """A copy centred on ``value`` with the same relative range (used for overrides)."""
         if self.value == 0:
             return replace(self, value=value, low=value, high=value, distribution="fixed",
@@ -124,7 +124,7 @@ def load_parameter_file(path: Path) -> pl.DataFrame:
     """Read and validate a parameter CSV (used by tests and for user-supplied tables)."""
     try:
         frame = pl.read_csv(path, infer_schema_length=None)
-    except Exception as exc:  # polars raises several error types on malformed CSV
+    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
         raise ParameterFileError(f"{path}: not a readable CSV ({exc})") from None
     return validate_parameter_table(frame, origin=str(path))
 

@@ -105,7 +105,7 @@ class Scenario(BaseModel):
         return tuple(out)
 
     @model_validator(mode="after")
-    def _cross_field_rules(self) -> "Scenario":
+    def _cross_field_rules(self) -> Scenario:
         if self.start is not None and self.end is not None:
             if self.end <= self.start:
                 raise InputError("end", self.end.isoformat(), "a date-time after start "

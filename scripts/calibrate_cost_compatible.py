@@ -14,8 +14,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from impact.calibration import calibration_frame, fit, fit_table, loo_ratios, \
-    service_share_by_country_year
+from impact.calibration import (
+    calibration_frame,
+    fit,
+    fit_table,
+    loo_ratios,
+    service_share_by_country_year,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 

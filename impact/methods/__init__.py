@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from impact.errors import InputError
-from impact.methods import (brookings2016, cost_compatible, deloitte2016, icrier2018,
-                            impact_model)
+from impact.methods import brookings2016, cost_compatible, deloitte2016, icrier2018, impact_model
 from impact.methods.base import Method
 
 REGISTRY: dict[str, Method] = {

@@ -11,8 +11,14 @@ from __future__ import annotations
 import numpy as np
 
 from impact.context import Context, bcg_2016_share, digital_share
-from impact.methods.base import (Draws, Method, combined_platform_weight, common_inputs,
-                                 data_spec, mobile_input, platform_inputs)
+from impact.methods.base import (
+    Draws,
+    Method,
+    combined_platform_weight,
+    common_inputs,
+    mobile_input,
+    platform_inputs,
+)
 from impact.parameters import ParamSpec
 
 
