@@ -439,9 +439,26 @@ def build_indicators(raw_dir: Path, iso3: pl.Series) -> pl.DataFrame:
     return out.select(INDICATOR_COLUMNS)
 
 
+#: Values quoted in a publication we cite but missing from the raw anchors file
+#: (methodology §2.1: West 2016 lists Indonesia's BCG 2016 projection as 1.4 %).
+SUPPLEMENTARY_ANCHORS = [
+    {"iso3": "IDN", "year": 2016, "share_pct": 1.4, "definition": "internet_economy_bcg",
+     "is_projection": True, "publisher": "Brookings Institution (West 2016), quoting BCG",
+     "title": "Internet shutdowns cost countries $2.4 billion last year",
+     "url": "https://www.brookings.edu/research/internet-shutdowns-cost-countries-2-4-billion-last-year/"},
+]
+
+
 def build_anchors(raw_dir: Path) -> pl.DataFrame:
-    """Published digital-economy share anchors (all rows, no notes), share in [0, 1]."""
+    """Published digital-economy share anchors (all rows, no notes), share in [0, 1],
+    plus `SUPPLEMENTARY_ANCHORS` where the raw file lacks the row."""
     raw = read_raw(raw_dir / "digital_economy" / "anchors.csv")
+    have = set(raw.select("iso3", "year", "definition").iter_rows())
+    extra = [r for r in SUPPLEMENTARY_ANCHORS
+             if (r["iso3"], r["year"], r["definition"]) not in have]
+    if extra:
+        raw = pl.concat([raw, pl.DataFrame(extra).with_columns(
+            pl.col("is_projection").cast(raw.schema["is_projection"]))], how="diagonal_relaxed")
     return (
         raw.with_columns(
             share=(pl.col("share_pct") / 100.0).round_sig_figs(INDICATOR_SIG_DIGITS),

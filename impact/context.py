@@ -111,12 +111,19 @@ def mobile_access_share(iso3: str, year: int) -> tuple[float, str, tuple[str, ..
 def time_weight(start: datetime, hours: float) -> float:
     """Mean hour-of-day × weekday activity weight over the outage (1 = an average hour).
 
-    Only meaningful for short outages; long ones average out to about 1.
+    The weekly profile is a step function of the hour; its exact integral over the outage is
+    divided by the duration, so the weighted duration grows monotonically with ``hours``.
     """
-    minutes = max(round(hours * 60), 1)
-    first = (start.weekday() * 24 + start.hour) * 60 + start.minute
-    idx = ((first + np.arange(minutes)) // 60) % 168
-    return float(hour_weights()[idx].mean())
+    weights = hour_weights()
+    cumulative = np.concatenate([[0.0], np.cumsum(weights)])
+
+    def integral(t: float) -> float:  # ∫_0^t w, t in hours since Monday 00:00
+        weeks, rem = divmod(t, 168.0)
+        i = int(rem)
+        return weeks * cumulative[-1] + cumulative[i] + (rem - i) * weights[i % 168]
+
+    t0 = start.weekday() * 24 + start.hour + start.minute / 60 + start.second / 3600
+    return float((integral(t0 + hours) - integral(t0)) / hours)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ sensitivity, assumptions and data notes, in one `Estimate`."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -90,8 +91,11 @@ def _check_overrides(methods: Sequence[Method], ctx: Context,
             known.update(f"{m.name}.{n}" for n in names)
     for key, value in overrides.items():
         if key not in known:
-            raise InputError("set", key, "a parameter name used by the chosen methods, e.g. "
-                             + ", ".join(sorted(k for k in known if "." in k)[:6]))
+            close = difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            raise InputError("set", key, f"{hint}a parameter name used by the chosen methods "
+                             "(see the assumptions table), e.g. "
+                             + ", ".join(sorted(k for k in known if "." not in k)[:6]))
         if not np.isfinite(float(value)) or float(value) < 0:
             raise InputError("set", f"{key}={value}", "a finite number >= 0")
 

@@ -63,9 +63,10 @@ class ParamSpec:
             return rng.triangular(self.low, mode, self.high, size=n)
         if self.distribution == "uniform":
             return rng.uniform(self.low, self.high, size=n)
-        # lognormal: median = value, sigma from the wider of the two tails
-        sigma = max(np.log(self.high / self.value), np.log(self.value / self.low)) / _Z95
-        return self.value * np.exp(sigma * rng.standard_normal(n))
+        # two-piece lognormal: median = value, P5 = low, P95 = high exactly
+        z = rng.standard_normal(n)
+        sigma = np.where(z < 0, np.log(self.value / self.low), np.log(self.high / self.value))
+        return self.value * np.exp(sigma / _Z95 * z)
 
     def quantile(self, q: float) -> float:
         """Approximate quantile used for one-at-a-time sensitivity (q=0.05 or 0.95)."""

@@ -29,7 +29,7 @@ def brookings2016(gdp_usd, days, internet_share, affected_share=1.0, service_fac
     Examples
     --------
     >>> round(brookings2016(100e9, 10, 0.05, 0.5))
-    6849315
+    68493151
     """
     return gdp_usd * internet_share * np.asarray(days) / 365.0 * affected_share * service_factor
 

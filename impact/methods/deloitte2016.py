@@ -23,7 +23,7 @@ def deloitte2016(gdp_usd, days, loss_share_per_day, affected_share=1.0, service_
     Examples
     --------
     >>> round(deloitte2016(94e6 * 505, 1, 0.004))  # Deloitte's Ethiopia example, USD/day
-    520241
+    520219
     """
     return gdp_usd / 365.0 * np.asarray(days) * loss_share_per_day * affected_share * service_factor
 

@@ -1,0 +1,285 @@
+"""Pure helpers for the Streamlit app: turning widget values into scenario input, formatting
+money and shares for people, and building display tables and downloads from an `Estimate`.
+
+Nothing here imports streamlit, so every function can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from typing import Any
+
+import polars as pl
+
+from impact.io import read_bundled
+from impact.methods import REGISTRY
+
+SCOPE_LABELS = {
+    "full": "Full internet",
+    "mobile": "Mobile data only",
+    "platforms": "Named platforms",
+    "throttling": "Throttling",
+}
+PLATFORM_LABELS = {
+    "x": "X (Twitter)",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "whatsapp": "WhatsApp",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+    "telegram": "Telegram",
+    "signal": "Signal",
+}
+#: widget keys of the Estimate page and their defaults (kept in session state across pages)
+ESTIMATE_DEFAULTS: dict[str, Any] = {
+    "country": "Pakistan",
+    "duration_hours": 10.0,
+    "use_start": False,
+    "start_date": date(2024, 2, 8),
+    "start_time": time(8, 0),
+    "scope": "full",
+    "platforms": [],
+    "affected_share": 1.0,
+    "intensity": 0.5,
+    "use_circumvention": False,
+    "circumvention": 0.2,
+    "methods": list(REGISTRY),
+    "currency": "USD",
+}
+STATUS_LABELS = {"ok": "ok", "not_applicable": "not applicable", "unavailable": "unavailable"}
+_UNITS = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
+
+
+def country_names() -> list[str]:
+    """Country names of the bundled country table, sorted for a select box."""
+    return sorted(read_bundled("countries")["name"].drop_nulls().unique().to_list())
+
+
+def fmt_money(value: float | None, currency: str = "USD") -> str:
+    """Human-readable amount: ``"USD 42.7 m"``, ``"USD 1.23 bn"``, ``"USD 0.13"``.
+
+    Examples
+    --------
+    >>> fmt_money(42_700_000)
+    'USD 42.7 m'
+    >>> fmt_money(1_234_000_000, "PKR")
+    'PKR 1.23 bn'
+    >>> fmt_money(0.1349)
+    'USD 0.13'
+    >>> fmt_money(None)
+    '–'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sign = "-" if value < 0 else ""
+    v = abs(float(value))
+    for size, suffix in _UNITS:
+        if v >= size:
+            return f"{currency} {sign}{_sig3(v / size)} {suffix}"
+    if v >= 100:
+        return f"{currency} {sign}{v:,.0f}"
+    return f"{currency} {sign}{v:.2f}"
+
+
+def fmt_count(value: float | None) -> str:
+    """A count of people: ``"146 m"``, ``"2.35 bn"``, ``"950"``.
+
+    >>> fmt_count(146_120_851)
+    '146 m'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return fmt_money(value, "").strip() if value >= 1000 else f"{value:,.0f}"
+
+
+def fmt_money_range(low: float | None, high: float | None, currency: str = "USD") -> str:
+    """``"USD 14.8 m – 72.1 m"`` (currency written once).
+
+    >>> fmt_money_range(14_800_000, 1_720_000_000)
+    'USD 14.8 m – 1.72 bn'
+    """
+    if low is None or high is None:
+        return "–"
+    lo = fmt_money(low, currency).removeprefix(f"{currency} ")
+    hi = fmt_money(high, currency).removeprefix(f"{currency} ")
+    return f"{currency} {lo} – {hi}"
+
+
+def _sig3(x: float) -> str:
+    """Three significant digits, no trailing zeros lost below 100 (``42.7``, ``1.23``, ``427``)."""
+    if x >= 100:
+        return f"{x:.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def fmt_share(share: float | None) -> str:
+    """A 0-1 share as a percentage with 2 significant digits.
+
+    >>> fmt_share(0.0000814)
+    '0.0081 %'
+    >>> fmt_share(0.015)
+    '1.5 %'
+    """
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "–"
+    return f"{share * 100:.2g} %"
+
+
+def scenario_input(*, country: str, duration_hours: float, scope: str,
+                   platforms: Sequence[str] = (), affected_share: float | None = None,
+                   intensity: float | None = None, circumvention: float | None = None,
+                   start_date: date | None = None, start_time: time | None = None,
+                   currency: str = "USD") -> dict[str, Any]:
+    """The mapping handed to `impact.parse_scenario` from the app's widget values.
+
+    Platforms are passed only for the platforms scope and intensity only for throttling, so
+    that the scenario's cross-field rules see exactly what the user chose.
+
+    >>> scenario_input(country="Pakistan", duration_hours=10, scope="full")["scope"]
+    'full'
+    """
+    data: dict[str, Any] = {
+        "country": country,
+        "duration_hours": float(duration_hours) if duration_hours is not None else None,
+        "scope": scope,
+        "affected_share": affected_share,
+        "currency": currency,
+    }
+    if scope == "platforms":
+        data["platforms"] = list(platforms)
+    if scope == "throttling" and intensity is not None:
+        data["intensity"] = intensity
+    if circumvention is not None:
+        data["circumvention"] = circumvention
+    if start_date is not None:
+        data["start"] = datetime.combine(start_date, start_time or time(0, 0)).isoformat()
+    return data
+
+
+def conversion_factor(summary: pl.DataFrame) -> float:
+    """Output-currency units per USD, read back from the summary (1 when nothing is costed)."""
+    ok = summary.filter((pl.col("status") == "ok") & (pl.col("loss_usd_p50") > 0))
+    if ok.height == 0:
+        return 1.0
+    row = ok.row(0, named=True)
+    return float(row["loss_p50"] / row["loss_usd_p50"])
+
+
+def output_currency(summary: pl.DataFrame) -> str:
+    cur = summary.filter(pl.col("status") == "ok")["currency"].drop_nulls()
+    return cur[0] if cur.len() else "USD"
+
+
+def method_cards(summary: pl.DataFrame) -> list[dict[str, str]]:
+    """One display card per method: title, headline P50, P5-P95 range and secondary lines."""
+    currency = output_currency(summary)
+    factor = conversion_factor(summary)
+    cards = []
+    for r in summary.iter_rows(named=True):
+        if r["status"] != "ok":
+            cards.append({"method": r["method"], "title": r["title"],
+                          "status": STATUS_LABELS.get(r["status"], r["status"]),
+                          "value": STATUS_LABELS.get(r["status"], r["status"]),
+                          "range": "", "reason": r["reason"] or "", "lines": ""})
+            continue
+        lines = [
+            f"per day: {fmt_money(r['loss_usd_per_day_p50'] * factor, currency)}",
+            f"share of annual GDP: {fmt_share(r['share_of_gdp_p50'])}",
+            f"per person: {fmt_money(r['loss_usd_per_capita_p50'] * factor, currency)}",
+            f"main driver: {r['main_driver'] or '–'}",
+        ]
+        cards.append({
+            "method": r["method"], "title": r["title"], "status": "ok",
+            "value": fmt_money(r["loss_p50"], currency),
+            "range": "P5–P95: " + fmt_money_range(r["loss_p05"], r["loss_p95"], currency),
+            "reason": r["reason"] or "", "lines": "  \n".join(lines),
+        })
+    return cards
+
+
+def results_table(summary: pl.DataFrame) -> pl.DataFrame:
+    """Human-readable comparison table, one row per method (strings, for display)."""
+    currency = output_currency(summary)
+    factor = conversion_factor(summary)
+    rows = []
+    for r in summary.iter_rows(named=True):
+        ok = r["status"] == "ok"
+        rows.append({
+            "method": r["title"],
+            "status": STATUS_LABELS.get(r["status"], r["status"]),
+            "P5": fmt_money(r["loss_p05"], currency) if ok else "–",
+            "P50": fmt_money(r["loss_p50"], currency) if ok else "–",
+            "P95": fmt_money(r["loss_p95"], currency) if ok else "–",
+            "per day (P50)": (fmt_money(r["loss_usd_per_day_p50"] * factor, currency)
+                              if ok else "–"),
+            "% of GDP (P50)": fmt_share(r["share_of_gdp_p50"]) if ok else "–",
+            "per capita (P50)": (fmt_money(r["loss_usd_per_capita_p50"] * factor, currency)
+                                 if ok else "–"),
+            "main driver": (r["main_driver"] or "–") if ok else "–",
+            "note / reason": r["reason"] or "",
+        })
+    return pl.DataFrame(rows, schema={k: pl.String for k in rows[0]} if rows else None)
+
+
+def range_frame(summary: pl.DataFrame) -> pl.DataFrame:
+    """P5, P50 and P95 per costed method, in output currency, with formatted labels, for
+    the range chart."""
+    currency = output_currency(summary)
+    frame = (summary.filter(pl.col("status") == "ok")
+             .select(pl.col("title").alias("method"), pl.col("loss_p05").alias("p05"),
+                     pl.col("loss_p50").alias("p50"), pl.col("loss_p95").alias("p95"),
+                     pl.col("currency")))
+    labels = {f"{q}_label": [fmt_money(v, currency) for v in frame[q].to_list()]
+              for q in ("p05", "p50", "p95")}
+    return frame.with_columns(pl.Series(k, v, dtype=pl.String) for k, v in labels.items())
+
+
+def optional_export(name: str, est: Any) -> str | bytes | None:
+    """Use ``impact.export.<name>(est)`` when that module exists and returns file contents."""
+    try:
+        from impact import export  # written separately; optional here
+    except ImportError:
+        return None
+    fn = getattr(export, name, None)
+    if fn is None:
+        return None
+    try:
+        out = fn(est)
+    except Exception:
+        logging.getLogger(__name__).exception("impact.export.%s failed", name)
+        return None
+    return out if isinstance(out, str | bytes) and len(out) else None
+
+
+def summary_csv(est: Any) -> str | bytes:
+    """CSV with one row per method (``impact.export.to_csv`` when available)."""
+    out = optional_export("to_csv", est)
+    return out if out is not None else est.summary.write_csv()
+
+
+def summary_json(est: Any) -> str | bytes:
+    """JSON with the scenario, one summary row per method, assumptions, notes and vintages."""
+    out = optional_export("to_json", est)
+    if out is not None:
+        return out
+    payload = {
+        "scenario": json.loads(est.scenario.model_dump_json()),
+        "summary": est.summary.to_dicts(),
+        "assumptions": est.assumptions.to_dicts(),
+        "sensitivity": est.sensitivity.to_dicts(),
+        "notes": list(est.notes),
+        "vintages": est.vintages.to_dicts() if est.vintages.height else [],
+    }
+    return json.dumps(payload, indent=2, default=str)
+
+
+def file_stem(est: Any) -> str:
+    """``impact_PAK_full_10h`` — a file name stem for downloads."""
+    ctx = est.context
+    return f"impact_{ctx.iso3}_{ctx.scope}_{ctx.hours:g}h"

@@ -1,0 +1,145 @@
+"""Properties of `estimate` over random scenarios (Hypothesis).
+
+For random countries, scopes, platforms, durations and shares: losses are >= 0, never above
+the GDP of the period for any draw, ordered P5 <= P50 <= P95, zero when nobody is affected or
+nothing is lost, and monotone non-decreasing in duration, affected share and intensity (both
+the central value and the P50 with the same seed).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from impact import estimate, parse_scenario
+from impact.parameters import PLATFORMS
+
+DRAWS = 300
+SEED = 12345
+COUNTRIES = ["PAK", "IND", "IRN", "ETH", "MMR", "NGA", "USA", "BRA"]
+SCOPES = ["full", "mobile", "platforms", "throttling"]
+REL = 1e-9  # floating-point slack for "non-decreasing"
+
+countries = st.sampled_from(COUNTRIES)
+years = st.integers(2015, 2024)
+shares = st.floats(0.0, 1.0, allow_nan=False, allow_subnormal=False)
+hours = st.floats(0.05, 5 * 8760.0, allow_nan=False, allow_subnormal=False)
+
+
+@st.composite
+def scenarios(draw, scope=None):
+    scope = scope or draw(st.sampled_from(SCOPES))
+    data = {"country": draw(countries), "year": draw(years), "scope": scope,
+            "duration_hours": draw(hours), "affected_share": draw(shares)}
+    if scope == "platforms":
+        data["platforms"] = draw(st.lists(st.sampled_from(PLATFORMS), min_size=1, max_size=4,
+                                          unique=True))
+    if scope in ("throttling", "platforms") or draw(st.booleans()):
+        data["intensity"] = draw(shares)
+    return data
+
+
+def _run(data):
+    return estimate(parse_scenario(data), draws=DRAWS, seed=SEED)
+
+
+def _ok(est):
+    return [r for r in est.summary.iter_rows(named=True) if r["status"] == "ok"]
+
+
+def _values(est):
+    return {r["method"]: (r["loss_usd_central"], r["loss_usd_p50"]) for r in _ok(est)}
+
+
+def _assert_not_decreasing(lo_est, hi_est, what):
+    lo, hi = _values(lo_est), _values(hi_est)
+    assert lo.keys() == hi.keys()
+    for m in lo:
+        for label, a, b in (("central", lo[m][0], hi[m][0]), ("p50", lo[m][1], hi[m][1])):
+            assert b >= a * (1 - REL) - 1e-9, f"{m} {label} fell from {a} to {b} as {what} rose"
+
+
+@settings(deadline=None)
+@given(scenarios())
+def test_losses_are_bounded_and_ordered(data):
+    est = _run(data)
+    cap = est.context.gdp.value * est.context.hours / 8760.0
+    rows = _ok(est)
+    assert rows, data
+    for r in rows:
+        samples = est.samples[r["method"]]
+        assert len(samples) == DRAWS
+        assert np.isfinite(samples).all()
+        assert (samples >= 0).all(), r["method"]
+        assert (samples <= cap * (1 + 1e-12)).all(), r["method"]
+        assert 0 <= r["loss_usd_central"] <= cap * (1 + 1e-12)
+        assert r["loss_usd_p05"] <= r["loss_usd_p50"] <= r["loss_usd_p95"], r["method"]
+    for r in est.summary.iter_rows(named=True):
+        if r["status"] != "ok":
+            assert r["reason"], r["method"]
+
+
+@settings(deadline=None)
+@given(scenarios(), hours)
+def test_monotone_in_duration(data, other):
+    h1, h2 = sorted((data["duration_hours"], other))
+    _assert_not_decreasing(_run({**data, "duration_hours": h1}),
+                           _run({**data, "duration_hours": h2}), "duration")
+
+
+@settings(deadline=None)
+@given(scenarios(), shares)
+def test_monotone_in_affected_share(data, other):
+    a1, a2 = sorted((data["affected_share"], other))
+    _assert_not_decreasing(_run({**data, "affected_share": a1}),
+                           _run({**data, "affected_share": a2}), "affected share")
+
+
+@settings(deadline=None)
+@given(scenarios(), shares, shares)
+def test_monotone_in_intensity(data, one, other):
+    i1, i2 = sorted((one, other))
+    _assert_not_decreasing(_run({**data, "intensity": i1}), _run({**data, "intensity": i2}),
+                           "intensity")
+
+
+@settings(deadline=None)
+@given(scenarios(), st.sampled_from(["affected_share", "intensity"]))
+def test_zero_when_nobody_affected_or_nothing_lost(data, field):
+    est = _run({**data, field: 0.0})
+    for r in _ok(est):
+        assert r["loss_usd_central"] == 0.0, r["method"]
+        assert (est.samples[r["method"]] == 0.0).all(), r["method"]
+        assert r["loss_usd_p95"] == 0.0
+
+
+@settings(deadline=None)
+@given(countries, years, hours, shares)
+def test_zero_affected_users_is_zero(country, year, h, _):
+    est = _run({"country": country, "year": year, "duration_hours": h, "affected_users": 0})
+    for r in _ok(est):
+        assert r["loss_usd_central"] == 0.0
+        assert r["loss_usd_per_affected_user_p50"] is None
+
+
+# ---- time weighting -------------------------------------------------------------------------
+# Known package bug (see the report): `impact.context.time_weight` averages over
+# round(hours × 60) whole minutes, so loss ∝ hours × mean weight drops slightly each time the
+# rounded minute count steps onto a minute lighter than the running mean.
+@pytest.mark.parametrize("minutes", [600, 660, 690])
+def test_time_weighted_loss_monotone_in_duration(minutes):
+    start = "2024-02-05T12:00"   # Monday noon; the outage runs into the light evening hours
+    eps = 1e-4
+    lo_h, hi_h = (minutes + 0.5 - eps) / 60, (minutes + 0.5 + eps) / 60
+
+    def central(h):
+        end = datetime.fromisoformat(start) + timedelta(hours=h)
+        est = estimate(parse_scenario({"country": "PAK", "start": start,
+                                       "end": end.isoformat()}), ["impact"], draws=100)
+        return est.row("impact")["loss_usd_central"]
+
+    assert central(hi_h) >= central(lo_h)
