@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from impact.calibration import (calibration_frame, fit_table, service_share_by_country_year)
+from impact.calibration import calibration_frame, fit_table, service_share_by_country_year
 from impact.methods.cost_compatible import fit_coefficients, predicted_rate
 
 ROOT = Path(__file__).resolve().parents[1]
