@@ -191,9 +191,11 @@ def build_context(scenario) -> Context:
         share, detail = scenario.affected_share, f"affected share {scenario.affected_share:g} given"
     else:
         share, detail = 1.0, "nationwide (affected share 1, the default)"
-    mshare, mdetail, mnotes = mobile_access_share(iso3, year)
     if scenario.scope == "mobile":
+        mshare, mdetail, mnotes = mobile_access_share(iso3, year)
         notes.extend(n for n in mnotes if n not in notes)
+    else:
+        mshare, mdetail = float("nan"), "not used (scope is not mobile)"
     if scenario.start is not None and scenario.time_weighting and scenario.hours <= 168:
         hw = time_weight(scenario.start, scenario.hours)
         hw_detail = (f"hour-of-day and weekday weight {hw:.3f} for {scenario.hours:g} h from "

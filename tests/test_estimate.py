@@ -245,3 +245,13 @@ def test_affected_users_become_share():
     r = est.row("impact")
     assert r["loss_usd_per_affected_user_p50"] == pytest.approx(
         r["loss_usd_p50"] / (users * est.context.affected_share))
+
+
+def test_full_scope_does_not_need_mobile_data() -> None:
+    # Guam has GDP and internet data but no mobile-subscription series: a full blackout
+    # must still be estimated; only a mobile-only scenario needs the mobile share.
+    est = estimate(parse_scenario({"country": "GUM", "duration_hours": 5}), draws=200)
+    assert (est.summary["status"] == "ok").all()
+    with pytest.raises(DataError, match="mobile"):
+        estimate(parse_scenario({"country": "GUM", "duration_hours": 5, "scope": "mobile"}),
+                 draws=200)

@@ -1,0 +1,23 @@
+"""Streamlit entry point: only a router over the pages in ``app_pages/``.
+
+Run with ``streamlit run app.py``.
+"""
+
+import streamlit as st
+
+from impact.ui_helpers import ESTIMATE_DEFAULTS
+
+st.set_page_config(page_title="impact — cost of internet shutdowns", layout="wide")
+
+# Keep the Estimate page's inputs while another page is shown (Streamlit drops the state of
+# widgets that are not drawn in a run unless it is re-assigned).
+for key in ESTIMATE_DEFAULTS:
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+page = st.navigation([
+    st.Page("app_pages/estimate.py", title="Estimate", default=True),
+    st.Page("app_pages/methods.py", title="Methods & assumptions"),
+    st.Page("app_pages/data.py", title="Data & sources"),
+])
+page.run()

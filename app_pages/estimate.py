@@ -1,0 +1,243 @@
+"""Estimate page: describe a shutdown in the sidebar, compare every method's loss at once.
+
+Thin by design: validation is `impact.parse_scenario`, figures are `impact.estimate`, and
+formatting lives in `impact.ui_helpers`. Every widget has a stable ``key`` so that the AppTest
+and browser tests can drive it.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from datetime import date
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from impact import Estimate, ImpactError, estimate, parse_scenario
+from impact.methods import REGISTRY
+from impact.ui_helpers import (
+    ESTIMATE_DEFAULTS,
+    PLATFORM_LABELS,
+    SCOPE_LABELS,
+    country_names,
+    file_stem,
+    fmt_count,
+    fmt_money,
+    method_cards,
+    optional_export,
+    range_frame,
+    results_table,
+    scenario_input,
+    summary_csv,
+    summary_json,
+)
+
+DRAWS = 10_000
+LOG = logging.getLogger("impact.app")
+
+
+@st.cache_data(show_spinner="Running the Monte Carlo…", max_entries=256)
+def run_estimate(scenario_json: str, methods: tuple[str, ...], draws: int) -> Estimate:
+    """Estimate of one scenario, cached by its JSON, the method names and the draws."""
+    return estimate(parse_scenario(scenario_json), list(methods), draws=draws)
+
+
+def _init_state() -> None:
+    for key, value in ESTIMATE_DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = copy.copy(value)
+
+
+def _controls() -> tuple[dict, tuple[str, ...]]:
+    """Sidebar widgets -> (mapping for parse_scenario, chosen method names)."""
+    sb = st.sidebar
+    sb.header("Scenario")
+    sb.selectbox("Country", country_names(), key="country")
+    sb.number_input("Duration [hours]", min_value=1.0, max_value=8760.0, step=1.0,
+                    format="%g", key="duration_hours",
+                    help="1 hour to 8,760 hours (one year).")
+    sb.toggle("Set a start date and time", key="use_start",
+              help="Local time in the country. Sets the data year and weights the hours by "
+                   "the usual daily and weekly pattern of activity.")
+    if st.session_state["use_start"]:
+        c1, c2 = sb.columns(2)
+        c1.date_input("Start date", key="start_date", min_value=date(2010, 1, 1),
+                      max_value=date(2100, 12, 31))
+        c2.time_input("Start time", key="start_time", step=900)
+    sb.radio("What is cut", list(SCOPE_LABELS), format_func=SCOPE_LABELS.get, key="scope")
+    scope = st.session_state["scope"]
+    if scope == "platforms":
+        sb.multiselect("Blocked platforms", list(PLATFORM_LABELS),
+                       format_func=PLATFORM_LABELS.get, key="platforms",
+                       placeholder="Choose one or more platforms")
+    if scope == "throttling":
+        sb.slider("Intensity (share of service lost)", 0.0, 1.0, step=0.05, key="intensity",
+                  help="1 = service fully lost; 0.5 = half the usual activity is lost.")
+    sb.slider("Affected share of internet users", 0.0, 1.0, step=0.01, key="affected_share",
+              help="1 = nationwide; use less for a regional shutdown.")
+    sb.toggle("Account for VPN circumvention", key="use_circumvention",
+              help="Off: each method's own default.")
+    if st.session_state["use_circumvention"]:
+        sb.slider("Share of activity continuing via VPN", 0.0, 1.0, step=0.05,
+                  key="circumvention")
+    sb.header("Output")
+    sb.multiselect("Methods", list(REGISTRY), format_func=lambda m: REGISTRY[m].title,
+                   key="methods")
+    sb.radio("Currency", ["USD", "local"], key="currency", horizontal=True,
+             format_func={"USD": "US dollars", "local": "Local currency"}.get)
+
+    s = st.session_state
+    data = scenario_input(
+        country=s["country"], duration_hours=s["duration_hours"], scope=scope,
+        platforms=s["platforms"], affected_share=s["affected_share"],
+        intensity=s["intensity"],
+        circumvention=s["circumvention"] if s["use_circumvention"] else None,
+        start_date=s["start_date"] if s["use_start"] else None,
+        start_time=s["start_time"] if s["use_start"] else None,
+        currency=s["currency"])
+    methods = tuple(m for m in REGISTRY if m in s["methods"])  # registry order
+    return data, methods
+
+
+def _headline(est: Estimate) -> None:
+    ctx = est.context
+    scope = SCOPE_LABELS[ctx.scope].lower()
+    if ctx.platforms:
+        scope += ": " + ", ".join(PLATFORM_LABELS[p] for p in ctx.platforms)
+    affected = ctx.users.value * ctx.affected_share
+    st.markdown(
+        f"**{ctx.country}**, {ctx.year} · {ctx.hours:g} hours · {scope} · "
+        f"{fmt_count(affected)} internet users affected "
+        f"({ctx.affected_share:.0%} of {fmt_count(ctx.users.value)})")
+    st.caption(
+        f"GDP {fmt_money(ctx.gdp.value)} ({ctx.gdp.source}, {ctx.gdp.year_used}) · "
+        f"population {fmt_count(ctx.population.value)} "
+        f"({ctx.population.year_used}) · users: {ctx.users.detail} · {ctx.hour_weight_detail}")
+
+
+def _cards(est: Estimate) -> None:
+    cards = method_cards(est.summary)
+    for col, card in zip(st.columns(len(cards)), cards, strict=True):
+        with col, st.container(border=True, height="stretch"):
+            st.metric(card["title"], card["value"],
+                      help=REGISTRY[card["method"]].citation)
+            if card["status"] == "ok":
+                st.markdown(f"**{card['range']}**  \n{card['lines']}")
+            if card["reason"]:
+                st.caption(card["reason"])
+
+
+def _range_chart(est: Estimate) -> None:
+    frame = range_frame(est.summary)
+    if frame.height == 0:
+        return
+    currency = frame["currency"][0]
+    log = st.toggle("Logarithmic axis", key="log_scale",
+                    help="Useful when the methods differ by orders of magnitude.")
+    if log:  # a log axis cannot show 0: floor at 1/1000 of the largest P95
+        floor = max(float(frame["p95"].max() or 0) / 1000, 1.0)
+        frame = frame.with_columns(pl.col("p05", "p50", "p95").clip(lower_bound=floor))
+    axis = alt.Axis(title=f"loss ({currency}); bar = P5 to P95, dot = P50",
+                    labelExpr="replace(replace(replace(format(datum.value, '~s'), 'G', 'bn'),"
+                              " 'M', 'm'), 'T', 'tn')")
+    scale = alt.Scale(type="log") if log else alt.Scale(zero=True)
+    base = alt.Chart(frame).encode(
+        y=alt.Y("method:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+        tooltip=[alt.Tooltip("method:N"), alt.Tooltip("p05_label:N", title="P5"),
+                 alt.Tooltip("p50_label:N", title="P50"),
+                 alt.Tooltip("p95_label:N", title="P95")])
+    bars = base.mark_bar(height=14, opacity=0.35, cornerRadius=3).encode(
+        x=alt.X("p05:Q", axis=axis, scale=scale), x2="p95:Q")
+    dots = base.mark_point(filled=True, size=110, opacity=1).encode(x="p50:Q")
+    st.altair_chart((bars + dots).properties(height=46 * frame.height + 40), width="stretch")
+
+
+def _details(est: Estimate) -> None:
+    if est.notes:
+        st.info("**Data notes**  \n" + "  \n".join(f"- {n}" for n in est.notes))
+    with st.expander("Assumptions (every input of every method)"):
+        st.dataframe(est.assumptions.select("method", "parameter", "value", "low", "high",
+                                            "unit", "source", "notes"),
+                     hide_index=True, width="stretch", key="assumptions_table",
+                     column_config={c: st.column_config.NumberColumn(format="%.4g")
+                                    for c in ("value", "low", "high")})
+    if est.sensitivity.height:
+        with st.expander("Sensitivity: loss with each parameter at its P5 and P95"):
+            st.dataframe(est.sensitivity, hide_index=True, width="stretch",
+                         column_config={c: st.column_config.NumberColumn(format="compact")
+                                        for c in ("loss_usd_at_p05", "loss_usd_at_p95",
+                                                  "swing_usd")})
+    if "impact" in est.components:
+        with st.expander("impact model components (central values, USD)"):
+            st.dataframe([{"component": k, "USD": fmt_money(v)}
+                          for k, v in est.components["impact"].items()], hide_index=True)
+    with st.expander("Data vintages"):
+        if est.vintages.height:
+            st.dataframe(est.vintages, hide_index=True, width="stretch")
+        else:
+            st.write("No vintage table bundled.")
+
+
+def _downloads(est: Estimate) -> None:
+    stem = file_stem(est)
+    icon = ":material/download:"
+    row = st.container(horizontal=True)
+    row.download_button("Download CSV", summary_csv(est), file_name=f"{stem}.csv",
+                        mime="text/csv", key="download_csv", on_click="ignore", icon=icon)
+    row.download_button("Download JSON", summary_json(est), file_name=f"{stem}.json",
+                        mime="application/json", key="download_json", on_click="ignore",
+                        icon=icon)
+    xlsx = optional_export("to_xlsx", est)
+    if xlsx is not None:
+        row.download_button(
+            "Download Excel", xlsx, file_name=f"{stem}.xlsx", key="download_xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore", icon=icon)
+    report = optional_export("report_markdown", est)
+    if report is not None:
+        row.download_button("Download report (Markdown)", report, file_name=f"{stem}.md",
+                            mime="text/markdown", key="download_report", on_click="ignore",
+                            icon=icon)
+
+
+def _render(est: Estimate) -> None:
+    _headline(est)
+    st.subheader("Loss by method (median, with 90 % range)")
+    _cards(est)
+    _range_chart(est)
+    st.subheader("Comparison")
+    st.dataframe(results_table(est.summary), hide_index=True, width="stretch",
+                 key="results_table")
+    _downloads(est)
+    _details(est)
+
+
+# Five cards side by side: a smaller headline figure than st.metric's default, and labels
+# that wrap instead of being cut.
+CARD_CSS = """<style>
+[data-testid="stMetricValue"] { font-size: 1.6rem; }
+[data-testid="stMetricLabel"] p { white-space: normal; }
+[data-testid="stMetricLabel"] div { overflow: visible; }
+</style>"""
+
+_init_state()
+st.html(CARD_CSS)
+st.title("What does an internet shutdown cost?")
+inputs, methods = _controls()
+
+if not methods:
+    st.warning("Choose at least one method in the sidebar.")
+    st.stop()
+
+try:
+    scenario = parse_scenario(inputs)
+    result = run_estimate(scenario.model_dump_json(), methods, DRAWS)
+    _render(result)
+except ImpactError as err:
+    st.error(str(err))
+except Exception as err:
+    LOG.exception("estimate page failed for %r", inputs)
+    st.error(f"Sorry, this scenario could not be estimated ({type(err).__name__}). "
+             "Please change the inputs; if it persists, report the scenario.")

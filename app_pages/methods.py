@@ -1,0 +1,46 @@
+"""Methods & assumptions page: every registered method with its formula, scopes and citation,
+then the bundled literature parameters and platform-dependence weights."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from impact.io import read_bundled
+from impact.methods import REGISTRY
+from impact.ui_helpers import SCOPE_LABELS
+
+st.title("Methods & assumptions")
+st.write(
+    "Each method is a published (or documented) formula evaluated on the same scenario. "
+    "Its literature coefficients are drawn from their ranges (10,000 Monte Carlo draws), so "
+    "every estimate is a median (P50) with a 90 % range (P5–P95). A method that cannot cost "
+    "a scenario's scope says so instead of guessing.")
+
+for method in REGISTRY.values():
+    with st.container(border=True):
+        st.subheader(method.title)
+        st.caption(f"`{method.name}`")
+        st.markdown("**Formula**")
+        st.code(method.formula, language=None, wrap_lines=True)
+        scopes = [SCOPE_LABELS[s] for s in SCOPE_LABELS if s in method.scopes]
+        missing = [SCOPE_LABELS[s] for s in SCOPE_LABELS if s not in method.scopes]
+        line = "**Scopes:** " + ", ".join(scopes)
+        if missing:
+            line += f" — not applicable to: {', '.join(missing)}"
+        st.markdown(line)
+        if method.scope_note:
+            st.markdown(f"**Scope note:** {method.scope_note}")
+        st.markdown(f"**Source:** {method.citation}")
+
+st.header("Parameters")
+st.caption("data/parameters.csv — central value with low and high bounds, unit, distribution "
+           "and source. Data inputs (GDP, users, duration) are listed per estimate on the "
+           "Estimate page.")
+st.dataframe(read_bundled("parameters"), hide_index=True, width="stretch",
+             key="parameters_table")
+
+st.header("Platform dependence")
+st.caption("data/platform_dependence.csv — share of digital activity that depends on each "
+           "platform, used for platform blocks.")
+st.dataframe(read_bundled("platform_dependence"), hide_index=True, width="stretch",
+             key="platform_table")

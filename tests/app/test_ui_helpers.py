@@ -1,0 +1,88 @@
+"""The pure helpers behind the app pages (no streamlit needed)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, time
+
+import pytest
+
+from impact import estimate, parse_scenario
+from impact.methods import REGISTRY
+from impact.ui_helpers import (
+    ESTIMATE_DEFAULTS,
+    country_names,
+    fmt_money,
+    fmt_share,
+    method_cards,
+    range_frame,
+    results_table,
+    scenario_input,
+    summary_csv,
+    summary_json,
+)
+
+
+@pytest.fixture(scope="module")
+def platform_estimate():
+    scenario = parse_scenario(scenario_input(country="Pakistan", duration_hours=10,
+                                             scope="platforms", platforms=["x"]))
+    return estimate(scenario, draws=1000)
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (42_700_000, "USD 42.7 m"), (1_234_000_000, "USD 1.23 bn"), (999.0, "USD 999"),
+    (0.134, "USD 0.13"), (2.5e12, "USD 2.50 tn"), (12_345, "USD 12.3 k"), (None, "–"),
+    (float("nan"), "–"),
+])
+def test_fmt_money(value, text):
+    assert fmt_money(value) == text
+
+
+def test_fmt_share():
+    assert fmt_share(0.000081) == "0.0081 %"
+    assert fmt_share(None) == "–"
+
+
+def test_defaults_are_a_valid_scenario():
+    assert "Pakistan" in country_names()
+    d = ESTIMATE_DEFAULTS
+    data = scenario_input(country=d["country"], duration_hours=d["duration_hours"],
+                          scope=d["scope"], platforms=d["platforms"],
+                          affected_share=d["affected_share"], currency=d["currency"])
+    scenario = parse_scenario(data)
+    assert scenario.iso3 == "PAK" and scenario.hours == 10
+    assert d["methods"] == list(REGISTRY)
+
+
+def test_scenario_input_passes_only_fields_that_apply():
+    data = scenario_input(country="India", duration_hours=5, scope="full", platforms=["x"],
+                          intensity=0.3, start_date=date(2024, 2, 8), start_time=time(7, 30))
+    assert "platforms" not in data and "intensity" not in data
+    assert data["start"] == "2024-02-08T07:30:00"
+    assert parse_scenario(data).event_year == 2024
+    throttled = scenario_input(country="India", duration_hours=5, scope="throttling",
+                               intensity=0.3)
+    assert parse_scenario(throttled).effective_intensity == 0.3
+
+
+def test_cards_and_table_mark_not_applicable(platform_estimate):
+    cards = {c["method"]: c for c in method_cards(platform_estimate.summary)}
+    assert cards["deloitte2016"]["value"] == "not applicable"
+    assert cards["impact"]["value"].startswith("USD ")
+    assert cards["impact"]["range"].startswith("P5–P95: USD ")
+    table = results_table(platform_estimate.summary)
+    assert table.height == len(REGISTRY)
+    assert range_frame(platform_estimate.summary).height == 3
+
+
+def test_downloads_have_a_row_per_method(platform_estimate):
+    text = summary_csv(platform_estimate)
+    text = text.decode() if isinstance(text, bytes) else text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["method"] for r in rows] == list(REGISTRY)
+    payload = json.dumps(json.loads(summary_json(platform_estimate)))
+    assert all(f'"{name}"' in payload for name in REGISTRY)
+    assert '"platforms"' in payload

@@ -1,0 +1,77 @@
+"""The Estimate page in a real browser: what AppTest cannot see (typing, the dropdowns, the
+download itself)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from playwright.sync_api import expect
+
+from impact.methods import REGISTRY
+
+pytestmark = pytest.mark.e2e
+TIMEOUT = 30_000
+
+
+def _metric(page, method: str):
+    return page.get_by_test_id("stMetric").filter(has_text=REGISTRY[method].title)
+
+
+def _value(page, method: str):
+    return _metric(page, method).get_by_test_id("stMetricValue")
+
+
+def test_user_changes_duration_blocks_x_and_downloads_csv(app_page, artifacts):
+    page = app_page
+    sidebar = page.get_by_test_id("stSidebar")
+
+    # results appear: five methods, a USD headline for the impact model
+    expect(page.get_by_test_id("stMetric")).to_have_count(len(REGISTRY), timeout=60_000)
+    expect(_value(page, "impact")).to_contain_text("USD", timeout=TIMEOUT)
+    expect(page.get_by_text("Pakistan").first).to_be_visible()
+    before = _value(page, "impact").inner_text()
+
+    # type a new duration and press Enter -> the figure changes
+    duration = sidebar.get_by_label("Duration [hours]", exact=True)
+    duration.fill("72")
+    duration.press("Enter")
+    expect(_value(page, "impact")).not_to_have_text(before, timeout=TIMEOUT)
+    expect(page.get_by_text("72 hours").first).to_be_visible()
+    page.screenshot(path=str(artifacts / "estimate_full.png"), full_page=True)
+
+    # block X only: Deloitte has no platform-block figure
+    sidebar.get_by_text("Named platforms").click()
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("platforms",
+                                                                       timeout=TIMEOUT)
+    sidebar.get_by_role("combobox", name="Blocked platforms").click()
+    page.get_by_role("option", name="X (Twitter)").click()
+    page.keyboard.press("Escape")
+    expect(_value(page, "deloitte2016")).to_have_text("not applicable", timeout=TIMEOUT)
+    expect(_value(page, "icrier2018")).to_have_text("not applicable")
+    expect(_value(page, "impact")).to_contain_text("USD")
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    page.screenshot(path=str(artifacts / "estimate_platforms.png"), full_page=True)
+
+    # the CSV download has one row per method
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV")
+    with page.expect_download(timeout=TIMEOUT) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    target = artifacts / download.suggested_filename
+    download.save_as(target)
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [r["method"] for r in rows] == list(REGISTRY)
+    status = {r["method"]: r["status"] for r in rows}
+    assert status["deloitte2016"] == status["icrier2018"] == "not_applicable"
+    assert all(r["scope"] == "platforms" for r in rows)
+
+
+@pytest.mark.parametrize("title", ["Methods & assumptions", "Data & sources"])
+def test_other_pages_open_from_the_navigation(app_page, title):
+    page = app_page
+    page.get_by_test_id("stSidebarNav").get_by_text(title).click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
