@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from impact.context import Context
+from impact.context import Context, digital_share
 from impact.parameters import ParamSpec, platform_param
 
 Draws = Mapping[str, np.ndarray]
@@ -79,3 +79,18 @@ def mobile_input(ctx: Context) -> ParamSpec:
     return data_spec("mobile_share", ctx.mobile_share, "share 0-1 of internet access",
                      "ITU i911mw mobile broadband and WDI IT.NET.BBND.P2 fixed broadband "
                      "subscriptions per 100", ctx.mobile_detail)
+
+
+def digital_share_input(ctx: Context, name: str, why: str = "") -> ParamSpec:
+    """The digital-economy share of GDP [0-1] as a lognormal input (published or imputed,
+    with its 90 % range), plus the scope inputs every share-based method needs."""
+    share, note = digital_share(ctx.iso3, ctx.year)
+    notes = f"{share.basis} ({share.definition}, {share.year_used})"
+    notes += "".join(f"; {n}" for n in (why, note) if n)
+    return ParamSpec(name, share.central, share.low, share.high, "share 0-1 of GDP",
+                     "lognormal", share.source, notes)
+
+
+def scope_inputs(ctx: Context) -> list[ParamSpec]:
+    """Mobile share for mobile-only cuts, platform weights for platform blocks."""
+    return ([mobile_input(ctx)] if ctx.scope == "mobile" else []) + platform_inputs(ctx)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from impact.context import Context, bcg_2016_share, digital_share
+from impact.context import Context, bcg_2016_share
 from impact.methods.base import (
     Draws,
     Method,
     combined_platform_weight,
     common_inputs,
-    mobile_input,
-    platform_inputs,
+    digital_share_input,
+    scope_inputs,
 )
 from impact.parameters import ParamSpec
 
@@ -43,15 +43,9 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
                                "projection, as used by West (2016)",
                                "range ×0.8–×1.25 is our assumed measurement range"))
     else:
-        share, note = digital_share(ctx.iso3, ctx.year)
-        specs.append(ParamSpec("internet_share", share.central, share.low, share.high,
-                               "share 0-1 of GDP", "lognormal", share.source,
-                               f"{share.basis}; West (2016) had no BCG value for this country"
-                               + (f"; {note}" if note else "")))
-    if ctx.scope == "mobile":
-        specs.append(mobile_input(ctx))
-    specs += platform_inputs(ctx)
-    return specs
+        specs.append(digital_share_input(ctx, "internet_share",
+                                         "West (2016) had no BCG value for this country"))
+    return specs + scope_inputs(ctx)
 
 
 def _loss(ctx: Context, p: Draws) -> np.ndarray:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from impact.context import Context, digital_share
+from impact.context import Context
 from impact.methods.base import (
     Draws,
     Method,
     combined_platform_weight,
     common_inputs,
     data_spec,
-    mobile_input,
-    platform_inputs,
+    digital_share_input,
+    scope_inputs,
 )
 from impact.parameters import ParamSpec, param
 
@@ -51,14 +51,8 @@ def impact2024(gdp_usd, hours, digital_share, affected_share, scope_factor, inte
 
 def _inputs(ctx: Context) -> list[ParamSpec]:
     specs = common_inputs(ctx)
-    share, note = digital_share(ctx.iso3, ctx.year)
-    specs.append(ParamSpec("digital_share", share.central, share.low, share.high,
-                           "share 0-1 of GDP", "lognormal", share.source,
-                           f"{share.basis} ({share.definition}, {share.year_used})"
-                           + (f"; {note}" if note else "")))
-    if ctx.scope == "mobile":
-        specs.append(mobile_input(ctx))
-    specs += platform_inputs(ctx)
+    specs.append(digital_share_input(ctx, "digital_share"))
+    specs += scope_inputs(ctx)
     v = param("impact", f"circumvention_{ctx.scope}")
     if ctx.circumvention is not None:
         v = data_spec(v.name, ctx.circumvention, v.unit, "scenario", "given by the user")
