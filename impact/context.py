@@ -141,6 +141,8 @@ class Context:
     population: IndicatorValue
     users: Users
     affected_share: float
+    affected_share_low: float
+    affected_share_high: float
     affected_detail: str
     intensity: float
     circumvention: float | None
@@ -212,6 +214,10 @@ def build_context(scenario) -> Context:
         iso3=iso3, country=country_name(iso3), year=year, hours=scenario.hours,
         scope=scenario.scope, platforms=tuple(scenario.platforms), gdp=gdp, gdp_prev=gdp_prev,
         population=pop, users=users, affected_share=float(share), affected_detail=detail,
+        affected_share_low=float(scenario.affected_share_low
+                                 if scenario.affected_share_low is not None else share),
+        affected_share_high=float(scenario.affected_share_high
+                                  if scenario.affected_share_high is not None else share),
         intensity=scenario.effective_intensity, circumvention=scenario.circumvention,
         recovery=scenario.recovery, mobile_share=mshare, mobile_detail=mdetail,
         hour_weight=hw, hour_weight_detail=hw_detail,

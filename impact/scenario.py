@@ -34,6 +34,8 @@ ACCEPTED = {
     "scope": "one of full, mobile, platforms, throttling",
     "platforms": f"one or more of {', '.join(PLATFORMS)} (twitter is accepted for x)",
     "affected_share": "a share between 0 and 1",
+    "affected_share_low": "a share between 0 and affected_share, given with affected_share_high",
+    "affected_share_high": "a share between affected_share and 1, given with affected_share_low",
     "affected_users": "a whole number of people >= 0, at most the country's internet users",
     "intensity": "a share between 0 and 1 (1 = service fully lost)",
     "circumvention": "a share between 0 and 1",
@@ -66,6 +68,10 @@ class Scenario(BaseModel):
     platforms: tuple[Platform, ...] = ()
     affected_share: float | None = Field(None, ge=0, le=1,
                                          description="share of internet users affected [0-1]")
+    affected_share_low: float | None = Field(
+        None, ge=0, le=1, description="lower end of an uncertain affected share [0-1]")
+    affected_share_high: float | None = Field(
+        None, ge=0, le=1, description="upper end of an uncertain affected share [0-1]")
     affected_users: int | None = Field(None, ge=0, description="internet users affected [people]")
     intensity: float | None = Field(None, ge=0, le=1,
                                     description="share of service lost (throttling) [0-1]")
@@ -136,6 +142,18 @@ class Scenario(BaseModel):
         if self.affected_share is not None and self.affected_users is not None:
             raise InputError("affected_users", self.affected_users,
                              "either affected_share or affected_users, not both")
+        low, high = self.affected_share_low, self.affected_share_high
+        if (low is None) != (high is None):
+            raise InputError("affected_share_low" if low is None else "affected_share_high",
+                             None, "give both ends of the affected-share range, or neither")
+        if low is not None and high is not None:
+            if self.affected_share is None:
+                raise InputError("affected_share", None,
+                                 "a central affected_share whenever a range is given")
+            if not low <= self.affected_share <= high:
+                raise InputError("affected_share_low", low,
+                                 f"low <= affected_share ({self.affected_share:g}) <= high "
+                                 f"({high:g})")
         if self.price_basis == "current" and self.price_year is not None:
             raise InputError("price_year", self.price_year,
                              "no price_year unless price_basis is constant")

@@ -246,3 +246,15 @@ def test_committed_schema_is_current():
                                  "`python -m impact.schema --write`"
     assert SCHEMA_PATH.read_text(encoding="utf-8") == scenario_json_schema(), (
         "docs/scenario.schema.json is out of date: run `python -m impact.schema --write`")
+
+
+def test_affected_share_range_needs_both_ends_and_a_centre_inside() -> None:
+    with pytest.raises(InputError, match="affected_share_high.*both ends"):
+        parse_scenario({"country": "IND", "duration_hours": 5, "affected_share": 0.1,
+                        "affected_share_low": 0.05})
+    with pytest.raises(InputError, match="low <= affected_share"):
+        parse_scenario({"country": "IND", "duration_hours": 5, "affected_share": 0.1,
+                        "affected_share_low": 0.2, "affected_share_high": 0.3})
+    ok = parse_scenario({"country": "IND", "duration_hours": 5, "affected_share": 0.1,
+                         "affected_share_low": 0.05, "affected_share_high": 0.3})
+    assert ok.affected_share_low == 0.05

@@ -56,11 +56,21 @@ def common_inputs(ctx: Context) -> list[ParamSpec]:
         data_spec("gdp_usd", ctx.gdp.value, "USD per year", f"World Bank {ctx.gdp.source} "
                   f"{ctx.gdp.year_used}", ctx.gdp.note or ""),
         data_spec("duration_hours", ctx.hours, "hours", "scenario"),
-        data_spec("affected_share", ctx.affected_share, "share 0-1", "scenario",
-                  ctx.affected_detail),
+        affected_share_input(ctx),
         data_spec("intensity", ctx.intensity, "share 0-1", "scenario",
                   "1 = service fully lost; throttling below 1"),
     ]
+
+
+def affected_share_input(ctx: Context) -> ParamSpec:
+    """Affected share [0-1]: fixed, or triangular over the scenario's range."""
+    if ctx.affected_share_high > ctx.affected_share_low:
+        return ParamSpec("affected_share", ctx.affected_share, ctx.affected_share_low,
+                         ctx.affected_share_high, "share 0-1", "triangular", "scenario",
+                         f"{ctx.affected_detail}; range {ctx.affected_share_low:g}–"
+                         f"{ctx.affected_share_high:g}")
+    return data_spec("affected_share", ctx.affected_share, "share 0-1", "scenario",
+                     ctx.affected_detail)
 
 
 def platform_inputs(ctx: Context) -> list[ParamSpec]:

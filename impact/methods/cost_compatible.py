@@ -100,7 +100,13 @@ def _loss(ctx: Context, p: Draws) -> np.ndarray:
         factor = np.where(p["intensity"] >= p["severe_throttling_threshold"], 1.0, p["intensity"])
     else:
         factor = p["intensity"]
-    rate = np.minimum(p["rate"], 1.0)
+    # the rate was predicted at the central affected share; scale by the fitted elasticity
+    # when the share itself is uncertain (a range in the scenario)
+    b_affected = fit_coefficients()[0][1]
+    ratio = np.divide(p["affected_share"], ctx.affected_share,
+                      out=np.zeros_like(np.asarray(p["affected_share"], dtype=float)),
+                      where=ctx.affected_share > 0)
+    rate = np.minimum(p["rate"] * ratio ** b_affected, 1.0)
     return cost_compatible(p["gdp_usd"], p["duration_hours"], rate, factor)
 
 
