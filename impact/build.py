@@ -1,8 +1,9 @@
 """Build the curated tables in ``data/`` from the raw public snapshot.
 
-Reads ``<raw>/meta``, ``<raw>/wdi``, ``<raw>/devices`` and ``<raw>/digital_economy``
-and writes ``countries.csv``, ``indicators.csv``, ``digital_share_anchors.csv``,
-``digital_share.csv`` and ``vintages.csv``. Output is byte-for-byte deterministic:
+Reads ``<raw>/meta``, ``<raw>/wdi``, ``<raw>/devices``, ``<raw>/digital_economy``,
+``<raw>/subnational`` and ``<raw>/shutdowns`` and writes ``countries.csv``,
+``indicators.csv``, ``digital_share_anchors.csv``, ``digital_share.csv``, ``vintages.csv``,
+``regions.csv`` (`impact.regions`) and ``events.csv`` (`impact.catalogue`). Output is byte-for-byte deterministic:
 fixed column order, sorted rows, floats rounded (indicator values to 12 significant
 digits, shares [fraction of GDP, 0-1] to 6 decimals), ``\\n`` line endings.
 Money is in USD unless a name says otherwise (``lcu_per_usd``).
@@ -18,7 +19,9 @@ from typing import NamedTuple
 
 import polars as pl
 
+from impact import catalogue as cat
 from impact import digital_share as ds
+from impact import regions as rg
 
 FIRST_YEAR = 2010
 INDICATOR_SIG_DIGITS = 12
@@ -535,6 +538,31 @@ def build_vintages() -> pl.DataFrame:
     return pl.DataFrame(records, schema=list(VINTAGE_COLUMNS), orient="row").sort("table", "source")
 
 
+SUBNATIONAL = {
+    "cod": "cod_ps_admin1_population.csv",
+    "ind_projection": "ind_state_population_projection_2011_2036.csv",
+    "ind_census": "ind_census2011_state_district_population.csv",
+    "mmr_states": "mmr_census2014_provisional_state_region.csv",
+    "mmr_townships": "mmr_census2014_provisional_township.csv",
+    "rus": "rus_region_population_rosstat_2020-01-01.csv",
+    "cities": "geonames_cities15000.csv",
+}
+EVENTS_RAW = "shutdowns/accessnow_keepiton_stop_2016_2025.csv"
+
+
+def build_regions(raw_dir: Path, iso3: pl.Series) -> pl.DataFrame:
+    """``regions.csv``: sub-national populations (`impact.regions.regions_table`)."""
+    frames = {k: read_raw(raw_dir / "subnational" / f) for k, f in SUBNATIONAL.items()}
+    return rg.regions_table(**frames, iso3_keep=iso3.to_list())
+
+
+def build_events(
+    raw_dir: Path, countries: pl.DataFrame, index: rg.RegionIndex
+) -> tuple[pl.DataFrame, dict]:
+    """``events.csv``: the Access Now event catalogue (`impact.catalogue.events_table`)."""
+    return cat.events_table(read_raw(raw_dir / EVENTS_RAW), countries, index)
+
+
 def build_all(
     raw_dir: Path, out_dir: Path, *, report: Callable[[str], None] | None = None
 ) -> dict[str, Path]:
@@ -568,6 +596,11 @@ def build_all(
         "digital_share": share,
         "vintages": build_vintages(),
     }
+    regions = build_regions(raw_dir, iso3)
+    index = rg.RegionIndex(regions, rg.population_lookup(indicators))
+    events, ev = build_events(raw_dir, countries, index)
+    tables["regions"] = regions
+    tables["events"] = events
     paths = {name: write_table(df, out_dir / f"{name}.csv") for name, df in tables.items()}
     for name, df in tables.items():
         say(f"{name}.csv: {df.height} rows")
@@ -596,4 +629,23 @@ def build_all(
             f"  {r['iso3']} {r['year']} {r['basis']:<9} central {r['share_central']:.2%} "
             f"[{r['share_low']:.2%}, {r['share_high']:.2%}] {r['definition']}"
         )
+    say(
+        f"events (credit: {cat.CREDIT}): {ev['rows_in']} rows in; "
+        f"{ev['dropped_no_iso3']} left out without an iso3 ({', '.join(ev['dropped_countries'])}); "
+        f"{ev['split_rows']} multi-country rows split into {ev['split_rows'] + ev['split_extra']}; "
+        f"{ev['rows_after_split']} country rows; {ev['merged']} merged as duplicates; "
+        f"{ev['events']} events out ({ev['ongoing']} ongoing)"
+    )
+    say(
+        f"  end_basis {ev['end_basis']}; {ev['end_before_start']} end dates before the start "
+        f"treated as missing; {ev['id_collisions']} event_id collisions suffixed"
+    )
+    say(f"  scope {ev['scope']}")
+    say(f"  share_method {ev['share_method']}")
+    for g, (n, med) in ev["matched_median_by_geo_scope"].items():
+        say(f"  matched events, geo_scope {g}: n={n}, median affected share {med:.3%}")
+    if ev["no_country_name"]:
+        say(f"  iso3 not among the WB economies (no country name): {ev['no_country_name']}")
+    kinds = dict(regions["kind"].value_counts().sort("kind").iter_rows())
+    say(f"regions.csv: {regions['iso3'].n_unique()} countries; units by kind {kinds}")
     return paths

@@ -1,4 +1,4 @@
-"""Command line: ``impact estimate | batch | countries | methods | data build``.
+"""Command line: ``impact estimate | batch | countries | methods | data build | events``.
 
 Bad input exits with status 2 and one line on stderr (``error: <field>: <value> is not
 accepted; <accepted>``), never a traceback. ``impact batch`` exits 1 when some rows failed
@@ -108,7 +108,73 @@ def build_parser() -> argparse.ArgumentParser:
     build = data_sub.add_parser("build", help="rebuild data/ from the raw snapshot")
     build.add_argument("--raw", type=Path, default=_REPO.parent / "shared" / "data")
     build.add_argument("--out", type=Path, default=_REPO / "data")
+    _add_events_parser(sub)
     return parser
+
+
+_SUMMED_NOTE = ("P5/P95 totals are sums of the events' own P5/P95, not quantiles of the sum "
+                "(that would need the events' joint uncertainty; --aggregate adds P5/P95 of "
+                "summed Monte Carlo draws, assuming independent events)")
+
+
+def _add_events_parser(sub) -> None:
+    ev = sub.add_parser("events", help="the catalogue of recorded events: list, show, "
+                        "estimate, compare, summary")
+    ev_sub = ev.add_subparsers(dest="events_command", required=True, parser_class=_Parser)
+
+    def filters(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--country", metavar="NAME|ISO3", action="append",
+                       help="country (repeatable)")
+        p.add_argument("--years", metavar="YYYY[-YYYY]", help="start years, e.g. 2019-2022")
+        p.add_argument("--type", metavar="TYPE", help="full, mobile, throttling or platforms "
+                       "(comma separated)")
+        p.add_argument("--platform", metavar="NAME", help="x, facebook, instagram, whatsapp, "
+                       "youtube, tiktok, telegram or signal")
+        p.add_argument("--election", action=argparse.BooleanOptionalAction, default=None,
+                       help="only events tied (or, with --no-election, not tied) to an election")
+
+    def output(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+        p.add_argument("--out", metavar="PATH", help="also write .csv or .json")
+
+    def run(p: argparse.ArgumentParser, variants: tuple[str, ...], default: str) -> None:
+        p.add_argument("--method", default="all", metavar="NAME|all",
+                       help="method name(s), comma separated, or all")
+        p.add_argument("--draws", metavar="N", help="Monte Carlo draws per event "
+                       "(default 2000)")
+        p.add_argument("--seed", metavar="N", help=f"random seed (default {DEFAULT_SEED})")
+        p.add_argument("--price-year", metavar="YYYY", help="year of the constant-USD column "
+                       "(default: the latest US deflator year)")
+        p.add_argument("--variant", choices=variants, default=default,
+                       help="platform blocks longer than a year: costed for 365 days "
+                       "(capped), in full (uncapped) or both")
+
+    lst = ev_sub.add_parser("list", help="list catalogue events")
+    filters(lst)
+    output(lst)
+    show = ev_sub.add_parser("show", help="show one event")
+    show.add_argument("event_id", metavar="ID")
+    output(show)
+    est = ev_sub.add_parser("estimate", help="estimate events with every method")
+    filters(est)
+    run(est, ("capped", "uncapped", "both"), "both")
+    output(est)
+    cmp_ = ev_sub.add_parser("compare", help="compare events: per day, per capita, "
+                             "% of GDP, with ranks")
+    cmp_.add_argument("event_ids", metavar="ID", nargs="+")
+    run(cmp_, ("capped", "uncapped"), "capped")
+    output(cmp_)
+    summ = ev_sub.add_parser("summary", help="totals per country-year, country or year. "
+                             + _SUMMED_NOTE)
+    filters(summ)
+    summ.add_argument("--by", choices=("country-year", "country", "year"),
+                      default="country-year")
+    run(summ, ("capped", "uncapped"), "capped")
+    summ.set_defaults(method="impact")
+    summ.add_argument("--aggregate", action="store_true",
+                      help="add loss_usd_p05_agg and loss_usd_p95_agg: P5/P95 of summed "
+                      "Monte Carlo draws (independent events)")
+    output(summ)
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
@@ -251,8 +317,144 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- events ----------------------------------------------------------------------------------
+def _event_filters(args: argparse.Namespace) -> dict:
+    return {"country": args.country, "years": args.years, "type": args.type,
+            "platform": args.platform, "election": args.election}
+
+
+def _price_year(text: str | None) -> int | None:
+    if text is None:
+        return None
+    return _int("price_year", text, 0, 2010, 2100, "a year from 2010 to the latest US "
+                "deflator year")
+
+
+def _cell(x) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    return str(x)
+
+
+def _frame_text(frame: pl.DataFrame, fmt: str, columns: list[str] | None = None) -> str:
+    if fmt == "csv":
+        return frame.write_csv()
+    if fmt == "json":
+        return frame.write_json()
+    shown = frame.select(columns) if columns else frame
+    rows = [[_cell(c) for c in r] for r in shown.iter_rows()]
+    return _table(rows, shown.columns) + "\n"
+
+
+def _write_frame(frame: pl.DataFrame, out: str | None) -> None:
+    if not out:
+        return
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise InputError("out", out, "a path ending in .csv or .json")
+    try:
+        if suffix == ".csv":
+            frame.write_csv(out)
+        else:
+            frame.write_json(out)
+    except OSError as exc:
+        raise InputError("out", out, f"a writable path ({exc.strerror or exc})") from None
+    print(f"wrote {out}", file=sys.stderr)
+
+
+def _check_out(out: str | None) -> None:
+    if out and Path(out).suffix.lower() not in (".csv", ".json"):
+        raise InputError("out", out, "a path ending in .csv or .json")
+
+
+def _money(x) -> str:
+    return export.human_usd(x) if x is not None else "—"
+
+
+def _cmd_events(args: argparse.Namespace) -> int:
+    from impact import events as ev
+
+    _check_out(getattr(args, "out", None))
+    cmd = args.events_command
+    if cmd == "show":
+        row = ev.get_event(args.event_id)
+        frame = pl.DataFrame([row])
+        if args.format == "table":
+            width = max(len(k) for k in row)
+            text = "\n".join(f"{k.ljust(width)}  {_cell(v)}" for k, v in row.items()) + "\n"
+        else:
+            text = _frame_text(frame, args.format)
+        sys.stdout.write(text)
+        _write_frame(frame, args.out)
+        return 0
+    if cmd == "list":
+        frame = ev.load_events(**_event_filters(args))
+        cols = [c for c in ("event_id", "iso3", "start", "end", "duration_hours", "scope",
+                            "platforms", "affected_share", "election") if c in frame.columns]
+        sys.stdout.write(_frame_text(frame, args.format, cols))
+        if args.format == "table":
+            print(f"{frame.height} events", file=sys.stderr)
+        _write_frame(frame, args.out)
+        return 0
+    draws, seed, price_year = _draws(args.draws or "2000"), _seed(args.seed), \
+        _price_year(args.price_year)
+    cap = {"capped": True, "uncapped": False, "both": "both"}[args.variant]
+    if cmd == "compare":
+        frame = ev.compare(args.event_ids, _methods(args.method), variant=args.variant,
+                           draws=draws, seed=seed)
+        if args.format == "table":
+            rows = [[r["event_id"], r["method"], r["status"],
+                     _money(r["loss_usd_per_day_p50"]), _cell(r["rank_per_day"]),
+                     _money(r["loss_usd_per_capita_p50"]), _cell(r["rank_per_capita"]),
+                     export.percent(r["share_of_gdp_p50"]) if r["share_of_gdp_p50"] is not None
+                     else "—", _cell(r["rank_share_of_gdp"])]
+                    for r in frame.sort("method", "event_id").iter_rows(named=True)]
+            text = _table(rows, ["event", "method", "status", "per day", "rank",
+                                 "per capita", "rank", "% of GDP", "rank"]) + "\n"
+        else:
+            text = _frame_text(frame, args.format)
+        sys.stdout.write(text)
+        _write_frame(frame, args.out)
+        return 0
+    events = ev.load_events(**_event_filters(args))
+    if cmd == "estimate":
+        frame = ev.estimate_events(events, _methods(args.method), draws=draws, seed=seed,
+                                   price_year=price_year, cap_platform_days=cap)
+        if args.format == "table":
+            rows = [[r["event_id"], r["iso3"], _cell(r["start"]), r["scope"], r["variant"],
+                     r["method"],
+                     (f"{_money(r['loss_usd_p50'])} ({_money(r['loss_usd_p05'])}–"
+                      f"{_money(r['loss_usd_p95'])})") if r["status"] == "ok" else "—",
+                     r["status"] if r["status"] == "ok" else f"{r['status']}: {r['reason']}"]
+                    for r in frame.iter_rows(named=True)]
+            text = _table(rows, ["event", "iso3", "start", "scope", "variant", "method",
+                                 "loss P50 (P5–P95)", "status"]) + "\n"
+        else:
+            text = _frame_text(frame, args.format)
+        sys.stdout.write(text)
+        _write_frame(frame, args.out)
+        return 0
+    # summary
+    methods = _methods(args.method)
+    if methods == "all" or len(methods) != 1:
+        raise InputError("method", args.method, "exactly one method name for a summary, "
+                         "e.g. --method impact")
+    frame = ev.estimate_events(events, methods, draws=draws, seed=seed, price_year=price_year,
+                               cap_platform_days=cap, keep_draws=args.aggregate)
+    summary = ev.summarise(frame, by=args.by, method=methods[0], variant=args.variant)
+    cols = ev.SUMMARY_COLUMNS + (ev.AGG_COLUMNS if args.aggregate else [])
+    summary = summary.select(cols)
+    sys.stdout.write(_frame_text(summary, args.format))
+    if args.format == "table":
+        print(f"USD, current prices of each event year; {_SUMMED_NOTE}.", file=sys.stderr)
+    _write_frame(summary, args.out)
+    return 0
+
+
 COMMANDS = {"estimate": _cmd_estimate, "batch": _cmd_batch, "countries": _cmd_countries,
-            "methods": _cmd_methods, "data": _cmd_data}
+            "methods": _cmd_methods, "data": _cmd_data, "events": _cmd_events}
 
 
 def _one_line(text: str) -> str:

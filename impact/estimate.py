@@ -187,6 +187,10 @@ def estimate(scenario: Scenario, methods: str | Sequence[str] = "all", *,
 
             parts = components(ctx, central(specs))
             comps[m.name] = {k: float(np.asarray(v).reshape(-1)[0]) for k, v in parts.items()}
+        gains = float((raw < 0).mean())
+        if gains > 0:
+            notes.append(f"{m.name}: {gains:.0%} of draws imply a gain rather than a loss "
+                         "(shown as 0; the fitted effect's interval crosses zero)")
         if row["capped_share"] > 0:
             notes.append(f"{m.name}: {row['capped_share']:.1%} of draws capped at the GDP of "
                          "the period")

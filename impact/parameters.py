@@ -17,7 +17,7 @@ import polars as pl
 from impact.errors import ParameterFileError
 from impact.io import read_bundled
 
-DISTRIBUTIONS = ("fixed", "triangular", "uniform", "lognormal")
+DISTRIBUTIONS = ("fixed", "triangular", "uniform", "lognormal", "normal")
 PARAMETER_COLUMNS = ("method", "parameter", "value", "low", "high", "unit", "distribution",
                      "source", "notes")
 PLATFORMS = ("x", "facebook", "instagram", "whatsapp", "youtube", "tiktok", "telegram", "signal")
@@ -47,6 +47,10 @@ class ParamSpec:
 
     def with_value(self, value: float) -> ParamSpec:
         """A copy centred on ``value`` with the same relative range (used for overrides)."""
+        if self.distribution == "normal":  # shift: keep the interval's width
+            shift = value - self.value
+            return replace(self, value=value, low=self.low + shift, high=self.high + shift,
+                           notes=f"{self.notes} (central value overridden by the user)".strip())
         if self.value == 0:
             return replace(self, value=value, low=value, high=value, distribution="fixed",
                            notes=f"{self.notes} (overridden by the user)".strip())
@@ -63,6 +67,8 @@ class ParamSpec:
             return rng.triangular(self.low, mode, self.high, size=n)
         if self.distribution == "uniform":
             return rng.uniform(self.low, self.high, size=n)
+        if self.distribution == "normal":  # value = mean, low/high = P5/P95
+            return rng.normal(self.value, (self.high - self.low) / (2 * _Z95), size=n)
         # two-piece lognormal: median = value, P5 = low, P95 = high exactly
         z = rng.standard_normal(n)
         sigma = np.where(z < 0, np.log(self.value / self.low), np.log(self.high / self.value))
@@ -72,7 +78,7 @@ class ParamSpec:
         """Approximate quantile used for one-at-a-time sensitivity (q=0.05 or 0.95)."""
         if not self.uncertain:
             return self.value
-        if self.distribution == "lognormal":
+        if self.distribution in ("lognormal", "normal"):
             return self.low if q < 0.5 else self.high
         if self.distribution == "uniform":
             return self.low + q * (self.high - self.low)

@@ -29,7 +29,11 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @needs_raw
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "table", ["countries", "indicators", "digital_share_anchors", "digital_share", "vintages"]
+    "table",
+    [
+        "countries", "indicators", "digital_share_anchors", "digital_share", "vintages",
+        "regions", "events",
+    ],
 )
 def test_rebuild_is_byte_identical(rebuilt: dict[str, Path], table: str) -> None:
     produced = rebuilt[table]
@@ -145,6 +149,9 @@ def test_vintages_cover_every_table() -> None:
 
 def test_sources_md_lists_every_table() -> None:
     text = (DATA / "SOURCES.md").read_text(encoding="utf-8")
-    for name in ("countries", "indicators", "digital_share_anchors", "digital_share", "vintages"):
+    for name in (
+        "countries", "indicators", "digital_share_anchors", "digital_share", "vintages",
+        "regions", "events",
+    ):
         assert f"data/{name}.csv" in text, name
     assert "python scripts/build_data.py" in text

@@ -33,7 +33,7 @@ def pak():
 def test_summary_shape(pak):
     assert pak.summary.columns == SUMMARY_COLUMNS
     assert sorted(pak.summary["method"].to_list()) == sorted(
-        ["impact", "cost_compatible", "brookings2016", "deloitte2016", "icrier2018"])
+        ["impact", "cost_compatible", "brookings2016", "deloitte2016", "icrier2018", "panel"])
     assert set(pak.samples) == set(pak.summary.filter(pl.col("status") == "ok")["method"])
     assert all(len(v) == DRAWS for v in pak.samples.values())
     assert pak.vintages.height > 0

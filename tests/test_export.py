@@ -103,9 +103,10 @@ def test_csv_has_provenance_columns(est):
 def test_batch_exports_carry_id(est, platform_est):
     both = {"a": est, "b": platform_est}
     frame = summary_frame(both)
-    assert frame.columns[0] == "id" and frame.height == 10
+    assert frame.columns[0] == "id" and frame.height == 2 * len(REGISTRY)
     csv_frame = pl.read_csv(io.StringIO(to_csv(both)))
-    assert csv_frame["id"].to_list() == ["a"] * 5 + ["b"] * 5
+    n = len(REGISTRY)
+    assert csv_frame["id"].to_list() == ["a"] * n + ["b"] * n
     data = json.loads(to_json(both))
     assert [e["id"] for e in data["estimates"]] == ["a", "b"]
     listed = pl.read_csv(io.StringIO(to_csv([est, platform_est])))

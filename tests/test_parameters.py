@@ -33,7 +33,7 @@ def test_bundled_table_validates():
 BROKEN = {
     "missing_column.csv": ["missing column", "unit"],
     "low_above_value.csv": ["impact.indirect_multiplier", "low <= value <= high", "0.6"],
-    "unknown_distribution.csv": ["unknown distribution", "'normal'", "triangular"],
+    "unknown_distribution.csv": ["unknown distribution", "'gamma'", "triangular"],
     "empty_source.csv": ["impact.recovery_share", "empty source"],
     "non_numeric_value.csv": ["impact.indirect_multiplier", "must be numbers"],
     "duplicate_parameter.csv": ["duplicate parameter", "circumvention_full"],

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from impact.errors import InputError
-from impact.methods import brookings2016, cost_compatible, deloitte2016, icrier2018, impact_model
+from impact.methods import (
+    brookings2016,
+    cost_compatible,
+    deloitte2016,
+    icrier2018,
+    impact_model,
+    panel,
+)
 from impact.methods.base import Method
 
 REGISTRY: dict[str, Method] = {
     m.METHOD.name: m.METHOD
-    for m in (impact_model, cost_compatible, brookings2016, deloitte2016, icrier2018)
+    for m in (impact_model, cost_compatible, brookings2016, deloitte2016, icrier2018, panel)
 }
 
 

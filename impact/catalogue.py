@@ -1,0 +1,403 @@
+"""Catalogue of shutdown events from Access Now's #KeepItOn STOP data (``data/events.csv``).
+
+Credit: "Access Now, #KeepItOn STOP data". The data carries no open licence, so only facts
+derived from it are kept: dates, places (``area_name``), types, counts, flags, category
+labels and the Access Now link. No narrative text (``event``, ``actual_cause_details``,
+``gov_just_details``, quotes, ``econ_impact``, ``info_source``) is copied; ``other_affected``
+free text is reduced to fixed platform and service keys.
+
+Rules (all in `events_table`)
+-----------------------------
+- **Countries.** A row listing several countries (``iso3_helper`` ``;``-joined) becomes one
+  event per country. Rows without an ``iso3_helper`` (Somaliland) are left out and counted.
+- **event_id** = ``"AN-"`` + the first 10 hex digits of the SHA-1 of the ``|``-joined
+  source fields ``iso3, start_date, area_name (whitespace-normalised), shutdown_extent,
+  shutdown_type, affected_network, facebook/twitter/whatsapp/instagram/telegram_affected,
+  other_affected, count_year`` (empty string for a blank). If two rows give the same id,
+  the later ones (source order) get ``-2``, ``-3`` ...
+- **Dates.** ``end_basis``: ``reported`` (an end date on or after the start);
+  ``ongoing_to_snapshot`` (status Ongoing and no end: runs to `SNAPSHOT_DATE`, the access
+  date of the snapshot); ``from_duration`` (no end date, a numeric non-negative
+  ``duration``: end = start + duration days); ``assumed_same_day`` (otherwise: end = start).
+  An end date before the start is treated as missing. ``duration_days`` = end - start
+  [days]. The source ``duration`` is in **days** (it equals end - start within a day in
+  1,334 of 1,336 rows with both); it is kept as ``duration_days_reported`` (negative values,
+  which are spreadsheet date-serial artefacts, and text such as "2 hours" become null).
+- **duration_hours** = max(duration_days, 1) x 24 [h]: start and end times are not
+  recorded, so a same-day event is costed as one whole day (an upper bound for exam
+  shutdowns of a few hours).
+- **Networks.** ``affected_network`` Mobile / Broadband / both; ``Unknown`` counts as both
+  (an unknown network is read as the whole network, the reading that matches scope
+  ``full``).
+- **Platforms.** Yes in ``facebook/twitter/whatsapp/instagram/telegram_affected`` (twitter
+  -> ``x``), plus keywords in ``other_affected`` (`PLATFORM_KEYWORDS`). Other services go to
+  ``other_services`` as fixed labels (`SERVICE_KEYWORDS`; ``sms``/``phone_calls`` also from
+  the Yes columns; anything else named -> ``other``).
+- **scope.** ``platforms`` if the extent is service-based only and a platform is known
+  (``platforms_other`` if none is: the estimator cannot cost unknown services); else
+  ``throttling`` if the type is throttle only; else ``mobile`` if only the mobile network
+  is affected; else ``full``.
+- **Deduplication.** Rows are the same event when ``iso3, start, extent, shutdown_type,
+  network_mobile, network_broadband, platforms`` and the area text normalised by
+  `impact.regions.normalise` (case-, whitespace- and punctuation-insensitive) are equal.
+  The row kept is the one with most information: a reported end date first, then an
+  Actual start type, then the earliest in source order. ``n_reports`` counts the rows
+  merged into the event and ``merged_ids`` lists the ``event_id`` of the others.
+- **Affected share**: `impact.regions.event_share` on the area text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+import polars as pl
+
+from impact import regions as rg
+
+SNAPSHOT_DATE = dt.date(2026, 5, 20)
+CREDIT = "Access Now, #KeepItOn STOP data"
+
+EVENT_COLUMNS = (
+    "event_id", "iso3", "country", "year", "start", "end", "end_basis", "ongoing", "status",
+    "start_date_type", "duration_days", "duration_days_reported", "duration_hours",
+    "shutdown_type", "extent", "network_mobile", "network_broadband", "platforms",
+    "other_services", "scope", "geo_scope", "area_names", "nationwide", "election",
+    "violence", "cause", "source_link", "n_reports", "merged_ids", "affected_share",
+    "affected_share_low", "affected_share_high", "share_method", "matched_areas",
+    "unmatched_areas",
+)  # fmt: skip
+
+#: source columns never written (narrative text or prose)
+NARRATIVE_COLUMNS = (
+    "event", "actual_cause_details", "gov_just_details", "gov_ack_quote", "telco_ack_quote",
+    "econ_impact", "info_source", "users_target_detail",
+)  # fmt: skip
+
+PLATFORMS = ("x", "facebook", "instagram", "whatsapp", "youtube", "tiktok", "telegram", "signal")
+FLAG_COLUMNS = {
+    "facebook_affected": "facebook",
+    "twitter_affected": "x",
+    "whatsapp_affected": "whatsapp",
+    "instagram_affected": "instagram",
+    "telegram_affected": "telegram",
+}
+#: platform key -> regex on ``other_affected`` (case-insensitive unless (?-i))
+PLATFORM_KEYWORDS = {
+    "x": r"twitter|(?-i:\bX\b)",
+    "facebook": r"facebook|messenger",
+    "instagram": r"instagram",
+    "whatsapp": r"whatsapp",
+    "youtube": r"you\s?tube",
+    "tiktok": r"tik\s?tok",
+    "telegram": r"telegram",
+    "signal": r"\bsignal\b",
+}
+SERVICE_LABELS = ("sms", "phone_calls", "vpn", "voip", "social_media_generic", "other")
+SERVICE_KEYWORDS = {
+    "sms": r"\bsms\b",
+    "phone_calls": r"phone|calls?\b",
+    "vpn": r"\bvpns?\b",
+    "voip": r"voip|skype|viber|\bimo\b|zoom|teams",
+    "social_media_generic": r"social\s+media|social\s+network",
+}
+GEO_SCOPE = {
+    "It only affected one city, county, or village": "one_city",
+    "It affected more than one city in the same state, province, or region": "cities_one_region",
+    "It affected locations in more than one state, province, or region": "several_regions",
+}
+SHUTDOWN_TYPE = {
+    "Shutdown": "shutdown",
+    "Throttle": "throttle",
+    "Shutdown, Throttle": "shutdown_throttle",
+    "Unknown": "unknown",
+}
+EXTENT = {
+    "Full network": "full_network",
+    "Service-based": "service_based",
+    "Full network, Service-based": "both",
+}
+EVENT_ID_FIELDS = (
+    "iso3", "start_date", "area_name", "shutdown_extent", "shutdown_type", "affected_network",
+    *FLAG_COLUMNS, "other_affected", "count_year",
+)  # fmt: skip
+
+
+def map_other_affected(text: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Platform keys and service labels named in ``other_affected`` free text.
+
+    Examples
+    --------
+    >>> map_other_affected("TikTok, YouTube")
+    (('youtube', 'tiktok'), ())
+    >>> map_other_affected("Skype, Viber, LinkedIn")
+    ((), ('voip', 'other'))
+    >>> map_other_affected("VPN services")
+    ((), ('vpn',))
+    """
+    if not text or not text.strip():
+        return (), ()
+    platforms = tuple(k for k in PLATFORMS if re.search(PLATFORM_KEYWORDS[k], text, re.IGNORECASE))
+    services = [k for k, rx in SERVICE_KEYWORDS.items() if re.search(rx, text, re.IGNORECASE)]
+    rest = text
+    for rx in (*PLATFORM_KEYWORDS.values(), *SERVICE_KEYWORDS.values()):
+        rest = re.sub(rx, " ", rest, flags=re.IGNORECASE)
+    filler = (
+        r"\b(and|or|services?|apps?|platforms?|web|interface|live|livestream|possibly|"
+        r"only|other|including|several|some|corporate|providers?|messaging|internet)\b"
+    )
+    rest = re.sub(filler, " ", rest, flags=re.IGNORECASE)
+    if re.search(r"[A-Za-z]{2,}", rest):
+        services.append("other")
+    return platforms, tuple(services)
+
+
+def event_id(fields: list[str | None]) -> str:
+    """``AN-`` + 10 hex digits of SHA-1 over the ``|``-joined fields (blank for None).
+
+    Examples
+    --------
+    >>> event_id(["PAK", "2024-02-08"])
+    'AN-...'
+    """
+    text = "|".join("" if f is None else str(f) for f in fields)
+    return "AN-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+event_id.__doc__ = event_id.__doc__.replace("'AN-...'", repr(event_id(["PAK", "2024-02-08"])))
+
+
+def _yes(col: str) -> pl.Expr:
+    return pl.col(col) == "Yes"
+
+
+def _flag(col: str) -> pl.Expr:
+    return pl.col(col).replace_strict({"Yes": True, "No": False}, default=None,
+                                      return_dtype=pl.Boolean)  # fmt: skip
+
+
+def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
+    """One tidy row per (source row, country), before deduplication and shares.
+
+    Returns the frame (``EVENT_COLUMNS`` except dedup and share columns, plus ``_order``
+    and ``_area_key``) and counts: ``rows_in``, ``dropped_no_iso3``, ``split_rows``,
+    ``split_extra``, ``end_before_start``.
+    """
+    raw = raw.with_row_index("_order")
+    no_iso3 = raw.filter(pl.col("iso3_helper").is_null() | (pl.col("iso3_helper") == ""))
+    multi = raw.filter(pl.col("iso3_helper").str.contains(";"))
+    df = (
+        raw.filter(pl.col("iso3_helper").is_not_null() & (pl.col("iso3_helper") != ""))
+        .with_columns(iso3=pl.col("iso3_helper").str.split(";"))
+        .explode("iso3")
+        .with_columns(pl.col("iso3").str.strip_chars())
+    )
+    other = df["other_affected"].unique().to_list()
+    mapped = {t: map_other_affected(t) for t in other if t is not None}
+    df = df.with_columns(
+        _other_p=pl.col("other_affected").replace_strict(
+            {k: list(v[0]) for k, v in mapped.items()}, default=[], return_dtype=pl.List(pl.String)
+        ),
+        _other_s=pl.col("other_affected").replace_strict(
+            {k: list(v[1]) for k, v in mapped.items()}, default=[], return_dtype=pl.List(pl.String)
+        ),
+    )
+    flags = [pl.when(_yes(c)).then(pl.lit(k)) for c, k in FLAG_COLUMNS.items()]
+    platform_list = pl.concat_list(*flags, pl.col("_other_p")).list.drop_nulls().list.unique()
+    ordered = pl.concat_list(
+        [pl.when(platform_list.list.contains(k)).then(pl.lit(k)) for k in PLATFORMS]
+    ).list.drop_nulls()
+    services = pl.concat_list(
+        pl.when(_yes("sms_affected")).then(pl.lit("sms")),
+        pl.when(_yes("phonecall_affected")).then(pl.lit("phone_calls")),
+        pl.col("_other_s"),
+    ).list.drop_nulls()
+    services_ordered = pl.concat_list(
+        [pl.when(services.list.contains(k)).then(pl.lit(k)) for k in SERVICE_LABELS]
+    ).list.drop_nulls()
+    start = pl.col("start_date").str.to_date()
+    end_raw = pl.col("end_date").str.to_date(strict=False)
+    dur = pl.col("duration").str.strip_chars().cast(pl.Float64, strict=False)
+    dur = pl.when(dur >= 0).then(dur)
+    status = pl.col("shutdown_status").replace_strict(
+        {"Ended": "ended", "Ongoing": "ongoing"}, default="unknown"
+    )
+    df = df.with_columns(
+        start=start,
+        _end_raw=end_raw,
+        duration_days_reported=dur,
+        status=status,
+        area_names=pl.col("area_name").str.replace_all(r"\s+", " ").str.strip_chars(),
+        platforms=ordered.list.join(";"),
+        other_services=services_ordered.list.join(";"),
+    )
+    valid_end = pl.col("_end_raw").is_not_null() & (pl.col("_end_raw") >= pl.col("start"))
+    df = df.with_columns(
+        end_basis=pl.when(valid_end).then(pl.lit("reported"))
+        .when(pl.col("status") == "ongoing").then(pl.lit("ongoing_to_snapshot"))
+        .when(pl.col("duration_days_reported").is_not_null()).then(pl.lit("from_duration"))
+        .otherwise(pl.lit("assumed_same_day")),
+    )  # fmt: skip
+    df = df.with_columns(
+        end=pl.when(pl.col("end_basis") == "reported").then(pl.col("_end_raw"))
+        .when(pl.col("end_basis") == "ongoing_to_snapshot").then(pl.lit(SNAPSHOT_DATE))
+        .when(pl.col("end_basis") == "from_duration")
+        .then(pl.col("start") + pl.duration(days=pl.col("duration_days_reported").round(0)))
+        .otherwise(pl.col("start")),
+    )  # fmt: skip
+    days = (pl.col("end") - pl.col("start")).dt.total_days().cast(pl.Float64)
+    extent = pl.col("shutdown_extent").replace_strict(EXTENT)
+    stype = pl.col("shutdown_type").replace_strict(SHUTDOWN_TYPE, default="unknown")
+    net = pl.col("affected_network").fill_null("Unknown")
+    unknown_net = ~net.str.contains("Mobile") & ~net.str.contains("Broadband")
+    df = df.with_columns(
+        duration_days=days,
+        duration_hours=pl.max_horizontal(days, pl.lit(1.0)) * 24.0,
+        ongoing=pl.col("status") == "ongoing",
+        start_date_type=pl.col("start_date_type").replace_strict(
+            {"Actual": "actual", "Estimated": "estimated"}, default="unknown"
+        ),
+        shutdown_type=stype,
+        extent=extent,
+        network_mobile=net.str.contains("Mobile") | unknown_net,
+        network_broadband=net.str.contains("Broadband") | unknown_net,
+        geo_scope=pl.col("geo_scope").replace_strict(GEO_SCOPE, default="unknown"),
+        nationwide=pl.col("area_names")
+        .fill_null("")
+        .str.contains(
+            r"(?i)\b(nation\s*-?\s*wide|national|whole\s+(of\s+the\s+)?country|"
+            r"country\s*-?\s*wide|entire\s+country)\b"
+        ),
+        election=_flag("election"),
+        violence=_flag("violence"),
+        cause=pl.col("actual_cause"),
+        source_link=pl.col("an_link"),
+        year=pl.col("count_year"),
+    )
+    df = df.with_columns(
+        scope=pl.when(pl.col("extent") == "service_based")
+        .then(pl.when(pl.col("platforms") != "").then(pl.lit("platforms"))
+              .otherwise(pl.lit("platforms_other")))
+        .when(pl.col("shutdown_type") == "throttle").then(pl.lit("throttling"))
+        .when(pl.col("network_mobile") & ~pl.col("network_broadband")).then(pl.lit("mobile"))
+        .otherwise(pl.lit("full")),
+    )  # fmt: skip
+    ids = [
+        event_id(list(r))
+        for r in df.select(
+            "iso3",
+            "start_date",
+            pl.col("area_names").alias("area_name"),
+            *EVENT_ID_FIELDS[3:],
+        ).iter_rows()
+    ]
+    seen: dict[str, int] = {}
+    unique_ids = []
+    for i in ids:
+        seen[i] = seen.get(i, 0) + 1
+        unique_ids.append(i if seen[i] == 1 else f"{i}-{seen[i]}")
+    df = df.with_columns(
+        event_id=pl.Series(unique_ids),
+        _area_key=pl.col("area_names")
+        .fill_null("")
+        .map_batches(
+            lambda s: pl.Series([rg.normalise(x) for x in s.to_list()]),
+            return_dtype=pl.String,
+        ),
+    )
+    info = {
+        "rows_in": raw.height,
+        "dropped_no_iso3": no_iso3.height,
+        "dropped_countries": sorted(set(no_iso3["country"].drop_nulls().to_list())),
+        "split_rows": multi.height,
+        "split_extra": int(multi["iso3_helper"].str.count_matches(";").sum()),
+        "end_before_start": df.filter(
+            pl.col("_end_raw").is_not_null() & (pl.col("_end_raw") < pl.col("start"))
+        ).height,
+        "id_collisions": sum(v - 1 for v in seen.values()),
+    }
+    return df, info
+
+
+DEDUP_KEY = (
+    "iso3", "start", "extent", "shutdown_type", "network_mobile", "network_broadband",
+    "platforms", "_area_key",
+)  # fmt: skip
+
+
+def deduplicate(df: pl.DataFrame) -> pl.DataFrame:
+    """Merge rows describing the same event (see the module docstring).
+
+    Needs the `DEDUP_KEY` columns, ``end_basis``, ``start_date_type``, ``_order`` and
+    ``event_id``; adds ``n_reports`` and ``merged_ids``.
+    """
+    ranked = df.with_columns(
+        _rank_end=(pl.col("end_basis") != "reported").cast(pl.Int8),
+        _rank_start=(pl.col("start_date_type") != "actual").cast(pl.Int8),
+    ).sort("_rank_end", "_rank_start", "_order")
+    groups = ranked.group_by(DEDUP_KEY, maintain_order=True).agg(
+        _keep=pl.col("event_id").first(),
+        n_reports=pl.len().cast(pl.Int64),
+        merged_ids=pl.col("event_id").slice(1).sort().str.join(";"),
+    )
+    return df.join(
+        groups.select("_keep", "n_reports", "merged_ids"),
+        left_on="event_id",
+        right_on="_keep",
+        how="inner",
+    ).sort("_order")
+
+
+def add_shares(df: pl.DataFrame, index: rg.RegionIndex | None = None) -> pl.DataFrame:
+    """Add ``affected_share*``, ``share_method``, ``matched_areas``, ``unmatched_areas``."""
+    cache: dict[tuple, tuple] = {}
+    rows = []
+    for key in df.select("iso3", "area_names", "geo_scope", "nationwide", "year").iter_rows():
+        if key not in cache:
+            cache[key] = rg.event_share(*key, index=index)
+        rows.append(cache[key])
+    shares = pl.DataFrame(
+        rows,
+        schema={
+            "affected_share": pl.Float64, "affected_share_low": pl.Float64,
+            "affected_share_high": pl.Float64, "share_method": pl.String,
+            "matched_areas": pl.String, "unmatched_areas": pl.String,
+        },
+        orient="row",
+    ).with_columns(
+        pl.col("affected_share", "affected_share_low", "affected_share_high").round_sig_figs(6)
+    )  # fmt: skip
+    return pl.concat([df, shares], how="horizontal")
+
+
+def events_table(
+    raw: pl.DataFrame, countries: pl.DataFrame, index: rg.RegionIndex | None = None
+) -> tuple[pl.DataFrame, dict]:
+    """The ``events.csv`` table and build counts (``rows_in, dropped_no_iso3, split_rows,
+    split_extra, merged, events, ongoing, end_before_start``...)."""
+    rows, info = parse_rows(raw)
+    events = deduplicate(rows)
+    events = add_shares(events, index).join(
+        countries.select("iso3", pl.col("name").alias("country")),
+        on="iso3", how="left", validate="m:1",
+    )  # fmt: skip
+    events = events.select(EVENT_COLUMNS).sort("start", "iso3", "event_id")
+    info |= {
+        "rows_after_split": rows.height,
+        "merged": rows.height - events.height,
+        "events": events.height,
+        "ongoing": int(events["ongoing"].sum()),
+        "no_country_name": sorted(events.filter(pl.col("country").is_null())["iso3"].unique()),
+        "end_basis": dict(events["end_basis"].value_counts().sort("end_basis").iter_rows()),
+        "share_method": dict(
+            events["share_method"].value_counts().sort("share_method").iter_rows()
+        ),
+        "scope": dict(events["scope"].value_counts().sort("scope").iter_rows()),
+    }
+    matched = events.filter(pl.col("share_method").is_in(["regions_matched", "cities_matched"]))
+    info["matched_median_by_geo_scope"] = {
+        g: (n, m) for g, n, m in matched.group_by("geo_scope").agg(
+            pl.len(), pl.col("affected_share").median()).sort("geo_scope").iter_rows()
+    }  # fmt: skip
+    return events, info

@@ -1,0 +1,284 @@
+"""impact.events and `impact events ...`: filters, per-event estimates, the 365-day cap,
+summaries and comparisons. A small synthetic catalogue keeps these tests fast and independent
+of the bundled one; one test checks the bundled catalogue when it is present."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import polars as pl
+import pytest
+
+from impact import events as ev
+from impact.cli import main
+from impact.errors import InputError
+from impact.io import data_dir
+from impact.methods import REGISTRY
+
+DRAWS = 300
+
+
+def _catalogue() -> pl.DataFrame:
+    rows = [
+        # id, iso3, country, start, end, scope, platforms, other, hours, share, low, high, election
+        ("PAK-2024-01", "PAK", "Pakistan", "2024-02-08", "2024-02-08", "mobile", None, None,
+         24.0, 1.0, None, None, True),
+        ("IND-2019-01", "IND", "India", "2019-08-05", "2020-03-04", "full", None, None,
+         5064.0, 0.01, 0.005, 0.02, False),
+        ("IND-2019-02", "IND", "India", "2019-12-20", "2019-12-21", "throttling", None, None,
+         24.0, 0.05, None, None, False),
+        ("IRN-2022-01", "IRN", "Iran", "2022-09-21", "2024-12-24", "platforms",
+         "instagram;whatsapp", None, 19008.0, 1.0, None, None, False),
+        ("ETH-2020-01", "ETH", "Ethiopia", "2020-11-04", "2020-11-30", "platforms_other", None,
+         "zoom", 624.0, None, None, None, None),
+        ("PAK-2024-02", "PAK", "Pakistan", "2024-02-17", "2024-05-20", "platforms", "x", None,
+         2232.0, 1.0, None, None, True),
+    ]
+    cols = ["event_id", "iso3", "country", "start", "end", "scope", "platforms",
+            "other_services", "duration_hours", "affected_share", "affected_share_low",
+            "affected_share_high", "election"]
+    frame = pl.DataFrame(rows, schema=cols, orient="row")
+    return frame.with_columns(
+        pl.col("start").str.slice(0, 4).cast(pl.Int64).alias("year"),
+        pl.col("election").cast(pl.String))
+
+
+@pytest.fixture
+def catalogue(monkeypatch):
+    fake = _catalogue()
+
+    def read(name):
+        if name == "events":
+            return fake
+        from impact.io import read_bundled
+
+        return read_bundled(name)
+
+    monkeypatch.setattr(ev, "read_bundled", read)
+    return fake
+
+
+@pytest.fixture
+def estimates(catalogue):
+    return ev.estimate_events(ev.load_events(), draws=DRAWS, cap_platform_days="both",
+                              keep_draws=True)
+
+
+# ---- filters ----------------------------------------------------------------------------------
+def test_filters(catalogue):
+    assert ev.load_events().height == catalogue.height
+    assert set(ev.load_events(country="Pakistan")["iso3"]) == {"PAK"}
+    assert ev.load_events(country=["IND", "Iran"]).height == 3
+    assert ev.load_events(years=2019).height == 2
+    assert ev.load_events(years=range(2019, 2021)).height == 3
+    assert ev.load_events(years=(2022, 2024)).height == 3
+    assert ev.load_events(years="2019-2020").height == 3
+    assert set(ev.load_events(type="platforms")["scope"]) == {"platforms", "platforms_other"}
+    assert ev.load_events(type="throttling")["event_id"].to_list() == ["IND-2019-02"]
+    assert ev.load_events(platform="twitter")["event_id"].to_list() == ["PAK-2024-02"]
+    assert ev.load_events(platform="whatsapp")["event_id"].to_list() == ["IRN-2022-01"]
+    assert ev.load_events(election=True).height == 2
+    assert ev.load_events(election=False).height == 3
+    assert ev.load_events(country="PAK", election=True, type="mobile").height == 1
+
+
+@pytest.mark.parametrize("kwargs, field, words", [
+    ({"country": "Pakistn"}, "country", "did you mean Pakistan"),
+    ({"years": 2012}, "years", "from 2019 to 2024"),
+    ({"years": (2018, 2020)}, "years", "the catalogue's range"),
+    ({"years": "2021-2019"}, "years", "e.g. 2021, 2019-2022"),
+    ({"years": "soon"}, "years", "a year or a range"),
+    ({"type": "partial"}, "type", "one of full, mobile, throttling, platforms"),
+    ({"platform": "myspace"}, "platform", "one of x, facebook"),
+    ({"election": "yes"}, "election", "true or false"),
+])
+def test_bad_filters(catalogue, kwargs, field, words):
+    with pytest.raises(InputError) as info:
+        ev.load_events(**kwargs)
+    assert info.value.field == field
+    assert words in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_event_scenario(catalogue):
+    row = ev.get_event("IND-2019-01")
+    s = ev.event_scenario(row)
+    assert s.iso3 == "IND" and s.event_year == 2019 and s.scope == "full"
+    assert s.hours == 5064 and not s.time_weighting and s.label == "IND-2019-01"
+    assert (s.affected_share_low, s.affected_share, s.affected_share_high) == (0.005, 0.01, 0.02)
+    assert ev.event_scenario(row, hours=100).hours == 100
+    assert ev.event_scenario(ev.get_event("IRN-2022-01")).platforms == ("instagram", "whatsapp")
+    assert ev.event_scenario(ev.get_event("IND-2019-02")).effective_intensity == 0.5
+    with pytest.raises(InputError, match="not among the costed platforms: zoom"):
+        ev.event_scenario(ev.get_event("ETH-2020-01"))
+    with pytest.raises(InputError, match="did you mean"):
+        ev.get_event("IND-2019-03")
+
+
+# ---- estimates --------------------------------------------------------------------------------
+def test_every_event_gets_every_method(catalogue, estimates):
+    assert estimates.columns[:len(ev.ESTIMATE_COLUMNS)] == ev.ESTIMATE_COLUMNS
+    for eid in catalogue["event_id"]:
+        rows = estimates.filter(pl.col("event_id") == eid)
+        for variant in rows["variant"].unique():
+            sub = rows.filter(pl.col("variant") == variant)
+            assert sorted(sub["method"]) == sorted(REGISTRY), (eid, variant)
+    ok = estimates.filter(pl.col("status") == "ok")
+    assert ok.height > 0
+    assert (ok["loss_usd_p05"] <= ok["loss_usd_p50"]).all()
+    assert (ok["loss_usd_p50"] <= ok["loss_usd_p95"]).all()
+    assert ok["loss_const_usd_p50"].is_not_null().all()
+    assert ok["currency"].is_not_null().all()
+    bad = estimates.filter(pl.col("status") != "ok")
+    assert set(bad["status"]) <= {"not_applicable", "unavailable"}
+    assert bad["reason"].str.len_chars().min() > 10
+    other = estimates.filter(pl.col("event_id") == "ETH-2020-01")
+    assert set(other["status"]) == {"not_applicable"}
+    assert set(other["reason"]) == {"blocked services are not among the costed platforms: zoom"}
+    irn = estimates.filter(pl.col("iso3") == "IRN", pl.col("status") == "ok")
+    assert irn["fx_note"].str.contains("market rate").all()  # unreliable official rate flagged
+
+
+def test_platform_block_longer_than_a_year_gets_both_variants(estimates):
+    irn = estimates.filter(pl.col("event_id") == "IRN-2022-01")
+    assert set(irn["variant"]) == {"capped_365d", "uncapped"}
+    impact_rows = irn.filter(pl.col("method") == "impact")
+    capped = impact_rows.filter(pl.col("variant") == "capped_365d").row(0, named=True)
+    uncapped = impact_rows.filter(pl.col("variant") == "uncapped").row(0, named=True)
+    assert capped["costed_hours"] == 8760 and uncapped["costed_hours"] == 19008
+    assert capped["duration_hours"] == uncapped["duration_hours"] == 19008
+    assert uncapped["loss_usd_p50"] > capped["loss_usd_p50"]
+    cc = irn.filter(pl.col("method") == "cost_compatible", pl.col("variant") == "uncapped")
+    assert cc["costed_hours"][0] == 8760
+    assert "caps platform blocks at 365 days on its own" in cc["reason"][0]
+    # shorter events and shorter platform blocks: one row, as reported
+    others = estimates.filter(pl.col("event_id") != "IRN-2022-01")
+    assert set(others["variant"]) == {"as_reported"}
+    assert (others["costed_hours"] == others["duration_hours"]).all()
+
+
+def test_cap_choice(catalogue):
+    one = ev.load_events(country="IRN")
+    capped = ev.estimate_events(one, "impact", draws=DRAWS, cap_platform_days=True)
+    uncapped = ev.estimate_events(one, "impact", draws=DRAWS, cap_platform_days=False)
+    assert capped["variant"].to_list() == ["capped_365d"]
+    assert uncapped["variant"].to_list() == ["uncapped"]
+    with pytest.raises(InputError, match="cap_platform_days"):
+        ev.estimate_events(one, "impact", draws=DRAWS, cap_platform_days="sometimes")
+    with pytest.raises(InputError, match="price_year"):
+        ev.estimate_events(one, "impact", draws=DRAWS, price_year=1999)
+
+
+def test_estimates_are_reproducible(catalogue):
+    one = ev.load_events(country="PAK")
+    a = ev.estimate_events(one, "impact", draws=DRAWS)
+    b = ev.estimate_events(["PAK-2024-01", "PAK-2024-02"], "impact", draws=DRAWS)
+    assert a.equals(b)
+
+
+# ---- summaries and comparisons ----------------------------------------------------------------
+@pytest.mark.parametrize("by", ["country-year", "country", "year"])
+def test_summary_totals_equal_the_sum_of_events(estimates, by):
+    summary = ev.summarise(estimates, by=by, method="impact")
+    assert summary.columns[:7] == ev.SUMMARY_COLUMNS
+    rows = estimates.filter(pl.col("method") == "impact", pl.col("status") == "ok",
+                            pl.col("variant").is_in(["as_reported", "capped_365d"]))
+    for q in ("p05", "p50", "p95"):
+        assert summary[f"loss_usd_{q}"].sum() == pytest.approx(
+            math.fsum(rows[f"loss_usd_{q}"]), rel=1e-12)
+    ind = ev.summarise(estimates, by="country-year", method="impact").filter(
+        pl.col("iso3") == "IND").row(0, named=True)
+    ind_rows = rows.filter(pl.col("iso3") == "IND")
+    assert ind["n_events"] == 2
+    for q in ("p05", "p50", "p95"):
+        assert ind[f"loss_usd_{q}"] == math.fsum(ind_rows[f"loss_usd_{q}"])  # exactly
+    assert ind["hours"] == 5064 + 24
+    # P5/P95 of summed draws (independent events): a range around the summed P50
+    assert ind["loss_usd_p05_agg"] < ind["loss_usd_p50"] < ind["loss_usd_p95_agg"]
+
+
+def test_summary_variant_and_method(estimates):
+    capped = ev.summarise(estimates, method="impact", variant="capped")
+    uncapped = ev.summarise(estimates, method="impact", variant="uncapped")
+    irn = pl.col("iso3") == "IRN"
+    assert capped.filter(irn)["hours"][0] == 8760
+    assert uncapped.filter(irn)["hours"][0] == 19008
+    with pytest.raises(InputError, match="one of the estimated methods"):
+        ev.summarise(estimates)
+    with pytest.raises(InputError, match="by"):
+        ev.summarise(estimates, by="region", method="impact")
+
+
+def test_compare(catalogue):
+    out = ev.compare(["PAK-2024-01", "IND-2019-02"], "impact,deloitte2016", draws=DRAWS)
+    assert out.columns == ev.COMPARE_COLUMNS
+    assert out.height == 4
+    for m in ("impact", "deloitte2016"):
+        ranks = out.filter(pl.col("method") == m)["rank_per_day"].sort().to_list()
+        assert ranks == [1, 2]
+
+
+# ---- command line -----------------------------------------------------------------------------
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_summary_csv_header(catalogue, capsys):
+    code, out, err = run(capsys, "events", "summary", "--by", "country-year", "--method",
+                         "impact", "--format", "csv", "--draws", str(DRAWS))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "iso3,year,n_events,hours,loss_usd_p05,loss_usd_p50,loss_usd_p95"
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {(r["iso3"], r["year"]) for r in rows} >= {("PAK", "2024"), ("IND", "2019")}
+
+
+def test_cli_list_estimate_compare(catalogue, capsys):
+    code, out, err = run(capsys, "events", "list", "--country", "Pakistan", "--format", "csv")
+    assert code == 0, err
+    assert len(out.splitlines()) == 3
+    code, out, err = run(capsys, "events", "estimate", "--years", "2022", "--method", "impact",
+                         "--draws", str(DRAWS), "--variant", "both")
+    assert code == 0, err
+    assert "capped_365d" in out and "uncapped" in out
+    code, out, err = run(capsys, "events", "compare", "PAK-2024-01", "IND-2019-02",
+                         "--method", "impact", "--draws", str(DRAWS))
+    assert code == 0, err
+    assert "PAK-2024-01" in out and "per capita" in out
+    code, out, err = run(capsys, "events", "show", "PAK-2024-01")
+    assert code == 0 and "Pakistan" in out
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["events", "show", "NOPE-1"], "event_id: 'NOPE-1' is not accepted"),
+    (["events", "list", "--country", "Atlantis"], "country: 'Atlantis'"),
+    (["events", "list", "--years", "1990-1995"], "years: '1990-1995'"),
+    (["events", "list", "--type", "dns"], "type: 'dns'"),
+    (["events", "list", "--platform", "myspace"], "platform: 'myspace'"),
+    (["events", "summary", "--method", "impact,deloitte2016"], "exactly one method"),
+    (["events", "estimate", "--method", "nope"], "method: 'nope'"),
+    (["events", "list", "--out", "x.xlsx"], "out: 'x.xlsx'"),
+])
+def test_cli_bad_input_exits_2_with_one_line(catalogue, capsys, argv, words):
+    code, _out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.startswith("error: ") and words in err
+    assert len(err.strip().splitlines()) == 1
+
+
+# ---- the bundled catalogue --------------------------------------------------------------------
+@pytest.mark.skipif(not (data_dir() / "events.csv").is_file(),
+                    reason="data/events.csv not bundled yet")
+def test_bundled_catalogue_sample():
+    events = ev.load_events()
+    assert events.height > 100
+    assert events["event_id"].n_unique() == events.height
+    sample = pl.concat([events.filter(pl.col("scope") == s).head(1)
+                        for s in events["scope"].unique().sort()])
+    out = ev.estimate_events(sample, draws=DRAWS)
+    assert out.filter(pl.col("status") == "ok").height > 0
+    assert out.filter(pl.col("status") != "ok")["reason"].str.len_chars().min() > 10
