@@ -164,6 +164,34 @@ SOURCES: dict[str, Source] = {
         "published figures reused with attribution (per-row publisher)",
         "cite the publisher and title given in each row",
     ),
+    "accessnow": Source(
+        "shutdowns/accessnow_keepiton_stop_2016_2025.csv (Access Now #KeepItOn STOP, "
+        "Combined 2016-2025 sheet)",
+        "Access Now",
+        "accessed 2026-05-20",
+        "no open licence found: only derived facts (dates, places, types, flags, links) shipped",
+        "Access Now, #KeepItOn STOP data",
+    ),
+    "subnational": Source(
+        "subnational/* (OCHA COD-PS admin-1; Census of India 2011 and MoHFW 2011-2036 "
+        "projection; Myanmar 2014 census via MIMU; Rosstat 2020; GeoNames cities15000)",
+        "OCHA/HDX; Govt of India; Dept of Population Myanmar; Rosstat; GeoNames",
+        "reference year per row",
+        "CC BY (COD-PS, GeoNames); official statistics with attribution (IND, MMR, RUS)",
+        "cite the source column of each row",
+    ),
+    "politics": Source(
+        "elections/reign_election_events_2010_2027.csv (REIGN, Bell 2016); "
+        "politics/vdem_ert_v15_regimes_2010_2024.csv (V-Dem ERT v15); "
+        "politics/mass_mobilization_protests_country_year_2010_2018.csv (Clark & Regan 2016); "
+        "politics/coup_attempt_years_2010_2024.csv (Powell & Thyne 2011 via Early Warning "
+        "Project)",
+        "OEF Research (REIGN); V-Dem Institute; Mass Mobilization Project; Powell & Thyne",
+        "REIGN to March 2021; V-Dem v15 (2025); MM to 2018; coups to 2024",
+        "V-Dem CC BY 4.0; others without an explicit licence: only derived yes/no facts, "
+        "category codes and counts shipped",
+        "Bell (2016) REIGN; Maerz et al. V-Dem ERT; Clark & Regan (2016); Powell & Thyne (2011)",
+    ),
     "model": Source(
         "impact.digital_share OLS imputation (this package)",
         "impact contributors",
@@ -530,6 +558,9 @@ def build_vintages() -> pl.DataFrame:
     rows += [("digital_share", "anchors", "")]
     rows += [("digital_share", key, codes) for key, codes in model_inputs.items()]
     rows += [("digital_share", "model", "")]
+    rows += [("events", "accessnow", ""), ("regions", "subnational", ""),
+             ("regions", "wdi_a", "SP.POP.TOTL (national totals for shares)"),
+             ("politics_panel", "politics", "")]
     records = []
     for table, key, codes in rows:
         src = SOURCES[key]
@@ -601,6 +632,9 @@ def build_all(
     events, ev = build_events(raw_dir, countries, index)
     tables["regions"] = regions
     tables["events"] = events
+    from impact.econometrics import build_politics_panel  # statsmodels import kept lazy
+
+    tables["politics_panel"] = build_politics_panel(raw_dir)
     paths = {name: write_table(df, out_dir / f"{name}.csv") for name, df in tables.items()}
     for name, df in tables.items():
         say(f"{name}.csv: {df.height} rows")

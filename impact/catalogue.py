@@ -275,8 +275,14 @@ def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
         source_link=pl.col("an_link"),
         year=pl.col("count_year"),
     )
+    # A throttle aimed at named platforms (extent "Full network, Service-based" with only
+    # shutdown_type Throttle, e.g. Russia's 2021 throttling of Twitter) is a platform event
+    # at partial intensity, not a throttling of the whole network.
+    throttled_platforms = ((pl.col("extent") == "both") & (pl.col("shutdown_type") == "throttle")
+                           & (pl.col("platforms") != ""))
     df = df.with_columns(
-        scope=pl.when(pl.col("extent") == "service_based")
+        throttled=pl.col("shutdown_type").is_in(["throttle", "shutdown_throttle"]),
+        scope=pl.when((pl.col("extent") == "service_based") | throttled_platforms)
         .then(pl.when(pl.col("platforms") != "").then(pl.lit("platforms"))
               .otherwise(pl.lit("platforms_other")))
         .when(pl.col("shutdown_type") == "throttle").then(pl.lit("throttling"))
@@ -299,12 +305,14 @@ def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
         unique_ids.append(i if seen[i] == 1 else f"{i}-{seen[i]}")
     df = df.with_columns(
         event_id=pl.Series(unique_ids),
-        _area_key=pl.col("area_names")
-        .fill_null("")
-        .map_batches(
-            lambda s: pl.Series([rg.normalise(x) for x in s.to_list()]),
-            return_dtype=pl.String,
-        ),
+        # "National", "Nationwide" and "whole country" are one area for deduplication
+        _area_key=pl.when(pl.col("nationwide")).then(pl.lit("nationwide")).otherwise(
+            pl.col("area_names")
+            .fill_null("")
+            .map_batches(
+                lambda s: pl.Series([rg.normalise(x) for x in s.to_list()]),
+                return_dtype=pl.String,
+            )),
     )
     info = {
         "rows_in": raw.height,

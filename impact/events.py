@@ -38,7 +38,12 @@ from impact.io import read_bundled
 from impact.methods import get_methods
 from impact.montecarlo import DEFAULT_SEED
 from impact.parameters import PLATFORMS
-from impact.scenario import PLATFORM_ALIASES, Scenario, parse_scenario
+from impact.scenario import (
+    DEFAULT_THROTTLING_INTENSITY,
+    PLATFORM_ALIASES,
+    Scenario,
+    parse_scenario,
+)
 
 #: event types accepted by `load_events` (``platforms`` includes ``platforms_other``)
 TYPES = ("full", "mobile", "throttling", "platforms")
@@ -251,6 +256,9 @@ def _share(value: Any) -> float | None:
     return x if math.isfinite(x) else None
 
 
+FIRST_COSTED = datetime(2010, 1, 1)
+
+
 def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None = None
                    ) -> Scenario:
     """The `Scenario` of one catalogue event.
@@ -271,10 +279,18 @@ def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None
                          f"platforms: {r.get('other_services') or 'not named'}")
     share = _share(r.get("affected_share"))
     low, high = _share(r.get("affected_share_low")), _share(r.get("affected_share_high"))
+    start = _start_datetime(r["start"])
+    duration = float(hours if hours is not None else r["duration_hours"])
+    if start < FIRST_COSTED:
+        # bundled indicators start in 2010: cost only the part of the event from 2010 on
+        before = (FIRST_COSTED - start).total_seconds() / 3600
+        full = float(r["duration_hours"])
+        duration = max(min(duration, full - before), 24.0)
+        start = FIRST_COSTED
     data: dict[str, Any] = {
         "country": r["iso3"],
-        "start": _start_datetime(r["start"]).isoformat(),
-        "duration_hours": float(hours if hours is not None else r["duration_hours"]),
+        "start": start.isoformat(),
+        "duration_hours": duration,
         "scope": scope,
         "affected_share": share,
         "time_weighting": False,
@@ -282,6 +298,8 @@ def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None
     }
     if scope == "platforms":
         data["platforms"] = r.get("platforms") or ""
+        if r.get("shutdown_type") == "throttle":  # platforms throttled, not blocked
+            data["intensity"] = DEFAULT_THROTTLING_INTENSITY
     if share is not None and low is not None and high is not None:
         data["affected_share_low"] = min(low, share)
         data["affected_share_high"] = max(high, share)

@@ -32,7 +32,7 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     "table",
     [
         "countries", "indicators", "digital_share_anchors", "digital_share", "vintages",
-        "regions", "events",
+        "regions", "events", "politics_panel",
     ],
 )
 def test_rebuild_is_byte_identical(rebuilt: dict[str, Path], table: str) -> None:
