@@ -26,7 +26,7 @@ BATCH_COLUMNS = ("id", "country", "start", "end", "duration_hours", "scope", "pl
                  "affected_share", "affected_users", "intensity", "circumvention")
 #: further scenario fields a batch may carry
 OPTIONAL_COLUMNS = ("year", "recovery", "currency", "price_basis", "price_year", "label",
-                    "connectivity_tier", "time_weighting")
+                    "connectivity_tier", "time_weighting", "regions")
 ACCEPTED_COLUMNS = BATCH_COLUMNS + OPTIONAL_COLUMNS
 _GLOBAL_FIELDS = {"draws", "method", "set"}
 

@@ -20,8 +20,10 @@ from impact.errors import ImpactError, InputError
 from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
 
 SCENARIO_FLAGS = ("country", "start", "end", "duration_hours", "year", "scope", "platforms",
-                  "affected_share", "affected_users", "intensity", "circumvention", "recovery",
-                  "currency", "price_basis", "price_year", "connectivity_tier", "label")
+                  "affected_share", "affected_share_low", "affected_share_high",
+                  "affected_users", "regions", "intensity", "circumvention",
+                  "recovery", "currency", "price_basis", "price_year", "connectivity_tier",
+                  "label")
 _REPO = Path(__file__).resolve().parents[1]
 
 
@@ -99,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cty = sub.add_parser("countries", help="list the countries with data")
     cty.add_argument("--format", choices=("table", "csv"), default="table")
+
+    reg = sub.add_parser("regions", help="list a country's admin-1 regions (for --regions)")
+    reg.add_argument("country", metavar="COUNTRY")
 
     met = sub.add_parser("methods", help="list the estimation methods")
     met.add_argument("--format", choices=("table", "csv"), default="table")
@@ -286,6 +291,19 @@ def _cmd_countries(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_regions(args: argparse.Namespace) -> int:
+    from impact.countries import resolve_country
+    from impact.regions import region_names
+
+    iso3 = resolve_country(args.country)
+    names = region_names(iso3)
+    if not names:
+        raise InputError("country", args.country, "a country with bundled admin-1 populations "
+                         "(none are bundled for this one; use --affected-share instead)")
+    print("\n".join(names))
+    return 0
+
+
 def _cmd_methods(args: argparse.Namespace) -> int:
     from impact.methods import REGISTRY
 
@@ -454,6 +472,7 @@ def _cmd_events(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"estimate": _cmd_estimate, "batch": _cmd_batch, "countries": _cmd_countries,
+            "regions": _cmd_regions,
             "methods": _cmd_methods, "data": _cmd_data, "events": _cmd_events}
 
 

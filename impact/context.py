@@ -185,10 +185,17 @@ def build_context(scenario) -> Context:
     for n in (gdp.note, pop.note, *users.notes):
         if n and n not in notes:
             notes.append(n)
+    low_high = None
     if scenario.affected_users is not None:
         share = scenario.affected_users / users.value if users.value > 0 else 0.0
         detail = (f"{scenario.affected_users:,} affected users ÷ {users.value:,.0f} internet "
                   f"users = {share:.3f}")
+    elif scenario.regions:
+        from impact.regions import region_share
+
+        chosen = region_share(iso3, scenario.regions, year)
+        share, detail = chosen.share, chosen.detail
+        low_high = (chosen.low, chosen.high)
     elif scenario.affected_share is not None:
         share, detail = scenario.affected_share, f"affected share {scenario.affected_share:g} given"
     else:
@@ -214,9 +221,9 @@ def build_context(scenario) -> Context:
         iso3=iso3, country=country_name(iso3), year=year, hours=scenario.hours,
         scope=scenario.scope, platforms=tuple(scenario.platforms), gdp=gdp, gdp_prev=gdp_prev,
         population=pop, users=users, affected_share=float(share), affected_detail=detail,
-        affected_share_low=float(scenario.affected_share_low
+        affected_share_low=float(low_high[0] if low_high else scenario.affected_share_low
                                  if scenario.affected_share_low is not None else share),
-        affected_share_high=float(scenario.affected_share_high
+        affected_share_high=float(low_high[1] if low_high else scenario.affected_share_high
                                   if scenario.affected_share_high is not None else share),
         intensity=scenario.effective_intensity, circumvention=scenario.circumvention,
         recovery=scenario.recovery, mobile_share=mshare, mobile_detail=mdetail,

@@ -43,8 +43,9 @@ _PLATFORM_NAMES = {"x": "X (Twitter)", "facebook": "Facebook", "instagram": "Ins
                    "whatsapp": "WhatsApp", "youtube": "YouTube", "tiktok": "TikTok",
                    "telegram": "Telegram", "signal": "Signal"}
 _FLAGS = ["country", "start", "end", "duration_hours", "year", "scope", "platforms",
-          "affected_share", "affected_users", "intensity", "circumvention", "recovery",
-          "currency", "price_basis", "price_year", "connectivity_tier", "label"]
+          "affected_share", "affected_share_low", "affected_share_high", "affected_users",
+          "regions", "intensity", "circumvention", "recovery", "currency", "price_basis",
+          "price_year", "connectivity_tier", "label"]
 _DEFAULTS = {"scope": "full", "currency": "USD", "price_basis": "current",
              "connectivity_tier": "auto"}
 
@@ -329,7 +330,7 @@ def cli_command(est: Estimate, overrides: Mapping[str, float] | None = None) -> 
         if name == "duration_hours" and "end" in dump:
             continue
         if isinstance(value, list):
-            value = ",".join(value)
+            value = ";".join(value)
         if isinstance(value, float):
             value = format(value, ".12g")
         args += [f"--{name.replace('_', '-')}", str(value)]

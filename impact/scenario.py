@@ -36,6 +36,7 @@ ACCEPTED = {
     "affected_share": "a share between 0 and 1",
     "affected_share_low": "a share between 0 and affected_share, given with affected_share_high",
     "affected_share_high": "a share between affected_share and 1, given with affected_share_low",
+    "regions": "admin-1 region names of the country (`impact regions COUNTRY` lists them)",
     "affected_users": "a whole number of people >= 0, at most the country's internet users",
     "intensity": "a share between 0 and 1 (1 = service fully lost)",
     "circumvention": "a share between 0 and 1",
@@ -73,6 +74,8 @@ class Scenario(BaseModel):
     affected_share_high: float | None = Field(
         None, ge=0, le=1, description="upper end of an uncertain affected share [0-1]")
     affected_users: int | None = Field(None, ge=0, description="internet users affected [people]")
+    regions: tuple[str, ...] = Field(
+        (), description="affected admin-1 regions; their population share is the affected share")
     intensity: float | None = Field(None, ge=0, le=1,
                                     description="share of service lost (throttling) [0-1]")
     circumvention: float | None = Field(None, ge=0, le=1,
@@ -110,6 +113,15 @@ class Scenario(BaseModel):
                 out.append(key)
         return tuple(out)
 
+    @field_validator("regions", mode="before")
+    @classmethod
+    def _split_regions(cls, value: Any) -> Any:
+        if value is None or value == "":
+            return ()
+        if isinstance(value, str):
+            value = value.split(";")
+        return tuple(str(v).strip() for v in value if str(v).strip())
+
     @model_validator(mode="after")
     def _cross_field_rules(self) -> Scenario:
         if self.start is not None and self.end is not None:
@@ -142,6 +154,13 @@ class Scenario(BaseModel):
         if self.affected_share is not None and self.affected_users is not None:
             raise InputError("affected_users", self.affected_users,
                              "either affected_share or affected_users, not both")
+        if self.regions and (self.affected_share is not None or self.affected_users is not None):
+            raise InputError("regions", ";".join(self.regions),
+                             "either regions or affected_share/affected_users, not both")
+        if self.regions:
+            from impact.regions import region_share  # data-dependent check
+
+            region_share(self.country, self.regions, self.event_year)
         low, high = self.affected_share_low, self.affected_share_high
         if (low is None) != (high is None):
             raise InputError("affected_share_low" if low is None else "affected_share_high",

@@ -173,3 +173,14 @@ def test_data_build_missing_raw_dir(capsys, tmp_path):
     code, _, err = run(capsys, "data", "build", "--raw", str(tmp_path / "nope"),
                        "--out", str(tmp_path / "out"))
     assert code == 2 and err.startswith("error: raw: ")
+
+
+def test_regions_command_and_flag(capsys):
+    assert main(["regions", "Pakistan"]) == 0
+    assert "Sindh" in capsys.readouterr().out.splitlines()
+    assert main(["estimate", "--country", "PAK", "--duration-hours", "10", "--regions",
+                 "Sindh;Punjab", "--method", "impact", "--draws", "300",
+                 "--format", "json"]) == 0
+    assert '"regions"' in capsys.readouterr().out
+    assert main(["regions", "Syria"]) == 2
+    assert "no" in capsys.readouterr().err.lower()

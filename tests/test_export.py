@@ -151,7 +151,7 @@ def test_markdown_report(est):
 def test_markdown_report_not_applicable_and_notes(platform_est):
     text = report_markdown(platform_est)
     assert "not_applicable" in text and "A block of X (Twitter), WhatsApp in Pakistan" in text
-    assert "--platforms x,whatsapp" in text
+    assert "--platforms 'x;whatsapp'" in text
     for note in platform_est.notes:
         assert note in text
 

@@ -258,3 +258,28 @@ def test_affected_share_range_needs_both_ends_and_a_centre_inside() -> None:
     ok = parse_scenario({"country": "IND", "duration_hours": 5, "affected_share": 0.1,
                          "affected_share_low": 0.05, "affected_share_high": 0.3})
     assert ok.affected_share_low == 0.05
+
+
+def test_regions_give_the_affected_share_with_a_range() -> None:
+    from impact import estimate
+
+    s = parse_scenario({"country": "India", "duration_hours": 24,
+                        "regions": "Jammu & Kashmir;Manipur"})
+    assert s.regions == ("Jammu & Kashmir", "Manipur")
+    ctx = estimate(s, methods="impact", draws=200).context
+    # J&K 13.70 m + Manipur 3.25 m (2024 projection) of India's population: about 1.2 %
+    assert 0.010 < ctx.affected_share < 0.014
+    assert ctx.affected_share_low < ctx.affected_share < ctx.affected_share_high
+
+
+def test_unknown_region_lists_accepted_names_and_closest() -> None:
+    with pytest.raises(InputError) as info:
+        parse_scenario({"country": "IND", "duration_hours": 5, "regions": "Kashmr"})
+    msg = str(info.value)
+    assert msg.startswith("regions: 'Kashmr'") and "closest: Jammu & Kashmir" in msg
+
+
+def test_regions_and_affected_share_are_exclusive() -> None:
+    with pytest.raises(InputError, match="either regions or affected_share"):
+        parse_scenario({"country": "PAK", "duration_hours": 5, "regions": "Sindh",
+                        "affected_share": 0.2})

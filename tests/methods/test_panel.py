@@ -10,8 +10,8 @@ import pytest
 from impact.errors import DataError
 from impact.io import data_dir
 from impact.methods.panel import METHOD, equivalent_days
-from impact.parameters import ParamSpec
 from impact.montecarlo import draw, method_rng, quantiles
+from impact.parameters import ParamSpec
 
 needs_events = pytest.mark.skipif(not (data_dir() / "events.csv").is_file(),
                                   reason="data/events.csv not bundled yet")
