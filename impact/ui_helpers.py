@@ -44,11 +44,19 @@ ESTIMATE_DEFAULTS: dict[str, Any] = {
     "scope": "full",
     "platforms": [],
     "affected_share": 1.0,
+    "area_mode": "country",
+    "regions": [],
     "intensity": 0.5,
     "use_circumvention": False,
     "circumvention": 0.2,
     "methods": list(REGISTRY),
     "currency": "USD",
+}
+#: the Estimate page's "Affected area" choices ("regions" only for countries with admin-1 data)
+AREA_LABELS = {
+    "country": "Whole country",
+    "share": "Share of users",
+    "regions": "Chosen regions",
 }
 STATUS_LABELS = {"ok": "ok", "not_applicable": "not applicable", "unavailable": "unavailable"}
 _UNITS = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
@@ -96,6 +104,20 @@ def fmt_count(value: float | None) -> str:
     return fmt_money(value, "").strip() if value >= 1000 else f"{value:,.0f}"
 
 
+def fmt_pct(share: float | None) -> str:
+    """A 0-1 share as a percentage for people: 2 significant digits below 10 %.
+
+    >>> fmt_pct(1.0), fmt_pct(0.4567), fmt_pct(0.009443), fmt_pct(None)
+    ('100 %', '46 %', '0.94 %', '–')
+    """
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "–"
+    pct = share * 100
+    if pct >= 10 or pct == 0:
+        return f"{pct:.0f} %"
+    return f"{pct:.2g} %"
+
+
 def fmt_money_range(low: float | None, high: float | None, currency: str = "USD") -> str:
     """``"USD 14.8 m – 72.1 m"`` (currency written once).
 
@@ -133,13 +155,15 @@ def fmt_share(share: float | None) -> str:
 
 def scenario_input(*, country: str, duration_hours: float, scope: str,
                    platforms: Sequence[str] = (), affected_share: float | None = None,
+                   regions: Sequence[str] = (),
                    intensity: float | None = None, circumvention: float | None = None,
                    start_date: date | None = None, start_time: time | None = None,
                    currency: str = "USD") -> dict[str, Any]:
     """The mapping handed to `impact.parse_scenario` from the app's widget values.
 
     Platforms are passed only for the platforms scope and intensity only for throttling, so
-    that the scenario's cross-field rules see exactly what the user chose.
+    that the scenario's cross-field rules see exactly what the user chose. Chosen ``regions``
+    replace ``affected_share`` (the scenario derives the share from their population).
 
     >>> scenario_input(country="Pakistan", duration_hours=10, scope="full")["scope"]
     'full'
@@ -151,6 +175,9 @@ def scenario_input(*, country: str, duration_hours: float, scope: str,
         "affected_share": affected_share,
         "currency": currency,
     }
+    if regions:
+        data["regions"] = list(regions)
+        data["affected_share"] = None
     if scope == "platforms":
         data["platforms"] = list(platforms)
     if scope == "throttling" and intensity is not None:
