@@ -1,0 +1,28 @@
+"""Every event of the bundled catalogue gets an estimate from every method, or a reason."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from impact.events import estimate_events, load_events
+from impact.methods import REGISTRY
+
+
+@pytest.mark.slow
+def test_every_bundled_event_gets_every_method_or_a_reason() -> None:
+    events = load_events()
+    out = estimate_events(events, "all", draws=100, cap_platform_days="both")
+    per_event = out.group_by("event_id", "variant").agg(pl.col("method").sort())
+    assert per_event["event_id"].n_unique() == events.height
+    assert all(m == sorted(REGISTRY) for m in per_event["method"].to_list())
+    ok = out.filter(pl.col("status") == "ok")
+    assert (ok["loss_usd_p05"] <= ok["loss_usd_p50"]).all()
+    assert (ok["loss_usd_p50"] <= ok["loss_usd_p95"]).all()
+    assert (ok["loss_usd_p05"] >= 0).all()
+    missing = out.filter(pl.col("status") != "ok")
+    assert missing["reason"].drop_nulls().str.len_chars().min() > 10  # a stated reason
+    assert missing["reason"].null_count() == 0
+    # most events are costed by the share-based methods
+    share_ok = ok.filter(pl.col("method") == "impact")["event_id"].n_unique()
+    assert share_ok / events.height > 0.95
