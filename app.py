@@ -5,18 +5,19 @@ Run with ``streamlit run app.py``.
 
 import streamlit as st
 
-from impact.ui_helpers import ESTIMATE_DEFAULTS
+from impact.ui_helpers import ESTIMATE_DEFAULTS, EVENTS_KEYS
 
 st.set_page_config(page_title="impact — cost of internet shutdowns", layout="wide")
 
-# Keep the Estimate page's inputs while another page is shown (Streamlit drops the state of
-# widgets that are not drawn in a run unless it is re-assigned).
-for key in ESTIMATE_DEFAULTS:
+# Keep the Estimate and Past events pages' inputs while another page is shown (Streamlit
+# drops the state of widgets that are not drawn in a run unless it is re-assigned).
+for key in (*ESTIMATE_DEFAULTS, *EVENTS_KEYS):
     if key in st.session_state:
         st.session_state[key] = st.session_state[key]
 
 page = st.navigation([
     st.Page("app_pages/estimate.py", title="Estimate", default=True),
+    st.Page("app_pages/events.py", title="Past events"),
     st.Page("app_pages/methods.py", title="Methods & assumptions"),
     st.Page("app_pages/data.py", title="Data & sources"),
 ])

@@ -16,8 +16,11 @@ import polars as pl
 import streamlit as st
 
 from impact import Estimate, ImpactError, estimate, parse_scenario
+from impact.countries import resolve_country
 from impact.methods import REGISTRY
+from impact.regions import region_names
 from impact.ui_helpers import (
+    AREA_LABELS,
     ESTIMATE_DEFAULTS,
     PLATFORM_LABELS,
     SCOPE_LABELS,
@@ -25,6 +28,7 @@ from impact.ui_helpers import (
     file_stem,
     fmt_count,
     fmt_money,
+    fmt_pct,
     method_cards,
     optional_export,
     range_frame,
@@ -42,6 +46,15 @@ LOG = logging.getLogger("impact.app")
 def run_estimate(scenario_json: str, methods: tuple[str, ...], draws: int) -> Estimate:
     """Estimate of one scenario, cached by its JSON, the method names and the draws."""
     return estimate(parse_scenario(scenario_json), list(methods), draws=draws)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def country_regions(country: str) -> list[str]:
+    """Admin-1 region names of a country (empty when none are bundled or it is unknown)."""
+    try:
+        return region_names(resolve_country(country))
+    except ImpactError:
+        return []
 
 
 def _init_state() -> None:
@@ -75,8 +88,7 @@ def _controls() -> tuple[dict, tuple[str, ...]]:
     if scope == "throttling":
         sb.slider("Intensity (share of service lost)", 0.0, 1.0, step=0.05, key="intensity",
                   help="1 = service fully lost; 0.5 = half the usual activity is lost.")
-    sb.slider("Affected share of internet users", 0.0, 1.0, step=0.01, key="affected_share",
-              help="1 = nationwide; use less for a regional shutdown.")
+    _area_controls(sb)
     sb.toggle("Account for VPN circumvention", key="use_circumvention",
               help="Off: each method's own default.")
     if st.session_state["use_circumvention"]:
@@ -89,9 +101,12 @@ def _controls() -> tuple[dict, tuple[str, ...]]:
              format_func={"USD": "US dollars", "local": "Local currency"}.get)
 
     s = st.session_state
+    mode = s["area_mode"]
     data = scenario_input(
         country=s["country"], duration_hours=s["duration_hours"], scope=scope,
-        platforms=s["platforms"], affected_share=s["affected_share"],
+        platforms=s["platforms"],
+        affected_share=s["affected_share"] if mode == "share" else None,
+        regions=s["regions"] if mode == "regions" else (),
         intensity=s["intensity"],
         circumvention=s["circumvention"] if s["use_circumvention"] else None,
         start_date=s["start_date"] if s["use_start"] else None,
@@ -99,6 +114,30 @@ def _controls() -> tuple[dict, tuple[str, ...]]:
         currency=s["currency"])
     methods = tuple(m for m in REGISTRY if m in s["methods"])  # registry order
     return data, methods
+
+
+def _area_controls(sb) -> None:
+    """Affected area: whole country, a share of users (slider) or chosen admin-1 regions
+    (only for countries with bundled region populations)."""
+    s = st.session_state
+    names = country_regions(s["country"])
+    modes = [m for m in AREA_LABELS if m != "regions" or names]
+    if s["area_mode"] not in modes:  # e.g. regions chosen, then a country without them
+        s["area_mode"] = "country"
+    # names of another country's regions are dropped before the widget is drawn
+    s["regions"] = [r for r in s["regions"] if r in names]
+    sb.radio("Affected area", modes, format_func=AREA_LABELS.get, key="area_mode",
+             help="Whole country; a share of its internet users; or chosen first-level "
+                  "regions, whose population share becomes the affected share.")
+    if s["area_mode"] == "share":
+        sb.slider("Affected share of internet users", 0.0, 1.0, step=0.01,
+                  key="affected_share", help="1 = nationwide; use less for a regional "
+                                             "shutdown.")
+    elif s["area_mode"] == "regions":
+        sb.multiselect("Affected regions", names, key="regions",
+                       placeholder="Choose one or more regions",
+                       help="The affected share is their population share, with a range "
+                            "of 0.8× to 1.25× for boundaries and population growth.")
 
 
 def _headline(est: Estimate) -> None:
@@ -110,7 +149,12 @@ def _headline(est: Estimate) -> None:
     st.markdown(
         f"**{ctx.country}**, {ctx.year} · {ctx.hours:g} hours · {scope} · "
         f"{fmt_count(affected)} internet users affected "
-        f"({ctx.affected_share:.0%} of {fmt_count(ctx.users.value)})")
+        f"({fmt_pct(ctx.affected_share)} of {fmt_count(ctx.users.value)})")
+    share_range = ""
+    if ctx.affected_share_low != ctx.affected_share_high:
+        share_range = (f" (range {fmt_pct(ctx.affected_share_low)} – "
+                       f"{fmt_pct(ctx.affected_share_high)})")
+    st.caption(f"Affected area: {ctx.affected_detail}{share_range}")
     st.caption(
         f"GDP {fmt_money(ctx.gdp.value)} ({ctx.gdp.source}, {ctx.gdp.year_used}) · "
         f"population {fmt_count(ctx.population.value)} "
@@ -229,6 +273,9 @@ inputs, methods = _controls()
 
 if not methods:
     st.warning("Choose at least one method in the sidebar.")
+    st.stop()
+if st.session_state["area_mode"] == "regions" and not st.session_state["regions"]:
+    st.info("Choose one or more affected regions in the sidebar, or another affected area.")
     st.stop()
 
 try:

@@ -11,12 +11,16 @@ from streamlit.testing.v1 import AppTest
 
 import impact
 from impact.errors import DataError
+from impact.events import load_events
 from impact.methods import REGISTRY
+from impact.regions import region_names
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 ESTIMATE = str(ROOT / "app_pages" / "estimate.py")
-PAGES = ["app_pages/estimate.py", "app_pages/methods.py", "app_pages/data.py"]
+EVENTS = str(ROOT / "app_pages" / "events.py")
+PAGES = ["app_pages/estimate.py", "app_pages/events.py", "app_pages/methods.py",
+         "app_pages/data.py"]
 TIMEOUT = 60  # first run imports polars/numpy and fills the caches
 
 
@@ -211,3 +215,183 @@ def test_log_axis_toggle_keeps_the_page_working():
     at.toggle(key="log_scale").set_value(True).run()
     assert not at.exception and not at.error
     assert len(at.metric) == len(REGISTRY)
+
+
+# ---- affected area on the Estimate page ---------------------------------------------------
+def _money(text: str) -> float:
+    """``"USD 42.7 m"`` -> 42.7e6."""
+    units = {"k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}
+    parts = text.split()
+    value = float(parts[1].replace(",", ""))
+    return value * units.get(parts[2], 1.0) if len(parts) > 2 else value
+
+
+def test_area_choice_offers_regions_only_where_bundled():
+    at = _estimate_page()
+    assert at.radio(key="area_mode").value == "country"
+    assert ("Chosen regions" in at.radio(key="area_mode").options) == bool(region_names("PAK"))
+    assert "affected_share" not in [s.key for s in at.slider]
+    at.radio(key="area_mode").set_value("share").run()
+    assert at.slider(key="affected_share").value == 1.0
+    at.slider(key="affected_share").set_value(0.5).run()
+    assert not at.exception and not at.error
+    assert "50 %" in at.markdown[0].value
+
+
+def test_chosen_regions_give_a_smaller_loss_and_show_the_detail():
+    if "Jammu & Kashmir" not in region_names("IND"):
+        pytest.skip("no admin-1 populations for India bundled")
+    at = _estimate_page()
+    at.selectbox(key="country").set_value("India").run()
+    whole = _money(_impact_p50(at))
+    at.radio(key="area_mode").set_value("regions").run()
+    assert not at.exception and not at.error
+    assert at.info and not at.metric  # no region chosen yet
+    at.multiselect(key="regions").select("Jammu & Kashmir").run()
+    assert not at.exception and not at.error
+    captions = " ".join(c.value for c in at.caption)
+    assert "Jammu & Kashmir" in captions
+    assert _money(_impact_p50(at)) < whole
+    # a country without bundled regions falls back to the whole country, no error
+    at.selectbox(key="country").set_value("United States").run()
+    assert not at.exception and not at.error
+    assert at.radio(key="area_mode").value == "country"
+    assert "Chosen regions" not in at.radio(key="area_mode").options
+    assert at.metric
+
+
+# ---- Past events page ----------------------------------------------------------------------
+def _events_page() -> AppTest:
+    at = AppTest.from_file(EVENTS, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert not at.error
+    return at
+
+
+def _ranked(at: AppTest):
+    return at.dataframe[0].value
+
+
+def _frame_with(at: AppTest, column: str):
+    """The first shown table having ``column`` (AppTest does not expose dataframe keys)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_events_page_defaults_to_pakistan_2024_with_the_x_block_and_8_feb():
+    expected = load_events("PAK", 2024)
+    if expected.height == 0:
+        pytest.skip("no Pakistan 2024 events in the catalogue")
+    at = _events_page()
+    assert at.multiselect(key="ev_countries").value == ["PAK"]
+    assert tuple(at.slider(key="ev_years").value) == (2024, 2024)
+    table = _ranked(at)
+    assert len(table) == expected.height
+    assert set(table["country"]) == {"Pakistan"}
+    x_block = table[(table["scope"] == "platforms")
+                    & table["platforms"].str.split(", ").apply(lambda p: "x" in p)]
+    assert len(x_block) >= 1
+    assert (x_block["status"] == "ok").all()
+    assert (x_block["hours"] <= 8760).all()  # capped at a year by default
+    if expected.filter((expected["scope"] == "mobile")
+                       & (expected["start"].cast(str) == "2024-02-08")).height:
+        feb8 = table[(table["scope"] == "mobile")
+                     & (table["start"].astype(str).str.startswith("2024-02-08"))]
+        assert len(feb8) == 1 and feb8["P50 [USD]"].iloc[0] > 0
+    assert {"share method", "affected share", "P5 [USD]", "P95 [USD]"} <= set(table.columns)
+    assert "1,000" in " ".join(c.value for c in at.caption)
+    # the comparison pre-selects Pakistan 2024 events, the totals have one country-year
+    assert at.multiselect(key="ev_compare").value
+    compared = _frame_with(at, "rank per day")
+    assert {"per day [USD]", "per capita [USD]", "% of GDP"} <= set(compared.columns)
+    assert len(compared) == len(at.multiselect(key="ev_compare").value)
+    assert list(_frame_with(at, "events costed")["year"]) == [2024]
+    labels = [e.label for e in at.expander]
+    assert any("associational" in label for label in labels)
+    buttons = [b.proto.label for b in at.get("download_button")]
+    assert "Download CSV" in buttons
+
+
+def test_uncapped_variant_costs_the_full_x_block():
+    at = _events_page()
+    at.radio(key="ev_variant").set_value("uncapped").run()
+    assert not at.exception and not at.error
+    table = _ranked(at)
+    x_block = table[(table["scope"] == "platforms") & (table["platforms"] == "x")]
+    if len(x_block) and load_events("PAK", 2024, platform="x")["duration_hours"].max() > 8760:
+        assert (x_block["hours"] > 8760).all()
+
+
+@pytest.mark.parametrize(("norm", "column"), [("per_day", "per day (P50) [USD]"),
+                                              ("per_capita", "per capita (P50) [USD]"),
+                                              ("share_of_gdp", "% of GDP (P50)")])
+def test_normalisation_changes_the_shown_column(norm, column):
+    at = _events_page()
+    assert column not in _ranked(at).columns
+    at.selectbox(key="ev_norm").set_value(norm).run()
+    assert not at.exception and not at.error
+    table = _ranked(at)
+    assert column in table.columns
+    ok = table[table["status"] == "ok"][column]
+    assert ok.notna().all() and list(ok) == sorted(ok, reverse=True)  # ranked by it
+
+
+def test_filters_with_no_event_show_an_info_not_an_error():
+    at = _events_page()
+    at.slider(key="ev_years").set_value((2010, 2010)).run()
+    if load_events("PAK", 2010).height:
+        pytest.skip("the catalogue has Pakistan events in 2010")
+    assert not at.exception and not at.error
+    assert at.info and "No event" in at.info[0].value
+    assert not at.dataframe
+
+
+def test_type_platform_and_election_filters():
+    at = _events_page()
+    at.selectbox(key="ev_platform").set_value("x").run()
+    assert not at.exception and not at.error
+    table = _ranked(at)
+    assert len(table) and table["platforms"].str.contains("x").all()
+    at.selectbox(key="ev_platform").set_value("any")
+    at.multiselect(key="ev_types").set_value(["mobile"]).run()
+    assert set(_ranked(at)["scope"]) == {"mobile"}
+    at.toggle(key="ev_election").set_value(True).run()
+    assert not at.exception and not at.error
+    expected = load_events("PAK", 2024, type="mobile", election=True).height
+    if expected:
+        assert len(_ranked(at)) == expected
+    else:
+        assert at.info
+
+
+def test_other_method_and_comparison_selection():
+    at = _events_page()
+    at.selectbox(key="ev_method").set_value("deloitte2016").run()
+    assert not at.exception and not at.error
+    table = _ranked(at)
+    assert set(table[table["scope"] == "platforms"]["status"]) <= {"not_applicable",
+                                                                   "unavailable"}
+    chosen = list(table[table["status"] == "ok"]["event"])[:2]
+    at.multiselect(key="ev_compare").set_value(chosen).run()
+    assert not at.exception and not at.error
+    assert len(_frame_with(at, "rank per day")) == len(chosen)
+
+
+def test_events_error_is_a_message_not_a_traceback(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(impact.events, "estimate_events", broken)
+    at = AppTest.from_file(EVENTS, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "could not be estimated" in at.error[0].value
+
+
+def test_events_filters_survive_a_visit_to_another_page():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("app_pages/events.py").run()
+    at.selectbox(key="ev_norm").set_value("per_capita").run()
+    at.switch_page("app_pages/methods.py").run()
+    at.switch_page("app_pages/events.py").run()
+    assert not at.exception
+    assert at.selectbox(key="ev_norm").value == "per_capita"

@@ -14,8 +14,11 @@ from impact import estimate, parse_scenario
 from impact.methods import REGISTRY
 from impact.ui_helpers import (
     ESTIMATE_DEFAULTS,
+    NORMALISATIONS,
     country_names,
+    events_table,
     fmt_money,
+    fmt_pct,
     fmt_share,
     method_cards,
     range_frame,
@@ -23,6 +26,7 @@ from impact.ui_helpers import (
     scenario_input,
     summary_csv,
     summary_json,
+    table_csv,
 )
 
 
@@ -89,3 +93,51 @@ def test_downloads_have_a_row_per_method(platform_estimate):
     payload = json.dumps(json.loads(summary_json(platform_estimate)))
     assert all(f'"{name}"' in payload for name in REGISTRY)
     assert '"platforms"' in payload
+
+
+def test_scenario_input_with_regions_drops_the_share():
+    data = scenario_input(country="India", duration_hours=5, scope="full", affected_share=0.5,
+                          regions=["Jammu & Kashmir"])
+    assert data["regions"] == ["Jammu & Kashmir"] and data["affected_share"] is None
+    assert parse_scenario(data).regions == ("Jammu & Kashmir",)
+
+
+def test_fmt_pct():
+    assert [fmt_pct(x) for x in (1.0, 0.5, 0.009443, 0.0, None)] == [
+        "100 %", "50 %", "0.94 %", "0 %", "–"]
+
+
+@pytest.fixture(scope="module")
+def pakistan_2024():
+    from impact.events import estimate_events, load_events
+
+    events = load_events("PAK", 2024)
+    if events.height == 0:
+        pytest.skip("no Pakistan 2024 events in the catalogue")
+    return events, estimate_events(events, ["impact"], draws=200)
+
+
+@pytest.mark.parametrize("norm", list(NORMALISATIONS))
+def test_events_table_is_ranked_by_the_normalisation(pakistan_2024, norm):
+    events, estimates = pakistan_2024
+    table = events_table(estimates, events, method="impact", normalisation=norm)
+    assert table.height == events.height  # one row per event (capped variant)
+    column = "P50 [USD]" if norm == "total" else NORMALISATIONS[norm][1]
+    assert (column in table.columns) and (norm == "total") == (
+        NORMALISATIONS[norm][1] not in table.columns)
+    ok = table.filter(pl.col("status") == "ok")
+    assert ok[column].to_list() == sorted(ok[column].to_list(), reverse=True)
+    assert ok["rank"].to_list() == list(range(1, ok.height + 1))
+    assert table.filter(pl.col("status") != "ok")["rank"].null_count() == \
+        table.height - ok.height
+    text = table_csv(table)
+    assert text.splitlines()[0].startswith("rank,event,country")
+
+
+def test_uncapped_variant_keeps_the_full_hours(pakistan_2024):
+    events, estimates = pakistan_2024
+    capped = events_table(estimates, events, method="impact", variant="capped")
+    uncapped = events_table(estimates, events, method="impact", variant="uncapped")
+    blocks = pl.col("scope") == "platforms"
+    assert capped.filter(blocks)["hours"].max() <= 8760
+    assert uncapped.filter(blocks)["hours"].max() == events.filter(blocks)["duration_hours"].max()

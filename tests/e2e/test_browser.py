@@ -69,9 +69,53 @@ def test_user_changes_duration_blocks_x_and_downloads_csv(app_page, artifacts):
     assert all(r["scope"] == "platforms" for r in rows)
 
 
-@pytest.mark.parametrize("title", ["Methods & assumptions", "Data & sources"])
+@pytest.mark.parametrize("title", ["Past events", "Methods & assumptions", "Data & sources"])
 def test_other_pages_open_from_the_navigation(app_page, title):
     page = app_page
     page.get_by_test_id("stSidebarNav").get_by_text(title).click()
     expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_user_filters_past_events_to_pakistan_and_downloads_csv(app_page, artifacts):
+    page = app_page
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSidebarNav").get_by_text("Past events").click()
+    expect(page.get_by_role("heading", name="Past events")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("1,000 Monte Carlo draws").first).to_be_visible(timeout=60_000)
+
+    # all countries of the default years, then Pakistan only
+    countries = sidebar.get_by_test_id("stMultiSelect").filter(has_text="Countries")
+    countries.get_by_role("button", name="Clear all").click()
+    expect(countries.get_by_label("Remove Pakistan")).to_have_count(0, timeout=TIMEOUT)
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=60_000)
+    box = sidebar.get_by_role("combobox", name="Countries")
+    box.click()
+    box.fill("Pakis")
+    page.get_by_role("option", name="Pakistan", exact=True).click()
+    page.keyboard.press("Escape")
+    expect(countries.get_by_label("Remove Pakistan")).to_be_visible()
+    summary = page.get_by_test_id("stMarkdown").filter(has_text="costed by").first
+    expect(summary).to_contain_text("events", timeout=60_000)
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    # the pre-selected comparison names Pakistan's events
+    compare = page.get_by_test_id("stMultiSelect").filter(has_text="Events to compare")
+    expect(compare.get_by_text("Pakistan ·").first).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_timeout(500)  # let the grid and the charts paint for the screenshot
+    page.screenshot(path=str(artifacts / "events_pakistan.png"), full_page=True)
+
+    # the CSV is the table shown: Pakistan's events, ranked, with the share method
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV")
+    with page.expect_download(timeout=TIMEOUT) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    target = artifacts / download.suggested_filename
+    download.save_as(target)
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert rows, "the events CSV is empty"
+    assert {r["country"] for r in rows} == {"Pakistan"}
+    assert {"share method", "P50 [USD]", "P5 [USD]", "P95 [USD]", "hours"} <= set(rows[0])
+    assert rows[0]["rank"] == "1" and float(rows[0]["P50 [USD]"]) > 0
