@@ -32,9 +32,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from impact import __version__
 from impact.countries import resolve_country
 from impact.errors import DataError, ImpactError, InputError
-from impact.io import read_bundled
+from impact.io import data_version, read_bundled
 from impact.methods import get_methods
 from impact.montecarlo import DEFAULT_SEED
 from impact.parameters import PLATFORMS
@@ -58,7 +59,7 @@ ESTIMATE_COLUMNS = [
     "costed_hours", "variant", "method", "status", "reason", "loss_usd_p05", "loss_usd_p50",
     "loss_usd_p95", "loss_usd_per_day_p50", "loss_usd_per_capita_p50", "share_of_gdp_p50",
     "loss_const_usd_p50", "price_year", "loss_local_p50", "currency", "fx_note", "data_notes",
-    "draws", "seed",
+    "draws", "seed", "impact_version", "data_version",
 ]
 SUMMARY_COLUMNS = ["iso3", "year", "n_events", "hours", "loss_usd_p05", "loss_usd_p50",
                    "loss_usd_p95"]
@@ -372,7 +373,7 @@ def _base(row: Mapping[str, Any], variant: str, hours: float) -> dict[str, Any]:
         "year": start.year if start is not None else row.get("year"), "start": start,
         "end": row.get("end"), "scope": row["scope"],
         "duration_hours": float(row["duration_hours"]), "costed_hours": hours,
-        "variant": variant,
+        "variant": variant, "impact_version": __version__, "data_version": data_version(),
     }
 
 
