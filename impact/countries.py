@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import difflib
 import functools
-import unicodedata
 
 from impact.errors import InputError
 from impact.io import read_bundled
-
-
-def _fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation for matching."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+from impact.text import normalise
 
 
 @functools.cache
@@ -30,7 +24,7 @@ def _lookup() -> tuple[dict[str, str], dict[str, str]]:
         candidates += (row.get("aliases") or "").split(";")
         for c in candidates:
             if c and c.strip():
-                keys.setdefault(_fold(c), iso3)
+                keys.setdefault(normalise(c), iso3)
     return keys, names
 
 
@@ -48,7 +42,7 @@ def resolve_country(value: str) -> str:
         raise InputError("country", value, "give an ISO 3166 alpha-3 code such as PAK, "
                          "or a name such as Pakistan")
     keys, names = _lookup()
-    folded = _fold(value)
+    folded = normalise(value)
     if folded in keys:
         return keys[folded]
     close = difflib.get_close_matches(folded, list(keys), n=8, cutoff=0.6)

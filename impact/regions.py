@@ -49,13 +49,13 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from impact.errors import InputError
+from impact.text import normalise
 
 REGION_COLUMNS = ("iso3", "name", "kind", "parent", "population", "reference_year", "source")
 ADMIN1_KINDS = ("admin1", "state")
@@ -233,22 +233,6 @@ IND_PROJECTION_YEAR = 2024
 
 
 # ----------------------------------------------------------------------------- text helpers
-def normalise(text: str) -> str:
-    """Lower-case ASCII words, ``&`` -> ``and``, punctuation dropped, spaces collapsed.
-
-    Examples
-    --------
-    >>> normalise("  Jammu &  Kashmir ")
-    'jammu and kashmir'
-    >>> normalise("Ayeyarwady Region.")
-    'ayeyarwady region'
-    """
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = text.lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(text.split())
-
-
 def name_key(text: str) -> str:
     """`normalise` then drop generic words and numbers (the lookup key of a place name).
 
