@@ -18,6 +18,7 @@ for key in (*ESTIMATE_DEFAULTS, *EVENTS_KEYS):
 page = st.navigation([
     st.Page("app_pages/estimate.py", title="Estimate", default=True),
     st.Page("app_pages/events.py", title="Past events"),
+    st.Page("app_pages/batch.py", title="Batch"),
     st.Page("app_pages/methods.py", title="Methods & assumptions"),
     st.Page("app_pages/data.py", title="Data & sources"),
 ])

@@ -8,6 +8,7 @@ and the good rows are still computed.
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,14 +63,25 @@ def read_batch_csv(path: str | Path) -> pl.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise InputError("file", str(path), "an existing CSV file")
+    return parse_batch_csv(path.read_bytes(), str(path))
+
+
+def parse_batch_csv(data: bytes, name: str = "upload") -> pl.DataFrame:
+    """Parse batch CSV bytes (a file or an upload) with every column as text.
+
+    Raises `InputError` naming ``name`` when the bytes are not a usable CSV.
+    """
+    if not data.strip():
+        raise InputError("file", name, "a CSV with a header row (id,country,...) and "
+                         "at least one data row; the file is empty")
     try:
-        frame = pl.read_csv(path, infer_schema_length=0, encoding="utf8-lossy")
+        frame = pl.read_csv(io.BytesIO(data), infer_schema_length=0, encoding="utf8-lossy")
     except pl.exceptions.NoDataError:
-        raise InputError("file", str(path), "a CSV with a header row (id,country,...) and "
+        raise InputError("file", name, "a CSV with a header row (id,country,...) and "
                          "at least one data row; the file is empty") from None
-    except (pl.exceptions.ComputeError, pl.exceptions.PolarsError, OSError) as exc:
+    except (pl.exceptions.PolarsError, OSError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError("file", str(path), f"a readable CSV file ({reason})") from None
+        raise InputError("file", name, f"a readable CSV file ({reason})") from None
     return frame
 
 

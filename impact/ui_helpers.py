@@ -497,3 +497,30 @@ def risk_rows(risk: pl.DataFrame, iso3s: Sequence[str], names: Mapping[str, str]
 def table_csv(table: pl.DataFrame) -> str:
     """CSV of a display table, exactly the columns shown."""
     return table.write_csv()
+
+
+# ---- batch upload ----------------------------------------------------------------------------
+BATCH_TEMPLATE = (
+    "id,country,start,end,duration_hours,scope,platforms,affected_share,affected_users,"
+    "intensity,circumvention\n"
+    "pak-election,PAK,2024-02-08T07:00,2024-02-08T17:00,,mobile,,,,,\n"
+    "pak-x,PAK,2024-02-17,2025-01-01,,platforms,x,,,,\n"
+    "ind-regional,IND,,,72,full,,0.01,,,\n"
+    "irn-throttle,IRN,,,24,throttling,,,,0.7,\n"
+)
+
+
+def run_uploaded_batch(data: bytes, name: str, methods: Sequence[str], draws: int):
+    """Parse and estimate an uploaded batch CSV.
+
+    Returns ``(results, estimates, errors)``: the batch result table (one row per id and
+    method), ``{id: Estimate}`` for exports, and the per-row errors. Raises `InputError` when
+    the file as a whole is unusable (empty, not CSV, unknown columns, no country column).
+    """
+    from impact.batch import parse_batch_csv, run_batch_estimates
+    from impact.export import summary_frame
+
+    frame = parse_batch_csv(data, name)
+    estimates, errors = run_batch_estimates(frame, list(methods), draws=draws)
+    results = summary_frame(estimates) if estimates else pl.DataFrame()
+    return results, estimates, errors

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 ESTIMATE = str(ROOT / "app_pages" / "estimate.py")
 EVENTS = str(ROOT / "app_pages" / "events.py")
-PAGES = ["app_pages/estimate.py", "app_pages/events.py", "app_pages/methods.py",
-         "app_pages/data.py"]
+PAGES = ["app_pages/estimate.py", "app_pages/events.py", "app_pages/batch.py",
+         "app_pages/methods.py", "app_pages/data.py"]
 TIMEOUT = 60  # first run imports polars/numpy and fills the caches
 
 
@@ -395,3 +395,9 @@ def test_events_filters_survive_a_visit_to_another_page():
     at.switch_page("app_pages/events.py").run()
     assert not at.exception
     assert at.selectbox(key="ev_norm").value == "per_capita"
+
+
+def test_batch_page_without_upload_explains_what_to_do():
+    at = AppTest.from_file(str(ROOT / "app_pages" / "batch.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception and not at.error
+    assert any("Upload a CSV" in i.value for i in at.info)

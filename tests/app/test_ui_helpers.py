@@ -141,3 +141,22 @@ def test_uncapped_variant_keeps_the_full_hours(pakistan_2024):
     blocks = pl.col("scope") == "platforms"
     assert capped.filter(blocks)["hours"].max() <= 8760
     assert uncapped.filter(blocks)["hours"].max() == events.filter(blocks)["duration_hours"].max()
+
+
+def test_uploaded_batch_template_runs_and_bad_files_are_rejected():
+    from impact import InputError
+    from impact.ui_helpers import BATCH_TEMPLATE, run_uploaded_batch
+
+    results, estimates, errors = run_uploaded_batch(BATCH_TEMPLATE.encode(), "t.csv",
+                                                    ["impact"], 200)
+    assert sorted(estimates) == ["ind-regional", "irn-throttle", "pak-election", "pak-x"]
+    assert errors == [] and results.height == 4
+    bad = BATCH_TEMPLATE.replace("ind-regional,IND,,,72,full,,0.01", "ind-regional,IND,,,72,"
+                                 "full,,1.5").encode()
+    _, estimates, errors = run_uploaded_batch(bad, "t.csv", ["impact"], 200)
+    assert len(estimates) == 3 and len(errors) == 1
+    assert str(errors[0]).startswith("row 3 (id=ind-regional): affected_share")
+    for data, words in [(b"", "empty"), (b"\x00\xff\x00garbage", "country"),
+                        (b"id,colour\n1,red\n", "known columns")]:
+        with pytest.raises(InputError, match=words):
+            run_uploaded_batch(data, "t.csv", ["impact"], 200)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -69,7 +70,8 @@ def test_user_changes_duration_blocks_x_and_downloads_csv(app_page, artifacts):
     assert all(r["scope"] == "platforms" for r in rows)
 
 
-@pytest.mark.parametrize("title", ["Past events", "Methods & assumptions", "Data & sources"])
+@pytest.mark.parametrize("title", ["Past events", "Batch", "Methods & assumptions",
+                                   "Data & sources"])
 def test_other_pages_open_from_the_navigation(app_page, title):
     page = app_page
     page.get_by_test_id("stSidebarNav").get_by_text(title).click()
@@ -119,3 +121,27 @@ def test_user_filters_past_events_to_pakistan_and_downloads_csv(app_page, artifa
     assert {r["country"] for r in rows} == {"Pakistan"}
     assert {"share method", "P50 [USD]", "P5 [USD]", "P95 [USD]", "hours"} <= set(rows[0])
     assert rows[0]["rank"] == "1" and float(rows[0]["P50 [USD]"]) > 0
+
+
+def test_user_uploads_a_batch_with_a_bad_row_and_downloads_results(app_page, artifacts):
+    page = app_page
+    page.get_by_test_id("stSidebarNav").get_by_text("Batch").click()
+    expect(page.get_by_role("heading", name="Batch: many scenarios at once")).to_be_visible(
+        timeout=TIMEOUT)
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "batch_bad.csv"
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(fixture))
+    expect(page.get_by_text("rows estimated").first).to_be_visible(timeout=60_000)
+    # the bad rows are reported by row number, the good rows are estimated
+    warnings = page.get_by_test_id("stAlertContentWarning")
+    expect(warnings.first).to_be_visible(timeout=TIMEOUT)
+    text = " ".join(warnings.all_inner_texts())
+    assert "row 2" in text and "affected_share" in text
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV")
+    with page.expect_download(timeout=TIMEOUT) as info:
+        button.click()
+    target = artifacts / "batch_results.csv"
+    info.value.save_as(target)
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert {r["method"] for r in rows} == set(REGISTRY)
+    assert len({r["id"] for r in rows}) == 2  # the two good rows

@@ -1,0 +1,71 @@
+"""Batch page: upload a CSV of scenarios, estimate every row, download the results.
+
+Thin by design: parsing and estimation are `impact.batch`, exports are `impact.export`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from impact import ImpactError
+from impact.batch import ACCEPTED_COLUMNS, BATCH_COLUMNS
+from impact.methods import REGISTRY
+from impact.ui_helpers import BATCH_TEMPLATE, optional_export, run_uploaded_batch
+
+LOG = logging.getLogger("impact.app")
+MAX_ROWS = 500
+
+st.title("Batch: many scenarios at once")
+st.write("Upload a CSV with one scenario per row. Columns (blank = default): "
+         f"`{','.join(BATCH_COLUMNS)}`; optional: "
+         f"`{','.join(c for c in ACCEPTED_COLUMNS if c not in BATCH_COLUMNS)}`. "
+         "Bad rows are listed with their row number; the good rows are still estimated.")
+st.download_button("Download a template CSV", BATCH_TEMPLATE, file_name="impact_batch.csv",
+                   mime="text/csv", on_click="ignore", key="batch_template")
+
+methods = st.multiselect("Methods", list(REGISTRY), default=list(REGISTRY),
+                         key="batch_methods")
+draws = st.select_slider("Monte Carlo draws per row", options=[1000, 2000, 5000, 10_000],
+                         value=2000, key="batch_draws")
+upload = st.file_uploader("Batch CSV", type=["csv"], key="batch_file")
+
+if upload is None:
+    st.info("Upload a CSV to estimate it (the template above is a working example).")
+    st.stop()
+if not methods:
+    st.info("Choose at least one method.")
+    st.stop()
+data = upload.getvalue()
+if data.count(b"\n") > MAX_ROWS + 1:
+    st.error(f"file: {upload.name!r} has more than {MAX_ROWS} rows; the app estimates at most "
+             f"{MAX_ROWS} (use `impact batch FILE --out OUT` for larger files)")
+    st.stop()
+try:
+    with st.spinner("Estimating every row…"):
+        results, estimates, errors = run_uploaded_batch(data, upload.name, methods, draws)
+except ImpactError as err:
+    st.error(str(err))
+    st.stop()
+except Exception as err:  # never a traceback in the app
+    LOG.exception("batch failed")
+    st.error(f"The batch could not be estimated ({type(err).__name__}). Check the file.")
+    st.stop()
+
+st.write(f"**{len(estimates)} rows estimated**, {len(errors)} rejected.")
+for err in errors:
+    st.warning(str(err))
+if estimates:
+    st.dataframe(results, hide_index=True, key="batch_results")
+    cols = st.columns(3)
+    for col, (label, fn, name, mime) in zip(cols, [
+        ("Download CSV", "to_csv", "impact_batch_results.csv", "text/csv"),
+        ("Download JSON", "to_json", "impact_batch_results.json", "application/json"),
+        ("Download Excel", "to_xlsx", "impact_batch_results.xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ], strict=True):
+        payload = optional_export(fn, estimates)
+        if payload is not None:
+            col.download_button(label, payload, file_name=name, mime=mime, on_click="ignore",
+                                key=f"batch_{fn}")
