@@ -5,7 +5,7 @@ Run with ``streamlit run app.py``.
 
 import streamlit as st
 
-from impact.ui_helpers import ESTIMATE_DEFAULTS, EVENTS_KEYS
+from impact.ui_helpers import ESTIMATE_DEFAULTS, EVENTS_KEYS, LINK_READ_KEY
 
 st.set_page_config(page_title="impact — cost of internet shutdowns", layout="wide")
 
@@ -15,11 +15,15 @@ for key in (*ESTIMATE_DEFAULTS, *EVENTS_KEYS):
     if key in st.session_state:
         st.session_state[key] = st.session_state[key]
 
+estimate_page = st.Page("app_pages/estimate.py", title="Estimate", default=True)
 page = st.navigation([
-    st.Page("app_pages/estimate.py", title="Estimate", default=True),
+    estimate_page,
     st.Page("app_pages/events.py", title="Past events"),
     st.Page("app_pages/batch.py", title="Batch"),
     st.Page("app_pages/methods.py", title="Methods & assumptions"),
     st.Page("app_pages/data.py", title="Data & sources"),
 ])
+# A scenario link (query parameters) is read only when a session starts on the Estimate page.
+if page.url_path != estimate_page.url_path:
+    st.session_state.setdefault(LINK_READ_KEY, True)
 page.run()

@@ -3,6 +3,11 @@
 Thin by design: validation is `impact.parse_scenario`, figures are `impact.estimate`, and
 formatting lives in `impact.ui_helpers`. Every widget has a stable ``key`` so that the AppTest
 and browser tests can drive it.
+
+Shareable links: each successful estimate writes its non-default fields into the URL's query
+parameters (`impact.ui_helpers.scenario_query`); a session that starts from such a link
+initialises the widgets from them (`impact.ui_helpers.state_from_query`), or keeps the defaults
+with a warning when a parameter is wrong.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from impact.regions import region_names
 from impact.ui_helpers import (
     AREA_LABELS,
     ESTIMATE_DEFAULTS,
+    LINK_READ_KEY,
     PLATFORM_LABELS,
     SCOPE_LABELS,
     country_names,
@@ -31,15 +37,19 @@ from impact.ui_helpers import (
     fmt_pct,
     method_cards,
     optional_export,
+    query_url,
     range_frame,
     results_table,
     scenario_input,
+    scenario_query,
+    state_from_query,
     summary_csv,
     summary_json,
 )
 
 DRAWS = 10_000
 LOG = logging.getLogger("impact.app")
+LINK_WARNING_KEY = "_estimate_link_warning"
 
 
 @st.cache_data(show_spinner="Running the Monte Carlo…", max_entries=256)
@@ -55,6 +65,36 @@ def country_regions(country: str) -> list[str]:
         return region_names(resolve_country(country))
     except ImpactError:
         return []
+
+
+def _state_from_link() -> None:
+    """On a session's first visit, initialise the widgets from a scenario link's query
+    parameters (before any widget is drawn). A bad link keeps the defaults and says why."""
+    if st.session_state.get(LINK_READ_KEY):
+        return
+    st.session_state[LINK_READ_KEY] = True
+    try:
+        state, problems = state_from_query(st.query_params.to_dict())
+    except Exception:  # a link must never break the page
+        LOG.exception("reading the scenario link %r failed", st.query_params.to_dict())
+        state, problems = {}, ["the link's parameters could not be read"]
+    if problems:
+        st.session_state[LINK_WARNING_KEY] = problems
+    for key, value in state.items():
+        st.session_state[key] = value
+
+
+def _link_warning() -> None:
+    problems = st.session_state.pop(LINK_WARNING_KEY, None)
+    if problems:
+        st.warning("**This link's scenario could not be used; showing the default scenario "
+                   "instead.**  \n" + "  \n".join(f"- {p}" for p in problems))
+
+
+def _write_link(params: dict[str, str]) -> None:
+    """Put the estimated scenario into the address bar (only when it changed)."""
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
 
 
 def _init_state() -> None:
@@ -246,7 +286,12 @@ def _downloads(est: Estimate) -> None:
                             icon=icon)
 
 
-def _render(est: Estimate) -> None:
+def _share_link(link: str) -> None:
+    st.caption("Link to this scenario (relative to this app's address):")
+    st.code(link, language=None)
+
+
+def _render(est: Estimate, link: str) -> None:
     _headline(est)
     st.subheader("Loss by method (median, with 90 % range)")
     _cards(est)
@@ -255,6 +300,7 @@ def _render(est: Estimate) -> None:
     st.dataframe(results_table(est.summary), hide_index=True, width="stretch",
                  key="results_table")
     _downloads(est)
+    _share_link(link)
     _details(est)
 
 
@@ -266,9 +312,11 @@ CARD_CSS = """<style>
 [data-testid="stMetricLabel"] div { overflow: visible; }
 </style>"""
 
+_state_from_link()
 _init_state()
 st.html(CARD_CSS)
 st.title("What does an internet shutdown cost?")
+_link_warning()
 inputs, methods = _controls()
 
 if not methods:
@@ -281,7 +329,9 @@ if st.session_state["area_mode"] == "regions" and not st.session_state["regions"
 try:
     scenario = parse_scenario(inputs)
     result = run_estimate(scenario.model_dump_json(), methods, DRAWS)
-    _render(result)
+    params = scenario_query(scenario, methods)
+    _render(result, query_url(params))
+    _write_link(params)
 except ImpactError as err:
     st.error(str(err))
 except Exception as err:

@@ -189,6 +189,153 @@ def scenario_input(*, country: str, duration_hours: float, scope: str,
     return data
 
 
+# ---- shareable scenario links ------------------------------------------------------------------
+#: query parameters of a scenario link, in the order they are written
+QUERY_FIELDS = ("country", "duration_hours", "scope", "platforms", "affected_share", "regions",
+                "intensity", "circumvention", "start", "currency", "methods")
+#: session-state flag: the session's scenario link was read (or the session began elsewhere)
+LINK_READ_KEY = "_estimate_link_read"
+#: the Estimate page's duration range [hours] (its number input)
+APP_HOURS = (1.0, 8760.0)
+_QUERY_ACCEPTED = {
+    "duration_hours": f"a number of hours from {APP_HOURS[0]:g} to {APP_HOURS[1]:g} on this page",
+    "intensity": "an intensity only with scope=throttling",
+    "methods": f"comma-separated method names: {', '.join(REGISTRY)}",
+}
+_DEFAULT_INTENSITY = ESTIMATE_DEFAULTS["intensity"]
+
+
+def _num(value: float) -> str:
+    """A number for a URL: ``10``, ``10.5``, ``0.25`` (no trailing ``.0``)."""
+    return f"{float(value):.10g}"
+
+
+def scenario_query(scenario: Any, methods: Sequence[str] = ()) -> dict[str, str]:
+    """Compact, human-readable query parameters of a scenario shown on the Estimate page.
+
+    ``country`` (ISO3) and ``duration_hours`` are always written; the other fields only when
+    they differ from the page's defaults: ``scope``, ``platforms`` and ``regions`` (joined
+    with ``;``), ``affected_share``, ``intensity``, ``circumvention``, ``start``
+    (``YYYY-MM-DDTHH:MM``), ``currency``, and ``methods`` (comma-separated) unless all are
+    chosen. `state_from_query` reads them back.
+
+    >>> from impact import parse_scenario
+    >>> sc = parse_scenario({"country": "Pakistan", "duration_hours": 10, "scope": "mobile"})
+    >>> scenario_query(sc, ["impact", "icrier2018"])
+    {'country': 'PAK', 'duration_hours': '10', 'scope': 'mobile', 'methods': 'impact,icrier2018'}
+    """
+    out = {"country": scenario.country, "duration_hours": _num(scenario.hours)}
+    if scenario.scope != "full":
+        out["scope"] = scenario.scope
+    if scenario.platforms:
+        out["platforms"] = ";".join(scenario.platforms)
+    if scenario.affected_share is not None:
+        out["affected_share"] = _num(scenario.affected_share)
+    if scenario.regions:
+        out["regions"] = ";".join(scenario.regions)
+    if scenario.intensity is not None and scenario.intensity != _DEFAULT_INTENSITY:
+        out["intensity"] = _num(scenario.intensity)
+    if scenario.circumvention is not None:
+        out["circumvention"] = _num(scenario.circumvention)
+    if scenario.start is not None:
+        out["start"] = scenario.start.strftime("%Y-%m-%dT%H:%M")
+    if scenario.currency != "USD":
+        out["currency"] = scenario.currency
+    chosen = [m for m in REGISTRY if m in set(methods)]
+    if methods and chosen != list(REGISTRY):
+        out["methods"] = ",".join(chosen)
+    return out
+
+
+def query_url(params: Mapping[str, str]) -> str:
+    """The relative link of the Estimate page for ``params`` (readable: ``;``, ``,`` and ``:``
+    are left as they are).
+
+    >>> query_url({"country": "IND", "duration_hours": "48", "regions": "Jammu & Kashmir"})
+    '/?country=IND&duration_hours=48&regions=Jammu%20%26%20Kashmir'
+    """
+    from urllib.parse import quote, urlencode
+
+    return "/?" + urlencode(dict(params), safe=";,:", quote_via=quote) if params else "/"
+
+
+def state_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """Estimate-page widget values from a scenario link's query parameters.
+
+    Returns ``(state, problems)``: ``state`` maps widget keys (those of `ESTIMATE_DEFAULTS`)
+    to the link's values; it is empty when there are no parameters or when any parameter is
+    wrong, and then ``problems`` has one line per bad parameter naming it and saying what is
+    accepted (the page keeps its defaults). Validation is `impact.parse_scenario` and
+    `impact.methods.get_methods`, plus the page's own limits (1 to 8,760 hours, a country of
+    its list).
+
+    >>> state, problems = state_from_query({"country": "IND", "duration_hours": "48"})
+    >>> state["country"], state["duration_hours"], problems
+    ('India', 48.0, [])
+    >>> state_from_query({"country": "IND", "affected_share": "1.5"})[1]
+    ["affected_share: '1.5' is not accepted; input should be less than or equal to 1; accepted: a share between 0 and 1"]
+    """
+    from impact import ImpactError, InputError, parse_scenario
+    from impact.methods import get_methods
+
+    params = {str(k): str(v) for k, v in params.items()}
+    if not params:
+        return {}, []
+    problems = [f"{k}: unknown parameter; accepted parameters are {', '.join(QUERY_FIELDS)}"
+                for k in params if k not in QUERY_FIELDS]
+    methods = list(REGISTRY)
+    raw_methods = params.get("methods", "").replace(";", ",").strip()
+    if raw_methods:
+        try:
+            methods = [m.name for m in get_methods(raw_methods)]
+        except InputError as err:
+            problems.append(f"methods: {err.value!r} is not accepted; "
+                            f"{_QUERY_ACCEPTED['methods']}")
+    data: dict[str, Any] = {"country": ESTIMATE_DEFAULTS["country"],
+                            "duration_hours": ESTIMATE_DEFAULTS["duration_hours"]}
+    data |= {k: v for k, v in params.items() if k in QUERY_FIELDS and k != "methods"}
+    try:
+        scenario = parse_scenario(data)
+    except ImpactError as err:
+        problems.append(str(err))
+        return {}, problems
+    if not APP_HOURS[0] <= scenario.hours <= APP_HOURS[1]:
+        problems.append(f"duration_hours: {params.get('duration_hours')!r} is not accepted; "
+                        f"{_QUERY_ACCEPTED['duration_hours']}")
+    if scenario.intensity is not None and scenario.scope != "throttling":
+        problems.append(f"intensity: {params.get('intensity')!r} is not accepted; "
+                        f"{_QUERY_ACCEPTED['intensity']}")
+    names = dict(read_bundled("countries").select("iso3", "name").iter_rows())
+    if names.get(scenario.country) not in country_names():
+        problems.append(f"country: {params.get('country')!r} is not accepted; a country of "
+                        "the Estimate page's list")
+    if problems:
+        return {}, problems
+    state: dict[str, Any] = {
+        "country": names[scenario.country],
+        "duration_hours": float(scenario.hours),
+        "scope": scenario.scope,
+        "platforms": list(scenario.platforms),
+        "currency": scenario.currency,
+        "methods": methods,
+        "use_start": scenario.start is not None,
+        "use_circumvention": scenario.circumvention is not None,
+        "area_mode": ("regions" if scenario.regions
+                      else "share" if scenario.affected_share is not None else "country"),
+        "regions": list(scenario.regions),
+    }
+    if scenario.start is not None:
+        state["start_date"] = scenario.start.date()
+        state["start_time"] = scenario.start.time().replace(second=0, microsecond=0)
+    if scenario.affected_share is not None:
+        state["affected_share"] = float(scenario.affected_share)
+    if scenario.intensity is not None:
+        state["intensity"] = float(scenario.intensity)
+    if scenario.circumvention is not None:
+        state["circumvention"] = float(scenario.circumvention)
+    return state, []
+
+
 def conversion_factor(summary: pl.DataFrame) -> float:
     """Output-currency units per USD, read back from the summary (1 when nothing is costed)."""
     ok = summary.filter((pl.col("status") == "ok") & (pl.col("loss_usd_p50") > 0))

@@ -14,6 +14,7 @@ from impact.errors import DataError
 from impact.events import load_events
 from impact.methods import REGISTRY
 from impact.regions import region_names
+from impact.ui_helpers import ESTIMATE_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -401,3 +402,115 @@ def test_batch_page_without_upload_explains_what_to_do():
     at = AppTest.from_file(str(ROOT / "app_pages" / "batch.py"), default_timeout=TIMEOUT).run()
     assert not at.exception and not at.error
     assert any("Upload a CSV" in i.value for i in at.info)
+
+
+# ---- shareable scenario links ---------------------------------------------------------------
+def _linked(path: str = ESTIMATE, **params: str) -> AppTest:
+    """A fresh session opened from a link with query ``params``."""
+    at = AppTest.from_file(path, default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_link_initialises_the_widgets_and_gives_the_same_p50_as_by_hand():
+    linked = _linked(country="IND", duration_hours="48")
+    assert not linked.error and not linked.warning
+    assert linked.selectbox(key="country").value == "India"
+    assert linked.number_input(key="duration_hours").value == 48.0
+    by_hand = _estimate_page()
+    by_hand.selectbox(key="country").set_value("India")
+    by_hand.number_input(key="duration_hours").set_value(48.0).run()
+    assert _values(linked) == _values(by_hand)
+    assert "India" in linked.markdown[0].value and "48 hours" in linked.markdown[0].value
+
+
+def test_link_with_every_field_sets_every_widget():
+    at = _linked(country="IND", duration_hours="72", scope="throttling", intensity="0.75",
+                 affected_share="0.4", circumvention="0.25", start="2024-02-08T07:15",
+                 currency="local", methods="impact,icrier2018")
+    assert not at.error and not at.warning
+    assert at.radio(key="scope").value == "throttling"
+    assert at.slider(key="intensity").value == 0.75
+    assert at.radio(key="area_mode").value == "share"
+    assert at.slider(key="affected_share").value == 0.4
+    assert at.toggle(key="use_circumvention").value
+    assert at.slider(key="circumvention").value == 0.25
+    assert at.toggle(key="use_start").value
+    assert str(at.date_input(key="start_date").value) == "2024-02-08"
+    assert str(at.time_input(key="start_time").value) == "07:15:00"
+    assert at.radio(key="currency").value == "local"
+    assert list(_values(at)) == [REGISTRY["impact"].title, REGISTRY["icrier2018"].title]
+    assert all(v.startswith("INR ") for v in _values(at).values())
+
+
+def test_link_with_regions_chooses_them():
+    names = region_names("PAK")
+    if len(names) < 2:
+        pytest.skip("no admin-1 populations for Pakistan bundled")
+    at = _linked(regions=f"{names[0]};{names[1]}")
+    assert not at.error and not at.warning
+    assert at.radio(key="area_mode").value == "regions"
+    assert at.multiselect(key="regions").value == names[:2]
+    assert names[0] in " ".join(c.value for c in at.caption)
+    assert at.query_params["regions"] == f"{names[0]};{names[1]}"
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"country": "Narnia", "duration_hours": "48"}, "country"),
+    ({"country": "IND", "affected_share": "1.5"}, "affected_share"),
+    ({"country": "IND", "colour": "red"}, "colour"),
+    ({"duration_hours": "100000"}, "duration_hours"),
+    ({"methods": "guesswork"}, "methods"),
+])
+def test_bad_link_warns_and_falls_back_to_the_defaults(params, field):
+    default = _values(_estimate_page())
+    at = _linked(**params)
+    assert not at.error
+    assert len(at.warning) == 1
+    text = at.warning[0].value
+    assert f"{field}:" in text and "accepted" in text and "default" in text
+    assert at.selectbox(key="country").value == ESTIMATE_DEFAULTS["country"]
+    assert at.number_input(key="duration_hours").value == ESTIMATE_DEFAULTS["duration_hours"]
+    assert at.radio(key="area_mode").value == "country"
+    assert _values(at) == default
+    # the address now describes what is shown; the warning goes with the next change
+    assert at.query_params == {"country": "PAK", "duration_hours": "10"}
+    at.number_input(key="duration_hours").set_value(12.0).run()
+    assert not at.warning
+
+
+def test_estimate_writes_its_non_default_fields_into_the_url():
+    at = _estimate_page()
+    assert at.query_params == {"country": "PAK", "duration_hours": "10"}
+    assert [c.value for c in at.code] == ["/?country=PAK&duration_hours=10"]
+    assert any(c.value.startswith("Link to this scenario") for c in at.caption)
+    at.selectbox(key="country").set_value("India")
+    at.number_input(key="duration_hours").set_value(48.0)
+    at.radio(key="scope").set_value("mobile")
+    at.multiselect(key="methods").set_value(["impact", "deloitte2016"]).run()
+    expected = {"country": "IND", "duration_hours": "48", "scope": "mobile",
+                "methods": "impact,deloitte2016"}
+    assert at.query_params == expected
+    assert at.code[0].value == ("/?country=IND&duration_hours=48&scope=mobile"
+                                "&methods=impact,deloitte2016")
+
+
+def test_link_is_read_only_when_the_session_starts():
+    at = _linked(country="IND", duration_hours="48")
+    at.selectbox(key="country").set_value("Kenya").run()
+    assert at.selectbox(key="country").value == "Kenya"
+    assert at.query_params["country"] == "KEN"
+
+
+def test_link_through_the_router_and_a_visit_to_another_page():
+    at = _linked(APP, country="IND", duration_hours="48", scope="mobile")
+    assert not at.error and not at.warning
+    assert at.selectbox(key="country").value == "India"
+    assert at.radio(key="scope").value == "mobile"
+    at.switch_page("app_pages/methods.py").run()
+    at.switch_page("app_pages/estimate.py").run()
+    assert not at.exception
+    assert at.selectbox(key="country").value == "India"
+    assert at.number_input(key="duration_hours").value == 48.0

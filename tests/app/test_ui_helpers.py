@@ -21,9 +21,12 @@ from impact.ui_helpers import (
     fmt_pct,
     fmt_share,
     method_cards,
+    query_url,
     range_frame,
     results_table,
     scenario_input,
+    scenario_query,
+    state_from_query,
     summary_csv,
     summary_json,
     table_csv,
@@ -160,3 +163,80 @@ def test_uploaded_batch_template_runs_and_bad_files_are_rejected():
                         (b"id,colour\n1,red\n", "known columns")]:
         with pytest.raises(InputError, match=words):
             run_uploaded_batch(data, "t.csv", ["impact"], 200)
+
+
+# ---- shareable scenario links ----------------------------------------------------------------
+def _state_to_query(state: dict) -> dict[str, str]:
+    """What the Estimate page writes for widget values ``state`` (defaults filled in)."""
+    s = ESTIMATE_DEFAULTS | state
+    mode = s["area_mode"]
+    data = scenario_input(
+        country=s["country"], duration_hours=s["duration_hours"], scope=s["scope"],
+        platforms=s["platforms"],
+        affected_share=s["affected_share"] if mode == "share" else None,
+        regions=s["regions"] if mode == "regions" else (), intensity=s["intensity"],
+        circumvention=s["circumvention"] if s["use_circumvention"] else None,
+        start_date=s["start_date"] if s["use_start"] else None,
+        start_time=s["start_time"] if s["use_start"] else None, currency=s["currency"])
+    return scenario_query(parse_scenario(data), s["methods"])
+
+
+def test_default_link_has_only_country_and_duration():
+    assert _state_to_query({}) == {"country": "PAK", "duration_hours": "10"}
+    assert query_url(_state_to_query({})) == "/?country=PAK&duration_hours=10"
+
+
+@pytest.mark.parametrize("state", [
+    {"country": "India", "duration_hours": 48.0, "scope": "mobile"},
+    {"scope": "platforms", "platforms": ["x", "youtube"], "currency": "local"},
+    {"scope": "throttling", "intensity": 0.75, "area_mode": "share", "affected_share": 0.3},
+    {"use_start": True, "start_date": date(2024, 2, 8), "start_time": time(7, 15),
+     "use_circumvention": True, "circumvention": 0.25, "methods": ["impact", "icrier2018"]},
+    {"area_mode": "regions", "regions": ["Punjab", "Sindh"], "duration_hours": 2.5},
+])
+def test_link_round_trips_the_widget_values(state):
+    params = _state_to_query(state)
+    restored, problems = state_from_query(params)
+    assert problems == []
+    for key, value in state.items():
+        assert restored[key] == value, key
+    assert _state_to_query(restored) == params
+
+
+def test_link_is_compact_and_readable():
+    params = _state_to_query({"area_mode": "regions", "regions": ["Punjab", "Sindh"],
+                              "use_start": True, "methods": ["impact"]})
+    assert params == {"country": "PAK", "duration_hours": "10", "regions": "Punjab;Sindh",
+                      "start": "2024-02-08T08:00", "methods": "impact"}
+    assert query_url(params) == ("/?country=PAK&duration_hours=10&regions=Punjab;Sindh"
+                                 "&start=2024-02-08T08:00&methods=impact")
+
+
+def test_link_accepts_names_aliases_and_fills_defaults():
+    state, problems = state_from_query({"country": "pakistan", "scope": "platforms",
+                                        "platforms": "twitter,fb", "methods": "impact;icrier2018"})
+    assert problems == []
+    assert state["country"] == "Pakistan" and state["duration_hours"] == 10.0
+    assert state["platforms"] == ["x", "facebook"]
+    assert state["methods"] == ["impact", "icrier2018"]
+    assert state_from_query({}) == ({}, [])
+
+
+@pytest.mark.parametrize(("params", "field", "accepted"), [
+    ({"country": "Narnia"}, "country", "ISO 3166 alpha-3"),
+    ({"country": "IND", "affected_share": "1.5"}, "affected_share", "between 0 and 1"),
+    ({"country": "IND", "colour": "red"}, "colour", "accepted parameters are country"),
+    ({"duration_hours": "10000"}, "duration_hours", "1 to 8760"),
+    ({"duration_hours": "-3"}, "duration_hours", "> 0"),
+    ({"scope": "everything"}, "scope", "full, mobile, platforms, throttling"),
+    ({"scope": "platforms"}, "platforms", "at least one platform"),
+    ({"intensity": "0.3"}, "intensity", "scope=throttling"),
+    ({"methods": "impact,guesswork"}, "methods", "impact"),
+    ({"regions": "Atlantis"}, "regions", ""),
+    ({"start": "yesterday"}, "start", "ISO date-time"),
+])
+def test_bad_link_gives_no_state_and_names_the_parameter(params, field, accepted):
+    state, problems = state_from_query(params)
+    assert state == {}
+    assert problems and problems[-1].startswith(f"{field}:"), problems
+    assert accepted in problems[-1]

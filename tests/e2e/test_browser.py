@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,63 @@ def test_user_uploads_a_batch_with_a_bad_row_and_downloads_results(app_page, art
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert {r["method"] for r in rows} == set(REGISTRY)
     assert len({r["id"] for r in rows}) == 2  # the two good rows
+
+
+@pytest.fixture()
+def linked_page(chromium, app_url):
+    """A fresh session opened from a shared scenario link."""
+    context = chromium.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{app_url}/?country=IND&duration_hours=48&scope=mobile")
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def test_shared_link_sets_the_sidebar_and_the_url_follows_changes(linked_page, artifacts):
+    page = linked_page
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(_value(page, "impact")).to_contain_text("USD", timeout=60_000)
+    expect(sidebar.get_by_role("combobox", name="Country")).to_have_value("India")
+    duration = sidebar.get_by_label("Duration [hours]", exact=True)
+    expect(duration).to_have_value("48")
+    expect(sidebar.get_by_role("radio", name="Mobile data only")).to_be_checked()
+    expect(page.get_by_text("48 hours").first).to_be_visible()
+    expect(page.get_by_test_id("stAlertContentWarning")).to_have_count(0)
+    expect(page.get_by_test_id("stCode")).to_contain_text(
+        "/?country=IND&duration_hours=48&scope=mobile")
+    assert "country=IND" in page.url and "duration_hours=48" in page.url
+
+    # change the duration: the address bar and the shown link follow
+    before = _value(page, "impact").inner_text()
+    duration.fill("96")
+    duration.press("Enter")
+    expect(_value(page, "impact")).not_to_have_text(before, timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(r"[?&]duration_hours=96(&|$)"), timeout=TIMEOUT)
+    assert "country=IND" in page.url and "scope=mobile" in page.url
+    expect(page.get_by_test_id("stCode")).to_contain_text("duration_hours=96")
+    page.screenshot(path=str(artifacts / "estimate_linked.png"), full_page=True)
+
+    # the new address restores the same scenario in a new session
+    page.goto(page.url)
+    expect(_value(page, "impact")).to_contain_text("USD", timeout=60_000)
+    expect(page.get_by_test_id("stSidebar").get_by_label("Duration [hours]", exact=True)
+           ).to_have_value("96")
+
+
+def test_bad_link_warns_and_shows_the_defaults(chromium, app_url):
+    context = chromium.new_context(viewport={"width": 1500, "height": 1000})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(f"{app_url}/?country=Narnia&affected_share=1.5")
+        expect(page.get_by_test_id("stAlertContentWarning")).to_contain_text(
+            "country: 'Narnia'", timeout=60_000)
+        expect(_value(page, "impact")).to_contain_text("USD", timeout=60_000)
+        expect(page.get_by_text("Pakistan").first).to_be_visible()
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page).to_have_url(re.compile(r"country=PAK"), timeout=TIMEOUT)
+    finally:
+        context.close()
