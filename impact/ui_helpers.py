@@ -62,6 +62,11 @@ STATUS_LABELS = {"ok": "ok", "not_applicable": "not applicable", "unavailable": 
 _UNITS = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
 
 
+def _missing(x: object) -> bool:
+    """None or NaN: shown as "–"."""
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
 def country_names() -> list[str]:
     """Country names of the bundled country table, sorted for a select box."""
     return sorted(read_bundled("countries")["name"].drop_nulls().unique().to_list())
@@ -81,7 +86,7 @@ def fmt_money(value: float | None, currency: str = "USD") -> str:
     >>> fmt_money(None)
     '–'
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     sign = "-" if value < 0 else ""
     v = abs(float(value))
@@ -99,7 +104,7 @@ def fmt_count(value: float | None) -> str:
     >>> fmt_count(146_120_851)
     '146 m'
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     return fmt_money(value, "").strip() if value >= 1000 else f"{value:,.0f}"
 
@@ -110,7 +115,7 @@ def fmt_pct(share: float | None) -> str:
     >>> fmt_pct(1.0), fmt_pct(0.4567), fmt_pct(0.009443), fmt_pct(None)
     ('100 %', '46 %', '0.94 %', '–')
     """
-    if share is None or (isinstance(share, float) and math.isnan(share)):
+    if _missing(share):
         return "–"
     pct = share * 100
     if pct >= 10 or pct == 0:
@@ -148,7 +153,7 @@ def fmt_share(share: float | None) -> str:
     >>> fmt_share(0.015)
     '1.5 %'
     """
-    if share is None or (isinstance(share, float) and math.isnan(share)):
+    if _missing(share):
         return "–"
     return f"{share * 100:.2g} %"
 

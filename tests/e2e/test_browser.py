@@ -25,6 +25,18 @@ def _value(page, method: str):
     return _metric(page, method).get_by_test_id("stMetricValue")
 
 
+
+def _download_csv(page, artifacts) -> list[dict[str, str]]:
+    """Click the page's "Download CSV" button as a user would; the saved file's rows."""
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV")
+    with page.expect_download(timeout=TIMEOUT) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    target = artifacts / download.suggested_filename
+    download.save_as(target)
+    return list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+
 def test_user_changes_duration_blocks_x_and_downloads_csv(app_page, artifacts):
     page = app_page
     sidebar = page.get_by_test_id("stSidebar")
@@ -57,14 +69,7 @@ def test_user_changes_duration_blocks_x_and_downloads_csv(app_page, artifacts):
     page.screenshot(path=str(artifacts / "estimate_platforms.png"), full_page=True)
 
     # the CSV download has one row per method
-    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV")
-    with page.expect_download(timeout=TIMEOUT) as info:
-        button.click()
-    download = info.value
-    assert download.suggested_filename.endswith(".csv")
-    target = artifacts / download.suggested_filename
-    download.save_as(target)
-    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    rows = _download_csv(page, artifacts)
     assert [r["method"] for r in rows] == list(REGISTRY)
     status = {r["method"]: r["status"] for r in rows}
     assert status["deloitte2016"] == status["icrier2018"] == "not_applicable"
@@ -110,14 +115,7 @@ def test_user_filters_past_events_to_pakistan_and_downloads_csv(app_page, artifa
     page.screenshot(path=str(artifacts / "events_pakistan.png"), full_page=True)
 
     # the CSV is the table shown: Pakistan's events, ranked, with the share method
-    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV")
-    with page.expect_download(timeout=TIMEOUT) as info:
-        button.click()
-    download = info.value
-    assert download.suggested_filename.endswith(".csv")
-    target = artifacts / download.suggested_filename
-    download.save_as(target)
-    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    rows = _download_csv(page, artifacts)
     assert rows, "the events CSV is empty"
     assert {r["country"] for r in rows} == {"Pakistan"}
     assert {"share method", "P50 [USD]", "P5 [USD]", "P95 [USD]", "hours"} <= set(rows[0])
@@ -138,12 +136,7 @@ def test_user_uploads_a_batch_with_a_bad_row_and_downloads_results(app_page, art
     text = " ".join(warnings.all_inner_texts())
     assert "row 2" in text and "affected_share" in text
     expect(page.get_by_test_id("stException")).to_have_count(0)
-    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV")
-    with page.expect_download(timeout=TIMEOUT) as info:
-        button.click()
-    target = artifacts / "batch_results.csv"
-    info.value.save_as(target)
-    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    rows = _download_csv(page, artifacts)
     assert {r["method"] for r in rows} == set(REGISTRY)
     assert len({r["id"] for r in rows}) == 2  # the two good rows
 
