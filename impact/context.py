@@ -52,24 +52,36 @@ class DigitalShare:
 
 
 @functools.cache
-def _digital_share_table() -> pl.DataFrame:
-    return read_bundled("digital_share")
+def _digital_share_index() -> dict[str, tuple[np.ndarray, list[dict]]]:
+    """iso3 -> (years ascending, rows): the digital-share table keyed once per process."""
+    out: dict[str, tuple[list[int], list[dict]]] = {}
+    for r in read_bundled("digital_share").sort("iso3", "year").iter_rows(named=True):
+        years, rows = out.setdefault(r["iso3"], ([], []))
+        years.append(r["year"])
+        rows.append(r)
+    return {k: (np.asarray(y), rows) for k, (y, rows) in out.items()}
+
+
+_SHARE_SOURCES = {
+    "published": "published anchor (data/digital_share_anchors.csv)",
+    "imputed": "statsmodels OLS imputation on ICT indicators, 90 % prediction interval "
+               "(data/digital_share.csv)",
+}
 
 
 def digital_share(iso3: str, year: int) -> tuple[DigitalShare, str | None]:
     """Imputed or published digital share for a country-year (nearest earlier year if the
     year is beyond the table), plus a fallback note."""
-    rows = _digital_share_table().filter(pl.col("iso3") == iso3).sort("year")
-    if rows.height == 0:
+    entry = _digital_share_index().get(iso3)
+    if entry is None:
         raise DataError(f"no digital-economy share for {iso3}: its ICT indicators are missing "
                         "from the bundled data, so the share cannot be imputed")
-    earlier = rows.filter(pl.col("year") <= year)
-    r = (earlier if earlier.height else rows).row(-1 if earlier.height else 0, named=True)
+    years, rows = entry
+    i = int(np.searchsorted(years, year, side="right")) - 1
+    r = rows[max(i, 0)]
     note = None if r["year"] == year else (
         f"digital-economy share {r['year']} used for {year} ({iso3})")
-    source = ("published anchor (data/digital_share_anchors.csv)" if r["basis"] == "published"
-              else "statsmodels OLS imputation on ICT indicators, 90 % prediction interval "
-                   "(data/digital_share.csv)")
+    source = _SHARE_SOURCES["published" if r["basis"] == "published" else "imputed"]
     return DigitalShare(r["share_central"], r["share_low"], r["share_high"], r["basis"],
                         r["definition"], r["year"], source), note
 

@@ -62,3 +62,15 @@ def resolve_country(value: str) -> str:
 def country_name(iso3: str) -> str:
     """World Bank display name of an ISO3 code."""
     return _lookup()[1][iso3]
+
+
+@functools.cache
+def _currency_codes() -> dict[str, str]:
+    countries = read_bundled("countries")
+    return {i: (c or "LCU") for i, c in zip(countries["iso3"].to_list(),
+                                             countries["currency_code"].to_list(), strict=True)}
+
+
+def currency_code(iso3: str) -> str:
+    """ISO 4217 code of a country's currency (``LCU`` when unknown)."""
+    return _currency_codes().get(iso3, "LCU")

@@ -70,10 +70,6 @@ _FLOAT = {"duration_hours", "costed_hours", "loss_usd_p05", "loss_usd_p50", "los
 _INT = {"year", "price_year", "draws", "seed"}
 _BOOL_COLUMNS = ("ongoing", "nationwide", "election", "violence", "network_mobile",
                  "network_broadband")
-_SELF_CAPPING = {"cost_compatible": "cost_compatible caps platform blocks at 365 days on its "
-                                    "own (NetBlocks COST / Top10VPN convention), so its "
-                                    "uncapped row equals its capped row"}
-
 
 # ---- the catalogue ---------------------------------------------------------------------------
 def _as_bool(name: str) -> pl.Expr:
@@ -352,12 +348,12 @@ class _Converter:
         return self._const[year]
 
     def local(self, iso3: str, year: int) -> tuple[float | None, str, str]:
-        from impact.estimate import _currency_code
+        from impact.countries import currency_code
         from impact.prices import conversion
 
         key = (iso3, year)
         if key not in self._local:
-            code = _currency_code(iso3)
+            code = currency_code(iso3)
             try:
                 conv = conversion(iso3, year, "local", "current", None, code)
                 self._local[key] = (conv.factor, code, "; ".join(conv.notes))
@@ -416,7 +412,7 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
     ``not_applicable``/``unavailable`` with the reason. ``costed_hours`` is what the method
     costed (``cost_compatible`` caps platform blocks at 365 days on its own, and says so).
     """
-    from impact.estimate import estimate
+    from impact.engine import run
 
     if cap_platform_days not in (True, False, "both"):
         raise InputError("cap_platform_days", cap_platform_days, "True, False or 'both'")
@@ -425,8 +421,11 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
     chosen = get_methods(methods)
     names = [m.name for m in chosen]
     conv = _Converter(price_year)
-    rows: list[dict[str, Any]] = []
-    samples: list[list[float] | None] = []
+    # every event × variant as a scenario, then one engine pass over all of them
+    bases: list[dict[str, Any]] = []
+    failed: list[tuple[str, str] | None] = []
+    scenarios: list[Scenario] = []
+    seeds: list[int] = []
     for row in events.iter_rows(named=True):
         if isinstance(row["start"], str):
             row["start"] = _start_datetime(row["start"]).date()
@@ -435,43 +434,52 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
             base = _base(row, variant, hours) | {"draws": draws, "seed": eseed,
                                                  "price_year": conv.price_year}
             try:
-                est = estimate(event_scenario(row, hours=hours), names, draws=draws,
-                               seed=eseed)
+                scenarios.append(event_scenario(row, hours=hours))
             except InputError as exc:
                 status = "not_applicable" if exc.field == "scope" else "unavailable"
-                reason = exc.accepted if exc.field == "scope" else str(exc)
-                for name in names:
-                    rows.append(base | {"method": name, "status": status, "reason": reason})
-                    samples.append(None)
+                failed.append((status, exc.accepted if exc.field == "scope" else str(exc)))
+                bases.append(base)
                 continue
-            except DataError as exc:
-                for name in names:
-                    rows.append(base | {"method": name, "status": "unavailable",
-                                        "reason": str(exc)})
-                    samples.append(None)
-                continue
-            factor, currency, fx_note = conv.local(row["iso3"], base["year"])
-            const = conv.constant(base["year"])
-            notes = "; ".join(est.notes)
-            for s in est.summary.iter_rows(named=True):
-                out = base | {"method": s["method"], "status": s["status"],
-                              "reason": s["reason"] or "", "data_notes": notes}
-                if s["method"] in _SELF_CAPPING and row["scope"] == "platforms" \
-                        and hours > CAP_HOURS:
-                    out["costed_hours"] = CAP_HOURS
-                    out["reason"] = "; ".join(x for x in (out["reason"],
-                                                          _SELF_CAPPING[s["method"]]) if x)
-                if s["status"] == "ok":
-                    p50 = s["loss_usd_p50"]
-                    out |= {k: s[k] for k in ("loss_usd_p05", "loss_usd_p50", "loss_usd_p95",
-                                              "loss_usd_per_capita_p50", "share_of_gdp_p50")}
-                    out["loss_usd_per_day_p50"] = p50 / (out["costed_hours"] / 24.0)
-                    out["loss_const_usd_p50"] = p50 * const
-                    out["loss_local_p50"] = p50 * factor if factor is not None else None
-                    out["currency"], out["fx_note"] = currency, fx_note
-                rows.append(out)
-                samples.append(est.samples[s["method"]].tolist()
-                               if keep_draws and s["method"] in est.samples else None)
+            seeds.append(eseed)
+            failed.append(None)
+            bases.append(base)
+    result = run(scenarios, names, draws=draws, seeds=seeds, keep_samples=keep_draws)
+    by_index = result.summary.partition_by("index", as_dict=True, include_key=False)
+    rows: list[dict[str, Any]] = []
+    samples: list[list[float] | None] = []
+    i = -1
+    for base, fail in zip(bases, failed, strict=True):
+        if fail is not None:
+            for name in names:
+                rows.append(base | {"method": name, "status": fail[0], "reason": fail[1]})
+                samples.append(None)
+            continue
+        i += 1
+        factor, currency, fx_note = conv.local(base["iso3"], base["year"])
+        const = conv.constant(base["year"])
+        notes = "; ".join(result.notes[i])
+        hours = base["costed_hours"]
+        for s, m in zip(by_index[(i,)].iter_rows(named=True), chosen, strict=True):
+            out = base | {"method": s["method"], "status": s["status"],
+                          "reason": s["reason"] or "", "data_notes": notes}
+            cap = m.platform_cap_hours
+            if cap is not None and base["scope"] == "platforms" and hours > cap:
+                out["costed_hours"] = cap
+                out["reason"] = "; ".join(x for x in (
+                    out["reason"], f"{m.name} caps platform blocks at {cap / 24:g} days on "
+                    "its own (NetBlocks COST / Top10VPN convention), so its uncapped row "
+                    "equals its capped row") if x)
+            if s["status"] == "ok":
+                p50 = s["loss_usd_p50"]
+                out |= {k: s[k] for k in ("loss_usd_p05", "loss_usd_p50", "loss_usd_p95",
+                                          "loss_usd_per_capita_p50", "share_of_gdp_p50")}
+                out["loss_usd_per_day_p50"] = p50 / (out["costed_hours"] / 24.0)
+                out["loss_const_usd_p50"] = p50 * const
+                out["loss_local_p50"] = p50 * factor if factor is not None else None
+                out["currency"], out["fx_note"] = currency, fx_note
+            rows.append(out)
+            drawn = result.samples.get((i, s["method"])) if keep_draws else None
+            samples.append(drawn.tolist() if drawn is not None else None)
     frame = pl.DataFrame(rows, schema=_schema(), orient="row") if rows else pl.DataFrame(
         schema=_schema())
     if keep_draws:

@@ -8,10 +8,31 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from impact.errors import InputError
 from impact.parameters import ParamSpec
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20240208  # Pakistan's election-day shutdown; any fixed integer would do
+
+
+def check_seed(seed: object) -> int:
+    """A seed is a whole number from 0 to 2**63 - 1, or `InputError`."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) \
+            or not 0 <= int(seed) < 2**63:
+        raise InputError("seed", seed, "a whole number from 0 to 2**63 - 1")
+    return int(seed)
+
+
+def scenario_seed(seed: int, scenario_id: str) -> int:
+    """Seed of one scenario of a table, from the table's seed and the scenario's id: a row's
+    figures do not depend on which other rows are in the table, or on how it is split.
+
+    Examples
+    --------
+    >>> scenario_seed(1, "a") == scenario_seed(1, "a") != scenario_seed(1, "b")
+    True
+    """
+    return (int(seed) * 1_000_003 + zlib.crc32(str(scenario_id).encode())) % 2**63
 
 
 def method_rng(seed: int, method: str) -> np.random.Generator:

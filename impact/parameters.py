@@ -16,11 +16,11 @@ import polars as pl
 
 from impact.errors import ParameterFileError
 from impact.io import read_bundled
+from impact.vocab import PLATFORMS
 
 DISTRIBUTIONS = ("fixed", "triangular", "uniform", "lognormal", "normal")
 PARAMETER_COLUMNS = ("method", "parameter", "value", "low", "high", "unit", "distribution",
                      "source", "notes")
-PLATFORMS = ("x", "facebook", "instagram", "whatsapp", "youtube", "tiktok", "telegram", "signal")
 _Z95 = 1.6448536269514722  # standard normal quantile at 0.95
 
 
@@ -136,14 +136,21 @@ def load_parameter_file(path: Path) -> pl.DataFrame:
     return validate_parameter_table(frame, origin=str(path))
 
 
+@functools.cache
+def _param_index() -> dict[tuple[str, str], ParamSpec]:
+    """(method, parameter) -> `ParamSpec`, built once per process from the bundled table."""
+    return {(r["method"], r["parameter"]): ParamSpec(
+        r["parameter"], float(r["value"]), float(r["low"]), float(r["high"]), r["unit"],
+        r["distribution"], r["source"], r["notes"] or "")
+        for r in parameter_table().iter_rows(named=True)}
+
+
 def param(method: str, name: str) -> ParamSpec:
     """The `ParamSpec` of ``method.name`` from the bundled parameter table."""
-    rows = parameter_table().filter((pl.col("method") == method) & (pl.col("parameter") == name))
-    if rows.height != 1:
-        raise KeyError(f"parameter {method}.{name} not found in data/parameters.csv")
-    r = rows.row(0, named=True)
-    return ParamSpec(name, float(r["value"]), float(r["low"]), float(r["high"]), r["unit"],
-                     r["distribution"], r["source"], r["notes"] or "")
+    try:
+        return _param_index()[(method, name)]
+    except KeyError:
+        raise KeyError(f"parameter {method}.{name} not found in data/parameters.csv") from None
 
 
 @functools.cache
@@ -162,11 +169,17 @@ def platform_table() -> pl.DataFrame:
     return frame
 
 
+@functools.cache
+def _platform_index() -> dict[str, ParamSpec]:
+    return {r["platform"]: ParamSpec(
+        f"platform_weight_{r['platform']}", float(r["value"]), float(r["low"]),
+        float(r["high"]), "share 0-1 of digital-economy activity", "triangular", r["source"],
+        r["rationale"]) for r in platform_table().iter_rows(named=True)}
+
+
 def platform_param(platform: str) -> ParamSpec:
-    r = platform_table().filter(pl.col("platform") == platform).row(0, named=True)
-    return ParamSpec(f"platform_weight_{platform}", float(r["value"]), float(r["low"]),
-                     float(r["high"]), "share 0-1 of digital-economy activity", "triangular",
-                     r["source"], r["rationale"])
+    """Dependence weight of ``platform`` [share 0-1 of digital-economy activity]."""
+    return _platform_index()[platform]
 
 
 @functools.cache

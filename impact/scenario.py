@@ -15,14 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from impact.countries import resolve_country
 from impact.errors import InputError
-from impact.parameters import PLATFORMS
+from impact.vocab import (
+    HOURS_PER_YEAR,
+    PLATFORM_ALIASES,
+    PLATFORMS,
+    SCOPES,
+    Platform,
+    Scope,
+)
 
-MAX_HOURS = 20 * 8760.0  # 20 years: longer than any recorded block (Access Now runs from 2009)
-Scope = Literal["full", "mobile", "platforms", "throttling"]
-Platform = Literal["x", "facebook", "instagram", "whatsapp", "youtube", "tiktok", "telegram",
-                   "signal"]
-PLATFORM_ALIASES = {"twitter": "x", "x/twitter": "x", "fb": "facebook", "ig": "instagram",
-                    "wa": "whatsapp", "yt": "youtube"}
+MAX_HOURS = 20 * HOURS_PER_YEAR  # 20 years: longer than any recorded block (Access Now from 2009)
 DEFAULT_THROTTLING_INTENSITY = 0.5
 
 ACCEPTED = {
@@ -31,7 +33,7 @@ ACCEPTED = {
     "start": "an ISO date-time such as 2024-02-08T07:00",
     "end": "an ISO date-time after start, such as 2024-02-08T19:00",
     "year": "a year from 2010 to 2100",
-    "scope": "one of full, mobile, platforms, throttling",
+    "scope": f"one of {', '.join(SCOPES)}",
     "platforms": f"one or more of {', '.join(PLATFORMS)} (twitter is accepted for x)",
     "affected_share": "a share between 0 and 1",
     "affected_share_low": "a share between 0 and affected_share, given with affected_share_high",

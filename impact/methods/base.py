@@ -15,9 +15,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from impact.context import Context, digital_share
-from impact.parameters import ParamSpec, platform_param
+from impact.parameters import ParamSpec, param, platform_param
 
-Draws = Mapping[str, np.ndarray]
+
+class Draws(dict):
+    """A method's inputs for a group of scenarios: name -> array of draws, shape (n, D)
+    (or anything that broadcasts, e.g. (n, 1) or a scalar), plus ``central``: name -> the
+    central values, shape (n, 1). Formulas are elementwise, so they run unchanged on one
+    scenario's draws, on many scenarios' draws, or on the central values alone."""
+
+    central: Mapping[str, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -31,8 +38,15 @@ class Method:
     citation : full reference
     scopes : scenario scopes the method can cost; others get a "not applicable" row
     inputs : context -> list of `ParamSpec` (every input, data and literature)
-    loss_usd : (context, draws) -> loss [USD], vectorised over draws
+    loss_usd : (context, draws) -> loss [USD], elementwise over scenarios × draws; the
+        context is only asked for ``scope`` and ``platforms`` (shared by a group)
     formula : the equation, as shown to users
+    scope_note : how the method treats scopes other than a full shutdown
+    components : (context, draws) -> named parts of the loss [USD] shown beside it, or None
+    platform_cap_param : ``method.parameter`` of the longest platform block [days] the method
+        costs on its own (e.g. the COST convention of 365 days), or None
+    domain_note : where the method's coefficients were estimated, when narrower than the
+        world (shown beside its figure; empty when it applies anywhere)
     """
 
     name: str
@@ -43,6 +57,17 @@ class Method:
     loss_usd: Callable[[Context, Draws], np.ndarray]
     formula: str
     scope_note: str = ""
+    components: Callable[[Context, Draws], Mapping[str, np.ndarray]] | None = None
+    platform_cap_param: str | None = None
+    domain_note: str = ""
+
+    @property
+    def platform_cap_hours(self) -> float | None:
+        """Longest platform block the method costs on its own [hours], or None."""
+        if self.platform_cap_param is None:
+            return None
+        method, name = self.platform_cap_param.split(".")
+        return param(method, name).value * 24.0
 
 
 def data_spec(name: str, value: float, unit: str, source: str, notes: str = "") -> ParamSpec:
@@ -83,6 +108,25 @@ def combined_platform_weight(ctx: Context, p: Draws) -> np.ndarray | float:
     for platform in ctx.platforms:
         keep = keep * (1.0 - p[f"platform_weight_{platform}"])
     return 1.0 - keep
+
+
+def scope_factor(ctx: Context, p: Draws, *, platform_weights: bool = True):
+    """Share of the country's internet activity a scope cuts [0-1]: the mobile share of access
+    for a mobile-only cut, the combined platform-dependence weight for a platform block (1
+    when the method has no platform weights), 1 otherwise. Intensity is applied separately."""
+    if ctx.scope == "mobile":
+        return p["mobile_share"]
+    if ctx.scope == "platforms" and platform_weights:
+        return combined_platform_weight(ctx, p)
+    return 1.0
+
+
+def central_value(p: Draws, ctx: Context, name: str, fallback: str):
+    """The central value of input ``name`` [(n, 1) array], or ``ctx.<fallback>`` when the
+    draws carry no central values (a formula called by hand)."""
+    if p.central is not None and name in p.central:
+        return p.central[name]
+    return getattr(ctx, fallback)
 
 
 def mobile_input(ctx: Context) -> ParamSpec:

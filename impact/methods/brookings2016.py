@@ -14,9 +14,9 @@ from impact.context import Context, bcg_2016_share
 from impact.methods.base import (
     Draws,
     Method,
-    combined_platform_weight,
     common_inputs,
     digital_share_input,
+    scope_factor,
     scope_inputs,
 )
 from impact.parameters import ParamSpec
@@ -49,12 +49,7 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
 
 
 def _loss(ctx: Context, p: Draws) -> np.ndarray:
-    if ctx.scope == "mobile":
-        service = p["mobile_share"]
-    elif ctx.scope == "platforms":
-        service = combined_platform_weight(ctx, p)
-    else:
-        service = 1.0
+    service = scope_factor(ctx, p)
     return brookings2016(p["gdp_usd"], p["duration_hours"] / 24.0, p["internet_share"],
                          p["affected_share"], service * p["intensity"])
 

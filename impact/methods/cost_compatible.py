@@ -24,7 +24,15 @@ from impact.calibration import TERMS
 from impact.context import Context
 from impact.indicators import lookup
 from impact.io import read_bundled
-from impact.methods.base import Draws, Method, common_inputs, data_spec, mobile_input
+from impact.methods.base import (
+    Draws,
+    Method,
+    central_value,
+    common_inputs,
+    data_spec,
+    mobile_input,
+    scope_factor,
+)
 from impact.parameters import ParamSpec, param
 
 _Z95 = 1.6448536269514722
@@ -94,18 +102,18 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
 
 
 def _loss(ctx: Context, p: Draws) -> np.ndarray:
-    if ctx.scope == "mobile":
-        factor = p["mobile_share"] * p["intensity"]
-    elif ctx.scope == "throttling":
+    if ctx.scope == "throttling":
         factor = np.where(p["intensity"] >= p["severe_throttling_threshold"], 1.0, p["intensity"])
     else:
-        factor = p["intensity"]
+        factor = scope_factor(ctx, p, platform_weights=False) * p["intensity"]
     # the rate was predicted at the central affected share; scale by the fitted elasticity
     # when the share itself is uncertain (a range in the scenario)
     b_affected = fit_coefficients()[0][1]
-    ratio = np.divide(p["affected_share"], ctx.affected_share,
-                      out=np.zeros_like(np.asarray(p["affected_share"], dtype=float)),
-                      where=ctx.affected_share > 0)
+    share = np.asarray(p["affected_share"], dtype=float)
+    centre = np.asarray(central_value(p, ctx, "affected_share", "affected_share"), dtype=float)
+    centre = np.broadcast_to(centre, np.broadcast_shapes(centre.shape, share.shape))
+    share = np.broadcast_to(share, centre.shape)
+    ratio = np.divide(share, centre, out=np.zeros(centre.shape), where=centre > 0)
     rate = np.minimum(p["rate"] * ratio ** b_affected, 1.0)
     return cost_compatible(p["gdp_usd"], p["duration_hours"], rate, factor)
 
@@ -118,6 +126,7 @@ METHOD = Method(
     scopes=frozenset({"full", "mobile", "platforms", "throttling"}),
     inputs=_inputs,
     loss_usd=_loss,
+    platform_cap_param="cost_compatible.platform_block_max_days",
     formula="GDP/8760 × hours (≤ 365 days for platform blocks) × rate(affected share, "
             "platform block, GDP per head) × scope factor",
     scope_note="platform blocks use the fitted platform-block term (not platform-specific); "

@@ -12,7 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from impact.context import Context
-from impact.methods.base import Draws, Method, common_inputs, data_spec, mobile_input
+from impact.methods.base import (
+    Draws,
+    Method,
+    common_inputs,
+    data_spec,
+    mobile_input,
+    scope_factor,
+)
 from impact.parameters import ParamSpec, param
 
 
@@ -63,7 +70,7 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
 
 
 def _loss(ctx: Context, p: Draws) -> np.ndarray:
-    service = p["mobile_share"] if ctx.scope == "mobile" else 1.0
+    service = scope_factor(ctx, p)
     return deloitte2016(p["gdp_usd"], p["duration_hours"] / 24.0, p["loss_share_per_day"],
                         p["affected_share"], service * p["intensity"])
 

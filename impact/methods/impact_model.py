@@ -14,10 +14,10 @@ from impact.context import Context
 from impact.methods.base import (
     Draws,
     Method,
-    combined_platform_weight,
     common_inputs,
     data_spec,
     digital_share_input,
+    scope_factor,
     scope_inputs,
 )
 from impact.parameters import ParamSpec, param
@@ -68,14 +68,6 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
     return specs
 
 
-def scope_factor(ctx: Context, p: Draws):
-    if ctx.scope == "mobile":
-        return p["mobile_share"]
-    if ctx.scope == "platforms":
-        return combined_platform_weight(ctx, p)
-    return 1.0
-
-
 def _loss(ctx: Context, p: Draws) -> np.ndarray:
     return impact2024(p["gdp_usd"], p["duration_hours"], p["digital_share"],
                       p["affected_share"], scope_factor(ctx, p), p["intensity"],
@@ -100,6 +92,7 @@ METHOD = Method(
     scopes=frozenset({"full", "mobile", "platforms", "throttling"}),
     inputs=_inputs,
     loss_usd=_loss,
+    components=components,
     formula="(direct + indirect) × (1 − r); direct = GDP/8760 × hours × w_time × s_digital × a "
             "× p_scope × intensity × (1 − v); indirect = direct × m",
     scope_note="all scopes; platform blocks use the platform-dependence table and VPN "

@@ -20,7 +20,7 @@ import numpy as np
 
 from impact.context import Context
 from impact.econometrics import fit_effect_model, panel_loss_usd, require_growth_data
-from impact.methods.base import Draws, Method, common_inputs, mobile_input
+from impact.methods.base import Draws, Method, common_inputs, mobile_input, scope_factor
 from impact.parameters import ParamSpec
 
 
@@ -62,7 +62,7 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
 
 
 def _loss(ctx: Context, p: Draws) -> np.ndarray:
-    service = p["mobile_share"] if ctx.scope == "mobile" else 1.0
+    service = scope_factor(ctx, p, platform_weights=False)
     beta = p["beta_service"] if ctx.scope == "platforms" else p["beta_full"]
     days = equivalent_days(p["duration_hours"], p["affected_share"], p["intensity"], service)
     return panel_loss_usd(beta, p["gdp_usd"], days)

@@ -1,0 +1,452 @@
+"""The engine: N scenarios × D Monte Carlo draws per method, in one vectorised pass.
+
+Every surface goes through `run`: `estimate` is its N = 1 case; batch files, the event
+catalogue, the validation script and the app call it with many scenarios at once.
+
+How a pass works, per method:
+
+1. each scenario is resolved once (`impact.context.build_context`) and the method lists its
+   inputs as `ParamSpec` rows (data inputs fixed, coefficients with their distributions);
+   overrides replace central values;
+2. scenarios whose inputs have the same names in the same order (same scope and platforms)
+   form a *group*; the group's inputs become ``(n, D)`` arrays — fixed inputs are broadcast
+   views, uncertain ones are transformed from each scenario's own random stream;
+3. the method's formula runs once over the group's arrays; quantiles, means, capped and
+   negative shares are taken along the draws; a one-at-a-time sensitivity evaluates every
+   input at its P5 and P95 for all scenarios of the group in one call.
+
+Each scenario has its own seed, and its stream per method is ``default_rng([seed,
+crc32(method)])``, consumed in input order exactly as `ParamSpec.sample` would: a scenario's
+figures do not depend on the other scenarios of the pass, or on how a table is partitioned.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from impact.context import Context, build_context
+from impact.countries import currency_code
+from impact.errors import DataError, ImpactError, InputError
+from impact.methods import Method, get_methods
+from impact.methods.base import Draws
+from impact.montecarlo import DEFAULT_DRAWS, method_rng
+from impact.parameters import ParamSpec
+from impact.prices import Conversion, conversion
+from impact.scenario import Scenario
+from impact.vocab import (
+    ASSUMPTION_SCHEMA,
+    FLOAT_SUMMARY_COLUMNS,
+    INT_SUMMARY_COLUMNS,
+    SENSITIVITY_SCHEMA,
+    SUMMARY_COLUMNS,
+)
+
+MAX_DRAWS = 1_000_000
+_Z95 = 1.6448536269514722
+#: target size of one group's draw arrays [values]; larger groups are evaluated in slices
+_SLICE_VALUES = 4_000_000
+_DIST_CODE = {"fixed": 0, "triangular": 1, "uniform": 2, "normal": 3, "lognormal": 4}
+_UNIFORM_KINDS = (1, 2)  # consume doubles in [0, 1)
+_NORMAL_KINDS = (3, 4)  # consume standard normals
+
+
+def check_draws(draws: object) -> int:
+    """Draws per scenario and method [count], or `InputError`."""
+    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) \
+            or not 100 <= int(draws) <= MAX_DRAWS:
+        raise InputError("draws", draws, "a whole number from 100 to 1,000,000")
+    return int(draws)
+
+
+def apply_overrides(method: Method, specs: list[ParamSpec],
+                    overrides: Mapping[str, float]) -> list[ParamSpec]:
+    """Specs with the central values of ``overrides`` (keys ``name`` or ``method.name``)."""
+    if not overrides:
+        return specs
+    out = []
+    for s in specs:
+        key = f"{method.name}.{s.name}"
+        if key in overrides:
+            s = s.with_value(float(overrides[key]))
+        elif s.name in overrides:
+            s = s.with_value(float(overrides[s.name]))
+        out.append(s)
+    return out
+
+
+def check_overrides(known: set[str], overrides: Mapping[str, float]) -> None:
+    """Every override names an input of the chosen methods and is a finite number >= 0."""
+    for key, value in overrides.items():
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            raise InputError("set", key, f"{hint}a parameter name used by the chosen methods "
+                             "(see the assumptions table), e.g. "
+                             + ", ".join(sorted(k for k in known if "." not in k)[:6]))
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise InputError("set", f"{key}={value}", "a finite number >= 0") from None
+        if not np.isfinite(number) or number < 0:
+            raise InputError("set", f"{key}={value}", "a finite number >= 0")
+
+
+# ---- results ---------------------------------------------------------------------------------
+@dataclass
+class Pass:
+    """What one pass produced for N scenarios.
+
+    ``summary`` has one row per scenario and method (column ``index`` = the scenario's position,
+    0-based), ``assumptions`` and ``sensitivity`` carry ``index`` too; ``notes[i]`` are the
+    data notes of scenario ``i``; ``errors[i]`` the `DataError` text of a scenario that could
+    not be resolved at all, and ``errors[i]`` the error itself. ``samples[(i, method)]`` are the clipped draws [USD] when kept.
+    """
+
+    scenarios: list[Scenario]
+    contexts: list[Context | None]
+    conversions: list[Conversion | None]
+    summary: pl.DataFrame
+    assumptions: pl.DataFrame
+    sensitivity: pl.DataFrame
+    notes: list[tuple[str, ...]]
+    errors: dict[int, ImpactError] = field(default_factory=dict)
+    components: dict[tuple[int, str], dict[str, float]] = field(default_factory=dict)
+    samples: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)
+
+
+# ---- sampling --------------------------------------------------------------------------------
+@dataclass
+class _Group:
+    """Scenarios that share one method's input names (same scope and platforms)."""
+
+    method: Method
+    names: tuple[str, ...]
+    rows: list[int] = field(default_factory=list)
+    specs: list[list[ParamSpec]] = field(default_factory=list)
+
+
+def _spec_arrays(specs: list[list[ParamSpec]], k: int) -> tuple[np.ndarray, ...]:
+    value = np.array([[s[j].value for j in range(k)] for s in specs], dtype=float)
+    low = np.array([[s[j].low for j in range(k)] for s in specs], dtype=float)
+    high = np.array([[s[j].high for j in range(k)] for s in specs], dtype=float)
+    code = np.array([[_DIST_CODE[s[j].distribution] if s[j].uncertain else 0
+                      for j in range(k)] for s in specs], dtype=np.int8)
+    return value, low, high, code
+
+
+def _variates(code: np.ndarray, seeds: Sequence[int], method: str, draws: int
+              ) -> dict[int, np.ndarray]:
+    """Raw variates per uncertain input column: uniforms for triangular/uniform inputs,
+    standard normals for normal/lognormal ones, each scenario from its own stream, consumed in
+    input order (as `ParamSpec.sample` does, so the figures are those of a one-by-one draw)."""
+    n, k = code.shape
+    out: dict[int, np.ndarray] = {}
+    for j in range(k):
+        if code[:, j].any():
+            out[j] = np.empty((n, draws))
+    for i in range(n):
+        row = code[i]
+        if not row.any():
+            continue
+        rng = method_rng(seeds[i], method)
+        j = 0
+        while j < k:
+            c = row[j]
+            if c == 0:
+                j += 1
+                continue
+            uniform = c in _UNIFORM_KINDS
+            end = j + 1  # merge a run of inputs drawn the same way into one call
+            while end < k and row[end] != 0 and (row[end] in _UNIFORM_KINDS) == uniform:
+                end += 1
+            block = (rng.random((end - j, draws)) if uniform
+                     else rng.standard_normal((end - j, draws)))
+            for t, col in enumerate(range(j, end)):
+                out[col][i] = block[t]
+            j = end
+    return out
+
+
+def _transform(j: int, value, low, high, code, raw: np.ndarray | None) -> np.ndarray:
+    """Draws of input column ``j`` for every scenario of a group, shape (n, D) or (n, 1)."""
+    v, lo, hi, c = value[:, j:j + 1], low[:, j:j + 1], high[:, j:j + 1], code[:, j]
+    if raw is None:
+        return v
+    out = np.broadcast_to(v, raw.shape).copy()
+    tri = c == 1
+    if tri.any():
+        a, b = lo[tri], hi[tri]
+        mode = np.minimum(np.maximum(v[tri], a), b)
+        u = raw[tri]
+        base = b - a
+        ratio = (mode - a) / base
+        left = a + np.sqrt(u * ((mode - a) * base))
+        right = b - np.sqrt((1.0 - u) * ((b - mode) * base))
+        out[tri] = np.where(u <= ratio, left, right)
+    uni = c == 2
+    if uni.any():
+        out[uni] = lo[uni] + (hi[uni] - lo[uni]) * raw[uni]
+    nor = c == 3
+    if nor.any():
+        out[nor] = v[nor] + (hi[nor] - lo[nor]) / (2 * _Z95) * raw[nor]
+    logn = c == 4
+    if logn.any():
+        z = raw[logn]
+        sigma = np.where(z < 0, np.log(v[logn] / lo[logn]), np.log(hi[logn] / v[logn]))
+        out[logn] = v[logn] * np.exp(sigma / _Z95 * z)
+    return out
+
+
+def _quantile_at(value, low, high, code, q: float) -> np.ndarray:
+    """P5 or P95 of every input (n, k), as `ParamSpec.quantile` gives it."""
+    out = value.copy()
+    ln = (code == 3) | (code == 4)
+    out[ln] = (low if q < 0.5 else high)[ln]
+    uni = code == 2
+    out[uni] = low[uni] + q * (high[uni] - low[uni])
+    tri = code == 1
+    if tri.any():
+        a, b = low[tri], high[tri]
+        c = np.minimum(np.maximum(value[tri], a), b)
+        fc = (c - a) / (b - a)
+        lower = a + np.sqrt(q * (b - a) * (c - a))
+        upper = b - np.sqrt((1 - q) * (b - a) * (b - c))
+        out[tri] = np.where(q < fc, lower, upper)
+    return out
+
+
+def _inputs(names, columns: list[np.ndarray], central: list[np.ndarray]) -> Draws:
+    p = Draws(zip(names, columns, strict=True))
+    p.central = dict(zip(names, central, strict=True))
+    return p
+
+
+def _evaluate(group: _Group, contexts: list[Context], seeds: Sequence[int], draws: int,
+              keep_samples: bool, out: dict) -> None:
+    """Evaluate one group's scenarios (a slice that fits `_SLICE_VALUES`)."""
+    m, names, k = group.method, group.names, len(group.names)
+    value, low, high, code = _spec_arrays(group.specs, k)
+    ctxs = [contexts[i] for i in group.rows]
+    kind = ctxs[0]
+    raw = _variates(code, [seeds[i] for i in group.rows], m.name, draws)
+    central = [value[:, j:j + 1] for j in range(k)]
+    cols = [_transform(j, value, low, high, code, raw.get(j)) for j in range(k)]
+    n = len(group.rows)
+    cap = np.array([[c.period_gdp_usd] for c in ctxs])
+    loss_raw = np.broadcast_to(np.asarray(m.loss_usd(kind, _inputs(names, cols, central)),
+                                          dtype=float), (n, draws))
+    losses = np.clip(loss_raw, 0.0, cap)
+    centre = np.clip(np.broadcast_to(np.asarray(
+        m.loss_usd(kind, _inputs(names, central, central)), dtype=float), (n, 1))[:, 0],
+        0.0, cap[:, 0])
+    q = np.quantile(losses, (0.05, 0.5, 0.95), axis=1)
+    mean = losses.mean(axis=1)
+    capped = (loss_raw > cap).mean(axis=1)
+    gains = (loss_raw < 0).mean(axis=1)
+    # one-at-a-time sensitivity: 2k evaluations per scenario, all in one call
+    uncertain = code != 0
+    sens = None
+    if uncertain.any():
+        lo_q = _quantile_at(value, low, high, code, 0.05)
+        hi_q = _quantile_at(value, low, high, code, 0.95)
+        grid = []
+        for j in range(k):
+            g = np.repeat(value[:, j:j + 1], 2 * k, axis=1)
+            g[:, 2 * j] = lo_q[:, j]
+            g[:, 2 * j + 1] = hi_q[:, j]
+            grid.append(g)
+        sens = np.clip(np.broadcast_to(np.asarray(m.loss_usd(kind, _inputs(names, grid, central)),
+                                                  dtype=float), (n, 2 * k)), 0.0, cap)
+    comps = None
+    if m.components is not None:
+        comps = {key: np.broadcast_to(np.asarray(v, dtype=float), (n, 1))[:, 0]
+                 for key, v in m.components(kind, _inputs(names, central, central)).items()}
+    for r, i in enumerate(group.rows):
+        specs = group.specs[r]
+        ranking: list[tuple[str, float, float]] = []
+        if sens is not None:
+            ranking = sorted(((names[j], float(sens[r, 2 * j]), float(sens[r, 2 * j + 1]))
+                              for j in range(k) if uncertain[r, j]),
+                             key=lambda t: -abs(t[2] - t[1]))
+        out[(i, m.name)] = {
+            "central": float(centre[r]), "q": (float(q[0, r]), float(q[1, r]), float(q[2, r])),
+            "mean": float(mean[r]), "capped": float(capped[r]), "gains": float(gains[r]),
+            "sensitivity": ranking, "specs": specs,
+            "components": None if comps is None else {c: float(v[r]) for c, v in comps.items()},
+            "samples": losses[r].copy() if keep_samples else None,
+        }
+
+
+# ---- the pass --------------------------------------------------------------------------------
+def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
+        draws: int = DEFAULT_DRAWS, seeds: Sequence[int] | int,
+        overrides: Mapping[str, float] | None = None, keep_samples: bool = False) -> Pass:
+    """Estimate every scenario with every method in one pass.
+
+    Parameters
+    ----------
+    scenarios : validated scenarios
+    methods : ``"all"`` or method names
+    draws : Monte Carlo draws per scenario and method [count]
+    seeds : one seed per scenario (or one for all); see `impact.montecarlo.scenario_seed`
+    overrides : central values to replace, keyed ``parameter`` or ``method.parameter``
+    keep_samples : keep the clipped draws [USD] of every scenario and method
+
+    Raises
+    ------
+    InputError : bad draws, method name or override (the pass as a whole is unusable)
+    """
+    draws = check_draws(draws)
+    chosen = get_methods(methods)
+    overrides = dict(overrides or {})
+    scenarios = list(scenarios)
+    n = len(scenarios)
+    seeds = [int(seeds)] * n if isinstance(seeds, int | np.integer) else [int(s) for s in seeds]
+    if len(seeds) != n:
+        raise InputError("seeds", len(seeds), f"one seed per scenario ({n})")
+    contexts: list[Context | None] = []
+    conversions: list[Conversion | None] = []
+    notes: list[list[str]] = []
+    status: dict[tuple[int, str], tuple[str, str]] = {}
+    errors: dict[int, ImpactError] = {}
+    for i, sc in enumerate(scenarios):
+        try:
+            ctx = build_context(sc)
+            conv = conversion(ctx.iso3, ctx.year, sc.currency, sc.price_basis, sc.price_year,
+                              currency_code(ctx.iso3))
+        except (DataError, InputError) as exc:
+            errors[i] = exc
+            contexts.append(None)
+            conversions.append(None)
+            notes.append([])
+            for m in chosen:
+                status[(i, m.name)] = ("unavailable", str(exc))
+            continue
+        contexts.append(ctx)
+        conversions.append(conv)
+        notes.append(list(ctx.notes) + list(conv.notes))
+    # inputs of every method for every scenario, once; groups by input names
+    groups: dict[tuple[str, tuple[str, ...]], _Group] = {}
+    known: set[str] = set()
+    raw_specs: dict[tuple[int, str], list[ParamSpec]] = {}
+    for m in chosen:
+        for i, ctx in enumerate(contexts):
+            if ctx is None:
+                continue
+            if ctx.scope not in m.scopes:
+                status[(i, m.name)] = ("not_applicable", f"{m.title} does not cost {ctx.scope} "
+                                       f"scenarios: {m.scope_note}")
+                continue
+            try:
+                specs = m.inputs(ctx)
+            except DataError as exc:
+                status[(i, m.name)] = ("unavailable", str(exc))
+                continue
+            raw_specs[(i, m.name)] = specs
+            for s in specs:
+                known.add(s.name)
+                known.add(f"{m.name}.{s.name}")
+    check_overrides(known, overrides)
+    for m in chosen:
+        for i in range(n):
+            specs = raw_specs.get((i, m.name))
+            if specs is None:
+                continue
+            specs = apply_overrides(m, specs, overrides)
+            key = (m.name, tuple(s.name for s in specs))
+            g = groups.setdefault(key, _Group(m, key[1]))
+            g.rows.append(i)
+            g.specs.append(specs)
+    results: dict[tuple[int, str], dict] = {}
+    for g in groups.values():
+        step = max(1, _SLICE_VALUES // (draws * max(1, len(g.names))))
+        for a in range(0, len(g.rows), step):
+            part = _Group(g.method, g.names, g.rows[a:a + step], g.specs[a:a + step])
+            _evaluate(part, contexts, seeds, draws, keep_samples, results)
+    out = _assemble(scenarios, contexts, conversions, notes, chosen, status, results, draws,
+                    seeds)
+    out.errors = errors
+    return out
+
+
+def _assemble(scenarios, contexts, conversions, notes, chosen, status, results, draws, seeds
+              ) -> Pass:
+    cols: dict[str, list] = {c: [] for c in ["index", *SUMMARY_COLUMNS]}
+    ass: dict[str, list] = {c: [] for c in ASSUMPTION_SCHEMA}
+    sens: dict[str, list] = {c: [] for c in SENSITIVITY_SCHEMA}
+    comps: dict[tuple[int, str], dict[str, float]] = {}
+    samples: dict[tuple[int, str], np.ndarray] = {}
+    blank = dict.fromkeys(SUMMARY_COLUMNS)
+    for i, sc in enumerate(scenarios):
+        ctx, conv = contexts[i], conversions[i]
+        for m in chosen:
+            row = dict(blank)
+            row.update(index=i, method=m.name, title=m.title, scope=sc.scope,
+                       duration_hours=sc.hours, iso3=sc.iso3)
+            if ctx is not None:
+                row.update(country=ctx.country, year=ctx.year)
+            res = results.get((i, m.name))
+            if res is None:
+                row["status"], row["reason"] = status[(i, m.name)]
+                for c, v in row.items():
+                    cols[c].append(v)
+                continue
+            q05, q50, q95 = res["q"]
+            days = ctx.hours / 24.0
+            users = ctx.users.value * ctx.affected_share
+            pop = ctx.population.value
+            f = conv.factor
+            row.update(
+                status="ok", reason=m.scope_note if ctx.scope != "full" else "",
+                loss_usd_central=res["central"], loss_usd_p05=q05, loss_usd_p50=q50,
+                loss_usd_p95=q95, loss_usd_mean=res["mean"],
+                loss_usd_per_day_p05=q05 / days, loss_usd_per_day_p50=q50 / days,
+                loss_usd_per_day_p95=q95 / days,
+                share_of_gdp_p05=q05 / ctx.gdp_usd, share_of_gdp_p50=q50 / ctx.gdp_usd,
+                share_of_gdp_p95=q95 / ctx.gdp_usd, loss_usd_per_capita_p50=q50 / pop,
+                loss_usd_per_affected_user_p50=q50 / users if users > 0 else None,
+                capped_share=res["capped"],
+                main_driver=res["sensitivity"][0][0] if res["sensitivity"] else "",
+                currency=conv.currency, price_basis=conv.price_basis,
+                price_year=conv.price_year, loss_p05=q05 * f, loss_p50=q50 * f,
+                loss_p95=q95 * f, loss_per_day_p05=q05 / days * f,
+                loss_per_day_p50=q50 / days * f, loss_per_day_p95=q95 / days * f,
+                loss_per_capita_p50=q50 / pop * f, draws=draws, seed=seeds[i],
+            )
+            for c, v in row.items():
+                cols[c].append(v)
+            for s in res["specs"]:
+                for c, v in (("index", i), ("method", m.name), ("parameter", s.name),
+                             ("value", s.value), ("low", s.low), ("high", s.high),
+                             ("unit", s.unit), ("distribution", s.distribution),
+                             ("source", s.source), ("notes", s.notes)):
+                    ass[c].append(v)
+            for rank, (name, lo, hi) in enumerate(res["sensitivity"], start=1):
+                for c, v in (("index", i), ("method", m.name), ("parameter", name),
+                             ("loss_usd_at_p05", lo), ("loss_usd_at_p95", hi),
+                             ("swing_usd", abs(hi - lo)), ("rank", rank)):
+                    sens[c].append(v)
+            if res["components"] is not None:
+                comps[(i, m.name)] = res["components"]
+            if res["samples"] is not None:
+                samples[(i, m.name)] = res["samples"]
+            if res["gains"] > 0:
+                notes[i].append(f"{m.name}: {res['gains']:.0%} of draws imply a gain rather "
+                                "than a loss (shown as 0; the fitted effect's interval crosses "
+                                "zero)")
+            if res["capped"] > 0:
+                notes[i].append(f"{m.name}: {res['capped']:.1%} of draws capped at the GDP of "
+                                "the period")
+    schema = {"index": pl.Int64} | {
+        c: (pl.Float64 if c in FLOAT_SUMMARY_COLUMNS else pl.Int64 if c in INT_SUMMARY_COLUMNS
+            else pl.String) for c in SUMMARY_COLUMNS}
+    summary = pl.DataFrame(cols, schema=schema)
+    return Pass(list(scenarios), contexts, conversions, summary,
+                pl.DataFrame(ass, schema=ASSUMPTION_SCHEMA),
+                pl.DataFrame(sens, schema=SENSITIVITY_SCHEMA),
+                [tuple(x) for x in notes], components=comps, samples=samples)

@@ -1,0 +1,77 @@
+"""The project's vocabulary: scopes, platforms, units and the column names of every result.
+
+The scenario model, the CLI flags, the batch layout and every export take their names from
+here, so a word means one thing everywhere.
+
+Glossary
+--------
+scope : what was cut — ``full`` (every network), ``mobile`` (mobile data only),
+    ``platforms`` (named platforms blocked), ``throttling`` (service slowed, not cut)
+platforms : the costed platforms (`PLATFORMS`); ``twitter`` is accepted for ``x``
+``*_usd`` : US dollars at current prices of the event year
+``loss_*`` without ``_usd`` : the output currency and price basis of the scenario
+``share_*`` : a share in [0, 1]
+``*_hours`` / ``*_days`` : durations [hours] / [days]
+``p05``, ``p50``, ``p95`` : 5th, 50th and 95th percentiles of the Monte Carlo draws
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import polars as pl
+
+HOURS_PER_YEAR = 8760.0  # [hours], the convention of every method (365 days)
+HOURS_PER_DAY = 24.0
+DAYS_PER_YEAR = 365.0
+
+SCOPES = ("full", "mobile", "platforms", "throttling")
+SCOPE_LABELS = {
+    "full": "full shutdown (every network)",
+    "mobile": "mobile-data shutdown",
+    "platforms": "platform block",
+    "throttling": "throttling",
+}
+PLATFORMS = ("x", "facebook", "instagram", "whatsapp", "youtube", "tiktok", "telegram", "signal")
+PLATFORM_LABELS = {"x": "X (Twitter)", "facebook": "Facebook", "instagram": "Instagram",
+                   "whatsapp": "WhatsApp", "youtube": "YouTube", "tiktok": "TikTok",
+                   "telegram": "Telegram", "signal": "Signal"}
+PLATFORM_ALIASES = {"twitter": "x", "x/twitter": "x", "fb": "facebook", "ig": "instagram",
+                    "wa": "whatsapp", "yt": "youtube"}
+Scope = Literal["full", "mobile", "platforms", "throttling"]
+Platform = Literal["x", "facebook", "instagram", "whatsapp", "youtube", "tiktok", "telegram",
+                   "signal"]
+STATUSES = ("ok", "not_applicable", "unavailable")
+
+#: one row per method (and per scenario in a pass) — the core's result columns
+SUMMARY_COLUMNS = [
+    "method", "title", "status", "reason", "iso3", "country", "year", "scope",
+    "duration_hours", "loss_usd_central", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95",
+    "loss_usd_mean", "loss_usd_per_day_p05", "loss_usd_per_day_p50", "loss_usd_per_day_p95",
+    "share_of_gdp_p05", "share_of_gdp_p50", "share_of_gdp_p95", "loss_usd_per_capita_p50",
+    "loss_usd_per_affected_user_p50", "capped_share", "main_driver", "currency",
+    "price_basis", "price_year", "loss_p05", "loss_p50", "loss_p95", "loss_per_day_p05",
+    "loss_per_day_p50", "loss_per_day_p95", "loss_per_capita_p50", "draws", "seed",
+]
+INT_SUMMARY_COLUMNS = frozenset({"year", "price_year", "draws", "seed"})
+FLOAT_SUMMARY_COLUMNS = frozenset(
+    c for c in SUMMARY_COLUMNS if c.startswith(("loss", "share", "capped"))) | {"duration_hours"}
+TEXT_SUMMARY_COLUMNS = frozenset(
+    c for c in SUMMARY_COLUMNS if c not in INT_SUMMARY_COLUMNS | FLOAT_SUMMARY_COLUMNS)
+
+#: every input of every method, one row each
+ASSUMPTION_SCHEMA = {
+    "index": pl.Int64, "method": pl.String, "parameter": pl.String, "value": pl.Float64,
+    "low": pl.Float64, "high": pl.Float64, "unit": pl.String, "distribution": pl.String,
+    "source": pl.String, "notes": pl.String}
+#: which input moves each method's loss most (one-at-a-time, P5 and P95)
+SENSITIVITY_SCHEMA = {
+    "index": pl.Int64, "method": pl.String, "parameter": pl.String,
+    "loss_usd_at_p05": pl.Float64, "loss_usd_at_p95": pl.Float64, "swing_usd": pl.Float64,
+    "rank": pl.Int64}
+
+
+def summary_schema() -> dict[str, pl.DataType]:
+    """Fixed dtypes of the summary columns."""
+    return {c: (pl.Float64 if c in FLOAT_SUMMARY_COLUMNS else pl.Int64
+                if c in INT_SUMMARY_COLUMNS else pl.String) for c in SUMMARY_COLUMNS}
