@@ -93,11 +93,22 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     est.add_argument("--out", metavar="PATH", help="also write .csv, .json, .xlsx or .md")
 
-    bat = sub.add_parser("batch", help="estimate every row of a CSV")
+    bat = sub.add_parser("batch", help="estimate every row of a CSV, chunk by chunk")
     bat.add_argument("file", metavar="FILE")
     bat.add_argument("--out", metavar="OUT", help=".csv, .json or .xlsx (default: CSV to "
-                     "stdout)")
+                     "stdout); written as OUT.partial and renamed when complete")
     _add_run_options(bat)
+    bat.add_argument("--set", action="append", metavar="NAME=VALUE",
+                     help="override a parameter's central value for every row (repeatable)")
+    bat.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="local: this process; dask: chunks on a Dask distributed cluster "
+                     "(needs the distributed extra)")
+    bat.add_argument("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local "
+                     "cluster on this machine)")
+    bat.add_argument("--chunk-rows", metavar="N",
+                     help="rows per engine pass (default 500)")
+    bat.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     cty = sub.add_parser("countries", help="list the countries with data")
     cty.add_argument("--format", choices=("table", "csv"), default="table")
@@ -252,30 +263,32 @@ def _write(obj, out: str, **kwargs) -> Path:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from impact.batch import read_batch_csv, run_batch_estimates
+    from impact.batch import DEFAULT_CHUNK_ROWS, CsvChunks, stream_batch
 
     draws, seed = _draws(args.draws), _seed(args.seed)
+    chunk_rows = _int("chunk-rows", args.chunk_rows, DEFAULT_CHUNK_ROWS, 1, 1_000_000,
+                      "a whole number of rows from 1 to 1,000,000")
+    if args.scheduler and args.engine != "dask":
+        raise InputError("scheduler", args.scheduler, "only with --engine dask")
+    fmt = "csv"
     if args.out:
         fmt = export.export_format(args.out)
         if fmt == "markdown":
             raise InputError("out", args.out, "a path ending in .csv, .json or .xlsx")
         if Path(args.out).resolve() == Path(args.file).resolve():
             raise InputError("out", args.out, "a path other than the input file")
-    frame = read_batch_csv(args.file)
-    estimates, errors = run_batch_estimates(frame, _methods(args.method), draws, seed)
-    if args.out:
-        _write(estimates, args.out, errors=errors)
-        where = f"written to {args.out}"
-    else:
-        sys.stdout.write(export.to_csv(estimates))
-        where = "written to stdout"
-    n_rows = len(estimates) + len(errors)
-    result_rows = sum(e.summary.height for e in estimates.values())
-    print(f"batch: {n_rows} rows, {len(estimates)} ok, {len(errors)} failed; "
-          f"{result_rows} result rows {where}", file=sys.stderr)
-    for err in errors:
+    source = CsvChunks(Path(args.file), chunk_rows)
+    stats = stream_batch(source, Path(args.out) if args.out else None, fmt,
+                         methods=_methods(args.method), draws=draws, seed=seed,
+                         overrides=_overrides(args.set), engine=args.engine,
+                         scheduler=args.scheduler, progress=not args.no_progress,
+                         stream=sys.stdout)
+    where = f"written to {args.out}" if args.out else "written to stdout"
+    print(f"batch: {stats.rows} rows, {stats.ok} ok, {len(stats.errors)} failed; "
+          f"{stats.results} result rows {where}", file=sys.stderr)
+    for err in stats.errors:
         print(f"error: {_one_line(str(err))}", file=sys.stderr)
-    return 1 if errors else 0
+    return 1 if stats.errors else 0
 
 
 def _cmd_countries(args: argparse.Namespace) -> int:
