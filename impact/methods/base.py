@@ -124,8 +124,9 @@ def scope_factor(ctx: Context, p: Draws, *, platform_weights: bool = True):
 def central_value(p: Draws, ctx: Context, name: str, fallback: str):
     """The central value of input ``name`` [(n, 1) array], or ``ctx.<fallback>`` when the
     draws carry no central values (a formula called by hand)."""
-    if p.central is not None and name in p.central:
-        return p.central[name]
+    central = getattr(p, "central", None)
+    if central is not None and name in central:
+        return central[name]
     return getattr(ctx, fallback)
 
 
