@@ -40,10 +40,9 @@ from impact.prices import Conversion, conversion
 from impact.scenario import Scenario
 from impact.vocab import (
     ASSUMPTION_SCHEMA,
-    FLOAT_SUMMARY_COLUMNS,
-    INT_SUMMARY_COLUMNS,
     SENSITIVITY_SCHEMA,
     SUMMARY_COLUMNS,
+    summary_schema,
 )
 
 MAX_DRAWS = 1_000_000
@@ -122,7 +121,8 @@ class Pass:
 # ---- sampling --------------------------------------------------------------------------------
 @dataclass
 class _Group:
-    """Scenarios that share one method's input names (same scope and platforms)."""
+    """Scenarios that share one method, scope, platforms and input names: the formula runs
+    once over all of them."""
 
     method: Method
     names: tuple[str, ...]
@@ -172,33 +172,37 @@ def _variates(code: np.ndarray, seeds: Sequence[int], method: str, draws: int
     return out
 
 
+def _draw(c: int, v, lo, hi, u):
+    """Draws of one distribution from raw variates ``u`` (uniforms or standard normals),
+    exactly as numpy's Generator computes them from the same variates."""
+    if c == 1:  # triangular(lo, mode, hi): numpy's inverse-CDF from one uniform
+        mode = np.minimum(np.maximum(v, lo), hi)
+        base = hi - lo
+        return np.where(u <= (mode - lo) / base, lo + np.sqrt(u * ((mode - lo) * base)),
+                        hi - np.sqrt((1.0 - u) * ((hi - mode) * base)))
+    if c == 2:  # uniform(lo, hi)
+        return lo + (hi - lo) * u
+    if c == 3:  # normal: mean v, P5/P95 = lo/hi
+        return v + (hi - lo) / (2 * _Z95) * u
+    # two-piece lognormal: median v, P5 = lo, P95 = hi exactly
+    sigma = np.where(u < 0, np.log(v / lo), np.log(hi / v))
+    return v * np.exp(sigma / _Z95 * u)
+
+
 def _transform(j: int, value, low, high, code, raw: np.ndarray | None) -> np.ndarray:
     """Draws of input column ``j`` for every scenario of a group, shape (n, D) or (n, 1)."""
     v, lo, hi, c = value[:, j:j + 1], low[:, j:j + 1], high[:, j:j + 1], code[:, j]
     if raw is None:
         return v
+    kinds = np.unique(c)
+    if len(kinds) == 1:  # the usual case: one distribution for the whole group
+        return _draw(int(kinds[0]), v, lo, hi, raw)
     out = np.broadcast_to(v, raw.shape).copy()
-    tri = c == 1
-    if tri.any():
-        a, b = lo[tri], hi[tri]
-        mode = np.minimum(np.maximum(v[tri], a), b)
-        u = raw[tri]
-        base = b - a
-        ratio = (mode - a) / base
-        left = a + np.sqrt(u * ((mode - a) * base))
-        right = b - np.sqrt((1.0 - u) * ((b - mode) * base))
-        out[tri] = np.where(u <= ratio, left, right)
-    uni = c == 2
-    if uni.any():
-        out[uni] = lo[uni] + (hi[uni] - lo[uni]) * raw[uni]
-    nor = c == 3
-    if nor.any():
-        out[nor] = v[nor] + (hi[nor] - lo[nor]) / (2 * _Z95) * raw[nor]
-    logn = c == 4
-    if logn.any():
-        z = raw[logn]
-        sigma = np.where(z < 0, np.log(v[logn] / lo[logn]), np.log(hi[logn] / v[logn]))
-        out[logn] = v[logn] * np.exp(sigma / _Z95 * z)
+    for kind in kinds:
+        if kind == 0:
+            continue
+        rows = c == kind
+        out[rows] = _draw(int(kind), v[rows], lo[rows], hi[rows], raw[rows])
     return out
 
 
@@ -226,31 +230,49 @@ def _inputs(names, columns: list[np.ndarray], central: list[np.ndarray]) -> Draw
     return p
 
 
+@dataclass
+class _Evaluated:
+    """One group's results, as arrays over its scenarios [USD unless stated]."""
+
+    group: _Group
+    central: np.ndarray
+    q: np.ndarray  # (3, n): P5, P50, P95
+    mean: np.ndarray
+    capped: np.ndarray  # share of draws above the period's GDP [0-1]
+    gains: np.ndarray  # share of draws below zero [0-1]
+    lo: np.ndarray | None  # (n, k) loss with input j at its P5, others central
+    hi: np.ndarray | None
+    uncertain: np.ndarray  # (n, k) bool
+    components: dict[str, np.ndarray] | None
+    samples: np.ndarray | None
+
+
 def _evaluate(group: _Group, contexts: list[Context], seeds: Sequence[int], draws: int,
-              keep_samples: bool, out: dict) -> None:
+              keep_samples: bool) -> _Evaluated:
     """Evaluate one group's scenarios (a slice that fits `_SLICE_VALUES`)."""
     m, names, k = group.method, group.names, len(group.names)
     value, low, high, code = _spec_arrays(group.specs, k)
-    ctxs = [contexts[i] for i in group.rows]
-    kind = ctxs[0]
+    kind = contexts[group.rows[0]]
     raw = _variates(code, [seeds[i] for i in group.rows], m.name, draws)
     central = [value[:, j:j + 1] for j in range(k)]
-    cols = [_transform(j, value, low, high, code, raw.get(j)) for j in range(k)]
+    cols = [_transform(j, value, low, high, code, raw.pop(j, None)) for j in range(k)]
     n = len(group.rows)
-    cap = np.array([[c.period_gdp_usd] for c in ctxs])
+    cap = np.array([[contexts[i].period_gdp_usd] for i in group.rows])
     loss_raw = np.broadcast_to(np.asarray(m.loss_usd(kind, _inputs(names, cols, central)),
                                           dtype=float), (n, draws))
+    del cols
     losses = np.clip(loss_raw, 0.0, cap)
     centre = np.clip(np.broadcast_to(np.asarray(
         m.loss_usd(kind, _inputs(names, central, central)), dtype=float), (n, 1))[:, 0],
         0.0, cap[:, 0])
-    q = np.quantile(losses, (0.05, 0.5, 0.95), axis=1)
-    mean = losses.mean(axis=1)
     capped = (loss_raw > cap).mean(axis=1)
     gains = (loss_raw < 0).mean(axis=1)
+    del loss_raw
+    q = np.quantile(losses, (0.05, 0.5, 0.95), axis=1)
+    mean = losses.mean(axis=1)
     # one-at-a-time sensitivity: 2k evaluations per scenario, all in one call
     uncertain = code != 0
-    sens = None
+    lo = hi = None
     if uncertain.any():
         lo_q = _quantile_at(value, low, high, code, 0.05)
         hi_q = _quantile_at(value, low, high, code, 0.95)
@@ -260,32 +282,23 @@ def _evaluate(group: _Group, contexts: list[Context], seeds: Sequence[int], draw
             g[:, 2 * j] = lo_q[:, j]
             g[:, 2 * j + 1] = hi_q[:, j]
             grid.append(g)
-        sens = np.clip(np.broadcast_to(np.asarray(m.loss_usd(kind, _inputs(names, grid, central)),
-                                                  dtype=float), (n, 2 * k)), 0.0, cap)
+        sens = np.clip(np.broadcast_to(np.asarray(
+            m.loss_usd(kind, _inputs(names, grid, central)), dtype=float), (n, 2 * k)),
+            0.0, cap)
+        lo, hi = sens[:, 0::2], sens[:, 1::2]
     comps = None
     if m.components is not None:
-        comps = {key: np.broadcast_to(np.asarray(v, dtype=float), (n, 1))[:, 0]
+        comps = {key: np.broadcast_to(np.asarray(v, dtype=float), (n, 1))[:, 0].copy()
                  for key, v in m.components(kind, _inputs(names, central, central)).items()}
-    for r, i in enumerate(group.rows):
-        specs = group.specs[r]
-        ranking: list[tuple[str, float, float]] = []
-        if sens is not None:
-            ranking = sorted(((names[j], float(sens[r, 2 * j]), float(sens[r, 2 * j + 1]))
-                              for j in range(k) if uncertain[r, j]),
-                             key=lambda t: -abs(t[2] - t[1]))
-        out[(i, m.name)] = {
-            "central": float(centre[r]), "q": (float(q[0, r]), float(q[1, r]), float(q[2, r])),
-            "mean": float(mean[r]), "capped": float(capped[r]), "gains": float(gains[r]),
-            "sensitivity": ranking, "specs": specs,
-            "components": None if comps is None else {c: float(v[r]) for c, v in comps.items()},
-            "samples": losses[r].copy() if keep_samples else None,
-        }
+    return _Evaluated(group, centre, q, mean, capped, gains, lo, hi, uncertain, comps,
+                      losses if keep_samples else None)
 
 
 # ---- the pass --------------------------------------------------------------------------------
 def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
         draws: int = DEFAULT_DRAWS, seeds: Sequence[int] | int,
-        overrides: Mapping[str, float] | None = None, keep_samples: bool = False) -> Pass:
+        overrides: Mapping[str, float] | None = None, keep_samples: bool = False,
+        details: bool = True) -> Pass:
     """Estimate every scenario with every method in one pass.
 
     Parameters
@@ -296,6 +309,8 @@ def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
     seeds : one seed per scenario (or one for all); see `impact.montecarlo.scenario_seed`
     overrides : central values to replace, keyed ``parameter`` or ``method.parameter``
     keep_samples : keep the clipped draws [USD] of every scenario and method
+    details : build the assumptions and sensitivity tables (off for callers that only need
+        the summary, e.g. the event catalogue)
 
     Raises
     ------
@@ -331,7 +346,7 @@ def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
         conversions.append(conv)
         notes.append(list(ctx.notes) + list(conv.notes))
     # inputs of every method for every scenario, once; groups by input names
-    groups: dict[tuple[str, tuple[str, ...]], _Group] = {}
+    groups: dict[tuple, _Group] = {}
     known: set[str] = set()
     raw_specs: dict[tuple[int, str], list[ParamSpec]] = {}
     for m in chosen:
@@ -358,94 +373,136 @@ def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
             if specs is None:
                 continue
             specs = apply_overrides(m, specs, overrides)
-            key = (m.name, tuple(s.name for s in specs))
-            g = groups.setdefault(key, _Group(m, key[1]))
+            names = tuple(s.name for s in specs)
+            key = (m.name, contexts[i].scope, contexts[i].platforms, names)
+            g = groups.setdefault(key, _Group(m, names))
             g.rows.append(i)
             g.specs.append(specs)
-    results: dict[tuple[int, str], dict] = {}
+    evaluated: list[_Evaluated] = []
     for g in groups.values():
         step = max(1, _SLICE_VALUES // (draws * max(1, len(g.names))))
         for a in range(0, len(g.rows), step):
             part = _Group(g.method, g.names, g.rows[a:a + step], g.specs[a:a + step])
-            _evaluate(part, contexts, seeds, draws, keep_samples, results)
-    out = _assemble(scenarios, contexts, conversions, notes, chosen, status, results, draws,
-                    seeds)
+            evaluated.append(_evaluate(part, contexts, seeds, draws, keep_samples))
+    out = _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated,
+                    draws, seeds, details)
     out.errors = errors
     return out
 
 
-def _assemble(scenarios, contexts, conversions, notes, chosen, status, results, draws, seeds
-              ) -> Pass:
-    cols: dict[str, list] = {c: [] for c in ["index", *SUMMARY_COLUMNS]}
+def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated, draws, seeds,
+              details) -> Pass:
+    n = len(scenarios)
+    order = {m.name: j for j, m in enumerate(chosen)}
+    # per-scenario columns, indexed by scenario
+    ok_ctx = [c is not None for c in contexts]
+    gdp = np.array([c.gdp_usd if c else np.nan for c in contexts])
+    pop = np.array([c.population.value if c else np.nan for c in contexts])
+    users = np.array([c.users.value * c.affected_share if c else np.nan for c in contexts])
+    days = np.array([c.hours / 24.0 if c else np.nan for c in contexts])
+    factor = np.array([v.factor if v else np.nan for v in conversions])
+    parts: list[pl.DataFrame] = []
     ass: dict[str, list] = {c: [] for c in ASSUMPTION_SCHEMA}
     sens: dict[str, list] = {c: [] for c in SENSITIVITY_SCHEMA}
     comps: dict[tuple[int, str], dict[str, float]] = {}
     samples: dict[tuple[int, str], np.ndarray] = {}
-    blank = dict.fromkeys(SUMMARY_COLUMNS)
-    for i, sc in enumerate(scenarios):
-        ctx, conv = contexts[i], conversions[i]
-        for m in chosen:
-            row = dict(blank)
-            row.update(index=i, method=m.name, title=m.title, scope=sc.scope,
-                       duration_hours=sc.hours, iso3=sc.iso3)
-            if ctx is not None:
-                row.update(country=ctx.country, year=ctx.year)
-            res = results.get((i, m.name))
-            if res is None:
-                row["status"], row["reason"] = status[(i, m.name)]
-                for c, v in row.items():
-                    cols[c].append(v)
-                continue
-            q05, q50, q95 = res["q"]
-            days = ctx.hours / 24.0
-            users = ctx.users.value * ctx.affected_share
-            pop = ctx.population.value
-            f = conv.factor
-            row.update(
-                status="ok", reason=m.scope_note if ctx.scope != "full" else "",
-                loss_usd_central=res["central"], loss_usd_p05=q05, loss_usd_p50=q50,
-                loss_usd_p95=q95, loss_usd_mean=res["mean"],
-                loss_usd_per_day_p05=q05 / days, loss_usd_per_day_p50=q50 / days,
-                loss_usd_per_day_p95=q95 / days,
-                share_of_gdp_p05=q05 / ctx.gdp_usd, share_of_gdp_p50=q50 / ctx.gdp_usd,
-                share_of_gdp_p95=q95 / ctx.gdp_usd, loss_usd_per_capita_p50=q50 / pop,
-                loss_usd_per_affected_user_p50=q50 / users if users > 0 else None,
-                capped_share=res["capped"],
-                main_driver=res["sensitivity"][0][0] if res["sensitivity"] else "",
-                currency=conv.currency, price_basis=conv.price_basis,
-                price_year=conv.price_year, loss_p05=q05 * f, loss_p50=q50 * f,
-                loss_p95=q95 * f, loss_per_day_p05=q05 / days * f,
-                loss_per_day_p50=q50 / days * f, loss_per_day_p95=q95 / days * f,
-                loss_per_capita_p50=q50 / pop * f, draws=draws, seed=seeds[i],
-            )
-            for c, v in row.items():
-                cols[c].append(v)
-            for s in res["specs"]:
+    for ev in evaluated:
+        g, m = ev.group, ev.group.method
+        rows = np.asarray(g.rows)
+        if ev.lo is not None:
+            swing = np.where(ev.uncertain, np.abs(ev.hi - ev.lo), -np.inf)
+            top = np.argmax(swing, axis=1)
+            driver = [g.names[t] if ev.uncertain[r, t] else "" for r, t in enumerate(top)]
+        else:
+            driver = [""] * len(rows)
+        q05, q50, q95 = ev.q
+        f, d = factor[rows], days[rows]
+        u = users[rows]
+        parts.append(pl.DataFrame({
+            "index": rows, "_order": np.full(len(rows), order[m.name]),
+            "status": ["ok"] * len(rows),
+            "reason": [m.scope_note if contexts[rows[0]].scope != "full" else ""] * len(rows),
+            "loss_usd_central": ev.central, "loss_usd_p05": q05, "loss_usd_p50": q50,
+            "loss_usd_p95": q95, "loss_usd_mean": ev.mean,
+            "loss_usd_per_day_p05": q05 / d, "loss_usd_per_day_p50": q50 / d,
+            "loss_usd_per_day_p95": q95 / d,
+            "share_of_gdp_p05": q05 / gdp[rows], "share_of_gdp_p50": q50 / gdp[rows],
+            "share_of_gdp_p95": q95 / gdp[rows], "loss_usd_per_capita_p50": q50 / pop[rows],
+            "loss_usd_per_affected_user_p50": pl.Series(np.divide(
+                q50, u, out=np.full(len(rows), np.nan), where=u > 0)).fill_nan(None),
+            "capped_share": ev.capped, "main_driver": driver,
+            "loss_p05": q05 * f, "loss_p50": q50 * f, "loss_p95": q95 * f,
+            "loss_per_day_p05": q05 / d * f, "loss_per_day_p50": q50 / d * f,
+            "loss_per_day_p95": q95 / d * f, "loss_per_capita_p50": q50 / pop[rows] * f,
+        }))
+        for r, i in enumerate(g.rows):
+            if ev.gains[r] > 0:
+                notes[i].append(f"{m.name}: {ev.gains[r]:.0%} of draws imply a gain rather "
+                                "than a loss (shown as 0; the fitted effect's interval crosses "
+                                "zero)")
+            if ev.capped[r] > 0:
+                notes[i].append(f"{m.name}: {ev.capped[r]:.1%} of draws capped at the GDP of "
+                                "the period")
+            if ev.components is not None:
+                comps[(i, m.name)] = {c: float(v[r]) for c, v in ev.components.items()}
+            if ev.samples is not None:
+                samples[(i, m.name)] = ev.samples[r]
+        if not details:
+            continue
+        for r, i in enumerate(g.rows):
+            for s in g.specs[r]:
                 for c, v in (("index", i), ("method", m.name), ("parameter", s.name),
                              ("value", s.value), ("low", s.low), ("high", s.high),
                              ("unit", s.unit), ("distribution", s.distribution),
                              ("source", s.source), ("notes", s.notes)):
                     ass[c].append(v)
-            for rank, (name, lo, hi) in enumerate(res["sensitivity"], start=1):
-                for c, v in (("index", i), ("method", m.name), ("parameter", name),
+            if ev.lo is None:
+                continue
+            ranked = [j for j in np.argsort(-np.abs(ev.hi[r] - ev.lo[r]), kind="stable")
+                      if ev.uncertain[r, j]]
+            for rank, j in enumerate(ranked, start=1):
+                lo, hi = float(ev.lo[r, j]), float(ev.hi[r, j])
+                for c, v in (("index", i), ("method", m.name), ("parameter", g.names[j]),
                              ("loss_usd_at_p05", lo), ("loss_usd_at_p95", hi),
                              ("swing_usd", abs(hi - lo)), ("rank", rank)):
                     sens[c].append(v)
-            if res["components"] is not None:
-                comps[(i, m.name)] = res["components"]
-            if res["samples"] is not None:
-                samples[(i, m.name)] = res["samples"]
-            if res["gains"] > 0:
-                notes[i].append(f"{m.name}: {res['gains']:.0%} of draws imply a gain rather "
-                                "than a loss (shown as 0; the fitted effect's interval crosses "
-                                "zero)")
-            if res["capped"] > 0:
-                notes[i].append(f"{m.name}: {res['capped']:.1%} of draws capped at the GDP of "
-                                "the period")
-    schema = {"index": pl.Int64} | {
-        c: (pl.Float64 if c in FLOAT_SUMMARY_COLUMNS else pl.Int64 if c in INT_SUMMARY_COLUMNS
-            else pl.String) for c in SUMMARY_COLUMNS}
-    summary = pl.DataFrame(cols, schema=schema)
+    if status:
+        keys = sorted(status, key=lambda t: (t[0], order[t[1]]))
+        parts.append(pl.DataFrame({
+            "index": [i for i, _ in keys], "_order": [order[m] for _, m in keys],
+            "status": [status[t][0] for t in keys], "reason": [status[t][1] for t in keys]}))
+    schema = summary_schema()
+    computed = pl.concat([p.cast({c: schema[c] for c in p.columns if c in schema})
+                          for p in parts], how="diagonal") if parts else None
+    base = pl.DataFrame({
+        "index": np.arange(n), "iso3": [sc.iso3 for sc in scenarios],
+        "country": [c.country if c else None for c in contexts],
+        "year": [c.year if c else None for c in contexts],
+        "scope": [sc.scope for sc in scenarios], "duration_hours": [sc.hours for sc in scenarios],
+        "currency": [v.currency if v else None for v in conversions],
+        "price_basis": [v.price_basis if v else None for v in conversions],
+        "price_year": [v.price_year if v else None for v in conversions],
+        "seed": seeds, "_ok": ok_ctx,
+    }, schema_overrides={"year": pl.Int64, "price_year": pl.Int64, "seed": pl.Int64,
+                         "country": pl.String, "currency": pl.String, "price_basis": pl.String})
+    names = pl.DataFrame({"_order": list(range(len(chosen))),
+                          "method": [m.name for m in chosen], "title": [m.title for m in chosen]})
+    if computed is None:
+        computed = pl.DataFrame(schema={"index": pl.Int64, "_order": pl.Int64})
+    ok = pl.col("status") == "ok"
+    summary = (computed.with_columns(pl.col("index").cast(pl.Int64),
+                                     pl.col("_order").cast(pl.Int64))
+               .join(base, on="index", how="left")
+               .join(names, on="_order", how="left")
+               .with_columns(
+                   pl.when(ok).then(pl.col(c)).otherwise(None).alias(c)
+                   for c in ("currency", "price_basis", "price_year", "seed"))
+               .with_columns(pl.when(ok).then(pl.lit(draws)).otherwise(None).alias("draws"))
+               .sort("index", "_order"))
+    summary = summary.select(
+        pl.col("index"),
+        *[(pl.col(c) if c in summary.columns else pl.lit(None)).cast(schema[c]).alias(c)
+          for c in SUMMARY_COLUMNS])
     return Pass(list(scenarios), contexts, conversions, summary,
                 pl.DataFrame(ass, schema=ASSUMPTION_SCHEMA),
                 pl.DataFrame(sens, schema=SENSITIVITY_SCHEMA),

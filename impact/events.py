@@ -443,7 +443,8 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
             seeds.append(eseed)
             failed.append(None)
             bases.append(base)
-    result = run(scenarios, names, draws=draws, seeds=seeds, keep_samples=keep_draws)
+    result = run(scenarios, names, draws=draws, seeds=seeds, keep_samples=keep_draws,
+                 details=False)
     by_index = result.summary.partition_by("index", as_dict=True, include_key=False)
     rows: list[dict[str, Any]] = []
     samples: list[list[float] | None] = []
