@@ -370,17 +370,20 @@ class _Writer:
             os.replace(self.tmp, self.path)
 
 
-def _progress(total: int, enabled: bool):
+def _progress(total: int, enabled: bool | None):
+    """A progress bar on stderr: shown when ``enabled`` is True, never when False, and when
+    None only if stderr is a terminal."""
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="row", desc="batch", disable=None if enabled else True,
-                dynamic_ncols=True, leave=False)
+    return tqdm(total=total, unit="row", desc="batch", disable={None: None, True: False,
+                                                               False: True}[enabled],
+                dynamic_ncols=True, leave=enabled is True, mininterval=0.5)
 
 
 def stream_batch(source: CsvChunks, out: Path | None, fmt: str = "csv", *,
                  methods: str | Sequence[str] = "all", draws: int = DEFAULT_DRAWS,
                  seed: int = DEFAULT_SEED, overrides: Mapping[str, float] | None = None,
-                 engine: str = "local", scheduler: str | None = None, progress: bool = True,
+                 engine: str = "local", scheduler: str | None = None, progress: bool | None = None,
                  stream=None) -> BatchStats:
     """Read, estimate and write a batch chunk by chunk.
 
@@ -391,7 +394,8 @@ def stream_batch(source: CsvChunks, out: Path | None, fmt: str = "csv", *,
     fmt : ``csv``, ``json`` or ``xlsx``
     engine : ``local`` (this process) or ``dask`` (chunks run on a Dask distributed cluster:
         ``scheduler`` is its address, e.g. ``tcp://10.0.0.5:8786``; a `LocalCluster` when None)
-    progress : show a progress bar when stderr is a terminal
+    progress : a progress bar on stderr: True always, False never, None when stderr is a
+        terminal
 
     Returns the counts and the row errors (by row number). Raises `InputError` for problems
     of the whole batch before any output is written.

@@ -108,7 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
                      "cluster on this machine)")
     bat.add_argument("--chunk-rows", metavar="N",
                      help="rows per engine pass (default 500)")
-    bat.add_argument("--no-progress", action="store_true", help="no progress bar")
+    bat.add_argument("--no-progress", action="store_true", help="no progress bar (default: "
+                     "a bar on stderr when it is a terminal)")
+    bat.add_argument("--progress", action="store_true", help="a progress bar even when "
+                     "stderr is not a terminal")
 
     cty = sub.add_parser("countries", help="list the countries with data")
     cty.add_argument("--format", choices=("table", "csv"), default="table")
@@ -281,7 +284,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     stats = stream_batch(source, Path(args.out) if args.out else None, fmt,
                          methods=_methods(args.method), draws=draws, seed=seed,
                          overrides=_overrides(args.set), engine=args.engine,
-                         scheduler=args.scheduler, progress=not args.no_progress,
+                         scheduler=args.scheduler,
+                         progress=False if args.no_progress else True if args.progress else None,
                          stream=sys.stdout)
     where = f"written to {args.out}" if args.out else "written to stdout"
     print(f"batch: {stats.rows} rows, {stats.ok} ok, {len(stats.errors)} failed; "

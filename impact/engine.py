@@ -295,28 +295,25 @@ def _evaluate(group: _Group, contexts: list[Context], seeds: Sequence[int], draw
 
 
 # ---- the pass --------------------------------------------------------------------------------
-def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
-        draws: int = DEFAULT_DRAWS, seeds: Sequence[int] | int,
-        overrides: Mapping[str, float] | None = None, keep_samples: bool = False,
-        details: bool = True) -> Pass:
-    """Estimate every scenario with every method in one pass.
+@dataclass
+class Plan:
+    """Scenarios resolved against the data and grouped for evaluation (before any draw)."""
 
-    Parameters
-    ----------
-    scenarios : validated scenarios
-    methods : ``"all"`` or method names
-    draws : Monte Carlo draws per scenario and method [count]
-    seeds : one seed per scenario (or one for all); see `impact.montecarlo.scenario_seed`
-    overrides : central values to replace, keyed ``parameter`` or ``method.parameter``
-    keep_samples : keep the clipped draws [USD] of every scenario and method
-    details : build the assumptions and sensitivity tables (off for callers that only need
-        the summary, e.g. the event catalogue)
+    scenarios: list[Scenario]
+    methods: list[Method]
+    seeds: list[int]
+    contexts: list[Context | None]
+    conversions: list[Conversion | None]
+    notes: list[list[str]]
+    status: dict[tuple[int, str], tuple[str, str]]
+    errors: dict[int, ImpactError]
+    groups: list[_Group]
 
-    Raises
-    ------
-    InputError : bad draws, method name or override (the pass as a whole is unusable)
-    """
-    draws = check_draws(draws)
+
+def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
+         seeds: Sequence[int] | int, overrides: Mapping[str, float] | None = None) -> Plan:
+    """Resolve every scenario once, list every method's inputs once, apply overrides and
+    group scenarios that share a formula. See `run`."""
     chosen = get_methods(methods)
     overrides = dict(overrides or {})
     scenarios = list(scenarios)
@@ -345,8 +342,6 @@ def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
         contexts.append(ctx)
         conversions.append(conv)
         notes.append(list(ctx.notes) + list(conv.notes))
-    # inputs of every method for every scenario, once; groups by input names
-    groups: dict[tuple, _Group] = {}
     known: set[str] = set()
     raw_specs: dict[tuple[int, str], list[ParamSpec]] = {}
     for m in chosen:
@@ -366,7 +361,9 @@ def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
             for s in specs:
                 known.add(s.name)
                 known.add(f"{m.name}.{s.name}")
-    check_overrides(known, overrides)
+    if raw_specs:
+        check_overrides(known, overrides)
+    groups: dict[tuple, _Group] = {}
     for m in chosen:
         for i in range(n):
             specs = raw_specs.get((i, m.name))
@@ -378,64 +375,110 @@ def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
             g = groups.setdefault(key, _Group(m, names))
             g.rows.append(i)
             g.specs.append(specs)
+    return Plan(scenarios, chosen, seeds, contexts, conversions, notes, status, errors,
+                list(groups.values()))
+
+
+def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
+        draws: int = DEFAULT_DRAWS, seeds: Sequence[int] | int,
+        overrides: Mapping[str, float] | None = None, keep_samples: bool = False,
+        details: bool = True) -> Pass:
+    """Estimate every scenario with every method in one pass.
+
+    Parameters
+    ----------
+    scenarios : validated scenarios
+    methods : ``"all"`` or method names
+    draws : Monte Carlo draws per scenario and method [count]
+    seeds : one seed per scenario (or one for all); see `impact.montecarlo.scenario_seed`
+    overrides : central values to replace, keyed ``parameter`` or ``method.parameter``
+    keep_samples : keep the clipped draws [USD] of every scenario and method
+    details : build the assumptions and sensitivity tables (off for callers that only need
+        the summary, e.g. the event catalogue)
+
+    Raises
+    ------
+    InputError : bad draws, method name or override (the pass as a whole is unusable)
+    """
+    draws = check_draws(draws)
+    p = plan(scenarios, methods, seeds=seeds, overrides=overrides)
     evaluated: list[_Evaluated] = []
-    for g in groups.values():
+    for g in p.groups:
         step = max(1, _SLICE_VALUES // (draws * max(1, len(g.names))))
         for a in range(0, len(g.rows), step):
             part = _Group(g.method, g.names, g.rows[a:a + step], g.specs[a:a + step])
-            evaluated.append(_evaluate(part, contexts, seeds, draws, keep_samples))
-    out = _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated,
-                    draws, seeds, details)
-    out.errors = errors
+            evaluated.append(_evaluate(part, p.contexts, p.seeds, draws, keep_samples))
+    out = _assemble(p.scenarios, p.contexts, p.conversions, p.notes, p.methods, p.status,
+                    evaluated, draws, p.seeds, details)
+    out.errors = p.errors
     return out
+
+
+_OK_FLOATS = ("loss_usd_central", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95",
+              "loss_usd_mean", "loss_usd_per_day_p05", "loss_usd_per_day_p50",
+              "loss_usd_per_day_p95", "share_of_gdp_p05", "share_of_gdp_p50",
+              "share_of_gdp_p95", "loss_usd_per_capita_p50", "loss_usd_per_affected_user_p50",
+              "capped_share", "loss_p05", "loss_p50", "loss_p95", "loss_per_day_p05",
+              "loss_per_day_p50", "loss_per_day_p95", "loss_per_capita_p50")
+
+
+def _group_columns(ev: _Evaluated, gdp, pop, users, days, factor) -> dict[str, np.ndarray]:
+    """Summary figures of one evaluated group [USD; output currency for ``loss_*``]."""
+    rows = np.asarray(ev.group.rows)
+    q05, q50, q95 = ev.q
+    f, d, u, g, n = factor[rows], days[rows], users[rows], gdp[rows], pop[rows]
+    return {
+        "loss_usd_central": ev.central, "loss_usd_p05": q05, "loss_usd_p50": q50,
+        "loss_usd_p95": q95, "loss_usd_mean": ev.mean,
+        "loss_usd_per_day_p05": q05 / d, "loss_usd_per_day_p50": q50 / d,
+        "loss_usd_per_day_p95": q95 / d, "share_of_gdp_p05": q05 / g,
+        "share_of_gdp_p50": q50 / g, "share_of_gdp_p95": q95 / g,
+        "loss_usd_per_capita_p50": q50 / n,
+        "loss_usd_per_affected_user_p50": np.divide(q50, u, out=np.full(len(rows), np.nan),
+                                                    where=u > 0),
+        "capped_share": ev.capped, "loss_p05": q05 * f, "loss_p50": q50 * f,
+        "loss_p95": q95 * f, "loss_per_day_p05": q05 / d * f, "loss_per_day_p50": q50 / d * f,
+        "loss_per_day_p95": q95 / d * f, "loss_per_capita_p50": q50 / n * f,
+    }
 
 
 def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated, draws, seeds,
               details) -> Pass:
-    n = len(scenarios)
+    """The pass's tables: one summary row per scenario and method, in scenario order and the
+    order of ``chosen``; built from arrays, one frame per table."""
     order = {m.name: j for j, m in enumerate(chosen)}
-    # per-scenario columns, indexed by scenario
-    ok_ctx = [c is not None for c in contexts]
     gdp = np.array([c.gdp_usd if c else np.nan for c in contexts])
     pop = np.array([c.population.value if c else np.nan for c in contexts])
     users = np.array([c.users.value * c.affected_share if c else np.nan for c in contexts])
     days = np.array([c.hours / 24.0 if c else np.nan for c in contexts])
     factor = np.array([v.factor if v else np.nan for v in conversions])
-    parts: list[pl.DataFrame] = []
+    index: list[np.ndarray] = []
+    rank: list[np.ndarray] = []
+    floats: dict[str, list[np.ndarray]] = {c: [] for c in _OK_FLOATS}
+    text: dict[str, list] = {"method": [], "status": [], "reason": [], "main_driver": []}
     ass: dict[str, list] = {c: [] for c in ASSUMPTION_SCHEMA}
     sens: dict[str, list] = {c: [] for c in SENSITIVITY_SCHEMA}
     comps: dict[tuple[int, str], dict[str, float]] = {}
     samples: dict[tuple[int, str], np.ndarray] = {}
     for ev in evaluated:
         g, m = ev.group, ev.group.method
-        rows = np.asarray(g.rows)
+        n = len(g.rows)
+        index.append(np.asarray(g.rows))
+        rank.append(np.full(n, order[m.name]))
+        for c, v in _group_columns(ev, gdp, pop, users, days, factor).items():
+            floats[c].append(np.asarray(v, dtype=float))
         if ev.lo is not None:
             swing = np.where(ev.uncertain, np.abs(ev.hi - ev.lo), -np.inf)
             top = np.argmax(swing, axis=1)
             driver = [g.names[t] if ev.uncertain[r, t] else "" for r, t in enumerate(top)]
         else:
-            driver = [""] * len(rows)
-        q05, q50, q95 = ev.q
-        f, d = factor[rows], days[rows]
-        u = users[rows]
-        parts.append(pl.DataFrame({
-            "index": rows, "_order": np.full(len(rows), order[m.name]),
-            "status": ["ok"] * len(rows),
-            "reason": [m.scope_note if contexts[rows[0]].scope != "full" else ""] * len(rows),
-            "loss_usd_central": ev.central, "loss_usd_p05": q05, "loss_usd_p50": q50,
-            "loss_usd_p95": q95, "loss_usd_mean": ev.mean,
-            "loss_usd_per_day_p05": q05 / d, "loss_usd_per_day_p50": q50 / d,
-            "loss_usd_per_day_p95": q95 / d,
-            "share_of_gdp_p05": q05 / gdp[rows], "share_of_gdp_p50": q50 / gdp[rows],
-            "share_of_gdp_p95": q95 / gdp[rows], "loss_usd_per_capita_p50": q50 / pop[rows],
-            "loss_usd_per_affected_user_p50": pl.Series(np.divide(
-                q50, u, out=np.full(len(rows), np.nan), where=u > 0)).fill_nan(None),
-            "capped_share": ev.capped, "main_driver": driver,
-            "loss_p05": q05 * f, "loss_p50": q50 * f, "loss_p95": q95 * f,
-            "loss_per_day_p05": q05 / d * f, "loss_per_day_p50": q50 / d * f,
-            "loss_per_day_p95": q95 / d * f, "loss_per_capita_p50": q50 / pop[rows] * f,
-        }))
-        for r, i in enumerate(g.rows):
+            driver = [""] * n
+        text["method"] += [m.name] * n
+        text["status"] += ["ok"] * n
+        text["reason"] += [m.scope_note if contexts[g.rows[0]].scope != "full" else ""] * n
+        text["main_driver"] += driver
+        for r in np.flatnonzero((ev.gains > 0) | (ev.capped > 0)):
+            i = g.rows[r]
             if ev.gains[r] > 0:
                 notes[i].append(f"{m.name}: {ev.gains[r]:.0%} of draws imply a gain rather "
                                 "than a loss (shown as 0; the fitted effect's interval crosses "
@@ -443,67 +486,78 @@ def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated
             if ev.capped[r] > 0:
                 notes[i].append(f"{m.name}: {ev.capped[r]:.1%} of draws capped at the GDP of "
                                 "the period")
-            if ev.components is not None:
+        if ev.components is not None:
+            for r, i in enumerate(g.rows):
                 comps[(i, m.name)] = {c: float(v[r]) for c, v in ev.components.items()}
-            if ev.samples is not None:
+        if ev.samples is not None:
+            for r, i in enumerate(g.rows):
                 samples[(i, m.name)] = ev.samples[r]
-        if not details:
-            continue
-        for r, i in enumerate(g.rows):
-            for s in g.specs[r]:
-                for c, v in (("index", i), ("method", m.name), ("parameter", s.name),
-                             ("value", s.value), ("low", s.low), ("high", s.high),
-                             ("unit", s.unit), ("distribution", s.distribution),
-                             ("source", s.source), ("notes", s.notes)):
-                    ass[c].append(v)
-            if ev.lo is None:
-                continue
-            ranked = [j for j in np.argsort(-np.abs(ev.hi[r] - ev.lo[r]), kind="stable")
-                      if ev.uncertain[r, j]]
-            for rank, j in enumerate(ranked, start=1):
-                lo, hi = float(ev.lo[r, j]), float(ev.hi[r, j])
-                for c, v in (("index", i), ("method", m.name), ("parameter", g.names[j]),
-                             ("loss_usd_at_p05", lo), ("loss_usd_at_p95", hi),
-                             ("swing_usd", abs(hi - lo)), ("rank", rank)):
-                    sens[c].append(v)
+        if details:
+            _details(ev, ass, sens)
     if status:
         keys = sorted(status, key=lambda t: (t[0], order[t[1]]))
-        parts.append(pl.DataFrame({
-            "index": [i for i, _ in keys], "_order": [order[m] for _, m in keys],
-            "status": [status[t][0] for t in keys], "reason": [status[t][1] for t in keys]}))
+        index.append(np.array([i for i, _ in keys], dtype=np.int64))
+        rank.append(np.array([order[name] for _, name in keys], dtype=np.int64))
+        for c in _OK_FLOATS:
+            floats[c].append(np.full(len(keys), np.nan))
+        text["method"] += [name for _, name in keys]
+        text["status"] += [status[t][0] for t in keys]
+        text["reason"] += [status[t][1] for t in keys]
+        text["main_driver"] += [None] * len(keys)
+    idx = np.concatenate(index) if index else np.zeros(0, dtype=np.int64)
+    pos = np.lexsort((np.concatenate(rank) if rank else idx, idx))
+    idx = idx[pos]
+    ok = np.array(text["status"], dtype=object)[pos] == "ok" if len(pos) else np.zeros(0, bool)
+    titles = {m.name: m.title for m in chosen}
+    method = [text["method"][p] for p in pos]
+    cols: dict[str, object] = {
+        "index": idx, "method": method, "title": [titles[x] for x in method],
+        "status": [text["status"][p] for p in pos], "reason": [text["reason"][p] for p in pos],
+        "iso3": [scenarios[i].iso3 for i in idx],
+        "country": [contexts[i].country if contexts[i] else None for i in idx],
+        "year": [contexts[i].year if contexts[i] else None for i in idx],
+        "scope": [scenarios[i].scope for i in idx],
+        "duration_hours": [scenarios[i].hours for i in idx],
+        "main_driver": [text["main_driver"][p] for p in pos],
+    }
+    for c in _OK_FLOATS:
+        cols[c] = np.concatenate(floats[c])[pos] if floats[c] else np.zeros(0)
+    conv = [conversions[i] if k else None for i, k in zip(idx, ok, strict=True)]
+    cols |= {"currency": [v.currency if v else None for v in conv],
+             "price_basis": [v.price_basis if v else None for v in conv],
+             "price_year": [v.price_year if v else None for v in conv],
+             "draws": [draws if k else None for k in ok],
+             "seed": [seeds[i] if k else None for i, k in zip(idx, ok, strict=True)]}
     schema = summary_schema()
-    computed = pl.concat([p.cast({c: schema[c] for c in p.columns if c in schema})
-                          for p in parts], how="diagonal") if parts else None
-    base = pl.DataFrame({
-        "index": np.arange(n), "iso3": [sc.iso3 for sc in scenarios],
-        "country": [c.country if c else None for c in contexts],
-        "year": [c.year if c else None for c in contexts],
-        "scope": [sc.scope for sc in scenarios], "duration_hours": [sc.hours for sc in scenarios],
-        "currency": [v.currency if v else None for v in conversions],
-        "price_basis": [v.price_basis if v else None for v in conversions],
-        "price_year": [v.price_year if v else None for v in conversions],
-        "seed": seeds, "_ok": ok_ctx,
-    }, schema_overrides={"year": pl.Int64, "price_year": pl.Int64, "seed": pl.Int64,
-                         "country": pl.String, "currency": pl.String, "price_basis": pl.String})
-    names = pl.DataFrame({"_order": list(range(len(chosen))),
-                          "method": [m.name for m in chosen], "title": [m.title for m in chosen]})
-    if computed is None:
-        computed = pl.DataFrame(schema={"index": pl.Int64, "_order": pl.Int64})
-    ok = pl.col("status") == "ok"
-    summary = (computed.with_columns(pl.col("index").cast(pl.Int64),
-                                     pl.col("_order").cast(pl.Int64))
-               .join(base, on="index", how="left")
-               .join(names, on="_order", how="left")
-               .with_columns(
-                   pl.when(ok).then(pl.col(c)).otherwise(None).alias(c)
-                   for c in ("currency", "price_basis", "price_year", "seed"))
-               .with_columns(pl.when(ok).then(pl.lit(draws)).otherwise(None).alias("draws"))
-               .sort("index", "_order"))
-    summary = summary.select(
-        pl.col("index"),
-        *[(pl.col(c) if c in summary.columns else pl.lit(None)).cast(schema[c]).alias(c)
-          for c in SUMMARY_COLUMNS])
+    summary = pl.DataFrame([pl.Series("index", idx, dtype=pl.Int64)] + [
+        pl.Series(c, cols[c], dtype=schema[c], nan_to_null=True)
+        if schema[c] == pl.Float64 else pl.Series(c, cols[c], dtype=schema[c])
+        for c in SUMMARY_COLUMNS])
     return Pass(list(scenarios), contexts, conversions, summary,
                 pl.DataFrame(ass, schema=ASSUMPTION_SCHEMA),
                 pl.DataFrame(sens, schema=SENSITIVITY_SCHEMA),
                 [tuple(x) for x in notes], components=comps, samples=samples)
+
+
+def _details(ev: _Evaluated, ass: dict[str, list], sens: dict[str, list]) -> None:
+    """Assumption rows (every input) and sensitivity rows (uncertain inputs by swing)."""
+    g, m = ev.group, ev.group.method
+    for r, i in enumerate(g.rows):
+        specs = g.specs[r]
+        k = len(specs)
+        ass["index"] += [i] * k
+        ass["method"] += [m.name] * k
+        for c in ("parameter", "value", "low", "high", "unit", "distribution", "source",
+                  "notes"):
+            attr = "name" if c == "parameter" else c
+            ass[c] += [getattr(s, attr) for s in specs]
+        if ev.lo is None:
+            continue
+        ranked = [j for j in np.argsort(-np.abs(ev.hi[r] - ev.lo[r]), kind="stable")
+                  if ev.uncertain[r, j]]
+        for rank, j in enumerate(ranked, start=1):
+            lo, hi = float(ev.lo[r, j]), float(ev.hi[r, j])
+            for c, v in (("index", i), ("method", m.name), ("parameter", g.names[j]),
+                         ("loss_usd_at_p05", lo), ("loss_usd_at_p95", hi),
+                         ("swing_usd", abs(hi - lo)), ("rank", rank)):
+                sens[c].append(v)

@@ -95,7 +95,9 @@ def split(result: Pass, overrides: Mapping[str, float] | None = None) -> list[Es
 def _partition(frame: pl.DataFrame, n: int) -> list[pl.DataFrame]:
     """Rows of each scenario index 0..n-1 (without the index column), in one pass."""
     if n == 1:
-        return [frame.drop("index")]
+        frame = frame.clone()
+        frame.drop_in_place("index")
+        return [frame]
     groups = frame.partition_by("index", as_dict=True, include_key=False)
     empty = frame.drop("index").clear()
     return [groups.get((i,), empty) for i in range(n)]
