@@ -54,8 +54,12 @@ class DigitalShare:
 @functools.cache
 def _digital_share_index() -> dict[str, tuple[np.ndarray, list[dict]]]:
     """iso3 -> (years ascending, rows): the digital-share table keyed once per process."""
+    frame = read_bundled("digital_share").sort("iso3", "year")
+    keys = frame.columns
+    columns = [frame[c].to_list() for c in keys]
     out: dict[str, tuple[list[int], list[dict]]] = {}
-    for r in read_bundled("digital_share").sort("iso3", "year").iter_rows(named=True):
+    for values in zip(*columns, strict=True):
+        r = dict(zip(keys, values, strict=True))
         years, rows = out.setdefault(r["iso3"], ([], []))
         years.append(r["year"])
         rows.append(r)

@@ -6,6 +6,7 @@ not the year asked for, a note such as ``"GDP 2021 used for 2024"``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 
@@ -49,15 +50,18 @@ class IndicatorValue:
 
 @functools.cache
 def _series() -> dict[tuple[str, str], tuple[tuple[int, ...], tuple[float, ...], str]]:
-    """(iso3, indicator) -> (years ascending, values, source)."""
+    """(iso3, indicator) -> (years ascending, values, source), built once per process."""
     frame = read_bundled("indicators").sort("iso3", "indicator", "year")
+    iso3s, names = frame["iso3"].to_list(), frame["indicator"].to_list()
+    years, values = frame["year"].to_list(), frame["value"].to_list()
+    sources = frame["source"].to_list()
     out = {}
-    for (iso3, ind), grp in frame.group_by(["iso3", "indicator"], maintain_order=True):
-        out[(iso3, ind)] = (
-            tuple(grp["year"].to_list()),
-            tuple(grp["value"].to_list()),
-            grp["source"][0],
-        )
+    start = 0
+    for i in range(1, len(iso3s) + 1):
+        if i == len(iso3s) or iso3s[i] != iso3s[start] or names[i] != names[start]:
+            out[(iso3s[start], names[start])] = (tuple(years[start:i]), tuple(values[start:i]),
+                                                 sources[start])
+            start = i
     return out
 
 
@@ -74,12 +78,10 @@ def lookup(iso3: str, indicator: str, year: int, *, allow_later: bool = True) ->
             "tables; this country cannot be estimated with the methods that need it"
         )
     years, values, source = series
-    earlier = [i for i, y in enumerate(years) if y <= year]
-    if earlier:
-        i = earlier[-1]
-    elif allow_later:
+    i = bisect.bisect_right(years, year) - 1  # the nearest year at or before ``year``
+    if i < 0 and allow_later:
         i = 0
-    else:
+    elif i < 0:
         raise DataError(f"no {LABELS.get(indicator, indicator)} for {iso3} in or before {year}")
     return IndicatorValue(indicator, iso3, year, years[i], float(values[i]), source)
 
