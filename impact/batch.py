@@ -206,13 +206,14 @@ def assign_ids(rows: Iterable[tuple[int, dict[str, Any] | RowError]], seen: set[
     return good, errors
 
 
-def estimate_rows(rows: Sequence[tuple[int, str, dict[str, Any]]],
-                  methods: str | Sequence[str] = "all", draws: int = DEFAULT_DRAWS,
-                  seed: int = DEFAULT_SEED, overrides: Mapping[str, float] | None = None
-                  ) -> tuple[dict[str, Estimate], list[RowError]]:
-    """Validate and estimate ``(row number, id, cells)`` rows in one engine pass.
+def run_rows(rows: Sequence[tuple[int, str, dict[str, Any]]],
+             methods: str | Sequence[str] = "all", draws: int = DEFAULT_DRAWS,
+             seed: int = DEFAULT_SEED, overrides: Mapping[str, float] | None = None,
+             *, keep_samples: bool = False):
+    """Validate ``(row number, id, cells)`` rows and run the good ones through the engine in
+    one pass. Returns the `impact.engine.Pass`, the ``(row number, id)`` of each of its
+    scenarios, and the errors of every row that failed (validation or data), by row number.
 
-    Returns ``{id: Estimate}`` (no Monte Carlo samples) and the rows' errors, by row number.
     Raises `InputError` for problems of the whole batch (methods, draws, an override name).
     """
     from impact.engine import run
@@ -232,18 +233,25 @@ def estimate_rows(rows: Sequence[tuple[int, str, dict[str, Any]]],
             continue
         ok.append((n, id_))
     result = run(scenarios, methods, draws=draws, seeds=[scenario_seed(seed, i) for _, i in ok],
-                 overrides=overrides)
-    estimates: dict[str, Estimate] = {}
-    for (n, id_), est, i in zip(ok, split(result, overrides), range(len(ok)), strict=True):
-        if est is None:
-            exc = result.errors[i]
-            if isinstance(exc, InputError):
-                errors.append(RowError(n, id_, exc.field, exc.value, exc.accepted))
-            else:
-                errors.append(RowError(n, id_, "data", None, str(exc)))
-            continue
-        estimates[id_] = est
+                 overrides=overrides, keep_samples=keep_samples)
+    for i, exc in result.errors.items():
+        n, id_ = ok[i]
+        if isinstance(exc, InputError):
+            errors.append(RowError(n, id_, exc.field, exc.value, exc.accepted))
+        else:
+            errors.append(RowError(n, id_, "data", None, str(exc)))
     errors.sort(key=lambda e: e.row)
+    return result, ok, errors
+
+
+def estimate_rows(rows: Sequence[tuple[int, str, dict[str, Any]]],
+                  methods: str | Sequence[str] = "all", draws: int = DEFAULT_DRAWS,
+                  seed: int = DEFAULT_SEED, overrides: Mapping[str, float] | None = None
+                  ) -> tuple[dict[str, Estimate], list[RowError]]:
+    """`run_rows` as ``{id: Estimate}`` (no Monte Carlo samples) and the rows' errors."""
+    result, ok, errors = run_rows(rows, methods, draws, seed, overrides)
+    estimates = {id_: est for (_, id_), est in zip(ok, split(result, overrides), strict=True)
+                 if est is not None}
     return estimates, errors
 
 
@@ -301,18 +309,22 @@ def compute_chunk(rows: Sequence[tuple[int, str, dict[str, Any]]], fmt: str,
     """Estimate a chunk and render it: CSV text, JSON items or Excel sheet frames."""
     from impact import export
 
+    if fmt == "csv":  # column by column from the pass: no frame per estimate
+        result, ok, errors = run_rows(rows, methods, draws, seed, overrides)
+        ids = [id_ for _, id_ in ok]
+        frame = export.pass_csv_frame(result, ids)
+        return ChunkOutput(frame.write_csv(include_header=False) if frame.height else "", (),
+                           None, tuple(errors), len(ids) - len(result.errors), frame.height)
     estimates, errors = estimate_rows(rows, methods, draws, seed, overrides)
     n_results = sum(e.summary.height for e in estimates.values())
-    csv_text, items, kept = "", (), None
-    if estimates and fmt == "csv":
-        csv_text = export.csv_frame(estimates).write_csv(include_header=False)
-    elif estimates and fmt == "json":
+    items, kept = (), None
+    if fmt == "json":
         items = tuple(json.dumps({"id": i} | export.estimate_dict(e, overrides=overrides),
                                  allow_nan=False, ensure_ascii=False)
                       for i, e in estimates.items())
     elif fmt == "xlsx":
         kept = estimates
-    return ChunkOutput(csv_text, items, kept, tuple(errors), len(estimates), n_results)
+    return ChunkOutput("", items, kept, tuple(errors), len(estimates), n_results)
 
 
 @dataclass

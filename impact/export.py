@@ -183,10 +183,15 @@ def assumption_text(est: Estimate, method: str) -> str:
 
 def vintage_text(est: Estimate) -> str:
     """``table: source vintage`` for each bundled source, `` | ``-joined."""
-    if est.vintages.height == 0:
+    return vintage_text_of(est.vintages)
+
+
+def vintage_text_of(vintages: pl.DataFrame) -> str:
+    """``table: source vintage`` for each row of a vintages table, `` | ``-joined."""
+    if vintages.height == 0:
         return ""
     return " | ".join(f"{r['table']}: {r['source']} {r['vintage']}"
-                      for r in est.vintages.iter_rows(named=True))
+                      for r in vintages.iter_rows(named=True))
 
 
 def csv_frame(obj: Exportable) -> pl.DataFrame:
@@ -209,6 +214,50 @@ def csv_frame(obj: Exportable) -> pl.DataFrame:
         return empty.with_columns(pl.lit(None, dtype=pl.String).alias(c)
                                   for c in PROVENANCE_COLUMNS)
     return pl.concat(frames, how="vertical_relaxed")
+
+
+def pass_csv_frame(result: Any, ids: Sequence[str]) -> pl.DataFrame:
+    """The CSV rows of a whole engine pass (a batch chunk), built column by column: the same
+    columns and cells as `csv_frame` of the pass's estimates, without one frame per estimate.
+
+    ``result`` is an `impact.engine.Pass`; ``ids[i]`` names scenario ``i``. Scenarios that
+    could not be resolved at all (``result.errors``) are left out (a batch reports them as
+    row errors).
+    """
+    keep = [i for i in range(len(ids)) if i not in result.errors]
+    summary = result.summary.filter(pl.col("index").is_in(keep))
+    index = summary["index"].to_list()
+    texts: dict[tuple[int, str], list[str]] = {}
+    a = result.assumptions
+    for i, m, name, value, low, high, unit, source in zip(
+            *(a[c].to_list() for c in ("index", "method", "parameter", "value", "low", "high",
+                                       "unit", "source")), strict=True):
+        rng = "" if low == high else f" [{_num(low)}–{_num(high)}]"
+        texts.setdefault((i, m), []).append(f"{name}={_num(value)}{rng} {unit} ({source})")
+    scenario = {i: result.scenarios[i].model_dump_json(exclude_none=True) for i in keep}
+    notes = {i: " | ".join(result.notes[i]) for i in keep}
+    vint = vintage_text_of(_bundled_vintages())
+    schema = summary_schema()
+    rest = [c for c in SUMMARY_COLUMNS if c not in LEAD_COLUMNS]
+    prov = {
+        "scenario": [scenario[i] for i in index],
+        "assumptions": [" | ".join(texts.get((i, m), [])) for i, m in
+                        zip(index, summary["method"].to_list(), strict=True)],
+        "data_notes": [notes[i] for i in index],
+        "data_vintages": [vint] * len(index),
+        "impact_version": [impact_version()] * len(index),
+        "data_version": [data_version()] * len(index),
+    }
+    return pl.DataFrame(
+        [pl.Series("id", [ids[i] for i in index], dtype=pl.String)]
+        + [summary[c].cast(schema[c]) for c in LEAD_COLUMNS + rest]
+        + [pl.Series(c, prov[c], dtype=pl.String) for c in PROVENANCE_COLUMNS])
+
+
+def _bundled_vintages() -> pl.DataFrame:
+    from impact.estimate import vintages
+
+    return vintages()
 
 
 def to_csv(obj: Exportable) -> str:

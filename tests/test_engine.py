@@ -173,3 +173,20 @@ def test_dask_engine_equals_local(tmp_path):
     _stream(path, local, 3)
     _stream(path, dask, 5, engine="dask")
     assert local.read_bytes() == dask.read_bytes()
+
+
+def test_batch_csv_rows_equal_the_per_estimate_export(tmp_path):
+    """The chunk writer's column-wise CSV has exactly the cells of `export.csv_frame`."""
+    from impact import export
+    from impact.batch import run_rows
+    from impact.estimate import split
+
+    path = _table(tmp_path, n=9)
+    good, _ = assign_ids(list(CsvChunks(path, 1000).chunks())[0], set())
+    result, ok, errors = run_rows(good, "all", draws=200, seed=4)
+    assert [e.row for e in errors] == [5]
+    ids = [i for _, i in ok]
+    fast = export.pass_csv_frame(result, ids)
+    slow = export.csv_frame(dict(zip(ids, split(result), strict=True)))
+    assert fast.columns == slow.columns
+    assert fast.write_csv() == slow.write_csv()
