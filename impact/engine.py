@@ -34,7 +34,7 @@ from impact.countries import currency_code
 from impact.errors import DataError, ImpactError, InputError
 from impact.methods import Method, get_methods
 from impact.methods.base import Draws
-from impact.montecarlo import DEFAULT_DRAWS, method_rng
+from impact.montecarlo import DEFAULT_DRAWS, streams
 from impact.parameters import ParamSpec
 from impact.prices import Conversion, conversion
 from impact.scenario import Scenario
@@ -149,11 +149,10 @@ def _variates(code: np.ndarray, seeds: Sequence[int], method: str, draws: int
     for j in range(k):
         if code[:, j].any():
             out[j] = np.empty((n, draws))
-    for i in range(n):
+    for i, rng in enumerate(streams(seeds, method)):
         row = code[i]
         if not row.any():
             continue
-        rng = method_rng(seeds[i], method)
         j = 0
         while j < k:
             c = row[j]

@@ -40,6 +40,95 @@ def method_rng(seed: int, method: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(method.encode())])
 
 
+# ---- many streams at once ----------------------------------------------------------------------
+# ``np.random.default_rng([seed, crc32(method)])`` hashes its entropy with a SeedSequence and
+# seeds a PCG64 from it: ~50 µs per stream, more than drawing 1,000 numbers. `streams` gives
+# the very same streams (tested against numpy) for many seeds at once: the SeedSequence hash
+# runs vectorised over the seeds, and one PCG64 is set to each resulting state in turn.
+_M32 = 0xFFFFFFFF
+_M128 = (1 << 128) - 1
+_INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
+_MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
+_PCG_MULT = 0x2360ED051FC65DA44385DF649FCCF645
+
+
+def _words(n: int) -> list[int]:
+    """An integer as little-endian 32-bit words (0 -> [0]), as SeedSequence reads it."""
+    out = []
+    while True:
+        out.append(n & _M32)
+        n >>= 32
+        if n == 0:
+            return out
+
+
+def _pool_states(entropy: np.ndarray) -> np.ndarray:
+    """SeedSequence(entropy row).generate_state(4, uint64) for every row of a (N, L) uint32
+    array (numpy's algorithm, pool size 4), vectorised over rows."""
+    u = np.uint32
+    n, width = entropy.shape
+    const = np.full(n, _INIT_A, dtype=u)
+
+    def hashmix(v):
+        nonlocal const
+        v = v ^ const
+        const = const * u(_MULT_A)
+        v = v * const
+        return v ^ (v >> u(16))
+
+    def mix(x, y):
+        r = u(_MIX_L) * x - u(_MIX_R) * y
+        return r ^ (r >> u(16))
+
+    with np.errstate(over="ignore"):
+        pool = [hashmix(entropy[:, i] if i < width else np.zeros(n, u)) for i in range(4)]
+        for src in range(4):
+            for dst in range(4):
+                if src != dst:
+                    pool[dst] = mix(pool[dst], hashmix(pool[src]))
+        for src in range(4, width):
+            for dst in range(4):
+                pool[dst] = mix(pool[dst], hashmix(entropy[:, src]))
+        out, const_b = [], u(_INIT_B)
+        for i in range(8):
+            v = pool[i % 4] ^ const_b
+            const_b = u(const_b * u(_MULT_B))
+            v = v * const_b
+            out.append(v ^ (v >> u(16)))
+    return np.stack(out, axis=1).copy().view(np.uint64)
+
+
+def _pcg_state(a: int, b: int, c: int, d: int) -> dict:
+    """PCG64's state after seeding with 128-bit state (a, b) and increment (c, d)."""
+    init, inc = (a << 64) | b, ((((c << 64) | d) << 1) | 1) & _M128
+    x = ((inc + init) * _PCG_MULT + inc) & _M128
+    return {"bit_generator": "PCG64", "state": {"state": x, "inc": inc}, "has_uint32": 0,
+            "uinteger": 0}
+
+
+def streams(seeds: Sequence[int], method: str):
+    """Yield, for each seed, the generator ``method_rng(seed, method)`` would give.
+
+    The same `np.random.Generator` object is re-seeded for every seed: draw from it before
+    taking the next one.
+    """
+    crc = _words(zlib.crc32(method.encode()))
+    rows = [_words(int(s)) + crc for s in seeds]
+    states: list[dict | None] = [None] * len(rows)
+    by_width: dict[int, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_width.setdefault(len(r), []).append(i)
+    for width, idx in by_width.items():
+        pools = _pool_states(np.array([rows[i] for i in idx], dtype=np.uint32))
+        for i, (a, b, c, d) in zip(idx, pools.tolist(), strict=True):
+            states[i] = _pcg_state(a, b, c, d)
+    bit_generator = np.random.PCG64(0)
+    generator = np.random.Generator(bit_generator)
+    for state in states:
+        bit_generator.state = state
+        yield generator
+
+
 def draw(specs: Sequence[ParamSpec], n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """``n`` draws of every input (fixed inputs as constant arrays), in spec order."""
     return {s.name: s.sample(rng, n) for s in specs}

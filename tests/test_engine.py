@@ -190,3 +190,17 @@ def test_batch_csv_rows_equal_the_per_estimate_export(tmp_path):
     slow = export.csv_frame(dict(zip(ids, split(result), strict=True)))
     assert fast.columns == slow.columns
     assert fast.write_csv() == slow.write_csv()
+
+
+@pytest.mark.parametrize("method", ["impact", "cost_compatible", "", "é"])
+def test_streams_are_numpys_streams(method):
+    """The vectorised seeding gives exactly ``default_rng([seed, crc32(method)])``."""
+    from impact.montecarlo import streams
+
+    seeds = [0, 1, 2**32 - 1, 2**32, 2**63 - 1, 20240208] + [
+        int(s) for s in np.random.default_rng(5).integers(0, 2**63, 50)]
+    for seed, rng in zip(seeds, streams(seeds, method), strict=True):
+        got = (rng.random(3), rng.standard_normal(3))
+        ref = method_rng(seed, method)
+        np.testing.assert_array_equal(got[0], ref.random(3))
+        np.testing.assert_array_equal(got[1], ref.standard_normal(3))
