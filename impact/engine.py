@@ -538,18 +538,19 @@ def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated
                 [tuple(x) for x in notes], components=comps, samples=samples)
 
 
+_SPEC_COLUMNS = ("parameter", "value", "low", "high", "unit", "distribution", "source", "notes")
+
+
 def _details(ev: _Evaluated, ass: dict[str, list], sens: dict[str, list]) -> None:
     """Assumption rows (every input) and sensitivity rows (uncertain inputs by swing)."""
     g, m = ev.group, ev.group.method
     for r, i in enumerate(g.rows):
-        specs = g.specs[r]
-        k = len(specs)
+        specs = g.specs[r]  # ParamSpec tuples: name, value, low, high, unit, distribution,
+        k = len(specs)      # source, notes — the assumption columns after index and method
         ass["index"] += [i] * k
         ass["method"] += [m.name] * k
-        for c in ("parameter", "value", "low", "high", "unit", "distribution", "source",
-                  "notes"):
-            attr = "name" if c == "parameter" else c
-            ass[c] += [getattr(s, attr) for s in specs]
+        for c, values in zip(_SPEC_COLUMNS, zip(*specs, strict=True), strict=True):
+            ass[c] += values
         if ev.lo is None:
             continue
         ranked = [j for j in np.argsort(-np.abs(ev.hi[r] - ev.lo[r]), kind="stable")

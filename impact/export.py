@@ -229,11 +229,18 @@ def pass_csv_frame(result: Any, ids: Sequence[str]) -> pl.DataFrame:
     index = summary["index"].to_list()
     texts: dict[tuple[int, str], list[str]] = {}
     a = result.assumptions
+    shown: dict[Any, str] = {}  # the same numbers recur in every row of a country-year
+
+    def num(x: Any) -> str:
+        if x not in shown:
+            shown[x] = _num(x)
+        return shown[x]
+
     for i, m, name, value, low, high, unit, source in zip(
             *(a[c].to_list() for c in ("index", "method", "parameter", "value", "low", "high",
                                        "unit", "source")), strict=True):
-        rng = "" if low == high else f" [{_num(low)}–{_num(high)}]"
-        texts.setdefault((i, m), []).append(f"{name}={_num(value)}{rng} {unit} ({source})")
+        rng = "" if low == high else f" [{num(low)}–{num(high)}]"
+        texts.setdefault((i, m), []).append(f"{name}={num(value)}{rng} {unit} ({source})")
     scenario = {i: result.scenarios[i].model_dump_json(exclude_none=True) for i in keep}
     notes = {i: " | ".join(result.notes[i]) for i in keep}
     vint = vintage_text_of(_bundled_vintages())

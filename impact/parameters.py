@@ -8,7 +8,7 @@ a unit, a source and a note. The loaders reject malformed copies with a clear me
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 from pathlib import Path
 
 import numpy as np
@@ -24,9 +24,8 @@ PARAMETER_COLUMNS = ("method", "parameter", "value", "low", "high", "unit", "dis
 _Z95 = 1.6448536269514722  # standard normal quantile at 0.95
 
 
-@dataclass(frozen=True)
-class ParamSpec:
-    """One uncertain (or fixed) input of a method.
+class ParamSpec(NamedTuple):
+    """One uncertain (or fixed) input of a method (immutable; a tuple, cheap to create).
 
     ``value`` is the central value; for ``lognormal`` it is the median and ``low``/``high``
     are the 5th and 95th percentiles; for ``triangular`` they are the mode and the bounds.
@@ -49,13 +48,13 @@ class ParamSpec:
         """A copy centred on ``value`` with the same relative range (used for overrides)."""
         if self.distribution == "normal":  # shift: keep the interval's width
             shift = value - self.value
-            return replace(self, value=value, low=self.low + shift, high=self.high + shift,
+            return self._replace(value=value, low=self.low + shift, high=self.high + shift,
                            notes=f"{self.notes} (central value overridden by the user)".strip())
         if self.value == 0:
-            return replace(self, value=value, low=value, high=value, distribution="fixed",
+            return self._replace(value=value, low=value, high=value, distribution="fixed",
                            notes=f"{self.notes} (overridden by the user)".strip())
         ratio = value / self.value
-        return replace(self, value=value, low=self.low * ratio, high=self.high * ratio,
+        return self._replace(value=value, low=self.low * ratio, high=self.high * ratio,
                        notes=f"{self.notes} (central value overridden by the user)".strip())
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
