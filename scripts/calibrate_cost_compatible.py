@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from impact.calibration import (
+from impact.build.calibration import (
     calibration_frame,
     fit,
     fit_table,

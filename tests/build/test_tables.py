@@ -1,4 +1,4 @@
-"""Tests for ``impact.build`` and the committed tables in ``data/``."""
+"""Tests for ``impact.build.tables`` and the committed tables in ``data/``."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from impact import build
+from impact.build import default_raw_dir
+from impact.build import tables as build
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
-RAW = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+RAW = default_raw_dir()  # $IMPACT_RAW_DATA or <repo>/../shared/data
 needs_raw = pytest.mark.skipif(
     not RAW.is_dir(), reason=f"raw data snapshot not found at {RAW} (needed to rebuild)"
 )

@@ -3,12 +3,13 @@
 Reads ``<raw>/meta``, ``<raw>/wdi``, ``<raw>/devices``, ``<raw>/digital_economy``,
 ``<raw>/subnational`` and ``<raw>/shutdowns`` and writes ``countries.csv``,
 ``indicators.csv``, ``digital_share_anchors.csv``, ``digital_share.csv``, ``vintages.csv``,
-``regions.csv`` (`impact.regions`) and ``events.csv`` (`impact.catalogue`). Output is byte-for-byte deterministic:
-fixed column order, sorted rows, floats rounded (indicator values to 12 significant
-digits, shares [fraction of GDP, 0-1] to 6 decimals), ``\\n`` line endings.
+``regions.csv`` (`impact.build.areas`) and ``events.csv`` (`impact.build.catalogue`).
+Output is byte-for-byte deterministic: fixed column order, sorted rows, floats rounded
+(indicator values to 12 significant digits, shares [fraction of GDP, 0-1] to 6 decimals),
+``\\n`` line endings.
 Money is in USD unless a name says otherwise (``lcu_per_usd``).
 
-See ``data/SOURCES.md`` for provenance and ``impact.digital_share`` for the model.
+See ``data/SOURCES.md`` for provenance and ``impact.build.digital_share`` for the model.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from typing import NamedTuple
 
 import polars as pl
 
-from impact import catalogue as cat
-from impact import digital_share as ds
-from impact import regions as rg
+from impact.build import areas as rg
+from impact.build import catalogue as cat
+from impact.build import digital_share as ds
 
 FIRST_YEAR = 2010
 INDICATOR_SIG_DIGITS = 12
@@ -151,7 +152,7 @@ SOURCES: dict[str, Source] = {
         "datasets/country-codes (datahub.io)",
     ),
     "hand": Source(
-        "impact.build hand tables (aliases; codes for CHI, XKX; currency PSE, TUR)",
+        "impact.build.tables hand tables (aliases; codes for CHI, XKX; currency PSE, TUR)",
         "impact contributors",
         "hand-curated",
         "MIT",
@@ -193,7 +194,7 @@ SOURCES: dict[str, Source] = {
         "Bell (2016) REIGN; Maerz et al. V-Dem ERT; Clark & Regan (2016); Powell & Thyne (2011)",
     ),
     "model": Source(
-        "impact.digital_share OLS imputation (this package)",
+        "impact.build.digital_share OLS imputation (this package)",
         "impact contributors",
         "fitted at build time",
         "MIT",
@@ -508,7 +509,7 @@ def build_digital_share(
     Returns
     -------
     table : pl.DataFrame
-        ``impact.digital_share.OUTPUT_COLUMNS``, shares rounded to 6 decimals.
+        ``impact.build.digital_share.OUTPUT_COLUMNS``, shares rounded to 6 decimals.
     info : dict
         Fit summary plus counts: ``n_grid``, ``n_rows``, ``n_left_out``,
         ``n_users_2024vintage``, ``n_inputs_carried``.
@@ -582,15 +583,15 @@ EVENTS_RAW = "shutdowns/accessnow_keepiton_stop_2016_2025.csv"
 
 
 def build_regions(raw_dir: Path, iso3: pl.Series) -> pl.DataFrame:
-    """``regions.csv``: sub-national populations (`impact.regions.regions_table`)."""
+    """``regions.csv``: sub-national populations (`impact.build.areas.regions_table`)."""
     frames = {k: read_raw(raw_dir / "subnational" / f) for k, f in SUBNATIONAL.items()}
     return rg.regions_table(**frames, iso3_keep=iso3.to_list())
 
 
 def build_events(
-    raw_dir: Path, countries: pl.DataFrame, index: rg.RegionIndex
+    raw_dir: Path, countries: pl.DataFrame, index: rg.AreaIndex
 ) -> tuple[pl.DataFrame, dict]:
-    """``events.csv``: the Access Now event catalogue (`impact.catalogue.events_table`)."""
+    """``events.csv``: the Access Now event catalogue (`impact.build.catalogue.events_table`)."""
     return cat.events_table(read_raw(raw_dir / EVENTS_RAW), countries, index)
 
 
@@ -628,7 +629,7 @@ def build_all(
         "vintages": build_vintages(),
     }
     regions = build_regions(raw_dir, iso3)
-    index = rg.RegionIndex(regions, rg.population_lookup(indicators))
+    index = rg.AreaIndex(regions, rg.population_lookup(indicators))
     events, ev = build_events(raw_dir, countries, index)
     tables["regions"] = regions
     tables["events"] = events
