@@ -23,6 +23,7 @@ import polars as pl
 from impact.build import areas as rg
 from impact.build import catalogue as cat
 from impact.build import digital_share as ds
+from impact.build import panel_models as pm
 
 FIRST_YEAR = 2010
 INDICATOR_SIG_DIGITS = 12
@@ -193,6 +194,14 @@ SOURCES: dict[str, Source] = {
         "category codes and counts shipped",
         "Bell (2016) REIGN; Maerz et al. V-Dem ERT; Clark & Regan (2016); Powell & Thyne (2011)",
     ),
+    "panel_models": Source(
+        "impact.build.panel_models statsmodels fits (this package) on the events, indicators, "
+        "countries and politics_panel tables",
+        "impact contributors",
+        "fitted at build time",
+        "MIT",
+        "impact contributors; inputs credited in the rows of those tables",
+    ),
     "model": Source(
         "impact.build.digital_share OLS imputation (this package)",
         "impact contributors",
@@ -326,6 +335,14 @@ VINTAGE_COLUMNS = ("table", "source", "publisher", "vintage", "licence", "attrib
 def read_raw(path: Path) -> pl.DataFrame:
     """Read one raw snapshot CSV with full schema inference."""
     return pl.read_csv(path, infer_schema_length=None)
+
+
+def read_written(out_dir: Path, name: str) -> pl.DataFrame:
+    """Read a table this build wrote, with the options of `impact.io.read_bundled`."""
+    overrides = {"iso3": pl.String, "indicator": pl.String, "year": pl.Int64,
+                 "value": pl.Float64} if name == "indicators" else None
+    return pl.read_csv(out_dir / f"{name}.csv", infer_schema_length=None,
+                       schema_overrides=overrides)
 
 
 def write_table(df: pl.DataFrame, path: Path) -> Path:
@@ -562,6 +579,8 @@ def build_vintages() -> pl.DataFrame:
     rows += [("events", "accessnow", ""), ("regions", "subnational", ""),
              ("regions", "wdi_a", "SP.POP.TOTL (national totals for shares)"),
              ("politics_panel", "politics", "")]
+    rows += [(t, "panel_models", "") for t in ("econometrics_fit", "econometrics_sample",
+                                               "risk_features")]
     records = []
     for table, key, codes in rows:
         src = SOURCES[key]
@@ -633,10 +652,12 @@ def build_all(
     events, ev = build_events(raw_dir, countries, index)
     tables["regions"] = regions
     tables["events"] = events
-    from impact.econometrics import build_politics_panel  # statsmodels import kept lazy
-
-    tables["politics_panel"] = build_politics_panel(raw_dir)
+    tables["politics_panel"] = pm.build_politics_panel(raw_dir)
     paths = {name: write_table(df, out_dir / f"{name}.csv") for name, df in tables.items()}
+    # the panel fits read the tables back as the run time reads them (same dtypes, values)
+    fitted = pm.fit_tables(*(read_written(out_dir, n) for n in pm.INPUT_TABLES))
+    paths |= {name: write_table(df, out_dir / f"{name}.csv") for name, df in fitted.items()}
+    tables |= fitted
     for name, df in tables.items():
         say(f"{name}.csv: {df.height} rows")
     say(
@@ -683,4 +704,6 @@ def build_all(
         say(f"  iso3 not among the WB economies (no country name): {ev['no_country_name']}")
     kinds = dict(regions["kind"].value_counts().sort("kind").iter_rows())
     say(f"regions.csv: {regions['iso3'].n_unique()} countries; units by kind {kinds}")
+    for line in pm.fit_summary(fitted[pm.FIT_TABLE]):
+        say(line)
     return paths
