@@ -344,7 +344,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
     if not raw.is_dir():
         raise InputError("raw", str(raw), "an existing folder with the raw snapshot "
                          "(meta/, wdi/, devices/, digital_economy/)")
-    from impact.build import build_all  # lazily: only this command needs it
+    from impact.build.tables import build_all  # lazily: only this command needs it
 
     paths = build_all(raw, out, report=print)
     for path in paths.values():

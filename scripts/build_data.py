@@ -1,6 +1,7 @@
 """Rebuild the curated tables in ``data/`` from the raw public snapshot.
 
-Usage: ``python scripts/build_data.py [--raw ../shared/data] [--out data]``.
+Usage: ``python scripts/build_data.py [--raw ../shared/data] [--out data]``; the raw folder
+defaults to ``$IMPACT_RAW_DATA`` if set, else ``<repo>/../shared/data``.
 Nothing touches the network; the output is byte-for-byte deterministic.
 """
 
@@ -14,7 +15,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(REPO))
 
-from impact.build import build_all
+from impact.build import default_raw_dir
+from impact.build.tables import build_all
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,8 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--raw",
         type=Path,
-        default=REPO.parent / "shared" / "data",
-        help="raw data folder (default: <repo>/../shared/data)",
+        default=default_raw_dir(),
+        help="raw data folder (default: $IMPACT_RAW_DATA or <repo>/../shared/data)",
     )
     parser.add_argument(
         "--out", type=Path, default=REPO / "data", help="output folder (default: <repo>/data)"

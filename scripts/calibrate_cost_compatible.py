@@ -9,12 +9,18 @@ Top10VPN figure is shipped) and prints the fit and the worst rows.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from impact.calibration import (
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(ROOT))
+
+from impact.build import default_raw_dir
+from impact.build.calibration import (
     calibration_frame,
     fit,
     fit_table,
@@ -22,12 +28,12 @@ from impact.calibration import (
     service_share_by_country_year,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--shared", type=Path, default=default_raw_dir().parent,
+                    help="folder holding data/ and validation/ (default: the parent of "
+                         "$IMPACT_RAW_DATA, else <repo>/../shared)")
     ap.add_argument("--out", type=Path, default=ROOT / "data")
     args = ap.parse_args()
     validation = pl.read_csv(args.shared / "validation" / "top10vpn_country_year_2019_2022.csv")

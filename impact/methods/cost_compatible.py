@@ -20,8 +20,8 @@ import functools
 import numpy as np
 import polars as pl
 
-from impact.calibration import TERMS
 from impact.context import Context
+from impact.fits import COST_COMPATIBLE_TERMS as TERMS
 from impact.indicators import lookup
 from impact.io import read_bundled
 from impact.methods.base import (

@@ -1,4 +1,4 @@
-"""Tests for ``impact.catalogue`` and the committed ``data/events.csv``."""
+"""Tests for ``impact.build.catalogue`` and the committed ``data/events.csv``."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from impact import catalogue as cat
+from impact.build import catalogue as cat
+from impact.build import default_raw_dir
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EVENTS = REPO / "data" / "events.csv"
-RAW = REPO.parent / "shared" / "data" / "shutdowns" / "accessnow_keepiton_stop_2016_2025.csv"
+RAW = default_raw_dir() / "shutdowns" / "accessnow_keepiton_stop_2016_2025.csv"
 needs_raw = pytest.mark.skipif(not RAW.is_file(), reason="raw Access Now snapshot not found")
 
 RAW_COLUMNS = (

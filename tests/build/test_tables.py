@@ -1,4 +1,4 @@
-"""Tests for ``impact.build`` and the committed tables in ``data/``."""
+"""Tests for ``impact.build.tables`` and the committed tables in ``data/``."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from impact import build
+from impact.build import default_raw_dir
+from impact.build import tables as build
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
-RAW = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+RAW = default_raw_dir()  # $IMPACT_RAW_DATA or <repo>/../shared/data
 needs_raw = pytest.mark.skipif(
     not RAW.is_dir(), reason=f"raw data snapshot not found at {RAW} (needed to rebuild)"
 )
@@ -26,16 +27,18 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return build.build_all(RAW, tmp_path_factory.mktemp("data"))
 
 
+TABLES = (
+    "countries", "indicators", "digital_share_anchors", "digital_share", "vintages",
+    "regions", "events", "politics_panel", "econometrics_fit", "econometrics_sample",
+    "risk_features",
+)
+
+
 @needs_raw
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "table",
-    [
-        "countries", "indicators", "digital_share_anchors", "digital_share", "vintages",
-        "regions", "events", "politics_panel",
-    ],
-)
+@pytest.mark.parametrize("table", TABLES)
 def test_rebuild_is_byte_identical(rebuilt: dict[str, Path], table: str) -> None:
+    assert set(rebuilt) == set(TABLES), "a table the build writes is not checked here"
     produced = rebuilt[table]
     assert produced.name == f"{table}.csv"
     assert produced.read_bytes() == (DATA / produced.name).read_bytes(), (
@@ -141,7 +144,8 @@ def test_vintages_cover_every_table() -> None:
     df = read("vintages")
     assert list(df.columns) == list(build.VINTAGE_COLUMNS)
     assert df.null_count().sum_horizontal().item() == 0
-    tables = {"countries", "indicators", "digital_share_anchors", "digital_share"}
+    tables = {"countries", "indicators", "digital_share_anchors", "digital_share",
+              "econometrics_fit", "econometrics_sample", "risk_features"}
     assert tables <= set(df["table"])
     wdi = df.filter(pl.col("table") == "indicators", pl.col("source").str.contains("source A"))
     assert wdi["vintage"].item() == "2026-07-01"
@@ -151,7 +155,8 @@ def test_sources_md_lists_every_table() -> None:
     text = (DATA / "SOURCES.md").read_text(encoding="utf-8")
     for name in (
         "countries", "indicators", "digital_share_anchors", "digital_share", "vintages",
-        "regions", "events",
+        "regions", "events", "politics_panel", "econometrics_fit", "econometrics_sample",
+        "risk_features", "cost_compatible_fit",
     ):
         assert f"data/{name}.csv" in text, name
     assert "python scripts/build_data.py" in text

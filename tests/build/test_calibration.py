@@ -8,11 +8,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from impact.calibration import calibration_frame, fit_table, service_share_by_country_year
+from impact.build import default_raw_dir
+from impact.build.calibration import calibration_frame, fit_table, service_share_by_country_year
 from impact.methods.cost_compatible import fit_coefficients, predicted_rate
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = default_raw_dir().parent  # the raw data folder and validation/ side by side
 needs_shared = pytest.mark.skipif(not (SHARED / "validation").is_dir(),
                                   reason="../shared/validation is not present")
 

@@ -3,12 +3,13 @@
 Reads ``<raw>/meta``, ``<raw>/wdi``, ``<raw>/devices``, ``<raw>/digital_economy``,
 ``<raw>/subnational`` and ``<raw>/shutdowns`` and writes ``countries.csv``,
 ``indicators.csv``, ``digital_share_anchors.csv``, ``digital_share.csv``, ``vintages.csv``,
-``regions.csv`` (`impact.regions`) and ``events.csv`` (`impact.catalogue`). Output is byte-for-byte deterministic:
-fixed column order, sorted rows, floats rounded (indicator values to 12 significant
-digits, shares [fraction of GDP, 0-1] to 6 decimals), ``\\n`` line endings.
+``regions.csv`` (`impact.build.areas`) and ``events.csv`` (`impact.build.catalogue`).
+Output is byte-for-byte deterministic: fixed column order, sorted rows, floats rounded
+(indicator values to 12 significant digits, shares [fraction of GDP, 0-1] to 6 decimals),
+``\\n`` line endings.
 Money is in USD unless a name says otherwise (``lcu_per_usd``).
 
-See ``data/SOURCES.md`` for provenance and ``impact.digital_share`` for the model.
+See ``data/SOURCES.md`` for provenance and ``impact.build.digital_share`` for the model.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import NamedTuple
 
 import polars as pl
 
-from impact import catalogue as cat
-from impact import digital_share as ds
-from impact import regions as rg
+from impact.build import areas as rg
+from impact.build import catalogue as cat
+from impact.build import digital_share as ds
+from impact.build import panel_models as pm
 
 FIRST_YEAR = 2010
 INDICATOR_SIG_DIGITS = 12
@@ -151,7 +153,7 @@ SOURCES: dict[str, Source] = {
         "datasets/country-codes (datahub.io)",
     ),
     "hand": Source(
-        "impact.build hand tables (aliases; codes for CHI, XKX; currency PSE, TUR)",
+        "impact.build.tables hand tables (aliases; codes for CHI, XKX; currency PSE, TUR)",
         "impact contributors",
         "hand-curated",
         "MIT",
@@ -192,8 +194,16 @@ SOURCES: dict[str, Source] = {
         "category codes and counts shipped",
         "Bell (2016) REIGN; Maerz et al. V-Dem ERT; Clark & Regan (2016); Powell & Thyne (2011)",
     ),
+    "panel_models": Source(
+        "impact.build.panel_models statsmodels fits (this package) on the events, indicators, "
+        "countries and politics_panel tables",
+        "impact contributors",
+        "fitted at build time",
+        "MIT",
+        "impact contributors; inputs credited in the rows of those tables",
+    ),
     "model": Source(
-        "impact.digital_share OLS imputation (this package)",
+        "impact.build.digital_share OLS imputation (this package)",
         "impact contributors",
         "fitted at build time",
         "MIT",
@@ -325,6 +335,14 @@ VINTAGE_COLUMNS = ("table", "source", "publisher", "vintage", "licence", "attrib
 def read_raw(path: Path) -> pl.DataFrame:
     """Read one raw snapshot CSV with full schema inference."""
     return pl.read_csv(path, infer_schema_length=None)
+
+
+def read_written(out_dir: Path, name: str) -> pl.DataFrame:
+    """Read a table this build wrote, with the options of `impact.io.read_bundled`."""
+    overrides = {"iso3": pl.String, "indicator": pl.String, "year": pl.Int64,
+                 "value": pl.Float64} if name == "indicators" else None
+    return pl.read_csv(out_dir / f"{name}.csv", infer_schema_length=None,
+                       schema_overrides=overrides)
 
 
 def write_table(df: pl.DataFrame, path: Path) -> Path:
@@ -508,7 +526,7 @@ def build_digital_share(
     Returns
     -------
     table : pl.DataFrame
-        ``impact.digital_share.OUTPUT_COLUMNS``, shares rounded to 6 decimals.
+        ``impact.build.digital_share.OUTPUT_COLUMNS``, shares rounded to 6 decimals.
     info : dict
         Fit summary plus counts: ``n_grid``, ``n_rows``, ``n_left_out``,
         ``n_users_2024vintage``, ``n_inputs_carried``.
@@ -561,6 +579,8 @@ def build_vintages() -> pl.DataFrame:
     rows += [("events", "accessnow", ""), ("regions", "subnational", ""),
              ("regions", "wdi_a", "SP.POP.TOTL (national totals for shares)"),
              ("politics_panel", "politics", "")]
+    rows += [(t, "panel_models", "") for t in ("econometrics_fit", "econometrics_sample",
+                                               "risk_features")]
     records = []
     for table, key, codes in rows:
         src = SOURCES[key]
@@ -582,15 +602,15 @@ EVENTS_RAW = "shutdowns/accessnow_keepiton_stop_2016_2025.csv"
 
 
 def build_regions(raw_dir: Path, iso3: pl.Series) -> pl.DataFrame:
-    """``regions.csv``: sub-national populations (`impact.regions.regions_table`)."""
+    """``regions.csv``: sub-national populations (`impact.build.areas.regions_table`)."""
     frames = {k: read_raw(raw_dir / "subnational" / f) for k, f in SUBNATIONAL.items()}
     return rg.regions_table(**frames, iso3_keep=iso3.to_list())
 
 
 def build_events(
-    raw_dir: Path, countries: pl.DataFrame, index: rg.RegionIndex
+    raw_dir: Path, countries: pl.DataFrame, index: rg.AreaIndex
 ) -> tuple[pl.DataFrame, dict]:
-    """``events.csv``: the Access Now event catalogue (`impact.catalogue.events_table`)."""
+    """``events.csv``: the Access Now event catalogue (`impact.build.catalogue.events_table`)."""
     return cat.events_table(read_raw(raw_dir / EVENTS_RAW), countries, index)
 
 
@@ -628,14 +648,16 @@ def build_all(
         "vintages": build_vintages(),
     }
     regions = build_regions(raw_dir, iso3)
-    index = rg.RegionIndex(regions, rg.population_lookup(indicators))
+    index = rg.AreaIndex(regions, rg.population_lookup(indicators))
     events, ev = build_events(raw_dir, countries, index)
     tables["regions"] = regions
     tables["events"] = events
-    from impact.econometrics import build_politics_panel  # statsmodels import kept lazy
-
-    tables["politics_panel"] = build_politics_panel(raw_dir)
+    tables["politics_panel"] = pm.build_politics_panel(raw_dir)
     paths = {name: write_table(df, out_dir / f"{name}.csv") for name, df in tables.items()}
+    # the panel fits read the tables back as the run time reads them (same dtypes, values)
+    fitted = pm.fit_tables(*(read_written(out_dir, n) for n in pm.INPUT_TABLES))
+    paths |= {name: write_table(df, out_dir / f"{name}.csv") for name, df in fitted.items()}
+    tables |= fitted
     for name, df in tables.items():
         say(f"{name}.csv: {df.height} rows")
     say(
@@ -682,4 +704,6 @@ def build_all(
         say(f"  iso3 not among the WB economies (no country name): {ev['no_country_name']}")
     kinds = dict(regions["kind"].value_counts().sort("kind").iter_rows())
     say(f"regions.csv: {regions['iso3'].n_unique()} countries; units by kind {kinds}")
+    for line in pm.fit_summary(fitted[pm.FIT_TABLE]):
+        say(line)
     return paths

@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-TERMS = ("const", "log_affected_share", "service_share", "log_gdp_pc")
+from impact.fits import COST_COMPATIBLE_TERMS as TERMS
+from impact.fits import FIT_COLUMNS, FIT_SIG_FIGS
 
 
 def service_share_by_country_year(accessnow: pl.DataFrame) -> pl.DataFrame:
@@ -91,8 +92,8 @@ def fit_table(frame: pl.DataFrame) -> pl.DataFrame:
         ("stat", "median_ratio_loo", "", float(np.median(loo))),
         ("stat", "within_2x_loo", "", float(np.mean((loo >= .5) & (loo <= 2)))),
     ]
-    return pl.DataFrame(rows, schema=["kind", "term", "term2", "value"], orient="row").with_columns(
-        pl.col("value").round_sig_figs(10))
+    return pl.DataFrame(rows, schema=list(FIT_COLUMNS), orient="row").with_columns(
+        pl.col("value").round_sig_figs(FIT_SIG_FIGS))
 
 
 def loo_ratios(frame: pl.DataFrame) -> np.ndarray:

@@ -39,11 +39,11 @@ Rules (all in `events_table`)
   is affected; else ``full``.
 - **Deduplication.** Rows are the same event when ``iso3, start, extent, shutdown_type,
   network_mobile, network_broadband, platforms`` and the area text normalised by
-  `impact.regions.normalise` (case-, whitespace- and punctuation-insensitive) are equal.
+  `impact.text.normalise` (case-, whitespace- and punctuation-insensitive) are equal.
   The row kept is the one with most information: a reported end date first, then an
   Actual start type, then the earliest in source order. ``n_reports`` counts the rows
   merged into the event and ``merged_ids`` lists the ``event_id`` of the others.
-- **Affected share**: `impact.regions.event_share` on the area text.
+- **Affected share**: `impact.build.areas.event_share` on the area text.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ import re
 
 import polars as pl
 
-from impact import regions as rg
+from impact.build import areas as rg
+from impact.text import normalise
 
 SNAPSHOT_DATE = dt.date(2026, 5, 20)
 CREDIT = "Access Now, #KeepItOn STOP data"
@@ -310,7 +311,7 @@ def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
             pl.col("area_names")
             .fill_null("")
             .map_batches(
-                lambda s: pl.Series([rg.normalise(x) for x in s.to_list()]),
+                lambda s: pl.Series([normalise(x) for x in s.to_list()]),
                 return_dtype=pl.String,
             )),
     )
@@ -357,7 +358,7 @@ def deduplicate(df: pl.DataFrame) -> pl.DataFrame:
     ).sort("_order")
 
 
-def add_shares(df: pl.DataFrame, index: rg.RegionIndex | None = None) -> pl.DataFrame:
+def add_shares(df: pl.DataFrame, index: rg.AreaIndex | None = None) -> pl.DataFrame:
     """Add ``affected_share*``, ``share_method``, ``matched_areas``, ``unmatched_areas``."""
     cache: dict[tuple, tuple] = {}
     rows = []
@@ -380,7 +381,7 @@ def add_shares(df: pl.DataFrame, index: rg.RegionIndex | None = None) -> pl.Data
 
 
 def events_table(
-    raw: pl.DataFrame, countries: pl.DataFrame, index: rg.RegionIndex | None = None
+    raw: pl.DataFrame, countries: pl.DataFrame, index: rg.AreaIndex | None = None
 ) -> tuple[pl.DataFrame, dict]:
     """The ``events.csv`` table and build counts (``rows_in, dropped_no_iso3, split_rows,
     split_extra, merged, events, ongoing, end_before_start``...)."""

@@ -1,4 +1,4 @@
-"""Tests for ``impact.digital_share`` on the committed tables (no raw data needed)."""
+"""Tests for ``impact.build.digital_share`` on the committed tables (no raw data needed)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from impact import digital_share as ds
+from impact.build import digital_share as ds
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_internet_use_coefficient_is_positive(fit) -> None:
 
 
 def test_country_adjustment_moves_pakistan_towards_its_anchors(anchors, indicators, fit) -> None:
-    from impact.digital_share import country_adjustment
+    from impact.build.digital_share import country_adjustment
 
     adjust = country_adjustment(anchors, indicators, fit[0])
     pak = adjust.filter(pl.col("iso3") == "PAK").row(0, named=True)
