@@ -59,7 +59,8 @@ class Scenario(BaseModel):
     ``currency="local"``. ``start``/``end`` are local times of the affected country.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    # defer_build: the validator is built on first use, not when `impact --help` imports this
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, defer_build=True)
 
     country: str = Field(description="ISO3 code (names are resolved on input)")
     duration_hours: float | None = Field(None, gt=0, le=MAX_HOURS, description="[hours]")
