@@ -445,7 +445,7 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
             bases.append(base)
     result = run(scenarios, names, draws=draws, seeds=seeds, keep_samples=keep_draws,
                  details=False)
-    by_index = result.summary.partition_by("index", as_dict=True, include_key=False)
+    summary_rows = result.summary.iter_rows(named=True)  # scenario by scenario, in method order
     rows: list[dict[str, Any]] = []
     samples: list[list[float] | None] = []
     i = -1
@@ -460,7 +460,8 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
         const = conv.constant(base["year"])
         notes = "; ".join(result.notes[i])
         hours = base["costed_hours"]
-        for s, m in zip(by_index[(i,)].iter_rows(named=True), chosen, strict=True):
+        for m in chosen:
+            s = next(summary_rows)
             out = base | {"method": s["method"], "status": s["status"],
                           "reason": s["reason"] or "", "data_notes": notes}
             cap = m.platform_cap_hours
