@@ -10,6 +10,7 @@ import bisect
 import functools
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from impact.errors import DataError
@@ -52,17 +53,14 @@ class IndicatorValue:
 def _series() -> dict[tuple[str, str], tuple[tuple[int, ...], tuple[float, ...], str]]:
     """(iso3, indicator) -> (years ascending, values, source), built once per process."""
     frame = read_bundled("indicators").sort("iso3", "indicator", "year")
+    key = frame["iso3"] + "|" + frame["indicator"]
+    starts = np.flatnonzero(np.r_[True, key.to_numpy()[1:] != key.to_numpy()[:-1]])
+    ends = np.r_[starts[1:], frame.height]
     iso3s, names = frame["iso3"].to_list(), frame["indicator"].to_list()
     years, values = frame["year"].to_list(), frame["value"].to_list()
     sources = frame["source"].to_list()
-    out = {}
-    start = 0
-    for i in range(1, len(iso3s) + 1):
-        if i == len(iso3s) or iso3s[i] != iso3s[start] or names[i] != names[start]:
-            out[(iso3s[start], names[start])] = (tuple(years[start:i]), tuple(values[start:i]),
-                                                 sources[start])
-            start = i
-    return out
+    return {(iso3s[a], names[a]): (tuple(years[a:b]), tuple(values[a:b]), sources[a])
+            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)}
 
 
 def lookup(iso3: str, indicator: str, year: int, *, allow_later: bool = True) -> IndicatorValue:
