@@ -5,12 +5,47 @@
 ...                                "scope": "mobile"}), draws=1000)
 >>> sorted(est.summary["method"].to_list())[:2]
 ['brookings2016', 'cost_compatible']
+
+The public names load on first use, so ``impact --help`` reads no table and builds no model.
 """
 
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING
+
 from impact.errors import DataError, ImpactError, InputError
-from impact.estimate import Estimate, estimate
-from impact.scenario import Scenario, parse_scenario, with_changes
+
+if TYPE_CHECKING:
+    from impact.estimate import Estimate, estimate
+    from impact.scenario import Scenario, parse_scenario, with_changes
 
 __all__ = ["DataError", "Estimate", "ImpactError", "InputError", "Scenario", "estimate",
            "parse_scenario", "with_changes"]
 __version__ = "0.1.0"
+_LAZY = {"Estimate": "impact.estimate", "estimate": "impact.estimate",
+         "Scenario": "impact.scenario", "parse_scenario": "impact.scenario",
+         "with_changes": "impact.scenario"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        setattr(sys.modules[__name__], name, value)
+        return value
+    raise AttributeError(f"module 'impact' has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """``impact.estimate`` is the function, as with an eager import: importing the submodule
+    of the same name must not replace it with the module."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name == "estimate" and isinstance(value, types.ModuleType):
+            value = value.estimate
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
