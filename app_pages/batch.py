@@ -12,7 +12,7 @@ import streamlit as st
 from impact import ImpactError
 from impact.batch import ACCEPTED_COLUMNS, BATCH_COLUMNS
 from impact.methods import REGISTRY
-from impact.ui_helpers import BATCH_TEMPLATE, optional_export, run_uploaded_batch
+from app_pages.viewmodel import BATCH_TEMPLATE, optional_export, run_uploaded_batch
 
 LOG = logging.getLogger("impact.app")
 MAX_ROWS = 500

@@ -1,12 +1,12 @@
 """Estimate page: describe a shutdown in the sidebar, compare every method's loss at once.
 
 Thin by design: validation is `impact.parse_scenario`, figures are `impact.estimate`, and
-formatting lives in `impact.ui_helpers`. Every widget has a stable ``key`` so that the AppTest
+formatting lives in `app_pages.viewmodel`. Every widget has a stable ``key`` so that the AppTest
 and browser tests can drive it.
 
 Shareable links: each successful estimate writes its non-default fields into the URL's query
-parameters (`impact.ui_helpers.scenario_query`); a session that starts from such a link
-initialises the widgets from them (`impact.ui_helpers.state_from_query`), or keeps the defaults
+parameters (`app_pages.viewmodel.scenario_query`); a session that starts from such a link
+initialises the widgets from them (`app_pages.viewmodel.state_from_query`), or keeps the defaults
 with a warning when a parameter is wrong.
 """
 
@@ -24,7 +24,7 @@ from impact import Estimate, ImpactError, estimate, parse_scenario
 from impact.countries import resolve_country
 from impact.methods import REGISTRY
 from impact.regions import region_names
-from impact.ui_helpers import (
+from app_pages.viewmodel import (
     AREA_LABELS,
     ESTIMATE_DEFAULTS,
     LINK_READ_KEY,

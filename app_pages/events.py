@@ -1,7 +1,7 @@
 """Past events page: the bundled shutdown catalogue, filtered, estimated, ranked and compared.
 
 Thin by design: filtering and estimates are `impact.events`, the risk model is
-`impact.econometrics.risk_table`, tables and labels are `impact.ui_helpers`. Only the
+`impact.econometrics.risk_table`, tables and labels are `app_pages.viewmodel`. Only the
 filtered events are estimated (cached by the filter values), with fewer draws than the
 Estimate page so that a few hundred events take seconds.
 """
@@ -20,7 +20,7 @@ from impact.events import catalogue, compare, estimate_events, load_events, summ
 from impact.io import data_version
 from impact.methods import REGISTRY
 from impact.parameters import PLATFORMS
-from impact.ui_helpers import (
+from app_pages.viewmodel import (
     ANY_PLATFORM,
     EVENT_TYPE_LABELS,
     NORMALISATION_LABELS,

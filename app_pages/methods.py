@@ -7,7 +7,7 @@ import streamlit as st
 
 from impact.io import read_bundled
 from impact.methods import REGISTRY
-from impact.ui_helpers import SCOPE_LABELS
+from app_pages.viewmodel import SCOPE_LABELS
 
 st.title("Methods & assumptions")
 st.write(

@@ -14,7 +14,7 @@ from impact.errors import DataError
 from impact.events import load_events
 from impact.methods import REGISTRY
 from impact.regions import region_names
-from impact.ui_helpers import ESTIMATE_DEFAULTS
+from app_pages.viewmodel import ESTIMATE_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")

@@ -1,4 +1,4 @@
-"""The pure helpers behind the app pages (no streamlit needed)."""
+"""The app's view model behind the pages (no streamlit needed)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from impact import estimate, parse_scenario
 from impact.methods import REGISTRY
-from impact.ui_helpers import (
+from app_pages.viewmodel import (
     ESTIMATE_DEFAULTS,
     NORMALISATIONS,
     country_names,
@@ -148,7 +148,7 @@ def test_uncapped_variant_keeps_the_full_hours(pakistan_2024):
 
 def test_uploaded_batch_template_runs_and_bad_files_are_rejected():
     from impact import InputError
-    from impact.ui_helpers import BATCH_TEMPLATE, run_uploaded_batch
+    from app_pages.viewmodel import BATCH_TEMPLATE, run_uploaded_batch
 
     results, estimates, errors = run_uploaded_batch(BATCH_TEMPLATE.encode(), "t.csv",
                                                     ["impact"], 200)

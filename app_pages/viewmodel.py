@@ -1,7 +1,9 @@
-"""Pure helpers for the Streamlit app: turning widget values into scenario input, formatting
-money and shares for people, and building display tables and downloads from an `Estimate`.
+"""The app's view model: widget keys and defaults, turning widget values into scenario input,
+the shareable-link codec, and the display tables and downloads built from an `Estimate`.
 
-Nothing here imports streamlit, so every function can be tested on its own.
+It lives next to the pages because only the app uses it (`impact/` keeps what the CLI, the
+API and the app share). Nothing here imports streamlit, so every function can be tested on
+its own.
 """
 
 from __future__ import annotations
