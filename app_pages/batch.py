@@ -9,10 +9,10 @@ import logging
 
 import streamlit as st
 
+from app_pages.viewmodel import BATCH_TEMPLATE, optional_export, run_uploaded_batch
 from impact import ImpactError
 from impact.batch import ACCEPTED_COLUMNS, BATCH_COLUMNS
 from impact.methods import REGISTRY
-from app_pages.viewmodel import BATCH_TEMPLATE, optional_export, run_uploaded_batch
 
 LOG = logging.getLogger("impact.app")
 MAX_ROWS = 500

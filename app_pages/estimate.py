@@ -20,10 +20,6 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from impact import Estimate, ImpactError, estimate, parse_scenario
-from impact.countries import resolve_country
-from impact.methods import REGISTRY
-from impact.regions import region_names
 from app_pages.viewmodel import (
     AREA_LABELS,
     ESTIMATE_DEFAULTS,
@@ -32,9 +28,6 @@ from app_pages.viewmodel import (
     SCOPE_LABELS,
     country_names,
     file_stem,
-    fmt_count,
-    fmt_money,
-    fmt_pct,
     method_cards,
     optional_export,
     query_url,
@@ -46,6 +39,11 @@ from app_pages.viewmodel import (
     summary_csv,
     summary_json,
 )
+from impact import Estimate, ImpactError, estimate, parse_scenario
+from impact import format as fmt
+from impact.countries import resolve_country
+from impact.methods import REGISTRY
+from impact.regions import region_names
 
 DRAWS = 10_000
 LOG = logging.getLogger("impact.app")
@@ -187,17 +185,17 @@ def _headline(est: Estimate) -> None:
         scope += ": " + ", ".join(PLATFORM_LABELS[p] for p in ctx.platforms)
     affected = ctx.users.value * ctx.affected_share
     st.markdown(
-        f"**{ctx.country}**, {ctx.year} · {ctx.hours:g} hours · {scope} · "
-        f"{fmt_count(affected)} internet users affected "
-        f"({fmt_pct(ctx.affected_share)} of {fmt_count(ctx.users.value)})")
+        f"**{ctx.country}**, {ctx.year} · {fmt.hours(ctx.hours)} · {scope} · "
+        f"{fmt.count(affected)} internet users affected "
+        f"({fmt.percent(ctx.affected_share)} of {fmt.count(ctx.users.value)})")
     share_range = ""
     if ctx.affected_share_low != ctx.affected_share_high:
-        share_range = (f" (range {fmt_pct(ctx.affected_share_low)} – "
-                       f"{fmt_pct(ctx.affected_share_high)})")
+        share_range = (f" (range {fmt.percent(ctx.affected_share_low)} – "
+                       f"{fmt.percent(ctx.affected_share_high)})")
     st.caption(f"Affected area: {ctx.affected_detail}{share_range}")
     st.caption(
-        f"GDP {fmt_money(ctx.gdp.value)} ({ctx.gdp.source}, {ctx.gdp.year_used}) · "
-        f"population {fmt_count(ctx.population.value)} "
+        f"GDP {fmt.money(ctx.gdp.value)} ({ctx.gdp.source}, {ctx.gdp.year_used}) · "
+        f"population {fmt.count(ctx.population.value)} "
         f"({ctx.population.year_used}) · users: {ctx.users.detail} · {ctx.hour_weight_detail}")
 
 
@@ -255,7 +253,7 @@ def _details(est: Estimate) -> None:
                                                   "swing_usd")})
     if "impact" in est.components:
         with st.expander("impact model components (central values, USD)"):
-            st.dataframe([{"component": k, "USD": fmt_money(v)}
+            st.dataframe([{"component": k, "USD": fmt.money(v)}
                           for k, v in est.components["impact"].items()], hide_index=True)
     with st.expander("Data vintages"):
         if est.vintages.height:

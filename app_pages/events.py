@@ -14,12 +14,6 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from impact import ImpactError
-from impact.econometrics import risk_table
-from impact.events import catalogue, compare, estimate_events, load_events, summarise
-from impact.io import data_version
-from impact.methods import REGISTRY
-from impact.parameters import PLATFORMS
 from app_pages.viewmodel import (
     ANY_PLATFORM,
     EVENT_TYPE_LABELS,
@@ -32,11 +26,17 @@ from app_pages.viewmodel import (
     events_chart_frame,
     events_defaults,
     events_table,
-    fmt_money,
     risk_rows,
     summary_table,
     table_csv,
 )
+from impact import ImpactError
+from impact import format as fmt
+from impact.econometrics import risk_table
+from impact.events import catalogue, compare, estimate_events, load_events, summarise
+from impact.io import data_version
+from impact.methods import REGISTRY
+from impact.parameters import PLATFORMS
 
 DRAWS = 1_000
 LOG = logging.getLogger("impact.app")
@@ -198,12 +198,12 @@ def _compare(estimates: pl.DataFrame, table: pl.DataFrame, labels: dict[str, str
     panels = (("per day [USD]", "per day [USD]", "~s"),
               ("per capita [USD]", "per capita [USD]", ",.3~g"),
               ("% of GDP", "% of annual GDP", ",.3~g"))
-    for col, (field, title, fmt) in zip(cols, panels, strict=True):
+    for col, (field, title, tick_format) in zip(cols, panels, strict=True):
         frame = shown.select(pl.col("event"), pl.col(field).alias("value")).with_columns(
             short=pl.Series(short))
         col.altair_chart(
             alt.Chart(frame, title=title).mark_bar().encode(
-                x=alt.X("value:Q", title=None, axis=alt.Axis(format=fmt)),
+                x=alt.X("value:Q", title=None, axis=alt.Axis(format=tick_format)),
                 y=alt.Y("short:N", sort=None, title=None,
                         axis=alt.Axis(labelLimit=200, labelOverlap=False)),
                 tooltip=["event:N", alt.Tooltip("value:Q", format=",.4~g")])
@@ -272,7 +272,7 @@ def main() -> None:
     costed = table.filter(pl.col("status") == "ok")
     total = float(costed["P50 [USD]"].sum()) if costed.height else None
     st.markdown(f"**{events.height} events** · {costed.height} costed by "
-                f"{REGISTRY[method].title} · sum of P50s {fmt_money(total)}")
+                f"{REGISTRY[method].title} · sum of P50s {fmt.money(total)}")
     if costed.height == 0:
         st.info(f"{REGISTRY[method].title} costs none of these events (see the note column); "
                 "choose another method or other filters.")

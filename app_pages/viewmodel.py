@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
 import polars as pl
 
+from impact import format as fmt
 from impact.io import read_bundled
 from impact.methods import REGISTRY
 
@@ -61,103 +61,9 @@ AREA_LABELS = {
     "regions": "Chosen regions",
 }
 STATUS_LABELS = {"ok": "ok", "not_applicable": "not applicable", "unavailable": "unavailable"}
-_UNITS = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
-
-
-def _missing(x: object) -> bool:
-    """None or NaN: shown as "–"."""
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
 def country_names() -> list[str]:
     """Country names of the bundled country table, sorted for a select box."""
     return sorted(read_bundled("countries")["name"].drop_nulls().unique().to_list())
-
-
-def fmt_money(value: float | None, currency: str = "USD") -> str:
-    """Human-readable amount: ``"USD 42.7 m"``, ``"USD 1.23 bn"``, ``"USD 0.13"``.
-
-    Examples
-    --------
-    >>> fmt_money(42_700_000)
-    'USD 42.7 m'
-    >>> fmt_money(1_234_000_000, "PKR")
-    'PKR 1.23 bn'
-    >>> fmt_money(0.1349)
-    'USD 0.13'
-    >>> fmt_money(None)
-    '–'
-    """
-    if _missing(value):
-        return "–"
-    sign = "-" if value < 0 else ""
-    v = abs(float(value))
-    for size, suffix in _UNITS:
-        if v >= size:
-            return f"{currency} {sign}{_sig3(v / size)} {suffix}"
-    if v >= 100:
-        return f"{currency} {sign}{v:,.0f}"
-    return f"{currency} {sign}{v:.2f}"
-
-
-def fmt_count(value: float | None) -> str:
-    """A count of people: ``"146 m"``, ``"2.35 bn"``, ``"950"``.
-
-    >>> fmt_count(146_120_851)
-    '146 m'
-    """
-    if _missing(value):
-        return "–"
-    return fmt_money(value, "").strip() if value >= 1000 else f"{value:,.0f}"
-
-
-def fmt_pct(share: float | None) -> str:
-    """A 0-1 share as a percentage for people: 2 significant digits below 10 %.
-
-    >>> fmt_pct(1.0), fmt_pct(0.4567), fmt_pct(0.009443), fmt_pct(None)
-    ('100 %', '46 %', '0.94 %', '–')
-    """
-    if _missing(share):
-        return "–"
-    pct = share * 100
-    if pct >= 10 or pct == 0:
-        return f"{pct:.0f} %"
-    return f"{pct:.2g} %"
-
-
-def fmt_money_range(low: float | None, high: float | None, currency: str = "USD") -> str:
-    """``"USD 14.8 m – 72.1 m"`` (currency written once).
-
-    >>> fmt_money_range(14_800_000, 1_720_000_000)
-    'USD 14.8 m – 1.72 bn'
-    """
-    if low is None or high is None:
-        return "–"
-    lo = fmt_money(low, currency).removeprefix(f"{currency} ")
-    hi = fmt_money(high, currency).removeprefix(f"{currency} ")
-    return f"{currency} {lo} – {hi}"
-
-
-def _sig3(x: float) -> str:
-    """Three significant digits, no trailing zeros lost below 100 (``42.7``, ``1.23``, ``427``)."""
-    if x >= 100:
-        return f"{x:.0f}"
-    if x >= 10:
-        return f"{x:.1f}"
-    return f"{x:.2f}"
-
-
-def fmt_share(share: float | None) -> str:
-    """A 0-1 share as a percentage with 2 significant digits.
-
-    >>> fmt_share(0.0000814)
-    '0.0081 %'
-    >>> fmt_share(0.015)
-    '1.5 %'
-    """
-    if _missing(share):
-        return "–"
-    return f"{share * 100:.2g} %"
 
 
 def scenario_input(*, country: str, duration_hours: float, scope: str,
@@ -370,15 +276,15 @@ def method_cards(summary: pl.DataFrame) -> list[dict[str, str]]:
                           "range": "", "reason": r["reason"] or "", "lines": ""})
             continue
         lines = [
-            f"per day: {fmt_money(r['loss_usd_per_day_p50'] * factor, currency)}",
-            f"share of annual GDP: {fmt_share(r['share_of_gdp_p50'])}",
-            f"per person: {fmt_money(r['loss_usd_per_capita_p50'] * factor, currency)}",
-            f"main driver: {r['main_driver'] or '–'}",
+            f"per day: {fmt.money(r['loss_usd_per_day_p50'] * factor, currency)}",
+            f"share of annual GDP: {fmt.percent(r['share_of_gdp_p50'])}",
+            f"per person: {fmt.money(r['loss_usd_per_capita_p50'] * factor, currency)}",
+            f"main driver: {r['main_driver'] or fmt.MISSING}",
         ]
         cards.append({
             "method": r["method"], "title": r["title"], "status": "ok",
-            "value": fmt_money(r["loss_p50"], currency),
-            "range": "P5–P95: " + fmt_money_range(r["loss_p05"], r["loss_p95"], currency),
+            "value": fmt.money(r["loss_p50"], currency),
+            "range": "P5–P95: " + fmt.money_range(r["loss_p05"], r["loss_p95"], currency),
             "reason": r["reason"] or "", "lines": "  \n".join(lines),
         })
     return cards
@@ -394,15 +300,15 @@ def results_table(summary: pl.DataFrame) -> pl.DataFrame:
         rows.append({
             "method": r["title"],
             "status": STATUS_LABELS.get(r["status"], r["status"]),
-            "P5": fmt_money(r["loss_p05"], currency) if ok else "–",
-            "P50": fmt_money(r["loss_p50"], currency) if ok else "–",
-            "P95": fmt_money(r["loss_p95"], currency) if ok else "–",
-            "per day (P50)": (fmt_money(r["loss_usd_per_day_p50"] * factor, currency)
-                              if ok else "–"),
-            "% of GDP (P50)": fmt_share(r["share_of_gdp_p50"]) if ok else "–",
-            "per capita (P50)": (fmt_money(r["loss_usd_per_capita_p50"] * factor, currency)
-                                 if ok else "–"),
-            "main driver": (r["main_driver"] or "–") if ok else "–",
+            "P5": fmt.money(r["loss_p05"], currency) if ok else fmt.MISSING,
+            "P50": fmt.money(r["loss_p50"], currency) if ok else fmt.MISSING,
+            "P95": fmt.money(r["loss_p95"], currency) if ok else fmt.MISSING,
+            "per day (P50)": (fmt.money(r["loss_usd_per_day_p50"] * factor, currency)
+                              if ok else fmt.MISSING),
+            "% of GDP (P50)": fmt.percent(r["share_of_gdp_p50"]) if ok else fmt.MISSING,
+            "per capita (P50)": (fmt.money(r["loss_usd_per_capita_p50"] * factor, currency)
+                                 if ok else fmt.MISSING),
+            "main driver": (r["main_driver"] or fmt.MISSING) if ok else fmt.MISSING,
             "note / reason": r["reason"] or "",
         })
     return pl.DataFrame(rows, schema={k: pl.String for k in rows[0]} if rows else None)
@@ -416,7 +322,7 @@ def range_frame(summary: pl.DataFrame) -> pl.DataFrame:
              .select(pl.col("title").alias("method"), pl.col("loss_p05").alias("p05"),
                      pl.col("loss_p50").alias("p50"), pl.col("loss_p95").alias("p95"),
                      pl.col("currency")))
-    labels = {f"{q}_label": [fmt_money(v, currency) for v in frame[q].to_list()]
+    labels = {f"{q}_label": [fmt.money(v, currency) for v in frame[q].to_list()]
               for q in ("p05", "p50", "p95")}
     return frame.with_columns(pl.Series(k, v, dtype=pl.String) for k, v in labels.items())
 
@@ -589,15 +495,19 @@ def events_chart_frame(table: pl.DataFrame, labels: Mapping[str, str], normalisa
         pl.col("event").replace_strict(dict(labels), default=pl.col("event")).alias("label"),
         pl.col(column).alias("value"), pl.col("P5 [USD]").alias("p05"),
         pl.col("P95 [USD]").alias("p95"))
-    text = [fmt_value(v, normalisation) for v in frame["value"].to_list()]
+    text = [value_text(v, normalisation) for v in frame["value"].to_list()]
     return frame.with_columns(pl.Series("text", text, dtype=pl.String))
 
 
-def fmt_value(value: float | None, normalisation: str) -> str:
-    """A normalised value for people: money, or a percentage of GDP (already ×100)."""
+def value_text(value: float | None, normalisation: str) -> str:
+    """A normalised value for people: money, or a percentage of GDP (already ×100).
+
+    >>> value_text(1.5e6, "per_day"), value_text(0.0123, "share_of_gdp")
+    ('USD 1.5 m', '0.0123 %')
+    """
     if normalisation == "share_of_gdp":
-        return "–" if value is None else f"{value:.2g} %"
-    return fmt_money(value)
+        return fmt.percent(None if fmt.is_missing(value) else value / 100)
+    return fmt.money(value)
 
 
 def compare_table(compared: pl.DataFrame, labels: Mapping[str, str]) -> pl.DataFrame:

@@ -10,11 +10,12 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import impact
+from app_pages.viewmodel import ESTIMATE_DEFAULTS
+from impact import format as fmt
 from impact.errors import DataError
 from impact.events import load_events
 from impact.methods import REGISTRY
 from impact.regions import region_names
-from app_pages.viewmodel import ESTIMATE_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -221,10 +222,7 @@ def test_log_axis_toggle_keeps_the_page_working():
 # ---- affected area on the Estimate page ---------------------------------------------------
 def _money(text: str) -> float:
     """``"USD 42.7 m"`` -> 42.7e6."""
-    units = {"k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}
-    parts = text.split()
-    value = float(parts[1].replace(",", ""))
-    return value * units.get(parts[2], 1.0) if len(parts) > 2 else value
+    return fmt.parse_number(text)
 
 
 def test_area_choice_offers_regions_only_where_bundled():

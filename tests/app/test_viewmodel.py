@@ -10,16 +10,11 @@ from datetime import date, time
 import polars as pl
 import pytest
 
-from impact import estimate, parse_scenario
-from impact.methods import REGISTRY
 from app_pages.viewmodel import (
     ESTIMATE_DEFAULTS,
     NORMALISATIONS,
     country_names,
     events_table,
-    fmt_money,
-    fmt_pct,
-    fmt_share,
     method_cards,
     query_url,
     range_frame,
@@ -31,6 +26,9 @@ from app_pages.viewmodel import (
     summary_json,
     table_csv,
 )
+from impact import estimate, parse_scenario
+from impact import format as fmt
+from impact.methods import REGISTRY
 
 
 @pytest.fixture(scope="module")
@@ -38,20 +36,6 @@ def platform_estimate():
     scenario = parse_scenario(scenario_input(country="Pakistan", duration_hours=10,
                                              scope="platforms", platforms=["x"]))
     return estimate(scenario, draws=1000)
-
-
-@pytest.mark.parametrize(("value", "text"), [
-    (42_700_000, "USD 42.7 m"), (1_234_000_000, "USD 1.23 bn"), (999.0, "USD 999"),
-    (0.134, "USD 0.13"), (2.5e12, "USD 2.50 tn"), (12_345, "USD 12.3 k"), (None, "–"),
-    (float("nan"), "–"),
-])
-def test_fmt_money(value, text):
-    assert fmt_money(value) == text
-
-
-def test_fmt_share():
-    assert fmt_share(0.000081) == "0.0081 %"
-    assert fmt_share(None) == "–"
 
 
 def test_defaults_are_a_valid_scenario():
@@ -105,9 +89,20 @@ def test_scenario_input_with_regions_drops_the_share():
     assert parse_scenario(data).regions == ("Jammu & Kashmir",)
 
 
-def test_fmt_pct():
-    assert [fmt_pct(x) for x in (1.0, 0.5, 0.009443, 0.0, None)] == [
-        "100 %", "50 %", "0.94 %", "0 %", "–"]
+def test_display_text_follows_impact_format(platform_estimate):
+    """Cards, the comparison table and the chart labels use one formatter."""
+    summary = platform_estimate.summary
+    impact_row = summary.filter(pl.col("method") == "impact").row(0, named=True)
+    card = next(c for c in method_cards(summary) if c["method"] == "impact")
+    assert card["value"] == fmt.money(impact_row["loss_p50"])
+    assert card["range"] == "P5–P95: " + fmt.money_range(impact_row["loss_p05"],
+                                                         impact_row["loss_p95"])
+    assert f"share of annual GDP: {fmt.percent(impact_row['share_of_gdp_p50'])}" in card["lines"]
+    table = results_table(summary).to_dicts()
+    deloitte = next(r for r in table if r["method"] == REGISTRY["deloitte2016"].title)
+    assert deloitte["P50"] == deloitte["per day (P50)"] == fmt.MISSING
+    labels = range_frame(summary)["p50_label"].to_list()
+    assert fmt.money(impact_row["loss_p50"]) in labels
 
 
 @pytest.fixture(scope="module")
@@ -147,8 +142,8 @@ def test_uncapped_variant_keeps_the_full_hours(pakistan_2024):
 
 
 def test_uploaded_batch_template_runs_and_bad_files_are_rejected():
-    from impact import InputError
     from app_pages.viewmodel import BATCH_TEMPLATE, run_uploaded_batch
+    from impact import InputError
 
     results, estimates, errors = run_uploaded_batch(BATCH_TEMPLATE.encode(), "t.csv",
                                                     ["impact"], 200)
