@@ -8,9 +8,9 @@ its own.
 
 from __future__ import annotations
 
-import json
-import logging
+import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -61,9 +61,12 @@ AREA_LABELS = {
     "regions": "Chosen regions",
 }
 STATUS_LABELS = {"ok": "ok", "not_applicable": "not applicable", "unavailable": "unavailable"}
-def country_names() -> list[str]:
-    """Country names of the bundled country table, sorted for a select box."""
-    return sorted(read_bundled("countries")["name"].drop_nulls().unique().to_list())
+
+
+@functools.cache
+def country_names() -> tuple[str, ...]:
+    """Country names of the bundled country table, sorted for a select box (read once)."""
+    return tuple(sorted(read_bundled("countries")["name"].drop_nulls().unique().to_list()))
 
 
 def scenario_input(*, country: str, duration_hours: float, scope: str,
@@ -327,49 +330,125 @@ def range_frame(summary: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.Series(k, v, dtype=pl.String) for k, v in labels.items())
 
 
-def optional_export(name: str, est: Any) -> str | bytes | None:
-    """Use ``impact.export.<name>(est)`` when that module exists and returns file contents."""
-    try:
-        from impact import export  # written separately; optional here
-    except ImportError:
-        return None
-    fn = getattr(export, name, None)
-    if fn is None:
-        return None
-    try:
-        out = fn(est)
-    except Exception:
-        logging.getLogger(__name__).exception("impact.export.%s failed", name)
-        return None
-    return out if isinstance(out, str | bytes) and len(out) else None
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: the Estimate page's downloads: (widget key, label, `impact.export` function, extension, MIME)
+DOWNLOADS = (
+    ("download_csv", "Download CSV", "to_csv", "csv", "text/csv"),
+    ("download_json", "Download JSON", "to_json", "json", "application/json"),
+    ("download_xlsx", "Download Excel", "to_xlsx", "xlsx", XLSX_MIME),
+    ("download_report", "Download report (Markdown)", "report_markdown", "md", "text/markdown"),
+)
 
 
-def summary_csv(est: Any) -> str | bytes:
-    """CSV with one row per method (``impact.export.to_csv`` when available)."""
-    out = optional_export("to_csv", est)
-    return out if out is not None else est.summary.write_csv()
+def export_file(name: str, obj: Any) -> str | bytes:
+    """``impact.export.<name>(obj)``: the contents of a download, built when it is asked for
+    (the pages pass ``functools.partial(export_file, name, est)`` as a deferred ``data=``), so
+    the export module and the Excel writer are imported only then."""
+    from impact import export
 
-
-def summary_json(est: Any) -> str | bytes:
-    """JSON with the scenario, one summary row per method, assumptions, notes and vintages."""
-    out = optional_export("to_json", est)
-    if out is not None:
-        return out
-    payload = {
-        "scenario": json.loads(est.scenario.model_dump_json()),
-        "summary": est.summary.to_dicts(),
-        "assumptions": est.assumptions.to_dicts(),
-        "sensitivity": est.sensitivity.to_dicts(),
-        "notes": list(est.notes),
-        "vintages": est.vintages.to_dicts() if est.vintages.height else [],
-    }
-    return json.dumps(payload, indent=2, default=str)
+    return getattr(export, name)(obj)
 
 
 def file_stem(est: Any) -> str:
     """``impact_PAK_full_10h`` — a file name stem for downloads."""
     ctx = est.context
     return f"impact_{ctx.iso3}_{ctx.scope}_{ctx.hours:g}h"
+
+
+@dataclass(frozen=True)
+class EstimateView:
+    """Everything the Estimate page shows for one estimate, as display-ready text and frames
+    (built once per scenario and cached by the page)."""
+
+    headline: str  #: markdown: country, year, hours, scope, affected users
+    area: str  #: caption: the affected area and its range
+    data_line: str  #: caption: GDP, population, users and hour weighting used
+    cards: tuple[dict[str, str], ...]  #: one per method, see `method_cards`
+    table: pl.DataFrame  #: `results_table`
+    chart: pl.DataFrame  #: `range_frame` (empty when no method costs the scenario)
+    chart_log: pl.DataFrame  #: the same, floored for a logarithmic axis
+    notes: tuple[str, ...]
+    assumptions: pl.DataFrame
+    sensitivity: pl.DataFrame
+    components: pl.DataFrame  #: impact model components, as text (empty if not run)
+    vintages: pl.DataFrame
+    stem: str  #: file name stem of the downloads
+
+
+def headline_text(ctx: Any) -> tuple[str, str, str]:
+    """(headline markdown, affected-area caption, data caption) of an estimate's context."""
+    scope = SCOPE_LABELS[ctx.scope].lower()
+    if ctx.platforms:
+        scope += ": " + ", ".join(PLATFORM_LABELS[p] for p in ctx.platforms)
+    affected = ctx.users.value * ctx.affected_share
+    headline = (f"**{ctx.country}**, {ctx.year} · {fmt.hours(ctx.hours)} · {scope} · "
+                f"{fmt.count(affected)} internet users affected "
+                f"({fmt.percent(ctx.affected_share)} of {fmt.count(ctx.users.value)})")
+    share_range = ""
+    if ctx.affected_share_low != ctx.affected_share_high:
+        share_range = (f" (range {fmt.percent(ctx.affected_share_low)} – "
+                       f"{fmt.percent(ctx.affected_share_high)})")
+    area = f"Affected area: {ctx.affected_detail}{share_range}"
+    data_line = (f"GDP {fmt.money(ctx.gdp.value)} ({ctx.gdp.source}, {ctx.gdp.year_used}) · "
+                 f"population {fmt.count(ctx.population.value)} "
+                 f"({ctx.population.year_used}) · users: {ctx.users.detail} · "
+                 f"{ctx.hour_weight_detail}")
+    return headline, area, data_line
+
+
+def log_floor(frame: pl.DataFrame) -> pl.DataFrame:
+    """`range_frame` for a logarithmic axis, which cannot show 0: values floored at 1/1000
+    of the largest P95 (and at least 1)."""
+    if frame.height == 0:
+        return frame
+    floor = max(float(frame["p95"].max() or 0) / 1000, 1.0)
+    return frame.with_columns(pl.col("p05", "p50", "p95").clip(lower_bound=floor))
+
+
+def range_chart_spec(currency: str, rows: int, log: bool = False) -> dict[str, Any]:
+    """Vega-Lite spec of the range chart (bar = P5 to P95, dot = P50, one row per method)
+    for the columns of `range_frame`; a plain dict, so the page needs no chart library."""
+    axis = {"title": f"loss ({currency}); bar = P5 to P95, dot = P50",
+            "labelExpr": "replace(replace(replace(format(datum.value, '~s'), 'G', 'bn'),"
+                         " 'M', 'm'), 'T', 'tn')"}
+    scale = {"type": "log"} if log else {"zero": True}
+    return {
+        "height": 46 * rows + 40,
+        "encoding": {
+            "y": {"field": "method", "type": "nominal", "sort": None, "title": None,
+                  "axis": {"labelLimit": 320}},
+            "tooltip": [{"field": "method", "type": "nominal"},
+                        {"field": "p05_label", "type": "nominal", "title": "P5"},
+                        {"field": "p50_label", "type": "nominal", "title": "P50"},
+                        {"field": "p95_label", "type": "nominal", "title": "P95"}],
+        },
+        "layer": [
+            {"mark": {"type": "bar", "height": 14, "opacity": 0.35, "cornerRadius": 3},
+             "encoding": {"x": {"field": "p05", "type": "quantitative", "axis": axis,
+                                "scale": scale},
+                          "x2": {"field": "p95"}}},
+            {"mark": {"type": "point", "filled": True, "size": 110, "opacity": 1},
+             "encoding": {"x": {"field": "p50", "type": "quantitative"}}},
+        ],
+    }
+
+
+def estimate_view(est: Any) -> EstimateView:
+    """The Estimate page's display of ``est`` (pure; the page caches it per scenario)."""
+    headline, area, data_line = headline_text(est.context)
+    chart = range_frame(est.summary)
+    parts = est.components.get("impact", {})
+    components = pl.DataFrame({"component": list(parts),
+                               "USD": [fmt.money(v) for v in parts.values()]},
+                              schema={"component": pl.String, "USD": pl.String})
+    return EstimateView(
+        headline=headline, area=area, data_line=data_line,
+        cards=tuple(method_cards(est.summary)), table=results_table(est.summary),
+        chart=chart, chart_log=log_floor(chart), notes=tuple(est.notes),
+        assumptions=est.assumptions.select("method", "parameter", "value", "low", "high",
+                                           "unit", "source", "notes"),
+        sensitivity=est.sensitivity, components=components, vintages=est.vintages,
+        stem=file_stem(est))
 
 
 # ---- Past events page ------------------------------------------------------------------------

@@ -11,19 +11,21 @@ import polars as pl
 import pytest
 
 from app_pages.viewmodel import (
+    DOWNLOADS,
     ESTIMATE_DEFAULTS,
     NORMALISATIONS,
     country_names,
+    estimate_view,
     events_table,
+    export_file,
     method_cards,
     query_url,
+    range_chart_spec,
     range_frame,
     results_table,
     scenario_input,
     scenario_query,
     state_from_query,
-    summary_csv,
-    summary_json,
     table_csv,
 )
 from impact import estimate, parse_scenario
@@ -73,13 +75,42 @@ def test_cards_and_table_mark_not_applicable(platform_estimate):
 
 
 def test_downloads_have_a_row_per_method(platform_estimate):
-    text = summary_csv(platform_estimate)
-    text = text.decode() if isinstance(text, bytes) else text
+    text = export_file("to_csv", platform_estimate)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["method"] for r in rows] == list(REGISTRY)
-    payload = json.dumps(json.loads(summary_json(platform_estimate)))
+    payload = json.dumps(json.loads(export_file("to_json", platform_estimate)))
     assert all(f'"{name}"' in payload for name in REGISTRY)
     assert '"platforms"' in payload
+    assert export_file("to_xlsx", platform_estimate)[:2] == b"PK"  # a zip container
+    assert export_file("report_markdown", platform_estimate).startswith("# ")
+    assert [d[0] for d in DOWNLOADS] == ["download_csv", "download_json", "download_xlsx",
+                                         "download_report"]
+
+
+def test_estimate_view_has_everything_the_page_shows(platform_estimate):
+    view = estimate_view(platform_estimate)
+    assert "Pakistan" in view.headline and "10 hours" in view.headline
+    assert view.area.startswith("Affected area: ")
+    assert len(view.cards) == view.table.height == len(REGISTRY)
+    assert view.chart.height == view.chart_log.height == 4  # the costed methods
+    assert view.chart_log["p05"].min() >= 1.0  # a log axis cannot show 0
+    assert view.assumptions.columns == ["method", "parameter", "value", "low", "high",
+                                        "unit", "source", "notes"]
+    assert view.components.columns == ["component", "USD"]
+    assert all(v.startswith("USD ") for v in view.components["USD"])
+    assert view.stem == "impact_PAK_platforms_10h"
+
+
+@pytest.mark.parametrize("log", [False, True])
+def test_range_chart_spec_is_plain_vega_lite(log):
+    spec = range_chart_spec("PKR", 3, log)
+    json.dumps(spec)  # plain data, no chart library objects
+    assert spec["height"] == 46 * 3 + 40
+    bars, dots = spec["layer"]
+    assert bars["encoding"]["x"]["field"] == "p05" and bars["encoding"]["x2"]["field"] == "p95"
+    assert dots["encoding"]["x"]["field"] == "p50"
+    assert "PKR" in bars["encoding"]["x"]["axis"]["title"]
+    assert bars["encoding"]["x"]["scale"] == ({"type": "log"} if log else {"zero": True})
 
 
 def test_scenario_input_with_regions_drops_the_share():

@@ -1,0 +1,54 @@
+"""The app's cached computations, defined once at import (a page script re-runs on every
+interaction; a ``@st.cache_data`` there would be rebuilt, and its code hashed, on every run).
+
+Per-scenario results are keyed by the validated, frozen `Scenario` itself, hashed by its JSON.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import impact
+from app_pages.viewmodel import EstimateView, estimate_view, run_uploaded_batch
+from impact import Estimate, ImpactError, Scenario
+from impact.countries import resolve_country
+from impact.regions import region_names
+
+
+def _scenario_key(scenario: Scenario) -> str:
+    """Cache key of a scenario: its JSON (the model is frozen and fully validated)."""
+    return scenario.model_dump_json()
+
+
+SCENARIO_HASH = {Scenario: _scenario_key}
+
+
+@st.cache_data(show_spinner="Running the Monte Carlo…", max_entries=256,
+               hash_funcs=SCENARIO_HASH)
+def run_estimate(scenario: Scenario, methods: tuple[str, ...], draws: int) -> Estimate:
+    """`impact.estimate` of one scenario, cached by the scenario, the methods and the draws."""
+    return impact.estimate(scenario, list(methods), draws=draws)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=SCENARIO_HASH)
+def page_view(scenario: Scenario, methods: tuple[str, ...], draws: int) -> EstimateView:
+    """What the Estimate page shows for the scenario (cached like `run_estimate`)."""
+    return estimate_view(run_estimate(scenario, methods, draws))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def country_regions(country: str) -> list[str]:
+    """Admin-1 region names of a country (empty when none are bundled or it is unknown)."""
+    try:
+        return region_names(resolve_country(country))
+    except ImpactError:
+        return []
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def batch_results(data: bytes, name: str, methods: tuple[str, ...], draws: int):
+    """`run_uploaded_batch` of an uploaded file, cached by its bytes, name, methods and draws.
+
+    A resource cache: the (frozen) estimates are shared, not copied on every rerun, and the
+    page never changes them."""
+    return run_uploaded_batch(data, name, methods, draws)
