@@ -589,6 +589,71 @@ def value_text(value: float | None, normalisation: str) -> str:
     return fmt.money(value)
 
 
+@dataclass(frozen=True)
+class EventsView:
+    """The Past events page's tables for one choice of filters, method, variant and
+    normalisation (built once and cached by the page)."""
+
+    n_events: int  #: catalogue events matching the filters
+    labels: dict[str, str]  #: `event_labels`
+    table: pl.DataFrame  #: `events_table`
+    costed: int  #: events the method costs
+    total: float | None  #: sum of their P50s [USD], None when none is costed
+
+
+def events_view(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str, variant: str,
+                normalisation: str) -> EventsView:
+    """`EventsView` of the filtered ``events`` and their ``estimates``."""
+    table = events_table(estimates, events, method=method, variant=variant,
+                         normalisation=normalisation)
+    costed = table.filter(pl.col("status") == "ok")
+    total = float(costed["P50 [USD]"].sum()) if costed.height else None
+    return EventsView(n_events=events.height, labels=event_labels(events), table=table,
+                      costed=costed.height, total=total)
+
+
+def events_chart_spec(normalisation: str, rows: int) -> dict[str, Any]:
+    """Vega-Lite spec of the ranked events chart for `events_chart_frame`'s columns: a bar
+    per event (its normalised P50) and, for the total, a line from P5 to P95."""
+    title = ("loss (USD); bar = P50, line = P5 to P95" if normalisation == "total"
+             else NORMALISATIONS[normalisation][1])
+    layers: list[dict[str, Any]] = [
+        {"mark": {"type": "bar", "opacity": 0.8},
+         "encoding": {"x": {"field": "value", "type": "quantitative", "title": title}}}]
+    if normalisation == "total":
+        layers.append({"mark": {"type": "rule", "color": "black"},
+                       "encoding": {"x": {"field": "p05", "type": "quantitative",
+                                          "title": title},
+                                    "x2": {"field": "p95"}}})
+    return {
+        "height": 26 * rows + 40,
+        "encoding": {
+            "y": {"field": "label", "type": "nominal", "sort": None, "title": None,
+                  "axis": {"labelLimit": 420}},
+            "tooltip": [{"field": "label", "type": "nominal", "title": "event"},
+                        {"field": "text", "type": "nominal",
+                         "title": NORMALISATION_LABELS[normalisation]}],
+        },
+        "layer": layers,
+    }
+
+
+def compare_chart_spec(title: str, tick_format: str, rows: int) -> dict[str, Any]:
+    """Vega-Lite spec of one comparison panel: a bar per event (columns ``event``,
+    ``short`` and ``value``)."""
+    return {
+        "title": title, "height": 30 * rows + 40, "mark": {"type": "bar"},
+        "encoding": {
+            "x": {"field": "value", "type": "quantitative", "title": None,
+                  "axis": {"format": tick_format}},
+            "y": {"field": "short", "type": "nominal", "sort": None, "title": None,
+                  "axis": {"labelLimit": 200, "labelOverlap": False}},
+            "tooltip": [{"field": "event", "type": "nominal"},
+                        {"field": "value", "type": "quantitative", "format": ",.4~g"}],
+        },
+    }
+
+
 def compare_table(compared: pl.DataFrame, labels: Mapping[str, str]) -> pl.DataFrame:
     """`impact.events.compare` output for display: one row per event, per day, per capita
     and % of annual GDP side by side, each with its rank among the compared events."""

@@ -376,6 +376,17 @@ def test_other_method_and_comparison_selection():
     assert len(_frame_with(at, "rank per day")) == len(chosen)
 
 
+def test_risk_panel_is_fitted_only_when_opened():
+    at = _events_page()
+    assert not any("probability [%]" in d.value.columns for d in at.dataframe)
+    at.session_state["ev_risk_open"] = True  # the user opens the panel
+    at.run()
+    assert not at.exception and not at.error
+    risk = _frame_with(at, "probability [%]")
+    assert list(risk.columns) == ["country", "probability [%]", "90 % interval"]
+    assert any("associations in past data" in c.value for c in at.caption)
+
+
 def test_events_error_is_a_message_not_a_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
