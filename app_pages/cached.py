@@ -24,8 +24,8 @@ from app_pages.viewmodel import (
 from impact import Estimate, ImpactError, Scenario
 from impact import events as ev
 from impact.countries import resolve_country
-from impact.io import data_version
-from impact.regions import region_names
+from impact.io import data_version, read_bundled
+from impact.regions import RegionIndex, region_names
 
 
 def _scenario_key(scenario: Scenario) -> str:
@@ -51,11 +51,17 @@ def page_view(scenario: Scenario, methods: tuple[str, ...], draws: int) -> Estim
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def country_regions(country: str) -> list[str]:
-    """Admin-1 region names of a country (empty when none are bundled or it is unknown)."""
+    """Admin-1 region names of a country (empty when none are bundled or it is unknown).
+
+    `impact.regions.region_names` over an index of that country's rows only: the sidebar
+    needs the names at once, and the whole-world index takes over a second to build (it is
+    built when an estimate needs it)."""
     try:
-        return region_names(resolve_country(country))
+        iso3 = resolve_country(country)
     except ImpactError:
         return []
+    rows = read_bundled("regions").filter(pl.col("iso3") == iso3)
+    return region_names(iso3, index=RegionIndex(rows, lambda iso3, year: None))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

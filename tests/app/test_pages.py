@@ -225,6 +225,18 @@ def _money(text: str) -> float:
     return fmt.parse_number(text)
 
 
+@pytest.mark.parametrize("country", ["Pakistan", "India", "United States", "Narnia"])
+def test_sidebar_regions_are_those_of_impact_regions(country):
+    from app_pages.cached import country_regions
+    from impact.countries import resolve_country
+
+    try:
+        expected = region_names(resolve_country(country))
+    except impact.ImpactError:
+        expected = []
+    assert country_regions(country) == expected
+
+
 def test_area_choice_offers_regions_only_where_bundled():
     at = _estimate_page()
     assert at.radio(key="area_mode").value == "country"
