@@ -10,16 +10,18 @@ import polars as pl
 import streamlit as st
 
 import impact
-from app_pages.viewmodel import (
-    EstimateView,
+from app_pages.events_view import (
     EventsView,
     compare_table,
-    estimate_view,
     event_labels,
     events_defaults,
     events_view,
-    run_uploaded_batch,
     summary_table,
+)
+from app_pages.viewmodel import (
+    EstimateView,
+    estimate_view,
+    run_uploaded_batch,
 )
 from impact import Estimate, ImpactError, Scenario
 from impact import events as ev

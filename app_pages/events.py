@@ -1,7 +1,7 @@
 """Past events page: the bundled shutdown catalogue, filtered, estimated, ranked and compared.
 
 Thin by design: filtering and estimates are `impact.events`, the risk model is
-`impact.econometrics.risk_table`, tables and labels are `app_pages.viewmodel`. Only the
+`impact.econometrics.risk_table`, tables and labels are `app_pages.events_view`. Only the
 filtered events are estimated, with fewer draws than the Estimate page so that a few hundred
 events take seconds; the estimates and every table built from them are cached by the filter
 values (`app_pages.cached`). The chart, the comparison and the risk model are fragments, so
@@ -23,12 +23,11 @@ from app_pages.cached import (
     filtered_events,
     shutdown_risk,
 )
-from app_pages.viewmodel import (
+from app_pages.events_view import (
     ANY_PLATFORM,
     EVENT_TYPE_LABELS,
     NORMALISATION_LABELS,
     NORMALISATIONS,
-    PLATFORM_LABELS,
     VARIANT_LABELS,
     EventsView,
     compare_chart_spec,
@@ -36,6 +35,9 @@ from app_pages.viewmodel import (
     events_chart_spec,
     risk_rows,
     table_csv,
+)
+from app_pages.viewmodel import (
+    PLATFORM_LABELS,
 )
 from impact import ImpactError
 from impact import format as fmt

@@ -13,10 +13,8 @@ import pytest
 from app_pages.viewmodel import (
     DOWNLOADS,
     ESTIMATE_DEFAULTS,
-    NORMALISATIONS,
     country_names,
     estimate_view,
-    events_table,
     export_file,
     method_cards,
     query_url,
@@ -26,7 +24,6 @@ from app_pages.viewmodel import (
     scenario_input,
     scenario_query,
     state_from_query,
-    table_csv,
 )
 from impact import estimate, parse_scenario
 from impact import format as fmt
@@ -134,42 +131,6 @@ def test_display_text_follows_impact_format(platform_estimate):
     assert deloitte["P50"] == deloitte["per day (P50)"] == fmt.MISSING
     labels = range_frame(summary)["p50_label"].to_list()
     assert fmt.money(impact_row["loss_p50"]) in labels
-
-
-@pytest.fixture(scope="module")
-def pakistan_2024():
-    from impact.events import estimate_events, load_events
-
-    events = load_events("PAK", 2024)
-    if events.height == 0:
-        pytest.skip("no Pakistan 2024 events in the catalogue")
-    return events, estimate_events(events, ["impact"], draws=200)
-
-
-@pytest.mark.parametrize("norm", list(NORMALISATIONS))
-def test_events_table_is_ranked_by_the_normalisation(pakistan_2024, norm):
-    events, estimates = pakistan_2024
-    table = events_table(estimates, events, method="impact", normalisation=norm)
-    assert table.height == events.height  # one row per event (capped variant)
-    column = "P50 [USD]" if norm == "total" else NORMALISATIONS[norm][1]
-    assert (column in table.columns) and (norm == "total") == (
-        NORMALISATIONS[norm][1] not in table.columns)
-    ok = table.filter(pl.col("status") == "ok")
-    assert ok[column].to_list() == sorted(ok[column].to_list(), reverse=True)
-    assert ok["rank"].to_list() == list(range(1, ok.height + 1))
-    assert table.filter(pl.col("status") != "ok")["rank"].null_count() == \
-        table.height - ok.height
-    text = table_csv(table)
-    assert text.splitlines()[0].startswith("rank,event,country")
-
-
-def test_uncapped_variant_keeps_the_full_hours(pakistan_2024):
-    events, estimates = pakistan_2024
-    capped = events_table(estimates, events, method="impact", variant="capped")
-    uncapped = events_table(estimates, events, method="impact", variant="uncapped")
-    blocks = pl.col("scope") == "platforms"
-    assert capped.filter(blocks)["hours"].max() <= 8760
-    assert uncapped.filter(blocks)["hours"].max() == events.filter(blocks)["duration_hours"].max()
 
 
 def test_uploaded_batch_template_runs_and_bad_files_are_rejected():
