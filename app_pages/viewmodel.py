@@ -254,24 +254,32 @@ def state_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[st
 
 def conversion_factor(summary: pl.DataFrame) -> float:
     """Output-currency units per USD, read back from the summary (1 when nothing is costed)."""
-    ok = summary.filter((pl.col("status") == "ok") & (pl.col("loss_usd_p50") > 0))
-    if ok.height == 0:
-        return 1.0
-    row = ok.row(0, named=True)
-    return float(row["loss_p50"] / row["loss_usd_p50"])
+    return _money_basis(summary.to_dicts())[1]
 
 
 def output_currency(summary: pl.DataFrame) -> str:
-    cur = summary.filter(pl.col("status") == "ok")["currency"].drop_nulls()
-    return cur[0] if cur.len() else "USD"
+    return _money_basis(summary.to_dicts())[0]
+
+
+def _money_basis(rows: list[dict[str, Any]]) -> tuple[str, float]:
+    """(output currency, its units per USD) of summary ``rows`` (USD and 1 when nothing is
+    costed)."""
+    ok = [r for r in rows if r["status"] == "ok"]
+    currency = next((r["currency"] for r in ok if r["currency"]), "USD")
+    priced = next((r for r in ok if (r["loss_usd_p50"] or 0) > 0), None)
+    factor = float(priced["loss_p50"] / priced["loss_usd_p50"]) if priced else 1.0
+    return currency, factor
 
 
 def method_cards(summary: pl.DataFrame) -> list[dict[str, str]]:
     """One display card per method: title, headline P50, P5-P95 range and secondary lines."""
-    currency = output_currency(summary)
-    factor = conversion_factor(summary)
+    rows = summary.to_dicts()
+    return _cards(rows, *_money_basis(rows))
+
+
+def _cards(rows: list[dict[str, Any]], currency: str, factor: float) -> list[dict[str, str]]:
     cards = []
-    for r in summary.iter_rows(named=True):
+    for r in rows:
         if r["status"] != "ok":
             cards.append({"method": r["method"], "title": r["title"],
                           "status": STATUS_LABELS.get(r["status"], r["status"]),
@@ -295,12 +303,19 @@ def method_cards(summary: pl.DataFrame) -> list[dict[str, str]]:
 
 def results_table(summary: pl.DataFrame) -> pl.DataFrame:
     """Human-readable comparison table, one row per method (strings, for display)."""
-    currency = output_currency(summary)
-    factor = conversion_factor(summary)
-    rows = []
-    for r in summary.iter_rows(named=True):
+    rows = summary.to_dicts()
+    return _table(rows, *_money_basis(rows))
+
+
+_TABLE_COLUMNS = ("method", "status", "P5", "P50", "P95", "per day (P50)", "% of GDP (P50)",
+                  "per capita (P50)", "main driver", "note / reason")
+
+
+def _table(rows: list[dict[str, Any]], currency: str, factor: float) -> pl.DataFrame:
+    out = []
+    for r in rows:
         ok = r["status"] == "ok"
-        rows.append({
+        out.append({
             "method": r["title"],
             "status": STATUS_LABELS.get(r["status"], r["status"]),
             "P5": fmt.money(r["loss_p05"], currency) if ok else fmt.MISSING,
@@ -314,20 +329,28 @@ def results_table(summary: pl.DataFrame) -> pl.DataFrame:
             "main driver": (r["main_driver"] or fmt.MISSING) if ok else fmt.MISSING,
             "note / reason": r["reason"] or "",
         })
-    return pl.DataFrame(rows, schema={k: pl.String for k in rows[0]} if rows else None)
+    return pl.DataFrame(out, schema=dict.fromkeys(_TABLE_COLUMNS, pl.String))
 
 
 def range_frame(summary: pl.DataFrame) -> pl.DataFrame:
     """P5, P50 and P95 per costed method, in output currency, with formatted labels, for
     the range chart."""
-    currency = output_currency(summary)
-    frame = (summary.filter(pl.col("status") == "ok")
-             .select(pl.col("title").alias("method"), pl.col("loss_p05").alias("p05"),
-                     pl.col("loss_p50").alias("p50"), pl.col("loss_p95").alias("p95"),
-                     pl.col("currency")))
-    labels = {f"{q}_label": [fmt.money(v, currency) for v in frame[q].to_list()]
-              for q in ("p05", "p50", "p95")}
-    return frame.with_columns(pl.Series(k, v, dtype=pl.String) for k, v in labels.items())
+    rows = summary.to_dicts()
+    return _range(rows, _money_basis(rows)[0])
+
+
+_RANGE_SCHEMA = {"method": pl.String, "p05": pl.Float64, "p50": pl.Float64, "p95": pl.Float64,
+                 "currency": pl.String, "p05_label": pl.String, "p50_label": pl.String,
+                 "p95_label": pl.String}
+
+
+def _range(rows: list[dict[str, Any]], currency: str) -> pl.DataFrame:
+    ok = [r for r in rows if r["status"] == "ok"]
+    data = {"method": [r["title"] for r in ok], "currency": [r["currency"] for r in ok]}
+    for q in ("p05", "p50", "p95"):
+        data[q] = [r[f"loss_{q}"] for r in ok]
+        data[f"{q}_label"] = [fmt.money(r[f"loss_{q}"], currency) for r in ok]
+    return pl.DataFrame({k: data[k] for k in _RANGE_SCHEMA}, schema=_RANGE_SCHEMA)
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -436,14 +459,16 @@ def range_chart_spec(currency: str, rows: int, log: bool = False) -> dict[str, A
 def estimate_view(est: Any) -> EstimateView:
     """The Estimate page's display of ``est`` (pure; the page caches it per scenario)."""
     headline, area, data_line = headline_text(est.context)
-    chart = range_frame(est.summary)
+    rows = est.summary.to_dicts()
+    currency, factor = _money_basis(rows)
+    chart = _range(rows, currency)
     parts = est.components.get("impact", {})
     components = pl.DataFrame({"component": list(parts),
                                "USD": [fmt.money(v) for v in parts.values()]},
                               schema={"component": pl.String, "USD": pl.String})
     return EstimateView(
         headline=headline, area=area, data_line=data_line,
-        cards=tuple(method_cards(est.summary)), table=results_table(est.summary),
+        cards=tuple(_cards(rows, currency, factor)), table=_table(rows, currency, factor),
         chart=chart, chart_log=log_floor(chart), notes=tuple(est.notes),
         assumptions=est.assumptions.select("method", "parameter", "value", "low", "high",
                                            "unit", "source", "notes"),
