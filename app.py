@@ -5,7 +5,13 @@ Run with ``streamlit run app.py``.
 
 import streamlit as st
 
-from impact.ui_helpers import ESTIMATE_DEFAULTS, EVENTS_KEYS, LINK_READ_KEY
+from app_pages.events_view import (
+    EVENTS_KEYS,
+)
+from app_pages.viewmodel import (
+    ESTIMATE_DEFAULTS,
+    LINK_READ_KEY,
+)
 
 st.set_page_config(page_title="impact — cost of internet shutdowns", layout="wide")
 

@@ -1,18 +1,22 @@
 """Batch page: upload a CSV of scenarios, estimate every row, download the results.
 
-Thin by design: parsing and estimation are `impact.batch`, exports are `impact.export`.
+Thin by design: parsing and estimation are `impact.batch`, exports are `impact.export`. The
+results are cached by the file's bytes, so other reruns do not estimate it again, and the
+downloads are built only when clicked.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import streamlit as st
 
+from app_pages.cached import batch_results
+from app_pages.viewmodel import BATCH_TEMPLATE, XLSX_MIME, export_file
 from impact import ImpactError
 from impact.batch import ACCEPTED_COLUMNS, BATCH_COLUMNS
 from impact.methods import REGISTRY
-from impact.ui_helpers import BATCH_TEMPLATE, optional_export, run_uploaded_batch
 
 LOG = logging.getLogger("impact.app")
 MAX_ROWS = 500
@@ -44,7 +48,7 @@ if data.count(b"\n") > MAX_ROWS + 1:
     st.stop()
 try:
     with st.spinner("Estimating every row…"):
-        results, estimates, errors = run_uploaded_batch(data, upload.name, methods, draws)
+        results, estimates, errors = batch_results(data, upload.name, tuple(methods), draws)
 except ImpactError as err:
     st.error(str(err))
     st.stop()
@@ -62,10 +66,7 @@ if estimates:
     for col, (label, fn, name, mime) in zip(cols, [
         ("Download CSV", "to_csv", "impact_batch_results.csv", "text/csv"),
         ("Download JSON", "to_json", "impact_batch_results.json", "application/json"),
-        ("Download Excel", "to_xlsx", "impact_batch_results.xlsx",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("Download Excel", "to_xlsx", "impact_batch_results.xlsx", XLSX_MIME),
     ], strict=True):
-        payload = optional_export(fn, estimates)
-        if payload is not None:
-            col.download_button(label, payload, file_name=name, mime=mime, on_click="ignore",
-                                key=f"batch_{fn}")
+        col.download_button(label, functools.partial(export_file, fn, estimates),
+                            file_name=name, mime=mime, on_click="ignore", key=f"batch_{fn}")

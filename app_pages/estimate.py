@@ -1,70 +1,52 @@
 """Estimate page: describe a shutdown in the sidebar, compare every method's loss at once.
 
 Thin by design: validation is `impact.parse_scenario`, figures are `impact.estimate`, and
-formatting lives in `impact.ui_helpers`. Every widget has a stable ``key`` so that the AppTest
-and browser tests can drive it.
+what is shown is `app_pages.viewmodel.estimate_view`. Every widget has a stable ``key`` so
+that the AppTest and browser tests can drive it.
+
+Fast by design: the estimate and its view are cached per scenario (the validated, frozen
+`Scenario` is the key, hashed by its JSON), downloads are built only when clicked, the range
+chart is a fragment (its log-axis toggle reruns only the chart) and is a Vega-Lite spec, so
+no chart library is imported.
 
 Shareable links: each successful estimate writes its non-default fields into the URL's query
-parameters (`impact.ui_helpers.scenario_query`); a session that starts from such a link
-initialises the widgets from them (`impact.ui_helpers.state_from_query`), or keeps the defaults
-with a warning when a parameter is wrong.
+parameters (`app_pages.viewmodel.scenario_query`); a session that starts from such a link
+initialises the widgets from them (`app_pages.viewmodel.state_from_query`), or keeps the
+defaults with a warning when a parameter is wrong.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 from datetime import date
 
-import altair as alt
-import polars as pl
 import streamlit as st
 
-from impact import Estimate, ImpactError, estimate, parse_scenario
-from impact.countries import resolve_country
-from impact.methods import REGISTRY
-from impact.regions import region_names
-from impact.ui_helpers import (
+from app_pages.cached import country_regions, page_view, run_estimate
+from app_pages.viewmodel import (
     AREA_LABELS,
+    DOWNLOADS,
     ESTIMATE_DEFAULTS,
     LINK_READ_KEY,
     PLATFORM_LABELS,
     SCOPE_LABELS,
+    EstimateView,
     country_names,
-    file_stem,
-    fmt_count,
-    fmt_money,
-    fmt_pct,
-    method_cards,
-    optional_export,
+    export_file,
     query_url,
-    range_frame,
-    results_table,
+    range_chart_spec,
     scenario_input,
     scenario_query,
     state_from_query,
-    summary_csv,
-    summary_json,
 )
+from impact import Estimate, ImpactError, parse_scenario
+from impact.methods import REGISTRY
 
 DRAWS = 10_000
 LOG = logging.getLogger("impact.app")
 LINK_WARNING_KEY = "_estimate_link_warning"
-
-
-@st.cache_data(show_spinner="Running the Monte Carlo…", max_entries=256)
-def run_estimate(scenario_json: str, methods: tuple[str, ...], draws: int) -> Estimate:
-    """Estimate of one scenario, cached by its JSON, the method names and the draws."""
-    return estimate(parse_scenario(scenario_json), list(methods), draws=draws)
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def country_regions(country: str) -> list[str]:
-    """Admin-1 region names of a country (empty when none are bundled or it is unknown)."""
-    try:
-        return region_names(resolve_country(country))
-    except ImpactError:
-        return []
 
 
 def _state_from_link() -> None:
@@ -180,30 +162,14 @@ def _area_controls(sb) -> None:
                             "of 0.8× to 1.25× for boundaries and population growth.")
 
 
-def _headline(est: Estimate) -> None:
-    ctx = est.context
-    scope = SCOPE_LABELS[ctx.scope].lower()
-    if ctx.platforms:
-        scope += ": " + ", ".join(PLATFORM_LABELS[p] for p in ctx.platforms)
-    affected = ctx.users.value * ctx.affected_share
-    st.markdown(
-        f"**{ctx.country}**, {ctx.year} · {ctx.hours:g} hours · {scope} · "
-        f"{fmt_count(affected)} internet users affected "
-        f"({fmt_pct(ctx.affected_share)} of {fmt_count(ctx.users.value)})")
-    share_range = ""
-    if ctx.affected_share_low != ctx.affected_share_high:
-        share_range = (f" (range {fmt_pct(ctx.affected_share_low)} – "
-                       f"{fmt_pct(ctx.affected_share_high)})")
-    st.caption(f"Affected area: {ctx.affected_detail}{share_range}")
-    st.caption(
-        f"GDP {fmt_money(ctx.gdp.value)} ({ctx.gdp.source}, {ctx.gdp.year_used}) · "
-        f"population {fmt_count(ctx.population.value)} "
-        f"({ctx.population.year_used}) · users: {ctx.users.detail} · {ctx.hour_weight_detail}")
+def _headline(view: EstimateView) -> None:
+    st.markdown(view.headline)
+    st.caption(view.area)
+    st.caption(view.data_line)
 
 
-def _cards(est: Estimate) -> None:
-    cards = method_cards(est.summary)
-    for col, card in zip(st.columns(len(cards)), cards, strict=True):
+def _cards(view: EstimateView) -> None:
+    for col, card in zip(st.columns(len(view.cards)), view.cards, strict=True):
         with col, st.container(border=True, height="stretch"):
             st.metric(card["title"], card["value"],
                       help=REGISTRY[card["method"]].citation)
@@ -213,77 +179,49 @@ def _cards(est: Estimate) -> None:
                 st.caption(card["reason"])
 
 
-def _range_chart(est: Estimate) -> None:
-    frame = range_frame(est.summary)
-    if frame.height == 0:
+@st.fragment
+def _range_chart(view: EstimateView) -> None:
+    """P5-P95 bars and P50 dots; the log-axis toggle reruns only this fragment."""
+    if view.chart.height == 0:
         return
-    currency = frame["currency"][0]
     log = st.toggle("Logarithmic axis", key="log_scale",
                     help="Useful when the methods differ by orders of magnitude.")
-    if log:  # a log axis cannot show 0: floor at 1/1000 of the largest P95
-        floor = max(float(frame["p95"].max() or 0) / 1000, 1.0)
-        frame = frame.with_columns(pl.col("p05", "p50", "p95").clip(lower_bound=floor))
-    axis = alt.Axis(title=f"loss ({currency}); bar = P5 to P95, dot = P50",
-                    labelExpr="replace(replace(replace(format(datum.value, '~s'), 'G', 'bn'),"
-                              " 'M', 'm'), 'T', 'tn')")
-    scale = alt.Scale(type="log") if log else alt.Scale(zero=True)
-    base = alt.Chart(frame).encode(
-        y=alt.Y("method:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
-        tooltip=[alt.Tooltip("method:N"), alt.Tooltip("p05_label:N", title="P5"),
-                 alt.Tooltip("p50_label:N", title="P50"),
-                 alt.Tooltip("p95_label:N", title="P95")])
-    bars = base.mark_bar(height=14, opacity=0.35, cornerRadius=3).encode(
-        x=alt.X("p05:Q", axis=axis, scale=scale), x2="p95:Q")
-    dots = base.mark_point(filled=True, size=110, opacity=1).encode(x="p50:Q")
-    st.altair_chart((bars + dots).properties(height=46 * frame.height + 40), width="stretch")
+    frame = view.chart_log if log else view.chart
+    spec = range_chart_spec(frame["currency"][0], frame.height, log)
+    st.vega_lite_chart(frame, spec, width="stretch")
 
 
-def _details(est: Estimate) -> None:
-    if est.notes:
-        st.info("**Data notes**  \n" + "  \n".join(f"- {n}" for n in est.notes))
+def _details(view: EstimateView) -> None:
+    if view.notes:
+        st.info("**Data notes**  \n" + "  \n".join(f"- {n}" for n in view.notes))
     with st.expander("Assumptions (every input of every method)"):
-        st.dataframe(est.assumptions.select("method", "parameter", "value", "low", "high",
-                                            "unit", "source", "notes"),
-                     hide_index=True, width="stretch", key="assumptions_table",
+        st.dataframe(view.assumptions, hide_index=True, width="stretch",
+                     key="assumptions_table",
                      column_config={c: st.column_config.NumberColumn(format="%.4g")
                                     for c in ("value", "low", "high")})
-    if est.sensitivity.height:
+    if view.sensitivity.height:
         with st.expander("Sensitivity: loss with each parameter at its P5 and P95"):
-            st.dataframe(est.sensitivity, hide_index=True, width="stretch",
+            st.dataframe(view.sensitivity, hide_index=True, width="stretch",
                          column_config={c: st.column_config.NumberColumn(format="compact")
                                         for c in ("loss_usd_at_p05", "loss_usd_at_p95",
                                                   "swing_usd")})
-    if "impact" in est.components:
+    if view.components.height:
         with st.expander("impact model components (central values, USD)"):
-            st.dataframe([{"component": k, "USD": fmt_money(v)}
-                          for k, v in est.components["impact"].items()], hide_index=True)
+            st.dataframe(view.components, hide_index=True)
     with st.expander("Data vintages"):
-        if est.vintages.height:
-            st.dataframe(est.vintages, hide_index=True, width="stretch")
+        if view.vintages.height:
+            st.dataframe(view.vintages, hide_index=True, width="stretch")
         else:
             st.write("No vintage table bundled.")
 
 
-def _downloads(est: Estimate) -> None:
-    stem = file_stem(est)
-    icon = ":material/download:"
+def _downloads(view: EstimateView, est: Estimate) -> None:
+    """Download buttons whose files are built only when clicked (a callable ``data``)."""
     row = st.container(horizontal=True)
-    row.download_button("Download CSV", summary_csv(est), file_name=f"{stem}.csv",
-                        mime="text/csv", key="download_csv", on_click="ignore", icon=icon)
-    row.download_button("Download JSON", summary_json(est), file_name=f"{stem}.json",
-                        mime="application/json", key="download_json", on_click="ignore",
-                        icon=icon)
-    xlsx = optional_export("to_xlsx", est)
-    if xlsx is not None:
-        row.download_button(
-            "Download Excel", xlsx, file_name=f"{stem}.xlsx", key="download_xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            on_click="ignore", icon=icon)
-    report = optional_export("report_markdown", est)
-    if report is not None:
-        row.download_button("Download report (Markdown)", report, file_name=f"{stem}.md",
-                            mime="text/markdown", key="download_report", on_click="ignore",
-                            icon=icon)
+    for key, label, name, ext, mime in DOWNLOADS:
+        row.download_button(label, functools.partial(export_file, name, est),
+                            file_name=f"{view.stem}.{ext}", mime=mime, key=key,
+                            on_click="ignore", icon=":material/download:")
 
 
 def _share_link(link: str) -> None:
@@ -291,17 +229,16 @@ def _share_link(link: str) -> None:
     st.code(link, language=None)
 
 
-def _render(est: Estimate, link: str) -> None:
-    _headline(est)
+def _render(view: EstimateView, est: Estimate, link: str) -> None:
+    _headline(view)
     st.subheader("Loss by method (median, with 90 % range)")
-    _cards(est)
-    _range_chart(est)
+    _cards(view)
+    _range_chart(view)
     st.subheader("Comparison")
-    st.dataframe(results_table(est.summary), hide_index=True, width="stretch",
-                 key="results_table")
-    _downloads(est)
+    st.dataframe(view.table, hide_index=True, width="stretch", key="results_table")
+    _downloads(view, est)
     _share_link(link)
-    _details(est)
+    _details(view)
 
 
 # Five cards side by side: a smaller headline figure than st.metric's default, and labels
@@ -328,9 +265,10 @@ if st.session_state["area_mode"] == "regions" and not st.session_state["regions"
 
 try:
     scenario = parse_scenario(inputs)
-    result = run_estimate(scenario.model_dump_json(), methods, DRAWS)
+    result = run_estimate(scenario, methods, DRAWS)
+    view = page_view(scenario, methods, DRAWS)
     params = scenario_query(scenario, methods)
-    _render(result, query_url(params))
+    _render(view, result, query_url(params))
     _write_link(params)
 except ImpactError as err:
     st.error(str(err))

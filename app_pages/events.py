@@ -1,42 +1,49 @@
 """Past events page: the bundled shutdown catalogue, filtered, estimated, ranked and compared.
 
 Thin by design: filtering and estimates are `impact.events`, the risk model is
-`impact.econometrics.risk_table`, tables and labels are `impact.ui_helpers`. Only the
-filtered events are estimated (cached by the filter values), with fewer draws than the
-Estimate page so that a few hundred events take seconds.
+`impact.econometrics.risk_table`, tables and labels are `app_pages.events_view`. Only the
+filtered events are estimated, with fewer draws than the Estimate page so that a few hundred
+events take seconds; the estimates and every table built from them are cached by the filter
+values (`app_pages.cached`). The chart, the comparison and the risk model are fragments, so
+their own widgets rerun only them; the risk model is fitted only when its panel is opened.
 """
 
 from __future__ import annotations
 
 import logging
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
-from impact import ImpactError
-from impact.econometrics import risk_table
-from impact.events import catalogue, compare, estimate_events, load_events, summarise
-from impact.io import data_version
-from impact.methods import REGISTRY
-from impact.parameters import PLATFORMS
-from impact.ui_helpers import (
+from app_pages.cached import (
+    catalogue_info,
+    events_compared,
+    events_page_view,
+    events_totals,
+    filtered_events,
+    shutdown_risk,
+)
+from app_pages.events_view import (
     ANY_PLATFORM,
     EVENT_TYPE_LABELS,
     NORMALISATION_LABELS,
     NORMALISATIONS,
-    PLATFORM_LABELS,
     VARIANT_LABELS,
-    compare_table,
-    event_labels,
+    EventsView,
+    compare_chart_spec,
     events_chart_frame,
-    events_defaults,
-    events_table,
-    fmt_money,
+    events_chart_spec,
     risk_rows,
-    summary_table,
     table_csv,
 )
+from app_pages.viewmodel import (
+    PLATFORM_LABELS,
+)
+from impact import ImpactError
+from impact import format as fmt
+from impact.io import data_version
+from impact.methods import REGISTRY
+from impact.parameters import PLATFORMS
 
 DRAWS = 1_000
 LOG = logging.getLogger("impact.app")
@@ -45,40 +52,6 @@ HOURS = st.column_config.NumberColumn(format="%.0f")
 SHARE = st.column_config.NumberColumn(format="%.3g")
 PCT = st.column_config.NumberColumn(format="%.3g")
 DAY = st.column_config.DateColumn(format="YYYY-MM-DD")
-
-
-@st.cache_data(show_spinner=False)
-def catalogue_info(version: str) -> tuple[dict[str, str], tuple[int, int], dict]:
-    """(iso3 -> country name, (first, last) start year, default filters) of the catalogue."""
-    events = catalogue()
-    names = dict(events.select("iso3", "country").unique("iso3").sort("country").iter_rows())
-    years = events["start"].dt.year()
-    return names, (int(years.min()), int(years.max())), events_defaults(events)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def filtered_events(countries: tuple[str, ...], years: tuple[int, int],
-                    types: tuple[str, ...], platform: str | None,
-                    election: bool | None) -> pl.DataFrame:
-    """Catalogue rows matching the filters (cached by the filter values)."""
-    return load_events(list(countries) or None, years, list(types) or None, platform,
-                       election)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def event_estimates(countries: tuple[str, ...], years: tuple[int, int],
-                    types: tuple[str, ...], platform: str | None, election: bool | None,
-                    method: str, draws: int) -> pl.DataFrame:
-    """Estimates of the filtered events with one method, both platform-block variants and
-    the Monte Carlo draws kept for the country-year totals."""
-    events = filtered_events(countries, years, types, platform, election)
-    return estimate_events(events, [method], draws=draws, cap_platform_days="both",
-                           keep_draws=True)
-
-
-@st.cache_data(show_spinner=False)
-def shutdown_risk(version: str, year: int) -> pl.DataFrame:
-    return risk_table(year)
 
 
 def _init_state(defaults: dict) -> None:
@@ -135,12 +108,14 @@ def _ranked(table: pl.DataFrame, norm: str, variant: str) -> None:
     st.dataframe(table, hide_index=True, width="stretch", key="events_table",
                  column_config=config)
     stem = f"impact_events_{st.session_state['ev_method']}_{norm}_{variant}"
-    st.download_button("Download CSV", table_csv(table), file_name=f"{stem}.csv",
+    st.download_button("Download CSV", lambda: table_csv(table), file_name=f"{stem}.csv",
                        mime="text/csv", key="ev_download_csv", on_click="ignore",
                        icon=":material/download:")
 
 
+@st.fragment
 def _chart(table: pl.DataFrame, labels: dict[str, str], norm: str) -> None:
+    """The top events as bars; its slider reruns only this fragment."""
     costed = table.filter(pl.col("status") == "ok").height
     if costed == 0:
         return
@@ -149,20 +124,13 @@ def _chart(table: pl.DataFrame, labels: dict[str, str], norm: str) -> None:
         st.session_state["ev_top_n"] = max(1, min(int(st.session_state["ev_top_n"]), costed))
         top_n = st.slider("Events in the chart", 1, costed, key="ev_top_n")
     frame = events_chart_frame(table, labels, norm, top_n)
-    title = ("loss (USD); bar = P50, line = P5 to P95" if norm == "total"
-             else NORMALISATIONS[norm][1])
-    base = alt.Chart(frame).encode(
-        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=420)),
-        tooltip=[alt.Tooltip("label:N", title="event"),
-                 alt.Tooltip("text:N", title=NORMALISATION_LABELS[norm])])
-    chart = base.mark_bar(opacity=0.8).encode(x=alt.X("value:Q", title=title))
-    if norm == "total":
-        chart += base.mark_rule(color="black").encode(x="p05:Q", x2="p95:Q")
-    st.altair_chart(chart.properties(height=26 * frame.height + 40), width="stretch")
+    st.vega_lite_chart(frame, events_chart_spec(norm, frame.height), width="stretch")
 
 
-def _compare(estimates: pl.DataFrame, table: pl.DataFrame, labels: dict[str, str],
+@st.fragment
+def _compare(filters: dict, table: pl.DataFrame, labels: dict[str, str], method: str,
              variant: str) -> None:
+    """Chosen events side by side; its multiselect reruns only this fragment."""
     st.subheader("Compare selected events")
     s = st.session_state
     costed = table.filter(pl.col("status") == "ok")["event"].to_list()
@@ -175,18 +143,16 @@ def _compare(estimates: pl.DataFrame, table: pl.DataFrame, labels: dict[str, str
         s["ev_compare"] = (pak or costed)[:5]
     st.multiselect("Events to compare", costed, format_func=labels.get, key="ev_compare",
                    placeholder="Choose events from the table")
-    chosen = s["ev_compare"]
+    chosen = tuple(s["ev_compare"])
     if not chosen:
         st.info("No costed event to compare: change the filters.")
         return
-    rows = estimates.drop("draws_usd", strict=False).filter(pl.col("event_id").is_in(chosen))
-    compared = compare(rows, variant=variant)
-    order = {e: i for i, e in enumerate(chosen)}
-    compared = compared.sort(pl.col("event_id").replace_strict(order, default=len(order)))
-    shown = compare_table(compared, labels)
+    shown = events_compared(**filters, method=method, draws=DRAWS, variant=variant,
+                            chosen=chosen)
     st.dataframe(shown, hide_index=True, width="stretch", key="compare_table",
                  column_config={"total (P50) [USD]": MONEY, "per day [USD]": MONEY,
                                 "per capita [USD]": MONEY, "% of GDP": PCT, "hours": HOURS})
+    order = {e: i for i, e in enumerate(chosen)}
     short = [f"{r['country']} {r['start']} {r['scope']}"
              for r in table.filter(pl.col("event").is_in(chosen)).select(
                  "event", "country", "start", "scope").sort(
@@ -198,38 +164,39 @@ def _compare(estimates: pl.DataFrame, table: pl.DataFrame, labels: dict[str, str
     panels = (("per day [USD]", "per day [USD]", "~s"),
               ("per capita [USD]", "per capita [USD]", ",.3~g"),
               ("% of GDP", "% of annual GDP", ",.3~g"))
-    for col, (field, title, fmt) in zip(cols, panels, strict=True):
+    for col, (field, title, tick_format) in zip(cols, panels, strict=True):
         frame = shown.select(pl.col("event"), pl.col(field).alias("value")).with_columns(
             short=pl.Series(short))
-        col.altair_chart(
-            alt.Chart(frame, title=title).mark_bar().encode(
-                x=alt.X("value:Q", title=None, axis=alt.Axis(format=fmt)),
-                y=alt.Y("short:N", sort=None, title=None,
-                        axis=alt.Axis(labelLimit=200, labelOverlap=False)),
-                tooltip=["event:N", alt.Tooltip("value:Q", format=",.4~g")])
-            .properties(height=30 * frame.height + 40), width="stretch")
+        col.vega_lite_chart(frame, compare_chart_spec(title, tick_format, frame.height),
+                            width="stretch")
 
 
-def _summary(estimates: pl.DataFrame, names: dict[str, str], method: str,
-             variant: str) -> None:
+def _summary(filters: dict, method: str, variant: str) -> None:
     st.subheader("Totals per country and year")
-    summary = summary_table(summarise(estimates, "country-year", method, variant), names)
+    summary = events_totals(**filters, method=method, draws=DRAWS, variant=variant)
     st.caption("P5/P95 (sum) add the events' own P5 and P95, as if every event's uncertainty "
                "moved together; P5/P95 (independent) are quantiles of the summed Monte Carlo "
                "draws, as if events were independent. The truth lies between the two.")
     st.dataframe(summary, hide_index=True, width="stretch", key="summary_table",
                  column_config={c: MONEY for c in summary.columns if "[USD]" in c}
                  | {"hours": HOURS})
-    st.download_button("Download totals (CSV)", table_csv(summary),
+    st.download_button("Download totals (CSV)", lambda: table_csv(summary),
                        file_name=f"impact_events_totals_{method}_{variant}.csv",
                        mime="text/csv", key="ev_download_summary", on_click="ignore",
                        icon=":material/download:")
 
 
+@st.fragment
 def _risk(names: dict[str, str], countries: tuple[str, ...], year: int) -> None:
-    with st.expander(f"Risk of a shutdown in {year} (associational)"):
+    """The risk model, fitted only once the panel is opened (opening reruns only this)."""
+    panel = st.expander(f"Risk of a shutdown in {year} (associational)", key="ev_risk_open",
+                        on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         try:
-            risk = shutdown_risk(data_version(), year)
+            with st.spinner("Fitting the risk model…"):
+                risk = shutdown_risk(data_version(), year)
         except ImpactError as err:
             st.info(f"The risk model is not available: {err}")
             return
@@ -259,27 +226,23 @@ def main() -> None:
                f"with **{REGISTRY[method].title}** at {DRAWS:,} Monte Carlo draws per event "
                "on this page (the Estimate page uses 10,000), so P5/P95 are a little noisier. "
                "Money is USD at current prices of the event year.")
-    events = filtered_events(**filters)
-    if events.height == 0:
+    n_events = filtered_events(**filters).height
+    if n_events == 0:
         st.info("No event in the catalogue matches these filters. Widen the years, or remove "
                 "a country, type, platform or the election filter.")
         return
-    with st.spinner(f"Estimating {events.height} events ({DRAWS:,} draws each)…"):
-        estimates = event_estimates(**filters, method=method, draws=DRAWS)
-    labels = event_labels(events)
-    table = events_table(estimates, events, method=method, variant=variant,
-                         normalisation=norm)
-    costed = table.filter(pl.col("status") == "ok")
-    total = float(costed["P50 [USD]"].sum()) if costed.height else None
-    st.markdown(f"**{events.height} events** · {costed.height} costed by "
-                f"{REGISTRY[method].title} · sum of P50s {fmt_money(total)}")
-    if costed.height == 0:
+    with st.spinner(f"Estimating {n_events} events ({DRAWS:,} draws each)…"):
+        view: EventsView = events_page_view(**filters, method=method, draws=DRAWS,
+                                            variant=variant, normalisation=norm)
+    st.markdown(f"**{view.n_events} events** · {view.costed} costed by "
+                f"{REGISTRY[method].title} · sum of P50s {fmt.money(view.total)}")
+    if view.costed == 0:
         st.info(f"{REGISTRY[method].title} costs none of these events (see the note column); "
                 "choose another method or other filters.")
-    _ranked(table, norm, variant)
-    _chart(table, labels, norm)
-    _compare(estimates, table, labels, variant)
-    _summary(estimates, names, method, variant)
+    _ranked(view.table, norm, variant)
+    _chart(view.table, view.labels, norm)
+    _compare(filters, view.table, view.labels, method, variant)
+    _summary(filters, method, variant)
     _risk(names, filters["countries"], span[1] + 1)
 
 

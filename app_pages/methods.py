@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.viewmodel import SCOPE_LABELS
 from impact.io import read_bundled
 from impact.methods import REGISTRY
-from impact.ui_helpers import SCOPE_LABELS
 
 st.title("Methods & assumptions")
 st.write(

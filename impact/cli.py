@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from impact import export
+from impact import format as fmt
 from impact.errors import ImpactError, InputError
 from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
 
@@ -218,13 +219,12 @@ def estimate_table(est) -> str:
     rows = []
     for r in est.summary.iter_rows(named=True):
         if r["status"] == "ok":
-            rows.append([r["method"], (f"{export.human_usd(r['loss_usd_p50'])} "
-                         f"({export.human_usd(r['loss_usd_p05'])}–"
-                         f"{export.human_usd(r['loss_usd_p95'])})"),
-                         export.human_usd(r["loss_usd_per_day_p50"]),
-                         export.percent(r["share_of_gdp_p50"]), r["main_driver"] or "", "ok"])
+            rows.append([r["method"], (f"{fmt.money(r['loss_usd_p50'])} "
+                         f"({fmt.money(r['loss_usd_p05'])}–{fmt.money(r['loss_usd_p95'])})"),
+                         fmt.money(r["loss_usd_per_day_p50"]),
+                         fmt.percent(r["share_of_gdp_p50"]), r["main_driver"] or "", "ok"])
         else:
-            rows.append([r["method"], "—", "—", "—", "—", f"{r['status']}: {r['reason']}"])
+            rows.append([r["method"]] + [fmt.MISSING] * 4 + [f"{r['status']}: {r['reason']}"])
     header = ["method", "loss P50 (P5–P95)", "per day", "% of GDP", "main driver",
               "status"]
     out = [export.scenario_words(est), "", _table(rows, header)]
@@ -365,12 +365,22 @@ def _price_year(text: str | None) -> int | None:
                 "deflator year")
 
 
-def _cell(x) -> str:
-    if x is None:
-        return ""
-    if isinstance(x, float):
-        return f"{x:.6g}"
-    return str(x)
+def _cell(x, column: str = "") -> str:
+    """A table cell: money, shares and hours by the column's name (``*usd*``, ``*share*``,
+    ``*hours*``), other numbers with three significant figures (`impact.format`)."""
+    if isinstance(x, bool) or (x is not None and not isinstance(x, float | int)):
+        return str(x)
+    if fmt.is_missing(x):
+        return fmt.MISSING
+    if isinstance(x, int) and not ("usd" in column or "hours" in column):
+        return str(x)  # years, ranks, counts of events
+    if "usd" in column:
+        return fmt.money(x)
+    if "share" in column:
+        return fmt.percent(x)
+    if "hours" in column:
+        return fmt.hours(x, unit=False)
+    return fmt.number(x)
 
 
 def _frame_text(frame: pl.DataFrame, fmt: str, columns: list[str] | None = None) -> str:
@@ -379,7 +389,8 @@ def _frame_text(frame: pl.DataFrame, fmt: str, columns: list[str] | None = None)
     if fmt == "json":
         return frame.write_json()
     shown = frame.select(columns) if columns else frame
-    rows = [[_cell(c) for c in r] for r in shown.iter_rows()]
+    rows = [[_cell(c, col) for c, col in zip(r, shown.columns, strict=True)]
+            for r in shown.iter_rows()]
     return _table(rows, shown.columns) + "\n"
 
 
@@ -405,7 +416,7 @@ def _check_out(out: str | None) -> None:
 
 
 def _money(x) -> str:
-    return export.human_usd(x) if x is not None else "—"
+    return fmt.money(x)
 
 
 def _cmd_events(args: argparse.Namespace) -> int:
@@ -418,7 +429,7 @@ def _cmd_events(args: argparse.Namespace) -> int:
         frame = pl.DataFrame([row])
         if args.format == "table":
             width = max(len(k) for k in row)
-            text = "\n".join(f"{k.ljust(width)}  {_cell(v)}" for k, v in row.items()) + "\n"
+            text = "\n".join(f"{k.ljust(width)}  {_cell(v, k)}" for k, v in row.items()) + "\n"
         else:
             text = _frame_text(frame, args.format)
         sys.stdout.write(text)
@@ -443,8 +454,7 @@ def _cmd_events(args: argparse.Namespace) -> int:
             rows = [[r["event_id"], r["method"], r["status"],
                      _money(r["loss_usd_per_day_p50"]), _cell(r["rank_per_day"]),
                      _money(r["loss_usd_per_capita_p50"]), _cell(r["rank_per_capita"]),
-                     export.percent(r["share_of_gdp_p50"]) if r["share_of_gdp_p50"] is not None
-                     else "—", _cell(r["rank_share_of_gdp"])]
+                     fmt.percent(r["share_of_gdp_p50"]), _cell(r["rank_share_of_gdp"])]
                     for r in frame.sort("method", "event_id").iter_rows(named=True)]
             text = _table(rows, ["event", "method", "status", "per day", "rank",
                                  "per capita", "rank", "% of GDP", "rank"]) + "\n"
@@ -458,10 +468,11 @@ def _cmd_events(args: argparse.Namespace) -> int:
         frame = ev.estimate_events(events, _methods(args.method), draws=draws, seed=seed,
                                    price_year=price_year, cap_platform_days=cap)
         if args.format == "table":
-            rows = [[r["event_id"], r["iso3"], _cell(r["start"]), r["scope"], r["variant"],
+            rows = [[r["event_id"], r["iso3"], _cell(r["start"], "start"), r["scope"],
+                     r["variant"],
                      r["method"],
                      (f"{_money(r['loss_usd_p50'])} ({_money(r['loss_usd_p05'])}–"
-                      f"{_money(r['loss_usd_p95'])})") if r["status"] == "ok" else "—",
+                      f"{_money(r['loss_usd_p95'])})") if r["status"] == "ok" else fmt.MISSING,
                      r["status"] if r["status"] == "ok" else f"{r['status']}: {r['reason']}"]
                     for r in frame.iter_rows(named=True)]
             text = _table(rows, ["event", "iso3", "start", "scope", "variant", "method",

@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from impact import format as fmt
 from impact.errors import InputError
 from impact.estimate import SUMMARY_COLUMNS, Estimate
 from impact.io import data_version
@@ -36,7 +37,6 @@ _TEXT = {"method", "title", "status", "reason", "iso3", "country", "scope", "mai
          "currency", "price_basis"}
 _INT = {"year", "price_year", "draws", "seed"}
 EXTENSIONS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".md": "markdown"}
-_UNITS = [(1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")]
 _SCOPE_WORDS = {"full": "a full internet shutdown", "mobile": "a mobile-data shutdown",
                 "throttling": "throttling of internet service"}
 _PLATFORM_NAMES = {"x": "X (Twitter)", "facebook": "Facebook", "instagram": "Instagram",
@@ -56,67 +56,14 @@ def impact_version() -> str:
     return __version__
 
 
-# ---- formatting helpers ---------------------------------------------------------------------
-def _missing(x: Any) -> bool:
-    return x is None or (isinstance(x, float) and not math.isfinite(x))
+# ---- text of numbers (the rule is impact.format) -------------------------------------------
+#: significant figures of assumption values in text (inputs: the parameter tables' precision)
+INPUT_DIGITS = 6
 
 
-def human_usd(x: float | None, currency: str = "USD") -> str:
-    """Money in readable units: 3 significant digits with k, m, bn or tn.
-
-    Parameters
-    ----------
-    x : amount [USD, or ``currency``]
-    currency : prefix to show
-
-    Examples
-    --------
-    >>> human_usd(42_700_000)
-    'USD 42.7 m'
-    >>> human_usd(1.34e9)
-    'USD 1.34 bn'
-    >>> human_usd(12_345)
-    'USD 12.3 k'
-    >>> human_usd(950)
-    'USD 950'
-    >>> human_usd(999_999_999)
-    'USD 1 bn'
-    >>> human_usd(-2.5e6)
-    'USD -2.5 m'
-    >>> human_usd(None)
-    'n/a'
-    """
-    if _missing(x):
-        return "n/a"
-    x = float(x)
-    sign, mag = ("-" if x < 0 else ""), abs(x)
-    scaled, unit = float(f"{mag:.3g}"), ""
-    for scale, name in reversed(_UNITS):  # k, m, bn, tn: keep the largest that fits
-        rounded = float(f"{mag / scale:.3g}")
-        if rounded >= 1:
-            scaled, unit = rounded, f" {name}"
-    return f"{currency} {sign}{scaled:g}{unit}"
-
-
-def percent(share: float | None) -> str:
-    """A 0-1 share as a percentage with 3 significant digits.
-
-    >>> percent(0.000072)
-    '0.0072 %'
-    >>> percent(0.25)
-    '25 %'
-    """
-    if _missing(share):
-        return "n/a"
-    return f"{float(f'{share * 100:.3g}'):g} %"
-
-
-def _num(x: Any) -> str:
-    if _missing(x):
-        return "n/a"
-    if isinstance(x, float):
-        return f"{x:.6g}"
-    return str(x)
+def _input(x: Any) -> str:
+    """An assumption value in text: ``407.308 bn``, ``0.036751``, ``10``."""
+    return fmt.number(x, INPUT_DIGITS) if isinstance(x, float | int) or x is None else str(x)
 
 
 # ---- normalising inputs -------------------------------------------------------------------
@@ -176,8 +123,8 @@ def assumption_text(est: Estimate, method: str) -> str:
     """``name=value [low–high] unit (source)`` for each input of ``method``, `` | ``-joined."""
     parts = []
     for r in est.assumptions.filter(pl.col("method") == method).iter_rows(named=True):
-        rng = "" if r["low"] == r["high"] else f" [{_num(r['low'])}–{_num(r['high'])}]"
-        parts.append(f"{r['parameter']}={_num(r['value'])}{rng} {r['unit']} ({r['source']})")
+        rng = "" if r["low"] == r["high"] else f" [{_input(r['low'])}–{_input(r['high'])}]"
+        parts.append(f"{r['parameter']}={_input(r['value'])}{rng} {r['unit']} ({r['source']})")
     return " | ".join(parts)
 
 
@@ -411,17 +358,17 @@ def scenario_words(est: Estimate) -> str:
     else:
         what = _SCOPE_WORDS[sc.scope]
     if sc.scope == "throttling" or sc.intensity is not None:
-        what += f" at intensity {percent(sc.effective_intensity)} of service lost"
-    when = f"lasting {ctx.hours:g} hours"
+        what += f" at intensity {fmt.percent(sc.effective_intensity)} of service lost"
+    when = f"lasting {fmt.hours(ctx.hours)}"
     if sc.start is not None:
         end = f" to {sc.end.isoformat(sep=' ', timespec='minutes')}" if sc.end else ""
         when += f" from {sc.start.isoformat(sep=' ', timespec='minutes')}{end} (local time)"
     text = (f"{what[0].upper()}{what[1:]} in {ctx.country} ({ctx.iso3}), {when}, "
             f"event year {ctx.year}; affected: {ctx.affected_detail}")
     if sc.circumvention is not None:
-        text += f"; circumvention {percent(sc.circumvention)}"
+        text += f"; circumvention {fmt.percent(sc.circumvention)}"
     if sc.recovery is not None:
-        text += f"; recovery {percent(sc.recovery)}"
+        text += f"; recovery {fmt.percent(sc.recovery)}"
     return text + "."
 
 
@@ -430,7 +377,7 @@ def _scenario_short(est: Estimate) -> str:
     what = (f"a block of {', '.join(_PLATFORM_NAMES.get(p, p) for p in sc.platforms)}"
             if sc.scope == "platforms"
             else _SCOPE_WORDS[sc.scope])
-    return f"{what} in {ctx.country}, {ctx.hours:g} hours, {ctx.year}"
+    return f"{what} in {ctx.country}, {fmt.hours(ctx.hours)}, {ctx.year}"
 
 
 def _md_cell(text: Any) -> str:
@@ -461,12 +408,13 @@ def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
              "|---|---|---|---|---|---|---|"]
     for r in est.summary.iter_rows(named=True):
         if r["status"] == "ok":
-            loss = (f"{human_usd(r['loss_usd_p50'])} ({human_usd(r['loss_usd_p05'])}–"
-                    f"{human_usd(r['loss_usd_p95'])})")
-            cells = [loss, human_usd(r["loss_usd_per_day_p50"]), percent(r["share_of_gdp_p50"]),
-                     human_usd(r["loss_usd_per_capita_p50"]), r["main_driver"] or "", "ok"]
+            loss = (f"{fmt.money(r['loss_usd_p50'])} ({fmt.money(r['loss_usd_p05'])}–"
+                    f"{fmt.money(r['loss_usd_p95'])})")
+            cells = [loss, fmt.money(r["loss_usd_per_day_p50"]),
+                     fmt.percent(r["share_of_gdp_p50"]),
+                     fmt.money(r["loss_usd_per_capita_p50"]), r["main_driver"] or "", "ok"]
         else:
-            cells = ["—", "—", "—", "—", "—", f"{r['status']}: {r['reason']}"]
+            cells = [fmt.MISSING] * 5 + [f"{r['status']}: {r['reason']}"]
         lines.append("| " + " | ".join(_md_cell(c) for c in [r["title"], *cells]) + " |")
     ok = est.summary.filter(pl.col("status") == "ok")
     if ok.height and ok["currency"][0] != "USD" or (ok.height and ok["price_basis"][0]
@@ -474,15 +422,15 @@ def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
         r = ok.row(0, named=True)
         lines += ["", f"In {r['currency']} ({r['price_basis']} prices"
                   + (f" of {r['price_year']}" if r["price_year"] else "") + "): "
-                  + "; ".join(f"{x['method']} {human_usd(x['loss_p50'], x['currency'])}"
+                  + "; ".join(f"{x['method']} {fmt.money(x['loss_p50'], x['currency'])}"
                               for x in ok.iter_rows(named=True))]
     lines += ["", "## Assumptions", "",
               "| Method | Parameter | Value | Range (low–high) | Unit | Source |",
               "|---|---|---|---|---|---|"]
     for r in est.assumptions.iter_rows(named=True):
-        rng = "fixed" if r["low"] == r["high"] else f"{_num(r['low'])}–{_num(r['high'])}"
+        rng = "fixed" if r["low"] == r["high"] else f"{_input(r['low'])}–{_input(r['high'])}"
         lines.append("| " + " | ".join(_md_cell(c) for c in [
-            r["method"], r["parameter"], _num(r["value"]), rng, r["unit"], r["source"]]) + " |")
+            r["method"], r["parameter"], _input(r["value"]), rng, r["unit"], r["source"]]) + " |")
     lines += ["", "## Data notes and fallbacks", ""]
     lines += [f"- {n}" for n in est.notes] or ["- none: every figure is for the event year."]
     lines += ["", "## Data vintages", ""]

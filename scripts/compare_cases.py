@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from impact import format as fmt
 from impact.events import estimate_events, events_by_id
-from impact.export import human_usd
 
 CASES = {
     "AN-128b3eb3d9": "Pakistan, election-day mobile shutdown",
@@ -34,11 +34,12 @@ def main() -> None:
             if r["status"] != "ok":
                 continue
             print(f"| {label}{variant} | {r['start']} – {r['end']} | {r['scope']} | "
-                  f"{r['costed_hours']:,.0f} | {r['method']} | {human_usd(r['loss_usd_p50'])} "
-                  f"({human_usd(r['loss_usd_p05'])} – {human_usd(r['loss_usd_p95'])}) | "
-                  f"{human_usd(r['loss_usd_per_day_p50'])} | "
-                  f"{human_usd(r['loss_usd_per_capita_p50'])} | "
-                  f"{100 * r['share_of_gdp_p50']:.3f} % |")
+                  f"{fmt.hours(r['costed_hours'], unit=False)} | {r['method']} | "
+                  f"{fmt.money(r['loss_usd_p50'])} "
+                  f"({fmt.money(r['loss_usd_p05'])} – {fmt.money(r['loss_usd_p95'])}) | "
+                  f"{fmt.money(r['loss_usd_per_day_p50'])} | "
+                  f"{fmt.money(r['loss_usd_per_capita_p50'])} | "
+                  f"{fmt.percent(r['share_of_gdp_p50'])} |")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from impact import estimate, parse_scenario
-from impact.export import human_usd
+from impact import format as fmt
 
 SEED_CASES = {
     "Pakistan, election-day mobile data shutdown, 8 Feb 2024 07:00–17:00 (10 h, nationwide)":
@@ -26,11 +26,11 @@ def main() -> None:
         print("|---|---|---|---|---|---|")
         for r in est.summary.iter_rows(named=True):
             if r["status"] != "ok":
-                print(f"| {r['method']} | n/a | {r['status'].replace('_', ' ')} | | | |")
+                print(f"| {r['method']} | {fmt.MISSING} | {r['status'].replace('_', ' ')} | | | |")
                 continue
-            print(f"| {r['method']} | {human_usd(r['loss_usd_p50'])} | "
-                  f"{human_usd(r['loss_usd_p05'])} – {human_usd(r['loss_usd_p95'])} | "
-                  f"{human_usd(r['loss_usd_per_day_p50'])} | {100 * r['share_of_gdp_p50']:.4f} % "
+            print(f"| {r['method']} | {fmt.money(r['loss_usd_p50'])} | "
+                  f"{fmt.money(r['loss_usd_p05'])} – {fmt.money(r['loss_usd_p95'])} | "
+                  f"{fmt.money(r['loss_usd_per_day_p50'])} | {fmt.percent(r['share_of_gdp_p50'])} "
                   f"| {r['main_driver']} |")
         if est.notes:
             print("\nData notes: " + "; ".join(est.notes))

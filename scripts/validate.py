@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from impact import format as fmt
 from impact.context import internet_users
 from impact.errors import ImpactError
 from impact.events import catalogue, estimate_events
-from impact.export import human_usd
 from impact.methods import REGISTRY
 
 REPO = Path(__file__).resolve().parents[1]
@@ -245,12 +245,12 @@ def print_report(result: dict) -> None:
     main = result["compared"][MAIN_METHOD]
     print(f"\n10 worst country-years ({MAIN_METHOD}, start-year basis, ours/published):")
     for r in worst(main).iter_rows(named=True):
-        print(f"  {r['iso3']} {r['year']}: ours {human_usd(r['ours_usd'])} vs "
-              f"{human_usd(r['published_usd'])} (×{r['ratio']:.2g}) — {r['reason']}")
+        print(f"  {r['iso3']} {r['year']}: ours {fmt.money(r['ours_usd'])} vs "
+              f"{fmt.money(r['published_usd'])} (×{r['ratio']:.2g}) — {r['reason']}")
     missing = main.filter(pl.col("ours_usd").is_null()).sort("published_usd", descending=True)
     if missing.height:
         print("\nTop10VPN country-years with no estimate: " + "; ".join(
-            f"{r['iso3']} {r['year']} ({human_usd(r['published_usd'])}: {r['reason']})"
+            f"{r['iso3']} {r['year']} ({fmt.money(r['published_usd'])}: {r['reason']})"
             for r in missing.iter_rows(named=True)))
 
 
@@ -281,7 +281,7 @@ def svg_scatter(compared: pl.DataFrame, title: str) -> str:
            (f'<line x1="{px(lo):.1f}" y1="{py(lo):.1f}" x2="{px(hi):.1f}" y2="{py(hi):.1f}" '
            'stroke="#4a6fa5" stroke-dasharray="4 3"/>')]
     for k in range(lo, hi + 1):
-        label = human_usd(10.0 ** k).replace("USD ", "")
+        label = fmt.number(10.0 ** k)
         out += [(f'<line x1="{px(k):.1f}" y1="{size - pad}" x2="{px(k):.1f}" '
                 f'y2="{size - pad + 4}" stroke="black"/>'),
                 f'<text x="{px(k):.1f}" y="{size - pad + 16}" text-anchor="middle">{label}</text>',
@@ -371,16 +371,16 @@ def markdown(result: dict) -> str:
         f"## Worst country-years ({MAIN_METHOD}, start-year basis)", "",
         "| country-year | ours (P50 sum) | Top10VPN | ratio | likely reason |", "|---|---|---|---|---|"]
     for r in worst(main).iter_rows(named=True):
-        lines.append(f"| {r['iso3']} {r['year']} | {human_usd(r['ours_usd'])} | "
-                     f"{human_usd(r['published_usd'])} | {r['ratio']:.2g} | {r['reason']} |")
+        lines.append(f"| {r['iso3']} {r['year']} | {fmt.money(r['ours_usd'])} | "
+                     f"{fmt.money(r['published_usd'])} | {r['ratio']:.2g} | {r['reason']} |")
     lines += ["", f"## Every country-year ({MAIN_METHOD}, start-year basis)", "",
               ("| country-year | events | hours ours | hours Top10VPN | ours (P50 sum) | "
               "Top10VPN | ratio |"), "|---|---|---|---|---|---|---|"]
     for r in main.iter_rows(named=True):
-        ours = human_usd(r["ours_usd"]) if r["ours_usd"] is not None else "no event"
+        ours = fmt.money(r["ours_usd"]) if r["ours_usd"] is not None else "no event"
         hours = f"{r['hours_ours']:,.0f}" if r["hours_ours"] is not None else "—"
         lines.append(f"| {r['iso3']} {r['year']} | {r['n_events'] or 0} | {hours} | "
-                     f"{r['hours_published']:,.0f} | {ours} | {human_usd(r['published_usd'])} | "
+                     f"{r['hours_published']:,.0f} | {ours} | {fmt.money(r['published_usd'])} | "
                      f"{_fmt_ratio(r['ratio'])} |")
     lines += ["", "## Reading the differences", "",
               (f"- Median ratio {m0['median_ratio']:.2f}, {m0['within_2x']:.0%} within ×2 "

@@ -10,10 +10,9 @@ import polars as pl
 import pytest
 
 from impact import estimate, parse_scenario
+from impact import format as fmt
 from impact.export import (
     PROVENANCE_COLUMNS,
-    human_usd,
-    percent,
     report_markdown,
     summary_frame,
     to_csv,
@@ -41,19 +40,17 @@ def platform_est():
                     draws=500)
 
 
-@pytest.mark.parametrize(("x", "text"), [
-    (42_700_000, "USD 42.7 m"), (1.34e9, "USD 1.34 bn"), (12_345, "USD 12.3 k"),
-    (950, "USD 950"), (0.166, "USD 0.166"), (999_999_999, "USD 1 bn"),
-    (999_499, "USD 999 k"), (2.5e12, "USD 2.5 tn"), (0, "USD 0"), (None, "n/a"),
-    (float("nan"), "n/a"),
-])
-def test_human_usd(x, text):
-    assert human_usd(x) == text
-
-
-def test_human_usd_currency_and_percent():
-    assert human_usd(3_000_000, "PKR") == "PKR 3 m"
-    assert percent(0.0112) == "1.12 %" and percent(None) == "n/a"
+def test_text_uses_the_one_formatter(est, platform_est):
+    """Money, shares and hours in the report follow impact.format; 999,999,999 is 1 bn."""
+    assert fmt.money(999_999_999) == "USD 1 bn"
+    text = report_markdown(platform_est)
+    assert "48 hours" in text
+    deloitte = next(line for line in text.splitlines() if line.startswith("| ")
+                    and REGISTRY["deloitte2016"].title in line)
+    assert f"| {fmt.MISSING} |" in deloitte and "not_applicable" in deloitte
+    assert "e+" not in text.split("## How to reproduce")[0]  # no scientific notation
+    gdp = est.assumptions.filter(pl.col("parameter") == "gdp_usd")["value"][0]
+    assert f"gdp_usd | {fmt.number(gdp, 6)} |" in report_markdown(est)
 
 
 def test_json_round_trip(est):
@@ -133,10 +130,10 @@ def test_markdown_report(est):
     for m in REGISTRY.values():
         assert m.title in text and m.citation in text
     for r in est.summary.iter_rows(named=True):
-        assert (f"{human_usd(r['loss_usd_p50'])} ({human_usd(r['loss_usd_p05'])}–"
-                f"{human_usd(r['loss_usd_p95'])})") in text
-        assert human_usd(r["loss_usd_per_day_p50"]) in text
-        assert percent(r["share_of_gdp_p50"]) in text
+        assert (f"{fmt.money(r['loss_usd_p50'])} ({fmt.money(r['loss_usd_p05'])}–"
+                f"{fmt.money(r['loss_usd_p95'])})") in text
+        assert fmt.money(r["loss_usd_per_day_p50"]) in text
+        assert fmt.percent(r["share_of_gdp_p50"]) in text
     for note in est.notes:
         assert note in text
     for section in ("## Assumptions", "## Data notes", "## Data vintages", "## Methods",

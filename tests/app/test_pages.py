@@ -10,11 +10,12 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import impact
+from app_pages.viewmodel import ESTIMATE_DEFAULTS
+from impact import format as fmt
 from impact.errors import DataError
 from impact.events import load_events
 from impact.methods import REGISTRY
 from impact.regions import region_names
-from impact.ui_helpers import ESTIMATE_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -221,10 +222,19 @@ def test_log_axis_toggle_keeps_the_page_working():
 # ---- affected area on the Estimate page ---------------------------------------------------
 def _money(text: str) -> float:
     """``"USD 42.7 m"`` -> 42.7e6."""
-    units = {"k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}
-    parts = text.split()
-    value = float(parts[1].replace(",", ""))
-    return value * units.get(parts[2], 1.0) if len(parts) > 2 else value
+    return fmt.parse_number(text)
+
+
+@pytest.mark.parametrize("country", ["Pakistan", "India", "United States", "Narnia"])
+def test_sidebar_regions_are_those_of_impact_regions(country):
+    from app_pages.cached import country_regions
+    from impact.countries import resolve_country
+
+    try:
+        expected = region_names(resolve_country(country))
+    except impact.ImpactError:
+        expected = []
+    assert country_regions(country) == expected
 
 
 def test_area_choice_offers_regions_only_where_bundled():
@@ -376,6 +386,17 @@ def test_other_method_and_comparison_selection():
     at.multiselect(key="ev_compare").set_value(chosen).run()
     assert not at.exception and not at.error
     assert len(_frame_with(at, "rank per day")) == len(chosen)
+
+
+def test_risk_panel_is_fitted_only_when_opened():
+    at = _events_page()
+    assert not any("probability [%]" in d.value.columns for d in at.dataframe)
+    at.session_state["ev_risk_open"] = True  # the user opens the panel
+    at.run()
+    assert not at.exception and not at.error
+    risk = _frame_with(at, "probability [%]")
+    assert list(risk.columns) == ["country", "probability [%]", "90 % interval"]
+    assert any("associations in past data" in c.value for c in at.caption)
 
 
 def test_events_error_is_a_message_not_a_traceback(monkeypatch):

@@ -1,4 +1,4 @@
-"""The pure helpers behind the app pages (no streamlit needed)."""
+"""The app's view model behind the pages (no streamlit needed)."""
 
 from __future__ import annotations
 
@@ -10,27 +10,24 @@ from datetime import date, time
 import polars as pl
 import pytest
 
-from impact import estimate, parse_scenario
-from impact.methods import REGISTRY
-from impact.ui_helpers import (
+from app_pages.viewmodel import (
+    DOWNLOADS,
     ESTIMATE_DEFAULTS,
-    NORMALISATIONS,
     country_names,
-    events_table,
-    fmt_money,
-    fmt_pct,
-    fmt_share,
+    estimate_view,
+    export_file,
     method_cards,
     query_url,
+    range_chart_spec,
     range_frame,
     results_table,
     scenario_input,
     scenario_query,
     state_from_query,
-    summary_csv,
-    summary_json,
-    table_csv,
 )
+from impact import estimate, parse_scenario
+from impact import format as fmt
+from impact.methods import REGISTRY
 
 
 @pytest.fixture(scope="module")
@@ -38,20 +35,6 @@ def platform_estimate():
     scenario = parse_scenario(scenario_input(country="Pakistan", duration_hours=10,
                                              scope="platforms", platforms=["x"]))
     return estimate(scenario, draws=1000)
-
-
-@pytest.mark.parametrize(("value", "text"), [
-    (42_700_000, "USD 42.7 m"), (1_234_000_000, "USD 1.23 bn"), (999.0, "USD 999"),
-    (0.134, "USD 0.13"), (2.5e12, "USD 2.50 tn"), (12_345, "USD 12.3 k"), (None, "–"),
-    (float("nan"), "–"),
-])
-def test_fmt_money(value, text):
-    assert fmt_money(value) == text
-
-
-def test_fmt_share():
-    assert fmt_share(0.000081) == "0.0081 %"
-    assert fmt_share(None) == "–"
 
 
 def test_defaults_are_a_valid_scenario():
@@ -89,13 +72,42 @@ def test_cards_and_table_mark_not_applicable(platform_estimate):
 
 
 def test_downloads_have_a_row_per_method(platform_estimate):
-    text = summary_csv(platform_estimate)
-    text = text.decode() if isinstance(text, bytes) else text
+    text = export_file("to_csv", platform_estimate)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["method"] for r in rows] == list(REGISTRY)
-    payload = json.dumps(json.loads(summary_json(platform_estimate)))
+    payload = json.dumps(json.loads(export_file("to_json", platform_estimate)))
     assert all(f'"{name}"' in payload for name in REGISTRY)
     assert '"platforms"' in payload
+    assert export_file("to_xlsx", platform_estimate)[:2] == b"PK"  # a zip container
+    assert export_file("report_markdown", platform_estimate).startswith("# ")
+    assert [d[0] for d in DOWNLOADS] == ["download_csv", "download_json", "download_xlsx",
+                                         "download_report"]
+
+
+def test_estimate_view_has_everything_the_page_shows(platform_estimate):
+    view = estimate_view(platform_estimate)
+    assert "Pakistan" in view.headline and "10 hours" in view.headline
+    assert view.area.startswith("Affected area: ")
+    assert len(view.cards) == view.table.height == len(REGISTRY)
+    assert view.chart.height == view.chart_log.height == 4  # the costed methods
+    assert view.chart_log["p05"].min() >= 1.0  # a log axis cannot show 0
+    assert view.assumptions.columns == ["method", "parameter", "value", "low", "high",
+                                        "unit", "source", "notes"]
+    assert view.components.columns == ["component", "USD"]
+    assert all(v.startswith("USD ") for v in view.components["USD"])
+    assert view.stem == "impact_PAK_platforms_10h"
+
+
+@pytest.mark.parametrize("log", [False, True])
+def test_range_chart_spec_is_plain_vega_lite(log):
+    spec = range_chart_spec("PKR", 3, log)
+    json.dumps(spec)  # plain data, no chart library objects
+    assert spec["height"] == 46 * 3 + 40
+    bars, dots = spec["layer"]
+    assert bars["encoding"]["x"]["field"] == "p05" and bars["encoding"]["x2"]["field"] == "p95"
+    assert dots["encoding"]["x"]["field"] == "p50"
+    assert "PKR" in bars["encoding"]["x"]["axis"]["title"]
+    assert bars["encoding"]["x"]["scale"] == ({"type": "log"} if log else {"zero": True})
 
 
 def test_scenario_input_with_regions_drops_the_share():
@@ -105,50 +117,25 @@ def test_scenario_input_with_regions_drops_the_share():
     assert parse_scenario(data).regions == ("Jammu & Kashmir",)
 
 
-def test_fmt_pct():
-    assert [fmt_pct(x) for x in (1.0, 0.5, 0.009443, 0.0, None)] == [
-        "100 %", "50 %", "0.94 %", "0 %", "–"]
-
-
-@pytest.fixture(scope="module")
-def pakistan_2024():
-    from impact.events import estimate_events, load_events
-
-    events = load_events("PAK", 2024)
-    if events.height == 0:
-        pytest.skip("no Pakistan 2024 events in the catalogue")
-    return events, estimate_events(events, ["impact"], draws=200)
-
-
-@pytest.mark.parametrize("norm", list(NORMALISATIONS))
-def test_events_table_is_ranked_by_the_normalisation(pakistan_2024, norm):
-    events, estimates = pakistan_2024
-    table = events_table(estimates, events, method="impact", normalisation=norm)
-    assert table.height == events.height  # one row per event (capped variant)
-    column = "P50 [USD]" if norm == "total" else NORMALISATIONS[norm][1]
-    assert (column in table.columns) and (norm == "total") == (
-        NORMALISATIONS[norm][1] not in table.columns)
-    ok = table.filter(pl.col("status") == "ok")
-    assert ok[column].to_list() == sorted(ok[column].to_list(), reverse=True)
-    assert ok["rank"].to_list() == list(range(1, ok.height + 1))
-    assert table.filter(pl.col("status") != "ok")["rank"].null_count() == \
-        table.height - ok.height
-    text = table_csv(table)
-    assert text.splitlines()[0].startswith("rank,event,country")
-
-
-def test_uncapped_variant_keeps_the_full_hours(pakistan_2024):
-    events, estimates = pakistan_2024
-    capped = events_table(estimates, events, method="impact", variant="capped")
-    uncapped = events_table(estimates, events, method="impact", variant="uncapped")
-    blocks = pl.col("scope") == "platforms"
-    assert capped.filter(blocks)["hours"].max() <= 8760
-    assert uncapped.filter(blocks)["hours"].max() == events.filter(blocks)["duration_hours"].max()
+def test_display_text_follows_impact_format(platform_estimate):
+    """Cards, the comparison table and the chart labels use one formatter."""
+    summary = platform_estimate.summary
+    impact_row = summary.filter(pl.col("method") == "impact").row(0, named=True)
+    card = next(c for c in method_cards(summary) if c["method"] == "impact")
+    assert card["value"] == fmt.money(impact_row["loss_p50"])
+    assert card["range"] == "P5–P95: " + fmt.money_range(impact_row["loss_p05"],
+                                                         impact_row["loss_p95"])
+    assert f"share of annual GDP: {fmt.percent(impact_row['share_of_gdp_p50'])}" in card["lines"]
+    table = results_table(summary).to_dicts()
+    deloitte = next(r for r in table if r["method"] == REGISTRY["deloitte2016"].title)
+    assert deloitte["P50"] == deloitte["per day (P50)"] == fmt.MISSING
+    labels = range_frame(summary)["p50_label"].to_list()
+    assert fmt.money(impact_row["loss_p50"]) in labels
 
 
 def test_uploaded_batch_template_runs_and_bad_files_are_rejected():
+    from app_pages.viewmodel import BATCH_TEMPLATE, run_uploaded_batch
     from impact import InputError
-    from impact.ui_helpers import BATCH_TEMPLATE, run_uploaded_batch
 
     results, estimates, errors = run_uploaded_batch(BATCH_TEMPLATE.encode(), "t.csv",
                                                     ["impact"], 200)

@@ -1,0 +1,154 @@
+"""The app's cached computations, defined once at import (a page script re-runs on every
+interaction; a ``@st.cache_data`` there would be rebuilt, and its code hashed, on every run).
+
+Per-scenario results are keyed by the validated, frozen `Scenario` itself, hashed by its JSON.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+import impact
+from app_pages.events_view import (
+    EventsView,
+    compare_table,
+    event_labels,
+    events_defaults,
+    events_view,
+    summary_table,
+)
+from app_pages.viewmodel import (
+    EstimateView,
+    estimate_view,
+    run_uploaded_batch,
+)
+from impact import Estimate, ImpactError, Scenario
+from impact import events as ev
+from impact.countries import resolve_country
+from impact.io import data_version, read_bundled
+from impact.regions import RegionIndex, region_names
+
+
+def _scenario_key(scenario: Scenario) -> str:
+    """Cache key of a scenario: its JSON (the model is frozen and fully validated)."""
+    return scenario.model_dump_json()
+
+
+SCENARIO_HASH = {Scenario: _scenario_key}
+
+
+@st.cache_data(show_spinner="Running the Monte Carlo…", max_entries=256,
+               hash_funcs=SCENARIO_HASH)
+def run_estimate(scenario: Scenario, methods: tuple[str, ...], draws: int) -> Estimate:
+    """`impact.estimate` of one scenario, cached by the scenario, the methods and the draws."""
+    return impact.estimate(scenario, list(methods), draws=draws)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=SCENARIO_HASH)
+def page_view(scenario: Scenario, methods: tuple[str, ...], draws: int) -> EstimateView:
+    """What the Estimate page shows for the scenario (cached like `run_estimate`)."""
+    return estimate_view(run_estimate(scenario, methods, draws))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def country_regions(country: str) -> list[str]:
+    """Admin-1 region names of a country (empty when none are bundled or it is unknown).
+
+    `impact.regions.region_names` over an index of that country's rows only: the sidebar
+    needs the names at once, and the whole-world index takes over a second to build (it is
+    built when an estimate needs it)."""
+    try:
+        iso3 = resolve_country(country)
+    except ImpactError:
+        return []
+    rows = read_bundled("regions").filter(pl.col("iso3") == iso3)
+    return region_names(iso3, index=RegionIndex(rows, lambda iso3, year: None))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def batch_results(data: bytes, name: str, methods: tuple[str, ...], draws: int):
+    """`run_uploaded_batch` of an uploaded file, cached by its bytes, name, methods and draws.
+
+    A resource cache: the (frozen) estimates are shared, not copied on every rerun, and the
+    page never changes them."""
+    return run_uploaded_batch(data, name, methods, draws)
+
+
+# ---- Past events page: everything keyed by the filter values (primitives) ------------------
+# The large frames are resource caches: polars frames are immutable and the page only reads
+# them, so sharing them across reruns and sessions is safe and saves a copy per rerun.
+@st.cache_data(show_spinner=False)
+def catalogue_info(version: str) -> tuple[dict[str, str], tuple[int, int], dict]:
+    """(iso3 -> country name, (first, last) start year, default filters) of the catalogue
+    of data ``version``."""
+    events = ev.catalogue()
+    names = dict(events.select("iso3", "country").unique("iso3").sort("country").iter_rows())
+    years = events["start"].dt.year()
+    return names, (int(years.min()), int(years.max())), events_defaults(events)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def filtered_events(countries: tuple[str, ...], years: tuple[int, int],
+                    types: tuple[str, ...], platform: str | None,
+                    election: bool | None) -> pl.DataFrame:
+    """Catalogue rows matching the filters (shared, read-only: see `event_estimates`)."""
+    return ev.load_events(list(countries) or None, years, list(types) or None, platform,
+                          election)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def event_estimates(countries: tuple[str, ...], years: tuple[int, int],
+                    types: tuple[str, ...], platform: str | None, election: bool | None,
+                    method: str, draws: int) -> pl.DataFrame:
+    """Estimates of the filtered events with one method, both platform-block variants and
+    the Monte Carlo draws kept for the country-year totals. A resource cache: the frame
+    (with its draws) is shared, not copied, and only read by the cached tables below."""
+    events = filtered_events(countries, years, types, platform, election)
+    return ev.estimate_events(events, [method], draws=draws, cap_platform_days="both",
+                              keep_draws=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def events_page_view(countries: tuple[str, ...], years: tuple[int, int],
+                     types: tuple[str, ...], platform: str | None, election: bool | None,
+                     method: str, draws: int, variant: str, normalisation: str) -> EventsView:
+    """The ranked table, labels and totals of the filtered events (shared and read-only, so
+    that a rerun does not copy a table of hundreds of events)."""
+    events = filtered_events(countries, years, types, platform, election)
+    estimates = event_estimates(countries, years, types, platform, election, method, draws)
+    return events_view(estimates, events, method=method, variant=variant,
+                       normalisation=normalisation)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def events_totals(countries: tuple[str, ...], years: tuple[int, int], types: tuple[str, ...],
+                  platform: str | None, election: bool | None, method: str, draws: int,
+                  variant: str) -> pl.DataFrame:
+    """Totals per country and year (`impact.events.summarise`) for display."""
+    estimates = event_estimates(countries, years, types, platform, election, method, draws)
+    names = catalogue_info(data_version())[0]
+    return summary_table(ev.summarise(estimates, "country-year", method, variant), names)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def events_compared(countries: tuple[str, ...], years: tuple[int, int],
+                    types: tuple[str, ...], platform: str | None, election: bool | None,
+                    method: str, draws: int, variant: str,
+                    chosen: tuple[str, ...]) -> pl.DataFrame:
+    """`impact.events.compare` of the ``chosen`` events, in that order, for display."""
+    estimates = event_estimates(countries, years, types, platform, election, method, draws)
+    rows = estimates.drop("draws_usd", strict=False).filter(pl.col("event_id").is_in(chosen))
+    compared = ev.compare(rows, variant=variant)
+    order = {e: i for i, e in enumerate(chosen)}
+    compared = compared.sort(pl.col("event_id").replace_strict(order, default=len(order)))
+    labels = event_labels(filtered_events(countries, years, types, platform, election))
+    return compare_table(compared, labels)
+
+
+@st.cache_data(show_spinner=False)
+def shutdown_risk(version: str, year: int) -> pl.DataFrame:
+    """`impact.econometrics.risk_table` (imported only when the risk panel is opened)."""
+    from impact.econometrics import risk_table
+
+    return risk_table(year)

@@ -1,0 +1,269 @@
+"""The Past events page's view model: filter keys and defaults, the ranked table, chart frames
+and specs, comparisons, totals and risk rows built from `impact.events` output.
+
+Nothing here imports streamlit, so every function can be tested on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from impact import format as fmt
+
+#: event types of the catalogue filter (``platforms`` includes blocks of other services)
+EVENT_TYPE_LABELS = {
+    "full": "Full internet",
+    "mobile": "Mobile data",
+    "throttling": "Throttling",
+    "platforms": "Platforms",
+}
+#: normalisation -> (column of `impact.events.estimate_events`, label of the shown column)
+NORMALISATIONS: dict[str, tuple[str, str]] = {
+    "total": ("loss_usd_p50", "total loss (P50) [USD]"),
+    "per_day": ("loss_usd_per_day_p50", "per day (P50) [USD]"),
+    "per_capita": ("loss_usd_per_capita_p50", "per capita (P50) [USD]"),
+    "share_of_gdp": ("share_of_gdp_p50", "% of GDP (P50)"),
+}
+NORMALISATION_LABELS = {"total": "Total", "per_day": "Per day", "per_capita": "Per capita",
+                        "share_of_gdp": "% of annual GDP"}
+VARIANT_LABELS = {"capped": "Capped at 365 days", "uncapped": "Uncapped (full duration)"}
+#: widget keys of the Past events page (kept in session state across pages)
+EVENTS_KEYS = ("ev_countries", "ev_years", "ev_types", "ev_platform", "ev_election",
+               "ev_method", "ev_norm", "ev_variant", "ev_top_n", "ev_compare")
+ANY_PLATFORM = "any"
+_CATALOGUE_EXTRA = ("event_id", "platforms", "area_names", "affected_share",
+                    "affected_share_low", "affected_share_high", "share_method")
+
+
+def events_defaults(events: pl.DataFrame) -> dict[str, Any]:
+    """Initial filter values of the Past events page for the catalogue ``events``.
+
+    Pakistan's 2024 events when the catalogue has any (a small, fast selection), else every
+    country in the catalogue's last year.
+
+    >>> import datetime as dt
+    >>> cat = pl.DataFrame({"iso3": ["PAK", "IND"], "start": [dt.date(2024, 2, 8),
+    ...                                                       dt.date(2025, 1, 1)]})
+    >>> d = events_defaults(cat)
+    >>> d["ev_countries"], d["ev_years"]
+    (['PAK'], (2024, 2024))
+    """
+    years = events["start"].dt.year()
+    pak = events.filter((pl.col("iso3") == "PAK") & (years == 2024))
+    if pak.height:
+        countries, span = ["PAK"], (2024, 2024)
+    else:
+        last = int(years.max()) if events.height else 2024
+        countries, span = [], (last, last)
+    return {"ev_countries": countries, "ev_years": span, "ev_types": [],
+            "ev_platform": ANY_PLATFORM, "ev_election": False, "ev_method": "impact",
+            "ev_norm": "total", "ev_variant": "capped", "ev_top_n": 10, "ev_compare": []}
+
+
+def pick_variant(estimates: pl.DataFrame, method: str, variant: str) -> pl.DataFrame:
+    """One row per event: the chosen method, platform blocks > 1 year capped or uncapped."""
+    keep = ["as_reported", "capped_365d" if variant == "capped" else "uncapped"]
+    return estimates.filter((pl.col("method") == method) & pl.col("variant").is_in(keep))
+
+
+def event_labels(events: pl.DataFrame) -> dict[str, str]:
+    """event_id -> ``"Pakistan · 2024-02-08 · mobile (AN-128b3eb3d9)"`` for select boxes."""
+    out = {}
+    for r in events.iter_rows(named=True):
+        scope = r["scope"]
+        if r.get("platforms"):
+            scope += f": {r['platforms'].replace(';', ', ')}"
+        out[r["event_id"]] = f"{r['country']} · {r['start']} · {scope} ({r['event_id']})"
+    return out
+
+
+def events_table(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str,
+                 variant: str = "capped", normalisation: str = "total") -> pl.DataFrame:
+    """The ranked table of the Past events page (numbers, so that it sorts and exports).
+
+    One row per event: country, dates, scope and platforms, costed hours, P50 and P5–P95
+    [USD], unless the normalisation is ``total`` the normalised P50 (per day or per capita
+    [USD], or % of annual GDP [%]), then the affected share with its range, how it was
+    obtained and the area as reported. Ranked by the normalised P50 (largest first); events the method cannot
+    cost come last with the reason.
+    """
+    if normalisation not in NORMALISATIONS:
+        raise ValueError(f"normalisation {normalisation!r}; use one of "
+                         f"{', '.join(NORMALISATIONS)}")
+    column, label = NORMALISATIONS[normalisation]
+    rows = pick_variant(estimates, method, variant)
+    extra = events.select([c for c in _CATALOGUE_EXTRA if c in events.columns])
+    rows = rows.join(extra, on="event_id", how="left", validate="m:1")
+    value = pl.col(column) * (100.0 if normalisation == "share_of_gdp" else 1.0)
+    rows = rows.with_columns(value.alias("_value")).sort(
+        "_value", "start", descending=[True, False], nulls_last=True)
+    ok = pl.col("status") == "ok"
+    cols = [
+        pl.when(ok).then(pl.int_range(1, pl.len() + 1)).otherwise(None).alias("rank"),
+        pl.col("event_id").alias("event"),
+        pl.col("country"), pl.col("start"), pl.col("end"), pl.col("scope"),
+        pl.col("platforms").fill_null("").str.replace_all(";", ", ").alias("platforms"),
+        pl.col("costed_hours").alias("hours"),
+        pl.col("loss_usd_p50").alias("P50 [USD]"),
+        pl.col("loss_usd_p05").alias("P5 [USD]"),
+        pl.col("loss_usd_p95").alias("P95 [USD]"),
+    ]
+    if normalisation != "total":
+        cols.append(pl.col("_value").alias(label))
+    cols += [
+        pl.col("affected_share").alias("affected share"),
+        pl.format("{}–{}", pl.col("affected_share_low").round(3),
+                  pl.col("affected_share_high").round(3)).alias("share range"),
+        pl.col("share_method").alias("share method"),
+        pl.col("area_names").alias("area"),
+    ]
+    cols += [pl.col("status"), pl.col("reason").fill_null("").alias("note")]
+    out = rows.select(cols)
+    return out.with_columns(pl.col("rank").cast(pl.Int64))
+
+
+def events_chart_frame(table: pl.DataFrame, labels: Mapping[str, str], normalisation: str,
+                       top_n: int) -> pl.DataFrame:
+    """The top ``top_n`` costed events of `events_table` for a bar chart: label, value,
+    formatted value (and P5/P95 for the total)."""
+    column = "P50 [USD]" if normalisation == "total" else NORMALISATIONS[normalisation][1]
+    top = table.filter(pl.col("status") == "ok").head(top_n)
+    frame = top.select(
+        pl.col("event").replace_strict(dict(labels), default=pl.col("event")).alias("label"),
+        pl.col(column).alias("value"), pl.col("P5 [USD]").alias("p05"),
+        pl.col("P95 [USD]").alias("p95"))
+    text = [value_text(v, normalisation) for v in frame["value"].to_list()]
+    return frame.with_columns(pl.Series("text", text, dtype=pl.String))
+
+
+def value_text(value: float | None, normalisation: str) -> str:
+    """A normalised value for people: money, or a percentage of GDP (already ×100).
+
+    >>> value_text(1.5e6, "per_day"), value_text(0.0123, "share_of_gdp")
+    ('USD 1.5 m', '0.0123 %')
+    """
+    if normalisation == "share_of_gdp":
+        return fmt.percent(None if fmt.is_missing(value) else value / 100)
+    return fmt.money(value)
+
+
+@dataclass(frozen=True)
+class EventsView:
+    """The Past events page's tables for one choice of filters, method, variant and
+    normalisation (built once and cached by the page)."""
+
+    n_events: int  #: catalogue events matching the filters
+    labels: dict[str, str]  #: `event_labels`
+    table: pl.DataFrame  #: `events_table`
+    costed: int  #: events the method costs
+    total: float | None  #: sum of their P50s [USD], None when none is costed
+
+
+def events_view(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str, variant: str,
+                normalisation: str) -> EventsView:
+    """`EventsView` of the filtered ``events`` and their ``estimates``."""
+    table = events_table(estimates, events, method=method, variant=variant,
+                         normalisation=normalisation)
+    costed = table.filter(pl.col("status") == "ok")
+    total = float(costed["P50 [USD]"].sum()) if costed.height else None
+    return EventsView(n_events=events.height, labels=event_labels(events), table=table,
+                      costed=costed.height, total=total)
+
+
+def events_chart_spec(normalisation: str, rows: int) -> dict[str, Any]:
+    """Vega-Lite spec of the ranked events chart for `events_chart_frame`'s columns: a bar
+    per event (its normalised P50) and, for the total, a line from P5 to P95."""
+    title = ("loss (USD); bar = P50, line = P5 to P95" if normalisation == "total"
+             else NORMALISATIONS[normalisation][1])
+    layers: list[dict[str, Any]] = [
+        {"mark": {"type": "bar", "opacity": 0.8},
+         "encoding": {"x": {"field": "value", "type": "quantitative", "title": title}}}]
+    if normalisation == "total":
+        layers.append({"mark": {"type": "rule", "color": "black"},
+                       "encoding": {"x": {"field": "p05", "type": "quantitative",
+                                          "title": title},
+                                    "x2": {"field": "p95"}}})
+    return {
+        "height": 26 * rows + 40,
+        "encoding": {
+            "y": {"field": "label", "type": "nominal", "sort": None, "title": None,
+                  "axis": {"labelLimit": 420}},
+            "tooltip": [{"field": "label", "type": "nominal", "title": "event"},
+                        {"field": "text", "type": "nominal",
+                         "title": NORMALISATION_LABELS[normalisation]}],
+        },
+        "layer": layers,
+    }
+
+
+def compare_chart_spec(title: str, tick_format: str, rows: int) -> dict[str, Any]:
+    """Vega-Lite spec of one comparison panel: a bar per event (columns ``event``,
+    ``short`` and ``value``)."""
+    return {
+        "title": title, "height": 30 * rows + 40, "mark": {"type": "bar"},
+        "encoding": {
+            "x": {"field": "value", "type": "quantitative", "title": None,
+                  "axis": {"format": tick_format}},
+            "y": {"field": "short", "type": "nominal", "sort": None, "title": None,
+                  "axis": {"labelLimit": 200, "labelOverlap": False}},
+            "tooltip": [{"field": "event", "type": "nominal"},
+                        {"field": "value", "type": "quantitative", "format": ",.4~g"}],
+        },
+    }
+
+
+def compare_table(compared: pl.DataFrame, labels: Mapping[str, str]) -> pl.DataFrame:
+    """`impact.events.compare` output for display: one row per event, per day, per capita
+    and % of annual GDP side by side, each with its rank among the compared events."""
+    return compared.select(
+        pl.col("event_id").replace_strict(dict(labels), default=pl.col("event_id"))
+        .alias("event"),
+        pl.col("costed_hours").alias("hours"),
+        pl.col("status"),
+        pl.col("loss_usd_p50").alias("total (P50) [USD]"),
+        pl.col("loss_usd_per_day_p50").alias("per day [USD]"),
+        pl.col("rank_per_day").alias("rank per day"),
+        pl.col("loss_usd_per_capita_p50").alias("per capita [USD]"),
+        pl.col("rank_per_capita").alias("rank per capita"),
+        (pl.col("share_of_gdp_p50") * 100).alias("% of GDP"),
+        pl.col("rank_share_of_gdp").alias("rank % of GDP"),
+        pl.col("reason").fill_null("").alias("note"),
+    )
+
+
+def summary_table(summary: pl.DataFrame, names: Mapping[str, str]) -> pl.DataFrame:
+    """`impact.events.summarise` output with country names and display column names."""
+    return summary.select(
+        pl.col("iso3").replace_strict(dict(names), default=pl.col("iso3")).alias("country"),
+        pl.col("year"),
+        pl.col("n_events").alias("events costed"),
+        pl.col("n_not_costed").alias("not costed"),
+        pl.col("hours"),
+        pl.col("loss_usd_p50").alias("P50 [USD]"),
+        pl.col("loss_usd_p05").alias("P5 [USD] (sum)"),
+        pl.col("loss_usd_p95").alias("P95 [USD] (sum)"),
+        pl.col("loss_usd_p05_agg").alias("P5 [USD] (independent)"),
+        pl.col("loss_usd_p95_agg").alias("P95 [USD] (independent)"),
+    )
+
+
+def risk_rows(risk: pl.DataFrame, iso3s: Sequence[str], names: Mapping[str, str],
+              top: int = 10) -> pl.DataFrame:
+    """`impact.econometrics.risk_table` rows of the chosen countries (the ``top`` highest when
+    none are chosen), as percentages with the 90 % interval."""
+    rows = risk.filter(pl.col("iso3").is_in(list(iso3s))) if iso3s else risk.head(top)
+    return rows.select(
+        pl.col("iso3").replace_strict(dict(names), default=pl.col("iso3")).alias("country"),
+        (pl.col("probability") * 100).alias("probability [%]"),
+        pl.format("{} – {} %", (pl.col("low") * 100).round(0).cast(pl.Int64),
+                  (pl.col("high") * 100).round(0).cast(pl.Int64)).alias("90 % interval"),
+    )
+
+
+def table_csv(table: pl.DataFrame) -> str:
+    """CSV of a display table, exactly the columns shown."""
+    return table.write_csv()

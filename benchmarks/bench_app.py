@@ -1,0 +1,330 @@
+"""Benchmark of the Streamlit app around the estimate (a script, not a test).
+
+    python benchmarks/bench_app.py [--runs 15] [--cold-runs 10] [--json [PATH]]
+
+Measured side by side in one run, interleaved (the order alternates every round), with
+`streamlit.testing.v1.AppTest`, medians of ``--runs`` / ``--cold-runs`` each:
+
+(a)   a rerun of the Estimate page after a duration change to a scenario not seen before, vs
+      `benchmarks/bare_estimate.py`, a bare page drawing as many elements of each kind
+      (metrics, tables of the same shapes, chart, text blocks, buttons, expanders and sidebar
+      widgets; counted on the real page in AppTest) from constant data after the same change.
+      This includes the estimate itself (its time is shown: the engine is rewritten
+      separately), so the page around it is also shown without it;
+(a')  the same after a change back to a scenario seen before (the estimate is cached): the
+      page's own cost;
+(a'') a rerun with nothing changed;
+(b)   a cold first render: a fresh process running a fresh AppTest of `app.py` (the router and
+      the Estimate page, so imports, bundled data and the first estimate count) vs a fresh
+      process running `benchmarks/bare_one_slider.py`.
+
+Ratios are medians of the per-round ratios (the two pages run back to back in each round), so
+that a change in the machine's load during the run cancels out. Each page runs in its own
+child process; peak memory is that child's ``ru_maxrss`` (from
+``os.wait4``). Prints a markdown table and the machine (CPU count, Python, streamlit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_PAGE = ROOT / "app_pages" / "estimate.py"
+BARE_PAGE = ROOT / "benchmarks" / "bare_estimate.py"
+APP = ROOT / "app.py"
+BARE_APP = ROOT / "benchmarks" / "bare_one_slider.py"
+TIMEOUT = 600  # seconds for one AppTest run (a cold first estimate takes several)
+OPS = ("new", "change", "same")
+TARGETS = {"a": 1.5, "b": 2.0}
+
+
+# ---- child processes ---------------------------------------------------------------------------
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return env
+
+
+def _layout(at) -> dict:
+    """Counts of the real page's elements by kind (main area and sidebar) and the shapes of
+    its tables, for the bare page."""
+    counts: dict[str, int] = {}
+    sidebar: dict[str, int] = {}
+
+    def walk(node, into):
+        kind = getattr(node, "type", None)
+        children = getattr(node, "children", None)
+        if kind and kind not in ("main", "sidebar"):
+            into[kind] = into.get(kind, 0) + 1
+        for child in (children or {}).values():
+            walk(child, into)
+
+    walk(at.main, counts)
+    walk(at.sidebar, sidebar)
+    tables = [[int(d.value.shape[0]),
+               ["str" if str(t) == "object" else "num" for t in d.value.dtypes]]
+              for d in at.dataframe]
+    return {"counts": counts, "sidebar": sidebar, "tables": tables}
+
+
+def worker(kind: str) -> None:
+    """A long-lived page: answers ``{"op": ...}`` lines on stdin with timings on stdout."""
+    reply = os.fdopen(os.dup(1), "w", buffering=1)
+    sys.stdout = sys.stderr  # keep the protocol channel clean
+    sys.path.insert(0, str(ROOT))
+    from streamlit.testing.v1 import AppTest
+
+    spent = [0.0]
+    if kind == "real":
+        import impact
+
+        real_estimate = impact.estimate
+
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return real_estimate(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - t0
+
+        impact.estimate = timed  # the page calls impact.estimate: time the engine apart
+    at = AppTest.from_file(str(REAL_PAGE if kind == "real" else BARE_PAGE),
+                           default_timeout=TIMEOUT)
+    at.run()
+    hours, new = 10.0, 100.0
+    for h in (11.0, 10.0):  # both durations of the "change" toggle are cached
+        at.number_input(key="duration_hours").set_value(h).run()
+    ready = {"ready": True, "exception": [str(e.value) for e in at.exception]}
+    if kind == "real":
+        ready["layout"] = _layout(at)
+    reply.write(json.dumps(ready) + "\n")
+    for line in sys.stdin:
+        op = json.loads(line)["op"]
+        if op == "quit":
+            break
+        if op == "change":
+            hours = 11.0 if hours == 10.0 else 10.0
+            at.number_input(key="duration_hours").set_value(hours)
+        elif op == "new":
+            new += 1.0
+            at.number_input(key="duration_hours").set_value(new)
+        spent[0] = 0.0
+        t0 = time.perf_counter()
+        at.run()
+        seconds = time.perf_counter() - t0
+        if op == "new":  # back to the toggle's pair, so "change" stays a cached change
+            at.number_input(key="duration_hours").set_value(hours).run()
+        reply.write(json.dumps({"seconds": seconds, "estimate_seconds": spent[0],
+                                "exception": bool(at.exception)}) + "\n")
+
+
+def cold(kind: str) -> None:
+    """One cold first render in this (fresh) process; prints its time as JSON."""
+    t0 = time.perf_counter()
+    sys.path.insert(0, str(ROOT))
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP if kind == "real" else BARE_APP), default_timeout=TIMEOUT)
+    at.run()
+    seconds = time.perf_counter() - t0
+    ok = not at.exception and (kind != "real" or len(at.metric) > 0)
+    print(json.dumps({"seconds": seconds, "ok": ok}))
+
+
+class Worker:
+    def __init__(self, kind: str, layout: dict | None = None):
+        env = _env()
+        if layout is not None:
+            env["IMPACT_BENCH_LAYOUT"] = json.dumps(layout)
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--worker", kind], cwd=ROOT, env=env, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.ready = self._read()
+
+    def _read(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"benchmark worker {self.proc.args} exited early")
+        return json.loads(line)
+
+    def ask(self, op: str) -> dict:
+        self.proc.stdin.write(json.dumps({"op": op}) + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self) -> int:
+        """Stop the worker; its peak resident memory [KiB]."""
+        self.proc.stdin.write(json.dumps({"op": "quit"}) + "\n")
+        self.proc.stdin.close()
+        _, _, usage = os.wait4(self.proc.pid, 0)
+        self.proc.returncode = 0
+        return usage.ru_maxrss
+
+
+def _cold_run(kind: str) -> dict:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, "--cold", kind], cwd=ROOT, env=_env(),
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0
+    wall = time.perf_counter() - t0
+    result = json.loads(out.strip().splitlines()[-1]) if out.strip() else {"ok": False}
+    return result | {"wall": wall, "maxrss": usage.ru_maxrss, "status": status}
+
+
+# ---- the benchmark -----------------------------------------------------------------------------
+def run(runs: int, cold_runs: int) -> dict:
+    real = Worker("real")
+    bare = Worker("bare", real.ready["layout"])
+    if real.ready["exception"] or bare.ready["exception"]:
+        raise RuntimeError(f"a page failed: {real.ready['exception'] or bare.ready['exception']}")
+    warm = {op: {"real": [], "bare": [], "estimate": []} for op in OPS}
+    for i in range(runs):
+        for op in OPS:
+            for name, w in ((("real", real), ("bare", bare)) if i % 2 == 0
+                            else (("bare", bare), ("real", real))):
+                answer = w.ask(op)
+                if answer["exception"]:
+                    raise RuntimeError(f"the {name} page raised on {op!r}")
+                warm[op][name].append(answer["seconds"])
+                if name == "real":
+                    warm[op]["estimate"].append(answer["estimate_seconds"])
+    rss = {"real": real.close(), "bare": bare.close()}
+    coldest = {"real": [], "bare": []}
+    for i in range(cold_runs):
+        for kind in (("real", "bare") if i % 2 == 0 else ("bare", "real")):
+            result = _cold_run(kind)
+            if not result.get("ok"):
+                raise RuntimeError(f"the cold {kind} run failed: {result}")
+            coldest[kind].append(result)
+    return {"warm": warm, "warm_maxrss_kib": rss, "cold": coldest,
+            "layout": real.ready["layout"], "machine": machine()}
+
+
+def machine() -> dict:
+    return {"cpus": os.cpu_count(), "load": os.getloadavg()[0],
+            "python": platform.python_version(),
+            "streamlit": version("streamlit"), "polars": version("polars"),
+            "platform": platform.platform()}
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _mib(kib: float) -> str:
+    return f"{kib / 1024:.0f} MiB"
+
+
+def summarise(result: dict) -> dict:
+    med = statistics.median
+    warm, out = result["warm"], {}
+    for op in OPS:
+        real, bare, est = warm[op]["real"], warm[op]["bare"], warm[op]["estimate"]
+        around = [r - e for r, e in zip(real, est, strict=True)]
+        # ratios of the same round (the two pages ran back to back): robust to load drift
+        out[op] = {"real": med(real), "bare": med(bare), "estimate": med(est),
+                   "real_without_estimate": med(around),
+                   "ratio": med([r / b for r, b in zip(real, bare, strict=True)]),
+                   "ratio_without_estimate": med([a / b for a, b in
+                                                  zip(around, bare, strict=True)]),
+                   "n": len(real)}
+    cold = result["cold"]
+    if not cold["real"]:
+        return out
+    out["cold"] = {k: {"seconds": med([r["seconds"] for r in v]),
+                       "wall": med([r["wall"] for r in v]),
+                       "maxrss_kib": max(r["maxrss"] for r in v), "n": len(v)}
+                   for k, v in cold.items()}
+    pairs = list(zip(cold["real"], cold["bare"], strict=True))
+    out["cold"]["ratio"] = med([r["seconds"] / b["seconds"] for r, b in pairs])
+    out["cold"]["wall_ratio"] = med([r["wall"] / b["wall"] for r, b in pairs])
+    return out
+
+
+def _cold_rows(c: dict) -> list[str]:
+    mem = f"{_mib(c['real']['maxrss_kib'])} / {_mib(c['bare']['maxrss_kib'])}"
+    return [
+        (f"| (b) cold first render, fresh process: `app.py` vs a one-slider app "
+        f"(median of {c['real']['n']}; imports + first render) | {_ms(c['real']['seconds'])} | "
+        f"{_ms(c['bare']['seconds'])} | {c['ratio']:.2f}× | ≤ {TARGETS['b']}× | {mem} |"),
+        (f"| (b) the same, whole process wall time (with interpreter start) | "
+        f"{_ms(c['real']['wall'])} | {_ms(c['bare']['wall'])} | {c['wall_ratio']:.2f}× | "
+        f"– | {mem} |"),
+    ]
+
+
+def table(result: dict, summary: dict) -> str:
+    rss = result["warm_maxrss_kib"]
+    m = result["machine"]
+    mem = f"{_mib(rss['real'])} / {_mib(rss['bare'])}"
+    rows = ["| measurement | app | bare | ratio | target | peak memory app / bare |",
+            "|---|---|---|---|---|---|"]
+    new, change, same = summary["new"], summary["change"], summary["same"]
+    rows.append(
+        f"| (a) Estimate page rerun after a duration change, new scenario "
+        f"(median of {new['n']}) | {_ms(new['real'])} (estimate {_ms(new['estimate'])}) | "
+        f"{_ms(new['bare'])} | {new['ratio']:.2f}× | ≤ {TARGETS['a']}× | {mem} |")
+    rows.append(
+        f"| (a) the same without the estimate call (the page around it) | "
+        f"{_ms(new['real_without_estimate'])} | {_ms(new['bare'])} | "
+        f"{new['ratio_without_estimate']:.2f}× | ≤ {TARGETS['a']}× | {mem} |")
+    rows.append(
+        f"| (a') rerun after a duration change back to a scenario seen before "
+        f"(median of {change['n']}) | {_ms(change['real'])} | {_ms(change['bare'])} | "
+        f"{change['ratio']:.2f}× | ≤ {TARGETS['a']}× | {mem} |")
+    rows.append(
+        f"| (a'') rerun with nothing changed (median of {same['n']}) | {_ms(same['real'])} | "
+        f"{_ms(same['bare'])} | {same['ratio']:.2f}× | ≤ {TARGETS['a']}× | {mem} |")
+    c = summary.get("cold")
+    if c:
+        rows += _cold_rows(c)
+    counts = ", ".join(f"{v} {k}" for k, v in sorted(result["layout"]["counts"].items()))
+    head = (f"Machine: {m['cpus']} CPUs, Python {m['python']}, streamlit {m['streamlit']}, "
+            f"polars {m['polars']} ({m['platform']}; load average {m['load']:.1f} at the end)")
+    return "\n".join([
+        head, "", *rows, "",
+        f"Elements drawn by both pages (main area): {counts}.",
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15, help="warm reruns per kind (>= 10)")
+    parser.add_argument("--cold-runs", type=int, default=10, help="cold starts per app")
+    parser.add_argument("--json", nargs="?", const="-", metavar="PATH",
+                        help="also write the raw timings and the summary as JSON "
+                             "(to PATH, or stdout)")
+    parser.add_argument("--worker", choices=("real", "bare"), help=argparse.SUPPRESS)
+    parser.add_argument("--cold", choices=("real", "bare"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args.worker)
+        return 0
+    if args.cold:
+        cold(args.cold)
+        return 0
+    result = run(args.runs, args.cold_runs)
+    summary = summarise(result)
+    print(table(result, summary))
+    if args.json:
+        text = json.dumps({"summary": summary} | result, indent=2)
+        if args.json == "-":
+            print(text)
+        else:
+            Path(args.json).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""The Past events page's view model (no streamlit needed)."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from app_pages.events_view import (
+    NORMALISATIONS,
+    compare_chart_spec,
+    events_chart_frame,
+    events_chart_spec,
+    events_table,
+    events_view,
+    table_csv,
+)
+
+
+@pytest.fixture(scope="module")
+def pakistan_2024():
+    from impact.events import estimate_events, load_events
+
+    events = load_events("PAK", 2024)
+    if events.height == 0:
+        pytest.skip("no Pakistan 2024 events in the catalogue")
+    return events, estimate_events(events, ["impact"], draws=200)
+
+
+@pytest.mark.parametrize("norm", list(NORMALISATIONS))
+def test_events_table_is_ranked_by_the_normalisation(pakistan_2024, norm):
+    events, estimates = pakistan_2024
+    table = events_table(estimates, events, method="impact", normalisation=norm)
+    assert table.height == events.height  # one row per event (capped variant)
+    column = "P50 [USD]" if norm == "total" else NORMALISATIONS[norm][1]
+    assert (column in table.columns) and (norm == "total") == (
+        NORMALISATIONS[norm][1] not in table.columns)
+    ok = table.filter(pl.col("status") == "ok")
+    assert ok[column].to_list() == sorted(ok[column].to_list(), reverse=True)
+    assert ok["rank"].to_list() == list(range(1, ok.height + 1))
+    assert table.filter(pl.col("status") != "ok")["rank"].null_count() == \
+        table.height - ok.height
+    text = table_csv(table)
+    assert text.splitlines()[0].startswith("rank,event,country")
+
+
+def test_uncapped_variant_keeps_the_full_hours(pakistan_2024):
+    events, estimates = pakistan_2024
+    capped = events_table(estimates, events, method="impact", variant="capped")
+    uncapped = events_table(estimates, events, method="impact", variant="uncapped")
+    blocks = pl.col("scope") == "platforms"
+    assert capped.filter(blocks)["hours"].max() <= 8760
+    assert uncapped.filter(blocks)["hours"].max() == events.filter(blocks)["duration_hours"].max()
+
+
+def test_events_view_and_chart_specs(pakistan_2024):
+    events, estimates = pakistan_2024
+    view = events_view(estimates, events, method="impact", variant="capped",
+                       normalisation="total")
+    assert view.n_events == events.height == view.table.height
+    assert set(view.labels) == set(events["event_id"])
+    ok = view.table.filter(pl.col("status") == "ok")
+    assert view.costed == ok.height
+    assert view.total == pytest.approx(ok["P50 [USD]"].sum())
+    frame = events_chart_frame(view.table, view.labels, "total", 3)
+    spec = events_chart_spec("total", frame.height)
+    json.dumps(spec)  # plain Vega-Lite, no chart library objects
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "rule"]
+    assert [layer["mark"]["type"] for layer in events_chart_spec("per_day", 3)["layer"]] == [
+        "bar"]
+    panel = compare_chart_spec("per day [USD]", "~s", 2)
+    assert panel["encoding"]["x"]["axis"]["format"] == "~s" and panel["height"] == 100
