@@ -180,7 +180,7 @@ def pass_csv_frame(result: Any, ids: Sequence[str]) -> pl.DataFrame:
 
     def num(x: Any) -> str:
         if x not in shown:
-            shown[x] = _num(x)
+            shown[x] = _input(x)
         return shown[x]
 
     for i, m, name, value, low, high, unit, source in zip(
