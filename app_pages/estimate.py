@@ -206,7 +206,7 @@ def _details(view: EstimateView) -> None:
                                         for c in ("loss_usd_at_p05", "loss_usd_at_p95",
                                                   "swing_usd")})
     if view.components.height:
-        with st.expander("impact model components (central values, USD)"):
+        with st.expander("Components of the loss (central values, USD)"):
             st.dataframe(view.components, hide_index=True)
     with st.expander("Data vintages"):
         if view.vintages.height:

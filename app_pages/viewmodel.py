@@ -393,7 +393,7 @@ class EstimateView:
     notes: tuple[str, ...]
     assumptions: pl.DataFrame
     sensitivity: pl.DataFrame
-    components: pl.DataFrame  #: impact model components, as text (empty if not run)
+    components: pl.DataFrame  #: parts of each method's loss that has them, as text
     vintages: pl.DataFrame
     stem: str  #: file name stem of the downloads
 
@@ -462,10 +462,12 @@ def estimate_view(est: Any) -> EstimateView:
     rows = est.summary.to_dicts()
     currency, factor = _money_basis(rows)
     chart = _range(rows, currency)
-    parts = est.components.get("impact", {})
-    components = pl.DataFrame({"component": list(parts),
-                               "USD": [fmt.money(v) for v in parts.values()]},
-                              schema={"component": pl.String, "USD": pl.String})
+    parts = [(m, k, v) for m, comps in est.components.items() for k, v in comps.items()]
+    components = pl.DataFrame({"method": [m for m, _, _ in parts],
+                               "component": [k for _, k, _ in parts],
+                               "USD": [fmt.money(v) for _, _, v in parts]},
+                              schema={"method": pl.String, "component": pl.String,
+                                      "USD": pl.String})
     return EstimateView(
         headline=headline, area=area, data_line=data_line,
         cards=tuple(_cards(rows, currency, factor)), table=_table(rows, currency, factor),

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import polars as pl
 
-from impact import export
 from impact import format as fmt
 from impact.errors import ImpactError, InputError
 from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
@@ -216,6 +215,7 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 def estimate_table(est) -> str:
     """Readable aligned table of an `Estimate` plus its data notes."""
+    from impact import export  # in the commands, so that `impact --help` stays light
     rows = []
     for r in est.summary.iter_rows(named=True):
         if r["status"] == "ok":
@@ -236,6 +236,7 @@ def estimate_table(est) -> str:
 
 
 def _cmd_estimate(args: argparse.Namespace) -> int:
+    from impact import export
     from impact.estimate import estimate
     from impact.scenario import parse_scenario
 
@@ -259,6 +260,7 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
 
 
 def _write(obj, out: str, **kwargs) -> Path:
+    from impact import export
     try:
         return export.write_export(obj, out, **kwargs)
     except OSError as exc:
@@ -266,6 +268,7 @@ def _write(obj, out: str, **kwargs) -> Path:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
+    from impact import export
     from impact.batch import DEFAULT_CHUNK_ROWS, CsvChunks, stream_batch
 
     draws, seed = _draws(args.draws), _seed(args.seed)
@@ -322,6 +325,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
 
 
 def _cmd_methods(args: argparse.Namespace) -> int:
+    from impact import export
     from impact.methods import REGISTRY
 
     info = export.methods_info(list(REGISTRY))
