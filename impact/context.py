@@ -3,6 +3,7 @@ source and fallback note. Pure lookups; no estimation happens here."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,18 +53,14 @@ class DigitalShare:
 
 
 @functools.cache
-def _digital_share_index() -> dict[str, tuple[np.ndarray, list[dict]]]:
-    """iso3 -> (years ascending, rows): the digital-share table keyed once per process."""
+def _digital_share_index() -> tuple[dict[str, tuple[list[int], int]], dict[str, list]]:
+    """(iso3 -> (years ascending, first row), columns as lists), built once per process."""
     frame = read_bundled("digital_share").sort("iso3", "year")
-    keys = frame.columns
-    columns = [frame[c].to_list() for c in keys]
-    out: dict[str, tuple[list[int], list[dict]]] = {}
-    for values in zip(*columns, strict=True):
-        r = dict(zip(keys, values, strict=True))
-        years, rows = out.setdefault(r["iso3"], ([], []))
-        years.append(r["year"])
-        rows.append(r)
-    return {k: (np.asarray(y), rows) for k, (y, rows) in out.items()}
+    columns = {c: frame[c].to_list() for c in frame.columns}
+    index: dict[str, tuple[list[int], int]] = {}
+    for row, (iso3, year) in enumerate(zip(columns["iso3"], columns["year"], strict=True)):
+        index.setdefault(iso3, ([], row))[0].append(year)
+    return index, columns
 
 
 _SHARE_SOURCES = {
@@ -76,13 +73,14 @@ _SHARE_SOURCES = {
 def digital_share(iso3: str, year: int) -> tuple[DigitalShare, str | None]:
     """Imputed or published digital share for a country-year (nearest earlier year if the
     year is beyond the table), plus a fallback note."""
-    entry = _digital_share_index().get(iso3)
+    index, columns = _digital_share_index()
+    entry = index.get(iso3)
     if entry is None:
         raise DataError(f"no digital-economy share for {iso3}: its ICT indicators are missing "
                         "from the bundled data, so the share cannot be imputed")
-    years, rows = entry
-    i = int(np.searchsorted(years, year, side="right")) - 1
-    r = rows[max(i, 0)]
+    years, first = entry
+    row = first + max(bisect.bisect_right(years, year) - 1, 0)
+    r = {c: values[row] for c, values in columns.items()}
     note = None if r["year"] == year else (
         f"digital-economy share {r['year']} used for {year} ({iso3})")
     source = _SHARE_SOURCES["published" if r["basis"] == "published" else "imputed"]

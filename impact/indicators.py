@@ -53,8 +53,9 @@ class IndicatorValue:
 def _series() -> dict[tuple[str, str], tuple[tuple[int, ...], tuple[float, ...], str]]:
     """(iso3, indicator) -> (years ascending, values, source), built once per process."""
     frame = read_bundled("indicators").sort("iso3", "indicator", "year")
-    key = frame["iso3"] + "|" + frame["indicator"]
-    starts = np.flatnonzero(np.r_[True, key.to_numpy()[1:] != key.to_numpy()[:-1]])
+    first = ((pl.col("iso3") != pl.col("iso3").shift()) | (pl.col("indicator")
+             != pl.col("indicator").shift())).fill_null(True)
+    starts = frame.select(first.arg_true())["iso3"].to_numpy()
     ends = np.r_[starts[1:], frame.height]
     iso3s, names = frame["iso3"].to_list(), frame["indicator"].to_list()
     years, values = frame["year"].to_list(), frame["value"].to_list()
