@@ -93,7 +93,10 @@ def test_estimate_view_has_everything_the_page_shows(platform_estimate):
     assert view.chart_log["p05"].min() >= 1.0  # a log axis cannot show 0
     assert view.assumptions.columns == ["method", "parameter", "value", "low", "high",
                                         "unit", "source", "notes"]
-    assert view.components.columns == ["component", "USD"]
+    assert view.components.columns == ["method", "component", "USD"]
+    assert view.components["component"].to_list() == ["direct", "indirect", "recovered"]
+    assert set(view.components["method"]) == {m for m, meth in REGISTRY.items()
+                                              if meth.components is not None}
     assert all(v.startswith("USD ") for v in view.components["USD"])
     assert view.stem == "impact_PAK_platforms_10h"
 
