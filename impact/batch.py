@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from impact.errors import DataError, ImpactError, InputError
+from impact.errors import ImpactError, InputError
 from impact.estimate import Estimate, split
 from impact.methods import get_methods
 from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, scenario_seed
@@ -347,8 +347,9 @@ class _Writer:
         self.first = True
         self.kept: dict[str, Estimate] = {}
         self.out = None
-        if fmt in ("csv", "json"):
-            self.out = open(self.tmp, "w", encoding="utf-8", newline="") if self.tmp else stream
+        if fmt in ("csv", "json"):  # closed in `close`
+            self.out = (open(self.tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                        if self.tmp else stream)
         if fmt == "csv":
             self.out.write(",".join(export.csv_frame({}).columns) + "\n")
         elif fmt == "json":

@@ -348,8 +348,8 @@ def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
             if ctx is None:
                 continue
             if ctx.scope not in m.scopes:
-                status[(i, m.name)] = ("not_applicable", f"{m.title} does not cost {ctx.scope} "
-                                       f"scenarios: {m.scope_note}")
+                status[(i, m.name)] = ("not_applicable", (f"{m.title} does not cost "
+                                       f"{ctx.scope} scenarios: {m.scope_note}"))
                 continue
             try:
                 specs = m.inputs(ctx)

@@ -467,10 +467,10 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
             cap = m.platform_cap_hours
             if cap is not None and base["scope"] == "platforms" and hours > cap:
                 out["costed_hours"] = cap
-                out["reason"] = "; ".join(x for x in (
-                    out["reason"], f"{m.name} caps platform blocks at {cap / 24:g} days on "
-                    "its own (NetBlocks COST / Top10VPN convention), so its uncapped row "
-                    "equals its capped row") if x)
+                own = (f"{m.name} caps platform blocks at {cap / 24:g} days on its own "
+                       "(NetBlocks COST / Top10VPN convention), so its uncapped row equals its "
+                       "capped row")
+                out["reason"] = "; ".join(x for x in (out["reason"], own) if x)
             if s["status"] == "ok":
                 p50 = s["loss_usd_p50"]
                 out |= {k: s[k] for k in ("loss_usd_p05", "loss_usd_p50", "loss_usd_p95",

@@ -118,7 +118,7 @@ def streams(seeds: Sequence[int], method: str):
     by_width: dict[int, list[int]] = {}
     for i, r in enumerate(rows):
         by_width.setdefault(len(r), []).append(i)
-    for width, idx in by_width.items():
+    for idx in by_width.values():
         pools = _pool_states(np.array([rows[i] for i in idx], dtype=np.uint32))
         for i, (a, b, c, d) in zip(idx, pools.tolist(), strict=True):
             states[i] = _pcg_state(a, b, c, d)

@@ -8,8 +8,8 @@ a unit, a source and a note. The loaders reject malformed copies with a clear me
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl

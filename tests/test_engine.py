@@ -147,7 +147,7 @@ def test_batch_output_does_not_depend_on_the_chunk_size(tmp_path):
 
 def test_a_row_keeps_its_figures_in_any_batch(tmp_path):
     path = _table(tmp_path)
-    rows = list(CsvChunks(path, 1000).chunks())[0]
+    rows = next(iter(CsvChunks(path, 1000).chunks()))
     good, _ = assign_ids(rows, set())
     every, _ = estimate_rows(good, ["impact"], draws=200, seed=9)
     alone, _ = estimate_rows([good[7]], ["impact"], draws=200, seed=9)
@@ -182,7 +182,7 @@ def test_batch_csv_rows_equal_the_per_estimate_export(tmp_path):
     from impact.estimate import split
 
     path = _table(tmp_path, n=9)
-    good, _ = assign_ids(list(CsvChunks(path, 1000).chunks())[0], set())
+    good, _ = assign_ids(next(iter(CsvChunks(path, 1000).chunks())), set())
     result, ok, errors = run_rows(good, "all", draws=200, seed=4)
     assert [e.row for e in errors] == [5]
     ids = [i for _, i in ok]
