@@ -9,10 +9,11 @@ repeat and the ratio is of the medians. Floors:
 * ``python -c "import polars, pydantic, numpy"`` for the command-line start-up figures;
 * a bare numpy kernel doing the same arithmetic over the same scenarios × draws: for every
   method, every uncertain input is drawn (one generator for the whole array), transformed
-  with its distribution, the inputs are multiplied, clipped at the period's GDP, reduced to
-  P5/P50/P95, mean and capped share along the draws, and the one-at-a-time sensitivity grid is
-  evaluated. It is given the inputs already resolved (not timed), so everything our engine
-  does beyond it — resolving scenarios, per-scenario random streams, assembling tables,
+  with its distribution, the method's own formula (a numpy function) is applied, the losses
+  are clipped at the period's GDP and reduced to P5/P50/P95, mean, capped and negative shares
+  along the draws, and the one-at-a-time sensitivity grid is evaluated by the same formula.
+  It is given the inputs already resolved (not timed), so everything our engine does beyond
+  it — resolving scenarios, one reproducible random stream per scenario, assembling tables,
   reading and writing files — is what the ratio measures.
 
 This is a script, not a test: it prints a markdown table (and JSON with --json).
@@ -122,8 +123,8 @@ def batch_scenarios(path: Path):
 
 # ---- the bare kernel -------------------------------------------------------------------------
 def kernel_inputs(scenarios, seeds):
-    """Per method group: (value, low, high, code) arrays and the GDP caps, resolved by the
-    engine's planner (not timed)."""
+    """Per method group: the method, the group's scope, its input names, (value, low, high,
+    code) arrays and the GDP caps, resolved by the engine's planner (not timed)."""
     from impact.engine import _spec_arrays, plan
 
     p = plan(scenarios, "all", seeds=seeds)
@@ -131,24 +132,31 @@ def kernel_inputs(scenarios, seeds):
     for g in p.groups:
         value, low, high, code = _spec_arrays(g.specs, len(g.names))
         cap = [[p.contexts[i].period_gdp_usd] for i in g.rows]
-        out.append((value, low, high, code, cap))
+        out.append((g.method, p.contexts[g.rows[0]], g.names, value, low, high, code, cap))
     return out
 
 
 def kernel(groups, draws: int, seed: int = 1) -> float:
-    """The same arithmetic as the engine over prepared inputs, with one generator."""
+    """The engine's arithmetic over prepared inputs, bare: one generator for each whole
+    (scenarios × draws) array, the inputs transformed by their distributions, the method's
+    own formula (a numpy function), the GDP cap, quantiles, mean, capped and negative shares,
+    and the one-at-a-time sensitivity grid evaluated by the same formula."""
     import numpy as np
+
+    from impact.methods.base import Draws
 
     z95 = 1.6448536269514722
     rng = np.random.default_rng(seed)
     total = 0.0
-    for value, low, high, code, cap in groups:
+    np.seterr(divide="ignore", invalid="ignore")  # rows whose input is fixed (low == high)
+    for method, kind, names, value, low, high, code, cap in groups:
         n, k = value.shape
         cap = np.asarray(cap)
-        loss = np.ones((n, draws))
-        for j in range(k):
+        cols, central = Draws(), {}
+        for j, name in enumerate(names):
             c = int(code[:, j].max())
             v, lo, hi = value[:, j:j + 1], low[:, j:j + 1], high[:, j:j + 1]
+            central[name] = v
             if c == 0:
                 x = v
             elif c in (1, 2):
@@ -167,17 +175,24 @@ def kernel(groups, draws: int, seed: int = 1) -> float:
                 else:
                     sigma = np.where(z < 0, np.log(v / lo), np.log(hi / v))
                     x = v * np.exp(sigma / z95 * z)
-            loss = loss * x
+            cols[name] = x
+        cols.central = central
+        loss = np.broadcast_to(np.asarray(method.loss_usd(kind, cols), dtype=float), (n, draws))
         clipped = np.clip(loss, 0.0, cap)
         q = np.quantile(clipped, (0.05, 0.5, 0.95), axis=1)
         mean = clipped.mean(axis=1)
         capped = (loss > cap).mean(axis=1)
-        centre = value.prod(axis=1, keepdims=True)  # central loss, then one-at-a-time P5/P95
-        with np.errstate(divide="ignore", invalid="ignore"):
-            at_low = np.clip(centre / value * low, 0.0, cap)
-            at_high = np.clip(centre / value * high, 0.0, cap)
-        order = np.argsort(-np.abs(at_high - at_low), axis=1, kind="stable")
-        total += float(q.sum() + mean.sum() + capped.sum() + order[:, 0].sum())
+        gains = (loss < 0).mean(axis=1)
+        grid = Draws()
+        for j, name in enumerate(names):
+            g = np.repeat(value[:, j:j + 1], 2 * k, axis=1)
+            g[:, 2 * j], g[:, 2 * j + 1] = low[:, j], high[:, j]
+            grid[name] = g
+        grid.central = central
+        sens = np.clip(np.broadcast_to(np.asarray(method.loss_usd(kind, grid), dtype=float),
+                                       (n, 2 * k)), 0.0, cap)
+        order = np.argsort(-np.abs(sens[:, 1::2] - sens[:, 0::2]), axis=1, kind="stable")
+        total += float(q.sum() + mean.sum() + capped.sum() + gains.sum() + order[:, 0].sum())
     return total
 
 

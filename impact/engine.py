@@ -131,43 +131,53 @@ class _Group:
 
 
 def _spec_arrays(specs: list[list[ParamSpec]], k: int) -> tuple[np.ndarray, ...]:
-    value = np.array([[s[j].value for j in range(k)] for s in specs], dtype=float)
-    low = np.array([[s[j].low for j in range(k)] for s in specs], dtype=float)
-    high = np.array([[s[j].high for j in range(k)] for s in specs], dtype=float)
-    code = np.array([[_DIST_CODE[s[j].distribution] if s[j].uncertain else 0
-                      for j in range(k)] for s in specs], dtype=np.int8)
+    """value, low, high [input units] and distribution codes (0 = fixed), shape (n, k)."""
+    fields = [tuple(zip(*row, strict=True)) for row in specs]  # per row: one tuple per field
+    value = np.array([f[1] for f in fields], dtype=float).reshape(len(specs), k)
+    low = np.array([f[2] for f in fields], dtype=float).reshape(len(specs), k)
+    high = np.array([f[3] for f in fields], dtype=float).reshape(len(specs), k)
+    dist = np.array([[_DIST_CODE[d] for d in f[5]] for f in fields],
+                    dtype=np.int8).reshape(len(specs), k)
+    code = np.where(high > low, dist, 0).astype(np.int8)  # `ParamSpec.uncertain`
     return value, low, high, code
 
 
-def _variates(code: np.ndarray, seeds: Sequence[int], method: str, draws: int
-              ) -> dict[int, np.ndarray]:
-    """Raw variates per uncertain input column: uniforms for triangular/uniform inputs,
-    standard normals for normal/lognormal ones, each scenario from its own stream, consumed in
-    input order (as `ParamSpec.sample` does, so the figures are those of a one-by-one draw)."""
-    n, k = code.shape
-    out: dict[int, np.ndarray] = {}
-    for j in range(k):
-        if code[:, j].any():
-            out[j] = np.empty((n, draws))
-    for i, rng in enumerate(streams(seeds, method)):
-        row = code[i]
-        if not row.any():
+def _runs(row: np.ndarray) -> tuple[tuple[int, int, bool], ...]:
+    """Consecutive uncertain inputs drawn the same way, as (first, end, uniform) runs: each run
+    is one call to the generator (k calls of D numbers = one call of k × D, same stream)."""
+    runs, j, k = [], 0, len(row)
+    while j < k:
+        if row[j] == 0:
+            j += 1
             continue
-        j = 0
-        while j < k:
-            c = row[j]
-            if c == 0:
-                j += 1
-                continue
-            uniform = c in _UNIFORM_KINDS
-            end = j + 1  # merge a run of inputs drawn the same way into one call
-            while end < k and row[end] != 0 and (row[end] in _UNIFORM_KINDS) == uniform:
-                end += 1
-            block = (rng.random((end - j, draws)) if uniform
-                     else rng.standard_normal((end - j, draws)))
-            for t, col in enumerate(range(j, end)):
-                out[col][i] = block[t]
-            j = end
+        uniform = row[j] in _UNIFORM_KINDS
+        end = j + 1
+        while end < k and row[end] != 0 and (row[end] in _UNIFORM_KINDS) == uniform:
+            end += 1
+        runs.append((j, end, bool(uniform)))
+        j = end
+    return tuple(runs)
+
+
+def _variates(code: np.ndarray, seeds: Sequence[int], method: str, draws: int
+              ) -> np.ndarray:
+    """Raw variates, shape (n, k, D): uniforms for triangular/uniform inputs, standard normals
+    for normal/lognormal ones (fixed inputs left unset), each scenario from its own stream,
+    consumed in input order (as `ParamSpec.sample` does, so the figures are those of a
+    one-by-one draw). Written in place: no temporary per scenario."""
+    n, k = code.shape
+    out = np.empty((n, k, draws))
+    patterns: dict[bytes, tuple[tuple[int, int, bool], ...]] = {}
+    for i, rng in enumerate(streams(seeds, method)):
+        key = code[i].tobytes()
+        runs = patterns.get(key)
+        if runs is None:
+            runs = patterns[key] = _runs(code[i])
+        for first, end, uniform in runs:
+            if uniform:
+                rng.random(out=out[i, first:end])
+            else:
+                rng.standard_normal(out=out[i, first:end])
     return out
 
 
@@ -254,7 +264,9 @@ def _evaluate(group: _Group, contexts: list[Context], seeds: Sequence[int], draw
     kind = contexts[group.rows[0]]
     raw = _variates(code, [seeds[i] for i in group.rows], m.name, draws)
     central = [value[:, j:j + 1] for j in range(k)]
-    cols = [_transform(j, value, low, high, code, raw.pop(j, None)) for j in range(k)]
+    cols = [_transform(j, value, low, high, code, raw[:, j] if code[:, j].any() else None)
+            for j in range(k)]
+    del raw
     n = len(group.rows)
     cap = np.array([[contexts[i].period_gdp_usd] for i in group.rows])
     loss_raw = np.broadcast_to(np.asarray(m.loss_usd(kind, _inputs(names, cols, central)),

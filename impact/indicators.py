@@ -64,6 +64,7 @@ def _series() -> dict[tuple[str, str], tuple[tuple[int, ...], tuple[float, ...],
             for a, b in zip(starts.tolist(), ends.tolist(), strict=True)}
 
 
+@functools.lru_cache(maxsize=65_536)  # values are immutable; a batch asks the same ones often
 def lookup(iso3: str, indicator: str, year: int, *, allow_later: bool = True) -> IndicatorValue:
     """Value of ``indicator`` for ``iso3`` in ``year``, else the nearest earlier year.
 
@@ -92,6 +93,7 @@ def lookup_optional(iso3: str, indicator: str, year: int) -> IndicatorValue | No
         return None
 
 
+@functools.lru_cache(maxsize=65_536)
 def internet_users_pct(iso3: str, year: int) -> IndicatorValue:
     """Internet users % of population: current WDI vintage first; the 2024-11 vintage only
     when it holds a more recent year at or before ``year`` (an explicit, noted fallback)."""
