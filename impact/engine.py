@@ -132,13 +132,15 @@ class _Group:
 
 def _spec_arrays(specs: list[list[ParamSpec]], k: int) -> tuple[np.ndarray, ...]:
     """value, low, high [input units] and distribution codes (0 = fixed), shape (n, k)."""
-    fields = [tuple(zip(*row, strict=True)) for row in specs]  # per row: one tuple per field
-    value = np.array([f[1] for f in fields], dtype=float).reshape(len(specs), k)
-    low = np.array([f[2] for f in fields], dtype=float).reshape(len(specs), k)
-    high = np.array([f[3] for f in fields], dtype=float).reshape(len(specs), k)
-    dist = np.array([[_DIST_CODE[d] for d in f[5]] for f in fields],
-                    dtype=np.int8).reshape(len(specs), k)
-    code = np.where(high > low, dist, 0).astype(np.int8)  # `ParamSpec.uncertain`
+    n = len(specs)
+    flat = [s for row in specs for s in row]
+
+    def column(i: int) -> np.ndarray:
+        return np.fromiter((s[i] for s in flat), dtype=float, count=n * k).reshape(n, k)
+
+    value, low, high = column(1), column(2), column(3)
+    dist = np.fromiter((_DIST_CODE[s[5]] for s in flat), dtype=np.int8, count=n * k)
+    code = np.where(high > low, dist.reshape(n, k), 0).astype(np.int8)  # ParamSpec.uncertain
     return value, low, high, code
 
 
