@@ -445,49 +445,87 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
             bases.append(base)
     result = run(scenarios, names, draws=draws, seeds=seeds, keep_samples=keep_draws,
                  details=False)
-    summary_rows = result.summary.iter_rows(named=True)  # scenario by scenario, in method order
-    rows: list[dict[str, Any]] = []
+    return _event_rows(bases, failed, chosen, result, conv, keep_draws)
+
+
+_PER_BASE = ("event_id", "iso3", "country", "year", "start", "end", "scope", "duration_hours",
+             "variant", "draws", "seed", "price_year", "impact_version", "data_version")
+_FROM_SUMMARY = ("loss_usd_p05", "loss_usd_p50", "loss_usd_p95", "loss_usd_per_capita_p50",
+                 "share_of_gdp_p50")
+
+
+def _event_rows(bases, failed, chosen, result, conv, keep_draws: bool) -> pl.DataFrame:
+    """One row per event variant × method (in that order), built column by column from the
+    engine pass: the costed hours after each method's own platform cap, the normalisations,
+    constant-USD and local-currency figures."""
+    m_count = len(chosen)
+    summary = result.summary  # scenario by scenario, in method order
+    fig = {c: summary[c].to_list() for c in ("status", "reason", *_FROM_SUMMARY)}
+    cols: dict[str, list] = {c: [] for c in ESTIMATE_COLUMNS}
+    const: list[float | None] = []
+    local: list[float | None] = []
     samples: list[list[float] | None] = []
+    caps = [m.platform_cap_hours for m in chosen]
+    own = [f"{m.name} caps platform blocks at {c / 24:g} days on its own (NetBlocks COST / "
+           "Top10VPN convention), so its uncapped row equals its capped row" if c else ""
+           for m, c in zip(chosen, caps, strict=True)]
     i = -1
     for base, fail in zip(bases, failed, strict=True):
+        for c in _PER_BASE:
+            cols[c] += [base[c]] * m_count
+        cols["method"] += [m.name for m in chosen]
+        hours = base["costed_hours"]
         if fail is not None:
-            for name in names:
-                rows.append(base | {"method": name, "status": fail[0], "reason": fail[1]})
-                samples.append(None)
+            cols["status"] += [fail[0]] * m_count
+            cols["reason"] += [fail[1]] * m_count
+            cols["costed_hours"] += [hours] * m_count
+            for c in ("data_notes", "currency", "fx_note", *_FROM_SUMMARY):
+                cols[c] += [None] * m_count
+            const += [None] * m_count
+            local += [None] * m_count
+            samples += [None] * m_count
             continue
         i += 1
         factor, currency, fx_note = conv.local(base["iso3"], base["year"])
-        const = conv.constant(base["year"])
-        notes = "; ".join(result.notes[i])
-        hours = base["costed_hours"]
-        for m in chosen:
-            s = next(summary_rows)
-            out = base | {"method": s["method"], "status": s["status"],
-                          "reason": s["reason"] or "", "data_notes": notes}
-            cap = m.platform_cap_hours
-            if cap is not None and base["scope"] == "platforms" and hours > cap:
-                out["costed_hours"] = cap
-                own = (f"{m.name} caps platform blocks at {cap / 24:g} days on its own "
-                       "(NetBlocks COST / Top10VPN convention), so its uncapped row equals its "
-                       "capped row")
-                out["reason"] = "; ".join(x for x in (out["reason"], own) if x)
-            if s["status"] == "ok":
-                p50 = s["loss_usd_p50"]
-                out |= {k: s[k] for k in ("loss_usd_p05", "loss_usd_p50", "loss_usd_p95",
-                                          "loss_usd_per_capita_p50", "share_of_gdp_p50")}
-                out["loss_usd_per_day_p50"] = p50 / (out["costed_hours"] / 24.0)
-                out["loss_const_usd_p50"] = p50 * const
-                out["loss_local_p50"] = p50 * factor if factor is not None else None
-                out["currency"], out["fx_note"] = currency, fx_note
-            rows.append(out)
-            drawn = result.samples.get((i, s["method"])) if keep_draws else None
-            samples.append(drawn.tolist() if drawn is not None else None)
-    frame = pl.DataFrame(rows, schema=_schema(), orient="row") if rows else pl.DataFrame(
-        schema=_schema())
+        at = i * m_count
+        status = fig["status"][at:at + m_count]
+        ok = [x == "ok" for x in status]
+        capped = [cap is not None and base["scope"] == "platforms" and hours > cap
+                  for cap in caps]
+        cols["status"] += status
+        cols["reason"] += ["; ".join(x for x in (r or "", own[j] if capped[j] else "") if x)
+                           for j, r in enumerate(fig["reason"][at:at + m_count])]
+        cols["costed_hours"] += [caps[j] if capped[j] else hours for j in range(m_count)]
+        cols["data_notes"] += ["; ".join(result.notes[i])] * m_count
+        cols["currency"] += [currency if k else None for k in ok]
+        cols["fx_note"] += [fx_note if k else None for k in ok]
+        for c in _FROM_SUMMARY:
+            cols[c] += fig[c][at:at + m_count]
+        const += [conv.constant(base["year"]) if k else None for k in ok]
+        local += [factor if k else None for k in ok]
+        if keep_draws:
+            for m in chosen:
+                drawn = result.samples.get((i, m.name))
+                samples.append(drawn.tolist() if drawn is not None else None)
+        else:
+            samples += [None] * m_count
+    schema = _schema()
+    frame = pl.DataFrame({c: cols[c] for c in ESTIMATE_COLUMNS if c not in _DERIVED},
+                         schema={c: schema[c] for c in ESTIMATE_COLUMNS if c not in _DERIVED})
+    p50 = pl.col("loss_usd_p50")
+    frame = frame.with_columns(
+        (p50 / (pl.col("costed_hours") / 24.0)).alias("loss_usd_per_day_p50"),
+        (p50 * pl.Series(const, dtype=pl.Float64)).alias("loss_const_usd_p50"),
+        (p50 * pl.Series(local, dtype=pl.Float64)).alias("loss_local_p50"),
+    ).select(ESTIMATE_COLUMNS)
     if keep_draws:
         frame = frame.with_columns(pl.Series("draws_usd", samples,
                                              dtype=pl.List(pl.Float64)))
     return frame
+
+
+#: columns computed from the others once the frame is built
+_DERIVED = ("loss_usd_per_day_p50", "loss_const_usd_p50", "loss_local_p50")
 
 
 # ---- summaries and comparisons ---------------------------------------------------------------
