@@ -28,13 +28,13 @@ from impact.errors import ImpactError, InputError
 from impact.estimate import Estimate, split
 from impact.methods import get_methods
 from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, scenario_seed
+from impact.vocab import SCENARIO_FIELDS
 
 #: columns of the documented batch layout (blank cell = default)
 BATCH_COLUMNS = ("id", "country", "start", "end", "duration_hours", "scope", "platforms",
                  "affected_share", "affected_users", "intensity", "circumvention")
-#: further scenario fields a batch may carry
-OPTIONAL_COLUMNS = ("year", "recovery", "currency", "price_basis", "price_year", "label",
-                    "connectivity_tier", "time_weighting", "regions")
+#: further scenario fields a batch may carry: every other field of a scenario
+OPTIONAL_COLUMNS = tuple(f for f in SCENARIO_FIELDS if f not in BATCH_COLUMNS)
 ACCEPTED_COLUMNS = BATCH_COLUMNS + OPTIONAL_COLUMNS
 ENGINES = ("local", "dask")
 DEFAULT_CHUNK_ROWS = 500
@@ -209,10 +209,11 @@ def assign_ids(rows: Iterable[tuple[int, dict[str, Any] | RowError]], seen: set[
 def run_rows(rows: Sequence[tuple[int, str, dict[str, Any]]],
              methods: str | Sequence[str] = "all", draws: int = DEFAULT_DRAWS,
              seed: int = DEFAULT_SEED, overrides: Mapping[str, float] | None = None,
-             *, keep_samples: bool = False):
+             *, details: bool = True):
     """Validate ``(row number, id, cells)`` rows and run the good ones through the engine in
     one pass. Returns the `impact.engine.Pass`, the ``(row number, id)`` of each of its
     scenarios, and the errors of every row that failed (validation or data), by row number.
+    ``details=False`` skips the assumption and sensitivity tables (a CSV needs neither).
 
     Raises `InputError` for problems of the whole batch (methods, draws, an override name).
     """
@@ -233,7 +234,7 @@ def run_rows(rows: Sequence[tuple[int, str, dict[str, Any]]],
             continue
         ok.append((n, id_))
     result = run(scenarios, methods, draws=draws, seeds=[scenario_seed(seed, i) for _, i in ok],
-                 overrides=overrides, keep_samples=keep_samples)
+                 overrides=overrides, details=details)
     for i, exc in result.errors.items():
         n, id_ = ok[i]
         if isinstance(exc, InputError):
@@ -310,7 +311,7 @@ def compute_chunk(rows: Sequence[tuple[int, str, dict[str, Any]]], fmt: str,
     from impact import export
 
     if fmt == "csv":  # column by column from the pass: no frame per estimate
-        result, ok, errors = run_rows(rows, methods, draws, seed, overrides)
+        result, ok, errors = run_rows(rows, methods, draws, seed, overrides, details=False)
         ids = [id_ for _, id_ in ok]
         frame = export.pass_csv_frame(result, ids)
         return ChunkOutput(frame.write_csv(include_header=False) if frame.height else "", (),

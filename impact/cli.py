@@ -18,12 +18,9 @@ import polars as pl
 from impact import format as fmt
 from impact.errors import ImpactError, InputError
 from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
+from impact.vocab import VALUE_FIELDS
 
-SCENARIO_FLAGS = ("country", "start", "end", "duration_hours", "year", "scope", "platforms",
-                  "affected_share", "affected_share_low", "affected_share_high",
-                  "affected_users", "regions", "intensity", "circumvention",
-                  "recovery", "currency", "price_basis", "price_year", "connectivity_tier",
-                  "label")
+SCENARIO_FLAGS = VALUE_FIELDS
 _REPO = Path(__file__).resolve().parents[1]
 
 

@@ -116,6 +116,8 @@ class Pass:
     errors: dict[int, ImpactError] = field(default_factory=dict)
     components: dict[tuple[int, str], dict[str, float]] = field(default_factory=dict)
     samples: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)
+    #: every (scenario, method)'s inputs as `ParamSpec` rows (the assumptions, unassembled)
+    inputs: dict[tuple[int, str], list[ParamSpec]] = field(default_factory=dict)
 
 
 # ---- sampling --------------------------------------------------------------------------------
@@ -473,6 +475,7 @@ def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated
     sens: dict[str, list] = {c: [] for c in SENSITIVITY_SCHEMA}
     comps: dict[tuple[int, str], dict[str, float]] = {}
     samples: dict[tuple[int, str], np.ndarray] = {}
+    inputs: dict[tuple[int, str], list[ParamSpec]] = {}
     for ev in evaluated:
         g, m = ev.group, ev.group.method
         n = len(g.rows)
@@ -505,6 +508,7 @@ def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated
         if ev.samples is not None:
             for r, i in enumerate(g.rows):
                 samples[(i, m.name)] = ev.samples[r]
+        inputs.update(((i, m.name), specs) for i, specs in zip(g.rows, g.specs, strict=True))
         if details:
             _details(ev, ass, sens)
     if status:
@@ -549,7 +553,7 @@ def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated
     return Pass(list(scenarios), contexts, conversions, summary,
                 pl.DataFrame(ass, schema=ASSUMPTION_SCHEMA),
                 pl.DataFrame(sens, schema=SENSITIVITY_SCHEMA),
-                [tuple(x) for x in notes], components=comps, samples=samples)
+                [tuple(x) for x in notes], components=comps, samples=samples, inputs=inputs)
 
 
 _SPEC_COLUMNS = ("parameter", "value", "low", "high", "unit", "distribution", "source", "notes")

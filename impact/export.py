@@ -25,6 +25,7 @@ from impact.errors import InputError
 from impact.estimate import SUMMARY_COLUMNS, Estimate
 from impact.io import data_version
 from impact.methods import REGISTRY
+from impact.vocab import VALUE_FIELDS
 
 Exportable = Estimate | Sequence[Estimate] | Mapping[str, Estimate]
 
@@ -42,10 +43,7 @@ _SCOPE_WORDS = {"full": "a full internet shutdown", "mobile": "a mobile-data shu
 _PLATFORM_NAMES = {"x": "X (Twitter)", "facebook": "Facebook", "instagram": "Instagram",
                    "whatsapp": "WhatsApp", "youtube": "YouTube", "tiktok": "TikTok",
                    "telegram": "Telegram", "signal": "Signal"}
-_FLAGS = ["country", "start", "end", "duration_hours", "year", "scope", "platforms",
-          "affected_share", "affected_share_low", "affected_share_high", "affected_users",
-          "regions", "intensity", "circumvention", "recovery", "currency", "price_basis",
-          "price_year", "connectivity_tier", "label"]
+_FLAGS = VALUE_FIELDS
 _DEFAULTS = {"scope": "full", "currency": "USD", "price_basis": "current",
              "connectivity_tier": "auto"}
 
@@ -174,20 +172,15 @@ def pass_csv_frame(result: Any, ids: Sequence[str]) -> pl.DataFrame:
     keep = [i for i in range(len(ids)) if i not in result.errors]
     summary = result.summary.filter(pl.col("index").is_in(keep))
     index = summary["index"].to_list()
-    texts: dict[tuple[int, str], list[str]] = {}
-    a = result.assumptions
-    shown: dict[Any, str] = {}  # the same numbers recur in every row of a country-year
+    shown: dict[Any, str] = {}  # the same inputs recur in every row of a country-year
 
-    def num(x: Any) -> str:
-        if x not in shown:
-            shown[x] = _input(x)
-        return shown[x]
+    def text(s: Any) -> str:
+        if s not in shown:
+            rng = "" if s.low == s.high else f" [{_input(s.low)}–{_input(s.high)}]"
+            shown[s] = f"{s.name}={_input(s.value)}{rng} {s.unit} ({s.source})"
+        return shown[s]
 
-    for i, m, name, value, low, high, unit, source in zip(
-            *(a[c].to_list() for c in ("index", "method", "parameter", "value", "low", "high",
-                                       "unit", "source")), strict=True):
-        rng = "" if low == high else f" [{num(low)}–{num(high)}]"
-        texts.setdefault((i, m), []).append(f"{name}={num(value)}{rng} {unit} ({source})")
+    texts = {key: " | ".join(text(s) for s in specs) for key, specs in result.inputs.items()}
     scenario = {i: result.scenarios[i].model_dump_json(exclude_none=True) for i in keep}
     notes = {i: " | ".join(result.notes[i]) for i in keep}
     vint = vintage_text_of(_bundled_vintages())
@@ -195,7 +188,7 @@ def pass_csv_frame(result: Any, ids: Sequence[str]) -> pl.DataFrame:
     rest = [c for c in SUMMARY_COLUMNS if c not in LEAD_COLUMNS]
     prov = {
         "scenario": [scenario[i] for i in index],
-        "assumptions": [" | ".join(texts.get((i, m), [])) for i, m in
+        "assumptions": [texts.get((i, m), "") for i, m in
                         zip(index, summary["method"].to_list(), strict=True)],
         "data_notes": [notes[i] for i in index],
         "data_vintages": [vint] * len(index),

@@ -43,6 +43,17 @@ Platform = Literal["x", "facebook", "instagram", "whatsapp", "youtube", "tiktok"
                    "signal"]
 STATUSES = ("ok", "not_applicable", "unavailable")
 
+#: every field of a scenario, in the order flags, batch columns and exports list them; the
+#: CLI's flags, the batch columns and the reproducing command are derived from it (a test
+#: checks it matches `impact.scenario.Scenario`)
+SCENARIO_FIELDS = ("country", "start", "end", "duration_hours", "year", "scope", "platforms",
+                   "affected_share", "affected_share_low", "affected_share_high",
+                   "affected_users", "regions", "intensity", "circumvention", "recovery",
+                   "currency", "price_basis", "price_year", "connectivity_tier",
+                   "time_weighting", "label")
+#: fields given as a value (``time_weighting`` is a switch: ``--no-time-weighting``)
+VALUE_FIELDS = tuple(f for f in SCENARIO_FIELDS if f != "time_weighting")
+
 #: one row per method (and per scenario in a pass) — the core's result columns
 SUMMARY_COLUMNS = [
     "method", "title", "status", "reason", "iso3", "country", "year", "scope",

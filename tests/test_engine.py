@@ -184,9 +184,10 @@ def test_batch_csv_rows_equal_the_per_estimate_export(tmp_path):
     path = _table(tmp_path, n=9)
     good, _ = assign_ids(next(iter(CsvChunks(path, 1000).chunks())), set())
     result, ok, errors = run_rows(good, "all", draws=200, seed=4)
-    assert [e.row for e in errors] == [5]
+    lean, _, _ = run_rows(good, "all", draws=200, seed=4, details=False)
+    assert [e.row for e in errors] == [5] and lean.assumptions.height == 0
     ids = [i for _, i in ok]
-    fast = export.pass_csv_frame(result, ids)
+    fast = export.pass_csv_frame(lean, ids)
     slow = export.csv_frame(dict(zip(ids, split(result), strict=True)))
     assert fast.columns == slow.columns
     assert fast.write_csv() == slow.write_csv()
@@ -204,3 +205,14 @@ def test_streams_are_numpys_streams(method):
         ref = method_rng(seed, method)
         np.testing.assert_array_equal(got[0], ref.random(3))
         np.testing.assert_array_equal(got[1], ref.standard_normal(3))
+
+
+def test_vocabulary_names_every_scenario_field():
+    """Flags, batch columns and the reproducing command come from `vocab.SCENARIO_FIELDS`."""
+    from impact.batch import ACCEPTED_COLUMNS
+    from impact.cli import SCENARIO_FLAGS
+    from impact.vocab import SCENARIO_FIELDS
+
+    assert set(SCENARIO_FIELDS) == set(Scenario.model_fields)
+    assert set(ACCEPTED_COLUMNS) == set(SCENARIO_FIELDS) | {"id"}
+    assert "time_weighting" not in SCENARIO_FLAGS
