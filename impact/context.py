@@ -70,6 +70,7 @@ _SHARE_SOURCES = {
 }
 
 
+@functools.lru_cache(maxsize=65_536)
 def digital_share(iso3: str, year: int) -> tuple[DigitalShare, str | None]:
     """Imputed or published digital share for a country-year (nearest earlier year if the
     year is beyond the table), plus a fallback note."""

@@ -373,10 +373,11 @@ def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
                 status[(i, m.name)] = ("unavailable", str(exc))
                 continue
             raw_specs[(i, m.name)] = specs
-            for s in specs:
-                known.add(s.name)
-                known.add(f"{m.name}.{s.name}")
-    if raw_specs:
+            if overrides:
+                for s in specs:
+                    known.add(s.name)
+                    known.add(f"{m.name}.{s.name}")
+    if raw_specs and overrides:
         check_overrides(known, overrides)
     groups: dict[tuple, _Group] = {}
     for m in chosen:

@@ -9,6 +9,7 @@ once, vectorised, over the Monte Carlo draws.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -70,6 +71,7 @@ class Method:
         return param(method, name).value * 24.0
 
 
+@functools.lru_cache(maxsize=65_536)  # immutable; the same data inputs recur across scenarios
 def data_spec(name: str, value: float, unit: str, source: str, notes: str = "") -> ParamSpec:
     """A fixed input taken from data or from the scenario."""
     return ParamSpec(name, float(value), float(value), float(value), unit, "fixed", source, notes)
