@@ -50,18 +50,36 @@ class IndicatorValue:
 
 
 @functools.cache
-def _series() -> dict[tuple[str, str], tuple[tuple[int, ...], tuple[float, ...], str]]:
-    """(iso3, indicator) -> (years ascending, values, source), built once per process."""
+def _table() -> tuple[dict[str, tuple[int, int]], dict[str, list]]:
+    """The indicator table sorted by country, indicator and year, as column lists, with each
+    country's row range; read once per process."""
     frame = read_bundled("indicators").sort("iso3", "indicator", "year")
-    first = ((pl.col("iso3") != pl.col("iso3").shift()) | (pl.col("indicator")
-             != pl.col("indicator").shift())).fill_null(True)
-    starts = frame.select(first.arg_true())["iso3"].to_numpy()
-    ends = np.r_[starts[1:], frame.height]
-    iso3s, names = frame["iso3"].to_list(), frame["indicator"].to_list()
-    years, values = frame["year"].to_list(), frame["value"].to_list()
-    sources = frame["source"].to_list()
-    return {(iso3s[a], names[a]): (tuple(years[a:b]), tuple(values[a:b]), sources[a])
-            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)}
+    first = (pl.col("iso3") != pl.col("iso3").shift()).fill_null(True)
+    starts = frame.select(first.arg_true())["iso3"].to_list()
+    columns = {c: frame[c].to_list() for c in ("iso3", "indicator", "year", "value", "source")}
+    ends = [*starts[1:], frame.height]
+    return {columns["iso3"][a]: (a, b) for a, b in zip(starts, ends, strict=True)}, columns
+
+
+@functools.lru_cache(maxsize=None)
+def _country(iso3: str) -> dict[str, tuple[tuple[int, ...], tuple[float, ...], str]]:
+    """indicator -> (years ascending, values, source) of one country, built on first use."""
+    ranges, columns = _table()
+    if iso3 not in ranges:
+        return {}
+    a, b = ranges[iso3]
+    names, years = columns["indicator"], columns["year"]
+    values, sources = columns["value"], columns["source"]
+    out, start = {}, a
+    for i in range(a + 1, b + 1):
+        if i == b or names[i] != names[start]:
+            out[names[start]] = (tuple(years[start:i]), tuple(values[start:i]), sources[start])
+            start = i
+    return out
+
+
+def _series_of(iso3: str, indicator: str):
+    return _country(iso3).get(indicator)
 
 
 @functools.lru_cache(maxsize=65_536)  # values are immutable; a batch asks the same ones often
@@ -71,7 +89,7 @@ def lookup(iso3: str, indicator: str, year: int, *, allow_later: bool = True) ->
     If no earlier year exists and ``allow_later`` is true, the nearest later year is used
     (recorded in the note). Raises `DataError` when the country has no value at all.
     """
-    series = _series().get((iso3, indicator))
+    series = _series_of(iso3, indicator)
     if series is None:
         raise DataError(
             f"no {LABELS.get(indicator, indicator)} data for {iso3} in the bundled World Bank/ITU "
@@ -113,7 +131,7 @@ def internet_users_pct(iso3: str, year: int) -> IndicatorValue:
 
 def latest_year(iso3: str, indicator: str = "gdp_usd") -> int:
     """Latest year with data for ``indicator`` (default GDP) for a country."""
-    series = _series().get((iso3, indicator))
+    series = _series_of(iso3, indicator)
     if series is None:
         raise DataError(f"no {LABELS.get(indicator, indicator)} data for {iso3}")
     return series[0][-1]

@@ -21,11 +21,18 @@ def data_dir() -> Path:
     return _WHEEL_DATA if _WHEEL_DATA.is_dir() else _REPO_DATA
 
 
-#: full schemas of the large tables read on every estimate: reading with a schema skips a
-#: whole-file type inference (10× faster for the 49,000 indicator rows)
+#: full schemas of the tables read on every estimate: reading with a schema skips a
+#: whole-file type inference (10× faster for the 49,000 indicator rows); a file whose columns
+#: differ fails to read, naming the file
 _SCHEMAS = {
     "indicators": {"iso3": pl.String, "indicator": pl.String, "year": pl.Int64,
                    "value": pl.Float64, "source": pl.String},
+    "digital_share": {"iso3": pl.String, "year": pl.Int64, "share_central": pl.Float64,
+                      "share_low": pl.Float64, "share_high": pl.Float64, "basis": pl.String,
+                      "definition": pl.String, "n_anchors": pl.Int64},
+    "countries": {c: pl.String for c in (
+        "iso3", "iso2", "name", "name_short", "official_name", "aliases", "region",
+        "income_group", "currency_code", "un_region", "un_subregion")},
 }
 
 
