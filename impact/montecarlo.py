@@ -109,9 +109,13 @@ def _pcg_state(a: int, b: int, c: int, d: int) -> dict:
 def streams(seeds: Sequence[int], method: str):
     """Yield, for each seed, the generator ``method_rng(seed, method)`` would give.
 
-    The same `np.random.Generator` object is re-seeded for every seed: draw from it before
-    taking the next one.
+    For more than a handful of seeds the same `np.random.Generator` object is re-seeded for
+    every seed: draw from it before taking the next one.
     """
+    if len(seeds) <= 4:  # a handful: numpy's own seeding is cheaper than the vectorised hash
+        for s in seeds:
+            yield method_rng(int(s), method)
+        return
     crc = _words(zlib.crc32(method.encode()))
     rows = [_words(int(s)) + crc for s in seeds]
     states: list[dict | None] = [None] * len(rows)
