@@ -10,7 +10,6 @@ import bisect
 import functools
 from dataclasses import dataclass
 
-import numpy as np
 import polars as pl
 
 from impact.errors import DataError
@@ -61,7 +60,7 @@ def _table() -> tuple[dict[str, tuple[int, int]], dict[str, list]]:
     return {columns["iso3"][a]: (a, b) for a, b in zip(starts, ends, strict=True)}, columns
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _country(iso3: str) -> dict[str, tuple[tuple[int, ...], tuple[float, ...], str]]:
     """indicator -> (years ascending, values, source) of one country, built on first use."""
     ranges, columns = _table()
