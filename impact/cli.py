@@ -176,7 +176,7 @@ def _add_events_parser(sub) -> None:
     run(est, ("capped", "uncapped", "both"), "both")
     output(est)
     cmp_ = ev_sub.add_parser("compare", help="compare events: per day, per capita, "
-                             "% of GDP, with ranks")
+                             "%% of GDP, with ranks")
     cmp_.add_argument("event_ids", metavar="ID", nargs="+")
     run(cmp_, ("capped", "uncapped"), "capped")
     output(cmp_)

@@ -9,7 +9,7 @@ import json
 import polars as pl
 import pytest
 
-from impact.cli import main
+from impact.cli import build_parser, main
 from impact.methods import REGISTRY
 
 PAK = ["estimate", "--country", "Pakistan", "--duration-hours", "10", "--scope", "mobile",
@@ -184,3 +184,25 @@ def test_regions_command_and_flag(capsys):
     assert '"regions"' in capsys.readouterr().out
     assert main(["regions", "Syria"]) == 2
     assert "no" in capsys.readouterr().err.lower()
+
+
+def _subcommands(parser) -> list[list[str]]:
+    """Every command path of the parser, e.g. ['events', 'compare']."""
+    import argparse
+
+    out = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                out.append([name])
+                out += [[name, *rest] for rest in _subcommands(sub)]
+    return out
+
+
+@pytest.mark.parametrize("path", _subcommands(build_parser()),
+                         ids=" ".join)
+def test_every_help_text_prints(capsys, path):
+    """`--help` of every command and subcommand prints its usage (no formatting error)."""
+    assert main([*path, "--help"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("usage: impact " + " ".join(path)) and err == ""
