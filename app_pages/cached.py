@@ -26,8 +26,8 @@ from app_pages.viewmodel import (
 from impact import Estimate, ImpactError, Scenario
 from impact import events as ev
 from impact.countries import resolve_country
-from impact.io import data_version, read_bundled
-from impact.regions import RegionIndex, region_names
+from impact.io import data_version
+from impact.regions import region_names
 
 
 def _scenario_key(scenario: Scenario) -> str:
@@ -53,17 +53,12 @@ def page_view(scenario: Scenario, methods: tuple[str, ...], draws: int) -> Estim
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def country_regions(country: str) -> list[str]:
-    """Admin-1 region names of a country (empty when none are bundled or it is unknown).
-
-    `impact.regions.region_names` over an index of that country's rows only: the sidebar
-    needs the names at once, and the whole-world index takes over a second to build (it is
-    built when an estimate needs it)."""
+    """Admin-1 region names of a country (empty when none are bundled or it is unknown)."""
     try:
         iso3 = resolve_country(country)
     except ImpactError:
         return []
-    rows = read_bundled("regions").filter(pl.col("iso3") == iso3)
-    return region_names(iso3, index=RegionIndex(rows, lambda iso3, year: None))
+    return region_names(iso3)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -30,6 +30,8 @@ _SCHEMAS = {
     "digital_share": {"iso3": pl.String, "year": pl.Int64, "share_central": pl.Float64,
                       "share_low": pl.Float64, "share_high": pl.Float64, "basis": pl.String,
                       "definition": pl.String, "n_anchors": pl.Int64},
+    "regions": {"iso3": pl.String, "name": pl.String, "kind": pl.String, "parent": pl.String,
+                "population": pl.Int64, "reference_year": pl.Int64, "source": pl.String},
     "countries": {c: pl.String for c in (
         "iso3", "iso2", "name", "name_short", "official_name", "aliases", "region",
         "income_group", "currency_code", "un_region", "un_subregion")},

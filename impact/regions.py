@@ -157,7 +157,8 @@ class Unit:
 
 
 class RegionIndex:
-    """The units of ``regions.csv`` by country plus a national-population function.
+    """The units of ``regions.csv`` by country plus a national-population function; a
+    country's units are built the first time they are asked for.
 
     Parameters
     ----------
@@ -173,22 +174,22 @@ class RegionIndex:
         national_population: Callable[[str, int], float | None],
     ) -> None:
         self._pop = national_population
+        self._rows = {key[0]: frame for key, frame in regions.select(REGION_COLUMNS)
+                      .partition_by("iso3", as_dict=True, maintain_order=True).items()}
         self._units: dict[str, list[Unit]] = {}
-        for r in regions.select(REGION_COLUMNS).iter_rows(named=True):
-            self._units.setdefault(r["iso3"], []).append(
-                Unit(
-                    r["iso3"],
-                    r["name"],
-                    r["kind"],
-                    r["parent"],
-                    float(r["population"]),
-                    r["reference_year"],
-                    r["source"],
-                )
-            )
+
+    def countries(self) -> list[str]:
+        """ISO3 codes with units, sorted."""
+        return sorted(self._rows)
 
     def units(self, iso3: str) -> list[Unit]:
-        return list(self._units.get(iso3, []))
+        if iso3 not in self._units:
+            rows = self._rows.get(iso3)
+            self._units[iso3] = [] if rows is None else [
+                Unit(r["iso3"], r["name"], r["kind"], r["parent"], float(r["population"]),
+                     r["reference_year"], r["source"])
+                for r in rows.iter_rows(named=True)]
+        return list(self._units[iso3])
 
     def national_population(self, iso3: str, year: int) -> float | None:
         return self._pop(iso3, year)

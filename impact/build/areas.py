@@ -231,7 +231,8 @@ class AreaIndex(RegionIndex):
     ) -> None:
         super().__init__(regions, national_population)
         self._keys: dict[str, dict[str, list[Unit]]] = {}
-        for iso3, units in self._units.items():
+        for iso3 in self.countries():
+            units = self.units(iso3)
             keys: dict[str, list[Unit]] = {}
             for u in units:
                 keys.setdefault(name_key(u.name), []).append(u)
