@@ -220,7 +220,10 @@ def _transform(j: int, value, low, high, code, raw: np.ndarray | None) -> np.nda
 
 
 def _quantile_at(value, low, high, code, q: float) -> np.ndarray:
-    """P5 or P95 of every input (n, k), as `ParamSpec.quantile` gives it."""
+    """P5 (q = 0.05) or P95 (q = 0.95) of every input (n, k) for the one-at-a-time
+    sensitivity: the stated ends for normal and lognormal inputs (they are the P5/P95), the
+    exact quantile for uniform and triangular ones, the value for fixed ones (`ParamSpec.quantile`
+    over arrays)."""
     out = value.copy()
     ln = (code == 3) | (code == 4)
     out[ln] = (low if q < 0.5 else high)[ln]

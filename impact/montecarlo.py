@@ -1,10 +1,10 @@
-"""Seeded, vectorised Monte Carlo over a method's uncertain inputs, and one-at-a-time
-sensitivity (which input moves the loss most)."""
+"""Seeds and random streams: one reproducible stream per scenario and method, and the
+one-scenario sampler the engine is checked against."""
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -138,28 +138,5 @@ def draw(specs: Sequence[ParamSpec], n: int, rng: np.random.Generator) -> dict[s
     return {s.name: s.sample(rng, n) for s in specs}
 
 
-def central(specs: Sequence[ParamSpec]) -> dict[str, np.ndarray]:
-    return {s.name: np.array([s.value]) for s in specs}
-
-
 def quantiles(values: np.ndarray, qs: Sequence[float] = (0.05, 0.5, 0.95)) -> np.ndarray:
     return np.quantile(values, qs)
-
-
-def sensitivity(specs: Sequence[ParamSpec],
-                loss: Callable[[dict[str, np.ndarray]], np.ndarray]) -> list[tuple[str, float, float]]:
-    """For each uncertain input: loss with that input at its P5 and at its P95, all other inputs
-    at their central values. Returns (name, loss_low, loss_high) sorted by swing, largest
-    first. One vectorised evaluation for all inputs."""
-    uncertain = [s for s in specs if s.uncertain]
-    if not uncertain:
-        return []
-    m = 2 * len(uncertain)
-    cols = {s.name: np.full(m, s.value) for s in specs}
-    for i, s in enumerate(uncertain):
-        cols[s.name][2 * i] = s.quantile(0.05)
-        cols[s.name][2 * i + 1] = s.quantile(0.95)
-    values = np.asarray(loss(cols), dtype=float).reshape(-1)
-    rows = [(s.name, float(values[2 * i]), float(values[2 * i + 1]))
-            for i, s in enumerate(uncertain)]
-    return sorted(rows, key=lambda r: -abs(r[2] - r[1]))
