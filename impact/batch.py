@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -417,7 +418,8 @@ def stream_batch(source: CsvChunks, out: Path | None, fmt: str = "csv", *,
     if engine not in ENGINES:
         raise InputError("engine", engine, " or ".join(ENGINES))
     get_methods(methods)
-    if fmt == "xlsx" and source.count_rows() > 20_000:
+    total = source.count_rows()
+    if fmt == "xlsx" and total > 20_000:
         raise InputError("out", str(out), "a .csv or .json path for batches of more than "
                          "20,000 rows (an Excel workbook holds every sheet in memory)")
     chunks = _id_chunks(source)
@@ -427,12 +429,11 @@ def stream_batch(source: CsvChunks, out: Path | None, fmt: str = "csv", *,
     else:
         results = _dask_results(chunks, fmt, methods, draws, seed, overrides, scheduler)
     stats = BatchStats()
-    bar = _progress(source.count_rows(), progress)
+    bar = _progress(total, progress)
     try:
         first = next(results, None)  # a bad method, draws or override fails before any output
         writer = _Writer(out, fmt, stream)
-        pending = [first] if first is not None else []
-        for chunk, id_errors, n_rows in _chain(pending, results):
+        for chunk, id_errors, n_rows in itertools.chain([first] if first else [], results):
             writer.write(chunk)
             stats.rows += n_rows
             stats.ok += chunk.n_ok
@@ -443,11 +444,6 @@ def stream_batch(source: CsvChunks, out: Path | None, fmt: str = "csv", *,
         bar.close()
     writer.close(stats.errors)
     return stats
-
-
-def _chain(first: list, rest: Iterator) -> Iterator:
-    yield from first
-    yield from rest
 
 
 def _id_chunks(source: CsvChunks):
