@@ -95,6 +95,7 @@ def catalogue_scenarios():
     """The scenarios and seeds `estimate_events` builds for the whole catalogue."""
     from impact import events as ev
     from impact.errors import InputError
+    from impact.montecarlo import DEFAULT_SEED, scenario_seed
 
     scenarios, seeds = [], []
     for row in ev.catalogue().iter_rows(named=True):
@@ -103,7 +104,7 @@ def catalogue_scenarios():
                 scenarios.append(ev.event_scenario(row, hours=hours))
             except InputError:
                 continue
-            seeds.append(ev.event_seed(ev.DEFAULT_SEED, row["event_id"]))
+            seeds.append(scenario_seed(DEFAULT_SEED, row["event_id"]))
     return scenarios, seeds
 
 

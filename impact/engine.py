@@ -50,8 +50,7 @@ _Z95 = 1.6448536269514722
 #: target size of one group's draw arrays [values]; larger groups are evaluated in slices
 _SLICE_VALUES = 4_000_000
 _DIST_CODE = {"fixed": 0, "triangular": 1, "uniform": 2, "normal": 3, "lognormal": 4}
-_UNIFORM_KINDS = (1, 2)  # consume doubles in [0, 1)
-_NORMAL_KINDS = (3, 4)  # consume standard normals
+_UNIFORM_KINDS = (1, 2)  # consume doubles in [0, 1); normal and lognormal consume normals
 
 
 def check_draws(draws: object) -> int:

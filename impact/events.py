@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -37,7 +36,7 @@ from impact.countries import resolve_country
 from impact.errors import DataError, ImpactError, InputError
 from impact.io import data_version, read_bundled
 from impact.methods import get_methods
-from impact.montecarlo import DEFAULT_SEED
+from impact.montecarlo import DEFAULT_SEED, scenario_seed
 from impact.parameters import PLATFORMS
 from impact.scenario import (
     DEFAULT_THROTTLING_INTENSITY,
@@ -304,17 +303,6 @@ def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None
 
 
 # ---- estimates --------------------------------------------------------------------------------
-def event_seed(seed: int, event_id: str) -> int:
-    """Reproducible seed of one event: independent Monte Carlo streams across events.
-
-    Examples
-    --------
-    >>> event_seed(1, "a") == event_seed(1, "a") != event_seed(1, "b")
-    True
-    """
-    return (int(seed) * 1_000_003 + zlib.crc32(str(event_id).encode())) % 2**63
-
-
 def _variants(row: Mapping[str, Any], cap: bool | str) -> list[tuple[str, float]]:
     hours = float(row["duration_hours"])
     if row["scope"] in ("platforms", "platforms_other") and hours > CAP_HOURS:
@@ -398,7 +386,7 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
     events : catalogue rows (from `load_events`) or event ids
     methods : ``"all"`` or method names
     draws : Monte Carlo draws per event and method [count]
-    seed : base seed; each event gets its own stream (`event_seed`), so summed draws of
+    seed : base seed; each event gets its own stream (`scenario_seed` of its id), so summed draws of
         several events are independent across events and reproducible
     price_year : year of the constant-USD column (default: the latest US deflator year)
     cap_platform_days : for platform blocks longer than 365 days, ``True`` costs 8,760 hours
@@ -429,7 +417,7 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
     for row in events.iter_rows(named=True):
         if isinstance(row["start"], str):
             row["start"] = _start_datetime(row["start"]).date()
-        eseed = event_seed(seed, row["event_id"])
+        eseed = scenario_seed(seed, row["event_id"])
         for variant, hours in _variants(row, cap_platform_days):
             base = _base(row, variant, hours) | {"draws": draws, "seed": eseed,
                                                  "price_year": conv.price_year}
