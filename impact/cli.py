@@ -141,7 +141,10 @@ def _add_events_parser(sub) -> None:
     def filters(p: argparse.ArgumentParser) -> None:
         p.add_argument("--country", metavar="NAME|ISO3", action="append",
                        help="country (repeatable)")
-        p.add_argument("--years", metavar="YYYY[-YYYY]", help="start years, e.g. 2019-2022")
+        p.add_argument("--years", metavar="YYYY[-YYYY]", help="years the events were active "
+                       "in, e.g. 2019-2022 (summaries keep only these calendar years)")
+        p.add_argument("--search", metavar="WORDS", help="words that must all appear in the "
+                       "title, description, places, cause or platforms (any case)")
         p.add_argument("--type", metavar="TYPE", help="full, mobile, throttling or platforms "
                        "(comma separated)")
         p.add_argument("--platform", metavar="NAME", help="x, facebook, instagram, whatsapp, "
@@ -162,8 +165,15 @@ def _add_events_parser(sub) -> None:
         p.add_argument("--price-year", metavar="YYYY", help="year of the constant-USD column "
                        "(default: the latest US deflator year)")
         p.add_argument("--variant", choices=variants, default=default,
-                       help="platform blocks longer than a year: costed for 365 days "
-                       "(capped), in full (uncapped) or both")
+                       help="platform blocks longer than a year: costed for their first "
+                       "365 days (capped), in full (uncapped)"
+                       + (" or both" if "both" in variants else ""))
+        p.add_argument("--open-ended", choices=("known",) + (("to-snapshot", "both")
+                                                             if "both" in variants
+                                                             else ("to-snapshot",)),
+                       default="known", help="events with no end date: cost what the source "
+                       "states, the first day (known), or run those still ongoing to the data "
+                       "snapshot (to-snapshot)" + (" or both" if "both" in variants else ""))
 
     lst = ev_sub.add_parser("list", help="list catalogue events")
     filters(lst)
@@ -173,7 +183,7 @@ def _add_events_parser(sub) -> None:
     output(show)
     est = ev_sub.add_parser("estimate", help="estimate events with every method")
     filters(est)
-    run(est, ("capped", "uncapped", "both"), "both")
+    run(est, ("capped", "uncapped", "both"), "capped")
     output(est)
     cmp_ = ev_sub.add_parser("compare", help="compare events: per day, per capita, "
                              "%% of GDP, with ranks")
@@ -356,7 +366,13 @@ def _cmd_data(args: argparse.Namespace) -> int:
 # ---- events ----------------------------------------------------------------------------------
 def _event_filters(args: argparse.Namespace) -> dict:
     return {"country": args.country, "years": args.years, "type": args.type,
-            "platform": args.platform, "election": args.election}
+            "platform": args.platform, "election": args.election, "search": args.search}
+
+
+def _variant(args: argparse.Namespace) -> str:
+    """The one variant label of ``--variant`` and ``--open-ended`` (compare, summary)."""
+    end = "" if args.open_ended == "known" else "to_snapshot_"
+    return end + args.variant
 
 
 def _price_year(text: str | None) -> int | None:
@@ -364,6 +380,11 @@ def _price_year(text: str | None) -> int | None:
         return None
     return _int("price_year", text, 0, 2010, 2100, "a year from 2010 to the latest US "
                 "deflator year")
+
+
+def _short(text: str, width: int = 60) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis (table cells)."""
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
 def _cell(x, column: str = "") -> str:
@@ -438,8 +459,11 @@ def _cmd_events(args: argparse.Namespace) -> int:
         return 0
     if cmd == "list":
         frame = ev.load_events(**_event_filters(args))
-        cols = [c for c in ("event_id", "iso3", "start", "end", "duration_hours", "scope",
-                            "platforms", "affected_share", "election") if c in frame.columns]
+        cols = [c for c in ("event_id", "title", "iso3", "start", "end", "duration_hours",
+                            "hours_basis", "scope", "platforms", "affected_share", "election",
+                            "links") if c in frame.columns]
+        if args.format == "table":
+            cols = [c for c in cols if c not in ("links", "platforms", "end", "election")]
         sys.stdout.write(_frame_text(frame, args.format, cols))
         if args.format == "table":
             print(f"{frame.height} events", file=sys.stderr)
@@ -448,11 +472,12 @@ def _cmd_events(args: argparse.Namespace) -> int:
     draws, seed, price_year = _draws(args.draws or "2000"), _seed(args.seed), \
         _price_year(args.price_year)
     cap = {"capped": True, "uncapped": False, "both": "both"}[args.variant]
+    open_ended = args.open_ended.replace("-", "_")
     if cmd == "compare":
-        frame = ev.compare(args.event_ids, _methods(args.method), variant=args.variant,
+        frame = ev.compare(args.event_ids, _methods(args.method), variant=_variant(args),
                            draws=draws, seed=seed)
         if args.format == "table":
-            rows = [[r["event_id"], r["method"], r["status"],
+            rows = [[_short(r["title"] or r["event_id"]), r["method"], r["status"],
                      _money(r["loss_usd_per_day_p50"]), _cell(r["rank_per_day"]),
                      _money(r["loss_usd_per_capita_p50"]), _cell(r["rank_per_capita"]),
                      fmt.percent(r["share_of_gdp_p50"]), _cell(r["rank_share_of_gdp"])]
@@ -467,16 +492,17 @@ def _cmd_events(args: argparse.Namespace) -> int:
     events = ev.load_events(**_event_filters(args))
     if cmd == "estimate":
         frame = ev.estimate_events(events, _methods(args.method), draws=draws, seed=seed,
-                                   price_year=price_year, cap_platform_days=cap)
+                                   price_year=price_year, cap_platform_days=cap,
+                                   open_ended=open_ended)
         if args.format == "table":
-            rows = [[r["event_id"], r["iso3"], _cell(r["start"], "start"), r["scope"],
-                     r["variant"],
+            rows = [[_short(r["title"] or r["event_id"]), _cell(r["year"]),
+                     fmt.hours(r["costed_hours"]), r["variant"],
                      r["method"],
                      (f"{_money(r['loss_usd_p50'])} ({_money(r['loss_usd_p05'])}–"
                       f"{_money(r['loss_usd_p95'])})") if r["status"] == "ok" else fmt.MISSING,
                      r["status"] if r["status"] == "ok" else f"{r['status']}: {r['reason']}"]
                     for r in frame.iter_rows(named=True)]
-            text = _table(rows, ["event", "iso3", "start", "scope", "variant", "method",
+            text = _table(rows, ["event", "year", "hours", "variant", "method",
                                  "loss P50 (P5–P95)", "status"]) + "\n"
         else:
             text = _frame_text(frame, args.format)
@@ -489,8 +515,12 @@ def _cmd_events(args: argparse.Namespace) -> int:
         raise InputError("method", args.method, "exactly one method name for a summary, "
                          "e.g. --method impact")
     frame = ev.estimate_events(events, methods, draws=draws, seed=seed, price_year=price_year,
-                               cap_platform_days=cap, keep_draws=args.aggregate)
-    summary = ev.summarise(frame, by=args.by, method=methods[0], variant=args.variant)
+                               cap_platform_days=cap, open_ended=open_ended,
+                               keep_draws=args.aggregate)
+    if args.years is not None:  # the calendar years asked for, not the events' other years
+        first, last = ev.year_range(args.years)
+        frame = frame.filter(pl.col("year").is_between(first, last))
+    summary = ev.summarise(frame, by=args.by, method=methods[0], variant=_variant(args))
     cols = ev.SUMMARY_COLUMNS + (ev.AGG_COLUMNS if args.aggregate else [])
     summary = summary.select(cols)
     sys.stdout.write(_frame_text(summary, args.format))

@@ -2,11 +2,14 @@
 
 Pure functions over polars frames:
 
-- `load_events` — the catalogue, filtered by country, years, type, platform, election;
+- `load_events` — the catalogue, filtered by country, years, type, platform, election and
+  text (title, description, places, cause);
 - `event_scenario` — one catalogue row as a `Scenario` (its own year, scope, platforms,
   affected share with its range, costed hours, start date without time of day);
-- `estimate_events` — every event × method × variant, with a status and a reason for every
-  event a method cannot cost;
+- `estimate_events` — every event × calendar year × method × variant, with a status and a
+  reason for every event a method cannot cost; an event's hours are de-duplicated against
+  the other reports of the same place and days (`impact.exposure`) and split by year;
+- `event_totals` — the years of each event added up;
 - `summarise` — totals per country-year, country or year (sums of per-event quantiles, plus a
   properly aggregated P5/P95 from summed Monte Carlo draws when the draws were kept);
 - `compare` — events side by side: loss per day, per person, share of GDP, with ranks.
@@ -15,9 +18,10 @@ Money is USD at current prices of the event year unless a column says otherwise
 (``loss_const_usd_*``: constant USD of ``price_year``; ``loss_local_*``: local currency at
 the official rate of the event year). Shares are 0-1, durations hours.
 
-Variants: a platform block longer than a year is costed twice, ``capped_365d`` (every
-method's hours capped at 8,760, Top10VPN's convention) and ``uncapped`` (the full recorded
-hours); every other event has one row, ``as_reported``.
+Variants are explicit choices (`impact.exposure.World`): ``capped`` (the default: what the
+source states; platform blocks longer than 365 days costed for their first 365, Top10VPN's
+convention), ``uncapped`` (platform blocks in full), and ``to_snapshot_capped`` /
+``to_snapshot_uncapped`` (open-ended events still ongoing run to the data snapshot).
 """
 
 from __future__ import annotations
@@ -32,8 +36,10 @@ import numpy as np
 import polars as pl
 
 from impact import __version__
+from impact import format as fmt
 from impact.countries import resolve_country
 from impact.errors import DataError, ImpactError, InputError
+from impact.exposure import WORLD_LABELS, World, worlds, year_parts
 from impact.io import data_version, read_bundled
 from impact.methods import get_methods
 from impact.montecarlo import DEFAULT_SEED, scenario_seed
@@ -47,28 +53,31 @@ from impact.scenario import (
 
 #: event types accepted by `load_events` (``platforms`` includes ``platforms_other``)
 TYPES = ("full", "mobile", "throttling", "platforms")
-#: costed-hours cap of platform blocks in the ``capped_365d`` variant [hours]
-CAP_HOURS = 365 * 24.0
-VARIANTS = ("as_reported", "capped_365d", "uncapped")
+#: variants: the explicit choices of end rule and platform cap (`impact.exposure.World`)
+VARIANTS = WORLD_LABELS
 DEFAULT_EVENT_DRAWS = 2_000
 SUMMARY_BY = ("country-year", "country", "year")
 
 ESTIMATE_COLUMNS = [
-    "event_id", "iso3", "country", "year", "start", "end", "scope", "duration_hours",
-    "costed_hours", "variant", "method", "status", "reason", "loss_usd_p05", "loss_usd_p50",
-    "loss_usd_p95", "loss_usd_per_day_p50", "loss_usd_per_capita_p50", "share_of_gdp_p50",
-    "loss_const_usd_p50", "price_year", "loss_local_p50", "currency", "fx_note", "data_notes",
-    "draws", "seed", "impact_version", "data_version",
+    "event_id", "title", "iso3", "country", "year", "start", "end", "part_start", "scope",
+    "hours_basis", "open_ended", "duration_hours", "event_hours", "part_hours",
+    "overlap_factor", "costed_hours", "variant", "method", "status", "reason", "loss_usd_p05",
+    "loss_usd_p50", "loss_usd_p95", "loss_usd_per_day_p50", "loss_usd_per_capita_p50",
+    "share_of_gdp_p50", "loss_const_usd_p50", "price_year", "loss_local_p50", "currency",
+    "fx_note", "data_notes", "draws", "seed", "impact_version", "data_version",
 ]
 SUMMARY_COLUMNS = ["iso3", "year", "n_events", "hours", "loss_usd_p05", "loss_usd_p50",
                    "loss_usd_p95"]
 AGG_COLUMNS = ["loss_usd_p05_agg", "loss_usd_p95_agg"]
-_FLOAT = {"duration_hours", "costed_hours", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95",
-          "loss_usd_per_day_p50", "loss_usd_per_capita_p50", "share_of_gdp_p50",
-          "loss_const_usd_p50", "loss_local_p50"}
+_FLOAT = {"duration_hours", "event_hours", "part_hours", "overlap_factor", "costed_hours",
+          "loss_usd_p05", "loss_usd_p50", "loss_usd_p95", "loss_usd_per_day_p50",
+          "loss_usd_per_capita_p50", "share_of_gdp_p50", "loss_const_usd_p50", "loss_local_p50"}
 _INT = {"year", "price_year", "draws", "seed"}
-_BOOL_COLUMNS = ("ongoing", "nationwide", "election", "violence", "network_mobile",
-                 "network_broadband")
+_BOOL_COLUMNS = ("ongoing", "open_ended", "nationwide", "election", "violence",
+                 "network_mobile", "network_broadband")
+#: catalogue columns searched by `load_events(search=...)`
+SEARCH_COLUMNS = ("title", "description", "country", "area_names", "cause", "justification",
+                  "platforms", "event_id", "iso3")
 
 # ---- the catalogue ---------------------------------------------------------------------------
 def _as_bool(name: str) -> pl.Expr:
@@ -163,18 +172,21 @@ def _platform(value: str) -> str:
 
 def load_events(country: str | Sequence[str] | None = None, years: Any = None,
                 type: str | Sequence[str] | None = None, platform: str | None = None,
-                election: bool | None = None) -> pl.DataFrame:
+                election: bool | None = None, search: str | None = None) -> pl.DataFrame:
     """Catalogue events matching every given filter, sorted by start date and id.
 
     Parameters
     ----------
     country : ISO3 code or name, or several
-    years : a year, ``range``, ``(from, to)`` (inclusive) or ``"2019-2022"``; years of the
-        event's start, within the catalogue's range
+    years : a year, ``range``, ``(from, to)`` (inclusive) or ``"2019-2022"``, within the
+        catalogue's range: events active at some time in those years (start on or before
+        their end, costed window ending on or after their start)
     type : full, mobile, throttling or platforms (platforms includes blocks of other
         services, scope ``platforms_other``); or several
     platform : x, facebook, instagram, whatsapp, youtube, tiktok, telegram or signal
     election : True for events tied to an election, False for the others
+    search : words that must all appear (any case) in the event's title, description,
+        country, places, cause, justification, platforms or id
 
     Raises
     ------
@@ -190,9 +202,10 @@ def load_events(country: str | Sequence[str] | None = None, years: Any = None,
         codes = [resolve_country(c) for c in names]
         events = events.filter(pl.col("iso3").is_in(codes))
     if years is not None:
-        all_years = catalogue()["start"].dt.year()
-        first, last = _years(years, int(all_years.min()), int(all_years.max()))
-        events = events.filter(year.is_between(first, last))
+        first, last = year_range(years)
+        until = pl.col("end").fill_null(pl.col("start")).dt.year() if "end" in events.columns \
+            else year
+        events = events.filter((year <= last) & (until >= first))
     if type is not None:
         events = events.filter(pl.col("scope").is_in(sorted(_types(type))))
     if platform is not None:
@@ -203,7 +216,31 @@ def load_events(country: str | Sequence[str] | None = None, years: Any = None,
         if not isinstance(election, bool):
             raise InputError("election", election, "true or false")
         events = events.filter(pl.col("election") == election)
+    if search is not None:
+        events = events.filter(search_mask(events, search))
     return events.sort("start", "event_id")
+
+
+def search_mask(events: pl.DataFrame, text: str) -> pl.Expr:
+    """True for events whose searchable text (`SEARCH_COLUMNS`) holds every word of
+    ``text`` (case-insensitive); an empty search raises `InputError`."""
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("search", text, "one or more words, e.g. 'election' or 'X Pakistan'")
+    cols = [pl.col(c).cast(pl.String).fill_null("") for c in SEARCH_COLUMNS
+            if c in events.columns]
+    haystack = pl.concat_str(cols, separator=" ").str.to_lowercase()
+    words = text.lower().split()
+    mask = pl.lit(True)
+    for w in words:
+        mask = mask & haystack.str.contains(w, literal=True)
+    return mask
+
+
+def year_range(years: Any) -> tuple[int, int]:
+    """(first, last) year of a ``years`` filter (see `load_events`), checked against the
+    catalogue's range."""
+    all_years = catalogue()["start"].dt.year()
+    return _years(years, int(all_years.min()), int(all_years.max()))
 
 
 def get_event(event_id: str) -> dict[str, Any]:
@@ -255,14 +292,15 @@ def _share(value: Any) -> float | None:
 FIRST_COSTED = datetime(2010, 1, 1)
 
 
-def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None = None
-                   ) -> Scenario:
+def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None = None,
+                   start: date | None = None) -> Scenario:
     """The `Scenario` of one catalogue event.
 
     Uses the indicators of the event's own year (its start date), its scope and platforms,
     its affected share with the low/high range, the default throttling intensity, the costed
-    ``duration_hours`` (or ``hours`` when given, e.g. capped at a year) and its start date;
-    the catalogue has no time of day, so time weighting is off. ``label`` is the event id.
+    ``duration_hours`` (or ``hours`` when given, e.g. one calendar year's exposed hours) and
+    its start date (or ``start``, e.g. the first day of that year's part); the catalogue has
+    no time of day, so time weighting is off. ``label`` is the event id.
 
     Raises
     ------
@@ -275,7 +313,7 @@ def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None
                          f"platforms: {r.get('other_services') or 'not named'}")
     share = _share(r.get("affected_share"))
     low, high = _share(r.get("affected_share_low")), _share(r.get("affected_share_high"))
-    start = _start_datetime(r["start"])
+    start = _start_datetime(r["start"] if start is None else start)
     duration = float(hours if hours is not None else r["duration_hours"])
     if start < FIRST_COSTED:
         # bundled indicators start in 2010: cost only the part of the event from 2010 on
@@ -303,15 +341,6 @@ def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None
 
 
 # ---- estimates --------------------------------------------------------------------------------
-def _variants(row: Mapping[str, Any], cap: bool | str) -> list[tuple[str, float]]:
-    hours = float(row["duration_hours"])
-    if row["scope"] in ("platforms", "platforms_other") and hours > CAP_HOURS:
-        if cap == "both":
-            return [("capped_365d", CAP_HOURS), ("uncapped", hours)]
-        return [("capped_365d", CAP_HOURS)] if cap else [("uncapped", hours)]
-    return [("as_reported", hours)]
-
-
 class _Converter:
     """Constant-USD and local-currency factors, computed once per country-year."""
 
@@ -350,17 +379,6 @@ class _Converter:
         return self._local[key]
 
 
-def _base(row: Mapping[str, Any], variant: str, hours: float) -> dict[str, Any]:
-    start = row["start"]
-    return {c: None for c in ESTIMATE_COLUMNS} | {
-        "event_id": row["event_id"], "iso3": row["iso3"], "country": row.get("country"),
-        "year": start.year if start is not None else row.get("year"), "start": start,
-        "end": row.get("end"), "scope": row["scope"],
-        "duration_hours": float(row["duration_hours"]), "costed_hours": hours,
-        "variant": variant, "impact_version": __version__, "data_version": data_version(),
-    }
-
-
 def _schema() -> dict[str, pl.DataType]:
     out: dict[str, pl.DataType] = {}
     for c in ESTIMATE_COLUMNS:
@@ -368,83 +386,173 @@ def _schema() -> dict[str, pl.DataType]:
             out[c] = pl.Float64
         elif c in _INT:
             out[c] = pl.Int64
-        elif c in ("start", "end"):
+        elif c in ("start", "end", "part_start"):
             out[c] = pl.Date
+        elif c in ("open_ended",):
+            out[c] = pl.Boolean
         else:
             out[c] = pl.String
     return out
 
 
+def _timeline_context(events: pl.DataFrame) -> pl.DataFrame:
+    """``events`` plus every other catalogue event of the same countries: an event's exposed
+    hours depend on what else the catalogue reports there, not on what was asked for."""
+    try:
+        whole = catalogue()
+    except DataError:
+        return events
+    others = whole.filter(pl.col("iso3").is_in(events["iso3"].unique().to_list())
+                          & ~pl.col("event_id").is_in(events["event_id"].to_list()))
+    if others.height == 0:
+        return events
+    common = [c for c in events.columns if c in others.columns]
+    return pl.concat([events.select(common), others.select(common)], how="vertical_relaxed")
+
+
+def event_parts(events: pl.DataFrame, world: World | None = None) -> pl.DataFrame:
+    """Per event of ``events`` and calendar year in ``world``: its hours before and after
+    de-duplication against every catalogue event of its country (`impact.exposure`)."""
+    parts = year_parts(_timeline_context(events), world or World())
+    return parts.filter(pl.col("event_id").is_in(events["event_id"].to_list()))
+
+
+def _base(row: Mapping[str, Any], world: World, part: Mapping[str, Any],
+          info: Mapping[str, Any]) -> dict[str, Any]:
+    return {c: None for c in ESTIMATE_COLUMNS} | {
+        "event_id": row["event_id"], "title": row.get("title"), "iso3": row["iso3"],
+        "country": row.get("country"), "year": part["year"], "start": row["start"],
+        "end": row.get("end"), "part_start": part["part_start"], "scope": row["scope"],
+        "hours_basis": row.get("hours_basis"), "open_ended": row.get("open_ended"),
+        "duration_hours": float(row["duration_hours"]), "event_hours": info["world_hours"],
+        "part_hours": part["hours"], "overlap_factor": part["overlap_factor"],
+        "costed_hours": part["exposed_hours"], "variant": world.label,
+        "impact_version": __version__, "data_version": data_version(),
+    }
+
+
+def _world_note(info: Mapping[str, Any]) -> str:
+    notes = []
+    if info.get("capped"):
+        notes.append("platform block costed for its first 365 days (Top10VPN's convention)")
+    if info.get("to_snapshot"):
+        notes.append("open-ended: runs to the data snapshot (variant to_snapshot)")
+    return "; ".join(notes)
+
+
+def _part_note(part: Mapping[str, Any]) -> str:
+    factor = part["overlap_factor"]
+    if factor > 0.999:  # less than 0.1 % overlap is not worth a note
+        return ""
+    return (f"{fmt.percent(1 - factor)} of its {fmt.hours(part['hours'])} in {part['year']} "
+            "overlap other reports of the same place and days, counted once")
+
+
+NO_EXPOSURE = "no exposure left: other reports cover the same place and days"
+
+
 def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequence[str] = "all",
                     *, draws: int = DEFAULT_EVENT_DRAWS, seed: int = DEFAULT_SEED,
-                    price_year: int | None = None, cap_platform_days: bool | str = "both",
-                    keep_draws: bool = False) -> pl.DataFrame:
-    """Estimate every event with every method.
+                    price_year: int | None = None, cap_platform_days: bool | str = True,
+                    open_ended: str = "known", keep_draws: bool = False) -> pl.DataFrame:
+    """Estimate every event with every method, year by year of its exposure.
 
     Parameters
     ----------
     events : catalogue rows (from `load_events`) or event ids
     methods : ``"all"`` or method names
-    draws : Monte Carlo draws per event and method [count]
-    seed : base seed; each event gets its own stream (`scenario_seed` of its id), so summed draws of
-        several events are independent across events and reproducible
+    draws : Monte Carlo draws per event, year and method [count]
+    seed : base seed; each event gets its own stream (`scenario_seed` of its id), the same for
+        every year of the event (so its years' draws move together) and independent across
+        events
     price_year : year of the constant-USD column (default: the latest US deflator year)
-    cap_platform_days : for platform blocks longer than 365 days, ``True`` costs 8,760 hours
-        (variant ``capped_365d``), ``False`` the full hours (``uncapped``), ``"both"`` gives
-        both rows; every other event has one row, ``as_reported``
+    cap_platform_days : ``True`` costs platform blocks longer than 365 days for their first 365
+        days (variant ``capped``), ``False`` in full (``uncapped``), ``"both"`` gives both
+    open_ended : ``known`` costs what the source states of an open-ended event (its first
+        day), ``to_snapshot`` runs open-ended events still ongoing to the data snapshot
+        (variants ``to_snapshot_*``), ``both`` gives both
     keep_draws : add ``draws_usd`` (list of the Monte Carlo losses [USD]) for `summarise`
 
     Returns
     -------
-    One row per event × variant × method with columns `ESTIMATE_COLUMNS`: status ``ok``, or
-    ``not_applicable``/``unavailable`` with the reason. ``costed_hours`` is what the method
-    costed (``cost_compatible`` caps platform blocks at 365 days on its own, and says so).
+    One row per variant × event × calendar year × method with columns `ESTIMATE_COLUMNS`:
+    ``year`` is the calendar year of the part, ``part_hours`` the event's hours in it,
+    ``overlap_factor`` the share of them left once reports of the same place and days are
+    counted once (`impact.exposure`), ``costed_hours`` what the method costed (``exposed``
+    hours, after a method's own platform cap). Status ``ok``, or
+    ``not_applicable``/``unavailable`` with the reason. `event_totals` adds the years up.
     """
     from impact.engine import run
 
-    if cap_platform_days not in (True, False, "both"):
-        raise InputError("cap_platform_days", cap_platform_days, "True, False or 'both'")
+    chosen_worlds = worlds(cap_platform_days, open_ended)
     if not isinstance(events, pl.DataFrame):
         events = events_by_id(events)
     chosen = get_methods(methods)
     names = [m.name for m in chosen]
     conv = _Converter(price_year)
-    # every event × variant as a scenario, then one engine pass over all of them
-    bases: list[dict[str, Any]] = []
-    failed: list[tuple[str, str] | None] = []
-    scenarios: list[Scenario] = []
-    seeds: list[int] = []
-    for row in events.iter_rows(named=True):
+    rows = list(events.iter_rows(named=True))
+    for row in rows:
         if isinstance(row["start"], str):
             row["start"] = _start_datetime(row["start"]).date()
-        eseed = scenario_seed(seed, row["event_id"])
-        for variant, hours in _variants(row, cap_platform_days):
-            base = _base(row, variant, hours) | {"draws": draws, "seed": eseed,
-                                                 "price_year": conv.price_year}
-            try:
-                scenarios.append(event_scenario(row, hours=hours))
-            except InputError as exc:
-                status = "not_applicable" if exc.field == "scope" else "unavailable"
-                failed.append((status, exc.accepted if exc.field == "scope" else str(exc)))
+    bases: list[dict[str, Any]] = []
+    # per base: the index of its scenario in the pass, or (status, reason) when not costed
+    target: list[int | tuple[str, str]] = []
+    scenarios: list[Scenario] = []
+    seeds: list[int] = []
+    known: dict[tuple[str, int, float], int] = {}
+    for world in chosen_worlds:
+        parts = event_parts(events, world)
+        info = dict(zip(parts["event_id"].to_list(), parts.select(
+            "world_hours", "capped", "to_snapshot").iter_rows(named=True), strict=True))
+        by_event: dict[str, list[dict[str, Any]]] = {}
+        for part in parts.iter_rows(named=True):
+            by_event.setdefault(part["event_id"], []).append(part)
+        for row in rows:
+            eseed = scenario_seed(seed, row["event_id"])
+            for part in by_event.get(row["event_id"], []):
+                base = _base(row, world, part, info[row["event_id"]]) | {
+                    "draws": draws, "seed": eseed, "price_year": conv.price_year,
+                    "_note": "; ".join(x for x in (_world_note(info[row["event_id"]]),
+                                                   _part_note(part)) if x)}
                 bases.append(base)
-                continue
-            seeds.append(eseed)
-            failed.append(None)
-            bases.append(base)
+                if part["year"] < FIRST_COSTED.year:
+                    why = f"indicators start in 2010: the event's {part['year']} part is not costed"
+                    target.append(("unavailable", why))
+                    continue
+                if part["exposed_hours"] <= 0:
+                    target.append(("ok", NO_EXPOSURE))
+                    continue
+                key = (row["event_id"], part["year"], round(part["exposed_hours"], 9))
+                if key in known:
+                    target.append(known[key])
+                    continue
+                try:
+                    scenario = event_scenario(row, hours=part["exposed_hours"],
+                                              start=part["part_start"])
+                except InputError as exc:
+                    status = "not_applicable" if exc.field == "scope" else "unavailable"
+                    target.append((status, exc.accepted if exc.field == "scope" else str(exc)))
+                    continue
+                known[key] = len(scenarios)
+                target.append(len(scenarios))
+                scenarios.append(scenario)
+                seeds.append(eseed)
     result = run(scenarios, names, draws=draws, seeds=seeds, keep_samples=keep_draws,
                  details=False)
-    return _event_rows(bases, failed, chosen, result, conv, keep_draws)
+    return _event_rows(bases, target, chosen, result, conv, keep_draws)
 
 
-_PER_BASE = ("event_id", "iso3", "country", "year", "start", "end", "scope", "duration_hours",
-             "variant", "draws", "seed", "price_year", "impact_version", "data_version")
+_PER_BASE = ("event_id", "title", "iso3", "country", "year", "start", "end", "part_start",
+             "scope", "hours_basis", "open_ended", "duration_hours", "event_hours",
+             "part_hours", "overlap_factor", "variant", "draws", "seed", "price_year",
+             "impact_version", "data_version")
 _FROM_SUMMARY = ("loss_usd_p05", "loss_usd_p50", "loss_usd_p95", "loss_usd_per_capita_p50",
                  "share_of_gdp_p50")
 
 
-def _event_rows(bases, failed, chosen, result, conv, keep_draws: bool) -> pl.DataFrame:
-    """One row per event variant × method (in that order), built column by column from the
-    engine pass: the costed hours after each method's own platform cap, the normalisations,
+def _event_rows(bases, target, chosen, result, conv, keep_draws: bool) -> pl.DataFrame:
+    """One row per base × method (in that order), built column by column from the engine
+    pass: the costed hours after each method's own platform cap, the normalisations,
     constant-USD and local-currency figures."""
     m_count = len(chosen)
     summary = result.summary  # scenario by scenario, in method order
@@ -455,25 +563,31 @@ def _event_rows(bases, failed, chosen, result, conv, keep_draws: bool) -> pl.Dat
     samples: list[list[float] | None] = []
     caps = [m.platform_cap_hours for m in chosen]
     own = [f"{m.name} caps platform blocks at {c / 24:g} days on its own (NetBlocks COST / "
-           "Top10VPN convention), so its uncapped row equals its capped row" if c else ""
-           for m, c in zip(chosen, caps, strict=True)]
-    i = -1
-    for base, fail in zip(bases, failed, strict=True):
+           "Top10VPN convention)" if c else "" for m, c in zip(chosen, caps, strict=True)]
+
+    def reason(*parts: str | None) -> str | None:
+        return "; ".join(x for x in parts if x) or None
+
+    for base, tgt in zip(bases, target, strict=True):
         for c in _PER_BASE:
             cols[c] += [base[c]] * m_count
         cols["method"] += [m.name for m in chosen]
         hours = base["costed_hours"]
-        if fail is not None:
-            cols["status"] += [fail[0]] * m_count
-            cols["reason"] += [fail[1]] * m_count
+        if not isinstance(tgt, int):
+            status, why = tgt
+            zero = status == "ok"
+            cols["status"] += [status] * m_count
+            cols["reason"] += [reason(why, base["_note"])] * m_count
             cols["costed_hours"] += [hours] * m_count
-            for c in ("data_notes", "currency", "fx_note", *_FROM_SUMMARY):
+            for c in ("data_notes", "currency", "fx_note"):
                 cols[c] += [None] * m_count
+            for c in _FROM_SUMMARY:
+                cols[c] += [0.0 if zero else None] * m_count
             const += [None] * m_count
             local += [None] * m_count
-            samples += [None] * m_count
+            samples += [[0.0] * base["draws"] if zero and keep_draws else None] * m_count
             continue
-        i += 1
+        i = tgt
         factor, currency, fx_note = conv.local(base["iso3"], base["year"])
         at = i * m_count
         status = fig["status"][at:at + m_count]
@@ -481,7 +595,7 @@ def _event_rows(bases, failed, chosen, result, conv, keep_draws: bool) -> pl.Dat
         capped = [cap is not None and base["scope"] == "platforms" and hours > cap
                   for cap in caps]
         cols["status"] += status
-        cols["reason"] += ["; ".join(x for x in (r or "", own[j] if capped[j] else "") if x)
+        cols["reason"] += [reason(r, own[j] if capped[j] else "", base["_note"])
                            for j, r in enumerate(fig["reason"][at:at + m_count])]
         cols["costed_hours"] += [caps[j] if capped[j] else hours for j in range(m_count)]
         cols["data_notes"] += ["; ".join(result.notes[i])] * m_count
@@ -502,7 +616,8 @@ def _event_rows(bases, failed, chosen, result, conv, keep_draws: bool) -> pl.Dat
                          schema={c: schema[c] for c in ESTIMATE_COLUMNS if c not in _DERIVED})
     p50 = pl.col("loss_usd_p50")
     frame = frame.with_columns(
-        (p50 / (pl.col("costed_hours") / 24.0)).alias("loss_usd_per_day_p50"),
+        pl.when(pl.col("costed_hours") > 0).then(p50 / (pl.col("costed_hours") / 24.0))
+        .otherwise(0.0).alias("loss_usd_per_day_p50"),
         (p50 * pl.Series(const, dtype=pl.Float64)).alias("loss_const_usd_p50"),
         (p50 * pl.Series(local, dtype=pl.Float64)).alias("loss_local_p50"),
     ).select(ESTIMATE_COLUMNS)
@@ -516,7 +631,62 @@ def _event_rows(bases, failed, chosen, result, conv, keep_draws: bool) -> pl.Dat
 _DERIVED = ("loss_usd_per_day_p50", "loss_const_usd_p50", "loss_local_p50")
 
 
+def event_totals(estimates: pl.DataFrame) -> pl.DataFrame:
+    """One row per variant × event × method: the event's years added up.
+
+    Losses, hours, per-person losses and shares of GDP are sums over the years (each year's
+    share is of that year's GDP). An event's years share its seed, so their draws move
+    together and the summed P5/P95 are the range of the total. ``years`` lists the calendar
+    years; ``status`` is ``ok`` when any year was costed (the reason names the others).
+    """
+    keys = ["variant", "event_id", "method"]
+    ok = pl.col("status") == "ok"
+    first = [c for c in ESTIMATE_COLUMNS if c not in (
+        *keys, "year", "part_start", "part_hours", "overlap_factor", "costed_hours",
+        "status", "reason", *_FROM_SUMMARY, *_DERIVED)]
+    summed = ("costed_hours", "part_hours", *_FROM_SUMMARY, "loss_const_usd_p50",
+              "loss_local_p50")
+    aggs = [pl.col(c).first() for c in first]
+    aggs += [pl.col("year").min().alias("year"),
+             pl.col("year").cast(pl.String).str.join(";").alias("years"),
+             pl.col("part_start").min().alias("part_start")]
+    aggs += [pl.when(ok.any()).then(pl.col(c).filter(ok).sum()).alias(c)
+             if c != "part_hours" and c != "costed_hours" else pl.col(c).sum()
+             for c in summed]
+    aggs += [pl.when(ok.any()).then(pl.lit("ok")).otherwise(pl.col("status").first())
+             .alias("status"),
+             pl.col("reason").drop_nulls().unique(maintain_order=True).str.join("; ")
+             .alias("reason")]
+    if "draws_usd" in estimates.columns:
+        aggs.append(pl.col("draws_usd").filter(ok).alias("_draws"))
+    out = (estimates.group_by(keys, maintain_order=True).agg(aggs)
+           .with_columns(
+               pl.when(pl.col("part_hours") > 0)
+               .then(pl.col("costed_hours") / pl.col("part_hours")).otherwise(1.0)
+               .alias("overlap_factor"),
+               pl.when(pl.col("costed_hours") > 0)
+               .then(pl.col("loss_usd_p50") / (pl.col("costed_hours") / 24.0))
+               .otherwise(pl.when(pl.col("status") == "ok").then(0.0))
+               .alias("loss_usd_per_day_p50"),
+               pl.when(pl.col("reason") == "").then(None).otherwise(pl.col("reason"))
+               .alias("reason")))
+    columns = [c for c in ESTIMATE_COLUMNS if c != "part_start"] + ["years"]
+    if "_draws" in out.columns:
+        summed_draws = [np.sum(np.array(d, dtype=float), axis=0).tolist() if d else None
+                        for d in out["_draws"].to_list()]
+        out = out.with_columns(pl.Series("draws_usd", summed_draws,
+                                         dtype=pl.List(pl.Float64)))
+        columns.append("draws_usd")
+    return out.select(columns)
+
+
 # ---- summaries and comparisons ---------------------------------------------------------------
+def _check_variant(variant: str) -> str:
+    if variant not in VARIANTS:
+        raise InputError("variant", variant, f"one of {', '.join(VARIANTS)}")
+    return variant
+
+
 def _pick(estimates: pl.DataFrame, method: str | None, variant: str) -> tuple[pl.DataFrame, str]:
     present = estimates["method"].unique(maintain_order=True).to_list()
     if method is None:
@@ -527,18 +697,22 @@ def _pick(estimates: pl.DataFrame, method: str | None, variant: str) -> tuple[pl
     if method not in present:
         raise InputError("method", method, f"one of the estimated methods: "
                          f"{', '.join(present) or 'none'}")
-    if variant not in ("capped", "uncapped"):
-        raise InputError("variant", variant, "capped or uncapped (one row per event)")
-    keep = ["as_reported", "capped_365d" if variant == "capped" else "uncapped"]
-    return estimates.filter((pl.col("method") == method) & pl.col("variant").is_in(keep)), method
+    _check_variant(variant)
+    have = estimates["variant"].unique(maintain_order=True).to_list()
+    if variant not in have:
+        raise InputError("variant", variant, f"one of the estimated variants: "
+                         f"{', '.join(have) or 'none'}")
+    return estimates.filter((pl.col("method") == method) & (pl.col("variant") == variant)), \
+        method
 
 
 def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | None = None,
               variant: str = "capped") -> pl.DataFrame:
     """Totals of one method's event estimates per country-year, country or year.
 
-    ``loss_usd_p05``/``p50``/``p95`` are the sums of the events' own P5, P50 and P95 (so a
-    total equals the sum of its events exactly). Summed quantiles are NOT quantiles of the
+    Years are calendar years: an event active in several years counts in each with the hours
+    it had there (`estimate_events` splits it). ``loss_usd_p05``/``p50``/``p95`` are the sums
+    of the events' own P5, P50 and P95 (so a total equals the sum of its events exactly). Summed quantiles are NOT quantiles of the
     sum: the summed P5 and P95 are the range if every event's uncertainty moved together
     (fully dependent). When the estimates carry their Monte Carlo draws
     (``estimate_events(..., keep_draws=True)``), ``loss_usd_p05_agg``/``loss_usd_p95_agg``
@@ -552,13 +726,13 @@ def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | N
     by : ``country-year`` (``iso3, year``), ``country`` (``year`` null) or ``year`` (``iso3``
         null)
     method : the method to total (needed when several were estimated)
-    variant : ``capped`` (platform blocks ≤ 365 days) or ``uncapped``
+    variant : one of `VARIANTS` present in ``estimates`` (default ``capped``)
 
     Returns
     -------
     Columns `SUMMARY_COLUMNS` + ``loss_usd_p05_agg, loss_usd_p95_agg, n_not_costed``;
     ``n_events`` counts events with an estimate, ``n_not_costed`` those without one, and
-    ``hours`` sums the costed hours of the counted events [hours].
+    ``hours`` sums the costed (exposed) hours of the counted events [hours].
     """
     if by not in SUMMARY_BY:
         raise InputError("by", by, f"one of {', '.join(SUMMARY_BY)}")
@@ -566,7 +740,8 @@ def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | N
     keys = {"country-year": ["iso3", "year"], "country": ["iso3"], "year": ["year"]}[by]
     has_draws = "draws_usd" in rows.columns
     ok = pl.col("status") == "ok"
-    aggs = [ok.sum().alias("n_events"), (~ok).sum().alias("n_not_costed")]
+    aggs = [pl.col("event_id").filter(ok).n_unique().alias("n_events"),
+            pl.col("event_id").filter(~ok).n_unique().alias("n_not_costed")]
     for c in ("costed_hours", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95"):
         aggs.append(pl.col(c).filter(ok).alias(c))
     if has_draws:
@@ -594,33 +769,34 @@ def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | N
     return pl.DataFrame(out, schema=schema)
 
 
-COMPARE_COLUMNS = ["event_id", "iso3", "country", "year", "scope", "costed_hours", "variant",
-                   "method", "status", "loss_usd_p50", "loss_usd_per_day_p50",
-                   "rank_per_day", "loss_usd_per_capita_p50", "rank_per_capita",
-                   "share_of_gdp_p50", "rank_share_of_gdp", "reason"]
+COMPARE_COLUMNS = ["event_id", "title", "iso3", "country", "year", "years", "scope",
+                   "costed_hours", "variant", "method", "status", "loss_usd_p50",
+                   "loss_usd_per_day_p50", "rank_per_day", "loss_usd_per_capita_p50",
+                   "rank_per_capita", "share_of_gdp_p50", "rank_share_of_gdp", "reason"]
 
 
 def compare(events: pl.DataFrame | Iterable[str], methods: str | Sequence[str] = "all", *,
             variant: str = "capped", draws: int = DEFAULT_EVENT_DRAWS,
             seed: int = DEFAULT_SEED) -> pl.DataFrame:
     """Events side by side, per method: loss per day, per person and as a share of annual
-    GDP, each with its rank among the compared events (1 = largest).
+    GDP (each year's share of its own GDP, added up), each with its rank among the compared
+    events (1 = largest); an event's years are added up (`event_totals`).
 
     Parameters
     ----------
     events : event ids, or estimates from `estimate_events` (then ``methods``, ``draws`` and
         ``seed`` are not used)
-    variant : ``capped`` or ``uncapped`` for platform blocks longer than a year
+    variant : one of `VARIANTS`
     """
+    _check_variant(variant)
     if isinstance(events, pl.DataFrame) and "method" in events.columns:
         estimates = events
     else:
+        world = World("to_snapshot" if variant.startswith("to_snapshot") else "known",
+                      variant.endswith("_capped") or variant == "capped")
         estimates = estimate_events(events, methods, draws=draws, seed=seed,
-                                    cap_platform_days=variant == "capped")
-    if variant not in ("capped", "uncapped"):
-        raise InputError("variant", variant, "capped or uncapped")
-    keep = ["as_reported", "capped_365d" if variant == "capped" else "uncapped"]
-    rows = estimates.filter(pl.col("variant").is_in(keep))
+                                    cap_platform_days=world.cap, open_ended=world.end)
+    rows = event_totals(estimates.filter(pl.col("variant") == variant))
     ranks = []
     for col, name in (("loss_usd_per_day_p50", "rank_per_day"),
                       ("loss_usd_per_capita_p50", "rank_per_capita"),

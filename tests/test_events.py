@@ -122,9 +122,8 @@ def test_every_event_gets_every_method(catalogue, estimates):
     assert estimates.columns[:len(ev.ESTIMATE_COLUMNS)] == ev.ESTIMATE_COLUMNS
     for eid in catalogue["event_id"]:
         rows = estimates.filter(pl.col("event_id") == eid)
-        for variant in rows["variant"].unique():
-            sub = rows.filter(pl.col("variant") == variant)
-            assert sorted(sub["method"]) == sorted(REGISTRY), (eid, variant)
+        for (variant, year), sub in rows.group_by("variant", "year"):
+            assert sorted(sub["method"]) == sorted(REGISTRY), (eid, variant, year)
     ok = estimates.filter(pl.col("status") == "ok")
     assert ok.height > 0
     assert (ok["loss_usd_p05"] <= ok["loss_usd_p50"]).all()
@@ -141,32 +140,56 @@ def test_every_event_gets_every_method(catalogue, estimates):
     assert irn["fx_note"].str.contains("market rate").all()  # unreliable official rate flagged
 
 
+def _hours(frame: pl.DataFrame, event_id: str, variant: str = "capped") -> dict[int, float]:
+    rows = frame.filter(pl.col("event_id") == event_id, pl.col("variant") == variant,
+                        pl.col("method") == "impact")
+    return dict(zip(rows["year"].to_list(), rows["costed_hours"].to_list(), strict=True))
+
+
+def test_an_event_is_split_over_calendar_years(estimates):
+    # 5 Aug 2019 – 4 Mar 2020: 149 days in 2019, 62 in 2020 (24 h each)
+    assert _hours(estimates, "IND-2019-01") == {2019: 149 * 24.0, 2020: 62 * 24.0}
+    rows = estimates.filter(pl.col("event_id") == "IND-2019-01", pl.col("method") == "impact",
+                            pl.col("variant") == "capped")
+    assert rows["part_start"].cast(pl.String).to_list() == ["2019-08-05", "2020-01-01"]
+    # each year costed with its own year's indicators: the same hours cost more in the
+    # year with the larger GDP, and the parts add up to the event
+    totals = ev.event_totals(estimates)
+    ind = totals.filter(pl.col("event_id") == "IND-2019-01", pl.col("variant") == "capped",
+                        pl.col("method") == "impact").row(0, named=True)
+    assert ind["costed_hours"] == 211 * 24.0 and ind["years"] == "2019;2020"
+    assert ind["loss_usd_p50"] == pytest.approx(rows["loss_usd_p50"].sum(), rel=1e-12)
+
+
 def test_platform_block_longer_than_a_year_gets_both_variants(estimates):
-    irn = estimates.filter(pl.col("event_id") == "IRN-2022-01")
-    assert set(irn["variant"]) == {"capped_365d", "uncapped"}
-    impact_rows = irn.filter(pl.col("method") == "impact")
-    capped = impact_rows.filter(pl.col("variant") == "capped_365d").row(0, named=True)
-    uncapped = impact_rows.filter(pl.col("variant") == "uncapped").row(0, named=True)
-    assert capped["costed_hours"] == 8760 and uncapped["costed_hours"] == 19008
-    assert capped["duration_hours"] == uncapped["duration_hours"] == 19008
-    assert uncapped["loss_usd_p50"] > capped["loss_usd_p50"]
-    cc = irn.filter(pl.col("method") == "cost_compatible", pl.col("variant") == "uncapped")
-    assert cc["costed_hours"][0] == 8760
-    assert "caps platform blocks at 365 days on its own" in cc["reason"][0]
-    # shorter events and shorter platform blocks: one row, as reported
-    others = estimates.filter(pl.col("event_id") != "IRN-2022-01")
-    assert set(others["variant"]) == {"as_reported"}
-    assert (others["costed_hours"] == others["duration_hours"]).all()
+    # 21 Sep 2022 – 24 Dec 2024 = 792 days; capped: the first 365 days
+    assert _hours(estimates, "IRN-2022-01", "capped") == {2022: 102 * 24.0, 2023: 263 * 24.0}
+    assert _hours(estimates, "IRN-2022-01", "uncapped") == {
+        2022: 102 * 24.0, 2023: 365 * 24.0, 2024: 325 * 24.0}
+    irn = estimates.filter(pl.col("event_id") == "IRN-2022-01", pl.col("method") == "impact")
+    assert (irn["duration_hours"] == 19008).all()
+    assert set(irn.filter(pl.col("variant") == "capped")["event_hours"]) == {8760}
+    capped = irn.filter(pl.col("variant") == "capped")
+    assert capped["reason"].str.contains("first 365 days").all()
+    # shorter events are the same in both variants
+    short = estimates.filter(pl.col("event_id") == "PAK-2024-02", pl.col("method") == "impact")
+    assert set(short["variant"]) == {"capped", "uncapped"}
+    assert short["loss_usd_p50"].n_unique() == 1
 
 
-def test_cap_choice(catalogue):
+def test_cap_and_open_ended_choices(catalogue):
     one = ev.load_events(country="IRN")
     capped = ev.estimate_events(one, "impact", draws=DRAWS, cap_platform_days=True)
     uncapped = ev.estimate_events(one, "impact", draws=DRAWS, cap_platform_days=False)
-    assert capped["variant"].to_list() == ["capped_365d"]
-    assert uncapped["variant"].to_list() == ["uncapped"]
+    assert set(capped["variant"]) == {"capped"}
+    assert set(uncapped["variant"]) == {"uncapped"}
+    both = ev.estimate_events(one, "impact", draws=DRAWS, cap_platform_days="both",
+                              open_ended="both")
+    assert set(both["variant"]) == set(ev.VARIANTS)
     with pytest.raises(InputError, match="cap_platform_days"):
         ev.estimate_events(one, "impact", draws=DRAWS, cap_platform_days="sometimes")
+    with pytest.raises(InputError, match="open_ended"):
+        ev.estimate_events(one, "impact", draws=DRAWS, open_ended="forever")
     with pytest.raises(InputError, match="price_year"):
         ev.estimate_events(one, "impact", draws=DRAWS, price_year=1999)
 
@@ -178,30 +201,65 @@ def test_estimates_are_reproducible(catalogue):
     assert a.equals(b)
 
 
+def test_duplicate_reports_are_counted_once(monkeypatch):
+    """Two reports of one nationwide mobile shutdown on the same two days, and a third
+    that overlaps them by one day: the country has 3 days of exposure, not 5."""
+    rows = [("A", "2024-02-08", 48.0), ("B", "2024-02-08", 48.0), ("C", "2024-02-09", 48.0)]
+    fake = pl.DataFrame({
+        "event_id": [r[0] for r in rows], "iso3": ["PAK"] * 3, "country": ["Pakistan"] * 3,
+        "start": [r[1] for r in rows], "end": [None] * 3, "scope": ["mobile"] * 3,
+        "duration_hours": [r[2] for r in rows], "affected_share": [1.0] * 3,
+        "area_names": ["Nationwide"] * 3, "nationwide": [True] * 3})
+
+    def read(name):
+        from impact.io import read_bundled
+        return fake if name == "events" else read_bundled(name)
+
+    monkeypatch.setattr(ev, "read_bundled", read)
+    out = ev.estimate_events(ev.load_events(), "impact", draws=DRAWS)
+    assert out["costed_hours"].sum() == pytest.approx(72.0)
+    # 8 Feb: A and B (half each); 9 Feb: A, B and C (a third each); 10 Feb: C alone
+    assert dict(zip(out["event_id"], out["costed_hours"], strict=True)) == pytest.approx(
+        {"A": 12 + 8, "B": 12 + 8, "C": 8 + 24})
+    # asking for one event does not change its exposure: the catalogue is the context
+    alone = ev.estimate_events(["C"], "impact", draws=DRAWS)
+    assert alone["costed_hours"][0] == pytest.approx(32.0)
+    assert "overlap other reports" in alone["reason"][0]
+
+
+def test_search(catalogue):
+    assert ev.load_events(search="pakistan")["event_id"].to_list() == ["PAK-2024-01",
+                                                                      "PAK-2024-02"]
+    assert ev.load_events(search="IRN instagram")["event_id"].to_list() == ["IRN-2022-01"]
+    assert ev.load_events(search="no such words").height == 0
+    with pytest.raises(InputError, match="search"):
+        ev.load_events(search="  ")
+
+
 # ---- summaries and comparisons ----------------------------------------------------------------
 @pytest.mark.parametrize("by", ["country-year", "country", "year"])
 def test_summary_totals_equal_the_sum_of_events(estimates, by):
     summary = ev.summarise(estimates, by=by, method="impact")
     assert summary.columns[:7] == ev.SUMMARY_COLUMNS
     rows = estimates.filter(pl.col("method") == "impact", pl.col("status") == "ok",
-                            pl.col("variant").is_in(["as_reported", "capped_365d"]))
+                            pl.col("variant") == "capped")
     for q in ("p05", "p50", "p95"):
         assert summary[f"loss_usd_{q}"].sum() == pytest.approx(
             math.fsum(rows[f"loss_usd_{q}"]), rel=1e-12)
     ind = ev.summarise(estimates, by="country-year", method="impact").filter(
-        pl.col("iso3") == "IND").row(0, named=True)
-    ind_rows = rows.filter(pl.col("iso3") == "IND")
+        pl.col("iso3") == "IND", pl.col("year") == 2019).row(0, named=True)
+    ind_rows = rows.filter(pl.col("iso3") == "IND", pl.col("year") == 2019)
     assert ind["n_events"] == 2
     for q in ("p05", "p50", "p95"):
         assert ind[f"loss_usd_{q}"] == math.fsum(ind_rows[f"loss_usd_{q}"])  # exactly
-    assert ind["hours"] == 5064 + 24
+    assert ind["hours"] == 149 * 24 + 24  # only the 2019 part of the Aug 2019 – Mar 2020 event
     # P5/P95 of summed draws (independent events): a range around the summed P50
     assert ind["loss_usd_p05_agg"] < ind["loss_usd_p50"] < ind["loss_usd_p95_agg"]
 
 
 def test_summary_variant_and_method(estimates):
-    capped = ev.summarise(estimates, method="impact", variant="capped")
-    uncapped = ev.summarise(estimates, method="impact", variant="uncapped")
+    capped = ev.summarise(estimates, method="impact", variant="capped", by="country")
+    uncapped = ev.summarise(estimates, method="impact", variant="uncapped", by="country")
     irn = pl.col("iso3") == "IRN"
     assert capped.filter(irn)["hours"][0] == 8760
     assert uncapped.filter(irn)["hours"][0] == 19008
@@ -209,12 +267,15 @@ def test_summary_variant_and_method(estimates):
         ev.summarise(estimates)
     with pytest.raises(InputError, match="by"):
         ev.summarise(estimates, by="region", method="impact")
+    with pytest.raises(InputError, match="estimated variants"):
+        ev.summarise(estimates, method="impact", variant="to_snapshot_capped")
 
 
 def test_compare(catalogue):
-    out = ev.compare(["PAK-2024-01", "IND-2019-02"], "impact,deloitte2016", draws=DRAWS)
+    out = ev.compare(["PAK-2024-01", "IND-2019-01"], "impact,deloitte2016", draws=DRAWS)
     assert out.columns == ev.COMPARE_COLUMNS
-    assert out.height == 4
+    assert out.height == 4  # one row per event and method: the years added up
+    assert set(out.filter(pl.col("event_id") == "IND-2019-01")["years"]) == {"2019;2020"}
     for m in ("impact", "deloitte2016"):
         ranks = out.filter(pl.col("method") == m)["rank_per_day"].sort().to_list()
         assert ranks == [1, 2]
@@ -244,7 +305,7 @@ def test_cli_list_estimate_compare(catalogue, capsys):
     code, out, err = run(capsys, "events", "estimate", "--years", "2022", "--method", "impact",
                          "--draws", str(DRAWS), "--variant", "both")
     assert code == 0, err
-    assert "capped_365d" in out and "uncapped" in out
+    assert "capped" in out and "uncapped" in out
     code, out, err = run(capsys, "events", "compare", "PAK-2024-01", "IND-2019-02",
                          "--method", "impact", "--draws", str(DRAWS))
     assert code == 0, err

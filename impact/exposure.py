@@ -1,0 +1,319 @@
+"""Catalogue exposure as a timeline: country × day × scope × area, each place counted once.
+
+The catalogue lists reports, not exposure: reports of the same region on the same days, a
+district inside a state cut off at the same time, or a platform block during a full
+blackout would be counted twice if events were summed. This module turns a set of events
+into exposure per country, scope and day, and gives every event its *exposed hours*: its
+hours on each day times that day's overlap factor, split by calendar year.
+
+Rules (pure functions over polars frames; ``docs/events.md`` has the counts):
+
+1. **Worlds.** Which hours an event has depends on two explicit choices (`World`):
+   ``end`` — ``known`` (open-ended events cost only what the source states, the
+   catalogue's ``duration_hours``) or ``to_snapshot`` (open-ended events still ongoing run
+   to the data snapshot, ``hours_to_snapshot``); and ``cap`` — platform blocks longer than
+   365 days are costed for their first 365 days (Top10VPN's convention) or in full.
+2. **Days.** An event covers ``ceil(hours / daily_hours)`` consecutive days from its start
+   date, ``daily_hours`` on each (the last day the remainder). The catalogue has no time of
+   day, so the day is the unit of the timeline.
+3. **Places.** An event's affected share is split into *units*: the sub-national units it
+   matched (``area_units``: ``kind/name/parent=share``), a remainder for pieces of its area
+   text that matched nothing, or, without matched units, one unit named by its area text
+   (an event with no area text is a place of its own); a nationwide event is the unit
+   ``*`` with share 1.
+4. **Union within a scope.** On a day, a unit reported by several events of one scope
+   counts once, for the longest of their hours; a unit inside an admin-1 unit reported the
+   same day (a district of a state) counts only for its hours beyond the state's; every
+   unit counts only for its hours beyond a nationwide event of the same scope that day.
+5. **Across scopes.** A full blackout covers every other scope in the same place: mobile,
+   throttling and platform exposure in a unit counts only for its hours beyond the full
+   blackout there (or nationwide); a nationwide non-full event counts only for the
+   share-hours not already blacked out.
+6. **Bounded.** A country-scope-day's exposure is at most 24 share-hours (the whole
+   country for the whole day) and its affected share at most 1; across scopes, full
+   exposure plus any other scope's exposure is at most 24 share-hours.
+7. **Overlap factor.** f = (union share-hours of the day) ÷ (sum over events of share ×
+   hours) ∈ [0, 1]; each event's exposed hours on that day are its hours × f. An event
+   alone on its days keeps f = 1 and its hours.
+8. **Calendar years.** An event's exposed hours are summed per calendar year of its days;
+   a multi-year event is costed year by year with each year's indicators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from impact.errors import InputError
+
+#: costed-days cap of platform blocks when capped [days] (Top10VPN's convention)
+CAP_DAYS = 365
+PLATFORM_SCOPES = ("platforms", "platforms_other")
+#: a full blackout covers every other scope in the same place
+COVERING_SCOPE = "full"
+NATIONWIDE = "*"
+ENDS = ("known", "to_snapshot")
+
+
+@dataclass(frozen=True)
+class World:
+    """One explicit choice of end rule and platform cap; `label` names it in outputs."""
+
+    end: str = "known"
+    cap: bool = True
+
+    def __post_init__(self) -> None:
+        if self.end not in ENDS:
+            raise InputError("open_ended", self.end, "known (cost what the source states) or "
+                             "to_snapshot (open-ended events run to the data snapshot)")
+        if not isinstance(self.cap, bool):
+            raise InputError("cap_platform_days", self.cap, "True or False")
+
+    @property
+    def label(self) -> str:
+        """``capped``, ``uncapped``, ``to_snapshot_capped`` or ``to_snapshot_uncapped``."""
+        cap = "capped" if self.cap else "uncapped"
+        return cap if self.end == "known" else f"to_snapshot_{cap}"
+
+
+WORLD_LABELS = tuple(World(e, c).label for e in ENDS for c in (True, False))
+
+#: catalogue columns the timeline reads
+NEEDED = ("event_id", "iso3", "scope", "start", "duration_hours")
+
+
+def _text_key(col: str) -> pl.Expr:
+    return (pl.col(col).fill_null("").str.to_lowercase()
+            .str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars())
+
+
+def _prepared(events: pl.DataFrame) -> pl.DataFrame:
+    """The columns the timeline needs, with defaults for older catalogues."""
+    missing = [c for c in NEEDED if c not in events.columns]
+    if missing:
+        raise InputError("events", ", ".join(missing), "catalogue rows with the columns "
+                         + ", ".join(NEEDED))
+    defaults = {"daily_hours": 24.0, "hours_to_snapshot": None, "area_units": "",
+                "affected_share": 1.0, "nationwide": False, "area_names": ""}
+    out = events
+    for c, v in defaults.items():
+        if c not in out.columns:
+            out = out.with_columns(pl.lit(v).alias(c))
+    start = pl.col("start")
+    if out.schema["start"] == pl.String:
+        start = start.str.slice(0, 10).str.to_date()
+    elif out.schema["start"] != pl.Date:
+        start = start.cast(pl.Date)
+    return out.select(
+        pl.col("event_id").cast(pl.String), pl.col("iso3").cast(pl.String),
+        pl.col("scope").cast(pl.String), start.alias("start"),
+        pl.col("duration_hours").cast(pl.Float64),
+        pl.col("daily_hours").cast(pl.Float64).fill_null(24.0).clip(1e-9, 24.0),
+        pl.col("hours_to_snapshot").cast(pl.Float64),
+        pl.col("area_units").cast(pl.String).fill_null(""),
+        pl.col("affected_share").cast(pl.Float64).fill_null(1.0).clip(0.0, 1.0),
+        (pl.col("nationwide").cast(pl.Boolean).fill_null(False)
+         | (pl.col("affected_share").cast(pl.Float64) >= 1.0).fill_null(False))
+        .alias("nationwide"),
+        _text_key("area_names").alias("_area_text"),
+    )
+
+
+def world_hours(events: pl.DataFrame, world: World) -> pl.DataFrame:
+    """Per event: its hours in ``world`` before de-duplication [h], ``days`` covered and
+    whether the 365-day cap or the run to the snapshot changed them."""
+    ev = _prepared(events)
+    hours = pl.col("duration_hours")
+    if world.end == "to_snapshot":
+        hours = pl.coalesce(pl.col("hours_to_snapshot"), hours)
+    ev = ev.with_columns(hours.alias("world_hours"))
+    ev = ev.with_columns(
+        to_snapshot=pl.col("world_hours") != pl.col("duration_hours"))
+    if world.cap:
+        limit = pl.col("daily_hours") * CAP_DAYS
+        capped = pl.col("scope").is_in(PLATFORM_SCOPES) & (pl.col("world_hours") > limit)
+        ev = ev.with_columns(capped=capped, world_hours=pl.when(capped).then(limit)
+                             .otherwise(pl.col("world_hours")))
+    else:
+        ev = ev.with_columns(capped=pl.lit(False))
+    return ev.with_columns(
+        days=(pl.col("world_hours") / pl.col("daily_hours") - 1e-9).ceil().cast(pl.Int64)
+        .clip(lower_bound=1))
+
+
+def event_days(events: pl.DataFrame, world: World) -> pl.DataFrame:
+    """One row per event and day: ``event_id, iso3, scope, date, hours`` [h on that day]."""
+    ev = world_hours(events, world)
+    return (ev.with_columns(offset=pl.int_ranges(0, pl.col("days")))
+            .explode("offset")
+            .with_columns(
+                date=pl.col("start") + pl.duration(days=pl.col("offset")),
+                hours=pl.min_horizontal(
+                    pl.col("daily_hours"),
+                    pl.col("world_hours") - pl.col("offset") * pl.col("daily_hours"))
+                .clip(lower_bound=0.0))
+            .select("event_id", "iso3", "scope", "date", "hours", "affected_share"))
+
+
+def event_units(events: pl.DataFrame) -> pl.DataFrame:
+    """One row per event and place unit: ``event_id, unit, container, admin, share``.
+
+    ``container`` is the admin-1 name key of a unit's parent (null for admin-1 units and
+    pseudo-units), ``admin`` the name key of an admin-1 unit (else null)."""
+    ev = _prepared(events)
+    matched = (ev.filter(~pl.col("nationwide") & (pl.col("area_units") != ""))
+               .select("event_id", "affected_share",
+                       pl.col("area_units").str.split("|").alias("item"))
+               .explode("item")
+               .filter(pl.col("item").str.contains("="))
+               .with_columns(
+                   unit=pl.col("item").str.extract(r"^(.*)=[^=]*$"),
+                   share=pl.col("item").str.extract(r"=([^=]*)$").cast(pl.Float64,
+                                                                       strict=False))
+               .filter(pl.col("share").is_not_null()))
+    parts = matched.with_columns(
+        kind=pl.col("unit").str.extract(r"^([^/]*)/"),
+        name=pl.col("unit").str.extract(r"^[^/]*/([^/]*)"),
+        parent=pl.col("unit").str.extract(r"^[^/]*/[^/]*/(.*)$"),
+    )
+    admin1 = pl.col("kind").is_in(["admin1", "state"])
+    parts = parts.select(
+        "event_id", "unit", "share",
+        pl.when(~admin1 & (pl.col("parent") != "")).then(pl.col("parent")).alias("container"),
+        pl.when(admin1).then(pl.col("name")).alias("admin"))
+    # what the matched units do not hold of the event's share (unmatched pieces of its text)
+    rest = (matched.group_by("event_id").agg(pl.col("share").sum().alias("_units"),
+                                             pl.col("affected_share").first())
+            .with_columns((pl.col("affected_share") - pl.col("_units")).alias("share"))
+            .filter(pl.col("share") > 1e-9)
+            .select("event_id", ("rest/" + pl.col("event_id")).alias("unit"), "share",
+                    pl.lit(None, pl.String).alias("container"),
+                    pl.lit(None, pl.String).alias("admin")))
+    with_units = set(matched["event_id"].unique().to_list())
+    plain = ev.filter(~pl.col("event_id").is_in(list(with_units))).select(
+        "event_id",
+        pl.when(pl.col("nationwide")).then(pl.lit(NATIONWIDE))
+        .when(pl.col("_area_text") != "").then("text/" + pl.col("_area_text"))
+        .otherwise("event/" + pl.col("event_id")).alias("unit"),
+        pl.when(pl.col("nationwide")).then(1.0).otherwise(pl.col("affected_share"))
+        .alias("share"),
+        pl.lit(None, pl.String).alias("container"), pl.lit(None, pl.String).alias("admin"))
+    return pl.concat([parts, rest, plain], how="vertical_relaxed")
+
+
+_DAY = ("iso3", "scope", "date")
+
+
+def _union(rows: pl.DataFrame) -> pl.DataFrame:
+    """Unit-days of one scope after rule 4: ``iso3, scope, date, unit, share, hours``."""
+    units = rows.group_by(*_DAY, "unit").agg(
+        pl.col("share").max(), pl.col("hours").max(), pl.col("container").first(),
+        pl.col("admin").first())
+    admins = (units.filter(pl.col("admin").is_not_null())
+              .group_by(*_DAY, "admin").agg(pl.col("hours").max().alias("_h_admin")))
+    nation = (units.filter(pl.col("unit") == NATIONWIDE)
+              .group_by(*_DAY).agg(pl.col("hours").max().alias("_h_nation")))
+    units = (units.join(admins, left_on=[*_DAY, "container"], right_on=[*_DAY, "admin"],
+                        how="left")
+             .join(nation, on=list(_DAY), how="left")
+             .with_columns(pl.col("_h_admin", "_h_nation").fill_null(0.0)))
+    inner = pl.col("unit") != NATIONWIDE
+    covered = pl.when(inner).then(pl.max_horizontal("_h_admin", "_h_nation")).otherwise(0.0)
+    return units.with_columns((pl.col("hours") - covered).clip(lower_bound=0.0)
+                              .alias("hours")).drop("_h_admin", "_h_nation")
+
+
+def daily_exposure(events: pl.DataFrame, world: World | None = None
+                   ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(per country × scope × day exposure, per event × day hours with the overlap factor).
+
+    The first frame has ``iso3, scope, date, share`` (affected share of the day, ≤ 1),
+    ``share_hours`` (union share-hours, ≤ 24), ``reported_share_hours`` (the sum over
+    events, what summing reports would count) and ``factor`` (``share_hours`` ÷
+    ``reported_share_hours``); the second ``event_id, iso3, scope, date, hours,
+    exposed_hours``.
+    """
+    world = world or World()
+    days = event_days(events, world)
+    units = event_units(events)
+    rows = days.join(units, on="event_id", how="inner")
+    union = _union(rows)
+    # rule 5: a full blackout covers the same unit, its admin-1 container, or everything
+    full = union.filter(pl.col("scope") == COVERING_SCOPE)
+    f_unit = full.select("iso3", "date", "unit", pl.col("hours").alias("_f_unit"))
+    f_admin = (full.filter(pl.col("admin").is_not_null())
+               .select("iso3", "date", pl.col("admin").alias("container"),
+                       pl.col("hours").alias("_f_admin")))
+    f_nation = (full.filter(pl.col("unit") == NATIONWIDE)
+                .select("iso3", "date", pl.col("hours").alias("_f_nation")))
+    f_total = (full.group_by("iso3", "date")
+               .agg((pl.col("share") * pl.col("hours")).sum().clip(upper_bound=24.0)
+                    .alias("_f_total")))
+    other = (union.filter(pl.col("scope") != COVERING_SCOPE)
+             .join(f_unit, on=["iso3", "date", "unit"], how="left")
+             .join(f_admin, on=["iso3", "date", "container"], how="left")
+             .join(f_nation, on=["iso3", "date"], how="left")
+             .with_columns(pl.col("_f_unit", "_f_admin", "_f_nation").fill_null(0.0)))
+    inner = pl.col("unit") != NATIONWIDE
+    cover = pl.when(inner).then(pl.max_horizontal("_f_unit", "_f_admin", "_f_nation")) \
+        .otherwise(pl.col("_f_nation"))
+    other = other.with_columns((pl.col("hours") - cover).clip(lower_bound=0.0).alias("hours"))
+    keep = ["iso3", "scope", "date", "unit", "share", "hours"]
+    union = pl.concat([union.filter(pl.col("scope") == COVERING_SCOPE).select(keep),
+                       other.select(keep)])
+    active = pl.col("hours") > 0
+    day = (union.group_by(*_DAY)
+           .agg((pl.col("share") * pl.col("hours")).sum().alias("_sh"),
+                pl.col("share").filter(active).sum().clip(upper_bound=1.0).alias("share"))
+           .join(f_total, on=["iso3", "date"], how="left")
+           .with_columns(pl.col("_f_total").fill_null(0.0)))
+    room = pl.when(pl.col("scope") == COVERING_SCOPE).then(24.0) \
+        .otherwise((24.0 - pl.col("_f_total")).clip(lower_bound=0.0))
+    day = day.with_columns(
+        pl.min_horizontal(pl.col("_sh"), room, 24.0 * pl.col("share")).alias("share_hours"))
+    reported = (days.group_by(*_DAY)
+                .agg((pl.col("affected_share") * pl.col("hours")).sum()
+                     .alias("reported_share_hours")))
+    day = (reported.join(day.select(*_DAY, "share", "share_hours"), on=list(_DAY),
+                         how="left")
+           .with_columns(pl.col("share", "share_hours").fill_null(0.0))
+           .with_columns(
+               pl.when(pl.col("reported_share_hours") > 0)
+               .then((pl.col("share_hours") / pl.col("reported_share_hours")).clip(0.0, 1.0))
+               .otherwise(0.0).alias("factor"))
+           .sort(*_DAY))
+    per_event = (days.join(day.select(*_DAY, "factor"), on=list(_DAY), how="left")
+                 .with_columns((pl.col("hours") * pl.col("factor").fill_null(0.0))
+                               .alias("exposed_hours"))
+                 .select("event_id", "iso3", "scope", "date", "hours", "exposed_hours"))
+    return day, per_event
+
+
+def year_parts(events: pl.DataFrame, world: World | None = None) -> pl.DataFrame:
+    """Per event and calendar year: ``event_id, year, part_start, hours, exposed_hours,
+    overlap_factor, world_hours, capped, to_snapshot`` — ``hours`` before and
+    ``exposed_hours`` after de-duplication [h]."""
+    world = world or World()
+    _, per_event = daily_exposure(events, world)
+    parts = (per_event.group_by("event_id", pl.col("date").dt.year().alias("year"))
+             .agg(pl.col("date").min().alias("part_start"), pl.col("hours").sum(),
+                  pl.col("exposed_hours").sum())
+             .with_columns(pl.when(pl.col("hours") > 0)
+                           .then(pl.col("exposed_hours") / pl.col("hours"))
+                           .otherwise(1.0).alias("overlap_factor")))
+    info = world_hours(events, world).select("event_id", "world_hours", "capped",
+                                             "to_snapshot")
+    return parts.join(info, on="event_id", how="left").sort("event_id", "year")
+
+
+def worlds(cap: bool | str = True, end: str = "known") -> list[World]:
+    """The worlds asked for: ``cap`` True/False/"both", ``end`` known/to_snapshot/"both"."""
+    if cap not in (True, False, "both"):
+        raise InputError("cap_platform_days", cap, "True, False or 'both'")
+    if end not in (*ENDS, "both"):
+        raise InputError("open_ended", end, "known, to_snapshot or both")
+    caps: Sequence[bool] = (True, False) if cap == "both" else (bool(cap),)
+    ends: Sequence[str] = ENDS if end == "both" else (end,)
+    return [World(e, c) for e in ends for c in caps]
