@@ -1,16 +1,21 @@
-"""Check the catalogue's 2019–2022 estimates against Top10VPN's published country-year costs.
+"""Check the catalogue's 2019–2022 estimates against Top10VPN's published country-year figures.
 
     python scripts/validate.py [--validation ../shared/validation/top10vpn_country_year_2019_2022.csv]
                                [--draws 2000] [--no-write] [--docs docs]
 
-Estimates every catalogue event that started in 2019–2022 with every method (platform blocks
-capped at 365 days, as Top10VPN does), sums each method's per-event P50 per country-year and
-compares the sums with Top10VPN, "The Cost of Internet Shutdowns" (2019, 2020, 2021 and 2022
-reports; figures © Top10VPN, read from ../shared/validation/ for checking only and never
-written to data/ or the package). Prints, per method, the number of matched country-years,
-the median ratio ours/published and the share within ×2, then the worst country-years of
-`cost_compatible` with the likely reasons. Writes docs/validation.md and
-docs/validation_ratio.svg unless ``--no-write``. Nothing is fitted here.
+Estimates every catalogue event active in 2019–2022 with every method, year by year of its
+exposure (`impact.events.estimate_events`: reports of the same place and days counted once,
+events split over calendar years, platform blocks costed for at most 365 days as Top10VPN
+does), sums each method's P50 per country-year and compares hours and costs with Top10VPN,
+"The Cost of Internet Shutdowns" (2019, 2020, 2021 and 2022 reports; figures © Top10VPN,
+read from ../shared/validation/ for checking only and never written to data/ or the
+package). Two variants: ``capped`` (open-ended events cost what the source states) and
+``to_snapshot_capped`` (open-ended events still ongoing run to the snapshot). Prints, per
+variant and method, the matched country-years, the median ratio ours/published and the
+share within ×2 for hours and for cost — for `cost_compatible` also leave-one-out (its fit
+refitted without the country-year it predicts) — then the events each catalogue rule
+changed and the worst country-years. Writes docs/validation.md and docs/validation_ratio.svg
+unless ``--no-write``.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import argparse
 import math
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -50,65 +55,62 @@ def read_published(path: Path) -> pl.DataFrame:
         pl.col("duration_hours").cast(pl.Float64), pl.col("users_affected").cast(pl.Float64))
 
 
+VARIANTS = ("capped", "to_snapshot_capped")
+#: the catalogue before the exposure rules (commit e944c2b, `python scripts/validate.py`
+#: there): start-year basis, reports summed, open-ended events to the snapshot
+BEFORE = {"commit": "e944c2b", "cost_compatible": {"median_ratio": 1.40, "within_2x": 0.41,
+                                                   "n_matched": 78},
+          "hours": {"median_ratio": 2.10, "within_2x": 0.41}}
+
+
+def _active(events: pl.DataFrame) -> pl.DataFrame:
+    """Catalogue events active at some time in 2019–2022 in either variant."""
+    first, last = date(YEARS[0], 1, 1), date(YEARS[1], 12, 31)
+    ends = pl.col("end").fill_null(pl.col("start"))
+    if "hours_to_snapshot" in events.columns:
+        ends = pl.when(pl.col("hours_to_snapshot").is_not_null()).then(pl.lit(date(2100, 1, 1))) \
+            .otherwise(ends)
+    return events.filter((pl.col("start") <= last) & (ends >= first))
+
+
 def estimate_catalogue(draws: int, seed: int | None = None) -> tuple[pl.DataFrame,
                                                                      pl.DataFrame, float]:
-    """(catalogue events active at some time in 2019–2022, their estimates with every method,
-    platform blocks capped at 365 days, seconds taken)."""
-    events = catalogue().filter(
-        (pl.col("start") <= date(YEARS[1], 12, 31))
-        & (pl.col("end").fill_null(pl.col("start")) >= date(YEARS[0], 1, 1)))
+    """(catalogue events active in 2019–2022, their estimates with every method in the
+    `VARIANTS`, one row per event × calendar year, seconds taken)."""
+    events = _active(catalogue())
     t0 = time.perf_counter()
     kwargs = {} if seed is None else {"seed": seed}
-    est = estimate_events(events, "all", draws=draws, cap_platform_days=True, **kwargs)
+    est = estimate_events(events, "all", draws=draws, cap_platform_days=True,
+                          open_ended="both", **kwargs)
     return events, est, time.perf_counter() - t0
 
 
 def event_years(estimates: pl.DataFrame, events: pl.DataFrame, method: str,
-                basis: str) -> pl.DataFrame:
-    """One row per event and year of one method's capped estimates.
-
-    ``basis="start"``: the whole event in its start year (as `impact.events.summarise`);
-    ``basis="calendar"``: hours and loss split pro rata over the calendar years the costed
-    window (start + costed hours) covers, Top10VPN's convention of counting each year's
-    hours in that year's report. Only 2019–2022 rows are kept.
-    """
-    rows = estimates.filter((pl.col("method") == method)
-                            & pl.col("variant").is_in(["as_reported", "capped_365d"]))
+                variant: str = "capped") -> pl.DataFrame:
+    """One row per event and calendar year 2019–2022 of one method and variant: ``hours``
+    exposed (after counting each place and day once, before a method's own cap) and the
+    P50 loss."""
+    rows = estimates.filter((pl.col("method") == method) & (pl.col("variant") == variant)
+                            & pl.col("year").is_between(*YEARS))
     traits = events.select("event_id", pl.col("affected_share").fill_null(1.0),
                            pl.col("scope").alias("catalogue_scope"))
-    out = []
-    for r in rows.iter_rows(named=True):
-        start = datetime(r["start"].year, r["start"].month, r["start"].day)
-        hours = r["costed_hours"]
-        stop = start + timedelta(hours=hours)
-        ok = r["status"] == "ok"
-        if basis == "start":
-            parts = [(start.year, 1.0)]
-        else:
-            parts = []
-            for y in range(start.year, stop.year + 1):
-                lo, hi = max(start, datetime(y, 1, 1)), min(stop, datetime(y + 1, 1, 1))
-                if hi > lo:
-                    parts.append((y, (hi - lo).total_seconds() / 3600 / hours))
-        for y, frac in parts:
-            if YEARS[0] <= y <= YEARS[1]:
-                out.append({"event_id": r["event_id"], "iso3": r["iso3"], "year": y,
-                            "ok": ok, "hours": hours * frac,
-                            "loss_usd_p50": r["loss_usd_p50"] * frac if ok else None})
-    frame = pl.DataFrame(out, schema={"event_id": pl.String, "iso3": pl.String,
-                                      "year": pl.Int64, "ok": pl.Boolean,
-                                      "hours": pl.Float64, "loss_usd_p50": pl.Float64})
-    return frame.join(traits, on="event_id", how="left", validate="m:1")
+    return rows.select(
+        "event_id", "iso3", pl.col("year").cast(pl.Int64), (pl.col("status") == "ok").alias("ok"),
+        (pl.col("part_hours") * pl.col("overlap_factor")).alias("hours"), "part_hours",
+        pl.when(pl.col("status") == "ok").then(pl.col("loss_usd_p50")).alias("loss_usd_p50"),
+    ).join(traits, on="event_id", how="left", validate="m:1")
 
 
 def country_years(parts: pl.DataFrame) -> pl.DataFrame:
-    """Per country-year: events costed, not costed, hours, summed P50, hours-weighted
-    affected share and platform-block counts."""
+    """Per country-year: events costed, not costed, exposed hours (every event, costed or
+    not), summed P50, hours-weighted affected share and platform-block counts."""
     ok = pl.col("ok")
     platform = pl.col("catalogue_scope").is_in(["platforms", "platforms_other"])
     return parts.group_by("iso3", "year").agg(
-        ok.sum().alias("n_events"), (~ok).sum().alias("n_not_costed"),
-        pl.col("hours").filter(ok).sum().alias("hours_ours"),
+        pl.col("event_id").filter(ok).n_unique().alias("n_events"),
+        pl.col("event_id").filter(~ok).n_unique().alias("n_not_costed"),
+        pl.col("hours").sum().alias("hours_ours"),
+        pl.col("part_hours").sum().alias("hours_reported"),
         pl.when(ok.any()).then(pl.col("loss_usd_p50").filter(ok).sum()).alias("ours_usd"),
         (pl.col("affected_share") * pl.col("hours")).sum().truediv(pl.col("hours").sum())
         .alias("share_ours"),
@@ -158,37 +160,47 @@ def _reason(r: dict) -> str:
 
 
 def compare_method(estimates: pl.DataFrame, events: pl.DataFrame, published: pl.DataFrame,
-                   method: str, basis: str = "calendar") -> pl.DataFrame:
-    """Top10VPN country-years joined with the method's summed estimates, ratio and reason.
+                   method: str, variant: str = "capped") -> pl.DataFrame:
+    """Top10VPN country-years joined with the method's summed estimates, ratios and reason.
 
     Published country-years without a costed catalogue event have ``ours_usd`` null."""
-    ours = country_years(event_years(estimates, events, method, basis))
+    ours = country_years(event_years(estimates, events, method, variant))
     frame = (published.select("iso3", "year", "country", pl.col("cost_usd").alias("published_usd"),
                               pl.col("duration_hours").alias("hours_published"))
              .join(ours, on=["iso3", "year"], how="left", validate="1:1")
              .join(_published_share(published), on=["iso3", "year"], how="left",
                    validate="1:1")
-             .with_columns((pl.col("ours_usd") / pl.col("published_usd")).alias("ratio")))
+             .with_columns((pl.col("ours_usd") / pl.col("published_usd")).alias("ratio"),
+                           (pl.col("hours_ours") / pl.col("hours_published"))
+                           .alias("hours_ratio")))
     reasons = [_reason(r) for r in frame.iter_rows(named=True)]
     return frame.with_columns(pl.Series("reason", reasons, dtype=pl.String),
                               pl.lit(method).alias("method"),
-                              pl.lit(basis).alias("basis")).sort("year", "iso3")
+                              pl.lit(variant).alias("variant")).sort("year", "iso3")
+
+
+def _within(ratio: np.ndarray) -> float:
+    return float(np.mean((ratio >= 0.5) & (ratio <= 2))) if len(ratio) else math.nan
 
 
 def metrics(compared: pl.DataFrame) -> dict:
-    """n published, n matched, n missing, median ratio, share within ×2 (of matched rows)."""
+    """Cost: n published, n matched, n missing, median ratio, share within ×2 (of matched
+    rows). Hours: median ratio and share within ×2 of every published country-year with
+    hours (a country-year the catalogue does not have counts as not within)."""
     matched = compared.filter(pl.col("ratio").is_not_null() & (pl.col("ratio") > 0))
     ratio = matched["ratio"].to_numpy()
+    timed = compared.filter(pl.col("hours_published") > 0)
+    hours = timed["hours_ratio"].fill_null(0.0).to_numpy()
     return {
         "method": compared["method"][0] if compared.height else "",
         "n_published": compared.height,
         "n_matched": len(ratio),
         "n_missing": int(compared["ours_usd"].is_null().sum()),
         "median_ratio": float(np.median(ratio)) if len(ratio) else math.nan,
-        "within_2x": float(np.mean((ratio >= 0.5) & (ratio <= 2))) if len(ratio) else math.nan,
-        "median_hours_ratio": float(np.median(
-            (matched["hours_ours"] / matched["hours_published"]).to_numpy()))
-        if len(ratio) else math.nan,
+        "within_2x": _within(ratio),
+        "median_hours_ratio": float(np.median(hours)) if len(hours) else math.nan,
+        "hours_within_2x": _within(hours),
+        "n_hours": len(hours),
     }
 
 
@@ -199,22 +211,70 @@ def worst(compared: pl.DataFrame, n: int = 10) -> pl.DataFrame:
             .sort("_d", descending=True).head(n).drop("_d"))
 
 
+def rule_counts(events: pl.DataFrame, estimates: pl.DataFrame) -> list[tuple[str, int]]:
+    """How many of the dev set's events each catalogue and exposure rule changed."""
+    out: list[tuple[str, int]] = [("events active in 2019–2022", events.height)]
+    if "hours_basis" in events.columns:
+        for basis, n in events["hours_basis"].value_counts().sort("hours_basis").iter_rows():
+            out.append((f"hours basis `{basis}`", n))
+    if "open_ended" in events.columns:
+        out.append(("open-ended (no end date, no duration)", int(events["open_ended"].sum())))
+    rows = estimates.filter(pl.col("method") == MAIN_METHOD)
+    capped = rows.filter(pl.col("variant") == "capped")
+    per_event = capped.group_by("event_id").agg(
+        pl.col("year").n_unique().alias("years"),
+        (pl.col("overlap_factor") < 0.999).any().alias("overlap"),
+        (pl.col("event_hours") < pl.col("duration_hours")).any().alias("capped"))
+    out += [("split over two or more calendar years", int((per_event["years"] > 1).sum())),
+            ("hours reduced by overlapping reports (counted once)",
+             int(per_event["overlap"].sum())),
+            ("platform blocks cut to their first 365 days", int(per_event["capped"].sum()))]
+    snap = rows.filter(pl.col("variant") == "to_snapshot_capped").group_by("event_id").agg(
+        (pl.col("event_hours") > pl.col("duration_hours")).any().alias("longer"))
+    out.append(("run to the snapshot in `to_snapshot_capped`", int(snap["longer"].sum())))
+    return out
+
+
 def run(path: Path, draws: int = 2000) -> dict:
-    """Everything the report needs: per-method comparisons and metrics, and timing."""
+    """Everything the report needs: per-variant, per-method comparisons and metrics, the
+    leave-one-out check of `cost_compatible`, rule counts and timing."""
     published = read_published(path)
     events, est, seconds = estimate_catalogue(draws)
     methods = [m for m in REGISTRY if m in est["method"].unique().to_list()]
-    compared = {m: compare_method(est, events, published, m, "start") for m in methods}
-    by_calendar = {m: compare_method(est, events, published, m, "calendar") for m in methods}
-    catalogue_cy = event_years(est, events, MAIN_METHOD, "calendar").select(
-        "iso3", "year").unique()
+    compared = {v: {m: compare_method(est, events, published, m, v) for m in methods}
+                for v in VARIANTS}
+    catalogue_cy = event_years(est, events, MAIN_METHOD).select("iso3", "year").unique()
     ours_only = catalogue_cy.join(published.select("iso3", "year"), on=["iso3", "year"],
                                   how="anti").height
+    loo = {v: leave_one_out(compared[v][MAIN_METHOD], est, events, v) for v in VARIANTS}
     return {"published": published, "events": events, "estimates": est,
-            "compared": compared, "metrics": [metrics(c) for c in compared.values()],
-            "metrics_calendar": [metrics(c) for c in by_calendar.values()],
+            "compared": compared,
+            "metrics": {v: [metrics(c) for c in compared[v].values()] for v in VARIANTS},
+            "loo": loo, "rules": rule_counts(events, est),
             "seconds": seconds, "n_events": events.height, "ours_only": ours_only,
             "draws": draws}
+
+
+def leave_one_out(compared: pl.DataFrame, estimates: pl.DataFrame, events: pl.DataFrame,
+                  variant: str) -> dict | None:
+    """Cost agreement of `cost_compatible` when its fit never saw the country-year it
+    predicts: each published country-year's summed P50 scaled by the ratio of the
+    leave-one-out rate to the in-sample rate of each of its events (the method's loss is
+    proportional to its rate). None when the method offers no leave-one-out refit."""
+    try:
+        from impact.build.calibration import loo_rate_ratios
+    except ImportError:
+        return None
+    parts = event_years(estimates, events, MAIN_METHOD, variant)
+    scaled = loo_rate_ratios(parts, events)
+    if scaled is None:
+        return None
+    out = compared.select("iso3", "year", "published_usd").join(
+        scaled, on=["iso3", "year"], how="left").with_columns(
+        (pl.col("loo_usd") / pl.col("published_usd")).alias("ratio"))
+    ratio = out.filter(pl.col("ratio") > 0)["ratio"].to_numpy()
+    return {"n_matched": len(ratio), "median_ratio": float(np.median(ratio))
+            if len(ratio) else math.nan, "within_2x": _within(ratio)}
 
 
 # ---- report -----------------------------------------------------------------------------------
@@ -222,28 +282,43 @@ def _fmt_ratio(x: float | None) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x:.2f}"
 
 
+VARIANT_TEXT = {
+    "capped": "open-ended events cost what the source states (the first day)",
+    "to_snapshot_capped": "open-ended events still ongoing run to the data snapshot",
+}
+
+
 def _metric_lines(ms: list[dict]) -> list[str]:
     out = [(f"{'method':<16} {'matched':>8} {'no estimate':>12} {'median ratio':>13} "
-           f"{'within x2':>10} {'hours ratio':>12}")]
+           f"{'within x2':>10} {'hours ratio':>12} {'hours x2':>9}")]
     for m in ms:
         out.append(f"{m['method']:<16} {m['n_matched']:>4}/{m['n_published']:<3} "
                    f"{m['n_missing']:>12} {_fmt_ratio(m['median_ratio']):>13} "
-                   f"{m['within_2x']:>10.0%} {_fmt_ratio(m['median_hours_ratio']):>12}")
+                   f"{m['within_2x']:>10.0%} {_fmt_ratio(m['median_hours_ratio']):>12} "
+                   f"{m['hours_within_2x']:>9.0%}")
     return out
+
+
+def _loo_text(loo: dict | None) -> str:
+    if loo is None:
+        return "leave-one-out: not available (the method's fit offers no refit)"
+    return (f"leave-one-out: {loo['n_matched']} country-years, median ratio "
+            f"{_fmt_ratio(loo['median_ratio'])}, {loo['within_2x']:.0%} within ×2")
 
 
 def print_report(result: dict) -> None:
     print(f"{result['n_events']} catalogue events active in 2019–2022, estimated with every "
           f"method in {result['seconds']:.1f} s ({result['draws']} draws)")
-    print(f"catalogue country-years without a Top10VPN figure: {result['ours_only']}\n")
-    print("Start-year basis (events that started in 2019–2022, each in its start year, as "
-          "`impact events summary`):")
-    print("\n".join(_metric_lines(result["metrics"])))
-    print("\nCalendar-year basis (every event active in 2019–2022, hours and loss split over "
-          "the calendar years its costed window covers):")
-    print("\n".join(_metric_lines(result["metrics_calendar"])))
-    main = result["compared"][MAIN_METHOD]
-    print(f"\n10 worst country-years ({MAIN_METHOD}, start-year basis, ours/published):")
+    print(f"catalogue country-years without a Top10VPN figure: {result['ours_only']}")
+    for v in VARIANTS:
+        print(f"\nVariant {v} ({VARIANT_TEXT[v]}):")
+        print("\n".join(_metric_lines(result["metrics"][v])))
+        print(f"{MAIN_METHOD} {_loo_text(result['loo'][v])}")
+    print("\nEvents each rule changed:")
+    for label, n in result["rules"]:
+        print(f"  {label}: {n}")
+    main = result["compared"]["capped"][MAIN_METHOD]
+    print(f"\n10 worst country-years ({MAIN_METHOD}, variant capped, ours/published):")
     for r in worst(main).iter_rows(named=True):
         print(f"  {r['iso3']} {r['year']}: ours {fmt.money(r['ours_usd'])} vs "
               f"{fmt.money(r['published_usd'])} (×{r['ratio']:.2g}) — {r['reason']}")
@@ -303,92 +378,104 @@ def svg_scatter(compared: pl.DataFrame, title: str) -> str:
     return "\n".join(out) + "\n"
 
 
-FINDINGS = [
-    ("- Hours: our summed hours are about twice Top10VPN's at the median. Ongoing events run "
-    "to 2026-05-20 in the catalogue and are costed in full in their start year (start-year "
-    "basis); Top10VPN counts only the hours of the report's year and appears not to count "
-    "many long regional shutdowns at all. The calendar-year split moves hours back into each "
-    "year but also brings in events begun before 2019, so it does not close the gap."),
-    ("- Extent: where the catalogue's affected share and Top10VPN's users affected disagree "
-    "by more than ×2 the row says so; Top10VPN scales regional events by regional GDP, and "
-    "its users-affected figure is sometimes national for regional events (and vice versa)."),
-    ("- Platform blocks: `cost_compatible` prices every platform block with one fitted term, "
-    "whatever was blocked (X alone or every social network), so country-years made of "
-    "platform blocks scatter both ways (e.g. Venezuela 2019 far below, Kazakhstan 2019 far "
-    "above)."),
-    ("- Coding: a single-platform throttling (e.g. Russia's throttling of Twitter in 2021) "
-    "coded as national `throttling` is costed like a nationwide slowdown of all traffic; "
-    "such rows dominate the worst ratios."),
-    "",
-]
-
-
 def _metric_table(ms: list[dict]) -> list[str]:
     lines = [("| method | country-years matched | published, no estimate | median ratio "
-             "ours/published | within ×2 | median hours ratio ours/published |"),
-             "|---|---|---|---|---|---|"]
+             "ours/published | within ×2 | median hours ratio | hours within ×2 |"),
+             "|---|---|---|---|---|---|---|"]
     for m in ms:
         lines.append(f"| {m['method']} | {m['n_matched']} of {m['n_published']} | "
                      f"{m['n_missing']} | {_fmt_ratio(m['median_ratio'])} | "
-                     f"{m['within_2x']:.0%} | {_fmt_ratio(m['median_hours_ratio'])} |")
+                     f"{m['within_2x']:.0%} | {_fmt_ratio(m['median_hours_ratio'])} | "
+                     f"{m['hours_within_2x']:.0%} |")
+    return lines
+
+
+def before_after(result: dict) -> list[str]:
+    """The headline table: hours and `cost_compatible` agreement before the exposure rules
+    (`BEFORE`) and now, per variant."""
+    head = ("| | hours: median ratio | hours within ×2 | cost_compatible: median ratio | "
+            "within ×2 (in sample) | within ×2 (leave-one-out) |")
+    lines = [head, "|---|---|---|---|---|---|"]
+    b = BEFORE
+    lines.append(f"| before (commit {b['commit']}: start years, reports summed, open-ended to "
+                 f"the snapshot) | {b['hours']['median_ratio']:.2f} | "
+                 f"{b['hours']['within_2x']:.0%} | "
+                 f"{b[MAIN_METHOD]['median_ratio']:.2f} | {b[MAIN_METHOD]['within_2x']:.0%} | "
+                 "— |")
+    for v in VARIANTS:
+        m = next(x for x in result["metrics"][v] if x["method"] == MAIN_METHOD)
+        loo = result["loo"][v]
+        loo_text = f"{loo['within_2x']:.0%}" if loo else "—"
+        lines.append(f"| now, `{v}` ({VARIANT_TEXT[v]}) | {_fmt_ratio(m['median_hours_ratio'])}"
+                     f" | {m['hours_within_2x']:.0%} | {_fmt_ratio(m['median_ratio'])} | "
+                     f"{m['within_2x']:.0%} | {loo_text} |")
     return lines
 
 
 def markdown(result: dict) -> str:
-    main = result["compared"][MAIN_METHOD]
-    m0 = next(m for m in result["metrics"] if m["method"] == MAIN_METHOD)
+    main = result["compared"]["capped"][MAIN_METHOD]
     lines = [
         "# Validation against Top10VPN (2019–2022)", "",
         (f"Source of the published figures: {CITATION}. They live in "
         "`../shared/validation/` and are never copied into `data/` or the package; this page "
         "shows them only side by side with ours."), "",
         ("How: `python scripts/validate.py` estimates every catalogue event (`data/events.csv`) "
-        "that started in 2019–2022 with every method, platform blocks capped at 365 days "
-        "(Top10VPN's convention, variant `capped_365d`), sums the per-event P50s per "
-        "country-year (`impact.events.summarise`) and divides by Top10VPN's cost. Nothing is "
-        "fitted here. `cost_compatible` itself was calibrated on the same Top10VPN figures, "
-        "but from Top10VPN's own hours and users affected; here it gets the catalogue's "
-        "events, hours and affected shares instead, so this is a check of the whole chain "
-        "(catalogue + method), not of the fit alone."), "",
-        (f"{result['n_events']} events active in 2019–2022; estimating them with every method took "
-        f"{result['seconds']:.1f} s at {result['draws']} draws. "
+        "active in 2019–2022 with every method through `impact.events.estimate_events`: each "
+        "place and day counted once however many reports name it (`impact.exposure`), each "
+        "event split over the calendar years of its days and costed with each year's "
+        "indicators, platform blocks costed for their first 365 days (Top10VPN's convention). "
+        "It sums each method's P50 per country-year and divides by Top10VPN's cost; hours are "
+        "the exposed hours of every catalogue event of the country-year, summed. Nothing is "
+        "fitted here. `cost_compatible` itself is calibrated on the same Top10VPN figures "
+        "(from Top10VPN's own hours and users affected); the leave-one-out column refits it "
+        "without the country-year it predicts."), "",
+        (f"{result['n_events']} events active in 2019–2022; estimating them with every method "
+        f"in both variants took {result['seconds']:.1f} s at {result['draws']} draws. "
         f"{result['ours_only']} catalogue country-years have no Top10VPN figure (Top10VPN "
         "did not cost them)."), "",
-        "## Summary", "",
-        ("Start-year basis (events that started in 2019–2022, each costed in its start year — "
-        "what `impact events summary` does):"), "",
+        "## Before and after", "",
     ]
-    lines += _metric_table(result["metrics"])
-    lines += ["", ("Calendar-year basis (every event active in 2019–2022, its hours and loss "
-              "split pro rata over the calendar years its costed window covers — closer to how "
-              "annual reports count multi-year events):"), ""]
-    lines += _metric_table(result["metrics_calendar"])
+    lines += before_after(result)
+    lines += ["", "## Every method", ""]
+    for v in VARIANTS:
+        lines += [f"Variant `{v}` ({VARIANT_TEXT[v]}):", ""]
+        lines += _metric_table(result["metrics"][v])
+        lines += ["", f"`{MAIN_METHOD}` {_loo_text(result['loo'][v])}.", ""]
     lines += [
-        "", ("Only `cost_compatible` aims at Top10VPN's numbers; the other methods are shown "
+        ("Only `cost_compatible` aims at Top10VPN's numbers; the other methods are shown "
         "for context (they cost a different quantity: lost digital value added, not a share "
         "of total output)."), "",
+        "## Events each rule changed (dev set)", "", "| rule | events |", "|---|---|"]
+    lines += [f"| {label} | {n} |" for label, n in result["rules"]]
+    lines += [
+        "", "The rules are in `docs/events.md` (catalogue) and `impact/exposure.py` (timeline).",
+        "",
         f"![ours vs Top10VPN, {MAIN_METHOD}](validation_ratio.svg)", "",
-        f"## Worst country-years ({MAIN_METHOD}, start-year basis)", "",
+        f"## Worst country-years ({MAIN_METHOD}, variant capped)", "",
         "| country-year | ours (P50 sum) | Top10VPN | ratio | likely reason |", "|---|---|---|---|---|"]
     for r in worst(main).iter_rows(named=True):
         lines.append(f"| {r['iso3']} {r['year']} | {fmt.money(r['ours_usd'])} | "
                      f"{fmt.money(r['published_usd'])} | {r['ratio']:.2g} | {r['reason']} |")
-    lines += ["", f"## Every country-year ({MAIN_METHOD}, start-year basis)", "",
-              ("| country-year | events | hours ours | hours Top10VPN | ours (P50 sum) | "
-              "Top10VPN | ratio |"), "|---|---|---|---|---|---|---|"]
+    lines += ["", f"## Every country-year ({MAIN_METHOD}, variant capped)", "",
+              ("| country-year | events | hours reported | hours exposed | hours Top10VPN | "
+               "ours (P50 sum) | Top10VPN | ratio |"), "|---|---|---|---|---|---|---|---|"]
     for r in main.iter_rows(named=True):
-        ours = fmt.money(r["ours_usd"]) if r["ours_usd"] is not None else "no event"
+        ours = fmt.money(r["ours_usd"]) if r["ours_usd"] is not None else "no estimate"
         hours = f"{r['hours_ours']:,.0f}" if r["hours_ours"] is not None else "—"
-        lines.append(f"| {r['iso3']} {r['year']} | {r['n_events'] or 0} | {hours} | "
-                     f"{r['hours_published']:,.0f} | {ours} | {fmt.money(r['published_usd'])} | "
-                     f"{_fmt_ratio(r['ratio'])} |")
+        reported = f"{r['hours_reported']:,.0f}" if r["hours_reported"] is not None else "—"
+        lines.append(f"| {r['iso3']} {r['year']} | {r['n_events'] or 0} | {reported} | "
+                     f"{hours} | {r['hours_published']:,.0f} | {ours} | "
+                     f"{fmt.money(r['published_usd'])} | {_fmt_ratio(r['ratio'])} |")
     lines += ["", "## Reading the differences", "",
-              (f"- Median ratio {m0['median_ratio']:.2f}, {m0['within_2x']:.0%} within ×2 "
-              f"({m0['n_matched']} country-years); the median of our summed hours over "
-              f"Top10VPN's is {m0['median_hours_ratio']:.2f}."),
               ("- Summed P50s: each total is the sum of its events' P50s (summed P5/P95 are not "
-              "quantiles of the sum)."), ""]
-    lines += FINDINGS
+              "quantiles of the sum)."),
+              ("- Extent: where the catalogue's affected share and Top10VPN's users affected "
+              "disagree by more than ×2 the row says so; Top10VPN scales regional events by "
+              "regional GDP, and its users-affected figure is sometimes national for regional "
+              "events (and vice versa)."),
+              ("- Hours: Top10VPN's hours are its own count of each year's shutdowns; the "
+              "catalogue records dates, not times, so an event is costed in whole days unless "
+              "the source states its hours (`docs/events.md`)."), ""]
     return "\n".join(lines)
 
 
@@ -407,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         (args.docs / "validation.md").write_text(markdown(result), encoding="utf-8")
         (args.docs / "validation_ratio.svg").write_text(
-            svg_scatter(result["compared"][MAIN_METHOD],
+            svg_scatter(result["compared"]["capped"][MAIN_METHOD],
                         f"{MAIN_METHOD} vs Top10VPN, country-years 2019–2022"),
             encoding="utf-8")
         print(f"wrote {args.docs / 'validation.md'} and {args.docs / 'validation_ratio.svg'}")

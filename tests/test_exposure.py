@@ -152,7 +152,7 @@ def test_whole_catalogue_is_bounded(world):
     from impact.events import catalogue
 
     events = catalogue()
-    day, per_event = daily_exposure(events, world)
+    day, _ = daily_exposure(events, world)
     assert (day["share"] <= 1 + 1e-12).all()
     assert (day["share_hours"] <= 24 + 1e-9).all()
     parts = year_parts(events, world)

@@ -36,8 +36,9 @@ def result(validate):
 
 
 def test_metrics_are_finite(result):
-    for key in ("metrics", "metrics_calendar"):
-        main = next(m for m in result[key] if m["method"] == "cost_compatible")
+    for variant in ("capped", "to_snapshot_capped"):
+        main = next(m for m in result["metrics"][variant] if m["method"] == "cost_compatible")
+        assert 0 <= main["hours_within_2x"] <= 1 and main["n_hours"] > 30
         assert main["n_matched"] > 30
         assert math.isfinite(main["median_ratio"]) and main["median_ratio"] > 0
         assert 0 <= main["within_2x"] <= 1
@@ -45,23 +46,30 @@ def test_metrics_are_finite(result):
 
 
 def test_worst_rows_have_reasons(validate, result):
-    worst = validate.worst(result["compared"]["cost_compatible"])
+    worst = validate.worst(result["compared"]["capped"]["cost_compatible"])
     assert worst.height == 10
     assert worst["reason"].str.len_chars().min() > 10
     assert worst["ratio"].is_finite().all()
 
 
-def test_start_basis_matches_the_event_summary(validate, result):
+def test_country_years_match_the_event_summary(validate, result):
     from impact.events import summarise
 
     est = result["estimates"]
-    start = est.filter(pl.col("year").is_between(2019, 2022))
-    summary = summarise(start, by="country-year", method="cost_compatible")
-    compared = result["compared"]["cost_compatible"].filter(pl.col("ours_usd").is_not_null())
+    calendar = est.filter(pl.col("year").is_between(2019, 2022))
+    summary = summarise(calendar, by="country-year", method="cost_compatible")
+    compared = result["compared"]["capped"]["cost_compatible"].filter(
+        pl.col("ours_usd").is_not_null())
     joined = compared.join(summary, on=["iso3", "year"], validate="1:1")
     assert joined.height == compared.height
     assert (joined["ours_usd"] - joined["loss_usd_p50"]).abs().max() <= 1e-6 * joined[
         "loss_usd_p50"].max()
+
+
+def test_rule_counts(result):
+    rules = dict(result["rules"])
+    assert rules["events active in 2019–2022"] == result["n_events"]
+    assert all(isinstance(n, int) and n >= 0 for n in rules.values())
 
 
 def test_report_and_svg(validate, result, capsys):
@@ -69,6 +77,6 @@ def test_report_and_svg(validate, result, capsys):
     out = capsys.readouterr().out
     assert "median ratio" in out and "10 worst" in out
     text = validate.markdown(result)
-    assert "Top10VPN" in text and "| country-year |" in text
-    svg = validate.svg_scatter(result["compared"]["cost_compatible"], "t")
+    assert "Top10VPN" in text and "| country-year |" in text and "## Before and after" in text
+    svg = validate.svg_scatter(result["compared"]["capped"]["cost_compatible"], "t")
     assert svg.startswith("<svg") and svg.count("<circle") >= 30
