@@ -86,58 +86,65 @@ def catalogue_info(version: str) -> tuple[dict[str, str], tuple[int, int], dict]
 @st.cache_resource(show_spinner=False, max_entries=64)
 def filtered_events(countries: tuple[str, ...], years: tuple[int, int],
                     types: tuple[str, ...], platform: str | None,
-                    election: bool | None) -> pl.DataFrame:
+                    election: bool | None, search: str | None = None) -> pl.DataFrame:
     """Catalogue rows matching the filters (shared, read-only: see `event_estimates`)."""
     return ev.load_events(list(countries) or None, years, list(types) or None, platform,
-                          election)
+                          election, search=search or None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def event_estimates(countries: tuple[str, ...], years: tuple[int, int],
                     types: tuple[str, ...], platform: str | None, election: bool | None,
-                    method: str, draws: int) -> pl.DataFrame:
-    """Estimates of the filtered events with one method, both platform-block variants and
-    the Monte Carlo draws kept for the country-year totals. A resource cache: the frame
+                    search: str | None, method: str, draws: int) -> pl.DataFrame:
+    """Estimates of the filtered events with one method, every variant (platform-block cap,
+    open-ended events) and the Monte Carlo draws kept for the country-year totals. A
+    resource cache: the frame
     (with its draws) is shared, not copied, and only read by the cached tables below."""
-    events = filtered_events(countries, years, types, platform, election)
+    events = filtered_events(countries, years, types, platform, election, search)
     return ev.estimate_events(events, [method], draws=draws, cap_platform_days="both",
-                              keep_draws=True)
+                              open_ended="both", keep_draws=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def events_page_view(countries: tuple[str, ...], years: tuple[int, int],
                      types: tuple[str, ...], platform: str | None, election: bool | None,
-                     method: str, draws: int, variant: str, normalisation: str) -> EventsView:
+                     search: str | None, method: str, draws: int, variant: str,
+                     normalisation: str) -> EventsView:
     """The ranked table, labels and totals of the filtered events (shared and read-only, so
     that a rerun does not copy a table of hundreds of events)."""
-    events = filtered_events(countries, years, types, platform, election)
-    estimates = event_estimates(countries, years, types, platform, election, method, draws)
+    events = filtered_events(countries, years, types, platform, election, search)
+    estimates = event_estimates(countries, years, types, platform, election, search, method,
+                                draws)
     return events_view(estimates, events, method=method, variant=variant,
                        normalisation=normalisation)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def events_totals(countries: tuple[str, ...], years: tuple[int, int], types: tuple[str, ...],
-                  platform: str | None, election: bool | None, method: str, draws: int,
-                  variant: str) -> pl.DataFrame:
-    """Totals per country and year (`impact.events.summarise`) for display."""
-    estimates = event_estimates(countries, years, types, platform, election, method, draws)
+                  platform: str | None, election: bool | None, search: str | None,
+                  method: str, draws: int, variant: str) -> pl.DataFrame:
+    """Totals per country and calendar year of the chosen years (`impact.events.summarise`;
+    an event's other years are left out) for display."""
+    estimates = event_estimates(countries, years, types, platform, election, search, method,
+                                draws)
     names = catalogue_info(data_version())[0]
-    return summary_table(ev.summarise(estimates, "country-year", method, variant), names)
+    in_years = estimates.filter(pl.col("year").is_between(*years))
+    return summary_table(ev.summarise(in_years, "country-year", method, variant), names)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def events_compared(countries: tuple[str, ...], years: tuple[int, int],
                     types: tuple[str, ...], platform: str | None, election: bool | None,
-                    method: str, draws: int, variant: str,
+                    search: str | None, method: str, draws: int, variant: str,
                     chosen: tuple[str, ...]) -> pl.DataFrame:
     """`impact.events.compare` of the ``chosen`` events, in that order, for display."""
-    estimates = event_estimates(countries, years, types, platform, election, method, draws)
+    estimates = event_estimates(countries, years, types, platform, election, search, method,
+                                draws)
     rows = estimates.drop("draws_usd", strict=False).filter(pl.col("event_id").is_in(chosen))
     compared = ev.compare(rows, variant=variant)
     order = {e: i for i, e in enumerate(chosen)}
     compared = compared.sort(pl.col("event_id").replace_strict(order, default=len(order)))
-    labels = event_labels(filtered_events(countries, years, types, platform, election))
+    labels = event_labels(filtered_events(countries, years, types, platform, election, search))
     return compare_table(compared, labels)
 
 

@@ -25,16 +25,18 @@ from app_pages.cached import (
 )
 from app_pages.events_view import (
     ANY_PLATFORM,
+    CAP_LABELS,
     EVENT_TYPE_LABELS,
     NORMALISATION_LABELS,
     NORMALISATIONS,
-    VARIANT_LABELS,
+    OPEN_ENDED_LABELS,
     EventsView,
     compare_chart_spec,
     events_chart_frame,
     events_chart_spec,
     risk_rows,
     table_csv,
+    variant_label,
 )
 from app_pages.viewmodel import (
     PLATFORM_LABELS,
@@ -70,7 +72,12 @@ def _filters(names: dict[str, str], span: tuple[int, int]) -> dict:
                    placeholder="All countries")
     lo, hi = s["ev_years"]
     s["ev_years"] = (max(span[0], min(lo, span[1])), min(span[1], max(hi, span[0])))
-    sb.slider("Years (of the start)", span[0], span[1], key="ev_years")
+    sb.slider("Years (active)", span[0], span[1], key="ev_years",
+              help="Events active at some time in these years; totals count only these "
+                   "calendar years.")
+    sb.text_input("Search", key="ev_search", placeholder="e.g. election, X, Kashmir",
+                  help="Words that must all appear in the event's title, description, "
+                       "places, cause or platforms.")
     sb.multiselect("Type", list(EVENT_TYPE_LABELS), format_func=EVENT_TYPE_LABELS.get,
                    key="ev_types", placeholder="All types",
                    help="Platforms includes blocks of services that are not costed.")
@@ -82,14 +89,19 @@ def _filters(names: dict[str, str], span: tuple[int, int]) -> dict:
                  key="ev_method")
     sb.selectbox("Normalisation", list(NORMALISATIONS), format_func=NORMALISATION_LABELS.get,
                  key="ev_norm")
-    sb.radio("Platform blocks longer than a year", list(VARIANT_LABELS),
-             format_func=VARIANT_LABELS.get, key="ev_variant")
+    sb.radio("Platform blocks longer than a year", list(CAP_LABELS),
+             format_func=CAP_LABELS.get, key="ev_variant")
+    sb.radio("Events with no end date", list(OPEN_ENDED_LABELS),
+             format_func=OPEN_ENDED_LABELS.get, key="ev_open_ended",
+             help="The source gives no end date and no duration: cost only what it states "
+                  "(the first day), or let those still ongoing run to the data snapshot.")
     return {
         "countries": tuple(s["ev_countries"]),
         "years": tuple(int(y) for y in s["ev_years"]),
         "types": tuple(t for t in EVENT_TYPE_LABELS if t in s["ev_types"]),
         "platform": None if s["ev_platform"] == ANY_PLATFORM else s["ev_platform"],
         "election": True if s["ev_election"] else None,
+        "search": s["ev_search"].strip() or None,
     }
 
 
@@ -97,6 +109,11 @@ def _ranked(table: pl.DataFrame, norm: str, variant: str) -> None:
     st.subheader(f"Events ranked by {NORMALISATION_LABELS[norm].lower()} loss")
     config = {"P50 [USD]": MONEY, "P5 [USD]": MONEY, "P95 [USD]": MONEY, "hours": HOURS,
               "affected share": SHARE, "start": DAY, "end": DAY,
+              "event": st.column_config.TextColumn(width="large"),
+              "source": st.column_config.LinkColumn(
+                  help="The event's Access Now entry, else its first press or info link.",
+                  display_text="open"),
+              "id": st.column_config.TextColumn(help="Catalogue id (`impact events show ID`)"),
               "area": st.column_config.TextColumn(width="medium"),
               "note": st.column_config.TextColumn(width="medium"),
               "share method": st.column_config.TextColumn(
@@ -133,13 +150,13 @@ def _compare(filters: dict, table: pl.DataFrame, labels: dict[str, str], method:
     """Chosen events side by side; its multiselect reruns only this fragment."""
     st.subheader("Compare selected events")
     s = st.session_state
-    costed = table.filter(pl.col("status") == "ok")["event"].to_list()
+    costed = table.filter(pl.col("status") == "ok")["id"].to_list()
     s["ev_compare"] = [e for e in s["ev_compare"] if e in costed]
     shown_set = tuple(sorted(costed))
     if s.get("ev_compare_for") != shown_set:  # new events: Pakistan's 2024 ones, else top 5
         s["ev_compare_for"] = shown_set
         pak = (table.filter((pl.col("status") == "ok") & (pl.col("country") == "Pakistan")
-                            & (pl.col("start").dt.year() == 2024))["event"].to_list())
+                            & (pl.col("start").dt.year() == 2024))["id"].to_list())
         s["ev_compare"] = (pak or costed)[:5]
     st.multiselect("Events to compare", costed, format_func=labels.get, key="ev_compare",
                    placeholder="Choose events from the table")
@@ -154,9 +171,9 @@ def _compare(filters: dict, table: pl.DataFrame, labels: dict[str, str], method:
                                 "per capita [USD]": MONEY, "% of GDP": PCT, "hours": HOURS})
     order = {e: i for i, e in enumerate(chosen)}
     short = [f"{r['country']} {r['start']} {r['scope']}"
-             for r in table.filter(pl.col("event").is_in(chosen)).select(
-                 "event", "country", "start", "scope").sort(
-                 pl.col("event").replace_strict(order, default=len(order))).iter_rows(
+             for r in table.filter(pl.col("id").is_in(chosen)).select(
+                 "id", "country", "start", "scope").sort(
+                 pl.col("id").replace_strict(order, default=len(order))).iter_rows(
                  named=True)]
     if len(set(short)) < len(short):  # two events of one day and scope: add their ids
         short = [f"{s} ({e})" for s, e in zip(short, chosen, strict=True)]
@@ -221,7 +238,8 @@ def main() -> None:
     _init_state(defaults)
     filters = _filters(names, span)
     s = st.session_state
-    method, norm, variant = s["ev_method"], s["ev_norm"], s["ev_variant"]
+    method, norm = s["ev_method"], s["ev_norm"]
+    variant = variant_label(s["ev_variant"], s["ev_open_ended"])
     st.caption(f"Events of the bundled catalogue (Access Now #KeepItOn and others), estimated "
                f"with **{REGISTRY[method].title}** at {DRAWS:,} Monte Carlo draws per event "
                "on this page (the Estimate page uses 10,000), so P5/P95 are a little noisier. "
@@ -229,7 +247,7 @@ def main() -> None:
     n_events = filtered_events(**filters).height
     if n_events == 0:
         st.info("No event in the catalogue matches these filters. Widen the years, or remove "
-                "a country, type, platform or the election filter.")
+                "a country, type, platform, search words or the election filter.")
         return
     with st.spinner(f"Estimating {n_events} events ({DRAWS:,} draws each)…"):
         view: EventsView = events_page_view(**filters, method=method, draws=DRAWS,

@@ -30,13 +30,20 @@ NORMALISATIONS: dict[str, tuple[str, str]] = {
 }
 NORMALISATION_LABELS = {"total": "Total", "per_day": "Per day", "per_capita": "Per capita",
                         "share_of_gdp": "% of annual GDP"}
-VARIANT_LABELS = {"capped": "Capped at 365 days", "uncapped": "Uncapped (full duration)"}
+#: platform-block cap choice -> label
+CAP_LABELS = {"capped": "First 365 days (Top10VPN's convention)",
+              "uncapped": "Full duration"}
+#: open-ended choice -> label
+OPEN_ENDED_LABELS = {"known": "What the source states (first day)",
+                     "to_snapshot": "Ongoing ones run to the data snapshot"}
 #: widget keys of the Past events page (kept in session state across pages)
 EVENTS_KEYS = ("ev_countries", "ev_years", "ev_types", "ev_platform", "ev_election",
-               "ev_method", "ev_norm", "ev_variant", "ev_top_n", "ev_compare")
+               "ev_search", "ev_method", "ev_norm", "ev_variant", "ev_open_ended", "ev_top_n",
+               "ev_compare")
 ANY_PLATFORM = "any"
 _CATALOGUE_EXTRA = ("event_id", "platforms", "area_names", "affected_share",
-                    "affected_share_low", "affected_share_high", "share_method")
+                    "affected_share_low", "affected_share_high", "share_method", "cause",
+                    "links")
 
 
 def events_defaults(events: pl.DataFrame) -> dict[str, Any]:
@@ -60,35 +67,69 @@ def events_defaults(events: pl.DataFrame) -> dict[str, Any]:
         last = int(years.max()) if events.height else 2024
         countries, span = [], (last, last)
     return {"ev_countries": countries, "ev_years": span, "ev_types": [],
-            "ev_platform": ANY_PLATFORM, "ev_election": False, "ev_method": "impact",
-            "ev_norm": "total", "ev_variant": "capped", "ev_top_n": 10, "ev_compare": []}
+            "ev_platform": ANY_PLATFORM, "ev_election": False, "ev_search": "",
+            "ev_method": "impact", "ev_norm": "total", "ev_variant": "capped",
+            "ev_open_ended": "known", "ev_top_n": 10, "ev_compare": []}
+
+
+def variant_label(cap: str, open_ended: str) -> str:
+    """The `impact.events.VARIANTS` label of the page's two choices.
+
+    >>> variant_label("capped", "known"), variant_label("uncapped", "to_snapshot")
+    ('capped', 'to_snapshot_uncapped')
+    """
+    return cap if open_ended == "known" else f"to_snapshot_{cap}"
 
 
 def pick_variant(estimates: pl.DataFrame, method: str, variant: str) -> pl.DataFrame:
-    """One row per event: the chosen method, platform blocks > 1 year capped or uncapped."""
-    keep = ["as_reported", "capped_365d" if variant == "capped" else "uncapped"]
-    return estimates.filter((pl.col("method") == method) & pl.col("variant").is_in(keep))
+    """One row per event of the chosen method and variant, its calendar years added up
+    (`impact.events.event_totals`)."""
+    from impact.events import event_totals
+
+    rows = estimates.filter((pl.col("method") == method) & (pl.col("variant") == variant))
+    return event_totals(rows.drop("draws_usd", strict=False))
+
+
+def first_link(links: str | None) -> str | None:
+    """The first of an event's ``|``-separated links (its Access Now entry when it has one).
+
+    >>> first_link("https://a.org/x|https://b.org/y"), first_link(None)
+    ('https://a.org/x', None)
+    """
+    if not links:
+        return None
+    head = str(links).split("|")[0].strip()
+    return head or None
 
 
 def event_labels(events: pl.DataFrame) -> dict[str, str]:
-    """event_id -> ``"Pakistan · 2024-02-08 · mobile (AN-128b3eb3d9)"`` for select boxes."""
+    """event_id -> its title (``"Pakistan — mobile data cut nationwide, 8 Feb 2024
+    (election)"``), or ``"Pakistan · 2024-02-08 · mobile"`` for a catalogue without titles;
+    a title shared by several events gets its id in brackets so that each label is unique."""
     out = {}
     for r in events.iter_rows(named=True):
-        scope = r["scope"]
-        if r.get("platforms"):
-            scope += f": {r['platforms'].replace(';', ', ')}"
-        out[r["event_id"]] = f"{r['country']} · {r['start']} · {scope} ({r['event_id']})"
-    return out
+        title = r.get("title")
+        if not title:
+            scope = r["scope"]
+            if r.get("platforms"):
+                scope += f": {r['platforms'].replace(';', ', ')}"
+            title = f"{r['country']} · {r['start']} · {scope}"
+        out[r["event_id"]] = title
+    counts: dict[str, int] = {}
+    for label in out.values():
+        counts[label] = counts.get(label, 0) + 1
+    return {k: (v if counts[v] == 1 else f"{v} ({k})") for k, v in out.items()}
 
 
 def events_table(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str,
                  variant: str = "capped", normalisation: str = "total") -> pl.DataFrame:
     """The ranked table of the Past events page (numbers, so that it sorts and exports).
 
-    One row per event: country, dates, scope and platforms, costed hours, P50 and P5–P95
-    [USD], unless the normalisation is ``total`` the normalised P50 (per day or per capita
-    [USD], or % of annual GDP [%]), then the affected share with its range, how it was
-    obtained and the area as reported. Ranked by the normalised P50 (largest first); events the method cannot
+    One row per event (its calendar years added up): its title, country, dates, scope and
+    platforms, costed (exposed) hours and the years they fall in, P50 and P5–P95 [USD], unless
+    the normalisation is ``total`` the normalised P50 (per day or per capita [USD], or % of
+    annual GDP [%]), then the affected share with its range, how it was obtained, the area
+    as reported, the cause, the first source link and the event id. Ranked by the normalised P50 (largest first); events the method cannot
     cost come last with the reason.
     """
     if normalisation not in NORMALISATIONS:
@@ -102,12 +143,17 @@ def events_table(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str,
     rows = rows.with_columns(value.alias("_value")).sort(
         "_value", "start", descending=[True, False], nulls_last=True)
     ok = pl.col("status") == "ok"
+    labels = event_labels(events) if events.height else {}
+    links = [first_link(x) for x in rows["links"].to_list()] if "links" in rows.columns \
+        else [None] * rows.height
+    rows = rows.with_columns(pl.Series("_link", links, dtype=pl.String))
     cols = [
         pl.when(ok).then(pl.int_range(1, pl.len() + 1)).otherwise(None).alias("rank"),
-        pl.col("event_id").alias("event"),
+        pl.col("event_id").replace_strict(labels, default=pl.col("event_id")).alias("event"),
         pl.col("country"), pl.col("start"), pl.col("end"), pl.col("scope"),
         pl.col("platforms").fill_null("").str.replace_all(";", ", ").alias("platforms"),
         pl.col("costed_hours").alias("hours"),
+        pl.col("years"),
         pl.col("loss_usd_p50").alias("P50 [USD]"),
         pl.col("loss_usd_p05").alias("P5 [USD]"),
         pl.col("loss_usd_p95").alias("P95 [USD]"),
@@ -120,8 +166,12 @@ def events_table(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str,
                   pl.col("affected_share_high").round(3)).alias("share range"),
         pl.col("share_method").alias("share method"),
         pl.col("area_names").alias("area"),
+        pl.col("cause").alias("cause") if "cause" in rows.columns else pl.lit(None, pl.String)
+        .alias("cause"),
+        pl.col("_link").alias("source"),
     ]
-    cols += [pl.col("status"), pl.col("reason").fill_null("").alias("note")]
+    cols += [pl.col("status"), pl.col("reason").fill_null("").alias("note"),
+             pl.col("event_id").alias("id")]
     out = rows.select(cols)
     return out.with_columns(pl.col("rank").cast(pl.Int64))
 
@@ -133,7 +183,7 @@ def events_chart_frame(table: pl.DataFrame, labels: Mapping[str, str], normalisa
     column = "P50 [USD]" if normalisation == "total" else NORMALISATIONS[normalisation][1]
     top = table.filter(pl.col("status") == "ok").head(top_n)
     frame = top.select(
-        pl.col("event").replace_strict(dict(labels), default=pl.col("event")).alias("label"),
+        pl.col("event").alias("label"),
         pl.col(column).alias("value"), pl.col("P5 [USD]").alias("p05"),
         pl.col("P95 [USD]").alias("p95"))
     text = [value_text(v, normalisation) for v in frame["value"].to_list()]

@@ -77,7 +77,7 @@ _BOOL_COLUMNS = ("ongoing", "open_ended", "nationwide", "election", "violence",
                  "network_mobile", "network_broadband")
 #: catalogue columns searched by `load_events(search=...)`
 SEARCH_COLUMNS = ("title", "description", "country", "area_names", "cause", "justification",
-                  "platforms", "event_id", "iso3")
+                  "scope", "platforms", "other_services", "event_id", "iso3")
 
 # ---- the catalogue ---------------------------------------------------------------------------
 def _as_bool(name: str) -> pl.Expr:
@@ -186,7 +186,7 @@ def load_events(country: str | Sequence[str] | None = None, years: Any = None,
     platform : x, facebook, instagram, whatsapp, youtube, tiktok, telegram or signal
     election : True for events tied to an election, False for the others
     search : words that must all appear (any case) in the event's title, description,
-        country, places, cause, justification, platforms or id
+        country, places, cause, justification, scope, platforms, services or id
 
     Raises
     ------

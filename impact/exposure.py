@@ -22,7 +22,8 @@ Rules (pure functions over polars frames; ``docs/events.md`` has the counts):
    (an event with no area text is a place of its own); a nationwide event is the unit
    ``*`` with share 1.
 4. **Union within a scope.** On a day, a unit reported by several events of one scope
-   counts once, for the longest of their hours; a unit inside an admin-1 unit reported the
+   (for platform blocks: one set of blocked platforms; an X block and a TikTok block are
+   two exposures) counts once, for the longest of their hours; a unit inside an admin-1 unit reported the
    same day (a district of a state) counts only for its hours beyond the state's; every
    unit counts only for its hours beyond a nationwide event of the same scope that day.
 5. **Across scopes.** A full blackout covers every other scope in the same place: mobile,
@@ -96,7 +97,8 @@ def _prepared(events: pl.DataFrame) -> pl.DataFrame:
         raise InputError("events", ", ".join(missing), "catalogue rows with the columns "
                          + ", ".join(NEEDED))
     defaults = {"daily_hours": 24.0, "hours_to_snapshot": None, "area_units": "",
-                "affected_share": 1.0, "nationwide": False, "area_names": ""}
+                "affected_share": 1.0, "nationwide": False, "area_names": "",
+                "platforms": "", "other_services": ""}
     out = events
     for c, v in defaults.items():
         if c not in out.columns:
@@ -109,6 +111,13 @@ def _prepared(events: pl.DataFrame) -> pl.DataFrame:
     return out.select(
         pl.col("event_id").cast(pl.String), pl.col("iso3").cast(pl.String),
         pl.col("scope").cast(pl.String), start.alias("start"),
+        # blocks of different platforms are different exposures: platform scopes are
+        # de-duplicated per set of blocked platforms (or services)
+        pl.when(pl.col("scope") == "platforms")
+        .then("platforms:" + pl.col("platforms").cast(pl.String).fill_null(""))
+        .when(pl.col("scope") == "platforms_other")
+        .then("platforms_other:" + pl.col("other_services").cast(pl.String).fill_null(""))
+        .otherwise(pl.col("scope").cast(pl.String)).alias("scope_key"),
         pl.col("duration_hours").cast(pl.Float64),
         pl.col("daily_hours").cast(pl.Float64).fill_null(24.0).clip(1e-9, 24.0),
         pl.col("hours_to_snapshot").cast(pl.Float64),
@@ -144,7 +153,9 @@ def world_hours(events: pl.DataFrame, world: World) -> pl.DataFrame:
 
 
 def event_days(events: pl.DataFrame, world: World) -> pl.DataFrame:
-    """One row per event and day: ``event_id, iso3, scope, date, hours`` [h on that day]."""
+    """One row per event and day: ``event_id, iso3, scope, date, hours`` [h on that day];
+    ``scope`` is the de-duplication key: the scope, with the blocked platforms for
+    platform blocks (``platforms:x;facebook``)."""
     ev = world_hours(events, world)
     return (ev.with_columns(offset=pl.int_ranges(0, pl.col("days")))
             .explode("offset")
@@ -154,7 +165,8 @@ def event_days(events: pl.DataFrame, world: World) -> pl.DataFrame:
                     pl.col("daily_hours"),
                     pl.col("world_hours") - pl.col("offset") * pl.col("daily_hours"))
                 .clip(lower_bound=0.0))
-            .select("event_id", "iso3", "scope", "date", "hours", "affected_share"))
+            .select("event_id", "iso3", pl.col("scope_key").alias("scope"), "date", "hours",
+                    "affected_share"))
 
 
 def event_units(events: pl.DataFrame) -> pl.DataFrame:

@@ -333,6 +333,21 @@ def test_uncapped_variant_costs_the_full_x_block():
         assert (x_block["hours"] > 8760).all()
 
 
+def test_search_and_open_ended_choice():
+    at = _events_page()
+    at.text_input(key="ev_search").set_value("mobile").run()
+    assert not at.exception and not at.error
+    table = _ranked(at)
+    assert len(table) and (table["event"].str.contains("(?i)mobile")
+                           | table["scope"].eq("mobile")).all()
+    at.text_input(key="ev_search").set_value("no such words at all").run()
+    assert at.info and "No event" in at.info[0].value
+    at.text_input(key="ev_search").set_value("").run()
+    at.radio(key="ev_open_ended").set_value("to_snapshot").run()
+    assert not at.exception and not at.error
+    assert len(_ranked(at))
+
+
 @pytest.mark.parametrize(("norm", "column"), [("per_day", "per day (P50) [USD]"),
                                               ("per_capita", "per capita (P50) [USD]"),
                                               ("share_of_gdp", "% of GDP (P50)")])
@@ -382,7 +397,7 @@ def test_other_method_and_comparison_selection():
     table = _ranked(at)
     assert set(table[table["scope"] == "platforms"]["status"]) <= {"not_applicable",
                                                                    "unavailable"}
-    chosen = list(table[table["status"] == "ok"]["event"])[:2]
+    chosen = list(table[table["status"] == "ok"]["id"])[:2]
     at.multiselect(key="ev_compare").set_value(chosen).run()
     assert not at.exception and not at.error
     assert len(_frame_with(at, "rank per day")) == len(chosen)
