@@ -110,7 +110,7 @@ def test_user_filters_past_events_to_pakistan_and_downloads_csv(app_page, artifa
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
     # the pre-selected comparison names Pakistan's events
     compare = page.get_by_test_id("stMultiSelect").filter(has_text="Events to compare")
-    expect(compare.get_by_text("Pakistan ·").first).to_be_visible(timeout=TIMEOUT)
+    expect(compare.get_by_text(re.compile(r"^Pakistan")).first).to_be_visible(timeout=TIMEOUT)
     page.wait_for_timeout(500)  # let the grid and the charts paint for the screenshot
     page.screenshot(path=str(artifacts / "events_pakistan.png"), full_page=True)
 
@@ -120,6 +120,19 @@ def test_user_filters_past_events_to_pakistan_and_downloads_csv(app_page, artifa
     assert {r["country"] for r in rows} == {"Pakistan"}
     assert {"share method", "P50 [USD]", "P5 [USD]", "P95 [USD]", "hours"} <= set(rows[0])
     assert rows[0]["rank"] == "1" and float(rows[0]["P50 [USD]"]) > 0
+    # events are shown by their titles, with their ids and source links beside them
+    assert all(r["event"] and r["event"] != r["id"] for r in rows)
+    assert any(r["source"].startswith("http") for r in rows)
+
+    # a search narrows the table to the events that name it
+    search = sidebar.get_by_role("textbox", name="Search")
+    search.fill("mobile")
+    search.press("Enter")
+    expect(page.get_by_test_id("stMarkdown").filter(has_text="costed by").first).to_be_visible(
+        timeout=60_000)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    rows = _download_csv(page, artifacts)
+    assert rows and all("mobile" in (r["event"] + r["scope"]).lower() for r in rows)
 
 
 def test_user_uploads_a_batch_with_a_bad_row_and_downloads_results(app_page, artifacts):
