@@ -281,7 +281,6 @@ def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
         cause=pl.col("actual_cause"),
         justification=pl.col("gov_justification").str.strip_chars()
         .replace({"School Exams": "School exams", "Unknown": None, "": None}),
-        source_link=pl.col("an_link"),
         _an_links=pl.col("an_link").map_elements(
             fx.split_links, return_dtype=pl.List(pl.String), skip_nulls=False),
         _info_links=pl.col("info_source_link").map_elements(
@@ -302,7 +301,8 @@ def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
         .when(pl.col("network_mobile") & ~pl.col("network_broadband")).then(pl.lit("mobile"))
         .otherwise(pl.lit("full")),
     )  # fmt: skip
-    df = add_hours(df)
+    # the Access Now link only when it is a well-formed URL (one row holds prose there)
+    df = add_hours(df).with_columns(source_link=pl.col("_an_links").list.first())
     ids = [
         event_id(list(r))
         for r in df.select(

@@ -298,6 +298,9 @@ def test_events_values(events: pl.DataFrame) -> None:
     assert (events["title"].str.len_chars() > 0).all()
     assert (events["description"].str.len_chars() > 0).all()
     assert "Unknown" not in set(events["justification"].drop_nulls())
+    # source_link is the first well-formed Access Now URL (never prose from that column)
+    links = events["source_link"].drop_nulls()
+    assert links.str.contains(r"^https?://\S+$").all()
     for col in ("affected_share", "affected_share_low", "affected_share_high"):
         assert events[col].is_between(0, 1).all(), col
     assert (events["affected_share_low"] <= events["affected_share"]).all()
