@@ -2,7 +2,7 @@
 
 Credit: "Access Now, #KeepItOn STOP data". The data carries no open licence, so only facts
 derived from it are kept: dates, places (``area_name``), types, counts, flags, category
-labels and the Access Now link. No narrative text (``event``, ``actual_cause_details``,
+labels, numbers of hours read from the text, and links. No narrative text (``event``, ``actual_cause_details``,
 ``gov_just_details``, quotes, ``econ_impact``, ``info_source``) is copied; ``other_affected``
 free text is reduced to fixed platform and service keys.
 
@@ -16,16 +16,29 @@ Rules (all in `events_table`)
   other_affected, count_year`` (empty string for a blank). If two rows give the same id,
   the later ones (source order) get ``-2``, ``-3`` ...
 - **Dates.** ``end_basis``: ``reported`` (an end date on or after the start);
-  ``ongoing_to_snapshot`` (status Ongoing and no end: runs to `SNAPSHOT_DATE`, the access
-  date of the snapshot); ``from_duration`` (no end date, a numeric non-negative
-  ``duration``: end = start + duration days); ``assumed_same_day`` (otherwise: end = start).
-  An end date before the start is treated as missing. ``duration_days`` = end - start
-  [days]. The source ``duration`` is in **days** (it equals end - start within a day in
-  1,334 of 1,336 rows with both); it is kept as ``duration_days_reported`` (negative values,
-  which are spreadsheet date-serial artefacts, and text such as "2 hours" become null).
-- **duration_hours** = max(duration_days, 1) x 24 [h]: start and end times are not
-  recorded, so a same-day event is costed as one whole day (an upper bound for exam
-  shutdowns of a few hours).
+  ``from_duration`` (no end date, a numeric non-negative ``duration``: end = start +
+  duration days); ``open_ended`` (neither: 516 events, ``open_ended`` true). An end date
+  before the start is treated as missing. The source ``duration`` is in **days** (it
+  equals end - start within a day in 1,334 of 1,336 rows with both); it is kept as
+  ``duration_days_reported`` (negative values, spreadsheet date-serial artefacts, and text
+  such as "2 hours" become null). ``duration_days`` = end - start [days];
+  ``days_active`` = max(duration_days, 1), the days costed.
+- **Open-ended events** cost their first day only: end = start + 1 day (so end - start =
+  days costed, as for reported dates), ``duration_hours`` = ``daily_hours``. Status
+  ongoing or unknown (508): ``hours_to_snapshot`` = days from the start to `SNAPSHOT_DATE`
+  x ``daily_hours``, the explicit "runs to the snapshot" variant; status ended with no
+  end date (8): null (it ended, we do not know when).
+- **hours_basis** and ``daily_hours`` (0 < h <= 24); ``duration_hours`` = ``days_active``
+  x ``daily_hours``, never more than 24 h a day. Numbers are read from the ``event`` and
+  ``duration`` text by `impact.build.event_facts.stated_hours` (the text is not kept):
+  ``dates_whole_days`` (953, 24 h a day between the dates); ``duration_whole_days`` (0 at
+  event level: every such row was merged into a row with dates); ``same_day_24h`` (208,
+  end = start and no time stated: 24 h, an upper bound); ``times_stated`` (128, a
+  one-day window with clock-time ranges, summed, midnight crossing handled);
+  ``hours_stated`` (40, a number of hours that fits the day count; "a few hours" = 3 h);
+  ``hours_per_day_stated`` (35 windows of several days: "N hours per day", a daily range,
+  or nightly/curfew-style without a span = 10 h, 19:00-05:00, 7 events);
+  ``open_ended_first_day`` (516). Anything ambiguous keeps the whole-day rule.
 - **Networks.** ``affected_network`` Mobile / Broadband / both; ``Unknown`` counts as both
   (an unknown network is read as the whole network, the reading that matches scope
   ``full``).
@@ -43,7 +56,19 @@ Rules (all in `events_table`)
   The row kept is the one with most information: a reported end date first, then an
   Actual start type, then the earliest in source order. ``n_reports`` counts the rows
   merged into the event and ``merged_ids`` lists the ``event_id`` of the others.
-- **Affected share**: `impact.build.areas.event_share` on the area text.
+- **Affected share**: `impact.build.areas.event_share` on the area text; ``area_units``
+  lists the counted units as ``|``-joined ``kind/name_key/parent_key=share``
+  (`impact.build.areas.event_units`, 1,247 events; empty for nationwide and category
+  shares). The unit shares sum to ``affected_share`` (below a cap at 1).
+- **Titles and descriptions** (`impact.build.event_facts`) are built from the fact
+  columns only: country — what was cut — where (nationwide, or the first two place names
+  and "N more") — dates — (reason from ``actual_cause``, or election from the flag).
+  ``justification`` is the ``gov_justification`` category (null for Unknown/blank).
+- **Links**: ``links`` = the Access Now links (``an_link``) then every well-formed
+  http(s) URL of ``info_source_link`` (split on ``;``, ``,``, whitespace), of every merged
+  row, de-duplicated, joined with ``|`` (`impact.build.event_facts.LINK_SEP`; URLs holding
+  it are dropped): 1,855 of 1,880 events have one. ``source_link`` is the first
+  well-formed Access Now URL (prose in that column is dropped).
 """
 
 from __future__ import annotations
