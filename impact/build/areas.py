@@ -439,6 +439,32 @@ def event_share(
     return (min(cat.share, cap), min(cat.low, cap), min(cat.high, cap), method, within, unmatched)
 
 
+def unit_key(unit: Unit) -> str:
+    """``kind/name_key(name)/name_key(parent)`` (empty parent for admin-1 units): a key of
+    the unit that holds no ``|`` or ``=`` (`name_key` keeps only ``a-z``, ``0-9`` and spaces).
+
+    >>> unit_key(Unit("IND", "Pulwama", "district", "Jammu & Kashmir", 5.6e5, 2011, "x"))
+    'district/pulwama/jammu and kashmir'
+    """
+    return f"{unit.kind}/{name_key(unit.name)}/{name_key(unit.parent or '')}"
+
+
+def event_units(
+    iso3: str, area_names: str | None, year: int, *, index: AreaIndex | None = None
+) -> str:
+    """The units counted in an event's matched share as ``|``-joined ``unit_key=share``
+    items (share of the national population, 6 significant figures; units without a
+    national population are left out, as in the share). Empty when nothing matched."""
+    idx = index or default_index()
+    m = idx.match(iso3, area_names, year)
+    items = []
+    for u in m.units:
+        s = idx.unit_share(u, year)
+        if s is not None:
+            items.append(f"{unit_key(u)}={float(f'{s:.6g}')!r}")
+    return "|".join(items)
+
+
 # ----------------------------------------------------------------------------- build
 def _title(name: str) -> str:
     return name.title() if name.isupper() else name

@@ -2,7 +2,7 @@
 
 Credit: "Access Now, #KeepItOn STOP data". The data carries no open licence, so only facts
 derived from it are kept: dates, places (``area_name``), types, counts, flags, category
-labels and the Access Now link. No narrative text (``event``, ``actual_cause_details``,
+labels, numbers of hours read from the text, and links. No narrative text (``event``, ``actual_cause_details``,
 ``gov_just_details``, quotes, ``econ_impact``, ``info_source``) is copied; ``other_affected``
 free text is reduced to fixed platform and service keys.
 
@@ -16,16 +16,29 @@ Rules (all in `events_table`)
   other_affected, count_year`` (empty string for a blank). If two rows give the same id,
   the later ones (source order) get ``-2``, ``-3`` ...
 - **Dates.** ``end_basis``: ``reported`` (an end date on or after the start);
-  ``ongoing_to_snapshot`` (status Ongoing and no end: runs to `SNAPSHOT_DATE`, the access
-  date of the snapshot); ``from_duration`` (no end date, a numeric non-negative
-  ``duration``: end = start + duration days); ``assumed_same_day`` (otherwise: end = start).
-  An end date before the start is treated as missing. ``duration_days`` = end - start
-  [days]. The source ``duration`` is in **days** (it equals end - start within a day in
-  1,334 of 1,336 rows with both); it is kept as ``duration_days_reported`` (negative values,
-  which are spreadsheet date-serial artefacts, and text such as "2 hours" become null).
-- **duration_hours** = max(duration_days, 1) x 24 [h]: start and end times are not
-  recorded, so a same-day event is costed as one whole day (an upper bound for exam
-  shutdowns of a few hours).
+  ``from_duration`` (no end date, a numeric non-negative ``duration``: end = start +
+  duration days); ``open_ended`` (neither: 516 events, ``open_ended`` true). An end date
+  before the start is treated as missing. The source ``duration`` is in **days** (it
+  equals end - start within a day in 1,334 of 1,336 rows with both); it is kept as
+  ``duration_days_reported`` (negative values, spreadsheet date-serial artefacts, and text
+  such as "2 hours" become null). ``duration_days`` = end - start [days];
+  ``days_active`` = max(duration_days, 1), the days costed.
+- **Open-ended events** cost their first day only: end = start + 1 day (so end - start =
+  days costed, as for reported dates), ``duration_hours`` = ``daily_hours``. Status
+  ongoing or unknown (508): ``hours_to_snapshot`` = days from the start to `SNAPSHOT_DATE`
+  x ``daily_hours``, the explicit "runs to the snapshot" variant; status ended with no
+  end date (8): null (it ended, we do not know when).
+- **hours_basis** and ``daily_hours`` (0 < h <= 24); ``duration_hours`` = ``days_active``
+  x ``daily_hours``, never more than 24 h a day. Numbers are read from the ``event`` and
+  ``duration`` text by `impact.build.event_facts.stated_hours` (the text is not kept):
+  ``dates_whole_days`` (953, 24 h a day between the dates); ``duration_whole_days`` (0 at
+  event level: every such row was merged into a row with dates); ``same_day_24h`` (208,
+  end = start and no time stated: 24 h, an upper bound); ``times_stated`` (128, a
+  one-day window with clock-time ranges, summed, midnight crossing handled);
+  ``hours_stated`` (40, a number of hours that fits the day count; "a few hours" = 3 h);
+  ``hours_per_day_stated`` (35 windows of several days: "N hours per day", a daily range,
+  or nightly/curfew-style without a span = 10 h, 19:00-05:00, 7 events);
+  ``open_ended_first_day`` (516). Anything ambiguous keeps the whole-day rule.
 - **Networks.** ``affected_network`` Mobile / Broadband / both; ``Unknown`` counts as both
   (an unknown network is read as the whole network, the reading that matches scope
   ``full``).
@@ -43,7 +56,19 @@ Rules (all in `events_table`)
   The row kept is the one with most information: a reported end date first, then an
   Actual start type, then the earliest in source order. ``n_reports`` counts the rows
   merged into the event and ``merged_ids`` lists the ``event_id`` of the others.
-- **Affected share**: `impact.build.areas.event_share` on the area text.
+- **Affected share**: `impact.build.areas.event_share` on the area text; ``area_units``
+  lists the counted units as ``|``-joined ``kind/name_key/parent_key=share``
+  (`impact.build.areas.event_units`, 1,247 events; empty for nationwide and category
+  shares). The unit shares sum to ``affected_share`` (below a cap at 1).
+- **Titles and descriptions** (`impact.build.event_facts`) are built from the fact
+  columns only: country — what was cut — where (nationwide, or the first two place names
+  and "N more") — dates — (reason from ``actual_cause``, or election from the flag).
+  ``justification`` is the ``gov_justification`` category (null for Unknown/blank).
+- **Links**: ``links`` = the Access Now links (``an_link``) then every well-formed
+  http(s) URL of ``info_source_link`` (split on ``;``, ``,``, whitespace), of every merged
+  row, de-duplicated, joined with ``|`` (`impact.build.event_facts.LINK_SEP`; URLs holding
+  it are dropped): 1,855 of 1,880 events have one. ``source_link`` is the first
+  well-formed Access Now URL (prose in that column is dropped).
 """
 
 from __future__ import annotations
@@ -55,19 +80,25 @@ import re
 import polars as pl
 
 from impact.build import areas as rg
+from impact.build import event_facts as fx
 from impact.text import normalise
 
 SNAPSHOT_DATE = dt.date(2026, 5, 20)
 CREDIT = "Access Now, #KeepItOn STOP data"
 
 EVENT_COLUMNS = (
-    "event_id", "iso3", "country", "year", "start", "end", "end_basis", "ongoing", "status",
-    "start_date_type", "duration_days", "duration_days_reported", "duration_hours",
+    "event_id", "iso3", "country", "year", "title", "start", "end", "end_basis", "open_ended",
+    "ongoing", "status", "start_date_type", "duration_days", "duration_days_reported",
+    "days_active", "hours_basis", "daily_hours", "duration_hours", "hours_to_snapshot",
     "shutdown_type", "extent", "network_mobile", "network_broadband", "platforms",
     "other_services", "scope", "geo_scope", "area_names", "nationwide", "election",
-    "violence", "cause", "source_link", "n_reports", "merged_ids", "affected_share",
-    "affected_share_low", "affected_share_high", "share_method", "matched_areas",
-    "unmatched_areas",
+    "violence", "cause", "justification", "source_link", "links", "n_reports", "merged_ids",
+    "affected_share", "affected_share_low", "affected_share_high", "share_method",
+    "matched_areas", "unmatched_areas", "area_units", "description",
+)  # fmt: skip
+HOURS_BASES = (
+    "dates_whole_days", "duration_whole_days", "same_day_24h", "times_stated", "hours_stated",
+    "hours_per_day_stated", "open_ended_first_day",
 )  # fmt: skip
 
 #: source columns never written (narrative text or prose)
@@ -236,16 +267,16 @@ def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
     valid_end = pl.col("_end_raw").is_not_null() & (pl.col("_end_raw") >= pl.col("start"))
     df = df.with_columns(
         end_basis=pl.when(valid_end).then(pl.lit("reported"))
-        .when(pl.col("status") == "ongoing").then(pl.lit("ongoing_to_snapshot"))
         .when(pl.col("duration_days_reported").is_not_null()).then(pl.lit("from_duration"))
-        .otherwise(pl.lit("assumed_same_day")),
+        .otherwise(pl.lit("open_ended")),
     )  # fmt: skip
     df = df.with_columns(
+        open_ended=pl.col("end_basis") == "open_ended",
+        # open-ended: the costed window is the first day, so end - start = 1 day costed
         end=pl.when(pl.col("end_basis") == "reported").then(pl.col("_end_raw"))
-        .when(pl.col("end_basis") == "ongoing_to_snapshot").then(pl.lit(SNAPSHOT_DATE))
         .when(pl.col("end_basis") == "from_duration")
         .then(pl.col("start") + pl.duration(days=pl.col("duration_days_reported").round(0)))
-        .otherwise(pl.col("start")),
+        .otherwise(pl.col("start") + pl.duration(days=1)),
     )  # fmt: skip
     days = (pl.col("end") - pl.col("start")).dt.total_days().cast(pl.Float64)
     extent = pl.col("shutdown_extent").replace_strict(EXTENT)
@@ -254,7 +285,7 @@ def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
     unknown_net = ~net.str.contains("Mobile") & ~net.str.contains("Broadband")
     df = df.with_columns(
         duration_days=days,
-        duration_hours=pl.max_horizontal(days, pl.lit(1.0)) * 24.0,
+        days_active=pl.max_horizontal(days, pl.lit(1.0)).cast(pl.Int64),
         ongoing=pl.col("status") == "ongoing",
         start_date_type=pl.col("start_date_type").replace_strict(
             {"Actual": "actual", "Estimated": "estimated"}, default="unknown"
@@ -273,7 +304,12 @@ def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
         election=_flag("election"),
         violence=_flag("violence"),
         cause=pl.col("actual_cause"),
-        source_link=pl.col("an_link"),
+        justification=pl.col("gov_justification").str.strip_chars()
+        .replace({"School Exams": "School exams", "Unknown": None, "": None}),
+        _an_links=pl.col("an_link").map_elements(
+            fx.split_links, return_dtype=pl.List(pl.String), skip_nulls=False),
+        _info_links=pl.col("info_source_link").map_elements(
+            fx.split_links, return_dtype=pl.List(pl.String), skip_nulls=False),
         year=pl.col("count_year"),
     )
     # A throttle aimed at named platforms (extent "Full network, Service-based" with only
@@ -290,6 +326,8 @@ def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
         .when(pl.col("network_mobile") & ~pl.col("network_broadband")).then(pl.lit("mobile"))
         .otherwise(pl.lit("full")),
     )  # fmt: skip
+    # the Access Now link only when it is a well-formed URL (one row holds prose there)
+    df = add_hours(df).with_columns(source_link=pl.col("_an_links").list.first())
     ids = [
         event_id(list(r))
         for r in df.select(
@@ -329,6 +367,50 @@ def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
     return df, info
 
 
+def hours_rule(
+    end_basis: str, days: int, same_day: bool, event: str | None, duration: str | None
+) -> tuple[str, float]:
+    """``(hours_basis, daily_hours)`` of one row (see the module docstring).
+
+    ``days`` is the costed window [days, >= 1]; ``same_day`` is end == start.
+    """
+    open_ended = end_basis == "open_ended"
+    stated = fx.stated_hours(event, duration, days, open_ended=open_ended)
+    if open_ended:
+        return "open_ended_first_day", stated[1] if stated else 24.0
+    if stated is not None:
+        return stated
+    if same_day:
+        return "same_day_24h", 24.0
+    return ("dates_whole_days" if end_basis == "reported" else "duration_whole_days"), 24.0
+
+
+def add_hours(df: pl.DataFrame) -> pl.DataFrame:
+    """Add ``open_ended, hours_basis, daily_hours, duration_hours, hours_to_snapshot``.
+
+    Needs ``end_basis, start, end, days_active, status`` and the source ``event`` and
+    ``duration`` (read for numbers only; the text is not kept).
+    """
+    event = df["event"] if "event" in df.columns else pl.Series([None] * df.height)
+    rules = [
+        hours_rule(b, d, s == e, t, u)
+        for b, d, s, e, t, u in zip(
+            df["end_basis"], df["days_active"], df["start"], df["end"], event,
+            df["duration"], strict=True,
+        )
+    ]  # fmt: skip
+    to_snapshot = (pl.lit(SNAPSHOT_DATE) - pl.col("start")).dt.total_days().clip(lower_bound=1)
+    return df.with_columns(
+        hours_basis=pl.Series([r[0] for r in rules], dtype=pl.String),
+        daily_hours=pl.Series([float(r[1]) for r in rules], dtype=pl.Float64),
+    ).with_columns(
+        duration_hours=(pl.col("days_active") * pl.col("daily_hours")).round(4),
+        hours_to_snapshot=pl.when(
+            pl.col("open_ended") & pl.col("status").is_in(["ongoing", "unknown"])
+        ).then((to_snapshot * pl.col("daily_hours")).round(4)),
+    )
+
+
 DEDUP_KEY = (
     "iso3", "start", "extent", "shutdown_type", "network_mobile", "network_broadband",
     "platforms", "_area_key",
@@ -338,8 +420,10 @@ DEDUP_KEY = (
 def deduplicate(df: pl.DataFrame) -> pl.DataFrame:
     """Merge rows describing the same event (see the module docstring).
 
-    Needs the `DEDUP_KEY` columns, ``end_basis``, ``start_date_type``, ``_order`` and
-    ``event_id``; adds ``n_reports`` and ``merged_ids``.
+    Needs the `DEDUP_KEY` columns, ``end_basis``, ``start_date_type``, ``_order``,
+    ``event_id``, ``_an_links`` and ``_info_links``; adds ``n_reports``, ``merged_ids`` and
+    ``links`` (every merged row's Access Now links first, then their source links, the kept
+    row's first; de-duplicated, `impact.build.event_facts.LINK_SEP`-joined).
     """
     ranked = df.with_columns(
         _rank_end=(pl.col("end_basis") != "reported").cast(pl.Int8),
@@ -349,9 +433,15 @@ def deduplicate(df: pl.DataFrame) -> pl.DataFrame:
         _keep=pl.col("event_id").first(),
         n_reports=pl.len().cast(pl.Int64),
         merged_ids=pl.col("event_id").slice(1).sort().str.join(";"),
+        _an_all=pl.col("_an_links").list.explode(keep_nulls=False, empty_as_null=False),
+        _info_all=pl.col("_info_links").list.explode(keep_nulls=False, empty_as_null=False),
+    )
+    groups = groups.with_columns(
+        links=pl.concat_list("_an_all", "_info_all").list.drop_nulls()
+        .list.unique(maintain_order=True).list.join(fx.LINK_SEP)
     )
     return df.join(
-        groups.select("_keep", "n_reports", "merged_ids"),
+        groups.select("_keep", "n_reports", "merged_ids", "links"),
         left_on="event_id",
         right_on="_keep",
         how="inner",
@@ -359,25 +449,47 @@ def deduplicate(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def add_shares(df: pl.DataFrame, index: rg.AreaIndex | None = None) -> pl.DataFrame:
-    """Add ``affected_share*``, ``share_method``, ``matched_areas``, ``unmatched_areas``."""
+    """Add ``affected_share*``, ``share_method``, ``matched_areas``, ``unmatched_areas`` and
+    ``area_units`` (`impact.build.areas.event_units`, for matched shares only)."""
     cache: dict[tuple, tuple] = {}
     rows = []
     for key in df.select("iso3", "area_names", "geo_scope", "nationwide", "year").iter_rows():
         if key not in cache:
-            cache[key] = rg.event_share(*key, index=index)
+            share = rg.event_share(*key, index=index)
+            units = ""
+            if share[3] in ("regions_matched", "cities_matched"):
+                units = rg.event_units(key[0], key[1], key[4], index=index)
+            cache[key] = (*share, units)
         rows.append(cache[key])
     shares = pl.DataFrame(
         rows,
         schema={
             "affected_share": pl.Float64, "affected_share_low": pl.Float64,
             "affected_share_high": pl.Float64, "share_method": pl.String,
-            "matched_areas": pl.String, "unmatched_areas": pl.String,
+            "matched_areas": pl.String, "unmatched_areas": pl.String, "area_units": pl.String,
         },
         orient="row",
     ).with_columns(
         pl.col("affected_share", "affected_share_low", "affected_share_high").round_sig_figs(6)
     )  # fmt: skip
     return pl.concat([df, shares], how="horizontal")
+
+
+def add_texts(events: pl.DataFrame) -> pl.DataFrame:
+    """Add ``title`` and ``description`` (`impact.build.event_facts`, from fact columns)."""
+    cols = ("iso3", "country", "start", "end", "open_ended", "scope", "shutdown_type",
+            "platforms", "other_services", "network_mobile", "network_broadband", "nationwide",
+            "area_names", "geo_scope", "cause", "justification", "election", "days_active",
+            "daily_hours", "duration_hours", "hours_basis")  # fmt: skip
+    titles, descriptions = [], []
+    for r in events.select(cols).iter_rows(named=True):
+        r["last_day"] = None if r["open_ended"] else r["end"]
+        titles.append(fx.event_title(r))
+        descriptions.append(fx.event_description(r))
+    return events.with_columns(
+        title=pl.Series(titles, dtype=pl.String),
+        description=pl.Series(descriptions, dtype=pl.String),
+    )
 
 
 def events_table(
@@ -391,6 +503,7 @@ def events_table(
         countries.select("iso3", pl.col("name").alias("country")),
         on="iso3", how="left", validate="m:1",
     )  # fmt: skip
+    events = add_texts(events)
     events = events.select(EVENT_COLUMNS).sort("start", "iso3", "event_id")
     info |= {
         "rows_after_split": rows.height,
@@ -403,6 +516,22 @@ def events_table(
             events["share_method"].value_counts().sort("share_method").iter_rows()
         ),
         "scope": dict(events["scope"].value_counts().sort("scope").iter_rows()),
+        "hours_basis": {b: int((events["hours_basis"] == b).sum()) for b in HOURS_BASES},
+        "open_ended": int(events["open_ended"].sum()),
+        "open_ended_to_snapshot": int(events["hours_to_snapshot"].is_not_null().sum()),
+        "open_ended_ended": int((events["open_ended"] & (events["status"] == "ended")).sum()),
+        "nightly_default": int((
+            (events["hours_basis"] == "hours_per_day_stated")
+            & (events["daily_hours"] == fx.NIGHTLY_HOURS)).sum()),
+        "with_links": int((events["links"] != "").sum()),
+        "links": int(events["links"].str.split(fx.LINK_SEP).list.len()
+                     .filter(events["links"] != "").sum()),
+        "with_area_units": int((events["area_units"] != "").sum()),
+        "with_justification": int(events["justification"].is_not_null().sum()),
+        "with_reason": int(events["title"].str.ends_with(")").sum()),
+        "links_dropped_rows": int(rows.filter(
+            pl.col("info_source_link").fill_null("").str.strip_chars() != "",
+            pl.col("_info_links").list.len() == 0).height),
     }
     matched = events.filter(pl.col("share_method").is_in(["regions_matched", "cities_matched"]))
     info["matched_median_by_geo_scope"] = {

@@ -696,6 +696,17 @@ def build_all(
         f"  end_basis {ev['end_basis']}; {ev['end_before_start']} end dates before the start "
         f"treated as missing; {ev['id_collisions']} event_id collisions suffixed"
     )
+    say(
+        f"  hours_basis {ev['hours_basis']}; {ev['open_ended']} open-ended "
+        f"({ev['open_ended_to_snapshot']} with to-snapshot hours, {ev['open_ended_ended']} "
+        f"ended on an unknown date); {ev['nightly_default']} nightly at the default span"
+    )
+    say(
+        f"  links: {ev['with_links']} events with a link ({ev['links']} links); "
+        f"{ev['links_dropped_rows']} rows whose source links are not http(s) URLs; "
+        f"{ev['with_area_units']} events with area units; {ev['with_justification']} with a "
+        f"justification; {ev['with_reason']} titles with a reason"
+    )
     say(f"  scope {ev['scope']}")
     say(f"  share_method {ev['share_method']}")
     for g, (n, med) in ev["matched_median_by_geo_scope"].items():

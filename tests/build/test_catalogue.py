@@ -22,6 +22,7 @@ RAW_COLUMNS = (
     "end_date", "duration", "facebook_affected", "twitter_affected", "whatsapp_affected",
     "instagram_affected", "telegram_affected", "other_affected", "sms_affected",
     "phonecall_affected", "election", "violence", "event", "an_link", "count_year",
+    "info_source_link", "gov_justification",
 )  # fmt: skip
 BASE = {
     "start_date_type": "Actual", "start_date": "2019-11-16", "country": "Pakistan",
@@ -33,7 +34,7 @@ BASE = {
     "telegram_affected": "No", "other_affected": None, "sms_affected": "No",
     "phonecall_affected": "No", "election": "No", "violence": "Yes",
     "event": "Narrative text that must never be copied.", "an_link": "https://example.org/x",
-    "count_year": 2019,
+    "count_year": 2019, "info_source_link": None, "gov_justification": "Unknown",
 }  # fmt: skip
 
 
@@ -63,6 +64,7 @@ def test_duration_is_days_not_hours() -> None:
 def test_same_day_event_is_costed_as_one_day() -> None:
     row = parsed({"end_date": "2019-11-16", "duration": "0"}).row(0, named=True)
     assert row["duration_days"] == 0 and row["duration_hours"] == 24
+    assert row["hours_basis"] == "same_day_24h" and row["days_active"] == 1
 
 
 def test_end_basis_rules() -> None:
@@ -72,15 +74,101 @@ def test_end_basis_rules() -> None:
         {"shutdown_status": "Unknown", "end_date": None, "duration": "-44138"},
         {"end_date": "2019-11-10", "duration": "-6"},  # end before start: not usable
     )
-    assert df["end_basis"].to_list() == [
-        "ongoing_to_snapshot", "from_duration", "assumed_same_day", "assumed_same_day",
-    ]  # fmt: skip
+    assert df["end_basis"].to_list() == ["open_ended", "from_duration", "open_ended", "open_ended"]
+    assert df["open_ended"].to_list() == [True, False, True, True]
+    # open-ended: the costed window is the first day (end - start = 1 day costed)
     assert df["end"].to_list() == [
-        dt.date(2026, 5, 20), dt.date(2019, 11, 19), dt.date(2019, 11, 16), dt.date(2019, 11, 16),
+        dt.date(2019, 11, 17), dt.date(2019, 11, 19), dt.date(2019, 11, 17), dt.date(2019, 11, 17),
     ]  # fmt: skip
+    assert df["hours_basis"].to_list() == [
+        "open_ended_first_day", "duration_whole_days", "open_ended_first_day",
+        "open_ended_first_day",
+    ]  # fmt: skip
+    assert df["duration_hours"].to_list() == [24, 72, 24, 24]
     assert df["ongoing"].to_list() == [True, False, False, False]
     assert df["status"].to_list() == ["ongoing", "unknown", "unknown", "ended"]
     assert df["duration_days_reported"].to_list()[2:] == [None, None]
+
+
+def test_open_ended_to_snapshot_hours() -> None:
+    df = parsed(
+        {"start_date": "2026-05-10", "shutdown_status": "Ongoing", "end_date": None,
+         "duration": None},
+        {"start_date": "2026-05-10", "shutdown_status": None, "end_date": None, "duration": None,
+         "event": "Blackouts every night since then."},
+        # ended, but the source does not say when: no to-snapshot hours
+        {"start_date": "2026-05-10", "end_date": None, "duration": None},
+    )  # fmt: skip
+    assert df["hours_to_snapshot"].to_list() == [240.0, 100.0, None]
+    assert df["daily_hours"].to_list() == [24.0, cat.fx.NIGHTLY_HOURS, 24.0]
+    assert df["duration_hours"].to_list() == [24.0, 10.0, 24.0]
+    assert df["days_active"].to_list() == [1, 1, 1]
+
+
+# hand-written texts, one per hours rule: (changes, basis, daily_hours, duration_hours)
+HOURS_CASES = [
+    ({}, "dates_whole_days", 24.0, 120.0),
+    ({"end_date": None, "duration": "2"}, "duration_whole_days", 24.0, 48.0),
+    ({"end_date": "2019-11-16", "event": "Mobile data was off from 17:15 to 22:00."},
+     "times_stated", 4.75, 4.75),
+    ({"end_date": "2019-11-16", "event": "Cut between 7:20 to 10:50 UTC+0 for an exam."},
+     "times_stated", 3.5, 3.5),
+    ({"end_date": "2019-11-16", "event": "Off from around 8 AM to 12 PM in the town."},
+     "times_stated", 4.0, 4.0),
+    # crossing midnight, the next day is the reported end: one day costed
+    ({"end_date": "2019-11-17", "event": "Mobile internet was off from 22:00 to 04:30."},
+     "times_stated", 6.5, 6.5),
+    # two ranges on the day are summed
+    ({"end_date": "2019-11-16", "event": "Cut from 1:00 - 7:30 UTC and from 9:00 to 10:00 UTC."},
+     "times_stated", 7.5, 7.5),
+    ({"end_date": "2019-11-16", "duration": "2 hours"}, "hours_stated", 2.0, 2.0),
+    ({"end_date": "2019-11-16", "duration": "For about two hours"}, "hours_stated", 2.0, 2.0),
+    ({"end_date": "2019-11-16", "event": "The network went dark for ~18 hours."},
+     "hours_stated", 18.0, 18.0),
+    ({"end_date": "2019-11-16", "duration": "for a few hours"}, "hours_stated", 3.0, 3.0),
+    # a stated total that fits the dates: 30 h over a two-day window
+    ({"end_date": "2019-11-18", "event": "Service was cut for 30 hours."},
+     "hours_stated", 15.0, 30.0),
+    # a stated total that does not fit the dates (extended): whole days
+    ({"event": "Mobile data cut for 48 hours, then extended."}, "dates_whole_days", 24.0, 120.0),
+    ({"event": "Internet cut for 2-3 hours per day during the exams."},
+     "hours_per_day_stated", 3.0, 15.0),
+    ({"event": "Mobile data cut from 15:00 to 21:00 daily during the period."},
+     "hours_per_day_stated", 6.0, 30.0),
+    ({"event": "Nightly blackouts of the internet."}, "hours_per_day_stated", 10.0, 50.0),
+    ({"event": "An internet curfew from 23:00 to 6:00 every night."},
+     "hours_per_day_stated", 7.0, 35.0),
+    # ambiguous: no stated time range on a multi-day event, two different hour figures
+    ({"end_date": "2019-11-16", "event": "Cut for 2 hours, then for 5 hours."},
+     "same_day_24h", 24.0, 24.0),
+    # a date then a time is not a range
+    ({"end_date": "2019-11-16", "event": "Cut on June 10 to 12:00pm."}, "same_day_24h", 24.0, 24.0),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "basis", "daily", "hours"), HOURS_CASES)
+def test_hours_rules(changes, basis, daily, hours) -> None:
+    row = parsed(changes).row(0, named=True)
+    assert row["hours_basis"] == basis
+    assert row["daily_hours"] == pytest.approx(daily)
+    assert row["duration_hours"] == pytest.approx(hours)
+    assert row["duration_hours"] <= max(row["duration_days"], 1) * 24
+    assert row["duration_hours"] <= 24 * row["days_active"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ranges"),
+    [
+        ("from 17:15 to 22:00", [(17.25, 22.0)]),
+        ("from 10 to 2pm", [(10.0, 14.0)]),
+        ("from 9:00pm on Jan. 9 until 4:00am", []),  # a date inside: not read
+        ("at 8:30 and 9:00", []),
+        ("on 16.06.2020 to 17.06.2020", []),
+        ("from 11 PM to 1 AM", [(23.0, 1.0)]),
+    ],
+)
+def test_time_ranges(text, ranges) -> None:
+    assert cat.fx.time_ranges(text) == pytest.approx(ranges)
 
 
 @pytest.mark.parametrize(
@@ -187,16 +275,32 @@ def test_events_columns_and_no_narrative(events: pl.DataFrame) -> None:
 
 
 def test_events_values(events: pl.DataFrame) -> None:
-    assert set(events["end_basis"]) <= {
-        "reported", "ongoing_to_snapshot", "from_duration", "assumed_same_day",
-    }  # fmt: skip
+    assert set(events["end_basis"]) <= {"reported", "from_duration", "open_ended"}
+    assert set(events["hours_basis"]) <= set(cat.HOURS_BASES)
     assert set(events["scope"]) <= {"full", "mobile", "platforms", "platforms_other", "throttling"}
     assert (events["end"] >= events["start"]).all()
-    assert (events["duration_hours"] >= 24).all()
-    ongoing = events.filter(pl.col("ongoing"))
-    assert ongoing.height > 0
-    assert (ongoing["end"] == dt.date(2026, 5, 20)).all()
-    assert (ongoing["end_basis"] == "ongoing_to_snapshot").all()
+    assert (events["duration_hours"] > 0).all()
+    assert ((events["daily_hours"] > 0) & (events["daily_hours"] <= 24)).all()
+    assert (events["days_active"] >= 1).all()
+    window = pl.max_horizontal(pl.col("duration_days"), pl.lit(1)) * 24
+    assert events.select((pl.col("duration_hours") <= window + 1e-9).all()).item()
+    assert (events["duration_hours"] <= 24 * events["days_active"] + 1e-9).all()
+    opened = events.filter(pl.col("open_ended"))
+    assert opened.height > 0
+    assert (opened["end_basis"] == "open_ended").all()
+    assert (opened["hours_basis"] == "open_ended_first_day").all()
+    assert (opened["end"] - opened["start"]).dt.total_days().eq(1).all()
+    assert opened.filter(pl.col("status") == "ended")["hours_to_snapshot"].is_null().all()
+    to_snap = opened.filter(pl.col("status") != "ended")
+    assert to_snap["hours_to_snapshot"].is_not_null().all()
+    assert (to_snap["hours_to_snapshot"] >= to_snap["duration_hours"]).all()
+    assert events.filter(~pl.col("open_ended"))["hours_to_snapshot"].is_null().all()
+    assert (events["title"].str.len_chars() > 0).all()
+    assert (events["description"].str.len_chars() > 0).all()
+    assert "Unknown" not in set(events["justification"].drop_nulls())
+    # source_link is the first well-formed Access Now URL (never prose from that column)
+    links = events["source_link"].drop_nulls()
+    assert links.str.contains(r"^https?://\S+$").all()
     for col in ("affected_share", "affected_share_low", "affected_share_high"):
         assert events[col].is_between(0, 1).all(), col
     assert (events["affected_share_low"] <= events["affected_share"]).all()
@@ -224,3 +328,129 @@ def test_real_durations_match_dates(events: pl.DataFrame) -> None:
     )
     close = (both["duration_days"] - both["duration_days_reported"]).abs() <= 1
     assert close.mean() > 0.99
+
+
+@needs_raw
+def test_real_events_with_a_source_link_have_links(events: pl.DataFrame) -> None:
+    raw = pl.read_csv(RAW, infer_schema_length=None)
+    rows, _ = cat.parse_rows(raw)
+    has = rows.filter(
+        (pl.col("_an_links").list.len() > 0) | (pl.col("_info_links").list.len() > 0)
+    )["event_id"]
+    merged = events.select("event_id", "links", ids=pl.concat_list(
+        pl.col("event_id"), pl.col("merged_ids").fill_null("").str.split(";")))
+    merged = merged.explode("ids").filter(pl.col("ids").is_in(has.implode()))
+    assert merged.height > 0
+    assert (merged["links"].fill_null("") != "").all()
+    assert events.filter(pl.col("links") != "").height > 1600
+    for links in events["links"].drop_nulls():
+        for url in links.split(cat.fx.LINK_SEP) if links else []:
+            assert url.startswith(("http://", "https://")) and " " not in url
+
+
+def test_area_units_sum_to_the_matched_share(events: pl.DataFrame) -> None:
+    matched = events.filter(pl.col("area_units").fill_null("") != "")
+    assert matched.height > 0
+    assert set(matched["share_method"]) <= {"regions_matched", "cities_matched"}
+    assert events.filter(pl.col("nationwide"))["area_units"].fill_null("").eq("").all()
+    for units, share in matched.select("area_units", "affected_share").iter_rows():
+        items = [u.split("=") for u in units.split("|")]
+        assert all(len(i) == 2 and i[0].count("/") == 2 for i in items), units
+        if share < 1:
+            assert sum(float(v) for _, v in items) == pytest.approx(share, rel=1e-4), units
+
+
+# ------------------------------------------------------------------ titles, links, units
+def built(*rows: dict) -> pl.DataFrame:
+    countries = pl.DataFrame({"iso3": ["PAK"], "name": ["Pakistan"]})
+    return cat.events_table(raw_frame(*rows), countries)[0]
+
+
+@pytest.mark.parametrize(
+    ("changes", "title"),
+    [
+        ({"start_date": "2024-02-08", "end_date": "2024-02-08", "area_name": "Nationwide",
+          "affected_network": "Mobile", "actual_cause": "Elections", "count_year": 2024},
+         "Pakistan — mobile data cut nationwide, 8 Feb 2024 (election)"),
+        ({"start_date": "2024-02-08", "end_date": "2024-02-10", "area_name": "Nationwide",
+          "actual_cause": "Exam cheating"},
+         "Pakistan — internet cut nationwide, 8–10 Feb 2024 (exams)"),
+        ({"shutdown_extent": "Service-based", "facebook_affected": "Yes",
+          "whatsapp_affected": "Yes", "area_name": "Nationwide", "start_date": "2019-12-20",
+          "end_date": "2020-03-02", "actual_cause": "Other"},
+         "Pakistan — Facebook and WhatsApp blocked nationwide, Dec 2019 – Mar 2020"),
+        ({"start_date": "2024-02-08", "end_date": None, "duration": None,
+          "shutdown_status": "Ongoing", "area_name": "Quetta, Gwadar (Balochistan), Turbat, Kech",
+          "actual_cause": "Conflict"},
+         "Pakistan — internet cut in Quetta, Gwadar and 2 more, from 8 Feb 2024 (conflict)"),
+        ({"shutdown_type": "Throttle", "area_name": "Karachi"},
+         "Pakistan — internet throttled in Karachi, 16–21 Nov 2019 (protests)"),
+    ],
+)  # fmt: skip
+def test_titles(changes, title) -> None:
+    row = built(changes).row(0, named=True)
+    assert row["title"] == title
+    assert "Narrative" not in row["description"] and row["description"].endswith(".")
+
+
+def test_description_states_the_hours_basis() -> None:
+    rows = built(
+        {"end_date": "2019-11-16", "event": "Narrative: cut from 17:15 to 22:00."},
+        {"end_date": None, "duration": None, "area_name": "Gwadar"},
+    ).sort("area_names", descending=True)  # fmt: skip
+    texts = rows["description"].to_list()
+    assert "Costed 4.8 h: times stated in the source" in texts[0]
+    assert "open-ended: the source gives no end date; first day costed" in texts[1]
+    assert not any("Narrative" in t for t in texts)
+
+
+def test_justification_category() -> None:
+    rows = built({"gov_justification": "Unknown"}, {"gov_justification": None, "area_name": "A"},
+                 {"gov_justification": "School Exams", "area_name": "B"}).sort("area_names")  # fmt: skip
+    assert rows["justification"].to_list() == [None, "School exams", None]
+
+
+def test_links_split_dedupe_and_merge() -> None:
+    assert cat.fx.split_links(
+        "https://an.org/e1",
+        " https://a.org/x; https://b.org/y,https://a.org/x  http://c.org/z. www.nope.org "
+        "ftp://f.org/a https://bad|url.org/ notaurl",
+    ) == ["https://an.org/e1", "https://a.org/x", "https://b.org/y", "http://c.org/z"]
+    rows = built(
+        # a: no end date (merged into b), its own links
+        {"end_date": None, "duration": None, "an_link": None,
+         "info_source_link": "https://a.org/1; https://shared.org/s"},
+        # b: the kept row
+        {"an_link": "https://an.org/b", "info_source_link": "https://shared.org/s https://b.org/2"},
+        # c: no usable link
+        {"area_name": "Gwadar", "an_link": None, "info_source_link": "example.org/no-scheme"},
+    )  # fmt: skip
+    assert rows.height == 2
+    kept = rows.filter(pl.col("n_reports") == 2).row(0, named=True)
+    assert kept["links"].split(cat.fx.LINK_SEP) == [
+        "https://an.org/b", "https://shared.org/s", "https://b.org/2", "https://a.org/1",
+    ]  # fmt: skip
+    assert kept["source_link"] == "https://an.org/b"
+    assert rows.filter(pl.col("n_reports") == 1)["links"].item() == ""
+
+
+def test_area_units_format_and_sum() -> None:
+    from impact.build import areas as rg
+    from impact.regions import REGION_COLUMNS
+
+    regions = pl.DataFrame(
+        [("PAK", "Balochistan", "admin1", None, 1.2e7, 2017, "t"),
+         ("PAK", "Quetta", "district", "Balochistan", 2.0e6, 2017, "t"),
+         ("PAK", "Gwadar", "district", "Balochistan", 3.0e5, 2017, "t")],
+        schema=list(REGION_COLUMNS), orient="row",
+    )  # fmt: skip
+    index = rg.AreaIndex(regions, lambda iso3, year: 2.0e8)
+    countries = pl.DataFrame({"iso3": ["PAK"], "name": ["Pakistan"]})
+    ev = cat.events_table(raw_frame({"area_name": "Quetta and Gwadar"},
+                                    {"area_name": "Nationwide"}), countries, index)[0]
+    ev = ev.sort("nationwide")
+    units = dict(u.split("=") for u in ev["area_units"][0].split("|"))
+    assert units == {"district/quetta/balochistan": "0.01", "district/gwadar/balochistan": "0.0015"}
+    assert sum(map(float, units.values())) == pytest.approx(ev["affected_share"][0])
+    assert ev["area_units"][1] == ""
+    assert rg.unit_key(index.units("PAK")[0]) == "admin1/balochistan/"
