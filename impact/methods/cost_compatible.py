@@ -132,4 +132,6 @@ METHOD = Method(
     scope_note="platform blocks use the fitted platform-block term (not platform-specific); "
                "mobile-only scaled by the mobile share of access; severe throttling counts as "
                "a blackout",
+    circumvention_note="no circumvention term (COST and Top10VPN publish none): VPN use "
+                       "is ignored",
 )
