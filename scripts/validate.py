@@ -148,7 +148,7 @@ def _reason(r: dict) -> str:
                      "(regional extent)")
     if r["n_platform"] and r["n_platform"] * 2 >= r["n_catalogue"]:
         parts.append(f"mostly platform blocks ({r['n_platform']} of {r['n_catalogue']} "
-                     "events), priced by the fitted platform term, not per platform")
+                     "events), priced per platform by COST's Brookings branch")
     if r["n_not_costed"]:
         parts.append(f"{r['n_not_costed']} event(s) not costed by the method")
     if not parts:
@@ -312,10 +312,10 @@ FINDINGS = [
     ("- Extent: where the catalogue's affected share and Top10VPN's users affected disagree "
     "by more than ×2 the row says so; Top10VPN scales regional events by regional GDP, and "
     "its users-affected figure is sometimes national for regional events (and vice versa)."),
-    ("- Platform blocks: `cost_compatible` prices every platform block with one fitted term, "
-    "whatever was blocked (X alone or every social network), so country-years made of "
-    "platform blocks scatter both ways (e.g. Venezuela 2019 far below, Kazakhstan 2019 far "
-    "above)."),
+    ("- Platform blocks: `cost_compatible` costs a platform block by the platforms blocked; "
+    "the Top10VPN fit does not identify a platform term, so blocks use COST's Brookings "
+    "branch (internet-economy share × platform-dependence weights), which prices X alone far "
+    "below a block of every social network (docs/cost_compatible.md)."),
     ("- Coding: a single-platform throttling (e.g. Russia's throttling of Twitter in 2021) "
     "coded as national `throttling` is costed like a nationwide slowdown of all traffic; "
     "such rows dominate the worst ratios."),
