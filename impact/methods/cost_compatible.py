@@ -88,7 +88,7 @@ def brookings_rate(internet_share, escalator, years, affected_share=1.0):
 
     Examples
     --------
-    >>> round(brookings_rate(0.05, 0.1, 2, 0.5), 6)  # 0.05 × 1.21 × 0.5
+    >>> round(float(brookings_rate(0.05, 0.1, 2, 0.5)), 6)  # 0.05 × 1.21 × 0.5
     0.03025
     """
     return internet_share * (1.0 + escalator) ** np.asarray(years) * affected_share
