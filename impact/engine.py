@@ -460,6 +460,15 @@ def _group_columns(ev: _Evaluated, gdp, pop, users, days, factor) -> dict[str, n
     }
 
 
+def _reason(m: Method, ctx: Context) -> str:
+    """The summary row's reason: the method's scope note for scopes other than a full
+    shutdown, and its circumvention note when the scenario sets circumvention above 0."""
+    parts = [m.scope_note] if ctx.scope != "full" and m.scope_note else []
+    if m.circumvention_note and (ctx.circumvention or 0.0) > 0:
+        parts.append(f"circumvention {ctx.circumvention:g} ignored: {m.circumvention_note}")
+    return "; ".join(parts)
+
+
 def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated, draws, seeds,
               details) -> Pass:
     """The pass's tables: one summary row per scenario and method, in scenario order and the
@@ -494,7 +503,7 @@ def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated
             driver = [""] * n
         text["method"] += [m.name] * n
         text["status"] += ["ok"] * n
-        text["reason"] += [m.scope_note if contexts[g.rows[0]].scope != "full" else ""] * n
+        text["reason"] += [_reason(m, contexts[i]) for i in g.rows]
         text["main_driver"] += driver
         for r in np.flatnonzero((ev.gains > 0) | (ev.capped > 0)):
             i = g.rows[r]

@@ -13,14 +13,45 @@ term2 = column, value), ``spec`` (term = name, term2 = text, no value).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import polars as pl
 
 #: regressors of the `cost_compatible` rate model, in the order of ``cost_compatible_fit.csv``
-COST_COMPATIBLE_TERMS = ("const", "log_affected_share", "service_share", "log_gdp_pc")
+COST_COMPATIBLE_TERMS = ("const", "log_affected_share", "service_share", "log_gdp_pc",
+                         "service_log_platform_weight")
+#: the typical social-media block the platform term is centred on (and assumed when a
+#: service-based event names no platform): Facebook, Instagram, WhatsApp and X
+COST_COMPATIBLE_REFERENCE_PLATFORMS = ("facebook", "instagram", "whatsapp", "x")
+#: the platform term is used only when its coefficient is positive with t at least this
+#: (one-sided 5 %); otherwise platform blocks fall back to COST's Brookings branch
+COST_COMPATIBLE_MIN_T = 1.6448536269514722
 FIT_COLUMNS = ("kind", "term", "term2", "value")
+
+
+def combined_weight(platforms: Sequence[str], weights: Mapping[str, float]) -> float:
+    """1 − Π(1 − w_i) over ``platforms``: share of digital activity that depends on any of
+    them [0-1] (0 for no platform).
+
+    Examples
+    --------
+    >>> round(combined_weight(["x", "facebook"], {"x": 0.5, "facebook": 0.5}), 2)
+    0.75
+    """
+    keep = 1.0
+    for p in platforms:
+        keep *= 1.0 - weights[p]
+    return 1.0 - keep
+
+
+def log_platform_weight(platforms: Sequence[str], weights: Mapping[str, float]) -> float:
+    """log(W(platforms) ÷ W(reference bundle)) of the `cost_compatible` platform term; 0 when
+    no platform is named (the block is taken as the reference social-media bundle)."""
+    if not platforms:
+        return 0.0
+    return float(np.log(combined_weight(platforms, weights)
+                        / combined_weight(COST_COMPATIBLE_REFERENCE_PLATFORMS, weights)))
 #: significant digits of every float in a fit table (byte-identical rebuilds)
 FIT_SIG_FIGS = 10
 

@@ -27,6 +27,7 @@ from impact.build.calibration import (
     loo_ratios,
     service_share_by_country_year,
 )
+from impact.fits import COST_COMPATIBLE_TERMS as TERMS
 
 
 def main() -> None:
@@ -40,14 +41,28 @@ def main() -> None:
     accessnow = pl.read_csv(args.shared / "data" / "shutdowns" /
                             "accessnow_keepiton_stop_2016_2025.csv", infer_schema_length=None)
     indicators = pl.read_csv(ROOT / "data" / "indicators.csv")
-    frame = calibration_frame(validation, indicators, service_share_by_country_year(accessnow))
+    weights = dict(pl.read_csv(ROOT / "data" / "platform_dependence.csv")
+                   .select("platform", "value").iter_rows())
+    frame = calibration_frame(validation, indicators, service_share_by_country_year(accessnow),
+                              weights)
     table = fit_table(frame)
     table.write_csv(args.out / "cost_compatible_fit.csv")
-    print(fit(frame).summary())
-    print(table.filter(pl.col("kind") == "stat"))
+    print(fit(frame).summary(xname=list(TERMS)))
+    with pl.Config(tbl_rows=-1):
+        print(table.filter(pl.col("kind") == "stat"))
+    stats = dict(table.filter(pl.col("kind") == "stat").select("term", "value").iter_rows())
+    print(f"in sample: median ratio {stats['median_ratio_in_sample']:.3f}, within x2 "
+          f"{stats['within_2x_in_sample']:.1%}; leave-one-out: median ratio "
+          f"{stats['median_ratio_loo']:.3f}, within x2 {stats['within_2x_loo']:.1%}")
+    verdict = ("identified: platform blocks use the fitted platform term"
+               if stats["platform_term_identified"] else
+               "NOT identified: platform blocks fall back to COST's Brookings branch")
+    print(f"platform term t = {stats['platform_term_t']:.2f} "
+          f"({stats['n_platform_only']:.0f} platform-only country-years, "
+          f"{stats['n_with_platforms']:.0f} naming platforms): {verdict}")
     loo = loo_ratios(frame)
     worst = frame.select("year", "iso3", "cost_usd", "duration_hours", "affected_share",
-                         "service_share").with_columns(pl.Series("loo_ratio", loo)).with_columns(
+                         "service_share", "platforms").with_columns(pl.Series("loo_ratio", loo)).with_columns(
         pl.col("loo_ratio").log().abs().alias("abs_log_ratio")).sort("abs_log_ratio",
                                                                      descending=True)
     print(worst.head(10))

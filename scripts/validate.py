@@ -150,7 +150,7 @@ def _reason(r: dict) -> str:
                      "(regional extent)")
     if r["n_platform"] and r["n_platform"] * 2 >= r["n_catalogue"]:
         parts.append(f"mostly platform blocks ({r['n_platform']} of {r['n_catalogue']} "
-                     "events), priced by the fitted platform term, not per platform")
+                     "events), priced per platform by COST's Brookings branch")
     if r["n_not_costed"]:
         parts.append(f"{r['n_not_costed']} event(s) not costed by the method")
     if not parts:
@@ -473,6 +473,11 @@ def markdown(result: dict) -> str:
               "disagree by more than ×2 the row says so; Top10VPN scales regional events by "
               "regional GDP, and its users-affected figure is sometimes national for regional "
               "events (and vice versa)."),
+              ("- Platform blocks: `cost_compatible` costs a platform block by the platforms "
+              "blocked; the Top10VPN fit does not identify a platform term, so blocks use "
+              "COST's Brookings branch (internet-economy share × platform-dependence weights, "
+              "`docs/cost_compatible.md`), which prices X alone far below a block of every "
+              "social network."),
               ("- Hours: Top10VPN's hours are its own count of each year's shutdowns; the "
               "catalogue records dates, not times, so an event is costed in whole days unless "
               "the source states its hours (`docs/events.md`)."), ""]

@@ -66,4 +66,5 @@ METHOD = Method(
     scope_note="mobile-only scaled by the mobile share of access; platform blocks by the "
                "platform-dependence weights (ours: West's app weights were not published); "
                "throttling by intensity",
+    circumvention_note="West's formula has no circumvention term: VPN use is ignored",
 )

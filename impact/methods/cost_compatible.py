@@ -2,26 +2,56 @@
 from open inputs, calibrated only on Top10VPN's 2019–2022 country-year figures.
 
     loss = GDP/8760 × hours_costed × rate × scope factor
-    log(rate) = b0 + b1·log(affected share) + b2·[platform block] + b3·log(GDP per head)
+    log(rate) = b0 + b1·log(affected share) + b2·s + b3·log(GDP per head) + b4·s·log(W/W_ref)
+
+``s`` is 1 for a platform block (0 otherwise) and ``W`` the combined platform-dependence
+weight 1 − Π(1 − w_i) of the blocked platforms (``data/platform_dependence.csv``), relative
+to ``W_ref``, the weight of Facebook + Instagram + WhatsApp + X. Why the weights rather than a
+count of platforms or usage shares: they are the one per-platform input every method shares,
+they distinguish X alone from WhatsApp alone (a count does not), adding a platform can only
+raise W, and usage shares (StatCounter referral traffic) miss WhatsApp, Telegram and TikTok.
+
+Platform blocks and the Brookings branch
+----------------------------------------
+b4 is fitted on country-years whose Access Now events blocked known platforms, but the scatter
+of Top10VPN's totals is large: in the shipped fit b4 = 0.60 with SE 0.48 (t = 1.24, n = 78,
+15 platform-only country-years), not distinguishable from zero. When the fit does not
+identify b4 (positive with t ≥ 1.645, ``platform_term_identified`` in the fit table) a
+platform block is costed, as COST "follows Brookings most closely", with COST's Brookings
+branch instead of an invented slope:
+
+    loss = GDP/8760 × hours_costed × s_internet × (1 + e)^(year − 2016) × a × W × intensity
+
+``s_internet`` is BCG's 2016 internet-economy share for the G20 countries West (2016) used,
+escalated by COST's documented 10 %/year (``brookings_escalator``); elsewhere our imputed
+digital share of the event year (COST "produces digital economy extent estimations from
+updated ICT indicators"; its 20 %/year CIPESA escalator applies to CIPESA's Annex 1 figures,
+which are not public, so it is not reproduced). ``W`` is drawn from the dependence table's
+ranges, as Brookings valued app blocks with per-app shares it did not publish. Blackouts,
+mobile-only cuts and throttling keep the fitted rate (with s = 0).
 
 Platform blocks are costed for at most 365 days; throttling at or above the severe threshold
-counts as a blackout (Top10VPN's conventions). The rate's 90 % range is the regression's
-prediction interval, so it carries the scatter of Top10VPN's own figures around the fit.
+counts as a blackout (Top10VPN's conventions). The fitted rate's 90 % range is the
+regression's prediction interval, so it carries the scatter of Top10VPN's own figures around
+the fit. Like COST, the method has no circumvention term: VPN use is ignored and said so.
 
 References
 ----------
-NetBlocks COST (Cost of Shutdown Tool); Top10VPN, The Cost of Internet Shutdowns (2019–2022).
+NetBlocks COST (Cost of Shutdown Tool); Top10VPN, The Cost of Internet Shutdowns (2019–2022);
+West, D. M. (2016), Brookings.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
 
-from impact.context import Context
+from impact.context import Context, bcg_2016_share
 from impact.fits import COST_COMPATIBLE_TERMS as TERMS
+from impact.fits import log_platform_weight
 from impact.indicators import lookup
 from impact.io import read_bundled
 from impact.methods.base import (
@@ -30,12 +60,16 @@ from impact.methods.base import (
     central_value,
     common_inputs,
     data_spec,
+    digital_share_input,
     mobile_input,
+    platform_inputs,
     scope_factor,
 )
-from impact.parameters import ParamSpec, param
+from impact.parameters import ParamSpec, param, platform_param
 
 _Z95 = 1.6448536269514722
+#: base year of the BCG shares COST escalates
+BROOKINGS_BASE_YEAR = 2016
 
 
 def cost_compatible(gdp_usd, hours, rate, scope_factor=1.0):
@@ -47,6 +81,17 @@ def cost_compatible(gdp_usd, hours, rate, scope_factor=1.0):
     1536000
     """
     return gdp_usd / 8760.0 * np.asarray(hours) * rate * scope_factor
+
+
+def brookings_rate(internet_share, escalator, years, affected_share=1.0):
+    """COST's Brookings branch: rate [share of hourly GDP] = s_internet × (1 + e)^years × a.
+
+    Examples
+    --------
+    >>> round(float(brookings_rate(0.05, 0.1, 2, 0.5)), 6)  # 0.05 × 1.21 × 0.5
+    0.03025
+    """
+    return internet_share * (1.0 + escalator) ** np.asarray(years) * affected_share
 
 
 @functools.cache
@@ -62,17 +107,60 @@ def fit_coefficients() -> tuple[np.ndarray, np.ndarray, float, dict[str, float]]
     return b, cov, float(stats["resid_var"]), stats
 
 
-def predicted_rate(affected_share: float, platform_block: bool, gdp_per_capita: float
-                   ) -> tuple[float, float, float]:
-    """Median, P5 and P95 of the rate [share of hourly national GDP]."""
+def platform_term_identified() -> bool:
+    """Whether the fit identifies the platform term (else platform blocks use the Brookings
+    branch)."""
+    return bool(fit_coefficients()[3].get("platform_term_identified", 0.0))
+
+
+def _central_weights() -> dict[str, float]:
+    from impact.vocab import PLATFORMS
+    return {p: platform_param(p).value for p in PLATFORMS}
+
+
+def predicted_rate(affected_share: float, platforms: Sequence[str] | None,
+                   gdp_per_capita: float) -> tuple[float, float, float]:
+    """Median, P5 and P95 of the fitted rate [share of hourly national GDP]; ``platforms``
+    None for a blackout, the blocked platform keys for a platform block (an empty sequence is
+    taken as the reference social-media bundle, as in the fit)."""
     if affected_share <= 0:
         return 0.0, 0.0, 0.0
     b, cov, resid_var, _ = fit_coefficients()
-    x = np.array([1.0, np.log(affected_share), float(platform_block), np.log(gdp_per_capita)])
+    block = platforms is not None
+    log_w = log_platform_weight(tuple(platforms), _central_weights()) if block else 0.0
+    x = np.array([1.0, np.log(affected_share), float(block), np.log(gdp_per_capita),
+                  float(block) * log_w])
     mean = float(x @ b)
     sd = float(np.sqrt(x @ cov @ x + resid_var))
     return (float(np.exp(mean)), float(np.exp(mean - _Z95 * sd)),
             float(np.exp(mean + _Z95 * sd)))
+
+
+def _fallback_note(stats: dict[str, float]) -> str:
+    return (f"the Top10VPN fit does not identify a platform-specific term (t = "
+            f"{stats['platform_term_t']:.2f} < 1.645, {stats['n_platform_only']:.0f} "
+            "platform-only country-years): platform block costed with COST's Brookings branch")
+
+
+def _brookings_inputs(ctx: Context, stats: dict[str, float]) -> list[ParamSpec]:
+    """Internet-economy share, its escalation and the platform weights (platform blocks when
+    the platform term is not identified)."""
+    bcg = bcg_2016_share(ctx.iso3)
+    why = _fallback_note(stats)
+    if bcg is not None:
+        specs = [ParamSpec("internet_share", bcg, bcg * 0.8, bcg * 1.25, "share 0-1 of GDP",
+                           "lognormal", "BCG (2012), The Internet Economy in the G-20: 2016 "
+                           "projection, as used by West (2016) and COST",
+                           f"{why}; range ×0.8–×1.25 is our assumed measurement range")]
+        years = max(0, ctx.year - BROOKINGS_BASE_YEAR)
+        detail = f"{ctx.year} − {BROOKINGS_BASE_YEAR}: COST's escalator on the BCG share"
+    else:
+        specs = [digital_share_input(ctx, "internet_share", f"{why}; no BCG share: "
+                                     "digital share of the event year, not escalated")]
+        years, detail = 0, "no escalator on a share estimated for the event year"
+    specs.append(param("cost_compatible", "brookings_escalator"))
+    specs.append(data_spec("escalation_years", years, "years", "scenario year", detail))
+    return specs + platform_inputs(ctx)
 
 
 def _inputs(ctx: Context) -> list[ParamSpec]:
@@ -83,17 +171,21 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
     if ctx.scope == "platforms" and hours > cap_days * 24:
         hours, note = cap_days * 24, f"platform block costed for {cap_days:g} days (COST cap)"
     specs.append(data_spec("duration_hours", hours, "hours", "scenario", note))
+    stats = fit_coefficients()[3]
+    if ctx.scope == "platforms" and not platform_term_identified():
+        return specs + _brookings_inputs(ctx, stats)
     gdp_pc = lookup(ctx.iso3, "gdp_per_capita_usd", ctx.year)
     specs.append(data_spec("gdp_per_capita_usd", gdp_pc.value, "USD per person",
                            f"World Bank {gdp_pc.source} {gdp_pc.year_used}", gdp_pc.note or ""))
-    median, lo, hi = predicted_rate(ctx.affected_share, ctx.scope == "platforms", gdp_pc.value)
-    stats = fit_coefficients()[3]
+    platforms = ctx.platforms if ctx.scope == "platforms" else None
+    median, lo, hi = predicted_rate(ctx.affected_share, platforms, gdp_pc.value)
     specs.append(ParamSpec(
         "rate", median, lo, hi, "share of hourly national GDP", "lognormal" if hi > lo else "fixed",
         "OLS fit on Top10VPN 2019–2022 country-year costs (data/cost_compatible_fit.csv; "
         "scripts/calibrate_cost_compatible.py)",
         f"90 % prediction interval; fit n={stats['n']:.0f}, R²={stats['r2']:.2f}, "
-        f"{stats['within_2x_loo']:.0%} of country-years within ×2 out of sample"))
+        f"{stats['within_2x_loo']:.0%} of country-years within ×2 out of sample"
+        + (f"; platform term for {'+'.join(ctx.platforms)}" if platforms is not None else "")))
     if ctx.scope == "mobile":
         specs.append(mobile_input(ctx))
     if ctx.scope == "throttling":
@@ -102,9 +194,14 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
 
 
 def _loss(ctx: Context, p: Draws) -> np.ndarray:
+    if ctx.scope == "platforms" and "internet_share" in p:  # the Brookings branch
+        rate = np.minimum(brookings_rate(p["internet_share"], p["brookings_escalator"],
+                                         p["escalation_years"], p["affected_share"]), 1.0)
+        return cost_compatible(p["gdp_usd"], p["duration_hours"], rate,
+                               scope_factor(ctx, p) * p["intensity"])
     if ctx.scope == "throttling":
         factor = np.where(p["intensity"] >= p["severe_throttling_threshold"], 1.0, p["intensity"])
-    else:
+    else:  # a fitted platform rate already depends on the platforms
         factor = scope_factor(ctx, p, platform_weights=False) * p["intensity"]
     # the rate was predicted at the central affected share; scale by the fitted elasticity
     # when the share itself is uncertain (a range in the scenario)
@@ -122,14 +219,20 @@ METHOD = Method(
     name="cost_compatible",
     title="COST-compatible (NetBlocks COST / Top10VPN family)",
     citation="Calibrated to Top10VPN, The Cost of Internet Shutdowns 2019–2022 (figures "
-             "© Top10VPN, used for calibration only); method after NetBlocks COST.",
+             "© Top10VPN, used for calibration only); method after NetBlocks COST and its "
+             "Brookings branch (West 2016).",
     scopes=frozenset({"full", "mobile", "platforms", "throttling"}),
     inputs=_inputs,
     loss_usd=_loss,
     platform_cap_param="cost_compatible.platform_block_max_days",
-    formula="GDP/8760 × hours (≤ 365 days for platform blocks) × rate(affected share, "
-            "platform block, GDP per head) × scope factor",
-    scope_note="platform blocks use the fitted platform-block term (not platform-specific); "
-               "mobile-only scaled by the mobile share of access; severe throttling counts as "
-               "a blackout",
+    formula="GDP/8760 × hours (≤ 365 days for platform blocks) × rate × scope factor; "
+            "rate = exp(b0 + b1·log a + b2·s + b3·log GDP per head + b4·s·log(W/W_ref)) "
+            "fitted on Top10VPN; platform blocks while b4 is not identified: "
+            "s_internet × 1.1^(year − 2016) (G20) × a × W(platforms)",
+    scope_note="platform blocks depend on the blocked platforms: COST's Brookings branch "
+               "(internet-economy share × platform-dependence weights) because the Top10VPN "
+               "fit does not identify a platform-specific term; mobile-only scaled by the "
+               "mobile share of access; severe throttling counts as a blackout",
+    circumvention_note="no circumvention term (COST and Top10VPN publish none): VPN use "
+                       "is ignored",
 )

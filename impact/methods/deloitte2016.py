@@ -87,4 +87,6 @@ METHOD = Method(
     scope_note="Deloitte costs full national shutdowns; regional, mobile-only (mobile share of "
                "access) and throttling (intensity) scalings are our extensions; it has no "
                "platform-block figure",
+    circumvention_note="Deloitte's per-day shares have no circumvention term: VPN use "
+                       "is ignored",
 )

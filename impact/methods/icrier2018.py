@@ -59,4 +59,6 @@ METHOD = Method(
     formula="GDP(t−1) × affected population share × hours/8760 × ε (0.31 total, 0.16 mobile)",
     scope_note="estimated for India's telecom circles and applied here to any country; "
                "throttling scaled by intensity is our extension; no platform-block elasticity",
+    circumvention_note="ICRIER's elasticities have no circumvention term: VPN use is "
+                       "ignored",
 )

@@ -84,4 +84,7 @@ METHOD = Method(
                "cuts by the mobile share of access and throttling by intensity — our choice); "
                "β_service for platform blocks, without platform weights. β is associational "
                "and its interval crosses zero, so draws can be gains",
+    circumvention_note="β is estimated on observed growth, which already reflects the "
+                       "circumvention of past shutdowns; the scenario's own VPN use is "
+                       "ignored",
 )

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from impact import estimate, parse_scenario
-from impact.methods.cost_compatible import cost_compatible, fit_coefficients, predicted_rate
+from impact.methods.cost_compatible import (
+    METHOD,
+    brookings_rate,
+    cost_compatible,
+    fit_coefficients,
+    platform_term_identified,
+    predicted_rate,
+)
 
 DRAWS = 1000
 
@@ -23,13 +30,98 @@ def test_formula_by_hand():
     assert cost_compatible(8760e6, np.array([1, 2]), 0.1) == pytest.approx([100_000, 200_000])
 
 
+# central dependence weights of data/platform_dependence.csv
+W = {"x": 0.01, "facebook": 0.08, "instagram": 0.04, "whatsapp": 0.12, "youtube": 0.03,
+     "tiktok": 0.02, "telegram": 0.02, "signal": 0.002}
+# Facebook + Instagram + WhatsApp + X: 1 − 0.92 × 0.96 × 0.88 × 0.99
+W_REF = 1 - 0.76944384
+FOUR = "facebook;whatsapp;instagram;x"
+
+
 def test_predicted_rate_is_the_log_linear_fit():
     b, _, _, _ = fit_coefficients()
-    # log(rate) = b0 + b1·log(a) + b2·[platform] + b3·log(GDP per head)
-    median, lo, hi = predicted_rate(0.5, True, 2000.0)
-    assert median == pytest.approx(np.exp(b[0] + b[1] * np.log(0.5) + b[2] + b[3] * np.log(2000)))
+    # log(rate) = b0 + b1·log(a) + b2·s + b3·log(GDP per head) + b4·s·log(W/W_ref)
+    median, lo, hi = predicted_rate(0.5, None, 2000.0)
+    assert median == pytest.approx(np.exp(b[0] + b[1] * np.log(0.5) + b[3] * np.log(2000)))
     assert lo < median < hi
-    assert predicted_rate(0.0, False, 2000.0) == (0.0, 0.0, 0.0)
+    # X alone: W = 0.01, log(0.01 / 0.23055616) = −3.1379
+    x_alone = predicted_rate(0.5, ("x",), 2000.0)[0]
+    assert np.log(0.01 / W_REF) == pytest.approx(-3.137909, abs=1e-5)
+    assert x_alone == pytest.approx(np.exp(b[0] + b[1] * np.log(0.5) + b[2]
+                                           + b[3] * np.log(2000) + b[4] * -3.137909), rel=1e-5)
+    # the reference bundle (and a block naming no platform) has log(W/W_ref) = 0
+    ref = predicted_rate(0.5, ("facebook", "instagram", "whatsapp", "x"), 2000.0)[0]
+    assert ref == pytest.approx(np.exp(b[0] + b[1] * np.log(0.5) + b[2] + b[3] * np.log(2000)))
+    assert predicted_rate(0.5, (), 2000.0)[0] == pytest.approx(ref)
+    assert predicted_rate(0.0, None, 2000.0) == (0.0, 0.0, 0.0)
+
+
+def test_brookings_rate_by_hand():
+    # 0.056 × 1.1^5 × 0.5 = 0.056 × 1.61051 × 0.5
+    assert brookings_rate(0.056, 0.1, 5, 0.5) == pytest.approx(0.045094, rel=1e-4)
+    assert brookings_rate(0.03, 0.1, 0) == pytest.approx(0.03)
+
+
+def _spec(est, name):
+    a = est.assumptions
+    return a.filter((a["method"] == "cost_compatible") & (a["parameter"] == name)).row(
+        0, named=True)
+
+
+@pytest.mark.skipif(platform_term_identified(), reason="the fit identifies the platform term")
+def test_platform_block_uses_the_brookings_branch_by_hand():
+    # India (G20, BCG 2016 share 5.6 %) 2021, X alone for 10 h, nationwide:
+    # GDP/8760 × 10 × 0.056 × 1.1^(2021 − 2016) × 1 × 0.01
+    est, loss = _central({"country": "IND", "year": 2021, "duration_hours": 10,
+                          "scope": "platforms", "platforms": "x"})
+    gdp = est.context.gdp.value
+    assert _spec(est, "internet_share")["value"] == pytest.approx(0.056)
+    assert _spec(est, "escalation_years")["value"] == 5
+    assert "does not identify" in _spec(est, "internet_share")["notes"]
+    assert loss == pytest.approx(gdp / 8760 * 10 * 0.056 * 1.1 ** 5 * 0.01)
+    # four platforms: the combined weight 1 − Π(1 − w) instead of 0.01
+    _, four = _central({"country": "IND", "year": 2021, "duration_hours": 10,
+                        "scope": "platforms", "platforms": FOUR})
+    assert four == pytest.approx(gdp / 8760 * 10 * 0.056 * 1.1 ** 5 * W_REF)
+    # a non-G20 country: our digital share of the event year, not escalated
+    est, loss = _central({"country": "NGA", "year": 2021, "duration_hours": 1,
+                          "scope": "platforms", "platforms": "x"})
+    share = _spec(est, "internet_share")["value"]
+    assert _spec(est, "escalation_years")["value"] == 0
+    assert loss == pytest.approx(est.context.gdp.value / 8760 * share * 0.01)
+    assert "Brookings" in est.row("cost_compatible")["reason"]
+
+
+@pytest.mark.parametrize("country", ["PAK", "SDN", "NGA", "IND"])
+def test_adding_a_platform_never_lowers_the_loss(country):
+    rng = np.random.default_rng(7)
+    for _ in range(3):
+        order = list(rng.permutation(list(W)))
+        previous = 0.0
+        for k in range(1, len(order) + 1):
+            est = estimate(parse_scenario({"country": country, "year": 2022, "duration_hours": 24,
+                                           "scope": "platforms",
+                                           "platforms": ";".join(order[:k])}),
+                           ["cost_compatible"], draws=200)
+            loss = est.row("cost_compatible")["loss_usd_central"]
+            assert loss >= previous
+            previous = loss
+
+
+@pytest.mark.parametrize("country", ["PAK", "SDN", "NGA"])
+def test_x_alone_costs_far_less_than_four_platforms(country):
+    base = {"country": country, "year": 2022, "duration_hours": 10, "scope": "platforms"}
+    x = estimate(parse_scenario({**base, "platforms": "x"}), ["cost_compatible"],
+                 draws=DRAWS).row("cost_compatible")
+    four = estimate(parse_scenario({**base, "platforms": FOUR}), ["cost_compatible"],
+                    draws=DRAWS).row("cost_compatible")
+    for col in ("loss_usd_central", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95"):
+        assert x[col] < four[col] / 5
+
+
+def test_scope_note_says_which_platform_branch_is_used():
+    note = METHOD.scope_note
+    assert ("Brookings" in note) == (not platform_term_identified())
 
 
 def test_platform_block_capped_at_365_days():
@@ -39,9 +131,7 @@ def test_platform_block_capped_at_365_days():
     _, half = _central({**base, "duration_hours": 365 * 12})
     assert longer == pytest.approx(at_cap)
     assert half == pytest.approx(at_cap / 2)
-    hours = est_long.assumptions.filter(
-        (est_long.assumptions["method"] == "cost_compatible")
-        & (est_long.assumptions["parameter"] == "duration_hours")).row(0, named=True)
+    hours = _spec(est_long, "duration_hours")
     assert hours["value"] == 8760
     assert "365 days" in hours["notes"]
 
