@@ -256,25 +256,56 @@ def run(path: Path, draws: int = 2000) -> dict:
 
 
 def leave_one_out(compared: pl.DataFrame, estimates: pl.DataFrame, events: pl.DataFrame,
-                  variant: str) -> dict | None:
+                  variant: str, shared: Path | None = None) -> dict | None:
     """Cost agreement of `cost_compatible` when its fit never saw the country-year it
-    predicts: each published country-year's summed P50 scaled by the ratio of the
-    leave-one-out rate to the in-sample rate of each of its events (the method's loss is
-    proportional to its rate). None when the method offers no leave-one-out refit."""
+    predicts. The method's loss is proportional to its fitted rate exp(x·b), so each event's
+    P50 of a published country-year is scaled by exp(x·(b_loo − b)), b_loo refitted without
+    that country-year (`impact.build.calibration.loo_coefficients`). Platform blocks costed
+    by the Brookings branch (the platform term not identified) do not use the fit and keep
+    their P50. None when the raw files for the refit are missing."""
+    from impact.build.calibration import frame_from_files, loo_coefficients
+    from impact.fits import log_platform_weight
+    from impact.indicators import lookup
+    from impact.io import data_dir
+    from impact.methods.cost_compatible import fit_coefficients, platform_term_identified
+
+    shared = shared or DEFAULT_VALIDATION.parents[1]
     try:
-        from impact.build.calibration import loo_rate_ratios
-    except ImportError:
+        frame = frame_from_files(shared, data_dir())
+    except (FileNotFoundError, OSError):
         return None
-    parts = event_years(estimates, events, MAIN_METHOD, variant)
-    scaled = loo_rate_ratios(parts, events)
-    if scaled is None:
-        return None
+    b = fit_coefficients()[0]
+    identified = platform_term_identified()
+    refits = loo_coefficients(frame)
+    weights = dict(pl.read_csv(data_dir() / "platform_dependence.csv")
+                   .select("platform", "value").iter_rows())
+    traits = {r["event_id"]: r for r in events.select(
+        "event_id", "scope", pl.col("platforms").fill_null("")).iter_rows(named=True)}
+    parts = event_years(estimates, events, MAIN_METHOD, variant).filter(pl.col("ok"))
+    scaled: dict[tuple[str, int], float] = {}
+    for r in parts.iter_rows(named=True):
+        key = (r["iso3"], int(r["year"]))
+        t = traits[r["event_id"]]
+        platform = t["scope"] == "platforms"
+        ratio = 1.0
+        if key in refits and not (platform and not identified):
+            gdp_pc = lookup(r["iso3"], "gdp_per_capita_usd", int(r["year"])).value
+            share = max(float(r["affected_share"]), 1e-9)
+            log_w = log_platform_weight([p for p in t["platforms"].split(";") if p], weights)
+            x = np.array([1.0, math.log(share), float(platform), math.log(gdp_pc),
+                          float(platform) * log_w])
+            ratio = float(np.exp(x @ (refits[key] - b)))
+        scaled[key] = scaled.get(key, 0.0) + r["loss_usd_p50"] * ratio
+    loo = pl.DataFrame({"iso3": [k[0] for k in scaled], "year": [k[1] for k in scaled],
+                        "loo_usd": list(scaled.values())},
+                       schema={"iso3": pl.String, "year": pl.Int64, "loo_usd": pl.Float64})
     out = compared.select("iso3", "year", "published_usd").join(
-        scaled, on=["iso3", "year"], how="left").with_columns(
+        loo, on=["iso3", "year"], how="left").with_columns(
         (pl.col("loo_usd") / pl.col("published_usd")).alias("ratio"))
     ratio = out.filter(pl.col("ratio") > 0)["ratio"].to_numpy()
     return {"n_matched": len(ratio), "median_ratio": float(np.median(ratio))
-            if len(ratio) else math.nan, "within_2x": _within(ratio)}
+            if len(ratio) else math.nan, "within_2x": _within(ratio),
+            "n_refitted": sum(1 for k in scaled if k in refits)}
 
 
 # ---- report -----------------------------------------------------------------------------------

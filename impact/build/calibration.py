@@ -25,6 +25,8 @@ Only the fitted coefficients (derived numbers) are shipped, never Top10VPN's fig
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import polars as pl
 
@@ -169,3 +171,31 @@ def loo_ratios(frame: pl.DataFrame) -> np.ndarray:
         res = sm.OLS(y[keep], x[keep]).fit()
         out[i] = np.exp(x[i] @ res.params - y[i])
     return out
+
+
+def loo_coefficients(frame: pl.DataFrame) -> dict[tuple[str, int], np.ndarray]:
+    """(iso3, year) -> the coefficients (in `TERMS` order) refitted without that
+    country-year: what the fit would be had it never seen the figure it is checked on."""
+    import statsmodels.api as sm
+
+    x = _design(frame)
+    y = np.log(frame["implied_rate"].to_numpy())
+    keys = list(zip(frame["iso3"].to_list(), frame["year"].to_list(), strict=True))
+    out = {}
+    for i, key in enumerate(keys):
+        keep = np.arange(len(y)) != i
+        out[(key[0], int(key[1]))] = np.asarray(sm.OLS(y[keep], x[keep]).fit().params)
+    return out
+
+
+def frame_from_files(shared: Path, data: Path) -> pl.DataFrame:
+    """The calibration frame as ``scripts/calibrate_cost_compatible.py`` builds it, from
+    ``shared`` (``validation/`` and ``data/shutdowns/``) and the curated ``data`` folder."""
+    validation = pl.read_csv(shared / "validation" / "top10vpn_country_year_2019_2022.csv")
+    accessnow = pl.read_csv(shared / "data" / "shutdowns" /
+                            "accessnow_keepiton_stop_2016_2025.csv", infer_schema_length=None)
+    indicators = pl.read_csv(data / "indicators.csv")
+    weights = dict(pl.read_csv(data / "platform_dependence.csv")
+                   .select("platform", "value").iter_rows())
+    return calibration_frame(validation, indicators, service_share_by_country_year(accessnow),
+                             weights)
