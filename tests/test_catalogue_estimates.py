@@ -13,7 +13,7 @@ from impact.methods import REGISTRY
 def test_every_bundled_event_gets_every_method_or_a_reason() -> None:
     events = load_events()
     out = estimate_events(events, "all", draws=100, cap_platform_days="both")
-    per_event = out.group_by("event_id", "variant").agg(pl.col("method").sort())
+    per_event = out.group_by("event_id", "variant", "year").agg(pl.col("method").sort())
     assert per_event["event_id"].n_unique() == events.height
     assert all(m == sorted(REGISTRY) for m in per_event["method"].to_list())
     ok = out.filter(pl.col("status") == "ok")
@@ -26,3 +26,6 @@ def test_every_bundled_event_gets_every_method_or_a_reason() -> None:
     # most events are costed by the share-based methods
     share_ok = ok.filter(pl.col("method") == "impact")["event_id"].n_unique()
     assert share_ok / events.height > 0.95
+    # every event is shown by a title, and has a link where the source gave one
+    assert events["title"].str.len_chars().min() > 10
+    assert (events["links"].fill_null("") != "").sum() / events.height > 0.95

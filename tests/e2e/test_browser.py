@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from impact.events import load_events
 from impact.methods import REGISTRY
 
 pytestmark = pytest.mark.e2e
@@ -131,8 +132,13 @@ def test_user_filters_past_events_to_pakistan_and_downloads_csv(app_page, artifa
     expect(page.get_by_test_id("stMarkdown").filter(has_text="costed by").first).to_be_visible(
         timeout=60_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
+    found = load_events("PAK", 2024, search="mobile")
+    count = page.get_by_test_id("stMarkdown").filter(
+        has_text=re.compile(rf"^{found.height} events · "))
+    expect(count.first).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(500)  # the download button of the new table
     rows = _download_csv(page, artifacts)
-    assert rows and all("mobile" in (r["event"] + r["scope"]).lower() for r in rows)
+    assert {r["id"] for r in rows} == set(found["event_id"])
 
 
 def test_user_uploads_a_batch_with_a_bad_row_and_downloads_results(app_page, artifacts):
