@@ -24,7 +24,10 @@ Rules (all in `events_table`)
   such as "2 hours" become null). ``duration_days`` = end - start [days];
   ``days_active`` = max(duration_days, 1), the days costed.
 - **Open-ended events** cost their first day only: end = start + 1 day (so end - start =
-  days costed, as for reported dates), ``duration_hours`` = ``daily_hours``. Status
+  days costed, as for reported dates), ``duration_hours`` = ``daily_hours`` (459) — unless
+  the source lists the event again in later count years (``listed_years``, the count years
+  of the merged rows): then it is costed from the start to 1 January of the last year
+  listed (``open_ended_listed_years``, 57; `extend_by_listed_years`). Status
   ongoing or unknown (508): ``hours_to_snapshot`` = days from the start to `SNAPSHOT_DATE`
   x ``daily_hours``, the explicit "runs to the snapshot" variant; status ended with no
   end date (8): null (it ended, we do not know when).
@@ -38,7 +41,8 @@ Rules (all in `events_table`)
   ``hours_stated`` (40, a number of hours that fits the day count; "a few hours" = 3 h);
   ``hours_per_day_stated`` (35 windows of several days: "N hours per day", a daily range,
   or nightly/curfew-style without a span = 10 h, 19:00-05:00, 7 events);
-  ``open_ended_first_day`` (516). Anything ambiguous keeps the whole-day rule.
+  ``open_ended_first_day`` (459) and ``open_ended_listed_years`` (57). Anything ambiguous
+  keeps the whole-day rule.
 - **Networks.** ``affected_network`` Mobile / Broadband / both; ``Unknown`` counts as both
   (an unknown network is read as the whole network, the reading that matches scope
   ``full``).
@@ -94,11 +98,11 @@ EVENT_COLUMNS = (
     "other_services", "scope", "geo_scope", "area_names", "nationwide", "election",
     "violence", "cause", "justification", "source_link", "links", "n_reports", "merged_ids",
     "affected_share", "affected_share_low", "affected_share_high", "share_method",
-    "matched_areas", "unmatched_areas", "area_units", "description",
+    "matched_areas", "unmatched_areas", "area_units", "listed_years", "description",
 )  # fmt: skip
 HOURS_BASES = (
     "dates_whole_days", "duration_whole_days", "same_day_24h", "times_stated", "hours_stated",
-    "hours_per_day_stated", "open_ended_first_day",
+    "hours_per_day_stated", "open_ended_first_day", "open_ended_listed_years",
 )  # fmt: skip
 
 #: source columns never written (narrative text or prose)
@@ -433,6 +437,7 @@ def deduplicate(df: pl.DataFrame) -> pl.DataFrame:
         _keep=pl.col("event_id").first(),
         n_reports=pl.len().cast(pl.Int64),
         merged_ids=pl.col("event_id").slice(1).sort().str.join(";"),
+        listed_years=pl.col("year").unique().sort().cast(pl.String).str.join(";"),
         _an_all=pl.col("_an_links").list.explode(keep_nulls=False, empty_as_null=False),
         _info_all=pl.col("_info_links").list.explode(keep_nulls=False, empty_as_null=False),
     )
@@ -441,7 +446,7 @@ def deduplicate(df: pl.DataFrame) -> pl.DataFrame:
         .list.unique(maintain_order=True).list.join(fx.LINK_SEP)
     )
     return df.join(
-        groups.select("_keep", "n_reports", "merged_ids", "links"),
+        groups.select("_keep", "n_reports", "merged_ids", "links", "listed_years"),
         left_on="event_id",
         right_on="_keep",
         how="inner",
@@ -492,13 +497,55 @@ def add_texts(events: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def extend_by_listed_years(df: pl.DataFrame) -> pl.DataFrame:
+    """Open-ended events the source lists as active in later count years cost what that
+    states: from the start to 1 January of the last year listed (the event was still in
+    force at some time in that year, so at least until it began), at ``daily_hours`` a day;
+    ``hours_basis`` ``open_ended_listed_years``. Needs ``listed_years`` (``;``-joined count
+    years of the merged rows), ``open_ended``, ``start``, ``daily_hours``; changes ``end``,
+    ``duration_days``, ``days_active``, ``duration_hours`` and ``hours_basis``;
+    ``hours_to_snapshot`` stays.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> frame = pl.DataFrame({"open_ended": [True, True, False],
+    ...     "listed_years": ["2022;2023;2025", "2024", "2019;2020"],
+    ...     "start": [dt.date(2022, 3, 4), dt.date(2024, 5, 1), dt.date(2019, 1, 1)],
+    ...     "end": [dt.date(2022, 3, 5), dt.date(2024, 5, 2), dt.date(2019, 1, 3)],
+    ...     "days_active": [1, 1, 2], "daily_hours": [24.0, 24.0, 24.0],
+    ...     "duration_hours": [24.0, 24.0, 48.0],
+    ...     "hours_basis": ["open_ended_first_day", "open_ended_first_day", "dates_whole_days"]})
+    >>> out = extend_by_listed_years(frame)
+    >>> out["days_active"].to_list(), out["duration_hours"].to_list()
+    ([1034, 1, 2], [24816.0, 24.0, 48.0])
+    """
+    last = pl.col("listed_years").str.split(";").list.eval(pl.element().cast(pl.Int32)).list.max()
+    known_end = pl.date(last, 1, 1)
+    days = (known_end - pl.col("start")).dt.total_days()
+    extend = pl.col("open_ended") & (last > pl.col("start").dt.year()) \
+        & (days > pl.col("days_active"))
+    flag = pl.col("_extend")
+    return df.with_columns(_extend=extend, _days=days).with_columns(
+        end=pl.when(flag).then(known_end).otherwise(pl.col("end")),
+        days_active=pl.when(flag).then(pl.col("_days")).otherwise(pl.col("days_active")),
+        **({"duration_days": pl.when(flag).then(pl.col("_days").cast(pl.Float64))
+            .otherwise(pl.col("duration_days"))} if "duration_days" in df.columns else {}),
+        hours_basis=pl.when(flag).then(pl.lit("open_ended_listed_years"))
+        .otherwise(pl.col("hours_basis")),
+        duration_hours=pl.when(flag)
+        .then((pl.col("_days") * pl.col("daily_hours")).round(4))
+        .otherwise(pl.col("duration_hours")),
+    ).drop("_extend", "_days")
+
+
 def events_table(
     raw: pl.DataFrame, countries: pl.DataFrame, index: rg.AreaIndex | None = None
 ) -> tuple[pl.DataFrame, dict]:
     """The ``events.csv`` table and build counts (``rows_in, dropped_no_iso3, split_rows,
     split_extra, merged, events, ongoing, end_before_start``...)."""
     rows, info = parse_rows(raw)
-    events = deduplicate(rows)
+    events = extend_by_listed_years(deduplicate(rows))
     events = add_shares(events, index).join(
         countries.select("iso3", pl.col("name").alias("country")),
         on="iso3", how="left", validate="m:1",

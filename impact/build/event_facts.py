@@ -275,6 +275,9 @@ BASIS_TEXT = {
     "hours_stated": "hours stated in the source",
     "hours_per_day_stated": "hours per day stated in the source",
     "open_ended_first_day": "open-ended: the source gives no end date; first day costed",
+    "open_ended_listed_years": ("open-ended: the source gives no end date but lists the event "
+                                "as active in later years; costed to the start of the last "
+                                "year listed"),
 }
 
 

@@ -288,8 +288,14 @@ def test_events_values(events: pl.DataFrame) -> None:
     opened = events.filter(pl.col("open_ended"))
     assert opened.height > 0
     assert (opened["end_basis"] == "open_ended").all()
-    assert (opened["hours_basis"] == "open_ended_first_day").all()
-    assert (opened["end"] - opened["start"]).dt.total_days().eq(1).all()
+    first_day = opened.filter(pl.col("hours_basis") == "open_ended_first_day")
+    listed = opened.filter(pl.col("hours_basis") == "open_ended_listed_years")
+    assert first_day.height + listed.height == opened.height and listed.height > 0
+    assert (first_day["end"] - first_day["start"]).dt.total_days().eq(1).all()
+    # listed in later count years: costed to 1 January of the last year listed
+    last = listed["listed_years"].str.split(";").list.eval(pl.element().cast(pl.Int32)).list.max()
+    assert (listed["end"] == pl.Series([f"{y}-01-01" for y in last]).str.to_date()).all()
+    assert (listed["end"] - listed["start"]).dt.total_days().gt(1).all()
     assert opened.filter(pl.col("status") == "ended")["hours_to_snapshot"].is_null().all()
     to_snap = opened.filter(pl.col("status") != "ended")
     assert to_snap["hours_to_snapshot"].is_not_null().all()
