@@ -92,19 +92,30 @@ def batch_file(path: Path, rows: int) -> Path:
 
 
 def catalogue_scenarios():
-    """The scenarios and seeds `estimate_events` builds for the whole catalogue."""
+    """The scenarios and seeds `estimate_events` builds for the whole catalogue in both
+    platform-cap variants: one per event and calendar year of its exposure (each distinct
+    one once, as the engine pass does)."""
     from impact import events as ev
     from impact.errors import InputError
+    from impact.exposure import worlds
     from impact.montecarlo import DEFAULT_SEED, scenario_seed
 
-    scenarios, seeds = [], []
-    for row in ev.catalogue().iter_rows(named=True):
-        for _, hours in ev._variants(row, "both"):
+    events = ev.catalogue()
+    rows = {r["event_id"]: r for r in events.iter_rows(named=True)}
+    scenarios, seeds, seen = [], [], set()
+    for world in worlds("both"):
+        for part in ev.event_parts(events, world).iter_rows(named=True):
+            key = (part["event_id"], part["year"], round(part["exposed_hours"], 9))
+            if key in seen or part["exposed_hours"] <= 0 or part["year"] < 2010:
+                continue
+            seen.add(key)
             try:
-                scenarios.append(ev.event_scenario(row, hours=hours))
+                scenarios.append(ev.event_scenario(rows[part["event_id"]],
+                                                   hours=part["exposed_hours"],
+                                                   start=part["part_start"]))
             except InputError:
                 continue
-            seeds.append(scenario_seed(DEFAULT_SEED, row["event_id"]))
+            seeds.append(scenario_seed(DEFAULT_SEED, part["event_id"]))
     return scenarios, seeds
 
 
@@ -211,7 +222,8 @@ def child(kind: str, what: str, draws: int, arg: str | None) -> None:
 
             events = catalogue()
             estimate_events(events.head(3), draws=draws)  # load the tables once
-            result = _timed(lambda: estimate_events(events, "all", draws=draws))
+            result = _timed(lambda: estimate_events(events, "all", draws=draws,
+                                                    cap_platform_days="both"))
         else:
             groups = kernel_inputs(*catalogue_scenarios())
             result = _timed(lambda: kernel(groups, draws))
