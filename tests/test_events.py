@@ -312,6 +312,13 @@ def test_cli_list_estimate_compare(catalogue, capsys):
     assert "PAK-2024-01" in out and "per capita" in out
     code, out, err = run(capsys, "events", "show", "PAK-2024-01")
     assert code == 0 and "Pakistan" in out
+    code, out, err = run(capsys, "events", "list", "--search", "instagram", "--format", "csv")
+    assert code == 0, err
+    assert [r["event_id"] for r in csv.DictReader(io.StringIO(out))] == ["IRN-2022-01"]
+    code, out, err = run(capsys, "events", "summary", "--country", "IRN", "--draws",
+                         str(DRAWS), "--format", "csv", "--open-ended", "to-snapshot")
+    assert code == 0, err
+    assert {r["year"] for r in csv.DictReader(io.StringIO(out))} == {"2022", "2023"}
 
 
 @pytest.mark.parametrize("argv, words", [
@@ -323,6 +330,7 @@ def test_cli_list_estimate_compare(catalogue, capsys):
     (["events", "summary", "--method", "impact,deloitte2016"], "exactly one method"),
     (["events", "estimate", "--method", "nope"], "method: 'nope'"),
     (["events", "list", "--out", "x.xlsx"], "out: 'x.xlsx'"),
+    (["events", "list", "--search", " "], "search: ' '"),
 ])
 def test_cli_bad_input_exits_2_with_one_line(catalogue, capsys, argv, words):
     code, _out, err = run(capsys, *argv)
