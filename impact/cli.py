@@ -451,7 +451,11 @@ def _cmd_events(args: argparse.Namespace) -> int:
         frame = pl.DataFrame([row])
         if args.format == "table":
             width = max(len(k) for k in row)
-            text = "\n".join(f"{k.ljust(width)}  {_cell(v, k)}" for k, v in row.items()) + "\n"
+            pad = "\n" + " " * (width + 2)
+            text = "\n".join(
+                f"{k.ljust(width)}  "
+                + (pad.join(str(v).split("|")) if k == "links" and v else _cell(v, k))
+                for k, v in row.items()) + "\n"
         else:
             text = _frame_text(frame, args.format)
         sys.stdout.write(text)
