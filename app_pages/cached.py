@@ -26,6 +26,7 @@ from app_pages.viewmodel import (
 from impact import Estimate, ImpactError, Scenario
 from impact import events as ev
 from impact.countries import resolve_country
+from impact.exposure import variant_world
 from impact.io import data_version
 from impact.regions import region_names
 
@@ -95,14 +96,17 @@ def filtered_events(countries: tuple[str, ...], years: tuple[int, int],
 @st.cache_resource(show_spinner=False, max_entries=16)
 def event_estimates(countries: tuple[str, ...], years: tuple[int, int],
                     types: tuple[str, ...], platform: str | None, election: bool | None,
-                    search: str | None, method: str, draws: int) -> pl.DataFrame:
-    """Estimates of the filtered events with one method, every variant (platform-block cap,
-    open-ended events) and the Monte Carlo draws kept for the country-year totals. A
-    resource cache: the frame
+                    search: str | None, method: str, draws: int,
+                    variant: str = "capped") -> pl.DataFrame:
+    """Estimates of the filtered events with one method in one variant (platform-block cap,
+    open-ended events; `impact.events.VARIANTS`), the Monte Carlo draws kept for the
+    country-year totals. Only the variant shown is costed, so the default page stays fast
+    and another variant is costed when it is chosen. A resource cache: the frame
     (with its draws) is shared, not copied, and only read by the cached tables below."""
     events = filtered_events(countries, years, types, platform, election, search)
-    return ev.estimate_events(events, [method], draws=draws, cap_platform_days="both",
-                              open_ended="both", keep_draws=True)
+    world = variant_world(variant)
+    return ev.estimate_events(events, [method], draws=draws, cap_platform_days=world.cap,
+                              open_ended=world.end, keep_draws=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
@@ -114,7 +118,7 @@ def events_page_view(countries: tuple[str, ...], years: tuple[int, int],
     that a rerun does not copy a table of hundreds of events)."""
     events = filtered_events(countries, years, types, platform, election, search)
     estimates = event_estimates(countries, years, types, platform, election, search, method,
-                                draws)
+                                draws, variant)
     return events_view(estimates, events, method=method, variant=variant,
                        normalisation=normalisation)
 
@@ -126,7 +130,7 @@ def events_totals(countries: tuple[str, ...], years: tuple[int, int], types: tup
     """Totals per country and calendar year of the chosen years (`impact.events.summarise`;
     an event's other years are left out) for display."""
     estimates = event_estimates(countries, years, types, platform, election, search, method,
-                                draws)
+                                draws, variant)
     names = catalogue_info(data_version())[0]
     in_years = estimates.filter(pl.col("year").is_between(*years))
     return summary_table(ev.summarise(in_years, "country-year", method, variant), names)
@@ -139,7 +143,7 @@ def events_compared(countries: tuple[str, ...], years: tuple[int, int],
                     chosen: tuple[str, ...]) -> pl.DataFrame:
     """`impact.events.compare` of the ``chosen`` events, in that order, for display."""
     estimates = event_estimates(countries, years, types, platform, election, search, method,
-                                draws)
+                                draws, variant)
     rows = estimates.drop("draws_usd", strict=False).filter(pl.col("event_id").is_in(chosen))
     compared = ev.compare(rows, variant=variant)
     order = {e: i for i, e in enumerate(chosen)}

@@ -39,7 +39,7 @@ from impact import __version__
 from impact import format as fmt
 from impact.countries import resolve_country
 from impact.errors import DataError, ImpactError, InputError
-from impact.exposure import WORLD_LABELS, World, worlds, year_parts
+from impact.exposure import WORLD_LABELS, World, variant_world, worlds, year_parts
 from impact.io import data_version, read_bundled
 from impact.methods import get_methods
 from impact.montecarlo import DEFAULT_SEED, scenario_seed
@@ -792,8 +792,7 @@ def compare(events: pl.DataFrame | Iterable[str], methods: str | Sequence[str] =
     if isinstance(events, pl.DataFrame) and "method" in events.columns:
         estimates = events
     else:
-        world = World("to_snapshot" if variant.startswith("to_snapshot") else "known",
-                      variant.endswith("_capped") or variant == "capped")
+        world = variant_world(variant)
         estimates = estimate_events(events, methods, draws=draws, seed=seed,
                                     cap_platform_days=world.cap, open_ended=world.end)
     rows = event_totals(estimates.filter(pl.col("variant") == variant))

@@ -15,7 +15,8 @@ Rules (pure functions over polars frames; ``docs/events.md`` has the counts):
    365 days are costed for their first 365 days (Top10VPN's convention) or in full.
 2. **Days.** An event covers ``ceil(hours / daily_hours)`` consecutive days from its start
    date, ``daily_hours`` on each (the last day the remainder). The catalogue has no time of
-   day, so the day is the unit of the timeline.
+   day, so the day is the unit of the timeline; runs of days on which nothing starts or
+   ends (and no year begins) are computed once (`event_segments`).
 3. **Places.** An event's affected share is split into *units*: the sub-national units it
    matched (``area_units``: ``kind/name/parent=share``), a remainder for pieces of its area
    text that matched nothing, or, without matched units, one unit named by its area text
@@ -45,6 +46,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from impact.errors import InputError
@@ -80,6 +82,18 @@ class World:
 
 
 WORLD_LABELS = tuple(World(e, c).label for e in ENDS for c in (True, False))
+
+
+def variant_world(label: str) -> World:
+    """The `World` of a variant label (`WORLD_LABELS`).
+
+    >>> variant_world("to_snapshot_uncapped")
+    World(end='to_snapshot', cap=False)
+    """
+    worlds_by_label = {World(e, c).label: World(e, c) for e in ENDS for c in (True, False)}
+    if label not in worlds_by_label:
+        raise InputError("variant", label, f"one of {', '.join(WORLD_LABELS)}")
+    return worlds_by_label[label]
 
 #: catalogue columns the timeline reads
 NEEDED = ("event_id", "iso3", "scope", "start", "duration_hours")
@@ -169,6 +183,50 @@ def event_days(events: pl.DataFrame, world: World) -> pl.DataFrame:
                     "affected_share"))
 
 
+def event_segments(events: pl.DataFrame, world: World) -> pl.DataFrame:
+    """`event_days` compressed: one row per event and *segment*, a run of days on which no
+    event of the country starts or ends and no year begins, so every day of a segment has
+    the same events at the same hours. Columns ``event_id, iso3, scope, date`` (the
+    segment's first day), ``days`` [count], ``hours`` [h on each of those days] and
+    ``affected_share``. The union of rules 4–7 is the same on each day of a segment, so
+    it is computed once per segment (a multi-year block is a handful of rows, not
+    thousands)."""
+    ev = world_hours(events, world).with_columns(
+        _end=pl.col("start") + pl.duration(days=pl.col("days")),
+        _last=pl.col("start") + pl.duration(days=pl.col("days") - 1),
+        _last_hours=(pl.col("world_hours") - (pl.col("days") - 1) * pl.col("daily_hours"))
+        .clip(lower_bound=0.0))
+    years = (ev.select("iso3", pl.int_ranges(pl.col("start").dt.year() + 1,
+                                             pl.col("_end").dt.year() + 1).alias("_y"))
+             .explode("_y").drop_nulls("_y")
+             .select("iso3", pl.date(pl.col("_y"), 1, 1).alias("_b")))
+    bounds = (pl.concat([ev.select("iso3", pl.col(c).alias("_b"))
+                         for c in ("start", "_last", "_end")] + [years])
+              .unique().sort("iso3", "_b")
+              .with_columns(_next=pl.col("_b").shift(-1).over("iso3")))
+    # an event's segments are a contiguous run of its country's sorted boundaries: find it
+    # by binary search on one sorted key (country rank, day number)
+    codes = {c: i for i, c in enumerate(bounds["iso3"].unique().sort().to_list())}
+
+    def key(iso3: pl.Series, day: pl.Series) -> np.ndarray:
+        rank = iso3.replace_strict(codes, return_dtype=pl.Int64).to_numpy()
+        return rank * 1_000_000 + day.cast(pl.Int32).cast(pl.Int64).to_numpy()
+
+    keys = key(bounds["iso3"], bounds["_b"])
+    first = np.searchsorted(keys, key(ev["iso3"], ev["start"]), side="left")
+    stop = np.searchsorted(keys, key(ev["iso3"], ev["_end"]), side="left")
+    rows = (ev.with_columns(_k=pl.int_ranges(pl.Series(first), pl.Series(stop)))
+            .explode("_k"))
+    idx = rows["_k"].to_numpy()
+    rows = rows.with_columns(_b=bounds["_b"].gather(idx), _next=bounds["_next"].gather(idx))
+    return rows.select(
+        "event_id", "iso3", pl.col("scope_key").alias("scope"), pl.col("_b").alias("date"),
+        (pl.col("_next") - pl.col("_b")).dt.total_days().alias("days"),
+        pl.when(pl.col("_b") == pl.col("_last")).then(pl.col("_last_hours"))
+        .otherwise(pl.col("daily_hours")).alias("hours"),
+        "affected_share").sort("event_id", "date")
+
+
 def event_units(events: pl.DataFrame) -> pl.DataFrame:
     """One row per event and place unit: ``event_id, unit, container, admin, share``.
 
@@ -239,16 +297,17 @@ def _union(rows: pl.DataFrame) -> pl.DataFrame:
 
 def daily_exposure(events: pl.DataFrame, world: World | None = None
                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(per country × scope × day exposure, per event × day hours with the overlap factor).
+    """(per country × scope × segment exposure, per event × segment hours with the overlap
+    factor); a segment (`event_segments`) is a run of ``days`` identical days from ``date``.
 
-    The first frame has ``iso3, scope, date, share`` (affected share of the day, ≤ 1),
-    ``share_hours`` (union share-hours, ≤ 24), ``reported_share_hours`` (the sum over
-    events, what summing reports would count) and ``factor`` (``share_hours`` ÷
-    ``reported_share_hours``); the second ``event_id, iso3, scope, date, hours,
-    exposed_hours``.
+    The first frame has ``iso3, scope, date, days``, ``share`` (affected share on each of
+    those days, ≤ 1), ``share_hours`` (union share-hours a day, ≤ 24),
+    ``reported_share_hours`` (a day, the sum over events: what summing reports would count)
+    and ``factor`` (``share_hours`` ÷ ``reported_share_hours``); the second ``event_id, iso3,
+    scope, date, days, hours, exposed_hours`` (hours over the segment's days).
     """
     world = world or World()
-    days = event_days(events, world)
+    days = event_segments(events, world)
     units = event_units(events)
     rows = days.join(units, on="event_id", how="inner")
     union = _union(rows)
@@ -288,8 +347,9 @@ def daily_exposure(events: pl.DataFrame, world: World | None = None
     reported = (days.group_by(*_DAY)
                 .agg((pl.col("affected_share") * pl.col("hours")).sum()
                      .alias("reported_share_hours")))
+    lengths = days.group_by(*_DAY).agg(pl.col("days").first())
     day = (reported.join(day.select(*_DAY, "share", "share_hours"), on=list(_DAY),
-                         how="left")
+                         how="left").join(lengths, on=list(_DAY), how="left")
            .with_columns(pl.col("share", "share_hours").fill_null(0.0))
            .with_columns(
                pl.when(pl.col("reported_share_hours") > 0)
@@ -297,18 +357,45 @@ def daily_exposure(events: pl.DataFrame, world: World | None = None
                .otherwise(0.0).alias("factor"))
            .sort(*_DAY))
     per_event = (days.join(day.select(*_DAY, "factor"), on=list(_DAY), how="left")
+                 .with_columns((pl.col("hours") * pl.col("days")).alias("hours"))
                  .with_columns((pl.col("hours") * pl.col("factor").fill_null(0.0))
                                .alias("exposed_hours"))
-                 .select("event_id", "iso3", "scope", "date", "hours", "exposed_hours"))
+                 .select("event_id", "iso3", "scope", "date", "days", "hours",
+                         "exposed_hours"))
     return day, per_event
+
+
+def alone(events: pl.DataFrame, world: World | None = None) -> pl.Series:
+    """True for events that share no day with any other event of their country in
+    ``world`` (any scope): their hours need no de-duplication (overlap factor 1)."""
+    ev = world_hours(events, world or World()).with_columns(
+        _end=pl.col("start") + pl.duration(days=pl.col("days")),
+        _i=pl.int_range(pl.len()))
+    ordered = ev.sort("iso3", "start", "_end").with_columns(
+        _prev_end=pl.col("_end").cum_max().shift(1).over("iso3"),
+        _next_start=pl.col("start").shift(-1).over("iso3"))
+    free = ((pl.col("_prev_end").is_null() | (pl.col("_prev_end") <= pl.col("start")))
+            & (pl.col("_next_start").is_null() | (pl.col("_next_start") >= pl.col("_end"))))
+    return ordered.with_columns(free.alias("alone")).sort("_i")["alone"]
 
 
 def year_parts(events: pl.DataFrame, world: World | None = None) -> pl.DataFrame:
     """Per event and calendar year: ``event_id, year, part_start, hours, exposed_hours,
     overlap_factor, world_hours, capped, to_snapshot`` — ``hours`` before and
-    ``exposed_hours`` after de-duplication [h]."""
+    ``exposed_hours`` after de-duplication [h]. Events alone on their days (`alone`) skip
+    the union: their exposed hours are their hours."""
     world = world or World()
-    _, per_event = daily_exposure(events, world)
+    single = alone(events, world)
+    crowded = events.filter(~single)
+    lone = event_segments(events.filter(single), world).with_columns(
+        (pl.col("hours") * pl.col("days")).alias("hours")).with_columns(
+        pl.col("hours").alias("exposed_hours")).select(
+        "event_id", "iso3", "scope", "date", "days", "hours", "exposed_hours")
+    if crowded.height:
+        _, per_event = daily_exposure(crowded, world)
+        per_event = pl.concat([per_event, lone])
+    else:
+        per_event = lone
     parts = (per_event.group_by("event_id", pl.col("date").dt.year().alias("year"))
              .agg(pl.col("date").min().alias("part_start"), pl.col("hours").sum(),
                   pl.col("exposed_hours").sum())

@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from impact.errors import InputError
-from impact.exposure import World, daily_exposure, event_days, worlds, year_parts
+from impact.exposure import (
+    World,
+    alone,
+    daily_exposure,
+    event_days,
+    event_segments,
+    worlds,
+    year_parts,
+)
 from impact.io import data_dir
 
 
@@ -139,6 +147,31 @@ def test_properties_bounded_and_never_more_than_reported(spec):
     total = dict(zip(e["event_id"], e["duration_hours"], strict=True))
     for r in parts.group_by("event_id").agg(pl.col("hours").sum()).iter_rows():
         assert r[1] == pytest.approx(total[r[0]])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 400), st.integers(1, 24 * 500),
+                          st.sampled_from([24.0, 10.0, 3.5])), min_size=1, max_size=8))
+def test_segments_hold_the_same_hours_as_days(spec):
+    rows = [ev(f"e{i}", (dt.date(2019, 11, 1) + dt.timedelta(days=d)).isoformat(), h,
+               daily_hours=daily, area_names=f"p{i % 3}")
+            for i, (d, h, daily) in enumerate(spec)]
+    e = frame(*rows)
+    days = event_days(e, World()).group_by("event_id", pl.col("date").dt.year().alias("y")) \
+        .agg(pl.col("hours").sum(), pl.len().alias("n")).sort("event_id", "y")
+    segs = event_segments(e, World()).group_by(
+        "event_id", pl.col("date").dt.year().alias("y")).agg(
+        (pl.col("hours") * pl.col("days")).sum(), pl.col("days").sum().alias("n")).sort(
+        "event_id", "y")
+    assert days["n"].to_list() == segs["n"].to_list()
+    assert days["hours"].to_list() == pytest.approx(segs["hours"].to_list())
+    # no segment crosses a year, and events alone on their days keep every hour
+    assert (segs["y"] >= 2019).all()
+    lone = e.filter(alone(e))
+    parts = year_parts(e)
+    for eid in lone["event_id"]:
+        mine = parts.filter(pl.col("event_id") == eid)
+        assert mine["exposed_hours"].sum() == pytest.approx(mine["hours"].sum())
 
 
 # ---- the bundled catalogue --------------------------------------------------------------------
