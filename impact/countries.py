@@ -74,3 +74,14 @@ def _currency_codes() -> dict[str, str]:
 def currency_code(iso3: str) -> str:
     """ISO 4217 code of a country's currency (``LCU`` when unknown)."""
     return _currency_codes().get(iso3, "LCU")
+
+
+@functools.cache
+def _iso2_codes() -> dict[str, str]:
+    frame = read_bundled("countries")
+    return dict(frame.select("iso3", "iso2").drop_nulls().iter_rows())
+
+
+def iso2_code(iso3: str) -> str | None:
+    """ISO 3166 alpha-2 code of ``iso3`` (None when the table has none)."""
+    return _iso2_codes().get(iso3)

@@ -1,0 +1,433 @@
+"""Disruption timelines: what was cut, where, from when to when, how hard — hour by hour.
+
+A timeline is a table of rows ``start_utc, end_utc, country, region, asn, scope, platforms,
+intensity, source`` (`TimelineRow`, validated by pydantic like scenarios): intensity 0–1
+(1 = service fully lost), region and asn optional, scope as in scenarios (``full``,
+``mobile``, ``platforms`` with its platforms, ``throttling``). Importers of monitor files
+(`impact.importers`) produce the same rows; our own CSV is read by `read_timeline_csv`.
+
+Rules (`hourly`, documented in ``docs/monitor.md``):
+
+1. **One country** per timeline (a file with several is an error naming them).
+2. **Hours.** Time is cut into UTC clock hours; a row covers the minutes it spans, so a
+   row from 01:45 to 02:30 covers 15 minutes of the 01:00 hour and 30 of the 02:00 hour.
+3. **Overlaps of one kind** (same scope, platforms and region): at every minute the
+   highest intensity counts (reports of the same outage are not added up).
+4. **A nationwide row covers regional rows** of the same scope: a region keeps only what
+   the nationwide intensity leaves, ``i_region × (1 − i_nation)``.
+5. **A full outage covers the other scopes**: mobile, throttling and platform rows keep
+   ``i × (1 − i_full)`` of the same place (nationwide full covers every region).
+6. Each hour and kind becomes one piece: ``minutes`` covered and the minute-weighted mean
+   intensity over them; the local start of the hour comes from the country's time zone in
+   the tz database (`country_timezone`), so hour-of-day and weekday weights are local.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from impact.countries import resolve_country
+from impact.errors import InputError
+from impact.scenario import PLATFORM_ALIASES
+from impact.vocab import PLATFORMS, Platform, Scope
+
+TIMELINE_COLUMNS = ("start_utc", "end_utc", "country", "region", "asn", "scope", "platforms",
+                    "intensity", "source")
+REQUIRED_COLUMNS = ("start_utc", "end_utc", "country")
+#: the longest timeline accepted [hours] (a year)
+MAX_TIMELINE_HOURS = 24 * 366
+ACCEPTED = {
+    "start_utc": "an ISO date-time in UTC, e.g. 2024-02-08T02:00Z or 2024-02-08 02:00",
+    "end_utc": "an ISO date-time in UTC after start_utc, e.g. 2024-02-08T15:00Z",
+    "country": "a country name or ISO3 code",
+    "scope": "full, mobile, platforms or throttling",
+    "platforms": "platform names separated by ; (x, facebook, instagram, whatsapp, youtube, "
+                 "tiktok, telegram, signal); needed when scope is platforms",
+    "intensity": "a share between 0 and 1 (1 = service fully lost)",
+    "asn": "an autonomous system number, e.g. 17557 or AS17557",
+}
+
+
+class TimelineError(InputError):
+    """A timeline row that cannot be used: one line naming the file, the line, the field,
+    the value and what is accepted."""
+
+    def __init__(self, field: str, value: Any, accepted: str, *, where: str = "") -> None:
+        super().__init__(field, value, accepted)
+        self.where = where
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return f"{self.where}: {text}" if self.where else text
+
+
+def _utc(value: Any, field: str) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        if not text:
+            raise InputError(field, value, ACCEPTED[field])
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" UTC", ""))
+        except ValueError:
+            try:  # epoch seconds, as some monitor exports give
+                moment = datetime.fromtimestamp(float(text), tz=UTC)
+            except (ValueError, OverflowError, OSError):
+                raise InputError(field, value, ACCEPTED[field]) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+class TimelineRow(BaseModel):
+    """One row of a disruption timeline (UTC times; intensity 0–1)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False,
+                              defer_build=True)
+
+    start_utc: datetime
+    end_utc: datetime
+    country: str = Field(description="ISO3 code (names are resolved on input)")
+    region: str | None = None
+    asn: int | None = Field(None, ge=0)
+    scope: Scope = "full"
+    platforms: tuple[Platform, ...] = ()
+    intensity: float = Field(1.0, ge=0, le=1, description="share of service lost [0-1]")
+    source: str | None = None
+
+    @field_validator("start_utc", "end_utc", mode="before")
+    @classmethod
+    def _times(cls, value: Any, info) -> datetime:
+        return _utc(value, info.field_name)
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country(cls, value: Any) -> str:
+        return resolve_country(value)
+
+    @field_validator("region", "source", mode="before")
+    @classmethod
+    def _blank(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        text = str(value).strip()
+        return text or None
+
+    @field_validator("asn", mode="before")
+    @classmethod
+    def _asn(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip().upper().removeprefix("AS")
+        if not text.isdigit():
+            raise InputError("asn", value, ACCEPTED["asn"])
+        return int(text)
+
+    @field_validator("scope", mode="before")
+    @classmethod
+    def _scope(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return "full"
+        return str(value).strip().lower()
+
+    @field_validator("intensity", mode="before")
+    @classmethod
+    def _intensity(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return 1.0
+        if isinstance(value, bool):
+            raise InputError("intensity", value, ACCEPTED["intensity"])
+        return value
+
+    @field_validator("platforms", mode="before")
+    @classmethod
+    def _platforms(cls, value: Any) -> Any:
+        if value is None or value == "":
+            return ()
+        items = value.replace(",", ";").split(";") if isinstance(value, str) else list(value)
+        out: list[str] = []
+        for p in items:
+            key = str(p).strip().lower()
+            if not key:
+                continue
+            key = PLATFORM_ALIASES.get(key, key)
+            if key not in PLATFORMS:
+                raise InputError("platforms", p, ACCEPTED["platforms"])
+            if key not in out:
+                out.append(key)
+        return tuple(sorted(out, key=PLATFORMS.index))
+
+    @model_validator(mode="after")
+    def _rules(self) -> TimelineRow:
+        if self.end_utc <= self.start_utc:
+            raise InputError("end_utc", self.end_utc.isoformat(), ACCEPTED["end_utc"])
+        if (self.end_utc - self.start_utc) > timedelta(hours=MAX_TIMELINE_HOURS):
+            raise InputError("end_utc", self.end_utc.isoformat(),
+                             f"at most {MAX_TIMELINE_HOURS:,} hours after start_utc")
+        if self.scope == "platforms" and not self.platforms:
+            raise InputError("platforms", "", ACCEPTED["platforms"])
+        return self
+
+    @property
+    def kind(self) -> tuple[str, tuple[str, ...], str | None]:
+        """(scope, platforms, region): rows of one kind are the same outage (rule 3)."""
+        return self.scope, self.platforms, self.region
+
+
+def _first_error(exc: ValidationError) -> tuple[str, Any, str]:
+    err = exc.errors()[0]
+    field = str(err["loc"][0]) if err.get("loc") else "row"
+    cause = err.get("ctx", {}).get("error")
+    if isinstance(cause, InputError):
+        return cause.field, cause.value, cause.accepted
+    accepted = ACCEPTED.get(field, err.get("msg", "a valid value"))
+    return field, err.get("input"), accepted
+
+
+def parse_row(data: Mapping[str, Any], *, where: str = "") -> TimelineRow:
+    """A validated `TimelineRow`; a bad value raises `TimelineError` (one line, naming
+    ``where`` — e.g. ``"file.csv line 4"`` — the field, the value and what is accepted)."""
+    unknown = [k for k in data if k not in TIMELINE_COLUMNS]
+    if unknown:
+        raise TimelineError("column", unknown[0], "one of " + ", ".join(TIMELINE_COLUMNS),
+                            where=where)
+    try:
+        return TimelineRow.model_validate(dict(data))
+    except InputError as exc:
+        raise TimelineError(exc.field, exc.value, exc.accepted, where=where) from None
+    except ValidationError as exc:
+        field, value, accepted = _first_error(exc)
+        raise TimelineError(field, value, accepted, where=where) from None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Validated rows of one country, with where they came from."""
+
+    rows: tuple[TimelineRow, ...]
+    iso3: str
+    name: str = "timeline"
+
+    @property
+    def start(self) -> datetime:
+        return min(r.start_utc for r in self.rows)
+
+    @property
+    def end(self) -> datetime:
+        return max(r.end_utc for r in self.rows)
+
+
+def make_timeline(rows: Iterable[TimelineRow], name: str = "timeline") -> Timeline:
+    """A `Timeline` of ``rows`` (at least one; one country)."""
+    rows = tuple(rows)
+    if not rows:
+        raise TimelineError("rows", 0, "at least one timeline row", where=name)
+    countries = sorted({r.country for r in rows})
+    if len(countries) > 1:
+        raise TimelineError("country", ";".join(countries),
+                            "one country per timeline (split the file by country)", where=name)
+    return Timeline(tuple(sorted(rows, key=lambda r: (r.start_utc, r.end_utc))), countries[0],
+                    name)
+
+
+def read_timeline_csv(source: str | Path | bytes, name: str | None = None) -> Timeline:
+    """Our timeline CSV (`TIMELINE_COLUMNS`; ``start_utc, end_utc, country`` required) as a
+    `Timeline`. Every error names the file, the line and the field."""
+    if isinstance(source, bytes):
+        text, label = source.decode("utf-8-sig", errors="replace"), name or "upload"
+    else:
+        path = Path(source)
+        label = name or path.name
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise TimelineError("file", str(path), "an existing timeline CSV") from None
+        except UnicodeDecodeError:
+            raise TimelineError("file", str(path), "a UTF-8 text CSV") from None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise TimelineError("header", "", "a header line with " + ", ".join(REQUIRED_COLUMNS),
+                            where=label) from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        close = difflib.get_close_matches(missing[0], header, n=1)
+        hint = f" (found {close[0]!r})" if close else ""
+        raise TimelineError("header", ",".join(header),
+                            f"columns {', '.join(REQUIRED_COLUMNS)}{hint}", where=label)
+    rows = []
+    for line_no, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        where = f"{label} line {line_no}"
+        if len(cells) != len(header):
+            raise TimelineError("row", f"{len(cells)} cells",
+                                f"{len(header)} cells, as in the header", where=where)
+        data = {h: (c.strip() or None) for h, c in zip(header, cells, strict=True) if h}
+        rows.append(parse_row(data, where=where))
+    return make_timeline(rows, label)
+
+
+# ---- time zones ---------------------------------------------------------------------------------
+@functools.cache
+def _zone_table() -> dict[str, list[str]]:
+    """ISO2 -> zone names, in the order of the tz database's ``zone.tab``."""
+    from importlib import resources
+
+    text = None
+    try:
+        text = (resources.files("tzdata") / "zoneinfo" / "zone.tab").read_text()
+    except (ModuleNotFoundError, FileNotFoundError):
+        system = Path("/usr/share/zoneinfo/zone.tab")
+        if system.is_file():
+            text = system.read_text()
+    out: dict[str, list[str]] = {}
+    for line in (text or "").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) >= 3:
+            out.setdefault(parts[0], []).append(parts[2])
+    return out
+
+
+#: countries spanning several zones: the zone of the capital (the tz database lists zones
+#: west to east or by its own order, not by population)
+CAPITAL_ZONES = {
+    "USA": "America/New_York", "RUS": "Europe/Moscow", "BRA": "America/Sao_Paulo",
+    "CAN": "America/Toronto", "AUS": "Australia/Sydney", "IDN": "Asia/Jakarta",
+    "MEX": "America/Mexico_City", "KAZ": "Asia/Almaty", "CHN": "Asia/Shanghai",
+    "COD": "Africa/Kinshasa", "MNG": "Asia/Ulaanbaatar", "ARG": "America/Argentina/Buenos_Aires",
+    "ESP": "Europe/Madrid", "PRT": "Europe/Lisbon", "ECU": "America/Guayaquil",
+    "CHL": "America/Santiago", "UKR": "Europe/Kyiv", "UZB": "Asia/Tashkent",
+    "MYS": "Asia/Kuala_Lumpur", "PNG": "Pacific/Port_Moresby", "NZL": "Pacific/Auckland",
+    "KIR": "Pacific/Tarawa", "FSM": "Pacific/Pohnpei", "DEU": "Europe/Berlin",
+    "CYP": "Asia/Nicosia", "PSE": "Asia/Gaza", "GRL": "America/Nuuk",
+}
+
+
+def country_timezone(iso3: str, override: str | None = None) -> ZoneInfo:
+    """The country's time zone from the tz database: ``override`` when given, else its only
+    zone, else its capital's (`CAPITAL_ZONES`), else the first zone listed."""
+    if override:
+        try:
+            return ZoneInfo(override)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InputError("timezone", override, "a tz database zone name, e.g. "
+                             "Asia/Karachi") from None
+    from impact.countries import iso2_code
+
+    zones = _zone_table().get(iso2_code(iso3) or "", [])
+    name = CAPITAL_ZONES.get(iso3) if len(zones) != 1 else zones[0]
+    name = name or (zones[0] if zones else None)
+    if name is None:
+        raise InputError("timezone", iso3, "a country listed in the tz database, or give "
+                         "--timezone")
+    return ZoneInfo(name)
+
+
+# ---- hour by hour ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Piece:
+    """One UTC clock hour of one kind of restriction after the overlap rules."""
+
+    hour_utc: datetime  #: start of the clock hour [UTC]
+    scope: str
+    platforms: tuple[str, ...]
+    region: str | None
+    minutes: float  #: minutes of the hour restricted [0-60]
+    intensity: float  #: minute-weighted mean intensity over those minutes [0-1]
+
+
+def _hour_floor(t: datetime) -> datetime:
+    return t.replace(minute=0, second=0, microsecond=0)
+
+
+def hourly(timeline: Timeline, until: datetime | None = None) -> list[Piece]:
+    """The timeline as pieces per UTC hour and kind (rules 2–6 of the module docstring),
+    cut at ``until`` (UTC) when given."""
+    rows = list(timeline.rows)
+    stop = until.astimezone(UTC) if until is not None else None
+    # minute breakpoints: row bounds and hour bounds
+    points: set[datetime] = set()
+    for r in rows:
+        end = min(r.end_utc, stop) if stop else r.end_utc
+        if end <= r.start_utc:
+            continue
+        points.update((r.start_utc, end))
+        t = _hour_floor(r.start_utc) + timedelta(hours=1)
+        while t < end:
+            points.add(t)
+            t += timedelta(hours=1)
+    ordered = sorted(points)
+    acc: dict[tuple, list[float]] = {}  # (hour, kind) -> [minutes, minutes × intensity]
+    for a, b in itertools.pairwise(ordered):
+        minutes = (b - a).total_seconds() / 60
+        if minutes <= 0:
+            continue
+        active = [r for r in rows if r.start_utc <= a and r.end_utc >= b
+                  and (stop is None or b <= stop)]
+        if not active:
+            continue
+        level: dict[tuple, float] = {}
+        for r in active:  # rule 3: the highest intensity of a kind
+            level[r.kind] = max(level.get(r.kind, 0.0), r.intensity)
+        full_nation = level.get(("full", (), None), 0.0)
+        for kind, value in level.items():
+            scope, _, region = kind
+            cover = 0.0
+            if region is not None:  # rule 4
+                cover = level.get((scope, kind[1], None), 0.0)
+            left = value * (1 - cover)
+            if scope != "full":  # rule 5
+                full_here = max(full_nation, level.get(("full", (), region), 0.0))
+                left *= 1 - full_here
+            elif region is not None:
+                left = value * (1 - full_nation)
+            if left <= 0:
+                continue
+            key = (_hour_floor(a), kind)
+            slot = acc.setdefault(key, [0.0, 0.0])
+            slot[0] += minutes
+            slot[1] += minutes * left
+    out = []
+    for (hour, (scope, platforms, region)), (minutes, weighted) in sorted(
+            acc.items(), key=lambda kv: (kv[0][0], kv[0][1][0], kv[0][1][1],
+                                         kv[0][1][2] or "")):
+        out.append(Piece(hour, scope, platforms, region, minutes,
+                         min(1.0, weighted / minutes)))
+    return out
+
+
+def local_naive(moment: datetime, zone: ZoneInfo) -> datetime:
+    """``moment`` (UTC) as local wall-clock time without a zone (what scenarios take)."""
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def rows_frame(timeline: Timeline):
+    """The rows as a polars frame with `TIMELINE_COLUMNS` (for display and export)."""
+    import polars as pl
+
+    return pl.DataFrame(
+        [{"start_utc": r.start_utc, "end_utc": r.end_utc, "country": r.country,
+          "region": r.region, "asn": r.asn, "scope": r.scope,
+          "platforms": ";".join(r.platforms), "intensity": r.intensity,
+          "source": r.source} for r in timeline.rows],
+        schema={"start_utc": pl.Datetime("us", "UTC"), "end_utc": pl.Datetime("us", "UTC"),
+                "country": pl.String, "region": pl.String, "asn": pl.Int64,
+                "scope": pl.String, "platforms": pl.String, "intensity": pl.Float64,
+                "source": pl.String})
