@@ -1,0 +1,269 @@
+"""Cost a restriction as it happens: cost so far, burn rate and projection from a timeline.
+
+`monitor(timeline, until=...)` cuts the timeline (`impact.timeline`) at ``until`` (default:
+its last moment), turns every UTC hour and kind of restriction into one scenario (the local
+start of the hour from the country's time zone, the minutes restricted as its duration, the
+minute-weighted intensity), and costs them all with every method in one engine pass.
+
+Uncertainty: every piece of one timeline is costed with the same seed, so a method's draws
+of different hours move together (one shutdown, one set of uncertain parameters); the cost so
+far is the sum of the pieces' draws, draw by draw, and its P5–P95 are quantiles of that sum.
+A one-block timeline at intensity 1 therefore costs what `impact.estimate` costs for the same
+window (the time weights are additive over hours; tested).
+
+Burn rate and projection: the restriction is *current* when a row reaches ``until``; then the
+kinds restricted in the last hour continue at their intensity — 1 hour and 1 day more give
+the cost per additional hour and day, and 1, 3, 7 and 30 days more (or ``project``) give what
+it will have cost. When nothing reaches ``until`` the restriction has been lifted: the burn
+rate is zero and every projection equals the cost so far. Money is USD at current prices of
+the year and, beside it, local currency at the official rate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from impact import __version__
+from impact.errors import ImpactError, InputError
+from impact.io import data_version
+from impact.methods import get_methods
+from impact.montecarlo import DEFAULT_SEED, check_seed
+from impact.scenario import Scenario, parse_scenario
+from impact.timeline import Piece, Timeline, country_timezone, hourly, local_naive
+
+DEFAULT_MONITOR_DRAWS = 2_000
+DEFAULT_PROJECTION_DAYS = (1, 3, 7, 30)
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+@dataclass(frozen=True)
+class MonitorResult:
+    """What `monitor` found; frames in USD (current prices) with local-currency columns."""
+
+    timeline: Timeline
+    until: datetime  #: the cut [UTC]
+    zone: str  #: the country's tz database zone
+    current: bool  #: a row reaches ``until`` (the restriction is still on)
+    methods: tuple[str, ...]
+    hourly: pl.DataFrame  #: per hour: restriction and cumulative P5/P50/P95 per method
+    so_far: pl.DataFrame  #: per method: cost so far
+    burn: pl.DataFrame  #: per method: cost per additional hour and day
+    projection: pl.DataFrame  #: per method and horizon: total if it lasts that much longer
+    currency: str
+    fx: float | None  #: local currency per USD (None when no official rate)
+    notes: tuple[str, ...]
+    draws: int
+    seed: int
+    data_version: str = field(default_factory=data_version)
+    impact_version: str = __version__
+
+
+def _scenario(iso3: str, zone, piece: Piece, hours: float | None = None,
+              start_utc: datetime | None = None) -> Scenario:
+    start = local_naive(start_utc or piece.hour_utc, zone)
+    data: dict[str, Any] = {
+        "country": iso3, "start": start.isoformat(),
+        "duration_hours": hours if hours is not None else piece.minutes / 60,
+        "scope": piece.scope, "intensity": piece.intensity, "time_weighting": True,
+    }
+    if piece.platforms:
+        data["platforms"] = list(piece.platforms)
+    if piece.region:
+        data["regions"] = [piece.region]
+    return parse_scenario(data)
+
+
+def _quantiles(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.quantile(x, QUANTILES, axis=axis)
+
+
+def parse_horizons(text: str | Sequence[Any] | None) -> tuple[float, ...]:
+    """``"1d,3d,7d"`` / ``"12h,2d"`` / ``[1, 3]`` (days) -> horizons [days]."""
+    if text is None:
+        return DEFAULT_PROJECTION_DAYS
+    items = text.split(",") if isinstance(text, str) else list(text)
+    out = []
+    accepted = "durations such as 1d,3d,7d or 12h (hours), up to 366 days"
+    for item in items:
+        raw = str(item).strip().lower()
+        if not raw:
+            continue
+        try:
+            value = float(raw[:-1]) / 24 if raw.endswith("h") else float(raw.rstrip("d"))
+        except ValueError:
+            raise InputError("project", item, accepted) from None
+        if not 0 < value <= 366:
+            raise InputError("project", item, accepted)
+        out.append(value)
+    if not out:
+        raise InputError("project", text, accepted)
+    return tuple(out)
+
+
+def monitor(timeline: Timeline, *, until: datetime | str | None = None,
+            methods: str | Sequence[str] = "all", draws: int = DEFAULT_MONITOR_DRAWS,
+            seed: int = DEFAULT_SEED, project: str | Sequence[Any] | None = None,
+            timezone: str | None = None) -> MonitorResult:
+    """Cost so far, burn rate and projection of ``timeline`` at ``until`` (UTC; default the
+    timeline's last moment). See the module docstring for the rules."""
+    from impact.engine import run
+    from impact.timeline import _utc
+
+    seed = check_seed(seed)
+    horizons = parse_horizons(project)
+    chosen = [m.name for m in get_methods(methods)]
+    zone = country_timezone(timeline.iso3, timezone)
+    cut = _utc(until, "until") if until is not None else timeline.end
+    if cut <= timeline.start:
+        raise InputError("until", cut.isoformat(), f"a moment after the timeline starts "
+                         f"({timeline.start.isoformat()})")
+    pieces = hourly(timeline, cut)
+    if not pieces:
+        raise InputError("timeline", timeline.name, "rows with a restriction before until")
+    current = any(r.start_utc < cut <= r.end_utc for r in timeline.rows)
+    last_hour = max(p.hour_utc for p in pieces)
+    now_pieces = [p for p in pieces if p.hour_utc == last_hour] if current else []
+    scenarios = [_scenario(timeline.iso3, zone, p) for p in pieces]
+    extra: list[tuple[str, float]] = []  # (label, hours) of each forward window
+    for label, hours in [("hour", 1.0), ("day", 24.0)] + [
+            (f"{d:g}d", d * 24.0) for d in horizons]:
+        for p in now_pieces:
+            scenarios.append(_scenario(timeline.iso3, zone, p, hours=hours, start_utc=cut))
+            extra.append((label, hours))
+    result = run(scenarios, chosen, draws=draws, seeds=[seed] * len(scenarios),
+                 keep_samples=True, details=False)
+    n = len(pieces)
+    year = pieces[0].hour_utc.astimezone(zone).year
+    fx, currency, fx_notes = _local_rate(timeline.iso3, year)
+    notes = tuple(dict.fromkeys(x for i in range(len(scenarios)) for x in result.notes[i]))
+    notes += tuple(fx_notes)
+    summary = result.summary
+    rows_so_far, rows_burn, rows_proj = [], [], []
+    curve: dict[str, np.ndarray] = {}
+    for m in chosen:
+        status, reason = _status(summary, m, n)
+        per_piece = [result.samples.get((i, m)) for i in range(n)]
+        ok = status == "ok" and all(s is not None for s in per_piece)
+        if ok:
+            stack = np.vstack(per_piece)  # (pieces, draws)
+            total = stack.sum(axis=0)
+            q = _quantiles(total)
+            curve[m] = stack
+        else:
+            total, q = None, (None, None, None)
+        rows_so_far.append({"method": m, "status": status, "reason": reason,
+                            "loss_usd_p05": _f(q[0]), "loss_usd_p50": _f(q[1]),
+                            "loss_usd_p95": _f(q[2])})
+        forward: dict[str, np.ndarray] = {}
+        for j, (label, _hours) in enumerate(extra):
+            drawn = result.samples.get((n + j, m))
+            if drawn is not None and ok:
+                forward[label] = forward.get(label, 0) + drawn
+        for label, key in (("per_hour", "hour"), ("per_day", "day")):
+            if not ok:
+                vals = (None, None, None)
+            elif not current:
+                vals = (0.0, 0.0, 0.0)
+            else:
+                vals = tuple(_f(v) for v in _quantiles(forward[key]))
+            rows_burn.append({"method": m, "rate": label, "loss_usd_p05": vals[0],
+                              "loss_usd_p50": vals[1], "loss_usd_p95": vals[2]})
+        for d in horizons:
+            label = f"{d:g}d"
+            if not ok:
+                vals = (None, None, None)
+            else:
+                more = forward.get(label, 0.0) if current else 0.0
+                vals = tuple(_f(v) for v in _quantiles(total + more))
+            rows_proj.append({"method": m, "more_days": float(d), "loss_usd_p05": vals[0],
+                              "loss_usd_p50": vals[1], "loss_usd_p95": vals[2]})
+    money = ["loss_usd_p05", "loss_usd_p50", "loss_usd_p95"]
+    so_far = _with_local(pl.DataFrame(rows_so_far, schema=_schema(
+        ["method", "status", "reason"], money)), fx)
+    burn = _with_local(pl.DataFrame(rows_burn, schema=_schema(["method", "rate"], money)), fx)
+    projection = _with_local(pl.DataFrame(rows_proj, schema=_schema(
+        ["method"], money, floats=("more_days",))), fx)
+    return MonitorResult(
+        timeline=timeline, until=cut, zone=zone.key, current=current, methods=tuple(chosen),
+        hourly=_hourly_frame(pieces, zone, curve), so_far=so_far, burn=burn,
+        projection=projection, currency=currency, fx=fx, notes=notes, draws=draws, seed=seed)
+
+
+def _f(x) -> float | None:
+    return None if x is None else float(x)
+
+
+def _schema(text: Sequence[str], money: Sequence[str], floats: Sequence[str] = ()
+            ) -> dict[str, pl.DataType]:
+    out: dict[str, pl.DataType] = {c: pl.String for c in text}
+    out |= {c: pl.Float64 for c in floats}
+    out |= {c: pl.Float64 for c in money}
+    return out
+
+
+def _status(summary: pl.DataFrame, method: str, n: int) -> tuple[str, str | None]:
+    rows = summary.filter((pl.col("method") == method) & (pl.col("index") < n))
+    statuses = rows["status"].to_list()
+    if statuses and all(s == "ok" for s in statuses):
+        return "ok", None
+    bad = rows.filter(pl.col("status") != "ok")
+    return (bad["status"][0] if bad.height else "unavailable",
+            bad["reason"][0] if bad.height else "no piece costed")
+
+
+def _local_rate(iso3: str, year: int) -> tuple[float | None, str, list[str]]:
+    from impact.countries import currency_code
+    from impact.prices import conversion
+
+    code = currency_code(iso3)
+    try:
+        conv = conversion(iso3, year, "local", "current", None, code)
+        return conv.factor, code, list(conv.notes)
+    except ImpactError as exc:
+        return None, code, [f"no official exchange rate: {exc}"]
+
+
+def _with_local(frame: pl.DataFrame, fx: float | None) -> pl.DataFrame:
+    factor = pl.lit(fx, dtype=pl.Float64)
+    return frame.with_columns([(pl.col(f"loss_usd_{q}") * factor).alias(f"loss_local_{q}")
+                               for q in ("p05", "p50", "p95")])
+
+
+def _hourly_frame(pieces: list[Piece], zone, curve: dict[str, np.ndarray]) -> pl.DataFrame:
+    """Per piece in time order: the hour (UTC and local), kind, minutes, intensity, and for
+    each costed method the cumulative P5/P50/P95 [USD] up to the end of that hour."""
+    base: dict[str, list] = {
+        "hour_utc": [p.hour_utc for p in pieces],
+        "hour_local": [local_naive(p.hour_utc, zone) for p in pieces],
+        "scope": [p.scope for p in pieces],
+        "platforms": [";".join(p.platforms) for p in pieces],
+        "region": [p.region for p in pieces],
+        "minutes": [p.minutes for p in pieces],
+        "intensity": [p.intensity for p in pieces],
+    }
+    for m, stack in curve.items():
+        cum = np.cumsum(stack, axis=0)
+        q = _quantiles(cum, axis=1)
+        for k, name in enumerate(("p05", "p50", "p95")):
+            base[f"{m}_cum_usd_{name}"] = q[k].tolist()
+    frame = pl.DataFrame(base).with_columns(
+        pl.col("hour_utc").cast(pl.Datetime("us", "UTC")))
+    return frame
+
+
+def now_utc() -> datetime:
+    """The current moment [UTC] (one place, so tests can fix it)."""
+    return datetime.now(UTC)
+
+
+def lifted_at(timeline: Timeline, until: datetime) -> datetime | None:
+    """When the last restriction before ``until`` ended, if nothing reaches ``until``."""
+    ends = [r.end_utc for r in timeline.rows if r.start_utc < until]
+    last = max(ends) if ends else None
+    return last if last is not None and last < until else None
