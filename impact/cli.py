@@ -125,7 +125,45 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--raw", type=Path, default=_REPO.parent / "shared" / "data")
     build.add_argument("--out", type=Path, default=_REPO / "data")
     _add_events_parser(sub)
+    _add_monitor_parser(sub)
     return parser
+
+
+def _add_monitor_parser(sub) -> None:
+    mon = sub.add_parser(
+        "monitor", help="cost a restriction as it happens from a timeline or monitor file: "
+        "cost so far, burn rate, projection; 'monitor fetch' downloads from a monitor",
+        description="Cost so far, cost per additional hour and day, and what it will have "
+        "cost if it lasts longer, from a disruption timeline (our CSV, or IODA, Cloudflare "
+        "Radar, OONI or Access Now exports). 'impact monitor fetch --source ioda|cloudflare|"
+        "ooni --country PAK --from ... --until ...' downloads a monitor's export (the only "
+        "command that uses the network).")
+    mon.add_argument("file", metavar="FILE", help="timeline CSV or monitor export (or 'fetch')")
+    mon.add_argument("--input-format", default="auto", metavar="NAME",
+                     help="the file's format (default: detected)")
+    mon.add_argument("--until", metavar="DATETIME", help="cut the timeline here, UTC "
+                     "(default: its last moment), e.g. 2024-02-08T12:00Z")
+    mon.add_argument("--project", metavar="LIST", default="1d,3d,7d,30d",
+                     help="how much longer it may last, e.g. 1d,3d,7d or 12h (default "
+                     "1d,3d,7d,30d)")
+    mon.add_argument("--timezone", metavar="ZONE", help="tz database zone for the local "
+                     "hours (default: the country's)")
+    mon.add_argument("--method", default="all", metavar="NAME|all",
+                     help="method name(s), comma separated, or all")
+    mon.add_argument("--draws", metavar="N", help="Monte Carlo draws (default 2000)")
+    mon.add_argument("--seed", metavar="N", help=f"random seed (default {DEFAULT_SEED})")
+    mon.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    mon.add_argument("--brief", metavar="PATH", help="also write the decision brief "
+                     "(.html or .pdf)")
+    mon.add_argument("--watch", action="store_true", help="re-read FILE as it grows and "
+                     "print the updated figures (Ctrl-C to stop)")
+    mon.add_argument("--interval", metavar="SECONDS", default="30",
+                     help="seconds between re-reads with --watch (default 30)")
+    mon.add_argument("--source", choices=("ioda", "cloudflare", "ooni"),
+                     help="fetch: the monitor to download from")
+    mon.add_argument("--country", metavar="NAME|ISO3", help="fetch: the country")
+    mon.add_argument("--from", dest="start", metavar="DATETIME", help="fetch: from (UTC)")
+    mon.add_argument("--out", metavar="PATH", help="fetch: where to save the download")
 
 
 _SUMMED_NOTE = ("P5/P95 totals are sums of the events' own P5/P95, not quantiles of the sum "
@@ -534,9 +572,131 @@ def _cmd_events(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_timeline(path: str, fmt_name: str):
+    from impact.timeline import read_timeline_csv
+
+    try:
+        from impact.importers import read_any
+    except ImportError:  # importers not installed: our CSV only
+        return read_timeline_csv(path)
+    return read_any(path, fmt=fmt_name)
+
+
+def monitor_text(result, fmt_name: str = "table") -> str:
+    """The monitor figures as an aligned table (or CSV/JSON of the per-method frame)."""
+    from impact.methods import REGISTRY
+
+    so_far = result.so_far
+    burn = {(r["method"], r["rate"]): r for r in result.burn.iter_rows(named=True)}
+    proj = result.projection
+    if fmt_name in ("csv", "json"):
+        wide = so_far.select("method", "status", "reason", "loss_usd_p05", "loss_usd_p50",
+                             "loss_usd_p95", "loss_local_p50")
+        for rate in ("per_hour", "per_day"):
+            wide = wide.join(result.burn.filter(pl.col("rate") == rate).select(
+                "method", pl.col("loss_usd_p50").alias(f"burn_{rate}_usd_p50")), on="method",
+                how="left")
+        for d in proj["more_days"].unique(maintain_order=True).to_list():
+            wide = wide.join(proj.filter(pl.col("more_days") == d).select(
+                "method", pl.col("loss_usd_p50").alias(f"total_if_{d:g}d_more_usd_p50")),
+                on="method", how="left")
+        return _frame_text(wide, fmt_name)
+    t = result.timeline
+    state = ("still on" if result.current else "lifted")
+    head = (f"{t.name}: {t.iso3}, {t.start:%Y-%m-%d %H:%M} to {result.until:%Y-%m-%d %H:%M} "
+            f"UTC ({state}; local time {result.zone}); {result.draws} draws, seed "
+            f"{result.seed}")
+    lines = [head, ""]
+    horizons = proj["more_days"].unique(maintain_order=True).to_list()
+    header = ["method", "cost so far P50 (P5–P95)", "per hour", "per day"] + [
+        f"if {d:g} d more" for d in horizons]
+    rows = []
+    for r in so_far.iter_rows(named=True):
+        m = r["method"]
+        if r["status"] != "ok":
+            rows.append([REGISTRY[m].name, f"{r['status']}: {_one_line(r['reason'] or '')}"] + [""] * (
+                len(header) - 2))
+            continue
+        spread = fmt.money_range(r["loss_usd_p05"], r["loss_usd_p95"], "")
+        rows.append([m, f"{_money(r['loss_usd_p50'])} ({spread})",
+                     _money(burn[(m, "per_hour")]["loss_usd_p50"]),
+                     _money(burn[(m, "per_day")]["loss_usd_p50"])] + [
+            _money(proj.filter((pl.col("method") == m) & (pl.col("more_days") == d))
+                   ["loss_usd_p50"][0]) for d in horizons])
+    lines.append(_table(rows, header))
+    if result.fx is not None:
+        lines.append(f"\nLocal currency: {result.currency} {result.fx:,.4g} per USD (official "
+                     "rate of the year); every figure above is USD at current prices.")
+    if result.notes:
+        lines.append("Data notes: " + "; ".join(result.notes))
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_monitor(args: argparse.Namespace) -> int:
+    from impact import monitor as mon
+
+    if args.file == "fetch":
+        from impact import fetch
+
+        path = fetch.fetch(args.source, args.country, args.start, args.until, args.out)
+        print(f"wrote {path}", file=sys.stderr)
+        return 0
+    if args.brief and Path(args.brief).suffix.lower() not in (".html", ".pdf"):
+        raise InputError("brief", args.brief, "a path ending in .html or .pdf")
+    draws = _int("draws", args.draws, mon.DEFAULT_MONITOR_DRAWS, 100, 1_000_000,
+                 "a whole number from 100 to 1,000,000")
+    seed = _seed(args.seed)
+    interval = _int("interval", args.interval, 30, 1, 86_400, "whole seconds from 1 to 86,400")
+    methods = _methods(args.method)
+    horizons = mon.parse_horizons(args.project)
+
+    def once() -> None:
+        timeline = _read_timeline(args.file, args.input_format)
+        result = mon.monitor(timeline, until=args.until, methods=methods, draws=draws,
+                             seed=seed, project=horizons, timezone=args.timezone)
+        sys.stdout.write(monitor_text(result, args.format))
+        sys.stdout.flush()
+        if args.brief:
+            _write_brief(result, args.brief)
+
+    if not args.watch:
+        once()
+        return 0
+    import time
+
+    seen = None
+    try:
+        while True:
+            stamp = Path(args.file).stat().st_mtime_ns if Path(args.file).exists() else None
+            if stamp != seen:
+                seen = stamp
+                try:
+                    once()
+                except ImpactError as exc:  # a file caught mid-write: say so, keep watching
+                    print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _write_brief(result, path: str) -> None:
+    from impact import brief
+
+    out = Path(path)
+    try:
+        if out.suffix.lower() == ".pdf":
+            out.write_bytes(brief.brief_pdf(result))
+        else:
+            out.write_text(brief.brief_html(result), encoding="utf-8")
+    except OSError as exc:
+        raise InputError("brief", path, f"a writable path ({exc.strerror})") from None
+    print(f"wrote {out}", file=sys.stderr)
+
+
 COMMANDS = {"estimate": _cmd_estimate, "batch": _cmd_batch, "countries": _cmd_countries,
             "regions": _cmd_regions,
-            "methods": _cmd_methods, "data": _cmd_data, "events": _cmd_events}
+            "methods": _cmd_methods, "data": _cmd_data, "events": _cmd_events,
+            "monitor": _cmd_monitor}
 
 
 def _one_line(text: str) -> str:
