@@ -608,8 +608,9 @@ def monitor_text(result, fmt_name: str = "table") -> str:
             f"{result.seed}")
     lines = [head, ""]
     horizons = proj["more_days"].unique(maintain_order=True).to_list()
+    verb = "if it lasts" if result.current else "had it lasted"
     header = ["method", "cost so far P50 (P5–P95)", "per hour", "per day"] + [
-        f"if {d:g} d more" for d in horizons]
+        f"{verb} {d:g} d more" for d in horizons]
     rows = []
     for r in so_far.iter_rows(named=True):
         m = r["method"]

@@ -11,19 +11,21 @@ far is the sum of the pieces' draws, draw by draw, and its P5–P95 are quantile
 A one-block timeline at intensity 1 therefore costs what `impact.estimate` costs for the same
 window (the time weights are additive over hours; tested).
 
-Burn rate and projection: the restriction is *current* when a row reaches ``until``; then the
-kinds restricted in the last hour continue at their intensity — 1 hour and 1 day more give
-the cost per additional hour and day, and 1, 3, 7 and 30 days more (or ``project``) give what
-it will have cost. When nothing reaches ``until`` the restriction has been lifted: the burn
-rate is zero and every projection equals the cost so far. Money is USD at current prices of
-the year and, beside it, local currency at the official rate.
+Burn rate and projection: the kinds restricted in the last hour continue at their intensity
+— 1 hour and 1 day more give the cost per additional hour and day, and 1, 3, 7 and 30 days
+more (or ``project``) what it will have cost. The restriction is *still on* when a row reaches
+``until`` and ``until`` was given, or, with no ``until``, when the timeline's last moment is
+within `LIVE_WINDOW` of the clock (a live file); the windows then start at the cut.
+Otherwise it has been *lifted* and the windows start when it ended: what it would have cost
+had it lasted longer. Money is USD at current prices of the year and, beside it, local
+currency at the official rate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -39,6 +41,8 @@ from impact.timeline import Piece, Timeline, country_timezone, hourly, local_nai
 
 DEFAULT_MONITOR_DRAWS = 2_000
 DEFAULT_PROJECTION_DAYS = (1, 3, 7, 30)
+#: with no ``until``, a timeline whose last moment is this recent is a live file [time]
+LIVE_WINDOW = timedelta(hours=2)
 QUANTILES = (0.05, 0.5, 0.95)
 
 
@@ -126,15 +130,21 @@ def monitor(timeline: Timeline, *, until: datetime | str | None = None,
     pieces = hourly(timeline, cut)
     if not pieces:
         raise InputError("timeline", timeline.name, "rows with a restriction before until")
-    current = any(r.start_utc < cut <= r.end_utc for r in timeline.rows)
+    reaches = any(r.start_utc < cut <= r.end_utc for r in timeline.rows)
+    live = until is not None or (now_utc() - cut) <= LIVE_WINDOW
+    current = reaches and live
     last_hour = max(p.hour_utc for p in pieces)
-    now_pieces = [p for p in pieces if p.hour_utc == last_hour] if current else []
+    last_pieces = [p for p in pieces if p.hour_utc == last_hour]
+    # forward windows continue the last hour's restriction: from the cut while it is on,
+    # from when it ended once lifted ("had it lasted longer")
+    resume = cut if current else min(cut, max(r.end_utc for r in timeline.rows))
     scenarios = [_scenario(timeline.iso3, zone, p) for p in pieces]
     extra: list[tuple[str, float]] = []  # (label, hours) of each forward window
     for label, hours in [("hour", 1.0), ("day", 24.0)] + [
             (f"{d:g}d", d * 24.0) for d in horizons]:
-        for p in now_pieces:
-            scenarios.append(_scenario(timeline.iso3, zone, p, hours=hours, start_utc=cut))
+        for p in last_pieces:
+            scenarios.append(_scenario(timeline.iso3, zone, p, hours=hours,
+                                       start_utc=resume))
             extra.append((label, hours))
     result = run(scenarios, chosen, draws=draws, seeds=[seed] * len(scenarios),
                  keep_samples=True, details=False)
@@ -166,10 +176,8 @@ def monitor(timeline: Timeline, *, until: datetime | str | None = None,
             if drawn is not None and ok:
                 forward[label] = forward.get(label, 0) + drawn
         for label, key in (("per_hour", "hour"), ("per_day", "day")):
-            if not ok:
+            if not ok or key not in forward:
                 vals = (None, None, None)
-            elif not current:
-                vals = (0.0, 0.0, 0.0)
             else:
                 vals = tuple(_f(v) for v in _quantiles(forward[key]))
             rows_burn.append({"method": m, "rate": label, "loss_usd_p05": vals[0],
@@ -179,8 +187,7 @@ def monitor(timeline: Timeline, *, until: datetime | str | None = None,
             if not ok:
                 vals = (None, None, None)
             else:
-                more = forward.get(label, 0.0) if current else 0.0
-                vals = tuple(_f(v) for v in _quantiles(total + more))
+                vals = tuple(_f(v) for v in _quantiles(total + forward.get(label, 0.0)))
             rows_proj.append({"method": m, "more_days": float(d), "loss_usd_p05": vals[0],
                               "loss_usd_p50": vals[1], "loss_usd_p95": vals[2]})
     money = ["loss_usd_p05", "loss_usd_p50", "loss_usd_p95"]

@@ -1,0 +1,201 @@
+"""impact.timeline and impact.monitor: rows, overlap rules, local hours, cost so far equal to
+`estimate` for one block, intensity scaling, projection, and `impact monitor`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from impact import estimate, parse_scenario
+from impact.cli import main
+from impact.errors import InputError
+from impact.monitor import monitor, parse_horizons
+from impact.timeline import TimelineError, hourly, make_timeline, parse_row, read_timeline_csv
+
+SEED_FILE = Path(__file__).resolve().parents[1] / "data" / "examples" / "pakistan_2024-02-08.csv"
+DRAWS = 400
+
+
+def row(start, end, **kw):
+    return parse_row({"start_utc": start, "end_utc": end, "country": kw.pop("country", "PAK"),
+                      **kw})
+
+
+def p50(result, method="impact"):
+    return result.so_far.filter(result.so_far["method"] == method)["loss_usd_p50"][0]
+
+
+# ---- rows and files ----------------------------------------------------------------------------
+@pytest.mark.parametrize("data, field, words", [
+    ({"end_utc": "2024-02-08T01:00Z"}, "end_utc", "after start_utc"),
+    ({"intensity": "1.5"}, "intensity", "between 0 and 1"),
+    ({"intensity": True}, "intensity", "between 0 and 1"),
+    ({"country": "Pakistn"}, "country", "did you mean Pakistan"),
+    ({"scope": "dns"}, "scope", "full"),
+    ({"scope": "platforms"}, "platforms", "needed when scope is platforms"),
+    ({"scope": "platforms", "platforms": "myspace"}, "platforms", "x, facebook"),
+    ({"asn": "ASX"}, "asn", "autonomous system"),
+    ({"start_utc": "yesterday"}, "start_utc", "ISO date-time"),
+])
+def test_bad_rows_name_the_field(data, field, words):
+    base = {"start_utc": "2024-02-08T02:00Z", "end_utc": "2024-02-08T05:00Z", "country": "PAK"}
+    with pytest.raises(TimelineError) as info:
+        parse_row(base | data, where="t.csv line 3")
+    text = str(info.value)
+    assert text.startswith("t.csv line 3: ") and f"{field}:" in text and words in text
+    assert "\n" not in text
+
+
+def test_csv_errors_name_the_file_and_line(tmp_path):
+    good = "start_utc,end_utc,country,scope\n2024-02-08T02:00Z,2024-02-08T05:00Z,PAK,mobile\n"
+    path = tmp_path / "t.csv"
+    path.write_text(good + "2024-02-08T06:00Z,2024-02-08T05:00Z,PAK,mobile\n")
+    with pytest.raises(TimelineError, match=r"^t\.csv line 3: end_utc"):
+        read_timeline_csv(path)
+    path.write_text(good + "2024-02-08T06:00Z,PAK\n")
+    with pytest.raises(TimelineError, match=r"^t\.csv line 3: row: '2 cells'"):
+        read_timeline_csv(path)
+    path.write_text("begin,end_utc,country\n")
+    with pytest.raises(TimelineError, match="columns start_utc, end_utc, country"):
+        read_timeline_csv(path)
+    path.write_text(good + "2024-02-08T06:00Z,2024-02-08T07:00Z,IND,mobile\n")
+    with pytest.raises(TimelineError, match="one country per timeline"):
+        read_timeline_csv(path)
+    assert read_timeline_csv(good.encode()).iso3 == "PAK"
+
+
+def test_the_seed_example_reads_and_names_its_sources():
+    t = read_timeline_csv(SEED_FILE)
+    assert t.iso3 == "PAK" and len(t.rows) == 2
+    assert all(r.source and "http" in r.source for r in t.rows)
+
+
+# ---- hour by hour --------------------------------------------------------------------------------
+def test_hours_cover_the_minutes_and_overlaps_count_once():
+    t = make_timeline([row("2024-02-08T01:45Z", "2024-02-08T03:30Z", scope="mobile"),
+                       row("2024-02-08T02:00Z", "2024-02-08T03:00Z", scope="mobile",
+                           intensity=0.4)])
+    pieces = hourly(t)
+    assert [(p.hour_utc.hour, p.minutes, p.intensity) for p in pieces] == [
+        (1, 15.0, 1.0), (2, 60.0, 1.0), (3, 30.0, 1.0)]
+
+
+def test_nationwide_covers_regions_and_full_covers_other_scopes():
+    t = make_timeline([row("2024-02-08T02:00Z", "2024-02-08T04:00Z", scope="mobile",
+                           intensity=0.5),
+                       row("2024-02-08T02:00Z", "2024-02-08T04:00Z", scope="mobile",
+                           region="Punjab"),
+                       row("2024-02-08T03:00Z", "2024-02-08T04:00Z", scope="full"),
+                       row("2024-02-08T02:00Z", "2024-02-08T04:00Z", scope="platforms",
+                           platforms="twitter")])
+    got = {(p.hour_utc.hour, p.scope, p.region): round(p.intensity, 9) for p in hourly(t)}
+    # 02:00: Punjab keeps what the nationwide half-cut leaves; X is blocked in full
+    assert got[(2, "mobile", None)] == 0.5 and got[(2, "mobile", "Punjab")] == 0.5
+    assert got[(2, "platforms", None)] == 1.0
+    # 03:00: the full blackout covers everything else
+    assert got[(3, "full", None)] == 1.0
+    assert (3, "mobile", None) not in got and (3, "platforms", None) not in got
+
+
+def test_local_hours_come_from_the_time_zone_database():
+    r = monitor(make_timeline([row("2024-02-08T02:00Z", "2024-02-08T04:00Z",
+                                   scope="mobile")]), draws=DRAWS, methods=["impact"])
+    assert r.zone == "Asia/Karachi"
+    assert [h.hour for h in r.hourly["hour_local"]] == [7, 8]  # UTC+5
+
+
+# ---- cost ----------------------------------------------------------------------------------------
+def test_one_block_at_full_intensity_costs_what_estimate_costs():
+    t = make_timeline([row("2024-02-08T02:00Z", "2024-02-08T12:00Z", scope="mobile")])
+    r = monitor(t, draws=2000)
+    e = estimate(parse_scenario({"country": "PAK", "start": "2024-02-08T07:00",
+                                 "duration_hours": 10, "scope": "mobile"}), draws=2000)
+    for m in r.methods:
+        ours = r.so_far.filter(r.so_far["method"] == m).row(0, named=True)
+        theirs = e.summary.filter(e.summary["method"] == m).row(0, named=True)
+        for q in ("p05", "p50", "p95"):
+            assert ours[f"loss_usd_{q}"] == pytest.approx(theirs[f"loss_usd_{q}"], rel=1e-9,
+                                                          abs=1e-6), (m, q)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.floats(0.05, 1.0))
+def test_partial_intensity_scales_the_cost(intensity):
+    def cost(i):
+        t = make_timeline([row("2024-02-08T02:00Z", "2024-02-08T08:00Z", scope="full",
+                               intensity=i)])
+        return p50(monitor(t, draws=DRAWS, methods=["impact", "brookings2016"]))
+
+    full = cost(1.0)
+    assert cost(intensity) == pytest.approx(intensity * full, rel=1e-6)
+    assert cost(intensity) <= full
+
+
+def test_projection_and_burn_rate():
+    t = read_timeline_csv(SEED_FILE)
+    lifted = monitor(t, draws=DRAWS, project="1d,3d,7d")
+    assert not lifted.current  # an old file: lifted at its last moment
+    on = monitor(t, until="2024-02-08T10:00Z", draws=DRAWS, project="1d,3d,7d")
+    assert on.current and p50(on) < p50(lifted)
+    for r in (lifted, on):
+        proj = r.projection.filter(r.projection["method"] == "impact")["loss_usd_p50"]
+        assert proj.to_list() == sorted(proj.to_list()) and proj[0] > p50(r)
+        burn = r.burn.filter(r.burn["method"] == "impact")
+        hour, day = burn["loss_usd_p50"].to_list()
+        assert 0 < hour < day
+        assert r.so_far["loss_local_p50"][0] == pytest.approx(p50(r) * r.fx)
+    assert parse_horizons("12h,2d") == (0.5, 2.0)
+    with pytest.raises(InputError, match="project"):
+        parse_horizons("forever")
+    with pytest.raises(InputError, match="until"):
+        monitor(t, until="2020-01-01T00:00Z")
+
+
+def test_platform_blocks_are_costed_by_the_methods_that_can():
+    t = make_timeline([row("2024-02-17T00:00Z", "2024-02-18T00:00Z", scope="platforms",
+                           platforms="x")])
+    r = monitor(t, draws=DRAWS)
+    status = dict(r.so_far.select("method", "status").iter_rows())
+    assert status["impact"] == "ok" and status["deloitte2016"] == "not_applicable"
+
+
+# ---- command line --------------------------------------------------------------------------------
+def test_cli_monitor(capsys, tmp_path):
+    assert main(["monitor", str(SEED_FILE), "--draws", "300", "--project", "1d,7d"]) == 0
+    out = capsys.readouterr().out
+    assert "cost so far" in out and "had it lasted 7 d more" in out and "USD" in out
+    assert main(["monitor", str(SEED_FILE), "--draws", "300", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["method"] for r in rows} >= {"impact", "cost_compatible"}
+    assert float(rows[0]["total_if_1d_more_usd_p50"]) > float(rows[0]["loss_usd_p50"])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("start_utc,end_utc,country\n2024-02-08T02:00Z,2024-02-08T01:00Z,PAK\n")
+    assert main(["monitor", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: bad.csv line 2: end_utc") and len(err.splitlines()) == 1
+
+
+def test_cli_watch_prints_and_stops_on_interrupt(capsys, monkeypatch):
+    import time
+
+    def stop(_seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", stop)
+    assert main(["monitor", str(SEED_FILE), "--draws", "300", "--watch"]) == 0
+    assert "cost so far" in capsys.readouterr().out
+
+
+def test_until_defaults_to_the_end_and_a_live_file_is_still_on(monkeypatch):
+    from impact import monitor as mon
+
+    t = read_timeline_csv(SEED_FILE)
+    monkeypatch.setattr(mon, "now_utc", lambda: datetime(2024, 2, 8, 15, 30, tzinfo=UTC))
+    r = mon.monitor(t, draws=DRAWS, methods=["impact"])
+    assert r.current and r.until == datetime(2024, 2, 8, 15, tzinfo=UTC)
