@@ -37,7 +37,14 @@ from impact.io import data_version
 from impact.methods import get_methods
 from impact.montecarlo import DEFAULT_SEED, check_seed
 from impact.scenario import Scenario, parse_scenario
-from impact.timeline import Piece, Timeline, country_timezone, hourly, local_naive
+from impact.timeline import (
+    Piece,
+    Timeline,
+    country_timezone,
+    hourly,
+    local_naive,
+    timeline_notes,
+)
 
 DEFAULT_MONITOR_DRAWS = 2_000
 DEFAULT_PROJECTION_DAYS = (1, 3, 7, 30)
@@ -152,7 +159,7 @@ def monitor(timeline: Timeline, *, until: datetime | str | None = None,
     year = pieces[0].hour_utc.astimezone(zone).year
     fx, currency, fx_notes = _local_rate(timeline.iso3, year)
     notes = tuple(dict.fromkeys(x for i in range(len(scenarios)) for x in result.notes[i]))
-    notes += tuple(fx_notes)
+    notes += tuple(fx_notes) + timeline_notes(timeline)
     summary = result.summary
     rows_so_far, rows_burn, rows_proj = [], [], []
     curve: dict[str, np.ndarray] = {}

@@ -12,7 +12,12 @@ Rules (`hourly`, documented in ``docs/monitor.md``):
 2. **Hours.** Time is cut into UTC clock hours; a row covers the minutes it spans, so a
    row from 01:45 to 02:30 covers 15 minutes of the 01:00 hour and 30 of the 02:00 hour.
 3. **Overlaps of one kind** (same scope, platforms and region): at every minute the
-   highest intensity counts (reports of the same outage are not added up).
+   highest intensity × affected share counts (reports of the same outage are not added up).
+   Rows naming a network (``asn``) are one kind per network; different networks add up (each
+   row's ``affected_share`` should be the network's share of the users), at most 1, and the
+   kind then takes the larger of that sum and the rows naming no network. A network row
+   without an affected share is costed as if the network served every user (a data note
+   says so).
 4. **A nationwide row covers regional rows** of the same scope: a region keeps only what
    the nationwide intensity leaves, ``i_region × (1 − i_nation)``.
 5. **A full outage covers the other scopes**: mobile, throttling and platform rows keep
@@ -44,7 +49,7 @@ from impact.scenario import PLATFORM_ALIASES
 from impact.vocab import PLATFORMS, Platform, Scope
 
 TIMELINE_COLUMNS = ("start_utc", "end_utc", "country", "region", "asn", "scope", "platforms",
-                    "intensity", "source")
+                    "intensity", "affected_share", "source")
 REQUIRED_COLUMNS = ("start_utc", "end_utc", "country")
 #: the longest timeline accepted [hours] (a year)
 MAX_TIMELINE_HOURS = 24 * 366
@@ -57,6 +62,8 @@ ACCEPTED = {
                  "tiktok, telegram, signal); needed when scope is platforms",
     "intensity": "a share between 0 and 1 (1 = service fully lost)",
     "asn": "an autonomous system number, e.g. 17557 or AS17557",
+    "affected_share": "a share between 0 and 1 of the users the row concerns (e.g. a "
+                      "network's share of the country's users); blank = all",
 }
 
 
@@ -106,6 +113,8 @@ class TimelineRow(BaseModel):
     scope: Scope = "full"
     platforms: tuple[Platform, ...] = ()
     intensity: float = Field(1.0, ge=0, le=1, description="share of service lost [0-1]")
+    affected_share: float | None = Field(
+        None, ge=0, le=1, description="share of the users the row concerns [0-1]")
     source: str | None = None
 
     @field_validator("start_utc", "end_utc", mode="before")
@@ -143,13 +152,13 @@ class TimelineRow(BaseModel):
             return "full"
         return str(value).strip().lower()
 
-    @field_validator("intensity", mode="before")
+    @field_validator("intensity", "affected_share", mode="before")
     @classmethod
-    def _intensity(cls, value: Any) -> Any:
+    def _share(cls, value: Any, info) -> Any:
         if value is None or (isinstance(value, str) and not value.strip()):
-            return 1.0
+            return 1.0 if info.field_name == "intensity" else None
         if isinstance(value, bool):
-            raise InputError("intensity", value, ACCEPTED["intensity"])
+            raise InputError(info.field_name, value, ACCEPTED[info.field_name])
         return value
 
     @field_validator("platforms", mode="before")
@@ -185,6 +194,12 @@ class TimelineRow(BaseModel):
     def kind(self) -> tuple[str, tuple[str, ...], str | None]:
         """(scope, platforms, region): rows of one kind are the same outage (rule 3)."""
         return self.scope, self.platforms, self.region
+
+    @property
+    def level(self) -> float:
+        """Intensity × affected share: the share of the kind's service lost [0-1]."""
+        share = 1.0 if self.affected_share is None else self.affected_share
+        return self.intensity * share
 
 
 def _first_error(exc: ValidationError) -> tuple[str, Any, str]:
@@ -384,8 +399,15 @@ def hourly(timeline: Timeline, until: datetime | None = None) -> list[Piece]:
         if not active:
             continue
         level: dict[tuple, float] = {}
-        for r in active:  # rule 3: the highest intensity of a kind
-            level[r.kind] = max(level.get(r.kind, 0.0), r.intensity)
+        networks: dict[tuple, dict[int, float]] = {}
+        for r in active:  # rule 3: the highest intensity of a kind (and of a network)
+            if r.asn is None:
+                level[r.kind] = max(level.get(r.kind, 0.0), r.level)
+            else:
+                nets = networks.setdefault(r.kind, {})
+                nets[r.asn] = max(nets.get(r.asn, 0.0), r.level)
+        for kind, nets in networks.items():  # rule 3b: networks add up, at most the whole
+            level[kind] = max(level.get(kind, 0.0), min(1.0, sum(nets.values())))
         full_nation = level.get(("full", (), None), 0.0)
         for kind, value in level.items():
             scope, _, region = kind
@@ -426,8 +448,21 @@ def rows_frame(timeline: Timeline):
         [{"start_utc": r.start_utc, "end_utc": r.end_utc, "country": r.country,
           "region": r.region, "asn": r.asn, "scope": r.scope,
           "platforms": ";".join(r.platforms), "intensity": r.intensity,
-          "source": r.source} for r in timeline.rows],
+          "affected_share": r.affected_share, "source": r.source} for r in timeline.rows],
         schema={"start_utc": pl.Datetime("us", "UTC"), "end_utc": pl.Datetime("us", "UTC"),
                 "country": pl.String, "region": pl.String, "asn": pl.Int64,
                 "scope": pl.String, "platforms": pl.String, "intensity": pl.Float64,
-                "source": pl.String})
+                "affected_share": pl.Float64, "source": pl.String})
+
+
+def timeline_notes(timeline: Timeline) -> tuple[str, ...]:
+    """Notes a reader of the figures needs about the rows themselves."""
+    bare = sorted({r.asn for r in timeline.rows if r.asn is not None
+                   and r.affected_share is None})
+    if not bare:
+        return ()
+    names = ", ".join(f"AS{a}" for a in bare[:5]) + (" …" if len(bare) > 5 else "")
+    note = (f"network-level rows ({names}) have no affected share: each is costed as if the "
+            "network served every user of the country (an upper bound); give affected_share, "
+            "the network's share of users, to scale them")
+    return (note,)

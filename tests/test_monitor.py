@@ -103,6 +103,20 @@ def test_nationwide_covers_regions_and_full_covers_other_scopes():
     assert (3, "mobile", None) not in got and (3, "platforms", None) not in got
 
 
+def test_networks_add_up_and_count_once_each():
+    t = make_timeline([row("2024-02-08T02:00Z", "2024-02-08T03:00Z", asn="AS1",
+                           affected_share=0.3),
+                       row("2024-02-08T02:00Z", "2024-02-08T03:00Z", asn=1,
+                           affected_share=0.3, source="the same network again"),
+                       row("2024-02-08T02:00Z", "2024-02-08T03:00Z", asn=2,
+                           affected_share=0.5, intensity=0.8)])
+    (piece,) = hourly(t)
+    assert piece.intensity == pytest.approx(0.3 + 0.5 * 0.8)
+    bare = make_timeline([row("2024-02-08T02:00Z", "2024-02-08T03:00Z", asn=9)])
+    r = monitor(bare, draws=DRAWS, methods=["impact"])
+    assert any("AS9" in n and "affected_share" in n for n in r.notes)
+
+
 def test_local_hours_come_from_the_time_zone_database():
     r = monitor(make_timeline([row("2024-02-08T02:00Z", "2024-02-08T04:00Z",
                                    scope="mobile")]), draws=DRAWS, methods=["impact"])
