@@ -53,6 +53,8 @@ class Ctx:
         return f"{self.label} {path}".strip()
 
     def fail(self, path: str, field: str, value: Any, accepted: str) -> TimelineError:
+        if path.startswith("line "):  # CSV: the line, then the field in the message
+            return TimelineError(field, value, accepted, where=self.where(path))
         full = f"{path}.{field}" if path else field
         return TimelineError(field, value, accepted, where=self.where(full))
 
@@ -98,7 +100,9 @@ class Ctx:
         try:
             return resolve_country(code)
         except InputError as exc:
-            raise self.fail(path, field, code, exc.accepted) from None
+            hint = exc.accepted.split("? ")[0] + "? " if "did you mean" in exc.accepted else ""
+            raise self.fail(path, field, code, f"{hint}an ISO 3166 alpha-2 or alpha-3 code "
+                            "such as PK or PAK, or a country name") from None
 
 
 def check_options(options: Mapping[str, Any], allowed: Iterable[str], fmt: str) -> None:

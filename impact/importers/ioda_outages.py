@@ -61,8 +61,9 @@ def looks_like(doc: Any) -> bool:
     first = next((r for r in data if isinstance(r, dict)), None)
     if first is None:
         return False
-    return ({"time", "level"} <= first.keys() or {"from", "until", "score"} <= first.keys()
-            or {"location", "start", "duration"} <= first.keys())
+    keys = first.keys()
+    return bool(keys & {"entity", "location"}) and bool(
+        keys & {"time", "level", "from", "until", "score", "start", "duration"})
 
 
 def _entity(rec: dict, path: str, ctx: Ctx, country: str | None) -> tuple[str, str | None,

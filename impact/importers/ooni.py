@@ -53,9 +53,8 @@ OPTIONS = ("threshold", "min_measurements", "grain")
 
 def looks_like(doc: Any) -> bool:
     result = doc.get("result") if isinstance(doc, dict) else None
-    if isinstance(result, list) and result and isinstance(result[0], dict):
-        return "measurement_count" in result[0]
-    return isinstance(result, dict) and "measurement_count" in result
+    first = result[0] if isinstance(result, list) and result else result
+    return isinstance(first, dict) and bool(first.keys() & {*COUNTS, "measurement_start_day"})
 
 
 def platform_of(row: dict) -> str | None:
