@@ -213,3 +213,15 @@ def test_until_defaults_to_the_end_and_a_live_file_is_still_on(monkeypatch):
     monkeypatch.setattr(mon, "now_utc", lambda: datetime(2024, 2, 8, 15, 30, tzinfo=UTC))
     r = mon.monitor(t, draws=DRAWS, methods=["impact"])
     assert r.current and r.until == datetime(2024, 2, 8, 15, tzinfo=UTC)
+
+
+def test_cli_reads_monitor_exports(capsys):
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "monitor"
+    ioda = fixtures / "ioda_signals" / "ioda_signals_pak_2024-02-08.json"
+    assert main(["monitor", str(ioda), "--draws", "200", "--method", "impact"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ioda_signals_pak_2024-02-08.json: PAK") and "USD" in out
+    assert main(["monitor", str(fixtures / "cloudflare_radar" / "bad_broken.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "bad_broken.json" in err
+    assert len(err.strip().splitlines()) == 1
