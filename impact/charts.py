@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 WIDTH = 420
 HEIGHT = 180
+#: the most points of a cumulative curve (a longer timeline keeps every n-th hour and the last)
+MAX_POINTS = 1_000
 SCOPE_COLOURS = {"full": "#b2182b", "mobile": "#ef8a62", "throttling": "#67a9cf",
                  "platforms": "#2166ac"}
 
@@ -41,7 +43,8 @@ def _axis_title(result: MonitorResult) -> str:
 
 def cumulative_points(result: MonitorResult, method: str) -> list[dict[str, Any]]:
     """The cumulative cost of ``method`` at the end of every hour [USD P5/P50/P95], starting
-    from zero at the first hour, as records ``{"t", "p05", "p50", "p95"}``."""
+    from zero at the first hour, as records ``{"t", "p05", "p50", "p95"}`` (at most
+    `MAX_POINTS` hours; the last hour always)."""
     cols = [f"{method}_cum_usd_{q}" for q in ("p05", "p50", "p95")]
     frame = result.hourly
     if any(c not in frame.columns for c in cols):
@@ -55,15 +58,20 @@ def cumulative_points(result: MonitorResult, method: str) -> list[dict[str, Any]
         [pl.col(c).last() for c in cols]).sort("hour_local")
     first = last["hour_local"][0]
     out = [{"t": _stamp(first), "p05": 0.0, "p50": 0.0, "p95": 0.0}]
-    for row in last.iter_rows(named=True):
+    step = max(1, -(-last.height // MAX_POINTS))  # a long timeline: every step-th hour
+    keep = set(range(step - 1, last.height, step)) | {last.height - 1}
+    for i, row in enumerate(last.iter_rows(named=True)):
+        if i not in keep:
+            continue
         out.append({"t": _stamp(row["hour_local"] + timedelta(hours=1)),
                     "p05": row[cols[0]], "p50": row[cols[1]], "p95": row[cols[2]]})
     return out
 
 
 def intensity_points(result: MonitorResult) -> list[dict[str, Any]]:
-    """The highest measured intensity per local hour and scope (0 where a scope is off), with
-    a closing point after the last hour, as records ``{"t", "scope", "intensity"}``."""
+    """The highest measured intensity per local hour and scope (0 where a scope is off) as
+    steps — a point where a scope's level changes, at the first hour and after the last —
+    as records ``{"t", "scope", "intensity"}``."""
     frame = result.hourly
     if frame.height == 0:
         return []
@@ -73,11 +81,14 @@ def intensity_points(result: MonitorResult) -> list[dict[str, Any]]:
     scopes = [s for s in SCOPE_COLOURS if s in set(per["scope"].to_list())]
     level = {(r["hour_local"], r["scope"]): r["intensity"] for r in per.iter_rows(named=True)}
     out = []
-    t = start
-    while t <= end:
-        for s in scopes:
-            out.append({"t": _stamp(t), "scope": s, "intensity": float(level.get((t, s), 0.0))})
-        t += timedelta(hours=1)
+    for s in scopes:  # steps: a point where the level changes (and at both ends)
+        t, prev = start, None
+        while t <= end:
+            value = float(level.get((t, s), 0.0))
+            if value != prev or t in (start, end):
+                out.append({"t": _stamp(t), "scope": s, "intensity": value})
+            prev = value
+            t += timedelta(hours=1)
     return out
 
 
