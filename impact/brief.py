@@ -93,7 +93,7 @@ def _country(iso3: str) -> str:
 
     try:
         return country_name(iso3)
-    except (KeyError, Exception):  # noqa: BLE001 - a brief names the code rather than fail
+    except Exception:  # noqa: BLE001 - a brief names the code rather than fail
         return iso3
 
 
