@@ -190,15 +190,11 @@ def brief_content(result: MonitorResult, method: str = "impact", *,
         facts.append(("Spread of methods", "no method costs this timeline"))
 
     # burn rate
+    tail = "" if result.current else " (had it lasted)"
     for rate, label in (("per_hour", "Each additional hour"), ("per_day", "Each additional day")):
         row = _row(result.burn, method=method, rate=rate)
-        if not method_ok:
-            value = MISSING
-        elif not result.current:
-            value = f"{money(0.0)} (lifted)"
-        else:
-            value = _est(row, result.currency)
-        facts.append((label, value))
+        value = _est(row, result.currency) if method_ok else MISSING
+        facts.append((label + tail, value))
     if result.fx is None:
         facts.append(("Local currency", f"{result.currency}: no official exchange rate"))
     else:
@@ -220,7 +216,8 @@ def brief_content(result: MonitorResult, method: str = "impact", *,
                              money(day["loss_usd_p50"] if day else None)))
 
     # projection
-    projection_head = ("If it lasts", "Total P50", "P5–P95", f"Total P50 ({result.currency})")
+    projection_head = ("If it lasts" if result.current else "Had it lasted", "Total P50",
+                       "P5–P95", f"Total P50 ({result.currency})")
     projection_rows = []
     proj = result.projection.filter(result.projection["method"] == method).sort("more_days")
     for r in proj.iter_rows(named=True):
@@ -235,7 +232,8 @@ def brief_content(result: MonitorResult, method: str = "impact", *,
         projection_note = ("The kinds restricted in the last hour continue at their "
                            "intensity.")
     else:
-        projection_note = "Lifted: no further cost; every projection equals the cost so far."
+        projection_note = ("Lifted: what it would have cost had the last hour's restriction "
+                           "lasted longer, from when it ended.")
 
     sources = list(dict.fromkeys(r.source for r in tl.rows if r.source))
     citations = [(_title(m), REGISTRY[m].citation) for m in result.methods if m in REGISTRY]
