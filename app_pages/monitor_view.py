@@ -430,7 +430,7 @@ def monitor_view(result: Any, method: str) -> MonitorView:
     cur = result.currency
     so = _row(result.so_far, method=method)
     ok = so["status"] == "ok"
-    status_word = so["status"].replace("_", " ")
+    method_status = so["status"].replace("_", " ")
     tl = result.timeline
     hours = (min(result.until, tl.end) - tl.start).total_seconds() / 3600
     title = (f"**{country_name(tl.iso3)}** · `{tl.name}` · {len(tl.rows)} rows over "
@@ -439,7 +439,7 @@ def monitor_view(result: Any, method: str) -> MonitorView:
     def rate(which: str) -> tuple[str, str]:
         r = _row(result.burn, method=method, rate=which)
         if not ok:
-            return status_word, ""
+            return method_status, ""
         if not result.current:
             return fmt.money(0), "lifted: nothing more is being lost"
         return fmt.money(r["loss_usd_p50"]), _range(r, cur)
@@ -450,7 +450,7 @@ def monitor_view(result: Any, method: str) -> MonitorView:
     return MonitorView(
         title=title, status_word=status_word, status=status, current=result.current,
         method=method,
-        so_far=fmt.money(so["loss_usd_p50"]) if ok else status_word,
+        so_far=fmt.money(so["loss_usd_p50"]) if ok else method_status,
         so_far_range=_range(so, cur) if ok else (so["reason"] or ""),
         spread=spread_text(result),
         per_hour=per_hour, per_hour_range=per_hour_range,
