@@ -26,7 +26,7 @@ SEED_CASE = next((p for p in (ROOT / "data" / "examples" / "pakistan_2024-02-08.
                               ROOT / "tests" / "fixtures" / "monitor_page"
                               / "pakistan_2024-02-08.csv") if p.is_file()),
                  ROOT / "data" / "examples" / "pakistan_2024-02-08.csv")
-SEED_LABEL = "Pakistan, election day 8 February 2024 (example)"
+SEED_LABEL = "Pakistan, election day, 8 February 2024"
 #: where a watched file may be (a path typed in the page is resolved inside it)
 WATCH_ROOT = Path.cwd()
 WATCH_SECONDS = 30
