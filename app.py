@@ -5,9 +5,11 @@ Run with ``streamlit run app.py``.
 
 import streamlit as st
 
+from app_pages import monitor as monitor_page
 from app_pages.events_view import (
     EVENTS_KEYS,
 )
+from app_pages.monitor_view import MONITOR_KEYS
 from app_pages.viewmodel import (
     ESTIMATE_DEFAULTS,
     LINK_READ_KEY,
@@ -15,9 +17,9 @@ from app_pages.viewmodel import (
 
 st.set_page_config(page_title="impact — cost of internet shutdowns", layout="wide")
 
-# Keep the Estimate and Past events pages' inputs while another page is shown (Streamlit
+# Keep the Estimate, Past events and Monitor pages' inputs while another page is shown (Streamlit
 # drops the state of widgets that are not drawn in a run unless it is re-assigned).
-for key in (*ESTIMATE_DEFAULTS, *EVENTS_KEYS):
+for key in (*ESTIMATE_DEFAULTS, *EVENTS_KEYS, *MONITOR_KEYS):
     if key in st.session_state:
         st.session_state[key] = st.session_state[key]
 
@@ -26,6 +28,8 @@ page = st.navigation([
     estimate_page,
     st.Page("app_pages/events.py", title="Past events"),
     st.Page("app_pages/batch.py", title="Batch"),
+    # a callable page: its module (caches, watch fragment) is imported once, not re-run
+    st.Page(monitor_page.main, title="Monitor", url_path="monitor"),
     st.Page("app_pages/methods.py", title="Methods & assumptions"),
     st.Page("app_pages/data.py", title="Data & sources"),
 ])

@@ -1,0 +1,462 @@
+"""The Monitor page's view model: reading a timeline file, the page's choices, and the
+display tables, figures and Vega-Lite chart specs built from a `impact.monitor.MonitorResult`.
+
+Nothing here imports streamlit, so every function can be tested on its own (the page caches
+`run_monitor` by the file's bytes and the choices, and `monitor_view` by those and the
+method shown).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from impact import format as fmt
+from impact.methods import REGISTRY
+
+ROOT = Path(__file__).resolve().parents[1]
+#: the preloaded seed case: the bundled example once it is in ``data/examples/``, until then
+#: the copy the tests use (the one place to change)
+SEED_CASE = next((p for p in (ROOT / "data" / "examples" / "pakistan_2024-02-08.csv",
+                              ROOT / "tests" / "fixtures" / "monitor_page"
+                              / "pakistan_2024-02-08.csv") if p.is_file()),
+                 ROOT / "data" / "examples" / "pakistan_2024-02-08.csv")
+SEED_LABEL = "Pakistan, election day, 8 February 2024"
+#: where a watched file may be (a path typed in the page is resolved inside it)
+WATCH_ROOT = Path.cwd()
+WATCH_SECONDS = 30
+#: projection horizons offered, and those chosen at first
+HORIZONS = ("12h", "1d", "3d", "7d", "14d", "30d", "90d")
+DEFAULT_HORIZONS = ("1d", "3d", "7d", "30d")
+SOURCE_LABELS = {
+    "seed": "Example: " + SEED_LABEL,
+    "upload": "Upload a timeline file",
+    "watch": "Watch a file on this server",
+}
+#: widget keys of the Monitor page and their defaults (kept in session state across pages)
+MONITOR_DEFAULTS: dict[str, Any] = {
+    "mon_source": "seed",
+    "mon_method": "impact",
+    "mon_cut": False,
+    "mon_horizons": list(DEFAULT_HORIZONS),
+    "mon_watch_path": "",
+}
+#: session-state key of the last uploaded file, ``(name, bytes)`` (a file uploader forgets
+#: its file when another page is shown)
+UPLOADED_KEY = "mon_uploaded"
+MONITOR_KEYS = (*MONITOR_DEFAULTS, "mon_until_date", "mon_until_time", UPLOADED_KEY)
+SCOPE_WORDS = {"full": "full internet", "mobile": "mobile data", "platforms": "platforms",
+               "throttling": "throttling"}
+
+
+# ---- reading the file ----------------------------------------------------------------------------
+def load_timeline(data: bytes, name: str) -> Any:
+    """The `impact.timeline.Timeline` of an uploaded or watched file.
+
+    `impact.importers.read_any` when it is installed (IODA, Cloudflare Radar, OONI,
+    Access Now and our CSV); otherwise our CSV (`impact.timeline.read_timeline_csv`) or a
+    JSON list of timeline rows (bare, or under ``"rows"`` / ``"timeline"``). A bad file
+    raises `impact.timeline.TimelineError`, one line naming the file, line and field.
+
+    >>> csv = b"start_utc,end_utc,country\\n2024-02-08T03:00Z,2024-02-08T05:00Z,PAK\\n"
+    >>> load_timeline(csv, "t.csv").iso3
+    'PAK'
+    >>> load_timeline(b"start_utc,end_utc,country\\nyesterday,,PAK\\n", "bad.csv")
+    Traceback (most recent call last):
+    ...
+    impact.timeline.TimelineError: bad.csv line 2: start_utc: 'yesterday' is not accepted; an ISO date-time in UTC, e.g. 2024-02-08T02:00Z or 2024-02-08 02:00
+    """
+    try:
+        from impact.importers import read_any
+    except ImportError:
+        read_any = None
+    if read_any is not None:
+        return read_any(data, name=name)
+    if name.lower().endswith(".json") or data.lstrip()[:1] in (b"[", b"{"):
+        return _json_timeline(data, name)
+    from impact.timeline import read_timeline_csv
+
+    return read_timeline_csv(data, name=name)
+
+
+def _json_timeline(data: bytes, name: str) -> Any:
+    from impact.timeline import TimelineError, make_timeline, parse_row
+
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise TimelineError("file", name, f"a timeline CSV or JSON ({exc})") from None
+    rows = doc.get("rows", doc.get("timeline")) if isinstance(doc, dict) else doc
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise TimelineError("file", name, "a JSON list of timeline rows, or an object with "
+                            "\"rows\"")
+    return make_timeline([parse_row(r, where=f"{name} row {i}")
+                          for i, r in enumerate(rows, start=1)], name)
+
+
+def watch_path(text: str, root: Path | None = None) -> Path:
+    """The file a typed path points at, inside ``root`` (default `WATCH_ROOT`).
+
+    >>> watch_path("tests/../app.py", Path("/srv/app"))
+    PosixPath('/srv/app/app.py')
+    >>> watch_path("/etc/passwd", Path("/srv/app"))
+    Traceback (most recent call last):
+    ...
+    impact.errors.InputError: path: '/etc/passwd' is not accepted; a file inside the app's working directory (/srv/app)
+    """
+    from impact.errors import InputError
+
+    base = (root or WATCH_ROOT).resolve()
+    raw = text.strip()
+    if not raw:
+        raise InputError("path", text, "the path of a timeline file")
+    path = (base / raw).resolve()
+    if not path.is_relative_to(base):
+        raise InputError("path", text, f"a file inside the app's working directory ({base})")
+    return path
+
+
+def read_watched(text: str, root: Path | None = None) -> tuple[bytes, str]:
+    """(bytes, file name) of the watched file; a missing file is an `InputError`."""
+    from impact.errors import InputError
+
+    path = watch_path(text, root)
+    try:
+        return path.read_bytes(), path.name
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        raise InputError("path", text, "an existing, readable timeline file") from None
+
+
+# ---- the page's choices --------------------------------------------------------------------------
+def horizons_text(chosen: list[str] | tuple[str, ...]) -> str:
+    """The chosen horizons in `HORIZONS` order, as `impact.monitor.monitor` takes them.
+
+    >>> horizons_text(["30d", "1d", "12h"])
+    '12h,1d,30d'
+    """
+    return ",".join(h for h in HORIZONS if h in set(chosen))
+
+
+def until_text(day: date | None, clock: time | None) -> str | None:
+    """The chosen cut as an ISO UTC moment (None: the timeline's end).
+
+    >>> until_text(date(2024, 2, 8), time(12, 30))
+    '2024-02-08T12:30:00+00:00'
+    """
+    if day is None:
+        return None
+    return datetime.combine(day, clock or time(0, 0), tzinfo=UTC).isoformat()
+
+
+def run_monitor(data: bytes, name: str, until: str | None, project: str, draws: int) -> Any:
+    """`impact.monitor.monitor` of a file's bytes (every method, so choosing another one
+    only changes the view)."""
+    from impact.monitor import monitor
+
+    return monitor(load_timeline(data, name), until=until, project=project, draws=draws)
+
+
+# ---- the view ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MonitorView:
+    """Everything the Monitor page shows for one result and method (display-ready)."""
+
+    title: str  #: markdown: country, file, hours covered
+    status_word: str  #: "Still on" or "Lifted"
+    status: str  #: since when, until when (local time)
+    current: bool
+    method: str
+    so_far: str  #: cost so far, P50 (or the method's status)
+    so_far_range: str  #: "P5–P95: …" and local currency
+    spread: str  #: the P50s of every method that costs it
+    per_hour: str
+    per_hour_range: str
+    per_day: str
+    per_day_range: str
+    projection: pl.DataFrame  #: one row per horizon, strings (USD and local)
+    methods_table: pl.DataFrame  #: cost so far of every method, strings
+    cumulative: pl.DataFrame  #: per hour: local time, cumulative P5/P50/P95 [USD]
+    intensity: pl.DataFrame  #: per hour and kind: local time, kind, lost share of the hour
+    rows: pl.DataFrame  #: the timeline's rows
+    notes: tuple[str, ...]
+    stem: str  #: file name stem of the downloads
+
+
+def _local_text(moment: datetime, zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local:%d %b %Y %H:%M} {local.tzname()} ({moment.astimezone(UTC):%H:%M} UTC)"
+
+
+def _row(frame: pl.DataFrame, **match: Any) -> dict[str, Any]:
+    for col, value in match.items():
+        frame = frame.filter(pl.col(col) == value)
+    return frame.to_dicts()[0]
+
+
+def _range(r: dict[str, Any], currency: str) -> str:
+    text = "P5–P95: " + fmt.money_range(r["loss_usd_p05"], r["loss_usd_p95"])
+    if r.get("loss_local_p50") is not None and currency != "USD":
+        text += f" · {fmt.money(r['loss_local_p50'], currency)}"
+    return text
+
+
+def horizon_label(days: float) -> str:
+    """``0.5`` -> ``'12 hours'``, ``1`` -> ``'1 day'``, ``30`` -> ``'30 days'``.
+
+    >>> horizon_label(0.5), horizon_label(1), horizon_label(30)
+    ('12 hours', '1 day', '30 days')
+    """
+    if days < 1:
+        hours = days * 24
+        return f"{hours:g} hour" + ("" if hours == 1 else "s")
+    return f"{days:g} day" + ("" if days == 1 else "s")
+
+
+def projection_table(result: Any, method: str) -> pl.DataFrame:
+    """What the restriction will have cost if it lasts each horizon longer (strings)."""
+    cur = result.currency
+    rows = result.projection.filter(pl.col("method") == method).sort("more_days").to_dicts()
+    local = cur != "USD" and result.fx is not None
+    out = []
+    for r in rows:
+        item = {
+            "if it lasts": f"{horizon_label(r['more_days'])} more"
+            if result.current else f"{horizon_label(r['more_days'])} (lifted: no more)",
+            "total P50 [USD]": fmt.money(r["loss_usd_p50"]),
+            "P5–P95 [USD]": fmt.money_range(r["loss_usd_p05"], r["loss_usd_p95"]),
+        }
+        if local:
+            item[f"total P50 [{cur}]"] = fmt.money(r["loss_local_p50"], cur)
+            item[f"P5–P95 [{cur}]"] = fmt.money_range(r["loss_local_p05"],
+                                                      r["loss_local_p95"], cur)
+        out.append(item)
+    columns = ["if it lasts", "total P50 [USD]", "P5–P95 [USD]"]
+    if local:
+        columns += [f"total P50 [{cur}]", f"P5–P95 [{cur}]"]
+    return pl.DataFrame(out, schema=dict.fromkeys(columns, pl.String))
+
+
+def methods_table(result: Any) -> pl.DataFrame:
+    """Cost so far by every method (strings), with the reason a method does not cost it."""
+    cur = result.currency
+    out = []
+    for r in result.so_far.to_dicts():
+        ok = r["status"] == "ok"
+        out.append({
+            "method": REGISTRY[r["method"]].title,
+            "status": r["status"].replace("_", " "),
+            "so far P50 [USD]": fmt.money(r["loss_usd_p50"]) if ok else fmt.MISSING,
+            "P5–P95 [USD]": (fmt.money_range(r["loss_usd_p05"], r["loss_usd_p95"])
+                             if ok else fmt.MISSING),
+            f"so far P50 [{cur}]": fmt.money(r["loss_local_p50"], cur) if ok else fmt.MISSING,
+            "reason": r["reason"] or "",
+        })
+    columns = ["method", "status", "so far P50 [USD]", "P5–P95 [USD]", f"so far P50 [{cur}]",
+               "reason"]
+    return pl.DataFrame(out, schema=dict.fromkeys(columns, pl.String))
+
+
+def spread_text(result: Any) -> str:
+    """The range of the methods' P50s of the cost so far."""
+    ok = [r for r in result.so_far.to_dicts() if r["status"] == "ok"]
+    if not ok:
+        return "No method costs this timeline."
+    if len(ok) == 1:
+        return f"Only {REGISTRY[ok[0]['method']].title} costs this timeline."
+    low = min(ok, key=lambda r: r["loss_usd_p50"])
+    high = max(ok, key=lambda r: r["loss_usd_p50"])
+    return (f"Across the {len(ok)} methods that cost it: {fmt.money(low['loss_usd_p50'])} "
+            f"({REGISTRY[low['method']].title}) to {fmt.money(high['loss_usd_p50'])} "
+            f"({REGISTRY[high['method']].title}), P50s.")
+
+
+def status_line(result: Any) -> tuple[str, str]:
+    """(``Still on`` or ``Lifted``, since when and until when in the country's local time)."""
+    from impact.monitor import lifted_at
+
+    tl = result.timeline
+    began = _local_text(tl.start, result.zone)
+    if result.current:
+        return "Still on", (f"at {_local_text(result.until, result.zone)}; restricted since "
+                            f"{began}.")
+    lifted = lifted_at(tl, result.until)
+    when = _local_text(lifted, result.zone) if lifted else "before the cut"
+    return "Lifted", (f"at {when}; began {began}; figures as of "
+                      f"{_local_text(result.until, result.zone)}.")
+
+
+def kind_label(scope: str, platforms: str | None, region: str | None) -> str:
+    """``mobile data, Balochistan`` — one kind of restriction, for the chart legend.
+
+    >>> kind_label("platforms", "x;youtube", None)
+    'platforms: x, youtube, nationwide'
+    """
+    text = SCOPE_WORDS.get(scope, scope)
+    if platforms:
+        text += ": " + platforms.replace(";", ", ")
+    return f"{text}, {region or 'nationwide'}"
+
+
+def cumulative_frame(result: Any, method: str) -> pl.DataFrame:
+    """Per UTC hour: the local hour (ISO text) and the cumulative P5/P50/P95 [USD] of
+    ``method`` up to the end of that hour, with formatted labels (empty when the method
+    does not cost the timeline)."""
+    cols = [f"{method}_cum_usd_{q}" for q in ("p05", "p50", "p95")]
+    schema = {"hour_local": pl.String, "p05": pl.Float64, "p50": pl.Float64,
+              "p95": pl.Float64, "p05_label": pl.String, "p50_label": pl.String,
+              "p95_label": pl.String}
+    if not set(cols) <= set(result.hourly.columns):
+        return pl.DataFrame(schema=schema)
+    frame = (result.hourly.group_by("hour_utc", maintain_order=True)
+             .agg(pl.col("hour_local").last(), *[pl.col(c).last() for c in cols])
+             .sort("hour_utc"))
+    out = frame.select(pl.col("hour_local").dt.strftime("%Y-%m-%dT%H:%M"),
+                       *[pl.col(c).alias(q) for c, q in zip(cols, ("p05", "p50", "p95"),
+                                                             strict=True)])
+    labels = {f"{q}_label": [fmt.money(v) for v in out[q]] for q in ("p05", "p50", "p95")}
+    return out.with_columns(**{k: pl.Series(v, dtype=pl.String) for k, v in labels.items()})
+
+
+def intensity_frame(result: Any) -> pl.DataFrame:
+    """Per UTC hour and kind: the local hour, the kind and the share of the hour's service
+    lost (intensity × minutes / 60)."""
+    h = result.hourly
+    return h.select(
+        pl.col("hour_local").dt.strftime("%Y-%m-%dT%H:%M"),
+        pl.Series("kind", [kind_label(s, p, r) for s, p, r in
+                           zip(h["scope"], h["platforms"], h["region"], strict=True)],
+                  dtype=pl.String),
+        (pl.col("intensity") * pl.col("minutes") / 60).round(4).alias("lost"),
+        pl.col("minutes").round(1),
+        pl.col("intensity").round(3),
+    )
+
+
+_MONEY_AXIS = ("replace(replace(replace(format(datum.value, '~s'), 'G', 'bn'), 'M', 'm'), "
+               "'T', 'tn')")
+
+
+def cumulative_chart_spec(zone: str, method_title: str) -> dict[str, Any]:
+    """Vega-Lite spec of the cumulative cost (band = P5 to P95, line = P50) for the columns
+    of `cumulative_frame`."""
+    x = {"field": "hour_local", "type": "temporal", "title": f"local time ({zone})"}
+    tooltip = [{"field": "hour_local", "type": "temporal", "title": "hour",
+                "format": "%d %b %H:%M"},
+               {"field": "p50_label", "title": "P50"}, {"field": "p05_label", "title": "P5"},
+               {"field": "p95_label", "title": "P95"}]
+    return {
+        "height": 260,
+        "title": {"text": f"Cost so far, {method_title}", "fontSize": 13},
+        "encoding": {"x": x, "tooltip": tooltip},
+        "layer": [
+            {"mark": {"type": "area", "opacity": 0.25, "interpolate": "step-after"},
+             "encoding": {"y": {"field": "p05", "type": "quantitative",
+                                "title": "USD; band = P5 to P95, line = P50",
+                                "axis": {"labelExpr": _MONEY_AXIS}},
+                          "y2": {"field": "p95"}}},
+            {"mark": {"type": "line", "interpolate": "step-after"},
+             "encoding": {"y": {"field": "p50", "type": "quantitative"}}},
+        ],
+    }
+
+
+def intensity_chart_spec(zone: str) -> dict[str, Any]:
+    """Vega-Lite spec of the restriction per hour (one overlaid bar per kind: a regional row
+    lost entirely is 1 in its region, so kinds are not stacked) for the columns of
+    `intensity_frame`."""
+    return {
+        "height": 200,
+        "title": {"text": "Restriction per hour", "fontSize": 13},
+        "mark": {"type": "bar", "opacity": 0.6},
+        "encoding": {
+            "x": {"field": "hour_local", "type": "temporal", "timeUnit": "yearmonthdatehours",
+                  "title": f"local time ({zone})"},
+            "y": {"field": "lost", "type": "quantitative", "stack": None,
+                  "title": "intensity × share of the hour", "scale": {"domain": [0, 1]}},
+            "color": {"field": "kind", "type": "nominal", "title": None,
+                      "legend": {"orient": "bottom", "labelLimit": 260}},
+            "tooltip": [{"field": "hour_local", "type": "temporal", "title": "hour",
+                         "format": "%d %b %H:%M"},
+                        {"field": "kind"}, {"field": "minutes"}, {"field": "intensity"}],
+        },
+    }
+
+
+def rows_table(timeline: Any) -> pl.DataFrame:
+    """The timeline's rows, as read."""
+    from impact.timeline import rows_frame
+
+    return rows_frame(timeline)
+
+
+def hourly_csv(result: Any) -> str:
+    """The hourly table (every method's cumulative P5/P50/P95 [USD]) as CSV."""
+    return result.hourly.with_columns(
+        pl.col("hour_utc").dt.strftime("%Y-%m-%dT%H:%MZ"),
+        pl.col("hour_local").dt.strftime("%Y-%m-%dT%H:%M")).write_csv()
+
+
+def file_stem(result: Any) -> str:
+    """``impact_monitor_PAK_20240209T1000Z``."""
+    return f"impact_monitor_{result.timeline.iso3}_{result.until:%Y%m%dT%H%MZ}"
+
+
+def brief_file(kind: str, result: Any, method: str) -> str | bytes:
+    """The brief (``html`` or ``pdf``) of ``result``, built when its download is clicked."""
+    from impact import brief
+
+    return brief.brief_html(result, method=method) if kind == "html" else brief.brief_pdf(
+        result, method=method)
+
+
+def brief_available() -> bool:
+    """Whether `impact.brief` is installed (checked without importing it)."""
+    from importlib.util import find_spec
+
+    return find_spec("impact.brief") is not None
+
+
+def monitor_view(result: Any, method: str) -> MonitorView:
+    """The Monitor page's display of ``result`` with ``method`` in front (pure)."""
+    from impact.countries import country_name
+
+    cur = result.currency
+    so = _row(result.so_far, method=method)
+    ok = so["status"] == "ok"
+    method_status = so["status"].replace("_", " ")
+    tl = result.timeline
+    hours = (min(result.until, tl.end) - tl.start).total_seconds() / 3600
+    title = (f"**{country_name(tl.iso3)}** · `{tl.name}` · {len(tl.rows)} rows over "
+             f"{fmt.number(hours)} hours · {result.draws:,} Monte Carlo draws")
+
+    def rate(which: str) -> tuple[str, str]:
+        r = _row(result.burn, method=method, rate=which)
+        if not ok:
+            return method_status, ""
+        if not result.current:
+            return fmt.money(0), "lifted: nothing more is being lost"
+        return fmt.money(r["loss_usd_p50"]), _range(r, cur)
+
+    per_hour, per_hour_range = rate("per_hour")
+    per_day, per_day_range = rate("per_day")
+    status_word, status = status_line(result)
+    return MonitorView(
+        title=title, status_word=status_word, status=status, current=result.current,
+        method=method,
+        so_far=fmt.money(so["loss_usd_p50"]) if ok else method_status,
+        so_far_range=_range(so, cur) if ok else (so["reason"] or ""),
+        spread=spread_text(result),
+        per_hour=per_hour, per_hour_range=per_hour_range,
+        per_day=per_day, per_day_range=per_day_range,
+        projection=projection_table(result, method) if ok else pl.DataFrame(),
+        methods_table=methods_table(result),
+        cumulative=cumulative_frame(result, method), intensity=intensity_frame(result),
+        rows=rows_table(tl), notes=tuple(result.notes), stem=file_stem(result),
+    )
