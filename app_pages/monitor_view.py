@@ -8,7 +8,6 @@ method shown).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -58,10 +57,9 @@ SCOPE_WORDS = {"full": "full internet", "mobile": "mobile data", "platforms": "p
 def load_timeline(data: bytes, name: str) -> Any:
     """The `impact.timeline.Timeline` of an uploaded or watched file.
 
-    `impact.importers.read_any` when it is installed (IODA, Cloudflare Radar, OONI,
-    Access Now and our CSV); otherwise our CSV (`impact.timeline.read_timeline_csv`) or a
-    JSON list of timeline rows (bare, or under ``"rows"`` / ``"timeline"``). A bad file
-    raises `impact.timeline.TimelineError`, one line naming the file, line and field.
+    `impact.importers.read_any`: IODA, Cloudflare Radar, OONI, Access Now and our CSV,
+    detected from the content. A bad file raises `impact.timeline.TimelineError`, one line
+    naming the file, line and field.
 
     >>> csv = b"start_utc,end_utc,country\\n2024-02-08T03:00Z,2024-02-08T05:00Z,PAK\\n"
     >>> load_timeline(csv, "t.csv").iso3
@@ -71,32 +69,9 @@ def load_timeline(data: bytes, name: str) -> Any:
     ...
     impact.timeline.TimelineError: bad.csv line 2: start_utc: 'yesterday' is not accepted; an ISO date-time in UTC, e.g. 2024-02-08T02:00Z or 2024-02-08 02:00
     """
-    try:
-        from impact.importers import read_any
-    except ImportError:
-        read_any = None
-    if read_any is not None:
-        return read_any(data, name=name)
-    if name.lower().endswith(".json") or data.lstrip()[:1] in (b"[", b"{"):
-        return _json_timeline(data, name)
-    from impact.timeline import read_timeline_csv
+    from impact.importers import read_any
 
-    return read_timeline_csv(data, name=name)
-
-
-def _json_timeline(data: bytes, name: str) -> Any:
-    from impact.timeline import TimelineError, make_timeline, parse_row
-
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TimelineError("file", name, f"a timeline CSV or JSON ({exc})") from None
-    rows = doc.get("rows", doc.get("timeline")) if isinstance(doc, dict) else doc
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise TimelineError("file", name, "a JSON list of timeline rows, or an object with "
-                            "\"rows\"")
-    return make_timeline([parse_row(r, where=f"{name} row {i}")
-                          for i, r in enumerate(rows, start=1)], name)
+    return read_any(data, name=name)
 
 
 def watch_path(text: str, root: Path | None = None) -> Path:
@@ -228,7 +203,7 @@ def projection_table(result: Any, method: str) -> pl.DataFrame:
     for r in rows:
         item = {
             "if it lasts": f"{horizon_label(r['more_days'])} more"
-            if result.current else f"{horizon_label(r['more_days'])} (lifted: no more)",
+            if result.current else f"had it lasted {horizon_label(r['more_days'])} more",
             "total P50 [USD]": fmt.money(r["loss_usd_p50"]),
             "P5–P95 [USD]": fmt.money_range(r["loss_usd_p05"], r["loss_usd_p95"]),
         }
@@ -441,7 +416,8 @@ def monitor_view(result: Any, method: str) -> MonitorView:
         if not ok:
             return method_status, ""
         if not result.current:
-            return fmt.money(0), "lifted: nothing more is being lost"
+            return fmt.money(r["loss_usd_p50"]), (f"{_range(r, cur)} · lifted: had it lasted "
+                                                  "at its last intensity")
         return fmt.money(r["loss_usd_p50"]), _range(r, cur)
 
     per_hour, per_hour_range = rate("per_hour")
