@@ -86,7 +86,7 @@ def _scenario(iso3: str, zone, piece: Piece, hours: float | None = None,
     if piece.platforms:
         data["platforms"] = list(piece.platforms)
     if piece.region:
-        data["regions"] = [piece.region]
+        data["regions"] = piece.region.split(";")
     return parse_scenario(data)
 
 

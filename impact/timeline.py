@@ -188,6 +188,10 @@ class TimelineRow(BaseModel):
                              f"at most {MAX_TIMELINE_HOURS:,} hours after start_utc")
         if self.scope == "platforms" and not self.platforms:
             raise InputError("platforms", "", ACCEPTED["platforms"])
+        if self.region is not None:
+            canonical = _admin1(self.country, self.region)
+            if canonical != self.region:
+                object.__setattr__(self, "region", canonical)
         return self
 
     @property
@@ -200,6 +204,39 @@ class TimelineRow(BaseModel):
         """Intensity × affected share: the share of the kind's service lost [0-1]."""
         share = 1.0 if self.affected_share is None else self.affected_share
         return self.intensity * share
+
+
+def _admin1(iso3: str, text: str) -> str:
+    """The admin-1 regions of ``iso3`` that ``text`` names, ``;``-joined in the country's
+    order ("Balochistan province" -> "Balochistan"; "Gwadar, Balochistan" -> "Balochistan":
+    a place inside a region is costed as the whole region, an upper bound), or `InputError`
+    listing the country's regions when it names none."""
+    import re
+
+    from impact.regions import name_key, region_names
+
+    names = region_names(iso3)
+    by_key = {name_key(n): n for n in names}
+    found: set[str] = set()
+    for piece in [text, *re.split(r"[,;/()]|\band\b|&", text)]:
+        key = name_key(piece)
+        if not key:
+            continue
+        if key in by_key:
+            found.add(by_key[key])
+            if piece is text:
+                break
+            continue
+        close = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.88)
+        if close:
+            found.add(by_key[close[0]])
+            if piece is text:
+                break
+    if found:
+        return ";".join(n for n in names if n in found)
+    shown = ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
+    raise InputError("region", text, f"admin-1 regions of {iso3} ({shown}), ; separated, "
+                     "or blank for the whole country")
 
 
 def _first_error(exc: ValidationError) -> tuple[str, Any, str]:

@@ -117,6 +117,22 @@ def test_networks_add_up_and_count_once_each():
     assert any("AS9" in n and "affected_share" in n for n in r.notes)
 
 
+def test_regions_are_the_country_admin1_names():
+    assert row("2024-02-08T02:00Z", "2024-02-08T03:00Z", region="Balochistan province"
+               ).region == "Balochistan"
+    assert row("2024-02-08T02:00Z", "2024-02-08T03:00Z", region="Punjab and Sindh"
+               ).region == "Punjab;Sindh"
+    with pytest.raises(TimelineError, match="region: 'Lahore'.*Balochistan"):
+        parse_row({"start_utc": "2024-02-08T02:00Z", "end_utc": "2024-02-08T03:00Z",
+                   "country": "PAK", "region": "Lahore"}, where="t.csv line 2")
+    two = monitor(make_timeline([row("2024-02-08T02:00Z", "2024-02-08T05:00Z",
+                                     region="Punjab and Sindh")]), draws=DRAWS,
+                  methods=["impact"])
+    one = monitor(make_timeline([row("2024-02-08T02:00Z", "2024-02-08T05:00Z",
+                                     region="Punjab")]), draws=DRAWS, methods=["impact"])
+    assert p50(one) < p50(two)
+
+
 def test_local_hours_come_from_the_time_zone_database():
     r = monitor(make_timeline([row("2024-02-08T02:00Z", "2024-02-08T04:00Z",
                                    scope="mobile")]), draws=DRAWS, methods=["impact"])
