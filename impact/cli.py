@@ -272,7 +272,14 @@ def estimate_table(est) -> str:
             rows.append([r["method"]] + [fmt.MISSING] * 4 + [f"{r['status']}: {r['reason']}"])
     header = ["method", "loss P50 (P5–P95)", "per day", "% of GDP", "main driver",
               "status"]
-    out = [export.scenario_words(est), "", _table(rows, header)]
+    from impact.ensemble import ensemble, headline, why_they_differ
+
+    ens = ensemble(est)
+    left_out = "; ".join(f"{m} left out: {why}" for m, why in ens.excluded.items())
+    out = [headline(est)]
+    out += [line for line in (why_they_differ(est), f"Ensemble of {', '.join(ens.members)}"
+                              + (f" ({left_out})" if left_out else "") + ".") if line]
+    out += ["", export.scenario_words(est), "", _table(rows, header)]
     if est.notes:
         out += ["", "Data notes:"] + [f"  - {n}" for n in est.notes]
     out += ["", (f"USD, current prices of {est.context.year}; impact {export.impact_version()}, "

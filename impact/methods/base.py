@@ -48,6 +48,8 @@ class Method:
         costs on its own (e.g. the COST convention of 365 days), or None
     domain_note : where the method's coefficients were estimated, when narrower than the
         world (shown beside its figure; empty when it applies anywhere)
+    domain : ISO3 codes of the countries it was estimated on (empty: anywhere); a scenario
+        elsewhere is outside its domain and left out of the headline ensemble
     circumvention_note : why the method ignores the scenario's circumvention (VPN use),
         shown in the summary row's reason whenever a scenario sets circumvention above 0;
         empty for a method whose loss uses it (then circumvention 1 costs nothing)
@@ -64,6 +66,7 @@ class Method:
     components: Callable[[Context, Draws], Mapping[str, np.ndarray]] | None = None
     platform_cap_param: str | None = None
     domain_note: str = ""
+    domain: frozenset[str] = frozenset()
     circumvention_note: str = ""
 
     @property

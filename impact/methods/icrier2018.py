@@ -56,6 +56,7 @@ METHOD = Method(
     loss_usd=_loss,
     domain_note="elasticities estimated on India's telecom circles; applied elsewhere by "
                 "assumption",
+    domain=frozenset({"IND"}),
     formula="GDP(t−1) × affected population share × hours/8760 × ε (0.31 total, 0.16 mobile)",
     scope_note="estimated for India's telecom circles and applied here to any country; "
                "throttling scaled by intensity is our extension; no platform-block elasticity",
