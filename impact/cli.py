@@ -231,8 +231,11 @@ def _add_events_parser(sub) -> None:
     summ = ev_sub.add_parser("summary", help="totals per country-year, country or year. "
                              + _SUMMED_NOTE)
     filters(summ)
-    summ.add_argument("--by", choices=("country-year", "country", "year"),
-                      default="country-year")
+    summ.add_argument("--by", choices=("country-year", "country", "year", "platform-year",
+                                       "platform"), default="country-year",
+                      help="totals per country-year (default), country, year, or a ledger "
+                      "per platform (and year): a block of several platforms counts under "
+                      "each")
     run(summ, ("capped", "uncapped"), "capped")
     summ.set_defaults(method="impact")
     summ.add_argument("--aggregate", action="store_true",
@@ -571,6 +574,8 @@ def _cmd_events(args: argparse.Namespace) -> int:
         frame = frame.filter(pl.col("year").is_between(first, last))
     summary = ev.summarise(frame, by=args.by, method=methods[0], variant=_variant(args))
     cols = ev.SUMMARY_COLUMNS + (ev.AGG_COLUMNS if args.aggregate else [])
+    if args.by.startswith("platform"):
+        cols = ["platform"] + [c for c in cols if c != "iso3"]
     summary = summary.select(cols)
     sys.stdout.write(_frame_text(summary, args.format))
     if args.format == "table":

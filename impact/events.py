@@ -56,7 +56,9 @@ TYPES = ("full", "mobile", "throttling", "platforms")
 #: variants: the explicit choices of end rule and platform cap (`impact.exposure.World`)
 VARIANTS = WORLD_LABELS
 DEFAULT_EVENT_DRAWS = 2_000
-SUMMARY_BY = ("country-year", "country", "year")
+SUMMARY_BY = ("country-year", "country", "year", "platform-year", "platform")
+#: the ledger key of a block of services that are not costed platforms
+OTHER_SERVICES = "other services"
 
 ESTIMATE_COLUMNS = [
     "event_id", "title", "iso3", "country", "year", "start", "end", "part_start", "scope",
@@ -723,8 +725,11 @@ def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | N
     Parameters
     ----------
     estimates : output of `estimate_events`
-    by : ``country-year`` (``iso3, year``), ``country`` (``year`` null) or ``year`` (``iso3``
-        null)
+    by : ``country-year`` (``iso3, year``), ``country`` (``year`` null), ``year`` (``iso3``
+        null), or the platform ledger ``platform-year`` / ``platform`` (Top10VPN's
+        per-platform tables: blocks of named platforms and of other services, a leading
+        ``platform`` column; a block of several platforms counts under each of them, so
+        platform totals do not add up to the total of all blocks)
     method : the method to total (needed when several were estimated)
     variant : one of `VARIANTS` present in ``estimates`` (default ``capped``)
 
@@ -737,7 +742,10 @@ def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | N
     if by not in SUMMARY_BY:
         raise InputError("by", by, f"one of {', '.join(SUMMARY_BY)}")
     rows, _ = _pick(estimates, method, variant)
-    keys = {"country-year": ["iso3", "year"], "country": ["iso3"], "year": ["year"]}[by]
+    keys = {"country-year": ["iso3", "year"], "country": ["iso3"], "year": ["year"],
+            "platform-year": ["platform", "year"], "platform": ["platform"]}[by]
+    if by.startswith("platform"):
+        rows = _by_platform(rows)
     has_draws = "draws_usd" in rows.columns
     ok = pl.col("status") == "ok"
     aggs = [pl.col("event_id").filter(ok).n_unique().alias("n_events"),
@@ -747,8 +755,12 @@ def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | N
     if has_draws:
         aggs.append(pl.col("draws_usd").filter(ok).alias("draws_usd"))
     grouped = rows.group_by(keys).agg(aggs).sort(keys)
-    out: dict[str, list[Any]] = {c: [] for c in SUMMARY_COLUMNS + AGG_COLUMNS + ["n_not_costed"]}
+    lead = ["platform"] if by.startswith("platform") else []
+    out: dict[str, list[Any]] = {c: [] for c in lead + SUMMARY_COLUMNS + AGG_COLUMNS
+                                 + ["n_not_costed"]}
     for g in grouped.iter_rows(named=True):
+        if lead:
+            out["platform"].append(g["platform"])
         out["iso3"].append(g.get("iso3"))
         out["year"].append(g.get("year"))
         out["n_events"].append(g["n_events"])
@@ -762,11 +774,29 @@ def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | N
             lo, hi = (float(v) for v in np.quantile(total, [0.05, 0.95]))
         out["loss_usd_p05_agg"].append(lo)
         out["loss_usd_p95_agg"].append(hi)
-    schema = {"iso3": pl.String, "year": pl.Int64, "n_events": pl.Int64, "hours": pl.Float64,
+    schema = ({"platform": pl.String} if lead else {}) | {
+              "iso3": pl.String, "year": pl.Int64, "n_events": pl.Int64, "hours": pl.Float64,
               "loss_usd_p05": pl.Float64, "loss_usd_p50": pl.Float64,
               "loss_usd_p95": pl.Float64, "loss_usd_p05_agg": pl.Float64,
               "loss_usd_p95_agg": pl.Float64, "n_not_costed": pl.Int64}
     return pl.DataFrame(out, schema=schema)
+
+
+def _by_platform(rows: pl.DataFrame) -> pl.DataFrame:
+    """Platform-block rows, one per blocked platform (`OTHER_SERVICES` for blocks of
+    services that are not costed platforms), with a ``platform`` column."""
+    blocks = rows.filter(pl.col("scope").is_in(["platforms", "platforms_other"]))
+    ids = blocks["event_id"].unique().to_list()
+    try:
+        named = catalogue().filter(pl.col("event_id").is_in(ids)).select(
+            "event_id", pl.col("platforms").fill_null(""))
+    except DataError:
+        named = pl.DataFrame({"event_id": ids, "platforms": [""] * len(ids)})
+    blocks = blocks.join(named, on="event_id", how="left").with_columns(
+        platform=pl.when(pl.col("platforms").fill_null("") == "")
+        .then(pl.lit([OTHER_SERVICES]))
+        .otherwise(pl.col("platforms").str.split(";")))
+    return blocks.explode("platform").drop("platforms")
 
 
 COMPARE_COLUMNS = ["event_id", "title", "iso3", "country", "year", "years", "scope",

@@ -271,6 +271,21 @@ def test_summary_variant_and_method(estimates):
         ev.summarise(estimates, method="impact", variant="to_snapshot_capped")
 
 
+def test_platform_ledger(estimates):
+    ledger = ev.summarise(estimates, by="platform", method="impact")
+    assert ledger.columns[0] == "platform"
+    by = {r["platform"]: r for r in ledger.iter_rows(named=True)}
+    assert set(by) == {"instagram", "whatsapp", "x", ev.OTHER_SERVICES}
+    irn = estimates.filter(pl.col("event_id") == "IRN-2022-01", pl.col("method") == "impact",
+                           pl.col("variant") == "capped")
+    # a block of two platforms counts under each of them
+    assert by["instagram"]["loss_usd_p50"] == pytest.approx(irn["loss_usd_p50"].sum())
+    assert by["whatsapp"]["loss_usd_p50"] == by["instagram"]["loss_usd_p50"]
+    assert by["x"]["n_events"] == 1 and by[ev.OTHER_SERVICES]["n_not_costed"] == 1
+    years = ev.summarise(estimates, by="platform-year", method="impact")
+    assert set(years.filter(pl.col("platform") == "instagram")["year"]) == {2022, 2023}
+
+
 def test_compare(catalogue):
     out = ev.compare(["PAK-2024-01", "IND-2019-01"], "impact,deloitte2016", draws=DRAWS)
     assert out.columns == ev.COMPARE_COLUMNS
