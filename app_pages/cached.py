@@ -16,6 +16,7 @@ from app_pages.events_view import (
     event_labels,
     events_defaults,
     events_view,
+    platform_table,
     summary_table,
 )
 from app_pages.viewmodel import (
@@ -134,6 +135,19 @@ def events_totals(countries: tuple[str, ...], years: tuple[int, int], types: tup
     names = catalogue_info(data_version())[0]
     in_years = estimates.filter(pl.col("year").is_between(*years))
     return summary_table(ev.summarise(in_years, "country-year", method, variant), names)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def events_platform_totals(countries: tuple[str, ...], years: tuple[int, int],
+                           types: tuple[str, ...], platform: str | None, election: bool | None,
+                           search: str | None, method: str, draws: int,
+                           variant: str) -> pl.DataFrame:
+    """The per-platform ledger of the chosen calendar years (`impact.events.summarise` by
+    platform and year) for display."""
+    estimates = event_estimates(countries, years, types, platform, election, search, method,
+                                draws, variant)
+    in_years = estimates.filter(pl.col("year").is_between(*years))
+    return platform_table(ev.summarise(in_years, "platform-year", method, variant))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

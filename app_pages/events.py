@@ -19,6 +19,7 @@ from app_pages.cached import (
     catalogue_info,
     events_compared,
     events_page_view,
+    events_platform_totals,
     events_totals,
     filtered_events,
     shutdown_risk,
@@ -201,6 +202,15 @@ def _summary(filters: dict, method: str, variant: str) -> None:
                        file_name=f"impact_events_totals_{method}_{variant}.csv",
                        mime="text/csv", key="ev_download_summary", on_click="ignore",
                        icon=":material/download:")
+    ledger = events_platform_totals(**filters, method=method, draws=DRAWS, variant=variant)
+    if ledger.height:
+        st.subheader("Per platform and year")
+        st.caption("Blocks of named platforms (and of other services, not costed): a block of "
+                   "several platforms counts under each, so the rows do not add up to all "
+                   "blocks.")
+        st.dataframe(ledger, hide_index=True, width="stretch", key="platform_table",
+                     column_config={c: MONEY for c in ledger.columns if "[USD]" in c}
+                     | {"hours": HOURS})
 
 
 @st.fragment

@@ -301,6 +301,26 @@ def summary_table(summary: pl.DataFrame, names: Mapping[str, str]) -> pl.DataFra
     )
 
 
+def platform_table(ledger: pl.DataFrame) -> pl.DataFrame:
+    """`impact.events.summarise` by platform and year with display names: a block of several
+    platforms counts under each, so the rows do not add up to all blocks."""
+    from impact.vocab import PLATFORM_LABELS
+
+    return ledger.select(
+        pl.col("platform").replace_strict(PLATFORM_LABELS, default=pl.col("platform"))
+        .alias("platform"),
+        pl.col("year"),
+        pl.col("n_events").alias("events costed"),
+        pl.col("n_not_costed").alias("not costed"),
+        pl.col("hours"),
+        pl.col("loss_usd_p50").alias("P50 [USD]"),
+        pl.col("loss_usd_p05").alias("P5 [USD] (sum)"),
+        pl.col("loss_usd_p95").alias("P95 [USD] (sum)"),
+        pl.col("loss_usd_p05_agg").alias("P5 [USD] (independent)"),
+        pl.col("loss_usd_p95_agg").alias("P95 [USD] (independent)"),
+    )
+
+
 def risk_rows(risk: pl.DataFrame, iso3s: Sequence[str], names: Mapping[str, str],
               top: int = 10) -> pl.DataFrame:
     """`impact.econometrics.risk_table` rows of the chosen countries (the ``top`` highest when

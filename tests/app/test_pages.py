@@ -392,6 +392,15 @@ def test_type_platform_and_election_filters():
         assert at.info
 
 
+def test_platform_ledger_on_past_events():
+    at = _events_page()
+    ledger = _frame_with(at, "events costed")
+    assert ledger is not None
+    tables = [d.value for d in at.dataframe if "platform" in d.value.columns]
+    if load_events("PAK", 2024, type="platforms").height:
+        assert tables and "X (Twitter)" in set(tables[0]["platform"])
+
+
 def test_other_method_and_comparison_selection():
     at = _events_page()
     at.selectbox(key="ev_method").set_value("deloitte2016").run()
