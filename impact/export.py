@@ -581,16 +581,81 @@ def _scenario_short(est: Estimate) -> str:
 
 
 def _md_cell(text: Any) -> str:
+    """A table cell of figures (already formatted by `impact.format`)."""
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _md_text(text: Any) -> str:
+    """A table cell of text: `safe_text`, then escaped like `_md_cell`."""
+    return _md_cell(safe_text("" if text is None else str(text)))
+
+
 def report_markdown(obj: Exportable, *, overrides: Mapping[str, float] | None = None) -> str:
-    """A report a person can cite (Markdown). A batch gives one section per id."""
+    """A report a person can cite (Markdown). A batch gives one section per id.
+
+    The headline figures are in the scenario's output currency, with USD (current prices of
+    the event year) beside them when the two differ."""
     items, batch = _items(obj)
     if batch:
         return "\n\n---\n\n".join(
-            _report_one(e, overrides, title=f"Estimate {i}") for i, e in items)
+            _report_one(e, overrides, title=f"Estimate {safe_text(str(i))}") for i, e in items)
     return _report_one(items[0][1], overrides)
+
+
+def _prices_words(currency: str, basis: str, year: int | None) -> str:
+    return f"{currency} at {basis} prices" + (f" of {year}" if year else "")
+
+
+def _estimate_lines(est: Estimate) -> list[str]:
+    """The estimates table: in USD, or in the output currency with USD beside it."""
+    ctx = est.context
+    conv = output_conversion(est)
+    usd_words = _prices_words("USD", "current", ctx.year)
+    local = not (conv.currency == "USD" and conv.price_basis == "current")
+    if not local:
+        lines = [("Median (P50) loss with the 90 % Monte Carlo range (P5–P95), in "
+                  f"{usd_words}."), "",
+                 ("| Method | Loss P50 (P5–P95) | Per day (P50) | % of GDP (P50) | "
+                  "Per capita (P50) | Main driver | Status |"),
+                 "|---|---|---|---|---|---|---|"]
+    else:
+        out_year = conv.price_year if conv.price_basis == "constant" else ctx.year
+        out_label = conv.currency + (f" at {out_year} prices" if conv.price_basis != "current"
+                                     else "")
+        usd_label = "USD" + (" at current prices" if conv.currency == "USD" else "")
+        lines = [("Median (P50) loss with the 90 % Monte Carlo range (P5–P95), in "
+                  f"{_prices_words(conv.currency, conv.price_basis, out_year)}, with "
+                  f"{usd_words} beside it."), "",
+                 (f"| Method | Loss P50 (P5–P95), {out_label} | Loss P50 (P5–P95), "
+                  f"{usd_label} | Per day (P50) | % of GDP (P50) | Per capita (P50) | "
+                  "Main driver | Status |"),
+                 "|---|---|---|---|---|---|---|---|"]
+
+    def loss(r: dict, key: str, code: str) -> str:
+        return (f"{fmt.money(r[f'{key}p50'], code)} ({fmt.money(r[f'{key}p05'], code)}–"
+                f"{fmt.money(r[f'{key}p95'], code)})")
+
+    for r in est.summary.iter_rows(named=True):
+        code = r["currency"] or conv.currency
+        if r["status"] != "ok":
+            cells = [fmt.MISSING] * (5 if local else 4)
+            text = [fmt.MISSING, f"{r['status']}: {r['reason']}"]
+        elif local:
+            cells = [loss(r, "loss_", code), loss(r, "loss_usd_", "USD"),
+                     (f"{fmt.money(r['loss_per_day_p50'], code)} "
+                      f"({fmt.money(r['loss_usd_per_day_p50'])})"),
+                     fmt.percent(r["share_of_gdp_p50"]),
+                     (f"{fmt.money(r['loss_per_capita_p50'], code)} "
+                      f"({fmt.money(r['loss_usd_per_capita_p50'])})")]
+            text = [r["main_driver"], "ok"]
+        else:
+            cells = [loss(r, "loss_usd_", "USD"), fmt.money(r["loss_usd_per_day_p50"]),
+                     fmt.percent(r["share_of_gdp_p50"]),
+                     fmt.money(r["loss_usd_per_capita_p50"])]
+            text = [r["main_driver"], "ok"]
+        lines.append("| " + " | ".join([_md_text(r["title"]), *map(_md_cell, cells),
+                                         *map(_md_text, text)]) + " |")
+    return lines
 
 
 def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
@@ -598,39 +663,19 @@ def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
     ctx = est.context
     title = title or f"Estimated economic cost of an internet disruption in {ctx.country}"
     if est.scenario.label:
-        title += f": {est.scenario.label}"
+        title += f": {safe_text(est.scenario.label)}"
     lines = [f"# {title}", "", "## Scenario", "", scenario_words(est), "",
-             "## Estimates", "",
-             ("Median (P50) loss with the 90 % Monte Carlo range (P5–P95), in USD at current "
-             f"prices of {ctx.year}."), "",
-             ("| Method | Loss P50 (P5–P95) | Per day (P50) | % of GDP (P50) | "
-             "Per capita (P50) | Main driver | Status |"),
-             "|---|---|---|---|---|---|---|"]
-    for r in est.summary.iter_rows(named=True):
-        if r["status"] == "ok":
-            loss = (f"{fmt.money(r['loss_usd_p50'])} ({fmt.money(r['loss_usd_p05'])}–"
-                    f"{fmt.money(r['loss_usd_p95'])})")
-            cells = [loss, fmt.money(r["loss_usd_per_day_p50"]),
-                     fmt.percent(r["share_of_gdp_p50"]),
-                     fmt.money(r["loss_usd_per_capita_p50"]), r["main_driver"] or "", "ok"]
-        else:
-            cells = [fmt.MISSING] * 5 + [f"{r['status']}: {r['reason']}"]
-        lines.append("| " + " | ".join(_md_cell(c) for c in [r["title"], *cells]) + " |")
-    ok = est.summary.filter(pl.col("status") == "ok")
-    if ok.height and ok["currency"][0] != "USD" or (ok.height and ok["price_basis"][0]
-                                                      != "current"):
-        r = ok.row(0, named=True)
-        lines += ["", f"In {r['currency']} ({r['price_basis']} prices"
-                  + (f" of {r['price_year']}" if r["price_year"] else "") + "): "
-                  + "; ".join(f"{x['method']} {fmt.money(x['loss_p50'], x['currency'])}"
-                              for x in ok.iter_rows(named=True))]
+             "## Estimates", "", *_estimate_lines(est)]
     lines += ["", "## Assumptions", "",
               "| Method | Parameter | Value | Range (low–high) | Unit | Source |",
               "|---|---|---|---|---|---|"]
     for r in est.assumptions.iter_rows(named=True):
         rng = "fixed" if r["low"] == r["high"] else f"{_input(r['low'])}–{_input(r['high'])}"
-        lines.append("| " + " | ".join(_md_cell(c) for c in [
-            r["method"], r["parameter"], _input(r["value"]), rng, r["unit"], r["source"]]) + " |")
+        lines.append("| " + " | ".join(
+            [_md_text(r["method"]), _md_text(r["parameter"]), _md_cell(_input(r["value"])),
+             _md_cell(rng), _md_text(r["unit"]), _md_text(r["source"])]) + " |")
+    lines += ["", (f"Money inputs are in USD at current prices of {ctx.year}, whatever the "
+                   "output currency.")]
     lines += ["", "## Data notes and fallbacks", ""]
     lines += [f"- {n}" for n in est.notes] or ["- none: every figure is for the event year."]
     lines += ["", "## Data vintages", ""]
