@@ -5,7 +5,10 @@ Every function here is pure (returns ``str``, ``bytes`` or a polars frame) excep
 
 A batch is a sequence of estimates or a mapping ``id -> Estimate``; batch exports carry an
 ``id`` column (ids of a plain sequence are the scenario labels, else ``1, 2, ...``).
-Money is USD (current prices of the event year) in ``*_usd*`` columns; shares are 0-1.
+Money is USD (current prices of the event year) in ``*_usd*`` columns and in the scenario's
+output currency (``currency``, ``price_basis``) in ``loss_*`` columns without ``_usd`` (and
+``loss_at_*``/``swing`` of the sensitivity sheet); shares are 0-1. Text that begins like a
+formula is quoted with ``'`` in the CSV, Excel and Markdown exports (`safe_text`).
 """
 
 from __future__ import annotations
