@@ -5,14 +5,19 @@ Every function here is pure (returns ``str``, ``bytes`` or a polars frame) excep
 
 A batch is a sequence of estimates or a mapping ``id -> Estimate``; batch exports carry an
 ``id`` column (ids of a plain sequence are the scenario labels, else ``1, 2, ...``).
-Money is USD (current prices of the event year) in ``*_usd*`` columns; shares are 0-1.
+Money is USD (current prices of the event year) in ``*_usd*`` columns and in the scenario's
+output currency (``currency``, ``price_basis``) in ``loss_*`` columns without ``_usd`` (and
+``loss_at_*``/``swing`` of the sensitivity sheet); shares are 0-1. Text that begins like a
+formula is quoted with ``'`` in the CSV, Excel and Markdown exports (`safe_text`).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
+import re
 import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -25,6 +30,7 @@ from impact.errors import InputError
 from impact.estimate import SUMMARY_COLUMNS, Estimate
 from impact.io import data_version
 from impact.methods import REGISTRY
+from impact.prices import Conversion
 from impact.vocab import VALUE_FIELDS
 
 Exportable = Estimate | Sequence[Estimate] | Mapping[str, Estimate]
@@ -62,6 +68,34 @@ INPUT_DIGITS = 6
 def _input(x: Any) -> str:
     """An assumption value in text: ``407.308 bn``, ``0.036751``, ``10``."""
     return fmt.number(x, INPUT_DIGITS) if isinstance(x, float | int) or x is None else str(x)
+
+
+# ---- text cells a spreadsheet would run (CSV/formula injection) ----------------------------
+#: first characters that make a spreadsheet read a text cell as a formula (OWASP, "CSV
+#: Injection"): such text is prefixed with a single quote in every export people open
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """``text`` with a leading ``'`` if it begins like a formula (``=``, ``+``, ``-``, ``@``,
+    tab or carriage return), so no spreadsheet runs it; other text is returned unchanged.
+
+    The one rule of the CSV, Excel and Markdown exports (JSON is left as it is). Apply it to
+    text only: numbers stay numbers.
+
+    >>> safe_text("=1+2"), safe_text("-1"), safe_text("PAK"), safe_text("a=b")
+    ("'=1+2", "'-1", 'PAK', 'a=b')
+    """
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """`safe_text` applied to every text column of ``frame`` (other columns unchanged)."""
+    pattern = "^[" + "".join(re.escape(c) for c in FORMULA_START) + "]"
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(pattern)).then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items() if dtype == pl.String)
 
 
 # ---- normalising inputs -------------------------------------------------------------------
@@ -140,7 +174,8 @@ def vintage_text_of(vintages: pl.DataFrame) -> str:
 
 
 def csv_frame(obj: Exportable) -> pl.DataFrame:
-    """Summary rows plus the provenance columns that make a CSV self-describing."""
+    """Summary rows plus the provenance columns that make a CSV self-describing (text cells
+    that begin like a formula are quoted by `safe_text`)."""
     items, _ = _items(obj)
     frames = []
     for id_, est in items:
@@ -158,7 +193,7 @@ def csv_frame(obj: Exportable) -> pl.DataFrame:
         empty = summary_frame(obj)
         return empty.with_columns(pl.lit(None, dtype=pl.String).alias(c)
                                   for c in PROVENANCE_COLUMNS)
-    return pl.concat(frames, how="vertical_relaxed")
+    return safe_frame(pl.concat(frames, how="vertical_relaxed"))
 
 
 def pass_csv_frame(result: Any, ids: Sequence[str]) -> pl.DataFrame:
@@ -195,10 +230,10 @@ def pass_csv_frame(result: Any, ids: Sequence[str]) -> pl.DataFrame:
         "impact_version": [impact_version()] * len(index),
         "data_version": [data_version()] * len(index),
     }
-    return pl.DataFrame(
+    return safe_frame(pl.DataFrame(
         [pl.Series("id", [ids[i] for i in index], dtype=pl.String)]
         + [summary[c].cast(schema[c]) for c in LEAD_COLUMNS + rest]
-        + [pl.Series(c, prov[c], dtype=pl.String) for c in PROVENANCE_COLUMNS])
+        + [pl.Series(c, prov[c], dtype=pl.String) for c in PROVENANCE_COLUMNS]))
 
 
 def _bundled_vintages() -> pl.DataFrame:
@@ -266,14 +301,183 @@ def to_json(obj: Exportable, *, overrides: Mapping[str, float] | None = None,
     return json.dumps(data, indent=indent, allow_nan=False, ensure_ascii=False)
 
 
+# ---- output currency -------------------------------------------------------------------------
+def output_conversion(est: Estimate) -> Conversion:
+    """The factor, currency and price basis that turn ``est``'s USD (current prices of the
+    event year) into the scenario's output currency: the summary's ``loss_*`` columns."""
+    from impact.countries import currency_code
+    from impact.prices import conversion
+
+    ctx, sc = est.context, est.scenario
+    return conversion(ctx.iso3, ctx.year, sc.currency, sc.price_basis, sc.price_year,
+                      currency_code(ctx.iso3))
+
+
+def sensitivity_frame(est: Estimate) -> pl.DataFrame:
+    """The sensitivity table with its USD columns (``*_usd*``, as computed) and the same
+    swings in the output currency (``loss_at_p05``, ``loss_at_p95``, ``swing``, in
+    ``currency`` at ``price_basis`` prices), like the summary's ``loss_*`` columns."""
+    conv = output_conversion(est)
+    return est.sensitivity.with_columns(
+        pl.lit(conv.currency, dtype=pl.String).alias("currency"),
+        pl.lit(conv.price_basis, dtype=pl.String).alias("price_basis"),
+        pl.lit(conv.price_year, dtype=pl.Int64).alias("price_year"),
+        (pl.col("loss_usd_at_p05") * conv.factor).alias("loss_at_p05"),
+        (pl.col("loss_usd_at_p95") * conv.factor).alias("loss_at_p95"),
+        (pl.col("swing_usd") * conv.factor).alias("swing"))
+
+
+def _money_unit(unit: str | None) -> bool:
+    """A unit that is an amount of USD (``USD per year``, ``USD per person``), not a ratio."""
+    return bool(unit) and unit.startswith("USD") and not unit.startswith("USD per USD")
+
+
+def assumptions_frame(est: Estimate) -> pl.DataFrame:
+    """The assumptions with a ``currency`` column after ``unit``: ``USD`` for the money
+    inputs (the methods take their inputs in USD at current prices of the event year,
+    whatever the output currency), empty for shares, ratios, hours and the like."""
+    frame = est.assumptions.with_columns(
+        pl.when(pl.col("unit").map_elements(_money_unit, return_dtype=pl.Boolean))
+        .then(pl.lit("USD")).otherwise(pl.lit(None, dtype=pl.String)).alias("currency"))
+    cols = frame.columns
+    at = cols.index("unit") + 1 if "unit" in cols else len(cols) - 1
+    return frame.select(cols[:at] + ["currency"] + [c for c in cols[at:-1]])
+
+
 # ---- Excel -----------------------------------------------------------------------------------
+#: number formats of the workbook: shares as percentages (three decimals, so 0.007 % shows),
+#: amounts with thousands separators (two decimals for per-person figures), hours to a tenth
+PERCENT = "0.000%"
+MONEY = "#,##0"
+MONEY_SMALL = "#,##0.00"
+COUNT = "#,##0"
+HOURS = "#,##0.0"
+PLAIN = "0"
+GENERAL = "General"
+_PLAIN_COLUMNS = {"year", "price_year", "seed", "rank", "index"}
+_MAX_WIDTH = 60
+
+
+def column_format(column: str) -> str:
+    """The Excel number format of a numeric column, by its name (see `impact.vocab`)."""
+    if "share" in column:
+        return PERCENT
+    if column in _PLAIN_COLUMNS:
+        return PLAIN
+    if column == "draws":
+        return COUNT
+    if column.endswith("hours"):
+        return HOURS
+    if column.startswith(("loss", "swing")):
+        small = "per_capita" in column or "per_affected_user" in column
+        return MONEY_SMALL if small else MONEY
+    return GENERAL
+
+
+def unit_format(unit: str | None) -> str:
+    """The Excel number format of an assumption's value in ``unit``."""
+    u = (unit or "").lower()
+    if _money_unit(unit):
+        return MONEY_SMALL if u.startswith("usd per person") else MONEY
+    if u.startswith("share"):
+        return PERCENT
+    if u == "hours":
+        return HOURS
+    return GENERAL
+
+
+def _output_currency_column(column: str) -> bool:
+    """``loss_*`` without ``_usd`` and ``swing``: in the row's ``currency``."""
+    return (column.startswith("loss_") and not column.startswith("loss_usd")) or column == "swing"
+
+
+def _with_code(num_format: str, currency: str | None) -> str:
+    """``"PKR "#,##0``: the number shown after its currency code (still a number)."""
+    if not currency or not currency.isalnum():
+        return num_format
+    return f'"{currency} "{num_format}'
+
+
+def _coded(num_format: str, row: Mapping[str, Any]) -> str:
+    return _with_code(num_format, row["currency"])
+
+
+def _cell_formats(frame: pl.DataFrame) -> list[Any]:
+    """Per column, the number format of a row: a string, or a function of the row."""
+    out: list[Any] = []
+    for c in frame.columns:
+        if c in ("value", "low", "high") and "unit" in frame.columns:
+            out.append(lambda r: unit_format(r["unit"]))
+        elif _output_currency_column(c) and "currency" in frame.columns:
+            out.append(functools.partial(_coded, column_format(c)))
+        else:
+            out.append(column_format(c))
+    return out
+
+
+def _shown_width(value: Any, num_format: str) -> int:
+    """About how many characters ``value`` takes in ``num_format``."""
+    if isinstance(value, str):
+        return max((len(line) for line in value.splitlines()), default=0)
+    code = num_format.split('"')[1] if num_format.startswith('"') else ""
+    if num_format.endswith("%"):
+        text = f"{value * 100:,.3f}%"
+    elif num_format.endswith(MONEY_SMALL):
+        text = f"{value:,.2f}"
+    elif num_format.endswith(HOURS):
+        text = f"{value:,.1f}"
+    elif num_format.endswith(MONEY):
+        text = f"{value:,.0f}"
+    elif num_format == PLAIN:
+        text = f"{value:.0f}"
+    else:
+        text = f"{value:.6g}"
+    return len(code) + len(text)
+
+
+def _write_sheet(wb: Any, name: str, frame: pl.DataFrame, formats: dict[str, Any]) -> None:
+    """One sheet: a bold frozen header, text as strings (never formulas, `safe_text`),
+    numbers as numbers in their format, missing values blank, readable column widths."""
+    ws = wb.add_worksheet(name)
+
+    def fmt_of(num_format: str) -> Any:
+        if num_format not in formats:
+            formats[num_format] = wb.add_format({"num_format": num_format})
+        return formats[num_format]
+
+    cell_formats = _cell_formats(frame)
+    widths = [len(c) for c in frame.columns]
+    for j, c in enumerate(frame.columns):
+        ws.write_string(0, j, safe_text(c), formats["header"])
+    for i, row in enumerate(frame.iter_rows(named=True), start=1):
+        for j, value in enumerate(row.values()):
+            if value is None or (isinstance(value, float) and not math.isfinite(value)):
+                continue  # a blank cell
+            f = cell_formats[j]
+            num_format = f(row) if callable(f) else f
+            if isinstance(value, bool):
+                ws.write_boolean(i, j, value)
+            elif isinstance(value, int | float):
+                ws.write_number(i, j, value, fmt_of(num_format))
+            else:
+                value = safe_text(value if isinstance(value, str) else str(value))
+                ws.write_string(i, j, value)
+            if i <= 1000:  # widths from the first rows are enough
+                widths[j] = max(widths[j], _shown_width(value, num_format))
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, min(max(w + 2, 8), _MAX_WIDTH))
+    ws.freeze_panes(1, 0)
+    if frame.width:
+        ws.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
+
+
 def _sheet_frames(obj: Exportable, errors: Sequence[Any] = ()) -> dict[str, pl.DataFrame]:
     items, batch = _items(obj)
     sheets: dict[str, list[pl.DataFrame]] = {k: [] for k in
                                              ("assumptions", "sensitivity", "scenario", "notes")}
     for id_, est in items:
-        sheets["assumptions"].append(_with_id(est.assumptions, id_))
-        sheets["sensitivity"].append(_with_id(est.sensitivity, id_))
+        sheets["assumptions"].append(_with_id(assumptions_frame(est), id_))
+        sheets["sensitivity"].append(_with_id(sensitivity_frame(est), id_))
         dump = est.scenario.model_dump(mode="json")
         sheets["scenario"].append(_with_id(pl.DataFrame(
             {"field": list(dump), "value": [_scalar_text(v) for v in dump.values()]},
@@ -301,16 +505,22 @@ def _scalar_text(v: Any) -> str | None:
 
 def to_xlsx(obj: Exportable, *, errors: Sequence[Any] = ()) -> bytes:
     """One workbook (bytes) with sheets estimates, assumptions, sensitivity, scenario, notes,
-    vintages and versions (plus errors for a batch)."""
+    vintages and versions (plus errors for a batch).
+
+    Numbers are numbers with a format (`column_format`, `unit_format`): shares as
+    percentages, money with thousands separators, output-currency amounts after their
+    currency code (``"PKR "#,##0``); text is written as text, never as a formula, and text
+    that begins like a formula is quoted (`safe_text`)."""
     import xlsxwriter
 
     buf = io.BytesIO()
-    with xlsxwriter.Workbook(buf, {"in_memory": True}) as wb:
+    with xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
+                                   "strings_to_urls": False}) as wb:
+        formats = {"header": wb.add_format({"bold": True, "bottom": 1})}
         for name, frame in _sheet_frames(obj, errors).items():
             if frame.width == 0:
                 frame = pl.DataFrame({"empty": []}, schema={"empty": pl.String})
-            frame = frame.with_columns(pl.col(pl.Null).cast(pl.String))
-            frame.write_excel(workbook=wb, worksheet=name, autofit=True)
+            _write_sheet(wb, name, frame, formats)
     return buf.getvalue()
 
 
@@ -374,16 +584,81 @@ def _scenario_short(est: Estimate) -> str:
 
 
 def _md_cell(text: Any) -> str:
+    """A table cell of figures (already formatted by `impact.format`)."""
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _md_text(text: Any) -> str:
+    """A table cell of text: `safe_text`, then escaped like `_md_cell`."""
+    return _md_cell(safe_text("" if text is None else str(text)))
+
+
 def report_markdown(obj: Exportable, *, overrides: Mapping[str, float] | None = None) -> str:
-    """A report a person can cite (Markdown). A batch gives one section per id."""
+    """A report a person can cite (Markdown). A batch gives one section per id.
+
+    The headline figures are in the scenario's output currency, with USD (current prices of
+    the event year) beside them when the two differ."""
     items, batch = _items(obj)
     if batch:
         return "\n\n---\n\n".join(
-            _report_one(e, overrides, title=f"Estimate {i}") for i, e in items)
+            _report_one(e, overrides, title=f"Estimate {safe_text(str(i))}") for i, e in items)
     return _report_one(items[0][1], overrides)
+
+
+def _prices_words(currency: str, basis: str, year: int | None) -> str:
+    return f"{currency} at {basis} prices" + (f" of {year}" if year else "")
+
+
+def _estimate_lines(est: Estimate) -> list[str]:
+    """The estimates table: in USD, or in the output currency with USD beside it."""
+    ctx = est.context
+    conv = output_conversion(est)
+    usd_words = _prices_words("USD", "current", ctx.year)
+    local = not (conv.currency == "USD" and conv.price_basis == "current")
+    if not local:
+        lines = [("Median (P50) loss with the 90 % Monte Carlo range (P5–P95), in "
+                  f"{usd_words}."), "",
+                 ("| Method | Loss P50 (P5–P95) | Per day (P50) | % of GDP (P50) | "
+                  "Per capita (P50) | Main driver | Status |"),
+                 "|---|---|---|---|---|---|---|"]
+    else:
+        out_year = conv.price_year if conv.price_basis == "constant" else ctx.year
+        out_label = conv.currency + (f" at {out_year} prices" if conv.price_basis != "current"
+                                     else "")
+        usd_label = "USD" + (" at current prices" if conv.currency == "USD" else "")
+        lines = [("Median (P50) loss with the 90 % Monte Carlo range (P5–P95), in "
+                  f"{_prices_words(conv.currency, conv.price_basis, out_year)}, with "
+                  f"{usd_words} beside it."), "",
+                 (f"| Method | Loss P50 (P5–P95), {out_label} | Loss P50 (P5–P95), "
+                  f"{usd_label} | Per day (P50) | % of GDP (P50) | Per capita (P50) | "
+                  "Main driver | Status |"),
+                 "|---|---|---|---|---|---|---|---|"]
+
+    def loss(r: dict, key: str, code: str) -> str:
+        return (f"{fmt.money(r[f'{key}p50'], code)} ({fmt.money(r[f'{key}p05'], code)}–"
+                f"{fmt.money(r[f'{key}p95'], code)})")
+
+    for r in est.summary.iter_rows(named=True):
+        code = r["currency"] or conv.currency
+        if r["status"] != "ok":
+            cells = [fmt.MISSING] * (5 if local else 4)
+            text = [fmt.MISSING, f"{r['status']}: {r['reason']}"]
+        elif local:
+            cells = [loss(r, "loss_", code), loss(r, "loss_usd_", "USD"),
+                     (f"{fmt.money(r['loss_per_day_p50'], code)} "
+                      f"({fmt.money(r['loss_usd_per_day_p50'])})"),
+                     fmt.percent(r["share_of_gdp_p50"]),
+                     (f"{fmt.money(r['loss_per_capita_p50'], code)} "
+                      f"({fmt.money(r['loss_usd_per_capita_p50'])})")]
+            text = [r["main_driver"], "ok"]
+        else:
+            cells = [loss(r, "loss_usd_", "USD"), fmt.money(r["loss_usd_per_day_p50"]),
+                     fmt.percent(r["share_of_gdp_p50"]),
+                     fmt.money(r["loss_usd_per_capita_p50"])]
+            text = [r["main_driver"], "ok"]
+        lines.append("| " + " | ".join([_md_text(r["title"]), *map(_md_cell, cells),
+                                         *map(_md_text, text)]) + " |")
+    return lines
 
 
 def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
@@ -391,39 +666,19 @@ def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
     ctx = est.context
     title = title or f"Estimated economic cost of an internet disruption in {ctx.country}"
     if est.scenario.label:
-        title += f": {est.scenario.label}"
+        title += f": {safe_text(est.scenario.label)}"
     lines = [f"# {title}", "", "## Scenario", "", scenario_words(est), "",
-             "## Estimates", "",
-             ("Median (P50) loss with the 90 % Monte Carlo range (P5–P95), in USD at current "
-             f"prices of {ctx.year}."), "",
-             ("| Method | Loss P50 (P5–P95) | Per day (P50) | % of GDP (P50) | "
-             "Per capita (P50) | Main driver | Status |"),
-             "|---|---|---|---|---|---|---|"]
-    for r in est.summary.iter_rows(named=True):
-        if r["status"] == "ok":
-            loss = (f"{fmt.money(r['loss_usd_p50'])} ({fmt.money(r['loss_usd_p05'])}–"
-                    f"{fmt.money(r['loss_usd_p95'])})")
-            cells = [loss, fmt.money(r["loss_usd_per_day_p50"]),
-                     fmt.percent(r["share_of_gdp_p50"]),
-                     fmt.money(r["loss_usd_per_capita_p50"]), r["main_driver"] or "", "ok"]
-        else:
-            cells = [fmt.MISSING] * 5 + [f"{r['status']}: {r['reason']}"]
-        lines.append("| " + " | ".join(_md_cell(c) for c in [r["title"], *cells]) + " |")
-    ok = est.summary.filter(pl.col("status") == "ok")
-    if ok.height and ok["currency"][0] != "USD" or (ok.height and ok["price_basis"][0]
-                                                      != "current"):
-        r = ok.row(0, named=True)
-        lines += ["", f"In {r['currency']} ({r['price_basis']} prices"
-                  + (f" of {r['price_year']}" if r["price_year"] else "") + "): "
-                  + "; ".join(f"{x['method']} {fmt.money(x['loss_p50'], x['currency'])}"
-                              for x in ok.iter_rows(named=True))]
+             "## Estimates", "", *_estimate_lines(est)]
     lines += ["", "## Assumptions", "",
               "| Method | Parameter | Value | Range (low–high) | Unit | Source |",
               "|---|---|---|---|---|---|"]
     for r in est.assumptions.iter_rows(named=True):
         rng = "fixed" if r["low"] == r["high"] else f"{_input(r['low'])}–{_input(r['high'])}"
-        lines.append("| " + " | ".join(_md_cell(c) for c in [
-            r["method"], r["parameter"], _input(r["value"]), rng, r["unit"], r["source"]]) + " |")
+        lines.append("| " + " | ".join(
+            [_md_text(r["method"]), _md_text(r["parameter"]), _md_cell(_input(r["value"])),
+             _md_cell(rng), _md_text(r["unit"]), _md_text(r["source"])]) + " |")
+    lines += ["", (f"Money inputs are in USD at current prices of {ctx.year}, whatever the "
+                   "output currency.")]
     lines += ["", "## Data notes and fallbacks", ""]
     lines += [f"- {n}" for n in est.notes] or ["- none: every figure is for the event year."]
     lines += ["", "## Data vintages", ""]
