@@ -265,16 +265,25 @@ def estimate_table(est) -> str:
     """Readable aligned table of an `Estimate` plus its data notes."""
     from impact import export  # in the commands, so that `impact --help` stays light
     rows = []
+    code = next((r["currency"] for r in est.summary.iter_rows(named=True)
+                 if r["status"] == "ok" and r["currency"]), "USD")
+    basis = next((r["price_basis"] for r in est.summary.iter_rows(named=True)
+                  if r["status"] == "ok" and r["price_basis"]), "current")
+    usd = code == "USD" and basis == "current"
     for r in est.summary.iter_rows(named=True):
         if r["status"] == "ok":
-            rows.append([r["method"], (f"{fmt.money(r['loss_usd_p50'])} "
-                         f"({fmt.money(r['loss_usd_p05'])}–{fmt.money(r['loss_usd_p95'])})"),
-                         fmt.money(r["loss_usd_per_day_p50"]),
-                         fmt.percent(r["share_of_gdp_p50"]), r["main_driver"] or "", "ok"])
+            spread = fmt.money_range(r["loss_p05"], r["loss_p95"], "")
+            cells = [r["method"], f"{fmt.money(r['loss_p50'], code)} ({spread})"]
+            if not usd:
+                cells.append(fmt.money(r["loss_usd_p50"]))
+            cells += [fmt.money(r["loss_per_day_p50"], code),
+                      fmt.percent(r["share_of_gdp_p50"]), r["main_driver"] or "", "ok"]
+            rows.append(cells)
         else:
-            rows.append([r["method"]] + [fmt.MISSING] * 4 + [f"{r['status']}: {r['reason']}"])
-    header = ["method", "loss P50 (P5–P95)", "per day", "% of GDP", "main driver",
-              "status"]
+            rows.append([r["method"]] + [fmt.MISSING] * (4 if usd else 5)
+                        + [f"{r['status']}: {r['reason']}"])
+    header = ["method", "loss P50 (P5–P95)"] + ([] if usd else ["USD P50"]) + [
+        "per day", "% of GDP", "main driver", "status"]
     from impact.ensemble import ensemble, headline, why_they_differ
 
     ens = ensemble(est)
@@ -285,8 +294,9 @@ def estimate_table(est) -> str:
     out += ["", export.scenario_words(est), "", _table(rows, header)]
     if est.notes:
         out += ["", "Data notes:"] + [f"  - {n}" for n in est.notes]
-    out += ["", (f"USD, current prices of {est.context.year}; impact {export.impact_version()}, "
-            f"data {export.data_version()}.")]
+    money = (f"USD, current prices of {est.context.year}" if usd else
+             f"{code}, {basis} prices (USD at current prices of {est.context.year} beside)")
+    out += ["", f"{money}; impact {export.impact_version()}, data {export.data_version()}."]
     return "\n".join(out)
 
 

@@ -161,3 +161,31 @@ def why_they_differ(est) -> str:
     return (f"Why they differ: each method assumes a different share of a day's national "
             f"output lost, from {fmt.percent(shares[lo])} ({REGISTRY[lo].title}) to "
             f"{fmt.percent(shares[hi])} ({REGISTRY[hi].title}) per day of the shutdown.")
+
+
+def ensemble_row(est):
+    """The ensemble as one summary row (`impact.vocab.SUMMARY_COLUMNS`, method ``ensemble``)
+    to export beside the methods: its P5/P50/P95 in USD and in the output currency, the
+    scenario's columns, the members and who was left out in ``reason``; null elsewhere."""
+    import polars as pl
+
+    from impact.vocab import summary_schema
+
+    ens = ensemble(est)
+    first = est.summary.row(0, named=True)
+    row = {c: None for c in summary_schema()}
+    for c in ("iso3", "country", "year", "scope", "duration_hours", "currency", "price_basis",
+              "price_year", "draws", "seed"):
+        row[c] = first.get(c)
+    left = "; ".join(f"{m} left out: {why}" for m, why in ens.excluded.items())
+    row |= {"method": ENSEMBLE, "title": ENSEMBLE_TITLE,
+            "status": "ok" if ens.members else "unavailable",
+            "reason": (f"pooled draws of {', '.join(ens.members) or 'no method'}"
+                       + (f"; {left}" if left else ""))}
+    if ens.members:
+        k = ens.factor
+        row |= {"loss_usd_p05": ens.loss_usd_p05, "loss_usd_p50": ens.loss_usd_p50,
+                "loss_usd_p95": ens.loss_usd_p95, "loss_p05": ens.loss_usd_p05 * k,
+                "loss_p50": ens.loss_usd_p50 * k, "loss_p95": ens.loss_usd_p95 * k}
+    schema = summary_schema()
+    return pl.DataFrame([row], schema=schema).select(est.summary.columns)

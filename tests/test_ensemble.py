@@ -80,3 +80,25 @@ def test_why_they_differ(pakistan):
     line = why_they_differ(pakistan)
     assert line.startswith("Why they differ") and "%" in line
     assert REGISTRY[min(shares, key=shares.get)].title in line
+
+
+def test_ensemble_row_has_the_summary_columns(pakistan):
+    from impact.ensemble import ensemble_row
+
+    row = ensemble_row(pakistan)
+    assert row.columns == pakistan.summary.columns and row.height == 1
+    r = row.row(0, named=True)
+    ens = ensemble(pakistan)
+    assert r["method"] == ENSEMBLE and r["status"] == "ok"
+    assert r["loss_usd_p50"] == ens.loss_usd_p50 and "icrier2018 left out" in r["reason"]
+
+
+def test_cli_prints_the_headline_in_the_output_currency(capsys):
+    from impact.cli import main
+
+    assert main(["estimate", "--country", "PAK", "--duration-hours", "10", "--scope",
+                 "mobile", "--currency", "local", "--draws", "300"]) == 0
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert first.startswith("A 10-hour nationwide mobile-data shutdown in Pakistan")
+    assert "PKR" in first and "USD P50" in out and "Why they differ" in out
