@@ -628,7 +628,7 @@ _TORNADO_SCHEMA = {"parameter": pl.String, "label": pl.String, "at": pl.String,
                    "loss_label": pl.String, "swing": pl.Float64, "swing_label": pl.String,
                    "rank": pl.Int64}
 #: the two ends of a tornado bar: the loss with the input at its P5 and at its P95
-TORNADO_ENDS = ("input at its P5", "input at its P95")
+TORNADO_ENDS = ("input at P5", "input at P95")
 
 
 def tornado_frame(sensitivity: pl.DataFrame, summary: pl.DataFrame,

@@ -192,8 +192,14 @@ def _money_axis(title: str):
 
 
 def _size(chart, width: int | str | None, height: int | None):
+    """Width (the container's when None) and height of the plot; ``fit-x``: the chart fits
+    its width, and the legend, titles and axes come on top of ``height`` (the default
+    ``fit`` of a container-wide chart would squeeze the plot under a tall legend)."""
+    import altair as alt
+
     sizes = {k: v for k, v in (("width", width), ("height", height)) if v is not None}
-    return chart.properties(**sizes) if sizes else chart
+    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+                            **sizes)
 
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -221,7 +227,7 @@ def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = "imp
               axis=alt.Axis(labelOverlap=True, tickCount=6))
     colour = alt.Color("title:N", title=None, sort=titles, scale=alt.Scale(
         domain=titles, range=list(METHOD_COLOURS[:len(titles)]) or None),
-        legend=alt.Legend(orient="bottom", columns=1, labelLimit=320, symbolType="stroke"))
+        legend=alt.Legend(orient="bottom", columns=1, labelLimit=270, symbolType="stroke"))
     tooltip = [alt.Tooltip("title:N", title="method"),
                alt.Tooltip("hours_label:N", title="duration"),
                alt.Tooltip("p50_label:N", title="P50"),
@@ -258,7 +264,7 @@ def tornado_chart(frame: pl.DataFrame, centre: float, *, currency: str = "USD",
 
     rows = sorted(_records(frame), key=lambda r: (r["rank"], r["at"]))
     order = list(dict.fromkeys(r["label"] for r in rows))
-    ends = list(dict.fromkeys(r["at"] for r in rows)) or ["input at its P5", "input at its P95"]
+    ends = list(dict.fromkeys(r["at"] for r in rows)) or ["input at P5", "input at P95"]
     y = alt.Y("label:N", title=None, sort=order,
               axis=alt.Axis(labelLimit=170, labelFontSize=11))
     bars = alt.Chart(alt.Data(values=rows)).mark_bar(height=alt.RelativeBandSize(0.6)).encode(
@@ -267,7 +273,7 @@ def tornado_chart(frame: pl.DataFrame, centre: float, *, currency: str = "USD",
         x2="end:Q",
         color=alt.Color("at:N", title=None, sort=ends, scale=alt.Scale(
             domain=ends, range=list(TORNADO_COLOURS[:len(ends)])),
-            legend=alt.Legend(orient="bottom")),
+            legend=alt.Legend(orient="bottom", labelFontSize=11, symbolSize=90)),
         tooltip=[alt.Tooltip("label:N", title="input"), alt.Tooltip("at:N", title="with the"),
                  alt.Tooltip("loss_label:N", title="loss"),
                  alt.Tooltip("swing_label:N", title="swing")])
@@ -294,10 +300,13 @@ def waterfall_chart(frame: pl.DataFrame, *, currency: str = "USD",
         or list(WATERFALL_COLOURS)
     for r in rows:
         r["tip"] = max(r["start"], r["end"])
+    # room on the right for the amounts written after the bars
+    top = max((r["tip"] for r in rows), default=0.0) * 1.35 or 1.0
     base = alt.Chart(alt.Data(values=rows))
     y = alt.Y("step:N", title=None, sort=steps, axis=alt.Axis(labelLimit=170, labelFontSize=11))
     bars = base.mark_bar(height=alt.RelativeBandSize(0.65)).encode(
-        y=y, x=alt.X("start:Q", axis=_money_axis(f"loss [{currency}], central values")),
+        y=y, x=alt.X("start:Q", axis=_money_axis(f"loss [{currency}], central values"),
+                     scale=alt.Scale(domain=[0, top])),
         x2="end:Q",
         color=alt.Color("kind:N", legend=None, scale=alt.Scale(
             domain=kinds, range=[WATERFALL_COLOURS[k] for k in kinds])),
