@@ -7,7 +7,10 @@ that the AppTest and browser tests can drive it.
 Fast by design: the estimate and its view are cached per scenario (the validated, frozen
 `Scenario` is the key, hashed by its JSON), downloads are built only when clicked, the range
 chart is a fragment (its log-axis toggle reruns only the chart) and is a Vega-Lite spec, so
-no chart library is imported.
+no chart library is imported for it. The charts under it (loss by duration, what drives the
+range, the parts of the loss) are built by `impact.charts` once per scenario and kept as
+Vega-Lite specs in the session (`CHARTS_KEY`); their duration grid is one engine pass,
+memoised by the scenario (`app_pages.viewmodel.duration_curve`), and they are a fragment too.
 
 Shareable links: each successful estimate writes its non-default fields into the URL's query
 parameters (`app_pages.viewmodel.scenario_query`); a session that starts from such a link
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import logging
 from datetime import date
 
@@ -28,25 +32,35 @@ from app_pages.cached import country_regions, page_view, run_estimate
 from app_pages.viewmodel import (
     AREA_LABELS,
     DOWNLOADS,
+    DURATION_DRAWS,
     ESTIMATE_DEFAULTS,
     LINK_READ_KEY,
     PLATFORM_LABELS,
     SCOPE_LABELS,
     EstimateView,
     country_names,
+    duration_curve,
     export_file,
+    output_currency,
     query_url,
     range_chart_spec,
     scenario_input,
     scenario_query,
     state_from_query,
+    tornado_frame,
+    waterfall_frame,
 )
-from impact import Estimate, ImpactError, parse_scenario
+from impact import Estimate, ImpactError, Scenario, charts, parse_scenario
 from impact.methods import REGISTRY
 
 DRAWS = 10_000
 LOG = logging.getLogger("impact.app")
 LINK_WARNING_KEY = "_estimate_link_warning"
+#: session state: the chart specs (JSON) of the last scenario shown, with its key
+CHARTS_KEY = "_estimate_chart_specs"
+#: the method whose P5–P95 band the duration chart shows, and the tornado's default
+HEADLINE_METHOD = "impact"
+CHART_TABS = ("Loss by duration", "What drives the range", "Direct, indirect, recovered")
 
 
 def _state_from_link() -> None:
@@ -191,6 +205,93 @@ def _range_chart(view: EstimateView) -> None:
     st.vega_lite_chart(frame, spec, width="stretch")
 
 
+def _chart_memo(scenario: Scenario, methods: tuple[str, ...]) -> dict:
+    """The session's chart specs of this scenario and these methods (a new, empty memo when
+    either changed): ``{"key": ..., name: spec JSON}``."""
+    key = [scenario.model_dump_json(), list(methods)]
+    memo = st.session_state.get(CHARTS_KEY)
+    if not memo or memo["key"] != key:
+        memo = {"key": key}
+        st.session_state[CHARTS_KEY] = memo
+    return memo
+
+
+def _spec(memo: dict, name: str, build) -> dict | None:
+    """The memoised spec ``name`` (built by ``build()`` -> Altair chart or None on first use),
+    as a fresh dict (Streamlit changes the spec it is given)."""
+    if name not in memo:
+        chart = build()
+        memo[name] = json.dumps(chart.to_dict()) if chart is not None else None
+    return json.loads(memo[name]) if memo[name] else None
+
+
+def _duration_chart(scenario: Scenario, methods: tuple[str, ...], currency: str):
+    frame = duration_curve(scenario.model_dump_json(), methods)
+    if frame.height == 0:
+        return None
+    return charts.duration_chart(frame, scenario.hours, band_method=HEADLINE_METHOD,
+                                 currency=currency)
+
+
+def _tornado_chart(est: Estimate, method: str, currency: str):
+    frame, p50 = tornado_frame(est.sensitivity, est.summary, method)
+    if frame.height == 0:
+        return None
+    return charts.tornado_chart(frame, p50, currency=currency, title=REGISTRY[method].title)
+
+
+def _waterfall_chart(est: Estimate, currency: str):
+    frame = waterfall_frame(est.components.get(HEADLINE_METHOD, {}), est.summary)
+    return charts.waterfall_chart(frame, currency=currency) if frame.height else None
+
+
+def _show(spec: dict | None, missing: str) -> None:
+    if spec is None:
+        st.caption(missing)
+    else:
+        st.vega_lite_chart(spec=spec, width="stretch")
+
+
+@st.fragment
+def _more_charts(scenario: Scenario, methods: tuple[str, ...], est: Estimate) -> None:
+    """Loss by duration, the tornado of a chosen method and the impact model's waterfall, in
+    tabs; choosing the tornado's method reruns only this fragment."""
+    try:
+        memo = _chart_memo(scenario, methods)
+        currency = output_currency(est.summary)
+        costed = set(est.summary.filter(est.summary["status"] == "ok")["method"].to_list())
+        sensitive = [m for m in methods if m in costed
+                     and m in set(est.sensitivity["method"].to_list())]
+        by_duration, drivers, parts = st.tabs(list(CHART_TABS))
+        with by_duration:
+            with st.spinner("Costing other durations…"):
+                spec = _spec(memo, "duration",
+                             lambda: _duration_chart(scenario, methods, currency))
+            _show(spec, "No method costs this scenario.")
+            if spec is not None:
+                st.caption(f"Each point: {DURATION_DRAWS:,} draws per method, the same "
+                           f"seed at every duration (the figures above use {DRAWS:,}).")
+        with drivers:
+            if not sensitive:
+                st.caption("No costed method has uncertain inputs here.")
+            else:
+                if st.session_state.get("tornado_method") not in sensitive:
+                    st.session_state["tornado_method"] = (
+                        HEADLINE_METHOD if HEADLINE_METHOD in sensitive else sensitive[0])
+                method = st.selectbox("Method", sensitive, key="tornado_method",
+                                      format_func=lambda m: REGISTRY[m].title)
+                _show(_spec(memo, f"tornado:{method}",
+                            lambda: _tornado_chart(est, method, currency)),
+                      "This method has no uncertain inputs here.")
+        with parts:
+            _show(_spec(memo, "waterfall", lambda: _waterfall_chart(est, currency)),
+                  f"Only {REGISTRY[HEADLINE_METHOD].title} splits its loss into parts; "
+                  "choose it in the sidebar to see them.")
+    except Exception:  # the charts must never break the page
+        LOG.exception("estimate charts failed for %r", scenario)
+        st.caption("These charts could not be drawn for this scenario.")
+
+
 def _details(view: EstimateView) -> None:
     if view.notes:
         st.info("**Data notes**  \n" + "  \n".join(f"- {n}" for n in view.notes))
@@ -229,11 +330,13 @@ def _share_link(link: str) -> None:
     st.code(link, language=None)
 
 
-def _render(view: EstimateView, est: Estimate, link: str) -> None:
+def _render(view: EstimateView, est: Estimate, link: str, scenario: Scenario,
+            methods: tuple[str, ...]) -> None:
     _headline(view)
     st.subheader("Loss by method (median, with 90 % range)")
     _cards(view)
     _range_chart(view)
+    _more_charts(scenario, methods, est)
     st.subheader("Comparison")
     st.dataframe(view.table, hide_index=True, width="stretch", key="results_table")
     _downloads(view, est)
@@ -268,7 +371,7 @@ try:
     result = run_estimate(scenario, methods, DRAWS)
     view = page_view(scenario, methods, DRAWS)
     params = scenario_query(scenario, methods)
-    _render(view, result, query_url(params))
+    _render(view, result, query_url(params), scenario, methods)
     _write_link(params)
 except ImpactError as err:
     st.error(str(err))

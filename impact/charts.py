@@ -1,9 +1,16 @@
-"""Charts of a monitored restriction (`impact.monitor.MonitorResult`), for the brief and the app.
+"""Charts of a monitored restriction (`impact.monitor.MonitorResult`) and of an estimate, for
+the brief and the app.
 
 Pure builders over the result's polars frames: `cumulative_chart` (the cost so far, hour by
 hour, with its P5–P95 band) and `intensity_chart` (the measured intensity of each scope, hour
 by hour, 0–1), both over the country's local time. `png` and `svg` render a chart offline with
 vl-convert (no network, no file written: the data are inline values).
+
+Charts of one estimate, over plain frames (the Estimate page's view model builds them):
+`duration_chart` (every method's P50 against the duration, the headline method's P5–P95 band,
+the scenario's own duration marked), `tornado_chart` (what drives a method's range, one input
+at a time) and `waterfall_chart` (direct, indirect, recovered and net loss). Their width is
+left to the container unless given; money axes read ``2.5m``, ``1.2bn``, ``3tn``.
 
 Altair and vl-convert are imported inside the functions, so ``import impact.charts`` (and
 everything that imports it at module level) stays light.
@@ -19,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from impact import format as fmt
 from impact.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -158,3 +166,153 @@ def svg(chart) -> str:
     import vl_convert as vlc
 
     return vlc.vegalite_to_svg(_spec(chart))
+
+
+# ---- charts of one estimate ------------------------------------------------------------------
+#: Vega expression of a money axis label: ``~s`` with m / bn / tn instead of M / G / T
+MONEY_LABELS = ("replace(replace(replace(format(datum.value, '~s'), 'G', 'bn'), 'M', 'm'), "
+                "'T', 'tn')")
+METHOD_COLOURS = ("#1f3b73", "#e45756", "#54a24b", "#f58518", "#b279a2", "#72b7b2",
+                  "#9d755d", "#bab0ac")
+TORNADO_COLOURS = ("#4c78a8", "#e45756")  # input at its P5, at its P95
+WATERFALL_COLOURS = {"loss": "#e45756", "recovered": "#54a24b", "net": "#1f3b73"}
+
+
+def _title(text: str, subtitle: str = ""):
+    import altair as alt
+
+    return alt.Title(text, subtitle=subtitle, anchor="start", fontSize=13,
+                     subtitleFontSize=11)
+
+
+def _money_axis(title: str):
+    import altair as alt
+
+    return alt.Axis(title=title, labelExpr=MONEY_LABELS, labelOverlap=True, tickCount=5)
+
+
+def _size(chart, width: int | str | None, height: int | None):
+    """Width (the container's when None) and height of the plot; ``fit-x``: the chart fits
+    its width, and the legend, titles and axes come on top of ``height`` (the default
+    ``fit`` of a container-wide chart would squeeze the plot under a tall legend)."""
+    import altair as alt
+
+    sizes = {k: v for k, v in (("width", width), ("height", height)) if v is not None}
+    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+                            **sizes)
+
+
+def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return frame.to_dicts()
+
+
+def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = "impact",
+                   currency: str = "USD", width: int | str | None = None,
+                   height: int | None = 280):
+    """Loss against duration: the P50 of every method in ``frame`` as a line, the P5–P95 band
+    of ``band_method`` (the first method when it is absent), and a rule at the scenario's
+    ``hours``.
+
+    ``frame`` has the columns of `app_pages.viewmodel.duration_frame`: method, title, hours,
+    p05, p50, p95 [``currency``] and their ``*_label`` texts, one row per method and
+    duration."""
+    import altair as alt
+
+    rows = _records(frame)
+    titles = list(dict.fromkeys(r["title"] for r in rows))
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    banded = band_method if band_method in methods else (methods[0] if methods else "")
+    band_title = next((r["title"] for r in rows if r["method"] == banded), "")
+    x = alt.X("hours:Q", title="duration [hours]", scale=alt.Scale(zero=False, nice=False),
+              axis=alt.Axis(labelOverlap=True, tickCount=6))
+    colour = alt.Color("title:N", title=None, sort=titles, scale=alt.Scale(
+        domain=titles, range=list(METHOD_COLOURS[:len(titles)]) or None),
+        legend=alt.Legend(orient="bottom", columns=1, labelLimit=270, symbolType="stroke"))
+    tooltip = [alt.Tooltip("title:N", title="method"),
+               alt.Tooltip("hours_label:N", title="duration"),
+               alt.Tooltip("p50_label:N", title="P50"),
+               alt.Tooltip("p05_label:N", title="P5"), alt.Tooltip("p95_label:N", title="P95")]
+    band = alt.Chart(alt.Data(values=[r for r in rows if r["method"] == banded])).mark_area(
+        opacity=0.18, color=METHOD_COLOURS[0]).encode(
+        x=x, y=alt.Y("p05:Q", axis=_money_axis(f"loss [{currency}]")), y2="p95:Q")
+    lines = alt.Chart(alt.Data(values=rows)).mark_line(
+        strokeWidth=2, point=alt.OverlayMarkDef(size=22, filled=True)).encode(
+        x=x, y=alt.Y("p50:Q", axis=_money_axis(f"loss [{currency}]")), color=colour,
+        tooltip=tooltip)
+    mark = alt.Chart(alt.Data(values=[{"hours": float(hours),
+                                       "label": f"this scenario: {fmt.hours(hours)}"}]))
+    rule = mark.mark_rule(strokeDash=[4, 3], color="#555").encode(x="hours:Q")
+    text = mark.mark_text(align="left", dx=4, dy=-4, baseline="bottom", fontSize=11,
+                          color="#333").encode(x="hours:Q", y=alt.value(0), text="label:N")
+    subtitle = "lines: P50 of each method"
+    if band_title:
+        subtitle += f" · band: P5–P95 of {band_title}"
+    return _size(alt.layer(band, lines, rule, text), width, height).properties(
+        title=_title("Loss by duration", subtitle))
+
+
+def tornado_chart(frame: pl.DataFrame, centre: float, *, currency: str = "USD",
+                  title: str = "", width: int | str | None = None, height: int | None = None):
+    """What drives the range: per input a bar from ``centre`` (the method's P50) to the loss
+    with that input at its P5 and another to the loss at its P95, everything else central;
+    the largest swing on top.
+
+    ``frame`` has the columns of `app_pages.viewmodel.tornado_frame`: parameter, label (the
+    input in words), at (one of two ends), start, end, loss [``currency``], loss_label,
+    swing, swing_label, rank (1 = largest swing)."""
+    import altair as alt
+
+    rows = sorted(_records(frame), key=lambda r: (r["rank"], r["at"]))
+    order = list(dict.fromkeys(r["label"] for r in rows))
+    ends = list(dict.fromkeys(r["at"] for r in rows)) or ["input at P5", "input at P95"]
+    y = alt.Y("label:N", title=None, sort=order,
+              axis=alt.Axis(labelLimit=170, labelFontSize=11))
+    bars = alt.Chart(alt.Data(values=rows)).mark_bar(height=alt.RelativeBandSize(0.6)).encode(
+        y=y, x=alt.X("start:Q", axis=_money_axis(f"loss [{currency}]"),
+                     scale=alt.Scale(zero=False)),
+        x2="end:Q",
+        color=alt.Color("at:N", title=None, sort=ends, scale=alt.Scale(
+            domain=ends, range=list(TORNADO_COLOURS[:len(ends)])),
+            legend=alt.Legend(orient="bottom", labelFontSize=11, symbolSize=90)),
+        tooltip=[alt.Tooltip("label:N", title="input"), alt.Tooltip("at:N", title="with the"),
+                 alt.Tooltip("loss_label:N", title="loss"),
+                 alt.Tooltip("swing_label:N", title="swing")])
+    rule = alt.Chart(alt.Data(values=[{"centre": float(centre)}])).mark_rule(
+        color="#333", strokeWidth=1.5).encode(x="centre:Q")
+    heading = f"What drives the range: {title}" if title else "What drives the range"
+    height = height if height is not None else 34 * max(len(order), 1) + 20
+    return _size(alt.layer(bars, rule), width, height).properties(
+        title=_title(heading, "one input at a time from P5 to P95; line: P50"))
+
+
+def waterfall_chart(frame: pl.DataFrame, *, currency: str = "USD",
+                    width: int | str | None = None, height: int | None = 200):
+    """Direct loss, plus the indirect spillover, minus what is recovered later, and the net
+    loss from zero, as horizontal steps (central values).
+
+    ``frame`` has the columns of `app_pages.viewmodel.waterfall_frame`: step, kind (loss,
+    recovered, net), start, end [``currency``], amount (signed), amount_label, order."""
+    import altair as alt
+
+    rows = sorted(_records(frame), key=lambda r: r["order"])
+    steps = [r["step"] for r in rows]
+    kinds = [k for k in WATERFALL_COLOURS if k in {r["kind"] for r in rows}] \
+        or list(WATERFALL_COLOURS)
+    for r in rows:
+        r["tip"] = max(r["start"], r["end"])
+    # room on the right for the amounts written after the bars
+    top = max((r["tip"] for r in rows), default=0.0) * 1.35 or 1.0
+    base = alt.Chart(alt.Data(values=rows))
+    y = alt.Y("step:N", title=None, sort=steps, axis=alt.Axis(labelLimit=170, labelFontSize=11))
+    bars = base.mark_bar(height=alt.RelativeBandSize(0.65)).encode(
+        y=y, x=alt.X("start:Q", axis=_money_axis(f"loss [{currency}], central values"),
+                     scale=alt.Scale(domain=[0, top])),
+        x2="end:Q",
+        color=alt.Color("kind:N", legend=None, scale=alt.Scale(
+            domain=kinds, range=[WATERFALL_COLOURS[k] for k in kinds])),
+        tooltip=[alt.Tooltip("step:N", title="part"),
+                 alt.Tooltip("amount_label:N", title="amount")])
+    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#333").encode(
+        y=y, x="tip:Q", text="amount_label:N")
+    return _size(alt.layer(bars, labels), width, height).properties(
+        title=_title("Direct, indirect, recovered", "how the net loss adds up"))

@@ -1,0 +1,145 @@
+"""AppTest checks of the Estimate page's charts: the range chart and, in tabs under it, loss by
+duration, what drives the range and the parts of the loss."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from impact import charts
+from impact.methods import REGISTRY
+
+ROOT = Path(__file__).resolve().parents[2]
+ESTIMATE = str(ROOT / "app_pages" / "estimate.py")
+TIMEOUT = 60
+TITLES = ("Loss by duration", "What drives the range", "Direct, indirect, recovered")
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(ESTIMATE, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _specs(at: AppTest) -> list[dict]:
+    """Every chart's Vega-Lite spec; top-level inline data (which Streamlit sends as Arrow)
+    put back as ``data.values``."""
+    out = []
+    for e in at.get("vega_lite_chart"):
+        spec = json.loads(e.proto.spec)
+        if e.proto.data.data:
+            import pyarrow as pa
+
+            table = pa.ipc.open_stream(e.proto.data.data).read_all()
+            spec["data"] = {"values": table.to_pylist()}
+        out.append(spec)
+    return out
+
+
+def _titled(at: AppTest, start: str) -> dict:
+    found = [s for s in _specs(at) if str(s.get("title", {}).get("text", "")).startswith(start)]
+    assert len(found) == 1, [s.get("title") for s in _specs(at)]
+    return found[0]
+
+
+def test_default_page_shows_four_charts_in_tabs():
+    at = _page()
+    assert not at.error
+    assert len(at.get("vega_lite_chart")) >= 4
+    assert [t.label for t in at.tabs] == list(TITLES)
+    for title in TITLES:
+        _titled(at, title)
+
+
+def test_duration_chart_has_every_method_and_marks_the_scenario():
+    at = _page()
+    spec = _titled(at, "Loss by duration")
+    lines = spec["layer"][1]["data"]["values"]
+    assert {r["method"] for r in lines} == set(REGISTRY)
+    assert spec["layer"][2]["data"]["values"][0]["hours"] == 10.0
+    at.number_input(key="duration_hours").set_value(48.0).run()
+    assert not at.exception
+    spec = _titled(at, "Loss by duration")
+    assert spec["layer"][2]["data"]["values"][0]["hours"] == 48.0
+    assert max(r["hours"] for r in spec["layer"][1]["data"]["values"]) == 192.0
+
+
+def test_tornado_speaks_in_words_and_follows_the_chosen_method():
+    at = _page()
+    spec = _titled(at, "What drives the range")
+    assert REGISTRY["impact"].title in spec["title"]["text"]
+    order = spec["layer"][0]["encoding"]["y"]["sort"]
+    assert order[0] == "Digital-economy share of GDP"
+    assert not any("_" in label for label in order)
+    at.selectbox(key="tornado_method").set_value("icrier2018").run()
+    assert not at.exception
+    spec = _titled(at, "What drives the range")
+    assert REGISTRY["icrier2018"].title in spec["title"]["text"]
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Output elasticity of internet traffic"]
+
+
+def test_waterfall_ends_at_the_net_loss():
+    at = _page()
+    spec = _titled(at, "Direct, indirect, recovered")
+    rows = {r["step"]: r for r in spec["data"]["values"]}
+    direct, indirect = rows["Direct loss"]["amount"], rows["Indirect (spillover)"]["amount"]
+    recovered, net = rows["Recovered later"]["amount"], rows["Net loss"]["amount"]
+    assert net == pytest.approx(direct + indirect + recovered)
+
+
+def test_without_the_impact_model_the_waterfall_says_why():
+    at = _page()
+    at.multiselect(key="methods").set_value(["brookings2016", "panel"]).run()
+    assert not at.exception and not at.error
+    assert len(at.get("vega_lite_chart")) == 3  # ranges, duration, tornado
+    captions = " ".join(c.value for c in at.caption)
+    assert "splits its loss into parts" in captions
+    band = _titled(at, "Loss by duration")["layer"][0]["data"]["values"]
+    assert {r["method"] for r in band} == {"brookings2016"}
+    assert at.selectbox(key="tornado_method").value == "brookings2016"
+
+
+def test_local_currency_on_the_money_axes():
+    at = _page()
+    at.radio(key="currency").set_value("local").run()
+    assert not at.exception
+    for title, channel in zip(TITLES, ("y", "x", "x"), strict=True):
+        axis = _titled(at, title)["layer"][0]["encoding"][channel]["axis"]
+        assert "PKR" in axis["title"], (title, axis)
+
+
+def test_a_rerun_that_changed_nothing_builds_no_chart(monkeypatch):
+    at = _page()
+    built = []
+    for name in ("duration_chart", "tornado_chart", "waterfall_chart"):
+        real = getattr(charts, name)
+        monkeypatch.setattr(charts, name,
+                            lambda *a, _real=real, _name=name, **k: built.append(_name)
+                            or _real(*a, **k))
+    at.run()
+    assert not at.exception
+    assert built == []
+    assert len(at.get("vega_lite_chart")) >= 4
+    at.selectbox(key="tornado_method").set_value("panel").run()
+    assert built == ["tornado_chart"]
+
+
+def test_a_scenario_no_method_costs_shows_no_chart_and_no_error():
+    at = _page()
+    at.radio(key="scope").set_value("platforms").run()  # no platform chosen yet: an error
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 0

@@ -1,0 +1,238 @@
+"""Charts of one estimate (`impact.charts.duration_chart`, `tornado_chart`, `waterfall_chart`)
+over the view model's frames (`app_pages.viewmodel`): their specs, their data and offline PNGs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import impact
+from app_pages import viewmodel as vm
+from impact import charts
+from impact.methods import REGISTRY
+
+DRAWS = 2_000
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return impact.parse_scenario({"country": "Pakistan", "duration_hours": 10})
+
+
+@pytest.fixture(scope="module")
+def est(scenario):
+    return impact.estimate(scenario, draws=DRAWS)
+
+
+@pytest.fixture(scope="module")
+def curve(scenario):
+    return vm.duration_curve(scenario.model_dump_json(), tuple(REGISTRY))
+
+
+def _layers(chart) -> list[dict]:
+    spec = chart.to_dict()
+    assert "layer" in spec
+    return spec["layer"]
+
+
+def _mark(layer: dict) -> str:
+    mark = layer["mark"]
+    return mark if isinstance(mark, str) else mark["type"]
+
+
+# ---- the duration grid -----------------------------------------------------------------------
+@pytest.mark.parametrize("hours", [1.0, 2.5, 10.0, 72.0, 8760.0])
+def test_duration_grid_runs_from_one_hour_to_four_times_the_scenario(hours):
+    grid = vm.duration_grid(hours)
+    assert grid[0] == 1.0
+    assert grid[-1] == pytest.approx(max(4 * hours, 4.0), rel=1e-3)
+    assert hours in grid
+    assert list(grid) == sorted(set(grid))
+    assert vm.DURATION_POINTS <= len(grid) <= vm.DURATION_POINTS + 1
+
+
+def test_duration_grid_stays_within_the_longest_scenario():
+    from impact.scenario import MAX_HOURS
+
+    assert vm.duration_grid(MAX_HOURS)[-1] == MAX_HOURS
+
+
+def test_duration_curve_is_one_engine_pass_with_one_seed(scenario, monkeypatch):
+    from impact import engine
+
+    calls = []
+    real = engine.run
+
+    def spy(scenarios, methods, **kw):
+        calls.append((len(scenarios), kw))
+        return real(scenarios, methods, **kw)
+
+    monkeypatch.setattr(engine, "run", spy)
+    frame = vm.duration_curve.__wrapped__(scenario.model_dump_json(), ("impact", "panel"))
+    grid = vm.duration_grid(scenario.hours)
+    assert len(calls) == 1
+    n, kw = calls[0]
+    assert n == len(grid)
+    assert len(set(kw["seeds"])) == 1 and kw["draws"] == vm.DURATION_DRAWS
+    assert frame.height == 2 * len(grid)
+    assert frame["method"].unique(maintain_order=True).to_list() == ["impact", "panel"]
+
+
+def test_duration_curve_at_the_scenarios_hours_is_the_scenarios_estimate(scenario, curve):
+    """Same seed and draws: the grid point at the scenario's own duration is its estimate."""
+    alone = impact.estimate(scenario, draws=vm.DURATION_DRAWS)
+    p50 = dict(alone.summary.select("method", "loss_p50").iter_rows())
+    at = curve.filter(curve["hours"] == scenario.hours)
+    assert dict(at.select("method", "p50").iter_rows()) == pytest.approx(p50)
+
+
+def test_duration_curve_grows_with_the_duration(curve):
+    for method, part in curve.group_by("method"):
+        p50 = part.sort("hours")["p50"].to_list()
+        assert p50 == sorted(p50), method
+        assert all(lo <= mid <= hi for lo, mid, hi in part.select("p05", "p50", "p95").rows())
+
+
+# ---- loss by duration ------------------------------------------------------------------------
+def test_duration_chart_lines_band_and_scenario_mark(scenario, curve):
+    chart = charts.duration_chart(curve, scenario.hours)
+    band, lines, rule, text = _layers(chart)
+    assert [_mark(x) for x in (band, lines, rule, text)] == ["area", "line", "rule", "text"]
+    grid = vm.duration_grid(scenario.hours)
+    # one row per method and grid point; the band only for the headline method
+    assert len(lines["data"]["values"]) == len(REGISTRY) * len(grid)
+    assert {r["method"] for r in band["data"]["values"]} == {"impact"}
+    assert len(band["data"]["values"]) == len(grid)
+    assert lines["encoding"]["x"]["field"] == "hours"
+    assert lines["encoding"]["y"]["field"] == "p50"
+    assert (band["encoding"]["y"]["field"], band["encoding"]["y2"]["field"]) == ("p05", "p95")
+    assert lines["encoding"]["color"]["field"] == "title"
+    assert lines["encoding"]["y"]["axis"]["labelExpr"] == charts.MONEY_LABELS
+    assert rule["data"]["values"][0]["hours"] == scenario.hours
+    assert "10 hours" in text["data"]["values"][0]["label"]
+    spec = chart.to_dict()
+    assert spec["title"]["text"] == "Loss by duration"
+    assert "width" not in spec  # the container decides
+
+
+def test_duration_chart_bands_the_first_method_without_the_headline(scenario):
+    frame = vm.duration_curve(scenario.model_dump_json(), ("brookings2016", "panel"))
+    band = _layers(charts.duration_chart(frame, scenario.hours))[0]
+    assert {r["method"] for r in band["data"]["values"]} == {"brookings2016"}
+
+
+def test_local_currency_reaches_the_axis():
+    sc = impact.parse_scenario({"country": "Pakistan", "duration_hours": 10,
+                                "currency": "local"})
+    frame = vm.duration_curve(sc.model_dump_json(), ("impact",))
+    assert set(frame["currency"]) == {"PKR"}
+    lines = _layers(charts.duration_chart(frame, sc.hours, currency="PKR"))[1]
+    assert lines["encoding"]["y"]["axis"]["title"] == "loss [PKR]"
+
+
+# ---- tornado ---------------------------------------------------------------------------------
+def test_tornado_frame_sorted_by_swing_in_words(est):
+    frame, p50 = vm.tornado_frame(est.sensitivity, est.summary, "impact")
+    sens = est.sensitivity.filter(est.sensitivity["method"] == "impact")
+    assert frame.height == 2 * sens.height
+    assert p50 == est.summary.filter(est.summary["method"] == "impact")["loss_p50"][0]
+    swings = frame["swing"].to_list()
+    assert swings == sorted(swings, reverse=True)
+    assert frame["label"][0] == "Digital-economy share of GDP"
+    assert not any("_" in label for label in frame["label"])
+    assert set(frame["start"]) == {p50}
+    ends = {(r["parameter"], r["at"]): r["end"] for r in frame.iter_rows(named=True)}
+    for s in sens.iter_rows(named=True):
+        assert ends[(s["parameter"], vm.TORNADO_ENDS[0])] == pytest.approx(s["loss_usd_at_p05"])
+        assert ends[(s["parameter"], vm.TORNADO_ENDS[1])] == pytest.approx(s["loss_usd_at_p95"])
+
+
+def test_tornado_chart_spec(est):
+    frame, p50 = vm.tornado_frame(est.sensitivity, est.summary, "impact")
+    bars, rule = _layers(charts.tornado_chart(frame, p50, title="impact"))
+    assert (_mark(bars), _mark(rule)) == ("bar", "rule")
+    order = bars["encoding"]["y"]["sort"]
+    assert order == frame.sort("rank")["label"].unique(maintain_order=True).to_list()
+    assert (bars["encoding"]["x"]["field"], bars["encoding"]["x2"]["field"]) == ("start", "end")
+    assert bars["encoding"]["color"]["scale"]["domain"] == list(vm.TORNADO_ENDS)
+    assert rule["data"]["values"] == [{"centre": p50}]
+    assert len(bars["data"]["values"]) == frame.height
+
+
+def test_tornado_of_an_uncosted_or_unknown_method_is_empty(est):
+    frame, p50 = vm.tornado_frame(est.sensitivity, est.summary, "nope")
+    assert frame.height == 0 and p50 == 0.0
+
+
+def test_every_uncertain_input_has_words():
+    """No raw parameter name reaches a chart: every input of every scope has a label."""
+    cases = [{"scope": "full"}, {"scope": "mobile"}, {"scope": "throttling", "intensity": 0.5},
+             {"scope": "platforms", "platforms": list(vm.PLATFORM_LABELS)}]
+    names = set()
+    for extra in cases:
+        sc = impact.parse_scenario({"country": "India", "duration_hours": 30,
+                                    "start": "2024-02-08T08:00", **extra})
+        names |= set(impact.estimate(sc, draws=200).assumptions["parameter"])
+    for name in names:
+        label = vm.parameter_label(name)
+        assert name in vm.PARAMETER_LABELS or name.startswith("platform_weight_"), name
+        assert "_" not in label and label[0].isupper(), label
+
+
+# ---- waterfall -------------------------------------------------------------------------------
+def test_waterfall_adds_up_to_the_net_loss(est):
+    comps = est.components["impact"]
+    frame = vm.waterfall_frame(comps, est.summary)
+    assert frame["step"].to_list() == list(vm.WATERFALL_STEPS)
+    direct, indirect, recovered, net = frame["amount"].to_list()
+    assert direct == pytest.approx(comps["direct"])
+    assert indirect == pytest.approx(comps["indirect"])
+    assert recovered == pytest.approx(-comps["recovered"])
+    assert net == pytest.approx(direct + indirect + recovered)
+    # each step starts where the previous ended; the net bar starts at zero
+    rows = frame.to_dicts()
+    assert rows[1]["start"] == rows[0]["end"] and rows[2]["start"] == rows[1]["end"]
+    assert rows[2]["end"] == pytest.approx(net) and rows[3]["start"] == 0.0
+    # the central net loss is the method's central loss
+    central = est.summary.filter(est.summary["method"] == "impact")["loss_usd_central"][0]
+    assert net == pytest.approx(central, rel=1e-9)
+
+
+def test_waterfall_chart_spec(est):
+    frame = vm.waterfall_frame(est.components["impact"], est.summary)
+    chart = charts.waterfall_chart(frame)
+    bars, labels = _layers(chart)
+    assert (_mark(bars), _mark(labels)) == ("bar", "text")
+    assert bars["encoding"]["y"]["sort"] == list(vm.WATERFALL_STEPS)
+    values = chart.to_dict()["data"]["values"]  # shared by both layers
+    assert [r["amount_label"] for r in values] == frame["amount_label"].to_list()
+    assert labels["encoding"]["text"]["field"] == "amount_label"
+    assert bars["encoding"]["x"]["axis"]["labelExpr"] == charts.MONEY_LABELS
+
+
+def test_waterfall_without_components_is_empty(est):
+    assert vm.waterfall_frame({}, est.summary).height == 0
+
+
+# ---- offline rendering and light imports -----------------------------------------------------
+@pytest.mark.parametrize("width", [330, 1200])
+def test_every_chart_renders_to_png_offline(scenario, est, curve, width):
+    tornado, p50 = vm.tornado_frame(est.sensitivity, est.summary, "impact")
+    built = [charts.duration_chart(curve, scenario.hours, width=width),
+             charts.tornado_chart(tornado, p50, title="impact", width=width),
+             charts.waterfall_chart(vm.waterfall_frame(est.components["impact"], est.summary),
+                                    width=width)]
+    for chart in built:
+        image = charts.png(chart, scale=1)
+        assert image[:8] == b"\x89PNG\r\n\x1a\n"
+        assert int.from_bytes(image[16:20], "big") >= width  # PNG width from the IHDR chunk
+
+
+def test_importing_the_charts_or_the_view_model_does_not_import_altair():
+    code = ("import sys, impact.charts, app_pages.viewmodel; "
+            "print([m for m in ('altair', 'vl_convert') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
