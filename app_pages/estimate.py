@@ -177,6 +177,10 @@ def _area_controls(sb) -> None:
 
 
 def _headline(view: EstimateView) -> None:
+    st.markdown(f"#### {view.sentence}")
+    if view.why:
+        st.caption(view.why)
+    st.caption(view.ensemble_note)
     st.markdown(view.headline)
     st.caption(view.area)
     st.caption(view.data_line)

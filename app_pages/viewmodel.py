@@ -384,6 +384,9 @@ class EstimateView:
     (built once per scenario and cached by the page)."""
 
     headline: str  #: markdown: country, year, hours, scope, affected users
+    sentence: str  #: the headline sentence to quote (`impact.ensemble.headline`)
+    why: str  #: why the methods differ, one line (`impact.ensemble.why_they_differ`)
+    ensemble_note: str  #: who is in the ensemble and who was left out, and why
     area: str  #: caption: the affected area and its range
     data_line: str  #: caption: GDP, population, users and hour weighting used
     cards: tuple[dict[str, str], ...]  #: one per method, see `method_cards`
@@ -468,8 +471,16 @@ def estimate_view(est: Any) -> EstimateView:
                                "USD": [fmt.money(v) for _, _, v in parts]},
                               schema={"method": pl.String, "component": pl.String,
                                       "USD": pl.String})
+    from impact.ensemble import ensemble, why_they_differ
+    from impact.ensemble import headline as sentence
+
+    ens = ensemble(est)
+    left = "; ".join(f"{m} left out: {why}" for m, why in ens.excluded.items())
+    ensemble_note = (f"Headline: the pooled draws of {', '.join(ens.members) or 'no method'}"
+                     + (f" ({left})" if left else "") + " — docs/headline.md.")
     return EstimateView(
-        headline=headline, area=area, data_line=data_line,
+        headline=headline, sentence=sentence(est), why=why_they_differ(est),
+        ensemble_note=ensemble_note, area=area, data_line=data_line,
         cards=tuple(_cards(rows, currency, factor)), table=_table(rows, currency, factor),
         chart=chart, chart_log=log_floor(chart), notes=tuple(est.notes),
         assumptions=est.assumptions.select("method", "parameter", "value", "low", "high",

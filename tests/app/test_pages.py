@@ -74,7 +74,7 @@ def test_default_run_shows_five_methods_for_pakistan():
     values = _values(at)
     assert list(values) == [m.title for m in REGISTRY.values()]
     assert all(v.startswith("USD ") for v in values.values()), values
-    assert "Pakistan" in at.markdown[0].value
+    assert "Pakistan" in _scenario_line(at)
     table = at.dataframe[0].value
     assert len(table) == len(REGISTRY)
     assert set(table["status"]) == {"ok"}
@@ -88,8 +88,8 @@ def test_country_and_duration_change_the_p50():
     at.number_input(key="duration_hours").set_value(48.0)
     at.run()
     assert not at.exception and not at.error
-    assert "India" in at.markdown[0].value
-    assert "48 hours" in at.markdown[0].value
+    assert "India" in _scenario_line(at)
+    assert "48 hours" in _scenario_line(at)
     assert _impact_p50(at) != before
 
 
@@ -147,7 +147,7 @@ def test_start_date_and_circumvention_are_accepted():
     at.toggle(key="use_circumvention").set_value(True).run()
     at.slider(key="circumvention").set_value(0.5).run()
     assert not at.exception and not at.error
-    assert "2024" in at.markdown[0].value
+    assert "2024" in _scenario_line(at)
     assert len(at.metric) == len(REGISTRY)
 
 
@@ -246,7 +246,7 @@ def test_area_choice_offers_regions_only_where_bundled():
     assert at.slider(key="affected_share").value == 1.0
     at.slider(key="affected_share").set_value(0.5).run()
     assert not at.exception and not at.error
-    assert "50 %" in at.markdown[0].value
+    assert "50 %" in _scenario_line(at)
 
 
 def test_chosen_regions_give_a_smaller_loss_and_show_the_detail():
@@ -282,6 +282,12 @@ def _events_page() -> AppTest:
 
 def _ranked(at: AppTest):
     return at.dataframe[0].value
+
+
+def _scenario_line(at: AppTest) -> str:
+    """The Estimate page's scenario line (country · year · hours · scope), under the
+    headline sentence."""
+    return next(m.value for m in at.markdown if m.value.startswith("**") and " · " in m.value)
 
 
 def _frame_with(at: AppTest, column: str):
@@ -470,7 +476,7 @@ def test_link_initialises_the_widgets_and_gives_the_same_p50_as_by_hand():
     by_hand.selectbox(key="country").set_value("India")
     by_hand.number_input(key="duration_hours").set_value(48.0).run()
     assert _values(linked) == _values(by_hand)
-    assert "India" in linked.markdown[0].value and "48 hours" in linked.markdown[0].value
+    assert "India" in _scenario_line(linked) and "48 hours" in _scenario_line(linked)
 
 
 def test_link_with_every_field_sets_every_widget():
