@@ -220,12 +220,20 @@ def _chart_memo(scenario: Scenario, methods: tuple[str, ...]) -> dict:
     return memo
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _spec_json(key: str, name: str, _build) -> str | None:
+    """The Vega-Lite JSON of chart ``name`` for the scenario ``key`` (cached across reruns,
+    scenarios seen before and sessions; built by ``_build()`` -> Altair chart or None; the
+    spec is not re-validated against the Vega-Lite schema, which costs more than building)."""
+    chart = _build()
+    return json.dumps(chart.to_dict(validate=False)) if chart is not None else None
+
+
 def _spec(memo: dict, name: str, build) -> dict | None:
-    """The memoised spec ``name`` (built by ``build()`` -> Altair chart or None on first use),
-    as a fresh dict (Streamlit changes the spec it is given)."""
+    """The spec ``name`` of the memo's scenario, as a fresh dict (Streamlit changes the spec
+    it is given)."""
     if name not in memo:
-        chart = build()
-        memo[name] = json.dumps(chart.to_dict()) if chart is not None else None
+        memo[name] = _spec_json(json.dumps(memo["key"]), name, build)
     return json.loads(memo[name]) if memo[name] else None
 
 
