@@ -30,12 +30,18 @@ def screen(request, chromium, app_url):
 
 
 def _drawn(chart) -> dict:
-    """The chart's box, once Vega has drawn it (a canvas or an SVG with a size)."""
-    drawing = chart.locator("canvas, svg.marks").first
-    expect(drawing).to_be_visible(timeout=TIMEOUT)
-    box = drawing.bounding_box()
-    assert box and box["width"] > 100 and box["height"] > 80, box
-    return box
+    """The chart's box, once Vega has drawn it (a canvas or an SVG with a size); a chart
+    redrawn after a choice is replaced in the page, so the box is asked for until the new
+    drawing has settled."""
+    box = None
+    for _ in range(40):
+        drawing = chart.locator("canvas, svg.marks").first
+        expect(drawing).to_be_visible(timeout=TIMEOUT)
+        box = drawing.bounding_box()
+        if box and box["width"] > 100 and box["height"] > 80:
+            return box
+        chart.page.wait_for_timeout(250)
+    raise AssertionError(f"the chart was not drawn at a readable size: {box}")
 
 
 def test_estimate_page_draws_four_charts_that_fit_the_screen(screen, artifacts):
