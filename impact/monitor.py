@@ -277,7 +277,7 @@ def now_utc() -> datetime:
 
 
 def lifted_at(timeline: Timeline, until: datetime) -> datetime | None:
-    """When the last restriction before ``until`` ended, if nothing reaches ``until``."""
-    ends = [r.end_utc for r in timeline.rows if r.start_utc < until]
-    last = max(ends) if ends else None
-    return last if last is not None and last < until else None
+    """When the restriction ended: the end of the last row that started before ``until``,
+    at the latest ``until`` (an old file whose last row ends at the cut ended then)."""
+    ends = [min(r.end_utc, until) for r in timeline.rows if r.start_utc < until]
+    return max(ends) if ends else None

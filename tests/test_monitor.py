@@ -171,6 +171,9 @@ def test_projection_and_burn_rate():
     t = read_timeline_csv(SEED_FILE)
     lifted = monitor(t, draws=DRAWS, project="1d,3d,7d")
     assert not lifted.current  # an old file: lifted at its last moment
+    from impact.monitor import lifted_at
+
+    assert lifted_at(t, lifted.until) == datetime(2024, 2, 8, 15, tzinfo=UTC)
     on = monitor(t, until="2024-02-08T10:00Z", draws=DRAWS, project="1d,3d,7d")
     assert on.current and p50(on) < p50(lifted)
     for r in (lifted, on):

@@ -212,6 +212,8 @@ def test_view_model_doctests():
 def test_view_of_the_seed_case(seed_result):
     view = mv.monitor_view(seed_result, "impact")
     assert not view.current and view.status_word == "Lifted"  # an old file
+    assert view.status.startswith("at 08 Feb 2024 20:00 PKT") and "before the cut" not in \
+        view.status
     assert "PKT" in view.status
     so = seed_result.so_far.filter(pl.col("method") == "impact").row(0, named=True)
     assert view.so_far == fmt.money(so["loss_usd_p50"])
