@@ -285,20 +285,25 @@ def compare_table(compared: pl.DataFrame, labels: Mapping[str, str]) -> pl.DataF
     )
 
 
+#: display names of the totals' figures (country-year and platform ledgers alike)
+_TOTAL_COLUMNS = {
+    "year": "year", "n_events": "events costed", "n_not_costed": "not costed",
+    "hours": "hours", "loss_usd_p50": "P50 [USD]", "loss_usd_p05": "P5 [USD] (sum)",
+    "loss_usd_p95": "P95 [USD] (sum)", "loss_usd_p05_agg": "P5 [USD] (independent)",
+    "loss_usd_p95_agg": "P95 [USD] (independent)",
+}
+
+
+def _totals_display(frame: pl.DataFrame, key: str, names: Mapping[str, str],
+                    label: str) -> pl.DataFrame:
+    return frame.select(
+        pl.col(key).replace_strict(dict(names), default=pl.col(key)).alias(label),
+        *[pl.col(c).alias(name) for c, name in _TOTAL_COLUMNS.items()])
+
+
 def summary_table(summary: pl.DataFrame, names: Mapping[str, str]) -> pl.DataFrame:
     """`impact.events.summarise` output with country names and display column names."""
-    return summary.select(
-        pl.col("iso3").replace_strict(dict(names), default=pl.col("iso3")).alias("country"),
-        pl.col("year"),
-        pl.col("n_events").alias("events costed"),
-        pl.col("n_not_costed").alias("not costed"),
-        pl.col("hours"),
-        pl.col("loss_usd_p50").alias("P50 [USD]"),
-        pl.col("loss_usd_p05").alias("P5 [USD] (sum)"),
-        pl.col("loss_usd_p95").alias("P95 [USD] (sum)"),
-        pl.col("loss_usd_p05_agg").alias("P5 [USD] (independent)"),
-        pl.col("loss_usd_p95_agg").alias("P95 [USD] (independent)"),
-    )
+    return _totals_display(summary, "iso3", names, "country")
 
 
 def platform_table(ledger: pl.DataFrame) -> pl.DataFrame:
@@ -306,19 +311,7 @@ def platform_table(ledger: pl.DataFrame) -> pl.DataFrame:
     platforms counts under each, so the rows do not add up to all blocks."""
     from impact.vocab import PLATFORM_LABELS
 
-    return ledger.select(
-        pl.col("platform").replace_strict(PLATFORM_LABELS, default=pl.col("platform"))
-        .alias("platform"),
-        pl.col("year"),
-        pl.col("n_events").alias("events costed"),
-        pl.col("n_not_costed").alias("not costed"),
-        pl.col("hours"),
-        pl.col("loss_usd_p50").alias("P50 [USD]"),
-        pl.col("loss_usd_p05").alias("P5 [USD] (sum)"),
-        pl.col("loss_usd_p95").alias("P95 [USD] (sum)"),
-        pl.col("loss_usd_p05_agg").alias("P5 [USD] (independent)"),
-        pl.col("loss_usd_p95_agg").alias("P95 [USD] (independent)"),
-    )
+    return _totals_display(ledger, "platform", PLATFORM_LABELS, "platform")
 
 
 def risk_rows(risk: pl.DataFrame, iso3s: Sequence[str], names: Mapping[str, str],

@@ -100,21 +100,7 @@ class Scenario(BaseModel):
     @field_validator("platforms", mode="before")
     @classmethod
     def _normalise_platforms(cls, value: Any) -> Any:
-        if value is None or value == "":
-            return ()
-        if isinstance(value, str):
-            value = [p for p in value.replace(",", ";").split(";")]
-        out = []
-        for p in value:
-            key = str(p).strip().lower()
-            if not key:
-                continue
-            key = PLATFORM_ALIASES.get(key, key)
-            if key not in PLATFORMS:
-                raise InputError("platforms", p, ACCEPTED["platforms"])
-            if key not in out:
-                out.append(key)
-        return tuple(out)
+        return platform_keys(value)
 
     @field_validator("regions", mode="before")
     @classmethod
@@ -220,6 +206,29 @@ class Scenario(BaseModel):
         if self.intensity is not None:
             return self.intensity
         return DEFAULT_THROTTLING_INTENSITY if self.scope == "throttling" else 1.0
+
+
+def platform_keys(value: Any, accepted: str | None = None) -> tuple[str, ...]:
+    """Platform keys of ``value`` (``"x;Facebook"``, ``"twitter, whatsapp"`` or a list), in
+    the order given, without repeats; an unknown name raises `InputError` with ``accepted``.
+
+    >>> platform_keys("Twitter, whatsapp;x")
+    ('x', 'whatsapp')
+    """
+    if value is None or value == "":
+        return ()
+    items = value.replace(",", ";").split(";") if isinstance(value, str) else list(value)
+    out: list[str] = []
+    for p in items:
+        key = str(p).strip().lower()
+        if not key:
+            continue
+        key = PLATFORM_ALIASES.get(key, key)
+        if key not in PLATFORMS:
+            raise InputError("platforms", p, accepted or ACCEPTED["platforms"])
+        if key not in out:
+            out.append(key)
+    return tuple(out)
 
 
 def _first_error(exc: ValidationError) -> InputError:

@@ -45,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from impact.countries import resolve_country
 from impact.errors import InputError
-from impact.scenario import PLATFORM_ALIASES
+from impact.scenario import platform_keys
 from impact.vocab import PLATFORMS, Platform, Scope
 
 TIMELINE_COLUMNS = ("start_utc", "end_utc", "country", "region", "asn", "scope", "platforms",
@@ -164,20 +164,7 @@ class TimelineRow(BaseModel):
     @field_validator("platforms", mode="before")
     @classmethod
     def _platforms(cls, value: Any) -> Any:
-        if value is None or value == "":
-            return ()
-        items = value.replace(",", ";").split(";") if isinstance(value, str) else list(value)
-        out: list[str] = []
-        for p in items:
-            key = str(p).strip().lower()
-            if not key:
-                continue
-            key = PLATFORM_ALIASES.get(key, key)
-            if key not in PLATFORMS:
-                raise InputError("platforms", p, ACCEPTED["platforms"])
-            if key not in out:
-                out.append(key)
-        return tuple(sorted(out, key=PLATFORMS.index))
+        return tuple(sorted(platform_keys(value, ACCEPTED["platforms"]), key=PLATFORMS.index))
 
     @model_validator(mode="after")
     def _rules(self) -> TimelineRow:
