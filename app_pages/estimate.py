@@ -8,9 +8,10 @@ Fast by design: the estimate and its view are cached per scenario (the validated
 `Scenario` is the key, hashed by its JSON), downloads are built only when clicked, the range
 chart is a fragment (its log-axis toggle reruns only the chart) and is a Vega-Lite spec, so
 no chart library is imported for it. The charts under it (loss by duration, what drives the
-range, the parts of the loss) are built by `impact.charts` once per scenario and kept as
-Vega-Lite specs in the session (`CHARTS_KEY`); their duration grid is one engine pass,
-memoised by the scenario (`app_pages.viewmodel.duration_curve`), and they are a fragment too.
+range, the parts of the loss) are `impact.charts` specs, filled per scenario into layouts
+built once per process, and kept in the session (`CHARTS_KEY`); their duration grid is one
+engine pass, memoised by the scenario (`app_pages.viewmodel.duration_curve`), and they are a
+fragment too.
 
 Shareable links: each successful estimate writes its non-default fields into the URL's query
 parameters (`app_pages.viewmodel.scenario_query`); a session that starts from such a link
@@ -220,20 +221,12 @@ def _chart_memo(scenario: Scenario, methods: tuple[str, ...]) -> dict:
     return memo
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _spec_json(key: str, name: str, _build) -> str | None:
-    """The Vega-Lite JSON of chart ``name`` for the scenario ``key`` (cached across reruns,
-    scenarios seen before and sessions; built by ``_build()`` -> Altair chart or None; the
-    spec is not re-validated against the Vega-Lite schema, which costs more than building)."""
-    chart = _build()
-    return json.dumps(chart.to_dict(validate=False)) if chart is not None else None
-
-
 def _spec(memo: dict, name: str, build) -> dict | None:
-    """The spec ``name`` of the memo's scenario, as a fresh dict (Streamlit changes the spec
-    it is given)."""
+    """The spec ``name`` of the memo's scenario (built by ``build()`` -> a Vega-Lite dict or
+    None, once per scenario), as a fresh dict (Streamlit changes the spec it is given)."""
     if name not in memo:
-        memo[name] = _spec_json(json.dumps(memo["key"]), name, build)
+        spec = build()
+        memo[name] = json.dumps(spec) if spec is not None else None
     return json.loads(memo[name]) if memo[name] else None
 
 

@@ -9,8 +9,12 @@ vl-convert (no network, no file written: the data are inline values).
 Charts of one estimate, over plain frames (the Estimate page's view model builds them):
 `duration_chart` (every method's P50 against the duration, the headline method's P5–P95 band,
 the scenario's own duration marked), `tornado_chart` (what drives a method's range, one input
-at a time) and `waterfall_chart` (direct, indirect, recovered and net loss). Their width is
-left to the container unless given; money axes read ``2.5m``, ``1.2bn``, ``3tn``.
+at a time) and `waterfall_chart` (direct, indirect, recovered and net loss), as Vega-Lite
+specs. Their width is left to the container unless given; money axes read ``2.5m``,
+``1.2bn``, ``3tn``. Each is an Altair chart built once per layout (the methods' titles, the
+currency, the size) with named data, kept as JSON (`functools.lru_cache`; not re-validated
+against the Vega-Lite schema, which costs more than building), and filled with a
+scenario's rows inline: a new scenario costs no chart building.
 
 Altair and vl-convert are imported inside the functions, so ``import impact.charts`` (and
 everything that imports it at module level) stays light.
@@ -21,6 +25,8 @@ time scale is UTC, so the axis shows the local hours whatever the renderer's own
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -206,113 +212,154 @@ def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dicts()
 
 
-def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = "impact",
-                   currency: str = "USD", width: int | str | None = None,
-                   height: int | None = 280):
-    """Loss against duration: the P50 of every method in ``frame`` as a line, the P5–P95 band
-    of ``band_method`` (the first method when it is absent), and a rule at the scenario's
-    ``hours``.
+def _filled(template: str, **datasets: list[dict[str, Any]]) -> dict:
+    """A chart's spec: its cached ``template`` (JSON, with named data) with the rows of each
+    named dataset put inline where it is used (``data.values``: sent as part of the spec,
+    where named datasets would each be converted to a table by the app)."""
+    spec = json.loads(template)
+    for part in [spec, *spec.get("layer", [])]:
+        name = part.get("data", {}).get("name")
+        if name is not None:
+            part["data"] = {"values": datasets[name]}
+    return spec
 
-    ``frame`` has the columns of `app_pages.viewmodel.duration_frame`: method, title, hours,
-    p05, p50, p95 [``currency``] and their ``*_label`` texts, one row per method and
-    duration."""
+
+@functools.lru_cache(maxsize=64)
+def _duration_template(titles: tuple[str, ...], band_title: str, currency: str,
+                       width: int | str | None, height: int | None) -> str:
     import altair as alt
 
-    rows = _records(frame)
-    titles = list(dict.fromkeys(r["title"] for r in rows))
-    methods = list(dict.fromkeys(r["method"] for r in rows))
-    banded = band_method if band_method in methods else (methods[0] if methods else "")
-    band_title = next((r["title"] for r in rows if r["method"] == banded), "")
     x = alt.X("hours:Q", title="duration [hours]", scale=alt.Scale(zero=False, nice=False),
               axis=alt.Axis(labelOverlap=True, tickCount=6))
-    colour = alt.Color("title:N", title=None, sort=titles, scale=alt.Scale(
-        domain=titles, range=list(METHOD_COLOURS[:len(titles)]) or None),
+    colour = alt.Color("title:N", title=None, sort=list(titles), scale=alt.Scale(
+        domain=list(titles), range=list(METHOD_COLOURS[:len(titles)]) or None),
         legend=alt.Legend(orient="bottom", columns=1, labelLimit=270, symbolType="stroke"))
     tooltip = [alt.Tooltip("title:N", title="method"),
                alt.Tooltip("hours_label:N", title="duration"),
                alt.Tooltip("p50_label:N", title="P50"),
                alt.Tooltip("p05_label:N", title="P5"), alt.Tooltip("p95_label:N", title="P95")]
-    band = alt.Chart(alt.Data(values=[r for r in rows if r["method"] == banded])).mark_area(
+    band = alt.Chart(alt.Data(name="band")).mark_area(
         opacity=0.18, color=METHOD_COLOURS[0]).encode(
         x=x, y=alt.Y("p05:Q", axis=_money_axis(f"loss [{currency}]")), y2="p95:Q")
-    lines = alt.Chart(alt.Data(values=rows)).mark_line(
+    lines = alt.Chart(alt.Data(name="lines")).mark_line(
         strokeWidth=2, point=alt.OverlayMarkDef(size=22, filled=True)).encode(
         x=x, y=alt.Y("p50:Q", axis=_money_axis(f"loss [{currency}]")), color=colour,
         tooltip=tooltip)
-    mark = alt.Chart(alt.Data(values=[{"hours": float(hours),
-                                       "label": f"this scenario: {fmt.hours(hours)}"}]))
+    mark = alt.Chart(alt.Data(name="scenario"))
     rule = mark.mark_rule(strokeDash=[4, 3], color="#555").encode(x="hours:Q")
     text = mark.mark_text(align="left", dx=4, dy=-4, baseline="bottom", fontSize=11,
                           color="#333").encode(x="hours:Q", y=alt.value(0), text="label:N")
     subtitle = "lines: P50 of each method"
     if band_title:
         subtitle += f" · band: P5–P95 of {band_title}"
-    return _size(alt.layer(band, lines, rule, text), width, height).properties(
+    chart = _size(alt.layer(band, lines, rule, text), width, height).properties(
         title=_title("Loss by duration", subtitle))
+    return json.dumps(chart.to_dict(validate=False))
 
 
-def tornado_chart(frame: pl.DataFrame, centre: float, *, currency: str = "USD",
-                  title: str = "", width: int | str | None = None, height: int | None = None):
-    """What drives the range: per input a bar from ``centre`` (the method's P50) to the loss
-    with that input at its P5 and another to the loss at its P95, everything else central;
-    the largest swing on top.
+def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = "impact",
+                   currency: str = "USD", width: int | str | None = None,
+                   height: int | None = 280) -> dict:
+    """Loss against duration (a Vega-Lite spec): the P50 of every method in ``frame`` as a
+    line, the P5–P95 band of ``band_method`` (the first method when it is absent), and a
+    rule at the scenario's ``hours``.
 
-    ``frame`` has the columns of `app_pages.viewmodel.tornado_frame`: parameter, label (the
-    input in words), at (one of two ends), start, end, loss [``currency``], loss_label,
-    swing, swing_label, rank (1 = largest swing)."""
+    ``frame`` has the columns of `app_pages.viewmodel.duration_frame`: method, title, hours,
+    p05, p50, p95 [``currency``] and their ``*_label`` texts, one row per method and
+    duration."""
+    rows = _records(frame)
+    titles = tuple(dict.fromkeys(r["title"] for r in rows))
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    banded = band_method if band_method in methods else (methods[0] if methods else "")
+    band_title = next((r["title"] for r in rows if r["method"] == banded), "")
+    return _filled(_duration_template(titles, band_title, currency, width, height),
+                   band=[r for r in rows if r["method"] == banded], lines=rows,
+                   scenario=[{"hours": float(hours),
+                              "label": f"this scenario: {fmt.hours(hours)}"}])
+
+
+@functools.lru_cache(maxsize=64)
+def _tornado_template(ends: tuple[str, ...], currency: str, title: str,
+                      width: int | str | None, height: int) -> str:
     import altair as alt
 
-    rows = sorted(_records(frame), key=lambda r: (r["rank"], r["at"]))
-    order = list(dict.fromkeys(r["label"] for r in rows))
-    ends = list(dict.fromkeys(r["at"] for r in rows)) or ["input at P5", "input at P95"]
-    y = alt.Y("label:N", title=None, sort=order,
+    y = alt.Y("label:N", title=None,
+              sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
               axis=alt.Axis(labelLimit=170, labelFontSize=11))
-    bars = alt.Chart(alt.Data(values=rows)).mark_bar(height=alt.RelativeBandSize(0.6)).encode(
+    bars = alt.Chart(alt.Data(name="bars")).mark_bar(
+        height=alt.RelativeBandSize(0.6)).encode(
         y=y, x=alt.X("start:Q", axis=_money_axis(f"loss [{currency}]"),
                      scale=alt.Scale(zero=False)),
         x2="end:Q",
-        color=alt.Color("at:N", title=None, sort=ends, scale=alt.Scale(
-            domain=ends, range=list(TORNADO_COLOURS[:len(ends)])),
+        color=alt.Color("at:N", title=None, sort=list(ends), scale=alt.Scale(
+            domain=list(ends), range=list(TORNADO_COLOURS[:len(ends)])),
             legend=alt.Legend(orient="bottom", labelFontSize=11, symbolSize=90)),
         tooltip=[alt.Tooltip("label:N", title="input"), alt.Tooltip("at:N", title="with the"),
                  alt.Tooltip("loss_label:N", title="loss"),
                  alt.Tooltip("swing_label:N", title="swing")])
-    rule = alt.Chart(alt.Data(values=[{"centre": float(centre)}])).mark_rule(
+    rule = alt.Chart(alt.Data(name="centre")).mark_rule(
         color="#333", strokeWidth=1.5).encode(x="centre:Q")
     heading = f"What drives the range: {title}" if title else "What drives the range"
-    height = height if height is not None else 34 * max(len(order), 1) + 20
-    return _size(alt.layer(bars, rule), width, height).properties(
+    chart = _size(alt.layer(bars, rule), width, height).properties(
         title=_title(heading, "one input at a time from P5 to P95; line: P50"))
+    return json.dumps(chart.to_dict(validate=False))
 
 
-def waterfall_chart(frame: pl.DataFrame, *, currency: str = "USD",
-                    width: int | str | None = None, height: int | None = 200):
-    """Direct loss, plus the indirect spillover, minus what is recovered later, and the net
-    loss from zero, as horizontal steps (central values).
+def tornado_chart(frame: pl.DataFrame, centre: float, *, currency: str = "USD",
+                  title: str = "", width: int | str | None = None,
+                  height: int | None = None) -> dict:
+    """What drives the range (a Vega-Lite spec): per input a bar from ``centre`` (the
+    method's P50) to the loss with that input at its P5 and another to the loss at its P95,
+    everything else central; the largest swing (``rank`` 1) on top.
 
-    ``frame`` has the columns of `app_pages.viewmodel.waterfall_frame`: step, kind (loss,
-    recovered, net), start, end [``currency``], amount (signed), amount_label, order."""
+    ``frame`` has the columns of `app_pages.viewmodel.tornado_frame`: parameter, label (the
+    input in words), at (one of two ends), start, end, loss [``currency``], loss_label,
+    swing, swing_label, rank (1 = largest swing)."""
+    rows = sorted(_records(frame), key=lambda r: (r["rank"], r["at"]))
+    inputs = len({r["label"] for r in rows})
+    ends = tuple(dict.fromkeys(r["at"] for r in rows)) or ("input at P5", "input at P95")
+    height = height if height is not None else 34 * max(inputs, 1) + 20
+    return _filled(_tornado_template(ends, currency, title, width, height),
+                   bars=rows, centre=[{"centre": float(centre)}])
+
+
+@functools.lru_cache(maxsize=64)
+def _waterfall_template(steps: tuple[str, ...], kinds: tuple[str, ...], currency: str,
+                        width: int | str | None, height: int | None) -> str:
     import altair as alt
 
-    rows = sorted(_records(frame), key=lambda r: r["order"])
-    steps = [r["step"] for r in rows]
-    kinds = [k for k in WATERFALL_COLOURS if k in {r["kind"] for r in rows}] \
-        or list(WATERFALL_COLOURS)
-    for r in rows:
-        r["tip"] = max(r["start"], r["end"])
-    # room on the right for the amounts written after the bars
-    top = max((r["tip"] for r in rows), default=0.0) * 1.35 or 1.0
-    base = alt.Chart(alt.Data(values=rows))
-    y = alt.Y("step:N", title=None, sort=steps, axis=alt.Axis(labelLimit=170, labelFontSize=11))
+    base = alt.Chart(alt.Data(name="steps"))
+    y = alt.Y("step:N", title=None, sort=list(steps),
+              axis=alt.Axis(labelLimit=170, labelFontSize=11))
     bars = base.mark_bar(height=alt.RelativeBandSize(0.65)).encode(
-        y=y, x=alt.X("start:Q", axis=_money_axis(f"loss [{currency}], central values"),
-                     scale=alt.Scale(domain=[0, top])),
+        y=y, x=alt.X("start:Q", axis=_money_axis(f"loss [{currency}], central values")),
         x2="end:Q",
         color=alt.Color("kind:N", legend=None, scale=alt.Scale(
-            domain=kinds, range=[WATERFALL_COLOURS[k] for k in kinds])),
+            domain=list(kinds), range=[WATERFALL_COLOURS[k] for k in kinds])),
         tooltip=[alt.Tooltip("step:N", title="part"),
                  alt.Tooltip("amount_label:N", title="amount")])
     labels = base.mark_text(align="left", dx=4, fontSize=11, color="#333").encode(
         y=y, x="tip:Q", text="amount_label:N")
-    return _size(alt.layer(bars, labels), width, height).properties(
+    # an unseen point that widens the axis, for the amounts written after the bars
+    room = alt.Chart(alt.Data(name="room")).mark_point(opacity=0).encode(x="top:Q")
+    chart = _size(alt.layer(bars, labels, room), width, height).properties(
         title=_title("Direct, indirect, recovered", "how the net loss adds up"))
+    return json.dumps(chart.to_dict(validate=False))
+
+
+def waterfall_chart(frame: pl.DataFrame, *, currency: str = "USD",
+                    width: int | str | None = None, height: int | None = 200) -> dict:
+    """Direct loss, plus the indirect spillover, minus what is recovered later, and the net
+    loss from zero, as horizontal steps (central values; a Vega-Lite spec).
+
+    ``frame`` has the columns of `app_pages.viewmodel.waterfall_frame`: step, kind (loss,
+    recovered, net), start, end [``currency``], amount (signed), amount_label, order."""
+    rows = sorted(_records(frame), key=lambda r: r["order"])
+    kinds = tuple(k for k in WATERFALL_COLOURS if k in {r["kind"] for r in rows}) \
+        or tuple(WATERFALL_COLOURS)
+    for r in rows:
+        r["tip"] = max(r["start"], r["end"])
+    top = max((r["tip"] for r in rows), default=0.0) * 1.35 or 1.0
+    return _filled(_waterfall_template(tuple(r["step"] for r in rows), kinds, currency,
+                                       width, height),
+                   steps=rows, room=[{"top": top}])

@@ -3,6 +3,7 @@ over the view model's frames (`app_pages.viewmodel`): their specs, their data an
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -31,8 +32,18 @@ def curve(scenario):
     return vm.duration_curve(scenario.model_dump_json(), tuple(REGISTRY))
 
 
+def _resolved(spec: dict) -> dict:
+    """The spec with each named dataset put back as ``data.values`` where it is used."""
+    spec = json.loads(json.dumps(spec))
+    named = spec.pop("datasets", {})
+    for part in [spec, *spec.get("layer", [])]:
+        if "name" in part.get("data", {}):
+            part["data"] = {"values": named[part["data"]["name"]]}
+    return spec
+
+
 def _layers(chart) -> list[dict]:
-    spec = chart.to_dict()
+    spec = _resolved(chart)
     assert "layer" in spec
     return spec["layer"]
 
@@ -112,7 +123,7 @@ def test_duration_chart_lines_band_and_scenario_mark(scenario, curve):
     assert lines["encoding"]["y"]["axis"]["labelExpr"] == charts.MONEY_LABELS
     assert rule["data"]["values"][0]["hours"] == scenario.hours
     assert "10 hours" in text["data"]["values"][0]["label"]
-    spec = chart.to_dict()
+    spec = _resolved(chart)
     assert spec["title"]["text"] == "Loss by duration"
     assert "width" not in spec  # the container decides
 
@@ -153,8 +164,12 @@ def test_tornado_chart_spec(est):
     frame, p50 = vm.tornado_frame(est.sensitivity, est.summary, "impact")
     bars, rule = _layers(charts.tornado_chart(frame, p50, title="impact"))
     assert (_mark(bars), _mark(rule)) == ("bar", "rule")
-    order = bars["encoding"]["y"]["sort"]
-    assert order == frame.sort("rank")["label"].unique(maintain_order=True).to_list()
+    # the largest swing on top: the inputs are ordered by their rank
+    assert bars["encoding"]["y"]["sort"] == {"field": "rank", "op": "min",
+                                             "order": "ascending"}
+    ranks = {r["label"]: r["rank"] for r in bars["data"]["values"]}
+    assert sorted(ranks, key=ranks.get) == \
+        frame.sort("rank")["label"].unique(maintain_order=True).to_list()
     assert (bars["encoding"]["x"]["field"], bars["encoding"]["x2"]["field"]) == ("start", "end")
     assert bars["encoding"]["color"]["scale"]["domain"] == list(vm.TORNADO_ENDS)
     assert rule["data"]["values"] == [{"centre": p50}]
@@ -203,10 +218,13 @@ def test_waterfall_adds_up_to_the_net_loss(est):
 def test_waterfall_chart_spec(est):
     frame = vm.waterfall_frame(est.components["impact"], est.summary)
     chart = charts.waterfall_chart(frame)
-    bars, labels = _layers(chart)
-    assert (_mark(bars), _mark(labels)) == ("bar", "text")
+    bars, labels, room = _layers(chart)
+    assert (_mark(bars), _mark(labels), _mark(room)) == ("bar", "text", "point")
     assert bars["encoding"]["y"]["sort"] == list(vm.WATERFALL_STEPS)
-    values = chart.to_dict()["data"]["values"]  # shared by both layers
+    values = bars["data"]["values"]
+    assert labels["data"] == bars["data"]  # the bars and their labels share the rows
+    # room on the right for the amounts written after the longest bar
+    assert room["data"]["values"][0]["top"] > max(r["end"] for r in values)
     assert [r["amount_label"] for r in values] == frame["amount_label"].to_list()
     assert labels["encoding"]["text"]["field"] == "amount_label"
     assert bars["encoding"]["x"]["axis"]["labelExpr"] == charts.MONEY_LABELS
@@ -236,3 +254,19 @@ def test_importing_the_charts_or_the_view_model_does_not_import_altair():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_chart_is_valid_vega_lite(scenario, est, curve):
+    """The layouts are built without schema validation (for speed): validate them here."""
+    import altair as alt
+
+    tornado, p50 = vm.tornado_frame(est.sensitivity, est.summary, "impact")
+    for spec in (charts.duration_chart(curve, scenario.hours),
+                 charts.tornado_chart(tornado, p50, title="impact"),
+                 charts.waterfall_chart(vm.waterfall_frame(est.components["impact"],
+                                                           est.summary))):
+        alt.LayerChart.from_dict(spec, validate=True)  # raises on a schema error
+        # every layer's rows are inline (no named dataset is left to fill)
+        assert "datasets" not in spec
+        assert all("values" in layer.get("data", spec.get("data", {}))
+                   for layer in spec["layer"])

@@ -35,17 +35,24 @@ def _page() -> AppTest:
     return at
 
 
+def _rows(arrow: bytes) -> list[dict]:
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(arrow).read_all().to_pylist()
+
+
 def _specs(at: AppTest) -> list[dict]:
-    """Every chart's Vega-Lite spec; top-level inline data (which Streamlit sends as Arrow)
-    put back as ``data.values``."""
+    """Every chart's Vega-Lite spec, with the data Streamlit sends apart as Arrow (top-level
+    inline data, named datasets) put back as ``data.values`` where it is used."""
     out = []
     for e in at.get("vega_lite_chart"):
         spec = json.loads(e.proto.spec)
         if e.proto.data.data:
-            import pyarrow as pa
-
-            table = pa.ipc.open_stream(e.proto.data.data).read_all()
-            spec["data"] = {"values": table.to_pylist()}
+            spec["data"] = {"values": _rows(e.proto.data.data)}
+        named = {d.name: _rows(d.data.data) for d in e.proto.datasets}
+        for part in [spec, *spec.get("layer", [])]:
+            if "name" in part.get("data", {}):
+                part["data"] = {"values": named[part["data"]["name"]]}
         out.append(spec)
     return out
 
@@ -54,6 +61,13 @@ def _titled(at: AppTest, start: str) -> dict:
     found = [s for s in _specs(at) if str(s.get("title", {}).get("text", "")).startswith(start)]
     assert len(found) == 1, [s.get("title") for s in _specs(at)]
     return found[0]
+
+
+def _inputs(tornado: dict) -> list[str]:
+    """The tornado's inputs from top (rank 1, the largest swing) to bottom."""
+    assert tornado["layer"][0]["encoding"]["y"]["sort"]["field"] == "rank"
+    ranks = {r["label"]: r["rank"] for r in tornado["layer"][0]["data"]["values"]}
+    return sorted(ranks, key=ranks.get)
 
 
 def test_default_page_shows_four_charts_in_tabs():
@@ -82,20 +96,20 @@ def test_tornado_speaks_in_words_and_follows_the_chosen_method():
     at = _page()
     spec = _titled(at, "What drives the range")
     assert REGISTRY["impact"].title in spec["title"]["text"]
-    order = spec["layer"][0]["encoding"]["y"]["sort"]
+    order = _inputs(spec)
     assert order[0] == "Digital-economy share of GDP"
     assert not any("_" in label for label in order)
     at.selectbox(key="tornado_method").set_value("icrier2018").run()
     assert not at.exception
     spec = _titled(at, "What drives the range")
     assert REGISTRY["icrier2018"].title in spec["title"]["text"]
-    assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Output elasticity of internet traffic"]
+    assert _inputs(spec) == ["Output elasticity of internet traffic"]
 
 
 def test_waterfall_ends_at_the_net_loss():
     at = _page()
     spec = _titled(at, "Direct, indirect, recovered")
-    rows = {r["step"]: r for r in spec["data"]["values"]}
+    rows = {r["step"]: r for r in spec["layer"][0]["data"]["values"]}
     direct, indirect = rows["Direct loss"]["amount"], rows["Indirect (spillover)"]["amount"]
     recovered, net = rows["Recovered later"]["amount"], rows["Net loss"]["amount"]
     assert net == pytest.approx(direct + indirect + recovered)
