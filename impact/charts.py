@@ -11,13 +11,13 @@ Charts of one estimate, over plain frames (the Estimate page's view model builds
 the scenario's own duration marked), `tornado_chart` (what drives a method's range, one input
 at a time) and `waterfall_chart` (direct, indirect, recovered and net loss), as Vega-Lite
 specs. Their width is left to the container unless given; money axes read ``2.5m``,
-``1.2bn``, ``3tn``. Each is an Altair chart built once per layout (the methods' titles, the
-currency, the size) with named data, kept as JSON (`functools.lru_cache`; not re-validated
-against the Vega-Lite schema, which costs more than building), and filled with a
-scenario's rows inline: a new scenario costs no chart building.
+``1.2bn``, ``3tn``. Their layouts are built with Altair at build time
+(`impact.build.chart_layouts`, committed under `LAYOUT_DIR`) with named data and ``@slot@``
+texts; here a layout is read once and filled with a scenario's texts and rows, so drawing
+them imports no chart library and builds no chart.
 
-Altair and vl-convert are imported inside the functions, so ``import impact.charts`` (and
-everything that imports it at module level) stays light.
+Altair and vl-convert are imported inside the functions that need them (the monitor charts,
+`png`, `svg`), so ``import impact.charts`` (and everything that imports it) stays light.
 
 Local time on the axes: the local wall-clock hours are written as if they were UTC and the
 time scale is UTC, so the axis shows the local hours whatever the renderer's own zone.
@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -184,77 +185,42 @@ TORNADO_COLOURS = ("#4c78a8", "#e45756")  # input at its P5, at its P95
 WATERFALL_COLOURS = {"loss": "#e45756", "recovered": "#54a24b", "net": "#1f3b73"}
 
 
-def _title(text: str, subtitle: str = ""):
-    import altair as alt
-
-    return alt.Title(text, subtitle=subtitle, anchor="start", fontSize=13,
-                     subtitleFontSize=11)
-
-
-def _money_axis(title: str):
-    import altair as alt
-
-    return alt.Axis(title=title, labelExpr=MONEY_LABELS, labelOverlap=True, tickCount=5)
+#: the two ends of a tornado bar: the loss with the input at its P5 and at its P95
+TORNADO_ENDS = ("input at P5", "input at P95")
+#: the committed layouts (`impact.build.chart_layouts` writes them)
+LAYOUT_DIR = Path(__file__).resolve().parent / "layouts"
 
 
-def _size(chart, width: int | str | None, height: int | None):
-    """Width (the container's when None) and height of the plot; ``fit-x``: the chart fits
-    its width, and the legend, titles and axes come on top of ``height`` (the default
-    ``fit`` of a container-wide chart would squeeze the plot under a tall legend)."""
-    import altair as alt
-
-    sizes = {k: v for k, v in (("width", width), ("height", height)) if v is not None}
-    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
-                            **sizes)
+@functools.cache
+def _layout(name: str) -> str:
+    path = LAYOUT_DIR / f"{name}.json"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise FileNotFoundError(f"chart layout {path} is missing ({err.strerror}); rebuild "
+                                "it with: python -m impact.build.chart_layouts") from err
 
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dicts()
 
 
-def _filled(template: str, **datasets: list[dict[str, Any]]) -> dict:
-    """A chart's spec: its cached ``template`` (JSON, with named data) with the rows of each
-    named dataset put inline where it is used (``data.values``: sent as part of the spec,
-    where named datasets would each be converted to a table by the app)."""
-    spec = json.loads(template)
+def _filled(name: str, slots: dict[str, str], width: int | str | None,
+            height: int | None, **datasets: list[dict[str, Any]]) -> dict:
+    """The spec of layout ``name``: its ``@slot@`` texts filled, the plot's size set
+    (``width`` None: the container's) and the rows of each named dataset put inline where
+    it is used (``data.values``: sent within the spec, where named datasets would each be
+    converted to a table by the app)."""
+    text = _layout(name)
+    for slot, value in slots.items():
+        text = text.replace(f"@{slot}@", json.dumps(value)[1:-1])
+    spec = json.loads(text)
     for part in [spec, *spec.get("layer", [])]:
-        name = part.get("data", {}).get("name")
-        if name is not None:
-            part["data"] = {"values": datasets[name]}
+        data_name = part.get("data", {}).get("name")
+        if data_name is not None:
+            part["data"] = {"values": datasets[data_name]}
+    spec.update({k: v for k, v in (("width", width), ("height", height)) if v is not None})
     return spec
-
-
-@functools.lru_cache(maxsize=64)
-def _duration_template(titles: tuple[str, ...], band_title: str, currency: str,
-                       width: int | str | None, height: int | None) -> str:
-    import altair as alt
-
-    x = alt.X("hours:Q", title="duration [hours]", scale=alt.Scale(zero=False, nice=False),
-              axis=alt.Axis(labelOverlap=True, tickCount=6))
-    colour = alt.Color("title:N", title=None, sort=list(titles), scale=alt.Scale(
-        domain=list(titles), range=list(METHOD_COLOURS[:len(titles)]) or None),
-        legend=alt.Legend(orient="bottom", columns=1, labelLimit=270, symbolType="stroke"))
-    tooltip = [alt.Tooltip("title:N", title="method"),
-               alt.Tooltip("hours_label:N", title="duration"),
-               alt.Tooltip("p50_label:N", title="P50"),
-               alt.Tooltip("p05_label:N", title="P5"), alt.Tooltip("p95_label:N", title="P95")]
-    band = alt.Chart(alt.Data(name="band")).mark_area(
-        opacity=0.18, color=METHOD_COLOURS[0]).encode(
-        x=x, y=alt.Y("p05:Q", axis=_money_axis(f"loss [{currency}]")), y2="p95:Q")
-    lines = alt.Chart(alt.Data(name="lines")).mark_line(
-        strokeWidth=2, point=alt.OverlayMarkDef(size=22, filled=True)).encode(
-        x=x, y=alt.Y("p50:Q", axis=_money_axis(f"loss [{currency}]")), color=colour,
-        tooltip=tooltip)
-    mark = alt.Chart(alt.Data(name="scenario"))
-    rule = mark.mark_rule(strokeDash=[4, 3], color="#555").encode(x="hours:Q")
-    text = mark.mark_text(align="left", dx=4, dy=-4, baseline="bottom", fontSize=11,
-                          color="#333").encode(x="hours:Q", y=alt.value(0), text="label:N")
-    subtitle = "lines: P50 of each method"
-    if band_title:
-        subtitle += f" · band: P5–P95 of {band_title}"
-    chart = _size(alt.layer(band, lines, rule, text), width, height).properties(
-        title=_title("Loss by duration", subtitle))
-    return json.dumps(chart.to_dict(validate=False))
 
 
 def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = "impact",
@@ -266,85 +232,38 @@ def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = "imp
 
     ``frame`` has the columns of `app_pages.viewmodel.duration_frame`: method, title, hours,
     p05, p50, p95 [``currency``] and their ``*_label`` texts, one row per method and
-    duration."""
+    duration; methods are coloured in the order they come."""
     rows = _records(frame)
-    titles = tuple(dict.fromkeys(r["title"] for r in rows))
     methods = list(dict.fromkeys(r["method"] for r in rows))
+    for r in rows:
+        r["order"] = methods.index(r["method"])
     banded = band_method if band_method in methods else (methods[0] if methods else "")
     band_title = next((r["title"] for r in rows if r["method"] == banded), "")
-    return _filled(_duration_template(titles, band_title, currency, width, height),
+    subtitle = "lines: P50 of each method"
+    if band_title:
+        subtitle += f" · band: P5–P95 of {band_title}"
+    return _filled("duration", {"currency": currency, "subtitle": subtitle}, width, height,
                    band=[r for r in rows if r["method"] == banded], lines=rows,
                    scenario=[{"hours": float(hours),
                               "label": f"this scenario: {fmt.hours(hours)}"}])
-
-
-@functools.lru_cache(maxsize=64)
-def _tornado_template(ends: tuple[str, ...], currency: str, title: str,
-                      width: int | str | None, height: int) -> str:
-    import altair as alt
-
-    y = alt.Y("label:N", title=None,
-              sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
-              axis=alt.Axis(labelLimit=170, labelFontSize=11))
-    bars = alt.Chart(alt.Data(name="bars")).mark_bar(
-        height=alt.RelativeBandSize(0.6)).encode(
-        y=y, x=alt.X("start:Q", axis=_money_axis(f"loss [{currency}]"),
-                     scale=alt.Scale(zero=False)),
-        x2="end:Q",
-        color=alt.Color("at:N", title=None, sort=list(ends), scale=alt.Scale(
-            domain=list(ends), range=list(TORNADO_COLOURS[:len(ends)])),
-            legend=alt.Legend(orient="bottom", labelFontSize=11, symbolSize=90)),
-        tooltip=[alt.Tooltip("label:N", title="input"), alt.Tooltip("at:N", title="with the"),
-                 alt.Tooltip("loss_label:N", title="loss"),
-                 alt.Tooltip("swing_label:N", title="swing")])
-    rule = alt.Chart(alt.Data(name="centre")).mark_rule(
-        color="#333", strokeWidth=1.5).encode(x="centre:Q")
-    heading = f"What drives the range: {title}" if title else "What drives the range"
-    chart = _size(alt.layer(bars, rule), width, height).properties(
-        title=_title(heading, "one input at a time from P5 to P95; line: P50"))
-    return json.dumps(chart.to_dict(validate=False))
 
 
 def tornado_chart(frame: pl.DataFrame, centre: float, *, currency: str = "USD",
                   title: str = "", width: int | str | None = None,
                   height: int | None = None) -> dict:
     """What drives the range (a Vega-Lite spec): per input a bar from ``centre`` (the
-    method's P50) to the loss with that input at its P5 and another to the loss at its P95,
-    everything else central; the largest swing (``rank`` 1) on top.
+    method's P50) to the loss with that input at its P5 and another to the loss at its P95
+    (`TORNADO_ENDS`), everything else central; the largest swing (``rank`` 1) on top.
 
     ``frame`` has the columns of `app_pages.viewmodel.tornado_frame`: parameter, label (the
-    input in words), at (one of two ends), start, end, loss [``currency``], loss_label,
-    swing, swing_label, rank (1 = largest swing)."""
+    input in words), at (one of `TORNADO_ENDS`), start, end, loss [``currency``],
+    loss_label, swing, swing_label, rank (1 = largest swing)."""
     rows = sorted(_records(frame), key=lambda r: (r["rank"], r["at"]))
     inputs = len({r["label"] for r in rows})
-    ends = tuple(dict.fromkeys(r["at"] for r in rows)) or ("input at P5", "input at P95")
+    heading = f"What drives the range: {title}" if title else "What drives the range"
     height = height if height is not None else 34 * max(inputs, 1) + 20
-    return _filled(_tornado_template(ends, currency, title, width, height),
+    return _filled("tornado", {"currency": currency, "heading": heading}, width, height,
                    bars=rows, centre=[{"centre": float(centre)}])
-
-
-@functools.lru_cache(maxsize=64)
-def _waterfall_template(steps: tuple[str, ...], kinds: tuple[str, ...], currency: str,
-                        width: int | str | None, height: int | None) -> str:
-    import altair as alt
-
-    base = alt.Chart(alt.Data(name="steps"))
-    y = alt.Y("step:N", title=None, sort=list(steps),
-              axis=alt.Axis(labelLimit=170, labelFontSize=11))
-    bars = base.mark_bar(height=alt.RelativeBandSize(0.65)).encode(
-        y=y, x=alt.X("start:Q", axis=_money_axis(f"loss [{currency}], central values")),
-        x2="end:Q",
-        color=alt.Color("kind:N", legend=None, scale=alt.Scale(
-            domain=list(kinds), range=[WATERFALL_COLOURS[k] for k in kinds])),
-        tooltip=[alt.Tooltip("step:N", title="part"),
-                 alt.Tooltip("amount_label:N", title="amount")])
-    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#333").encode(
-        y=y, x="tip:Q", text="amount_label:N")
-    # an unseen point that widens the axis, for the amounts written after the bars
-    room = alt.Chart(alt.Data(name="room")).mark_point(opacity=0).encode(x="top:Q")
-    chart = _size(alt.layer(bars, labels, room), width, height).properties(
-        title=_title("Direct, indirect, recovered", "how the net loss adds up"))
-    return json.dumps(chart.to_dict(validate=False))
 
 
 def waterfall_chart(frame: pl.DataFrame, *, currency: str = "USD",
@@ -352,14 +271,12 @@ def waterfall_chart(frame: pl.DataFrame, *, currency: str = "USD",
     """Direct loss, plus the indirect spillover, minus what is recovered later, and the net
     loss from zero, as horizontal steps (central values; a Vega-Lite spec).
 
-    ``frame`` has the columns of `app_pages.viewmodel.waterfall_frame`: step, kind (loss,
-    recovered, net), start, end [``currency``], amount (signed), amount_label, order."""
+    ``frame`` has the columns of `app_pages.viewmodel.waterfall_frame`: step, kind (one of
+    `WATERFALL_COLOURS`), start, end [``currency``], amount (signed), amount_label, order."""
     rows = sorted(_records(frame), key=lambda r: r["order"])
-    kinds = tuple(k for k in WATERFALL_COLOURS if k in {r["kind"] for r in rows}) \
-        or tuple(WATERFALL_COLOURS)
     for r in rows:
         r["tip"] = max(r["start"], r["end"])
+    # room on the right for the amounts written after the bars
     top = max((r["tip"] for r in rows), default=0.0) * 1.35 or 1.0
-    return _filled(_waterfall_template(tuple(r["step"] for r in rows), kinds, currency,
-                                       width, height),
+    return _filled("waterfall", {"currency": currency}, width, height,
                    steps=rows, room=[{"top": top}])
