@@ -53,6 +53,15 @@ def page_view(scenario: Scenario, methods: tuple[str, ...], draws: int) -> Estim
     return estimate_view(run_estimate(scenario, methods, draws))
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def catalogue_event(version: str, event_id: str) -> dict:
+    """One row of the bundled event catalogue (for a preset), by its id."""
+    rows = ev.load_events().filter(pl.col("event_id") == event_id)
+    if rows.height == 0:
+        raise ImpactError(f"event {event_id} is not in the bundled catalogue ({version})")
+    return rows.row(0, named=True)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def country_regions(country: str) -> list[str]:
     """Admin-1 region names of a country (empty when none are bundled or it is unknown)."""

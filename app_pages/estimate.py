@@ -29,7 +29,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages.cached import country_regions, page_view, run_estimate
+from app_pages.cached import catalogue_event, country_regions, page_view, run_estimate
 from app_pages.viewmodel import (
     AREA_LABELS,
     DOWNLOADS,
@@ -37,9 +37,12 @@ from app_pages.viewmodel import (
     ESTIMATE_DEFAULTS,
     LINK_READ_KEY,
     PLATFORM_LABELS,
+    PRESET_LABELS,
+    PRESETS,
     SCOPE_LABELS,
     EstimateView,
     country_names,
+    country_option,
     duration_curve,
     export_file,
     output_currency,
@@ -47,16 +50,25 @@ from app_pages.viewmodel import (
     range_chart_spec,
     scenario_input,
     scenario_query,
+    preset_state,
     state_from_query,
     tornado_frame,
+    unestimable_names,
     waterfall_frame,
 )
 from impact import Estimate, ImpactError, Scenario, charts, parse_scenario
+from impact import format as fmt
+from impact.ensemble import ENSEMBLE, ENSEMBLE_TITLE
+from impact.ensemble import headline as headline_sentence
+from impact.io import data_version
 from impact.methods import REGISTRY
 
 DRAWS = 10_000
 LOG = logging.getLogger("impact.app")
 LINK_WARNING_KEY = "_estimate_link_warning"
+#: session state: the last preset applied, as (its scenario input, the caption saying where
+#: its values come from); the caption is shown while the scenario is still the preset's
+PRESET_NOTE_KEY = "_estimate_preset_note"
 #: session state: the chart specs (JSON) of the last scenario shown, with its key
 CHARTS_KEY = "_estimate_chart_specs"
 #: the method whose P5–P95 band the duration chart shows, and the tornado's default
@@ -100,22 +112,73 @@ def _init_state() -> None:
             st.session_state[key] = copy.copy(value)
 
 
+def _apply_preset() -> None:
+    """Set the widgets to the chosen preset's catalogue event (a widget callback, so before
+    the widgets are drawn)."""
+    key = st.session_state.get("preset")
+    preset = next((p for p in PRESETS if p.key == key), None)
+    if preset is None:
+        return
+    try:
+        state, caption = preset_state(preset, catalogue_event(data_version(), preset.event_id))
+    except ImpactError as err:
+        st.session_state[PRESET_NOTE_KEY] = (None, f"This preset could not be used: {err}")
+        return
+    st.session_state.update(state)
+    st.session_state[PRESET_NOTE_KEY] = (_input_of(st.session_state), caption)
+
+
+def _input_of(s) -> dict:
+    """The mapping for parse_scenario from the widget values in session state ``s``."""
+    mode = s["area_mode"]
+    timed = s["use_start"]
+    return scenario_input(
+        country=s["country"], duration_hours=s["duration_hours"], scope=s["scope"],
+        platforms=s["platforms"],
+        affected_share=s["affected_share"] if mode == "share" else None,
+        regions=s["regions"] if mode == "regions" else (),
+        intensity=s["intensity"],
+        circumvention=s["circumvention"] if s["use_circumvention"] else None,
+        start_date=s["start_date"] if timed else None,
+        start_time=s["start_time"] if timed else None,
+        end_date=s["end_date"] if timed and s["use_end"] else None,
+        end_time=s["end_time"] if timed and s["use_end"] else None,
+        currency=s["currency"])
+
+
 def _controls() -> tuple[dict, tuple[str, ...]]:
     """Sidebar widgets -> (mapping for parse_scenario, chosen method names)."""
     sb = st.sidebar
+    sb.pills("Start from a past event", [p.key for p in PRESETS],
+             format_func=PRESET_LABELS.get, key="preset", on_change=_apply_preset,
+             help="Sets every field below from the event in the bundled catalogue; change "
+                  "any of them afterwards.")
     sb.header("Scenario")
-    sb.selectbox("Country", country_names(), key="country")
-    sb.number_input("Duration [hours]", min_value=1.0, max_value=8760.0, step=1.0,
-                    format="%g", key="duration_hours",
-                    help="1 hour to 8,760 hours (one year).")
+    sb.selectbox("Country", country_names(), key="country", format_func=country_option,
+                 help="Countries marked “no data” lack GDP, population or internet users "
+                      "in the bundled World Bank data and cannot be estimated.")
+    timed = st.session_state["use_start"]
+    by_end = timed and st.session_state["use_end"]
+    if not by_end:
+        sb.number_input("Duration [hours]", min_value=1.0, max_value=8760.0, step=1.0,
+                        format="%g", key="duration_hours",
+                        help="1 hour to 8,760 hours (one year).")
     sb.toggle("Set a start date and time", key="use_start",
               help="Local time in the country. Sets the data year and weights the hours by "
                    "the usual daily and weekly pattern of activity.")
-    if st.session_state["use_start"]:
+    if timed:
         c1, c2 = sb.columns(2)
         c1.date_input("Start date", key="start_date", min_value=date(2010, 1, 1),
                       max_value=date(2100, 12, 31))
         c2.time_input("Start time", key="start_time", step=900)
+        sb.toggle("Set an end instead of a duration", key="use_end",
+                  help="Local time in the country; the duration is the hours from start "
+                       "to end (at most 8,760).")
+        if st.session_state["use_end"]:
+            c1, c2 = sb.columns(2)
+            c1.date_input("End date", key="end_date", min_value=date(2010, 1, 1),
+                          max_value=date(2100, 12, 31))
+            c2.time_input("End time", key="end_time", step=900)
     sb.radio("What is cut", list(SCOPE_LABELS), format_func=SCOPE_LABELS.get, key="scope")
     scope = st.session_state["scope"]
     if scope == "platforms":
@@ -134,23 +197,18 @@ def _controls() -> tuple[dict, tuple[str, ...]]:
     sb.header("Output")
     sb.multiselect("Methods", list(REGISTRY), format_func=lambda m: REGISTRY[m].title,
                    key="methods")
+    methods = tuple(m for m in REGISTRY if m in st.session_state["methods"])  # registry order
+    choices = [ENSEMBLE, *methods]
+    if st.session_state["headline_method"] not in choices:
+        st.session_state["headline_method"] = ENSEMBLE
+    sb.selectbox("Headline figure", choices, key="headline_method",
+                 format_func=lambda m: ENSEMBLE_TITLE if m == ENSEMBLE else REGISTRY[m].title,
+                 help="The ensemble pools the draws of every chosen method that applies to "
+                      "the scenario and is inside its domain (docs/headline.md); or quote "
+                      "one method alone.")
     sb.radio("Currency", ["USD", "local"], key="currency", horizontal=True,
              format_func={"USD": "US dollars", "local": "Local currency"}.get)
-
-    s = st.session_state
-    mode = s["area_mode"]
-    data = scenario_input(
-        country=s["country"], duration_hours=s["duration_hours"], scope=scope,
-        platforms=s["platforms"],
-        affected_share=s["affected_share"] if mode == "share" else None,
-        regions=s["regions"] if mode == "regions" else (),
-        intensity=s["intensity"],
-        circumvention=s["circumvention"] if s["use_circumvention"] else None,
-        start_date=s["start_date"] if s["use_start"] else None,
-        start_time=s["start_time"] if s["use_start"] else None,
-        currency=s["currency"])
-    methods = tuple(m for m in REGISTRY if m in s["methods"])  # registry order
-    return data, methods
+    return _input_of(st.session_state), methods
 
 
 def _area_controls(sb) -> None:
@@ -177,10 +235,18 @@ def _area_controls(sb) -> None:
                             "of 0.8× to 1.25× for boundaries and population growth.")
 
 
-def _headline(view: EstimateView) -> None:
-    st.markdown(f"#### {view.sentence}")
+def _headline(view: EstimateView, est: Estimate, method: str) -> None:
+    """The sentence to quote (the ensemble's, or the chosen method's), why the methods
+    differ, and who is in the ensemble."""
+    if method == ENSEMBLE:
+        st.markdown(f"#### {view.sentence}")
+    else:
+        st.markdown(f"#### {headline_sentence(est, method)}")
     if view.why:
         st.caption(view.why)
+    if method != ENSEMBLE:
+        st.caption(f"Headline: {REGISTRY[method].title} alone (chosen in the sidebar). "
+                   f"The ensemble instead: {view.sentence}")
     st.caption(view.ensemble_note)
     st.markdown(view.headline)
     st.caption(view.area)
@@ -302,18 +368,14 @@ def _details(view: EstimateView) -> None:
         st.info("**Data notes**  \n" + "  \n".join(f"- {n}" for n in view.notes))
     with st.expander("Assumptions (every input of every method)"):
         st.dataframe(view.assumptions, hide_index=True, width="stretch",
-                     key="assumptions_table",
-                     column_config={c: st.column_config.NumberColumn(format="%.4g")
-                                    for c in ("value", "low", "high")})
+                     key="assumptions_table")
     if view.sensitivity.height:
-        with st.expander("Sensitivity: loss with each parameter at its P5 and P95"):
+        with st.expander("Sensitivity: loss with each input at its P5 and P95"):
             st.dataframe(view.sensitivity, hide_index=True, width="stretch",
-                         column_config={c: st.column_config.NumberColumn(format="compact")
-                                        for c in ("loss_usd_at_p05", "loss_usd_at_p95",
-                                                  "swing_usd")})
+                         key="sensitivity_table")
     if view.components.height:
-        with st.expander("Components of the loss (central values, USD)"):
-            st.dataframe(view.components, hide_index=True)
+        with st.expander("Components of the loss (central values)"):
+            st.dataframe(view.components, hide_index=True, key="components_table")
     with st.expander("Data vintages"):
         if view.vintages.height:
             st.dataframe(view.vintages, hide_index=True, width="stretch")
@@ -330,14 +392,36 @@ def _downloads(view: EstimateView, est: Estimate) -> None:
                             on_click="ignore", icon=":material/download:")
 
 
+def _absolute(link: str) -> str:
+    """The scenario link as a full address (relative when the app's address is unknown)."""
+    from urllib.parse import urljoin
+
+    try:
+        base = st.context.url
+    except Exception:  # no browser session (a script run)
+        base = None
+    return urljoin(base, link) if base else link
+
+
+COPY_BUTTON = """<button type="button" class="impact-copy-link" data-link="{link}"
+ onclick="const b=this;navigator.clipboard.writeText(b.dataset.link).then(
+ ()=>{{b.textContent='Link copied';}},()=>{{b.textContent='Copy failed: select the link';}})"
+ >Copy link</button>"""
+
+
 def _share_link(link: str) -> None:
-    st.caption("Link to this scenario (relative to this app's address):")
-    st.code(link, language=None)
+    from html import escape
+
+    full = _absolute(link)
+    st.caption("Link to this scenario:")
+    st.code(full, language=None)
+    st.html(COPY_BUTTON.format(link=escape(full, quote=True)), unsafe_allow_javascript=True)
 
 
 def _render(view: EstimateView, est: Estimate, link: str, scenario: Scenario,
             methods: tuple[str, ...]) -> None:
-    _headline(view)
+    _preset_note()
+    _headline(view, est, st.session_state["headline_method"])
     st.subheader("Loss by method (median, with 90 % range)")
     _cards(view)
     _range_chart(view)
@@ -357,6 +441,15 @@ CARD_CSS = """<style>
 [data-testid="stMetricLabel"] div { overflow: visible; }
 </style>"""
 
+def _preset_note() -> None:
+    """Where the preset's values come from, while the scenario is still the preset's."""
+    note = st.session_state.get(PRESET_NOTE_KEY)
+    if note and note[0] == _input_of(st.session_state):
+        st.info(note[1], icon=":material/history:")
+    elif note and note[0] is None:
+        st.warning(note[1])
+
+
 _state_from_link()
 _init_state()
 st.html(CARD_CSS)
@@ -364,8 +457,16 @@ st.title("What does an internet shutdown cost?")
 _link_warning()
 inputs, methods = _controls()
 
+_country = st.session_state["country"]
+if _country in unestimable_names():
+    st.warning(f"**{_country}** cannot be estimated: {unestimable_names()[_country]}. "
+               "Choose another country.")
+    st.stop()
 if not methods:
     st.warning("Choose at least one method in the sidebar.")
+    st.stop()
+if st.session_state["scope"] == "platforms" and not st.session_state["platforms"]:
+    st.info("Choose one or more blocked platforms in the sidebar, or another scope.")
     st.stop()
 if st.session_state["area_mode"] == "regions" and not st.session_state["regions"]:
     st.info("Choose one or more affected regions in the sidebar, or another affected area.")
@@ -375,7 +476,7 @@ try:
     scenario = parse_scenario(inputs)
     result = run_estimate(scenario, methods, DRAWS)
     view = page_view(scenario, methods, DRAWS)
-    params = scenario_query(scenario, methods)
+    params = scenario_query(scenario, methods, st.session_state["headline_method"])
     _render(view, result, query_url(params), scenario, methods)
     _write_link(params)
 except ImpactError as err:

@@ -43,6 +43,9 @@ ESTIMATE_DEFAULTS: dict[str, Any] = {
     "use_start": False,
     "start_date": date(2024, 2, 8),
     "start_time": time(8, 0),
+    "use_end": False,
+    "end_date": date(2024, 2, 8),
+    "end_time": time(18, 0),
     "scope": "full",
     "platforms": [],
     "affected_share": 1.0,
@@ -53,6 +56,7 @@ ESTIMATE_DEFAULTS: dict[str, Any] = {
     "circumvention": 0.2,
     "methods": list(REGISTRY),
     "currency": "USD",
+    "headline_method": "ensemble",
 }
 #: the Estimate page's "Affected area" choices ("regions" only for countries with admin-1 data)
 AREA_LABELS = {
@@ -69,13 +73,31 @@ def country_names() -> tuple[str, ...]:
     return tuple(sorted(read_bundled("countries")["name"].drop_nulls().unique().to_list()))
 
 
+@functools.cache
+def unestimable_names() -> dict[str, str]:
+    """``{country name: why it cannot be estimated}`` (`impact.context.unestimable_countries`)."""
+    from impact.context import unestimable_countries
+
+    names = dict(read_bundled("countries").select("iso3", "name").iter_rows())
+    return {names[iso3]: why for iso3, why in unestimable_countries().items() if iso3 in names}
+
+
+def country_option(name: str) -> str:
+    """A country as the select box shows it: marked when it cannot be estimated."""
+    return f"{name} (no data)" if name in unestimable_names() else name
+
+
 def scenario_input(*, country: str, duration_hours: float, scope: str,
                    platforms: Sequence[str] = (), affected_share: float | None = None,
                    regions: Sequence[str] = (),
                    intensity: float | None = None, circumvention: float | None = None,
                    start_date: date | None = None, start_time: time | None = None,
+                   end_date: date | None = None, end_time: time | None = None,
                    currency: str = "USD") -> dict[str, Any]:
     """The mapping handed to `impact.parse_scenario` from the app's widget values.
+
+    With a start, an ``end_date`` (and ``end_time``) replaces the duration: the scenario
+    counts the hours from start to end.
 
     Platforms are passed only for the platforms scope and intensity only for throttling, so
     that the scenario's cross-field rules see exactly what the user chose. Chosen ``regions``
@@ -102,13 +124,79 @@ def scenario_input(*, country: str, duration_hours: float, scope: str,
         data["circumvention"] = circumvention
     if start_date is not None:
         data["start"] = datetime.combine(start_date, start_time or time(0, 0)).isoformat()
+        if end_date is not None:
+            data["end"] = datetime.combine(end_date, end_time or time(0, 0)).isoformat()
+            data["duration_hours"] = None
     return data
+
+
+# ---- presets: well-known past events one click away ---------------------------------------
+@dataclass(frozen=True)
+class Preset:
+    """A past event of the bundled catalogue as a starting scenario. Its fields come from
+    the catalogue row ``event_id``; ``start_time`` [local] only where a source states it
+    (else the day starts at midnight, as the catalogue's whole-day dates do)."""
+
+    key: str
+    label: str
+    event_id: str
+    start_time: time | None = None
+    time_source: str = ""
+
+
+PRESETS = (
+    Preset("pak-2024-election", "Pakistan 2024: election-day mobile shutdown",
+           "AN-128b3eb3d9", time(7, 0),
+           "Access Now: mobile services suspended nationwide from 02:00 UTC"),
+    Preset("pak-2024-x", "Pakistan 2024: X blocked", "AN-9677a4227a"),
+    Preset("bgd-2024", "Bangladesh 2024: nationwide internet cut", "AN-fb3ac49592"),
+    Preset("irn-2019", "Iran 2019: nationwide internet cut", "AN-4201574ec4"),
+    Preset("mmr-2021", "Myanmar 2021: coup-day internet cut", "AN-7936ad82fa"),
+    Preset("ind-2019-kashmir", "India 2019: Kashmir internet cut", "AN-c2fe1be5ce"),
+)
+PRESET_LABELS = {p.key: p.label for p in PRESETS}
+
+
+def preset_state(preset: Preset, event: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+    """(Estimate-page widget values, a caption saying where they come from) of ``preset``
+    from its catalogue row ``event`` (`impact.events.load_events`). Durations beyond the
+    page's limit keep its first `APP_HOURS` [1] hours and say so."""
+    names = dict(read_bundled("countries").select("iso3", "name").iter_rows())
+    hours = float(event["duration_hours"])
+    kept = min(hours, APP_HOURS[1])
+    share = float(event["affected_share"] or 1.0)
+    platforms = [p for p in (event["platforms"] or "").split(";") if p in PLATFORM_LABELS]
+    state: dict[str, Any] = {
+        "country": names.get(event["iso3"], event["country"]),
+        "duration_hours": kept,
+        "use_start": True,
+        "start_date": event["start"],
+        "start_time": preset.start_time or time(0, 0),
+        "use_end": False,
+        "scope": event["scope"],
+        "platforms": platforms,
+        "area_mode": "country" if share >= 1.0 else "share",
+        "affected_share": share,
+        "regions": [],
+        "use_circumvention": False,
+    }
+    from app_pages.events_view import first_link
+
+    when = (f"from {preset.start_time:%H:%M} local ({preset.time_source})"
+            if preset.start_time else "from midnight local (the catalogue gives dates only)")
+    length = (f"{fmt.hours(kept)}, the first year of {fmt.hours(hours)}" if kept < hours
+              else fmt.hours(hours))
+    link = event.get("source_link") or first_link(event.get("links"))
+    caption = (f"From the catalogue: {event['title']} ({event['event_id']}); {length} "
+               f"{when}; affected share {fmt.percent(share)}."
+               + (f" Source: {link}" if link else ""))
+    return state, caption
 
 
 # ---- shareable scenario links ------------------------------------------------------------------
 #: query parameters of a scenario link, in the order they are written
 QUERY_FIELDS = ("country", "duration_hours", "scope", "platforms", "affected_share", "regions",
-                "intensity", "circumvention", "start", "currency", "methods")
+                "intensity", "circumvention", "start", "end", "currency", "methods", "headline")
 #: session-state flag: the session's scenario link was read (or the session began elsewhere)
 LINK_READ_KEY = "_estimate_link_read"
 #: the Estimate page's duration range [hours] (its number input)
@@ -117,6 +205,7 @@ _QUERY_ACCEPTED = {
     "duration_hours": f"a number of hours from {APP_HOURS[0]:g} to {APP_HOURS[1]:g} on this page",
     "intensity": "an intensity only with scope=throttling",
     "methods": f"comma-separated method names: {', '.join(REGISTRY)}",
+    "headline": f"ensemble or one of the chosen methods: {', '.join(REGISTRY)}",
 }
 _DEFAULT_INTENSITY = ESTIMATE_DEFAULTS["intensity"]
 
@@ -126,21 +215,26 @@ def _num(value: float) -> str:
     return f"{float(value):.10g}"
 
 
-def scenario_query(scenario: Any, methods: Sequence[str] = ()) -> dict[str, str]:
+def scenario_query(scenario: Any, methods: Sequence[str] = (),
+                   headline: str = "ensemble") -> dict[str, str]:
     """Compact, human-readable query parameters of a scenario shown on the Estimate page.
 
-    ``country`` (ISO3) and ``duration_hours`` are always written; the other fields only when
-    they differ from the page's defaults: ``scope``, ``platforms`` and ``regions`` (joined
-    with ``;``), ``affected_share``, ``intensity``, ``circumvention``, ``start``
-    (``YYYY-MM-DDTHH:MM``), ``currency``, and ``methods`` (comma-separated) unless all are
-    chosen. `state_from_query` reads them back.
+    ``country`` (ISO3) and ``duration_hours`` (or, for a scenario given by its start and
+    end, ``end``) are always written; the other fields only when they differ from the page's
+    defaults: ``scope``, ``platforms`` and ``regions`` (joined with ``;``),
+    ``affected_share``, ``intensity``, ``circumvention``, ``start`` and ``end``
+    (``YYYY-MM-DDTHH:MM``), ``currency``, ``methods`` (comma-separated) unless all are
+    chosen, and ``headline`` (a method's name) unless it is the ensemble.
+    `state_from_query` reads them back.
 
     >>> from impact import parse_scenario
     >>> sc = parse_scenario({"country": "Pakistan", "duration_hours": 10, "scope": "mobile"})
     >>> scenario_query(sc, ["impact", "icrier2018"])
     {'country': 'PAK', 'duration_hours': '10', 'scope': 'mobile', 'methods': 'impact,icrier2018'}
     """
-    out = {"country": scenario.country, "duration_hours": _num(scenario.hours)}
+    out = {"country": scenario.country}
+    if scenario.end is None:
+        out["duration_hours"] = _num(scenario.hours)
     if scenario.scope != "full":
         out["scope"] = scenario.scope
     if scenario.platforms:
@@ -155,11 +249,15 @@ def scenario_query(scenario: Any, methods: Sequence[str] = ()) -> dict[str, str]
         out["circumvention"] = _num(scenario.circumvention)
     if scenario.start is not None:
         out["start"] = scenario.start.strftime("%Y-%m-%dT%H:%M")
+    if scenario.end is not None:
+        out["end"] = scenario.end.strftime("%Y-%m-%dT%H:%M")
     if scenario.currency != "USD":
         out["currency"] = scenario.currency
     chosen = [m for m in REGISTRY if m in set(methods)]
     if methods and chosen != list(REGISTRY):
         out["methods"] = ",".join(chosen)
+    if headline != "ensemble":
+        out["headline"] = headline
     return out
 
 
@@ -207,9 +305,14 @@ def state_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[st
         except InputError as err:
             problems.append(f"methods: {err.value!r} is not accepted; "
                             f"{_QUERY_ACCEPTED['methods']}")
-    data: dict[str, Any] = {"country": ESTIMATE_DEFAULTS["country"],
-                            "duration_hours": ESTIMATE_DEFAULTS["duration_hours"]}
-    data |= {k: v for k, v in params.items() if k in QUERY_FIELDS and k != "methods"}
+    headline = params.get("headline", "ensemble")
+    if headline != "ensemble" and headline not in methods:
+        problems.append(f"headline: {headline!r} is not accepted; {_QUERY_ACCEPTED['headline']}")
+    data: dict[str, Any] = {"country": ESTIMATE_DEFAULTS["country"]}
+    if "end" not in params:  # a start and an end give the duration
+        data["duration_hours"] = ESTIMATE_DEFAULTS["duration_hours"]
+    data |= {k: v for k, v in params.items()
+             if k in QUERY_FIELDS and k not in ("methods", "headline")}
     try:
         scenario = parse_scenario(data)
     except ImpactError as err:
@@ -235,6 +338,8 @@ def state_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[st
         "currency": scenario.currency,
         "methods": methods,
         "use_start": scenario.start is not None,
+        "use_end": scenario.end is not None,
+        "headline_method": headline,
         "use_circumvention": scenario.circumvention is not None,
         "area_mode": ("regions" if scenario.regions
                       else "share" if scenario.affected_share is not None else "country"),
@@ -243,6 +348,9 @@ def state_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[st
     if scenario.start is not None:
         state["start_date"] = scenario.start.date()
         state["start_time"] = scenario.start.time().replace(second=0, microsecond=0)
+    if scenario.end is not None:
+        state["end_date"] = scenario.end.date()
+        state["end_time"] = scenario.end.time().replace(second=0, microsecond=0)
     if scenario.affected_share is not None:
         state["affected_share"] = float(scenario.affected_share)
     if scenario.intensity is not None:
@@ -459,18 +567,86 @@ def range_chart_spec(currency: str, rows: int, log: bool = False) -> dict[str, A
     }
 
 
+#: the parts of a method's loss in words (the Components table)
+COMPONENT_LABELS = {"direct": "Direct loss", "indirect": "Indirect (spillover)",
+                    "recovered": "Recovered later"}
+
+
+def _title_of(method: str) -> str:
+    return REGISTRY[method].title if method in REGISTRY else method
+
+
+def input_value(value: float | None, unit: str, currency: str, factor: float
+                ) -> tuple[str, str]:
+    """(value, unit) of a method input for a reader: money in the output currency (``USD
+    per year`` -> ``PKR 113tn``, ``per year``), shares as percentages, other numbers through
+    the one formatter.
+
+    >>> input_value(4.07e11, "USD per year", "USD", 1.0)
+    ('USD 407 bn', 'per year')
+    >>> input_value(0.036751, "share 0-1 of GDP", "USD", 1.0)
+    ('3.68 %', 'of GDP')
+    >>> input_value(0.5, "USD per USD of direct loss", "PKR", 280.0)
+    ('0.5', 'per unit of direct loss')
+    """
+    if unit.startswith("USD per USD"):  # a ratio, whatever the currency
+        unit = "per unit" + unit.removeprefix("USD per USD")
+    if value is None:
+        return "—", unit
+    if unit.startswith("USD per ") and not unit.startswith("USD per USD"):
+        return fmt.money(value * factor, currency), unit.removeprefix("USD ")
+    if unit.startswith("share 0-1"):
+        return fmt.percent(value), unit.removeprefix("share 0-1").strip()
+    return fmt.number(value), unit
+
+
+def assumptions_table(assumptions: pl.DataFrame, currency: str, factor: float) -> pl.DataFrame:
+    """Every input of every method in words: method, input, value, range (its P5–P95 where
+    it is uncertain), unit, source, notes — money in the output currency."""
+    rows = []
+    for r in assumptions.iter_rows(named=True):
+        value, unit = input_value(r["value"], r["unit"] or "", currency, factor)
+        uncertain = r["low"] is not None and r["high"] is not None and r["low"] != r["high"]
+        span = (f"{input_value(r['low'], r['unit'] or '', currency, factor)[0]} to "
+                f"{input_value(r['high'], r['unit'] or '', currency, factor)[0]}"
+                if uncertain else "—")
+        rows.append({"Method": _title_of(r["method"]), "Input": parameter_label(r["parameter"]),
+                     "Value": value, "Range (P5 to P95)": span, "Unit": unit,
+                     "Source": r["source"] or "", "Notes": r["notes"] or ""})
+    return pl.DataFrame(rows, schema={c: pl.String for c in (
+        "Method", "Input", "Value", "Range (P5 to P95)", "Unit", "Source", "Notes")})
+
+
+def sensitivity_table(sensitivity: pl.DataFrame, currency: str, factor: float
+                      ) -> pl.DataFrame:
+    """The loss with each input at its P5 and at its P95 (everything else central) and the
+    swing between them, in the output currency, largest swing first per method."""
+    cols = ("Method", "Input", f"Loss with the input at P5 [{currency}]",
+            f"Loss with the input at P95 [{currency}]", f"Swing [{currency}]")
+    rows = [dict(zip(cols, (_title_of(r["method"]), parameter_label(r["parameter"]),
+                            fmt.money(r["loss_usd_at_p05"] * factor, currency),
+                            fmt.money(r["loss_usd_at_p95"] * factor, currency),
+                            fmt.money(r["swing_usd"] * factor, currency)), strict=True))
+            for r in sensitivity.sort(["method", "rank"]).iter_rows(named=True)]
+    return pl.DataFrame(rows, schema={c: pl.String for c in cols})
+
+
+def components_table(components: Mapping[str, Mapping[str, float]], currency: str,
+                     factor: float) -> pl.DataFrame:
+    """The parts of each method's central loss in words, in the output currency."""
+    cols = ("Method", "Part", f"Amount [{currency}]")
+    rows = [dict(zip(cols, (_title_of(m), COMPONENT_LABELS.get(k, parameter_label(k)),
+                            fmt.money(v * factor, currency)), strict=True))
+            for m, parts in components.items() for k, v in parts.items()]
+    return pl.DataFrame(rows, schema={c: pl.String for c in cols})
+
+
 def estimate_view(est: Any) -> EstimateView:
     """The Estimate page's display of ``est`` (pure; the page caches it per scenario)."""
     headline, area, data_line = headline_text(est.context)
     rows = est.summary.to_dicts()
     currency, factor = _money_basis(rows)
     chart = _range(rows, currency)
-    parts = [(m, k, v) for m, comps in est.components.items() for k, v in comps.items()]
-    components = pl.DataFrame({"method": [m for m, _, _ in parts],
-                               "component": [k for _, k, _ in parts],
-                               "USD": [fmt.money(v) for _, _, v in parts]},
-                              schema={"method": pl.String, "component": pl.String,
-                                      "USD": pl.String})
     from impact.ensemble import ensemble, why_they_differ
     from impact.ensemble import headline as sentence
 
@@ -483,9 +659,9 @@ def estimate_view(est: Any) -> EstimateView:
         ensemble_note=ensemble_note, area=area, data_line=data_line,
         cards=tuple(_cards(rows, currency, factor)), table=_table(rows, currency, factor),
         chart=chart, chart_log=log_floor(chart), notes=tuple(est.notes),
-        assumptions=est.assumptions.select("method", "parameter", "value", "low", "high",
-                                           "unit", "source", "notes"),
-        sensitivity=est.sensitivity, components=components, vintages=est.vintages,
+        assumptions=assumptions_table(est.assumptions, currency, factor),
+        sensitivity=sensitivity_table(est.sensitivity, currency, factor),
+        components=components_table(est.components, currency, factor), vintages=est.vintages,
         stem=file_stem(est))
 
 

@@ -246,3 +246,27 @@ def build_context(scenario) -> Context:
         connectivity_tier=scenario.connectivity_tier, internet_pct=pct.value,
         fixed_bb_per100=fixed.value if fixed else None, notes=tuple(notes),
     )
+
+
+#: what every method needs of a country, with the words of the reason when it is missing
+_NEEDED = (("gdp_usd", "no GDP (current USD) in the bundled World Bank data"),
+           ("population", "no population in the bundled World Bank data"))
+
+
+@functools.cache
+def unestimable_countries() -> dict[str, str]:
+    """``{iso3: why no loss can be estimated}`` for the bundled countries that lack GDP,
+    population or internet-user data in every year (read once; the same facts that make
+    `build_context` fail)."""
+    ind = read_bundled("indicators")
+    present = {name: set(ind.filter(pl.col("indicator") == name)["iso3"].to_list())
+               for name in ("gdp_usd", "population", "internet_users_pct",
+                            "internet_users_pct_2024vintage")}
+    out: dict[str, str] = {}
+    for iso3 in read_bundled("countries")["iso3"].to_list():
+        reasons = [why for name, why in _NEEDED if iso3 not in present[name]]
+        if iso3 not in present["internet_users_pct"] | present["internet_users_pct_2024vintage"]:
+            reasons.append("no internet-user share in the bundled World Bank data")
+        if reasons:
+            out[iso3] = "; ".join(reasons)
+    return out

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import impact
+from app_pages import viewmodel as vm
 from app_pages.viewmodel import ESTIMATE_DEFAULTS
 from impact import format as fmt
 from impact.errors import DataError
@@ -114,13 +115,17 @@ def test_platform_block_of_x_is_not_applicable_for_deloitte_and_icrier():
     assert "does not cost platforms scenarios" in reasons
 
 
-def test_platforms_scope_without_a_platform_is_an_error_not_a_traceback():
+def test_platforms_scope_without_a_platform_asks_for_one():
     at = _estimate_page()
     at.radio(key="scope").set_value("platforms").run()
-    assert not at.exception
-    assert len(at.error) == 1
-    assert at.error[0].value.startswith("platforms:")
+    assert not at.exception and not at.error
+    assert [i.value for i in at.info] == [
+        "Choose one or more blocked platforms in the sidebar, or another scope."]
     assert not at.metric
+    at.multiselect(key="platforms").select("whatsapp").run()
+    assert not at.exception and not at.error
+    assert not any(i.value.startswith("Choose") for i in at.info)
+    assert len(at.metric) == len(REGISTRY)
 
 
 def test_throttling_shows_intensity_and_scales_the_loss():
@@ -166,8 +171,8 @@ def test_assumptions_notes_and_downloads_are_shown():
     labels = [e.label for e in at.expander]
     assert any(label.startswith("Assumptions") for label in labels)
     assert any(label.startswith("Data vintages") for label in labels)
-    assumption_frames = [d.value for d in at.dataframe if "parameter" in d.value.columns
-                         and "source" in d.value.columns]
+    assumption_frames = [d.value for d in at.dataframe if "Input" in d.value.columns
+                         and "Source" in d.value.columns]
     assert assumption_frames and len(assumption_frames[0]) > 10
     buttons = [b.proto.label for b in at.get("download_button")]
     assert "Download CSV" in buttons and "Download JSON" in buttons
@@ -203,13 +208,23 @@ def test_inputs_survive_a_visit_to_another_page():
     assert at.selectbox(key="country").value == "India"
 
 
-def test_country_without_data_shows_the_data_error():
+def test_countries_without_data_are_marked_and_say_why():
     at = _estimate_page()
-    at.selectbox(key="country").set_value("Korea, Dem. People's Rep.").run()
-    assert not at.exception
-    assert len(at.error) == 1
-    assert "no GDP" in at.error[0].value
-    assert not at.metric
+    box = at.selectbox(key="country")
+    marked = [o for o in box.options if o.endswith("(no data)")]
+    assert "Korea, Dem. People's Rep. (no data)" in marked
+    assert "Pakistan" in box.options and "Pakistan (no data)" not in marked
+    assert len(marked) == len(vm.unestimable_names())
+    box.set_value("Korea, Dem. People's Rep.").run()
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == [
+        "**Korea, Dem. People's Rep.** cannot be estimated: no GDP (current USD) in the "
+        "bundled World Bank data. Choose another country."]
+    assert not at.metric and not at.get("vega_lite_chart")
+    at.selectbox(key="country").set_value("Isle of Man").run()
+    assert "no internet-user share" in at.warning[0].value
+    at.selectbox(key="country").set_value("India").run()
+    assert not at.warning and len(at.metric) == len(REGISTRY)
 
 
 def test_log_axis_toggle_keeps_the_page_working():

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, time
 
 import polars as pl
 import pytest
 
+from app_pages import viewmodel as vm
 from app_pages.viewmodel import (
     DOWNLOADS,
     ESTIMATE_DEFAULTS,
@@ -91,14 +93,46 @@ def test_estimate_view_has_everything_the_page_shows(platform_estimate):
     assert len(view.cards) == view.table.height == len(REGISTRY)
     assert view.chart.height == view.chart_log.height == 4  # the costed methods
     assert view.chart_log["p05"].min() >= 1.0  # a log axis cannot show 0
-    assert view.assumptions.columns == ["method", "parameter", "value", "low", "high",
-                                        "unit", "source", "notes"]
-    assert view.components.columns == ["method", "component", "USD"]
-    assert view.components["component"].to_list() == ["direct", "indirect", "recovered"]
-    assert set(view.components["method"]) == {m for m, meth in REGISTRY.items()
+    assert view.assumptions.columns == ["Method", "Input", "Value", "Range (P5 to P95)",
+                                        "Unit", "Source", "Notes"]
+    assert view.assumptions.height == platform_estimate.assumptions.height
+    assert view.components.columns == ["Method", "Part", "Amount [USD]"]
+    assert view.components["Part"].to_list() == ["Direct loss", "Indirect (spillover)",
+                                                 "Recovered later"]
+    assert set(view.components["Method"]) == {meth.title for meth in REGISTRY.values()
                                               if meth.components is not None}
-    assert all(v.startswith("USD ") for v in view.components["USD"])
+    assert all(v.startswith("USD ") for v in view.components["Amount [USD]"])
     assert view.stem == "impact_PAK_platforms_10h"
+
+
+def test_detail_tables_speak_in_words_and_in_the_output_currency():
+    """GDP reads as money in the chosen currency, shares as percentages, inputs by name;
+    no raw parameter name, no scientific notation, in any table."""
+    sc = parse_scenario({"country": "Pakistan", "duration_hours": 10, "currency": "local"})
+    est = estimate(sc, draws=500)
+    view = estimate_view(est)
+    gdp = view.assumptions.filter((pl.col("Method") == REGISTRY["impact"].title)
+                                  & (pl.col("Input") == vm.parameter_label("gdp_usd")))
+    factor = vm.conversion_factor(est.summary)
+    gdp_usd = est.assumptions.filter((pl.col("method") == "impact")
+                                     & (pl.col("parameter") == "gdp_usd"))["value"][0]
+    assert gdp["Value"][0] == fmt.money(gdp_usd * factor, "PKR")
+    assert gdp["Unit"][0] == "per year"
+    share = view.assumptions.filter(pl.col("Input") == vm.parameter_label("digital_share"))
+    assert share["Value"][0].endswith(" %")
+    assert view.sensitivity.columns[2:] == ["Loss with the input at P5 [PKR]",
+                                            "Loss with the input at P95 [PKR]", "Swing [PKR]"]
+    assert view.components.columns[-1] == "Amount [PKR]"
+    for table in (view.assumptions, view.sensitivity, view.components, view.table):
+        for col in table.columns:
+            for cell in table[col].cast(pl.String).drop_nulls():
+                assert not re.search(r"\de[+-]\d", cell), (col, cell)
+        for col in ("Input", "Method"):
+            if col in table.columns:
+                assert not any("_" in c for c in table[col]), table[col].to_list()
+    money = [c for t in (view.sensitivity, view.components) for col in t.columns[2:]
+             for c in t[col]]
+    assert money and all(c.startswith("PKR ") for c in money)
 
 
 @pytest.mark.parametrize("log", [False, True])
