@@ -46,18 +46,17 @@ from app_pages.viewmodel import (
     duration_curve,
     export_file,
     output_currency,
+    preset_state,
     query_url,
     range_chart_spec,
     scenario_input,
     scenario_query,
-    preset_state,
     state_from_query,
     tornado_frame,
     unestimable_names,
     waterfall_frame,
 )
 from impact import Estimate, ImpactError, Scenario, charts, parse_scenario
-from impact import format as fmt
 from impact.ensemble import ENSEMBLE, ENSEMBLE_TITLE
 from impact.ensemble import headline as headline_sentence
 from impact.io import data_version
@@ -396,10 +395,7 @@ def _absolute(link: str) -> str:
     """The scenario link as a full address (relative when the app's address is unknown)."""
     from urllib.parse import urljoin
 
-    try:
-        base = st.context.url
-    except Exception:  # no browser session (a script run)
-        base = None
+    base = st.context.url  # None without a browser session
     return urljoin(base, link) if base else link
 
 

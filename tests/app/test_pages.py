@@ -218,8 +218,8 @@ def test_countries_without_data_are_marked_and_say_why():
     box.set_value("Korea, Dem. People's Rep.").run()
     assert not at.exception and not at.error
     assert [w.value for w in at.warning] == [
-        "**Korea, Dem. People's Rep.** cannot be estimated: no GDP (current USD) in the "
-        "bundled World Bank data. Choose another country."]
+        ("**Korea, Dem. People's Rep.** cannot be estimated: no GDP (current USD) in the "
+         "bundled World Bank data. Choose another country.")]
     assert not at.metric and not at.get("vega_lite_chart")
     at.selectbox(key="country").set_value("Isle of Man").run()
     assert "no internet-user share" in at.warning[0].value
