@@ -72,7 +72,8 @@ PRESET_NOTE_KEY = "_estimate_preset_note"
 CHARTS_KEY = "_estimate_chart_specs"
 #: the method whose P5–P95 band the duration chart shows, and the tornado's default
 HEADLINE_METHOD = "impact"
-CHART_TABS = ("Loss by duration", "What drives the range", "Direct, indirect, recovered")
+#: the tabs of the charts under the range chart (short, so that a phone shows all three)
+CHART_TABS = ("By duration", "Drivers", "Parts of the loss")
 
 
 def _state_from_link() -> None:
@@ -252,8 +253,18 @@ def _headline(view: EstimateView, est: Estimate, method: str) -> None:
     st.caption(view.data_line)
 
 
+CARDS_PER_ROW = 3
+
+
 def _cards(view: EstimateView) -> None:
-    for col, card in zip(st.columns(len(view.cards)), view.cards, strict=True):
+    """One card per method, at most `CARDS_PER_ROW` side by side (a phone stacks them)."""
+    cards = list(view.cards)
+    for start in range(0, len(cards), CARDS_PER_ROW):
+        _card_row(cards[start:start + CARDS_PER_ROW])
+
+
+def _card_row(cards: list[dict]) -> None:
+    for col, card in zip(st.columns(CARDS_PER_ROW), cards, strict=False):
         with col, st.container(border=True, height="stretch"):
             st.metric(card["title"], card["value"],
                       help=REGISTRY[card["method"]].citation)
@@ -399,10 +410,16 @@ def _absolute(link: str) -> str:
     return urljoin(base, link) if base else link
 
 
-COPY_BUTTON = """<button type="button" class="impact-copy-link" data-link="{link}"
- onclick="const b=this;navigator.clipboard.writeText(b.dataset.link).then(
- ()=>{{b.textContent='Link copied';}},()=>{{b.textContent='Copy failed: select the link';}})"
- >Copy link</button>"""
+#: the copy-link button: a plain button and a script that binds its click to the clipboard
+COPY_BUTTON = """<button type="button" class="impact-copy-link" data-link="{link}">Copy link</button>
+<script>
+for (const b of document.querySelectorAll("button.impact-copy-link:not([data-bound])")) {{
+  b.dataset.bound = "1";
+  b.addEventListener("click", () => navigator.clipboard.writeText(b.dataset.link).then(
+    () => {{ b.textContent = "Link copied"; }},
+    () => {{ b.textContent = "Copy failed: select the link above"; }}));
+}}
+</script>"""
 
 
 def _share_link(link: str) -> None:
@@ -429,12 +446,17 @@ def _render(view: EstimateView, est: Estimate, link: str, scenario: Scenario,
     _details(view)
 
 
-# Five cards side by side: a smaller headline figure than st.metric's default, and labels
-# that wrap instead of being cut.
+# Cards three to a row: a smaller headline figure than st.metric's default, and figures and
+# labels that wrap instead of being cut.
 CARD_CSS = """<style>
 [data-testid="stMetricValue"] { font-size: 1.6rem; }
-[data-testid="stMetricLabel"] p { white-space: normal; }
+[data-testid="stMetricValue"] div, [data-testid="stMetricValue"] p,
+[data-testid="stMetricLabel"] p { white-space: normal; overflow: visible;
+  text-overflow: clip; }
 [data-testid="stMetricLabel"] div { overflow: visible; }
+.impact-copy-link { font: inherit; padding: 0.25rem 0.75rem; border-radius: 0.5rem;
+  border: 1px solid rgba(49, 51, 63, 0.2); background: transparent; cursor: pointer; }
+.impact-copy-link:hover { border-color: currentColor; }
 </style>"""
 
 def _preset_note() -> None:

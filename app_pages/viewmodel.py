@@ -145,14 +145,14 @@ class Preset:
 
 
 PRESETS = (
-    Preset("pak-2024-election", "Pakistan 2024: election-day mobile shutdown",
+    Preset("pak-2024-election", "Pakistan 2024 election",
            "AN-128b3eb3d9", time(7, 0),
            "Access Now: mobile services suspended nationwide from 02:00 UTC"),
-    Preset("pak-2024-x", "Pakistan 2024: X blocked", "AN-9677a4227a"),
-    Preset("bgd-2024", "Bangladesh 2024: nationwide internet cut", "AN-fb3ac49592"),
-    Preset("irn-2019", "Iran 2019: nationwide internet cut", "AN-4201574ec4"),
-    Preset("mmr-2021", "Myanmar 2021: coup-day internet cut", "AN-7936ad82fa"),
-    Preset("ind-2019-kashmir", "India 2019: Kashmir internet cut", "AN-c2fe1be5ce"),
+    Preset("pak-2024-x", "Pakistan 2024 X block", "AN-9677a4227a"),
+    Preset("bgd-2024", "Bangladesh 2024", "AN-fb3ac49592"),
+    Preset("irn-2019", "Iran 2019", "AN-4201574ec4"),
+    Preset("mmr-2021", "Myanmar 2021 coup", "AN-7936ad82fa"),
+    Preset("ind-2019-kashmir", "Kashmir 2019", "AN-c2fe1be5ce"),
 )
 PRESET_LABELS = {p.key: p.label for p in PRESETS}
 
@@ -398,7 +398,7 @@ def _cards(rows: list[dict[str, Any]], currency: str, factor: float) -> list[dic
             f"per day: {fmt.money(r['loss_usd_per_day_p50'] * factor, currency)}",
             f"share of annual GDP: {fmt.percent(r['share_of_gdp_p50'])}",
             f"per person: {fmt.money(r['loss_usd_per_capita_p50'] * factor, currency)}",
-            f"main driver: {r['main_driver'] or fmt.MISSING}",
+            f"main driver: {_driver(r['main_driver'])}",
         ]
         cards.append({
             "method": r["method"], "title": r["title"], "status": "ok",
@@ -413,6 +413,14 @@ def results_table(summary: pl.DataFrame) -> pl.DataFrame:
     """Human-readable comparison table, one row per method (strings, for display)."""
     rows = summary.to_dicts()
     return _table(rows, *_money_basis(rows))
+
+
+def _driver(name: str | None) -> str:
+    """The input that drives a method's range most, in words (lower case in a sentence)."""
+    if not name:
+        return fmt.MISSING
+    label = parameter_label(name)
+    return label[0].lower() + label[1:] if not label[:2].isupper() else label
 
 
 _TABLE_COLUMNS = ("method", "status", "P5", "P50", "P95", "per day (P50)", "% of GDP (P50)",
@@ -434,7 +442,7 @@ def _table(rows: list[dict[str, Any]], currency: str, factor: float) -> pl.DataF
             "% of GDP (P50)": fmt.percent(r["share_of_gdp_p50"]) if ok else fmt.MISSING,
             "per capita (P50)": (fmt.money(r["loss_usd_per_capita_p50"] * factor, currency)
                                  if ok else fmt.MISSING),
-            "main driver": (r["main_driver"] or fmt.MISSING) if ok else fmt.MISSING,
+            "main driver": _driver(r["main_driver"]) if ok else fmt.MISSING,
             "note / reason": r["reason"] or "",
         })
     return pl.DataFrame(out, schema=dict.fromkeys(_TABLE_COLUMNS, pl.String))
@@ -651,9 +659,10 @@ def estimate_view(est: Any) -> EstimateView:
     from impact.ensemble import headline as sentence
 
     ens = ensemble(est)
-    left = "; ".join(f"{m} left out: {why}" for m, why in ens.excluded.items())
-    ensemble_note = (f"Headline: the pooled draws of {', '.join(ens.members) or 'no method'}"
-                     + (f" ({left})" if left else "") + " — docs/headline.md.")
+    left = " ".join(f"Left out: {_title_of(m)}, {why}." for m, why in ens.excluded.items())
+    members = "; ".join(_title_of(m) for m in ens.members) or "no method"
+    ensemble_note = (f"Headline: the pooled draws of {members}, equally weighted. "
+                     + (f"{left} " if left else "") + "The rule: docs/headline.md.")
     return EstimateView(
         headline=headline, sentence=sentence(est), why=why_they_differ(est),
         ensemble_note=ensemble_note, area=area, data_line=data_line,

@@ -68,14 +68,15 @@ def test_the_headline_is_the_ensemble_of_the_methods_that_apply():
     # ICRIER's elasticities come from India: out of domain for Pakistan, and said so
     assert "icrier2018" not in ens.members and "icrier2018" in ens.excluded
     note = _captions(at)
-    assert "icrier2018 left out" in note and "docs/headline.md" in note
+    left = f"Left out: {REGISTRY['icrier2018'].title}, outside its domain"
+    assert left in note and "docs/headline.md" in note
+    assert not re.search(r"\b[a-z]+_[a-z]+\b|\w+20\d\d\b", note), note  # titles, no codes
 
 
 def test_inside_its_domain_icrier_joins_the_ensemble():
     at = _page(country="IND", duration_hours="48")
     note = next(c.value for c in at.caption if c.value.startswith("Headline: the pooled"))
-    assert "icrier2018" in note.split(" (")[0]  # a member, not left out
-    assert "icrier2018 left out" not in note
+    assert REGISTRY["icrier2018"].title in note and "Left out" not in note
 
 
 def test_one_method_can_be_the_headline_instead():
@@ -180,7 +181,7 @@ def test_an_end_before_the_start_is_one_line_not_a_traceback():
 # ---- the link --------------------------------------------------------------------------------
 def test_the_copy_link_button_carries_the_scenario_link():
     at = _page()
-    html = [h.proto.body for h in at.get("html") if "impact-copy-link" in h.proto.body]
+    html = [h.proto.body for h in at.get("html") if "data-link=" in h.proto.body]
     assert len(html) == 1
     assert 'data-link="/?country=PAK&amp;duration_hours=10"' in html[0]
     assert "navigator.clipboard.writeText" in html[0]

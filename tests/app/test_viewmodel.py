@@ -130,6 +130,10 @@ def test_detail_tables_speak_in_words_and_in_the_output_currency():
         for col in ("Input", "Method"):
             if col in table.columns:
                 assert not any("_" in c for c in table[col]), table[col].to_list()
+    # the drivers in words, on the cards and in the comparison
+    assert not any("_" in d for d in view.table["main driver"]), view.table["main driver"]
+    assert "digital-economy share of GDP" in view.table["main driver"].to_list()
+    assert not any("_" in card["lines"] for card in view.cards)
     money = [c for t in (view.sensitivity, view.components) for col in t.columns[2:]
              for c in t[col]]
     assert money and all(c.startswith("PKR ") for c in money)

@@ -11,7 +11,7 @@ from impact.methods import REGISTRY
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 30_000
-TABS = ("Loss by duration", "What drives the range", "Direct, indirect, recovered")
+TABS = ("By duration", "Drivers", "Parts of the loss")
 SCREENS = {"desktop": (1400, 900), "phone": (390, 844)}
 
 
