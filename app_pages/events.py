@@ -160,7 +160,8 @@ def _where_and_when(filters: dict, view: EventsView, method: str, variant: str,
         if world is None:
             st.caption(f"No map: {title} costs none of these events.")
         else:
-            st.vega_lite_chart(spec=json.loads(world), width="stretch", key="ev_map")
+            with st.container(key="ev_map"):
+                st.vega_lite_chart(spec=json.loads(world), width="stretch")
             st.caption(
                 f"Each country's colour is {MAP_FIGURES[norm]} ({title}, variant "
                 f"`{variant}`, {view.costed} costed events), on a logarithmic scale; grey: "
@@ -170,7 +171,8 @@ def _where_and_when(filters: dict, view: EventsView, method: str, variant: str,
         if timeline is None:
             st.caption("No timeline: no event to show.")
         else:
-            st.vega_lite_chart(spec=json.loads(timeline), width="stretch", key="ev_timeline")
+            with st.container(key="ev_timeline"):
+                st.vega_lite_chart(spec=json.loads(timeline), width="stretch")
             tl = view.timeline
             left = (f" {tl.other_countries} other countries with {tl.other_events:,} "
                     "events are left out; choose countries in the sidebar to see them."

@@ -138,7 +138,8 @@ def _timeline_template(rows: int, years: tuple[int, int] | None,
                             tickCount=alt.ExprRef("max(2, floor(width / 90))")))
     colour = alt.Color("type_label:N", title=None, scale=alt.Scale(
         domain=list(TYPE_LABELS.values()), range=[SCOPE_COLOURS[t] for t in TYPE_LABELS]),
-        legend=alt.Legend(orient="bottom", direction="horizontal", symbolType="square"))
+        legend=alt.Legend(orient="bottom", direction="horizontal", symbolType="square",
+                          columns=2, labelFontSize=11, columnPadding=16))
     tooltip = [alt.Tooltip("title:N", title="event"), alt.Tooltip("country:N"),
                alt.Tooltip("type_label:N", title="type"), alt.Tooltip("dates:N"),
                alt.Tooltip("hours_text:N", title="hours"),
