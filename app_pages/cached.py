@@ -16,6 +16,7 @@ from app_pages.events_view import (
     event_labels,
     events_defaults,
     events_view,
+    map_titles,
     platform_table,
     summary_table,
 )
@@ -131,6 +132,29 @@ def events_page_view(countries: tuple[str, ...], years: tuple[int, int],
                                 draws, variant)
     return events_view(estimates, events, method=method, variant=variant,
                        normalisation=normalisation)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def events_chart_specs(countries: tuple[str, ...], years: tuple[int, int],
+                       types: tuple[str, ...], platform: str | None, election: bool | None,
+                       search: str | None, method: str, draws: int, variant: str,
+                       normalisation: str) -> tuple[str | None, str | None]:
+    """The loss map and the events timeline of the filtered events as Vega-Lite JSON (None
+    for a chart with nothing to draw), from the cached `events_page_view` (no estimate is
+    recomputed). JSON text, so that every rerun gives Streamlit a fresh spec cheaply."""
+    import json
+
+    from impact import event_charts
+
+    view = events_page_view(countries, years, types, platform, election, search, method,
+                            draws, variant, normalisation)
+    legend, tooltip = map_titles(normalisation)
+    world = (json.dumps(event_charts.loss_map(view.countries, normalisation=normalisation,
+                                              legend_title=legend, tooltip_title=tooltip))
+             if view.countries.height else None)
+    timeline = (json.dumps(event_charts.events_timeline(view.timeline.rows, years=years))
+                if view.timeline.rows.height else None)
+    return world, timeline
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

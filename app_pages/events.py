@@ -10,6 +10,7 @@ their own widgets rerun only them; the risk model is fitted only when its panel 
 
 from __future__ import annotations
 
+import json
 import logging
 
 import polars as pl
@@ -17,6 +18,7 @@ import streamlit as st
 
 from app_pages.cached import (
     catalogue_info,
+    events_chart_specs,
     events_compared,
     events_page_view,
     events_platform_totals,
@@ -28,6 +30,7 @@ from app_pages.events_view import (
     ANY_PLATFORM,
     CAP_LABELS,
     EVENT_TYPE_LABELS,
+    MAP_FIGURES,
     NORMALISATION_LABELS,
     NORMALISATIONS,
     OPEN_ENDED_LABELS,
@@ -145,6 +148,49 @@ def _chart(table: pl.DataFrame, labels: dict[str, str], norm: str) -> None:
     st.vega_lite_chart(frame, events_chart_spec(norm, frame.height), width="stretch")
 
 
+def _where_and_when(filters: dict, view: EventsView, method: str, variant: str,
+                    norm: str) -> None:
+    """The loss map and the events timeline of the shown estimates (their specs are cached
+    by the filters; drawing them never breaks the page)."""
+    st.subheader("Where and when")
+    try:
+        world, timeline = events_chart_specs(**filters, method=method, draws=DRAWS,
+                                             variant=variant, normalisation=norm)
+        title = REGISTRY[method].title
+        if world is None:
+            st.caption(f"No map: {title} costs none of these events.")
+        else:
+            with st.container(key="ev_map"):
+                st.vega_lite_chart(spec=json.loads(world), width="stretch")
+            st.caption(
+                f"Each country's colour is {MAP_FIGURES[norm]} ({title}, variant "
+                f"`{variant}`, {view.costed} costed events), on a logarithmic scale; grey: "
+                "no costed event in this selection. The range in the tooltip adds the "
+                "events' P5 and P95 (as if their uncertainty moved together). Shapes: "
+                "Natural Earth 1:110m (public domain) via world-atlas.")
+        if timeline is None:
+            st.caption("No timeline: no event to show.")
+        else:
+            with st.container(key="ev_timeline"):
+                st.vega_lite_chart(spec=json.loads(timeline), width="stretch")
+            tl = view.timeline
+            left = (f" {tl.other_countries} other countries with {tl.other_events:,} "
+                    "events are left out; choose countries in the sidebar to see them."
+                    if tl.other_countries else "")
+            lo, hi = filters["years"]
+            span = str(lo) if lo == hi else f"{lo}–{hi}"
+            st.caption(
+                f"Every event of the {tl.countries} countries with the largest losses in "
+                f"this selection ({title}, variant `{variant}`), one row each, largest "
+                f"first; colour: type.{left} Events of one country, type and dates are "
+                f"one mark. The axis spans {span}: longer events are cut at its edges. "
+                "Dates as the catalogue reports them; the tooltip gives the costed hours "
+                "and the cost (P50, P5–P95).")
+    except Exception:  # the charts must never break the page
+        LOG.exception("events map or timeline failed for %r", filters)
+        st.caption("The map and the timeline could not be drawn for this selection.")
+
+
 @st.fragment
 def _compare(filters: dict, table: pl.DataFrame, labels: dict[str, str], method: str,
              variant: str) -> None:
@@ -258,6 +304,7 @@ def main() -> None:
     if n_events == 0:
         st.info("No event in the catalogue matches these filters. Widen the years, or remove "
                 "a country, type, platform, search words or the election filter.")
+        st.caption("No map and no timeline: they show the events that match the filters.")
         return
     with st.spinner(f"Estimating {n_events} events ({DRAWS:,} draws each)…"):
         view: EventsView = events_page_view(**filters, method=method, draws=DRAWS,
@@ -269,6 +316,7 @@ def main() -> None:
                 "choose another method or other filters.")
     _ranked(view.table, norm, variant)
     _chart(view.table, view.labels, norm)
+    _where_and_when(filters, view, method, variant, norm)
     _compare(filters, view.table, view.labels, method, variant)
     _summary(filters, method, variant)
     _risk(names, filters["countries"], span[1] + 1)

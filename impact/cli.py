@@ -1,4 +1,4 @@
-"""Command line: ``impact estimate | batch | countries | methods | data build | events``.
+"""Command line: ``impact estimate | batch | countries | methods | data | events``.
 
 Bad input exits with status 2 and one line on stderr (``error: <field>: <value> is not
 accepted; <accepted>``), never a traceback. ``impact batch`` exits 1 when some rows failed
@@ -124,6 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
     build = data_sub.add_parser("build", help="rebuild data/ from the raw snapshot")
     build.add_argument("--raw", type=Path, default=_REPO.parent / "shared" / "data")
     build.add_argument("--out", type=Path, default=_REPO / "data")
+    build.add_argument("--geometry", type=Path, metavar="WORLD_ATLAS",
+                       help="also rebuild data/geometry/ from the world-atlas npm tarball "
+                       "(`npm pack world-atlas@2`) or its countries-110m.json (optional)")
+    geo = data_sub.add_parser("geometry", help="rebuild only the map's country shapes "
+                              "(data/geometry/) from world-atlas, offline")
+    geo.add_argument("source", type=Path, metavar="WORLD_ATLAS",
+                     help="world-atlas-2.0.2.tgz (`npm pack world-atlas@2`) or its "
+                     "countries-110m.json")
+    geo.add_argument("--raw", type=Path, default=_REPO.parent / "shared" / "data")
+    geo.add_argument("--out", type=Path, default=_REPO / "data")
     _add_events_parser(sub)
     _add_monitor_parser(sub)
     return parser
@@ -413,9 +423,19 @@ def _cmd_data(args: argparse.Namespace) -> int:
     if not raw.is_dir():
         raise InputError("raw", str(raw), "an existing folder with the raw snapshot "
                          "(meta/, wdi/, devices/, digital_economy/)")
-    from impact.build.tables import build_all  # lazily: only this command needs it
+    geometry = args.source if args.data_command == "geometry" else args.geometry
+    if geometry is not None and not Path(geometry).is_file():
+        raise InputError("geometry", str(geometry), "the world-atlas npm tarball "
+                         "(`npm pack world-atlas@2`) or its countries-110m.json")
+    paths = {}
+    if args.data_command == "build":
+        from impact.build.tables import build_all  # lazily: only this command needs it
 
-    paths = build_all(raw, out, report=print)
+        paths = build_all(raw, out, report=print)
+    if geometry is not None:
+        from impact.build.geometry import build_geometry
+
+        paths["geometry"] = build_geometry(Path(geometry), raw, out, report=print)
     for path in paths.values():
         print(f"wrote {path}")
     return 0

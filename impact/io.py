@@ -64,5 +64,24 @@ def data_version() -> str:
     return h.hexdigest()[:12]
 
 
+#: the map's country shapes (TopoJSON, object ``countries``; `impact.build.geometry`)
+GEOMETRY_FILE = Path("geometry") / "countries-110m.topojson"
+
+
+@functools.cache
+def read_geometry_text() -> str:
+    """The bundled country shapes as TopoJSON text (Natural Earth 1:110m via world-atlas;
+    each shape's ``properties`` hold ``iso3`` and ``name``). Cached: read once."""
+    path = data_dir() / GEOMETRY_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"bundled country shapes not found at {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def read_geometry() -> dict:
+    """The bundled country shapes as a new TopoJSON dict (`read_geometry_text`, parsed)."""
+    return json.loads(read_geometry_text())
+
+
 def read_json(path: Path) -> object:
     return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -1,7 +1,9 @@
 """Rebuild the curated tables in ``data/`` from the raw public snapshot.
 
-Usage: ``python scripts/build_data.py [--raw ../shared/data] [--out data]``; the raw folder
-defaults to ``$IMPACT_RAW_DATA`` if set, else ``<repo>/../shared/data``.
+Usage: ``python scripts/build_data.py [--raw ../shared/data] [--out data] [--geometry
+world-atlas-2.0.2.tgz]``; the raw folder defaults to ``$IMPACT_RAW_DATA`` if set, else
+``<repo>/../shared/data``. ``--geometry`` (optional) also rebuilds the map's country shapes
+(``data/geometry/``) from the world-atlas npm tarball (``npm pack world-atlas@2``).
 Nothing touches the network; the output is byte-for-byte deterministic.
 """
 
@@ -31,10 +33,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=REPO / "data", help="output folder (default: <repo>/data)"
     )
+    parser.add_argument(
+        "--geometry",
+        type=Path,
+        default=None,
+        help="world-atlas npm tarball or its countries-110m.json: also rebuild data/geometry/",
+    )
     args = parser.parse_args(argv)
     if not args.raw.is_dir():
         parser.error(f"raw data folder not found: {args.raw}")
     paths = build_all(args.raw, args.out, report=print)
+    if args.geometry is not None:
+        from impact.build.geometry import build_geometry
+
+        paths["geometry"] = build_geometry(args.geometry, args.raw, args.out, report=print)
     for path in paths.values():
         print(f"wrote {path}")
     return 0

@@ -206,3 +206,33 @@ def test_every_help_text_prints(capsys, path):
     assert main([*path, "--help"]) == 0
     out, err = capsys.readouterr()
     assert out.startswith("usage: impact " + " ".join(path)) and err == ""
+
+
+def test_data_geometry_needs_the_world_atlas_file(capsys, tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    code, _, err = run(capsys, "data", "geometry", str(tmp_path / "missing.tgz"),
+                       "--raw", str(raw), "--out", str(tmp_path))
+    assert code == 2
+    assert "geometry" in err and "npm pack world-atlas@2" in err
+
+
+def test_data_geometry_writes_the_shapes_from_the_bare_json(capsys, tmp_path):
+    from impact.build import default_raw_dir
+
+    raw = default_raw_dir()
+    if not (raw / "meta" / "country_codes.csv").is_file():
+        pytest.skip("raw snapshot not found")
+    source = tmp_path / "countries-110m.json"
+    source.write_text(json.dumps({
+        "type": "Topology", "transform": {"scale": [1, 1], "translate": [0, 0]},
+        "objects": {"countries": {"type": "GeometryCollection", "geometries": [
+            {"type": "Polygon", "id": "586", "arcs": [[0]], "properties": {"name": "Pak."}}]}},
+        "arcs": [[[0, 0], [1, 0], [0, 1], [-1, -1]]]}))
+    code, out, _ = run(capsys, "data", "geometry", str(source), "--raw", str(raw),
+                       "--out", str(tmp_path))
+    assert code == 0, out
+    written = json.loads((tmp_path / "geometry" / "countries-110m.topojson").read_text())
+    assert written["objects"]["countries"]["geometries"][0]["properties"] == {
+        "iso3": "PAK", "name": "Pakistan"}
+    assert "1 countries" in out and "wrote" in out
