@@ -59,15 +59,13 @@ def context_view(scenario: Scenario, _est, today: str) -> ContextView:
 def render_context(scenario: Scenario, est) -> None:
     """Draw "Beyond the loss: associations and risk" for ``scenario`` and its estimate (an
     `impact.Estimate`; None resolves the scenario again)."""
+    st.subheader(TITLE)
     try:
         view = context_view(scenario, est, date.today().isoformat())
+        st.caption(view.intro)
+        st.dataframe(view.table, hide_index=True, width="stretch", key="context_effects")
+        st.markdown(view.risk)
+        st.caption(f"{view.why} {view.note}")
     except Exception:  # this section must never break the page
         LOG.exception("associations and risk failed for %r", scenario)
-        st.subheader(TITLE)
         st.caption(FAILED)
-        return
-    st.subheader(TITLE)
-    st.caption(view.intro)
-    st.dataframe(view.table, hide_index=True, width="stretch", key="context_effects")
-    st.markdown(view.risk)
-    st.caption(f"{view.why} {view.note}")
