@@ -260,10 +260,15 @@ def _summary(filters: dict, method: str, variant: str) -> None:
 
 
 @st.fragment
-def _risk(names: dict[str, str], countries: tuple[str, ...], year: int) -> None:
-    """The risk model, fitted only once the panel is opened (opening reruns only this)."""
-    panel = st.expander(f"Risk of a shutdown in {year} (associational)", key="ev_risk_open",
-                        on_change="rerun")
+def _risk(names: dict[str, str], countries: tuple[str, ...]) -> None:
+    """The risk model, fitted only once the panel is opened (opening reruns only this), for
+    the year `impact.associations.risk_year` chooses (the next one the data supports)."""
+    from impact.associations import risk_year
+
+    outlook = risk_year()
+    year = outlook.year
+    panel = st.expander(f"Risk of a new shutdown starting in {year} (associational)",
+                        key="ev_risk_open", on_change="rerun")
     if not panel.open:
         return
     with panel:
@@ -274,7 +279,8 @@ def _risk(names: dict[str, str], countries: tuple[str, ...], year: int) -> None:
             st.info(f"The risk model is not available: {err}")
             return
         rows = risk_rows(risk, countries, names)
-        st.caption("Predicted probability that at least one shutdown starts in the year, from "
+        st.caption(f"{outlook.why} Predicted probability that at least one shutdown starts in "
+                   f"{year}, from "
                    "a logit of past shutdowns, income, internet use and region (plus politics "
                    "where bundled). It describes associations in past data, not causes, and "
                    "is no forecast of any government's decision. 90 % interval from the "
@@ -319,7 +325,7 @@ def main() -> None:
     _where_and_when(filters, view, method, variant, norm)
     _compare(filters, view.table, view.labels, method, variant)
     _summary(filters, method, variant)
-    _risk(names, filters["countries"], span[1] + 1)
+    _risk(names, filters["countries"])
 
 
 try:

@@ -301,6 +301,7 @@ def estimate_table(est) -> str:
     out = [headline(est)]
     out += [line for line in (why_they_differ(est), f"Ensemble of {', '.join(ens.members)}"
                               + (f" ({left_out})" if left_out else "") + ".") if line]
+    out += context_lines(est)
     out += ["", export.scenario_words(est), "", _table(rows, header)]
     if est.notes:
         out += ["", "Data notes:"] + [f"  - {n}" for n in est.notes]
@@ -308,6 +309,21 @@ def estimate_table(est) -> str:
              f"{code}, {basis} prices (USD at current prices of {est.context.year} beside)")
     out += ["", f"{money}; impact {export.impact_version()}, data {export.data_version()}."]
     return "\n".join(out)
+
+
+def context_lines(est) -> list[str]:
+    """Beyond the loss: the scenario's fitted effects on GDP growth, FDI and unemployment and
+    the next-year shutdown risk (`impact.associations`), as lines after the headline."""
+    from impact import associations
+
+    try:
+        effects = associations.scenario_effects(est)
+        outlook = associations.risk_outlook(est.context.iso3)
+    except ImpactError as err:
+        return ["", f"Associations and risk: not available ({_one_line(str(err))})."]
+    return (["", "Beyond the loss (associations in past country-years, not measured causes):"]
+            + [f"  {line}" for line in associations.effect_lines(effects)]
+            + [f"  {outlook.text} {outlook.why}"])
 
 
 def _cmd_estimate(args: argparse.Namespace) -> int:

@@ -31,6 +31,30 @@ def test_estimate_table(capsys):
     assert "USD" in out and "% of GDP" in out and "main driver" in out
 
 
+def test_estimate_table_shows_associations_and_risk_after_the_headline(capsys):
+    from impact.associations import risk_year
+
+    code, out, err = run(capsys, "estimate", "--country", "Pakistan", "--duration-hours", "10",
+                         "--scope", "full", "--draws", "500")
+    assert code == 0, err
+    lines = out.splitlines()
+    start = lines.index("Beyond the loss (associations in past country-years, not measured "
+                        "causes):")
+    assert start < next(i for i, line in enumerate(lines) if line.startswith("method "))
+    block = lines[start + 1:start + 5]
+    assert block[0].startswith("  GDP growth [percentage points of annual growth]: -0.0112 "
+                               "(90 % CI -0.0263 to 0.00386, p 0.22; ")
+    assert block[1].startswith("  FDI net inflows [percentage points of GDP]: -0.00457 ")
+    assert block[2].startswith("  Unemployment rate [percentage points of the labour force]: "
+                               "-0.000571 ")
+    assert all("not distinguishable from zero (90 % interval includes 0)" in b
+               for b in block[:3])
+    year = risk_year()
+    assert block[3].startswith(f"  Risk that a new shutdown starts in Pakistan in {year.year}: ")
+    assert block[3].endswith(year.why)
+    assert lines[start + 5] == ""
+
+
 def test_estimate_json_has_all_five_methods(capsys):
     code, out, _ = run(capsys, *PAK, "--format", "json")
     assert code == 0

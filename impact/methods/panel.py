@@ -36,11 +36,29 @@ def equivalent_days(hours, affected_share, intensity, service=1.0):
     return np.asarray(hours) / 24.0 * affected_share * intensity * service
 
 
+def effect_kind(scope: str) -> str:
+    """The coefficient a scope uses: ``service`` for platform blocks, else ``full``."""
+    return "service" if scope == "platforms" else "full"
+
+
+def central_equivalent_days(ctx: Context, values=None) -> float:
+    """National-equivalent days of a scenario at its central inputs: `equivalent_days` with
+    the scope factor of `_loss` (``values``: input name -> central value replacing the
+    context's, e.g. an estimate's overrides)."""
+    values = values or {}
+    central = {"duration_hours": ctx.hours, "affected_share": ctx.affected_share,
+               "intensity": ctx.intensity, "mobile_share": ctx.mobile_share}
+    central.update({k: v for k, v in values.items() if k in central})
+    service = scope_factor(ctx, central, platform_weights=False)
+    return float(equivalent_days(central["duration_hours"], central["affected_share"],
+                                 central["intensity"], service))
+
+
 def beta_input(ctx: Context) -> ParamSpec:
     """β_full or β_service from the cached fit, as a normal ParamSpec (mean ± 1.645 SE)."""
     fit = fit_effect_model("gdp_growth_pct")
     require_growth_data(ctx.iso3, fit)
-    kind = "service" if ctx.scope == "platforms" else "full"
+    kind = effect_kind(ctx.scope)
     b, se = fit.coef(kind)
     lo, hi = fit.ci90(kind)
     what = "platform-block" if kind == "service" else "full-network (incl. mobile, throttling)"
@@ -63,7 +81,7 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
 
 def _loss(ctx: Context, p: Draws) -> np.ndarray:
     service = scope_factor(ctx, p, platform_weights=False)
-    beta = p["beta_service"] if ctx.scope == "platforms" else p["beta_full"]
+    beta = p[f"beta_{effect_kind(ctx.scope)}"]
     days = equivalent_days(p["duration_hours"], p["affected_share"], p["intensity"], service)
     return panel_loss_usd(beta, p["gdp_usd"], days)
 

@@ -444,6 +444,12 @@ def test_risk_panel_is_fitted_only_when_opened():
     risk = _frame_with(at, "probability [%]")
     assert list(risk.columns) == ["country", "probability [%]", "90 % interval"]
     assert any("associations in past data" in c.value for c in at.caption)
+    from impact.associations import risk_year
+
+    year = risk_year()  # the year predicted, and why, are said
+    assert any(e.label.startswith(f"Risk of a new shutdown starting in {year.year}")
+               for e in at.expander)
+    assert any(c.value.startswith(year.why) for c in at.caption)
 
 
 def test_events_error_is_a_message_not_a_traceback(monkeypatch):

@@ -1,0 +1,110 @@
+"""AppTest checks of the Estimate page's "Beyond the loss" section (`render_context`), drawn by
+a tiny script for a few scenarios."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 60
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def _script(fields: dict, with_estimate: bool = True) -> None:
+    import impact
+    from app_pages.estimate_context import render_context
+
+    scenario = impact.parse_scenario(fields)
+    est = impact.estimate(scenario, ["panel"], draws=200) if with_estimate else None
+    render_context(scenario, est)
+
+
+def _run(fields: dict, with_estimate: bool = True) -> AppTest:
+    at = AppTest.from_function(_script, args=(fields, with_estimate), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _texts(at: AppTest) -> list[str]:
+    table = at.dataframe[0].value if at.dataframe else None
+    cells = [str(c) for c in table.to_numpy().ravel()] + list(table.columns) if table is not \
+        None else []
+    return ([m.value for m in at.markdown] + [c.value for c in at.caption]
+            + [h.value for h in at.subheader] + cells)
+
+
+def _check_clean(texts: list[str]) -> None:
+    for text in texts:
+        assert not re.search(r"\d[eE][+-]?\d", text), text  # no scientific notation
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), text  # no raw column names
+
+
+def test_pakistan_10_hours_full():
+    at = _run({"country": "Pakistan", "duration_hours": 10, "scope": "full"})
+    assert [h.value for h in at.subheader] == ["Beyond the loss: associations and risk"]
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["outcome", "effect of this scenario", "90 % interval",
+                                   "p-value", "sample", "reading"]
+    assert list(table["outcome"]) == [
+        "GDP growth [percentage points of annual growth]",
+        "FDI net inflows [percentage points of GDP]",
+        "Unemployment rate [percentage points of the labour force]"]
+    assert list(table["effect of this scenario"]) == ["-0.0112", "-0.00457", "-0.000571"]
+    assert all(r.startswith("not distinguishable from zero") for r in table["reading"])
+    assert "the panel method turns this effect into its loss" in table["reading"][0]
+    risk = [m.value for m in at.markdown if m.value.startswith("Risk that")]
+    assert risk and " in 2026: " in risk[0] and "rank 5 of 171 countries" in risk[0]
+    assert any("2026 is predicted from the 2025 covariates" in c.value for c in at.caption)
+    assert any("0.417 national-equivalent days" in c.value for c in at.caption)
+    _check_clean(_texts(at))
+
+
+def test_india_48_hours_mobile():
+    at = _run({"country": "India", "duration_hours": 48, "scope": "mobile"})
+    table = at.dataframe[0].value
+    assert all(r.startswith("not distinguishable from zero") for r in table["reading"])
+    assert any(m.value.startswith("Risk that a new shutdown starts in India in 2026")
+               for m in at.markdown)
+    _check_clean(_texts(at))
+
+
+def test_platform_block_gdp_is_an_association():
+    at = _run({"country": "Pakistan", "duration_hours": 240, "scope": "platforms",
+               "platforms": "x"})
+    table = at.dataframe[0].value
+    assert table["reading"][0].startswith("an association, not a measured cause: "
+                                          "country-years with more platform-block")
+    assert table["reading"][2].startswith("not distinguishable from zero")
+    assert any("platform-block coefficient" in c.value for c in at.caption)
+    _check_clean(_texts(at))
+
+
+def test_country_outside_the_sample():
+    at = _run({"country": "Eritrea", "duration_hours": 24}, with_estimate=False)
+    table = at.dataframe[0].value
+    assert "Eritrea is outside this fit's estimation sample" in table["reading"][0]
+    assert table["effect of this scenario"][0] == "–"
+    assert any(m.value.startswith("No risk estimate for Eritrea in 2026") for m in at.markdown)
+    _check_clean(_texts(at))
+
+
+def test_a_failure_is_a_caption_not_an_exception(monkeypatch):
+    import impact.associations
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(impact.associations, "scenario_effects", broken)
+    at = _run({"country": "Pakistan", "duration_hours": 10})
+    assert not at.error
+    assert any("could not be computed" in c.value for c in at.caption)
