@@ -30,6 +30,7 @@ from datetime import date
 import streamlit as st
 
 from app_pages.cached import catalogue_event, country_regions, page_view, run_estimate
+from app_pages.estimate_context import render_context
 from app_pages.viewmodel import (
     AREA_LABELS,
     DOWNLOADS,
@@ -438,6 +439,7 @@ def _render(view: EstimateView, est: Estimate, link: str, scenario: Scenario,
     st.subheader("Loss by method (median, with 90 % range)")
     _cards(view)
     _range_chart(view)
+    render_context(scenario, est)
     _more_charts(scenario, methods, est)
     st.subheader("Comparison")
     st.dataframe(view.table, hide_index=True, width="stretch", key="results_table")

@@ -206,3 +206,16 @@ def test_local_currency_reaches_every_table_and_figure():
     headers = " ".join(c for cols in tables for c in cols)
     assert "[PKR]" in headers and "[USD]" not in headers
     assert money > 20  # the comparison, assumptions, sensitivity and components tables
+
+
+# ---- beyond the loss -------------------------------------------------------------------------
+def test_associations_and_risk_are_shown_beside_the_estimate():
+    at = _page()
+    titles = [h.value for h in at.subheader]
+    assert "Beyond the loss: associations and risk" in titles
+    assert titles.index("Beyond the loss: associations and risk") < titles.index("Comparison")
+    effects = next(d.value for d in at.dataframe if "reading" in d.value.columns)
+    assert any("not distinguishable from zero" in r for r in effects["reading"])
+    risk = next(m.value for m in at.markdown if m.value.startswith("Risk that a new shutdown"))
+    assert "Pakistan" in risk and re.search(r"in 20\d\d", risk)
+    assert "predicted from the" in _captions(at)
