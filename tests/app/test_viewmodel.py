@@ -74,7 +74,8 @@ def test_cards_and_table_mark_not_applicable(platform_estimate):
 def test_downloads_have_a_row_per_method(platform_estimate):
     text = export_file("to_csv", platform_estimate)
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["method"] for r in rows] == list(REGISTRY)
+    assert [r["method"] for r in rows] == [*REGISTRY, "ensemble"]  # the methods, the headline
+    assert "ensemble" not in platform_estimate.summary["method"]  # the page's rows: methods
     payload = json.dumps(json.loads(export_file("to_json", platform_estimate)))
     assert all(f'"{name}"' in payload for name in REGISTRY)
     assert '"platforms"' in payload
@@ -143,7 +144,8 @@ def test_uploaded_batch_template_runs_and_bad_files_are_rejected():
     results, estimates, errors = run_uploaded_batch(BATCH_TEMPLATE.encode(), "t.csv",
                                                     ["impact"], 200)
     assert sorted(estimates) == ["ind-regional", "irn-throttle", "pak-election", "pak-x"]
-    assert errors == [] and results.height == 4
+    assert errors == [] and results.height == 4 * 2  # impact and the ensemble, per id
+    assert results["method"].to_list() == ["impact", "ensemble"] * 4
     bad = BATCH_TEMPLATE.replace("ind-regional,IND,,,72,full,,0.01", "ind-regional,IND,,,72,"
                                  "full,,1.5").encode()
     _, estimates, errors = run_uploaded_batch(bad, "t.csv", ["impact"], 200)
