@@ -250,6 +250,19 @@ def _inputs(names, columns: list[np.ndarray], central: list[np.ndarray]) -> Draw
     return p
 
 
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+def _quantiles(values: np.ndarray, scratch: bool = False) -> np.ndarray:
+    """P5, P50 and P95 along the last axis, shape (3, n): exactly `numpy.quantile`'s (linear
+    interpolation), taken from rows sorted first — numpy sorts rows of draws faster than it
+    selects from them, and selects from sorted rows at once. ``values`` is sorted in place
+    when it is ``scratch``, else a copy is (draws kept as samples keep their order)."""
+    rows = values if scratch else values.copy()
+    rows.sort(axis=-1)
+    return np.quantile(rows, QUANTILES, axis=-1, overwrite_input=True)
+
+
 @dataclass
 class _Evaluated:
     """One group's results, as arrays over its scenarios [USD unless stated]."""
@@ -290,7 +303,7 @@ def _evaluate(group: _Group, contexts: list[Context], seeds: Sequence[int], draw
     capped = (loss_raw > cap).mean(axis=1)
     gains = (loss_raw < 0).mean(axis=1)
     del loss_raw
-    q = np.quantile(losses, (0.05, 0.5, 0.95), axis=1)
+    q = _quantiles(losses)
     mean = losses.mean(axis=1)
     # one-at-a-time sensitivity: 2k evaluations per scenario, all in one call
     uncertain = code != 0
@@ -512,7 +525,7 @@ def _evaluate_pooled(p: Plan, draws: int, keep_samples: bool
                     ev.samples = None
                 evaluated.append(ev)
         for rows, pool in pools.values():
-            q[:, rows] = np.quantile(pool.reshape(len(rows), -1), (0.05, 0.5, 0.95), axis=1)
+            q[:, rows] = _quantiles(pool.reshape(len(rows), -1), scratch=True)
     return evaluated, (member, q)
 
 
