@@ -213,3 +213,30 @@ def waterfall_frame(components: Mapping[str, float], summary: pl.DataFrame) -> p
         "amount_label": [fmt.money(s[4], currency) for s in steps],
         "order": list(range(len(steps)))}, schema=_WATERFALL_SCHEMA)
 
+
+_METHODS_RANGE_SCHEMA = {"method": pl.String, "title": pl.String, "kind": pl.String,
+                         "p05": pl.Float64, "p50": pl.Float64, "p95": pl.Float64,
+                         "currency": pl.String, "p05_label": pl.String,
+                         "p50_label": pl.String, "p95_label": pl.String}
+
+
+def methods_range_frame(summary: pl.DataFrame,
+                        ensemble: pl.DataFrame | None = None) -> pl.DataFrame:
+    """P5, P50 and P95 [output currency] of every costed method (``kind`` method) and, first,
+    of the headline ensemble (``kind`` ensemble, from `impact.ensemble.ensemble_row`), with
+    formatted labels: the rows of `impact.charts.range_chart`."""
+    rows = summary.to_dicts()
+    currency = money_basis(rows)[0]
+    lead = ensemble.to_dicts() if ensemble is not None else []
+    out = {k: [] for k in _METHODS_RANGE_SCHEMA}
+    for r in lead + rows:
+        if r["status"] != "ok" or r["loss_p50"] is None:
+            continue
+        out["method"].append(r["method"])
+        out["title"].append(r["title"])
+        out["kind"].append("ensemble" if r in lead else "method")
+        out["currency"].append(currency)
+        for q in ("p05", "p50", "p95"):
+            out[q].append(r[f"loss_{q}"])
+            out[f"{q}_label"].append(fmt.money(r[f"loss_{q}"], currency))
+    return pl.DataFrame(out, schema=_METHODS_RANGE_SCHEMA)

@@ -6,7 +6,7 @@ hour, with its P5–P95 band) and `intensity_chart` (the measured intensity of e
 by hour, 0–1), both over the country's local time. `png` and `svg` render a chart offline with
 vl-convert (no network, no file written: the data are inline values).
 
-Charts of one estimate, over plain frames (the Estimate page's view model builds them):
+Charts of one estimate, over plain frames (`impact.chart_frames` builds them):
 `duration_chart` (every method's P50 against the duration, the headline method's P5–P95 band,
 the scenario's own duration marked), `tornado_chart` (what drives a method's range, one input
 at a time) and `waterfall_chart` (direct, indirect, recovered and net loss), as Vega-Lite
@@ -264,7 +264,7 @@ def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = "imp
     line, the P5–P95 band of ``band_method`` (the first method when it is absent), and a
     rule at the scenario's ``hours``.
 
-    ``frame`` has the columns of `app_pages.viewmodel.duration_frame`: method, title, hours,
+    ``frame`` has the columns of `impact.chart_frames.duration_frame`: method, title, hours,
     p05, p50, p95 [``currency``] and their ``*_label`` texts, one row per method and
     duration."""
     rows = _records(frame)
@@ -312,7 +312,7 @@ def tornado_chart(frame: pl.DataFrame, centre: float, *, currency: str = "USD",
     method's P50) to the loss with that input at its P5 and another to the loss at its P95,
     everything else central; the largest swing (``rank`` 1) on top.
 
-    ``frame`` has the columns of `app_pages.viewmodel.tornado_frame`: parameter, label (the
+    ``frame`` has the columns of `impact.chart_frames.tornado_frame`: parameter, label (the
     input in words), at (one of two ends), start, end, loss [``currency``], loss_label,
     swing, swing_label, rank (1 = largest swing)."""
     rows = sorted(_records(frame), key=lambda r: (r["rank"], r["at"]))
@@ -352,7 +352,7 @@ def waterfall_chart(frame: pl.DataFrame, *, currency: str = "USD",
     """Direct loss, plus the indirect spillover, minus what is recovered later, and the net
     loss from zero, as horizontal steps (central values; a Vega-Lite spec).
 
-    ``frame`` has the columns of `app_pages.viewmodel.waterfall_frame`: step, kind (loss,
+    ``frame`` has the columns of `impact.chart_frames.waterfall_frame`: step, kind (loss,
     recovered, net), start, end [``currency``], amount (signed), amount_label, order."""
     rows = sorted(_records(frame), key=lambda r: r["order"])
     kinds = tuple(k for k in WATERFALL_COLOURS if k in {r["kind"] for r in rows}) \
@@ -363,3 +363,54 @@ def waterfall_chart(frame: pl.DataFrame, *, currency: str = "USD",
     return _filled(_waterfall_template(tuple(r["step"] for r in rows), kinds, currency,
                                        width, height),
                    steps=rows, room=[{"top": top}])
+
+
+RANGE_COLOURS = {"ensemble": "#b2182b", "method": "#1f3b73"}
+
+
+@functools.lru_cache(maxsize=64)
+def _range_template(titles: tuple[str, ...], currency: str, log: bool,
+                    width: int | str | None, height: int) -> str:
+    import altair as alt
+
+    y = alt.Y("title:N", title=None, sort=list(titles),
+              axis=alt.Axis(labelLimit=230, labelFontSize=11))
+    scale = alt.Scale(type="log") if log else alt.Scale(zero=True)
+    colour = alt.Color("kind:N", legend=None, scale=alt.Scale(
+        domain=list(RANGE_COLOURS), range=list(RANGE_COLOURS.values())))
+    base = alt.Chart(alt.Data(name="rows"))
+    bars = base.mark_bar(height=alt.RelativeBandSize(0.45), opacity=0.35,
+                         cornerRadius=2).encode(
+        y=y, x=alt.X("p05:Q", axis=_money_axis(f"loss [{currency}]"), scale=scale),
+        x2="p95:Q", color=colour)
+    dots = base.mark_point(filled=True, size=70, opacity=1).encode(
+        y=y, x="p50:Q", color=colour,
+        tooltip=[alt.Tooltip("title:N", title="method"), alt.Tooltip("p05_label:N", title="P5"),
+                 alt.Tooltip("p50_label:N", title="P50"),
+                 alt.Tooltip("p95_label:N", title="P95")])
+    chart = _size(alt.layer(bars, dots), width, height).properties(
+        title=_title("Every method's range", "bar: P5 to P95 · dot: P50 · red: the ensemble"
+                     + (" · log scale" if log else "")))
+    return json.dumps(chart.to_dict(validate=False))
+
+
+def range_chart(frame: pl.DataFrame, *, currency: str = "USD", log: bool | None = None,
+                width: int | str | None = None, height: int | None = None) -> dict:
+    """Every method as a range (a Vega-Lite spec): a bar from P5 to P95 and a dot at P50 per
+    row of ``frame`` (`impact.chart_frames.methods_range_frame`: title, kind — ensemble or
+    method —, p05, p50, p95 [``currency``] and their labels), the ensemble first and in red.
+
+    ``log`` (default: when the largest P95 is over 1,000 times the smallest positive P5)
+    draws a logarithmic axis, with values floored at 1/1000 of the largest P95 (a log axis
+    cannot show 0)."""
+    rows = _records(frame)
+    top = max((r["p95"] for r in rows), default=0.0) or 0.0
+    low = min((r["p05"] for r in rows if r["p05"] and r["p05"] > 0), default=top)
+    if log is None:
+        log = bool(top and low and top / low > 1_000)
+    if log:
+        floor = max(top / 1_000, 1.0)
+        rows = [r | {q: max(r[q], floor) for q in ("p05", "p50", "p95")} for r in rows]
+    titles = tuple(dict.fromkeys(r["title"] for r in rows))
+    height = height if height is not None else 26 * max(len(titles), 1) + 10
+    return _filled(_range_template(titles, currency, log, width, height), rows=rows)
