@@ -749,6 +749,20 @@ def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
 
 
 # ---- the one writer --------------------------------------------------------------------------
+def estimate_brief_html(est: Estimate) -> str:
+    """The one-page HTML brief of ``est`` (`impact.brief.estimate_brief_html`)."""
+    from impact.brief import estimate_brief_html as html
+
+    return html(est)
+
+
+def estimate_brief_pdf(est: Estimate) -> bytes:
+    """The one-page PDF brief of ``est`` (`impact.brief.estimate_brief_pdf`)."""
+    from impact.brief import estimate_brief_pdf as pdf
+
+    return pdf(est)
+
+
 def export_format(path: str | Path) -> str:
     """Format name for a path's extension, or `InputError` listing the accepted ones."""
     fmt = EXTENSIONS.get(Path(path).suffix.lower())
