@@ -365,6 +365,10 @@ DOWNLOADS = (
     ("download_json", "Download JSON", "to_json", "json", "application/json"),
     ("download_xlsx", "Download Excel", "to_xlsx", "xlsx", XLSX_MIME),
     ("download_report", "Download report (Markdown)", "report_markdown", "md", "text/markdown"),
+    ("download_brief_pdf", "Download brief (PDF)", "estimate_brief_pdf", "pdf",
+     "application/pdf"),
+    ("download_brief_html", "Download brief (HTML)", "estimate_brief_html", "html",
+     "text/html"),
 )
 
 

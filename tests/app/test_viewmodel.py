@@ -82,7 +82,10 @@ def test_downloads_have_a_row_per_method(platform_estimate):
     assert export_file("to_xlsx", platform_estimate)[:2] == b"PK"  # a zip container
     assert export_file("report_markdown", platform_estimate).startswith("# ")
     assert [d[0] for d in DOWNLOADS] == ["download_csv", "download_json", "download_xlsx",
-                                         "download_report"]
+                                         "download_report", "download_brief_pdf",
+                                         "download_brief_html"]
+    assert export_file("estimate_brief_pdf", platform_estimate).startswith(b"%PDF")
+    assert "<img" in export_file("estimate_brief_html", platform_estimate)
 
 
 def test_estimate_view_has_everything_the_page_shows(platform_estimate):
