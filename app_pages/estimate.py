@@ -49,7 +49,6 @@ from app_pages.viewmodel import (
     output_currency,
     preset_state,
     query_url,
-    range_chart_spec,
     scenario_input,
     scenario_query,
     state_from_query,
@@ -277,14 +276,14 @@ def _card_row(cards: list[dict]) -> None:
 
 @st.fragment
 def _range_chart(view: EstimateView) -> None:
-    """P5-P95 bars and P50 dots; the log-axis toggle reruns only this fragment."""
-    if view.chart.height == 0:
+    """The ensemble's and each method's P5-P95 bar and P50 dot; the log-axis toggle reruns
+    only this fragment."""
+    if view.ranges.height == 0:
         return
     log = st.toggle("Logarithmic axis", key="log_scale",
                     help="Useful when the methods differ by orders of magnitude.")
-    frame = view.chart_log if log else view.chart
-    spec = range_chart_spec(frame["currency"][0], frame.height, log)
-    st.vega_lite_chart(frame, spec, width="stretch")
+    st.vega_lite_chart(spec=charts.range_chart(view.ranges, currency=view.ranges["currency"][0],
+                                               log=log), width="stretch")
 
 
 def _chart_memo(scenario: Scenario, methods: tuple[str, ...]) -> dict:

@@ -212,7 +212,8 @@ def run_rows(rows: Sequence[tuple[int, str, dict[str, Any]]],
              seed: int = DEFAULT_SEED, overrides: Mapping[str, float] | None = None,
              *, details: bool = True):
     """Validate ``(row number, id, cells)`` rows and run the good ones through the engine in
-    one pass. Returns the `impact.engine.Pass`, the ``(row number, id)`` of each of its
+    one pass (with each scenario's headline ensemble). Returns the `impact.engine.Pass`, the
+    ``(row number, id)`` of each of its
     scenarios, and the errors of every row that failed (validation or data), by row number.
     ``details=False`` skips the assumption and sensitivity tables (a CSV needs neither).
 
@@ -235,7 +236,7 @@ def run_rows(rows: Sequence[tuple[int, str, dict[str, Any]]],
             continue
         ok.append((n, id_))
     result = run(scenarios, methods, draws=draws, seeds=[scenario_seed(seed, i) for _, i in ok],
-                 overrides=overrides, details=details)
+                 overrides=overrides, details=details, ensemble=True)
     for i, exc in result.errors.items():
         n, id_ = ok[i]
         if isinstance(exc, InputError):
@@ -318,7 +319,7 @@ def compute_chunk(rows: Sequence[tuple[int, str, dict[str, Any]]], fmt: str,
         return ChunkOutput(frame.write_csv(include_header=False) if frame.height else "", (),
                            None, tuple(errors), len(ids) - len(result.errors), frame.height)
     estimates, errors = estimate_rows(rows, methods, draws, seed, overrides)
-    n_results = sum(e.summary.height for e in estimates.values())
+    n_results = sum(e.summary.height + 1 for e in estimates.values())  # + the ensemble
     items, kept = (), None
     if fmt == "json":
         items = tuple(json.dumps({"id": i} | export.estimate_dict(e, overrides=overrides),

@@ -303,24 +303,36 @@ def _source_html(source: str) -> str:
     return _e(source)
 
 
+def _page_start(title: str) -> list[str]:
+    """The head of a self-contained brief page and its title heading."""
+    return ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+            f"<h1>{_e(title)}</h1>"]
+
+
+def _facts_html(facts: list[tuple[str, str]]) -> str:
+    return "<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts) + "</dl>"
+
+
+def _charts_html(images: list[tuple[str, bytes]]) -> str:
+    """(alt text, PNG) images as inline data: URIs in a two-column block."""
+    if not images:
+        return ""
+    return ('<div class="charts">' + "".join(
+        f'<img alt="{_e(alt)}" src="data:image/png;base64,'
+        f'{base64.b64encode(image).decode("ascii")}">' for alt, image in images) + "</div>")
+
+
 def render_html(brief: Brief) -> str:
     """The brief as one self-contained HTML page (inline CSS, charts as data: PNG)."""
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{_e(brief.title)}</title><style>{_CSS}</style></head><body>",
-             f"<h1>{_e(brief.title)}</h1>", "<dl>"]
-    for label, value in brief.facts:
-        parts.append(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>")
-    parts.append("</dl>")
+    parts = _page_start(brief.title)
+    parts.append(_facts_html(brief.facts))
     parts.append(f'<p class="caveat">{_e(brief.caveat)}</p>')
     if brief.charts:
-        parts.append('<div class="charts">')
-        for i, image in enumerate(brief.charts):
-            alt = "cumulative cost so far" if (i == 0 and brief.method_ok) else \
-                "measured intensity"
-            parts.append(f'<img alt="{_e(alt)}" src="data:image/png;base64,'
-                         f'{base64.b64encode(image).decode("ascii")}">')
-        parts.append("</div>")
+        parts.append(_charts_html([
+            ("cumulative cost so far" if (i == 0 and brief.method_ok) else
+             "measured intensity", image) for i, image in enumerate(brief.charts)]))
     if brief.chart_note:
         parts.append(f'<p class="small">{_e(brief.chart_note)}</p>')
     parts.append(f"<h2>Projection ({_e(_title(brief.method))})</h2>")
@@ -437,6 +449,42 @@ class _Writer:
         pdf.ln(0.8)
 
 
+    def charts(self, images: list[bytes], columns: int = 2, max_height: float | None = None,
+               gap: float = 4) -> None:
+        """PNG images side by side, ``columns`` to a row, each as wide as its column and at
+        most ``max_height`` [mm] tall (aspect kept); the cursor goes under the tallest."""
+        pdf = self.pdf
+        width = (pdf.w - pdf.l_margin - pdf.r_margin - gap * (columns - 1)) / columns
+        for start in range(0, len(images), columns):
+            y, tallest = pdf.get_y(), 0.0
+            for k, image in enumerate(images[start:start + columns]):
+                w, h = _fit(image, width, max_height)
+                x = pdf.l_margin + k * (width + gap) + (width - w) / 2
+                pdf.image(io.BytesIO(image), x=x, y=y, w=w, h=h)
+                tallest = max(tallest, h)
+            pdf.set_y(y + tallest + 1)
+
+
+def _fit(image: bytes, width: float, max_height: float | None) -> tuple[float, float]:
+    """Width and height [mm] of a PNG drawn ``width`` wide, shrunk to ``max_height``."""
+    import struct
+
+    px_w, px_h = struct.unpack(">II", image[16:24])  # the PNG header's IHDR size
+    h = width * px_h / max(px_w, 1)
+    if max_height is not None and h > max_height:
+        return width * max_height / h, max_height
+    return width, h
+
+
+def _pdf_bytes(layout, unicode_first: bool = True) -> bytes:
+    """``layout(unicode_font)`` (an `fpdf.FPDF`) as PDF bytes: DejaVu Sans when the system
+    has it, and the Latin-1 version with Helvetica if the Unicode font fails on the text."""
+    try:
+        return bytes(layout(unicode_first).output())
+    except Exception:  # noqa: BLE001 - a glyph or font problem: the Latin-1 version
+        return bytes(layout(False).output())
+
+
 def _lines(pdf, text: str, width: float) -> int:
     try:
         return max(1, len(pdf.multi_cell(width, 3.5, text, dry_run=True, output="LINES")))
@@ -497,7 +545,337 @@ def brief_pdf(result: MonitorResult, method: str = "impact", *,
     Uses DejaVu Sans when the system has it, else Helvetica over Latin-1-safe text; if the
     Unicode font fails on the text, the Latin-1 version is written instead."""
     brief = brief_content(result, method, produced=produced)
+    return _pdf_bytes(lambda unicode_font: _layout(brief, unicode_font))
+
+
+# ---- the brief of one estimate -----------------------------------------------------------------
+ESTIMATE_CAVEAT = ("These are model estimates, not measurements: each range holds 90 % of a "
+                   "method's simulated draws, the ensemble's range holds the disagreement "
+                   "between methods too; read the order of magnitude, not the last digit.")
+#: uncertain inputs per method named in the assumptions, largest swing first
+KEY_INPUTS = 3
+
+
+@dataclass
+class EstimateBrief:
+    """What the brief of one `impact.estimate.Estimate` says, as plain text and PNG charts
+    (rendered by `estimate_brief_html` and `estimate_brief_pdf`)."""
+
+    title: str
+    headline: str  #: the sentence to quote (`impact.ensemble.headline`)
+    why: str  #: why the methods differ (`impact.ensemble.why_they_differ`)
+    ensemble_note: str  #: who is in the ensemble, who was left out and why
+    facts: list[tuple[str, str]]
+    methods_head: tuple[str, ...]
+    methods_rows: list[tuple[str, ...]]
+    assumptions: list[str]
+    citations: list[tuple[str, str]]  #: (method title, citation)
+    vintages: list[str]
+    notes: list[str]
+    command: str  #: the ``impact estimate`` command that reproduces it
+    footer: str
+    caveat: str = ESTIMATE_CAVEAT
+    charts: list[tuple[str, bytes]] = field(default_factory=list)  #: (alt text, PNG)
+    chart_note: str = ""
+
+
+def _value(x: float | None, unit: str | None) -> str:
+    """An input's value in words by its unit: a share as a percentage, USD as money."""
+    u = (unit or "").lower()
+    if x is None:
+        return MISSING
+    if u.startswith("share"):
+        return percent(x)
+    if u.startswith("usd") and not u.startswith("usd per usd"):
+        return money(x)
+    if u == "hours":
+        return hours(x)
+    from impact.format import number
+
+    return number(x)
+
+
+def _key_assumptions(est) -> list[str]:
+    """The scenario's own assumptions and, per costed method, its inputs that move the loss
+    most (`KEY_INPUTS`, by the one-at-a-time swing), in words with their ranges."""
+    import polars as pl
+
+    from impact.chart_frames import parameter_label
+
+    ctx = est.context
+    out = [f"Affected: {ctx.affected_detail}.", f"Hours: {ctx.hour_weight_detail}."]
+    if est.scenario.circumvention is not None:
+        out.append(f"Activity continuing via VPN: {percent(est.scenario.circumvention)}.")
+    for key, value in est.overrides.items():
+        out.append(f"Set by the user: {parameter_label(key.split('.')[-1])} = {value:g}.")
+    for r in est.summary.iter_rows(named=True):
+        if r["status"] != "ok":
+            continue
+        m = r["method"]
+        sens = est.sensitivity.filter(pl.col("method") == m).sort("rank").head(KEY_INPUTS)
+        specs = {a["parameter"]: a for a in
+                 est.assumptions.filter(pl.col("method") == m).iter_rows(named=True)}
+        parts = []
+        for name in sens["parameter"].to_list():
+            a = specs.get(name)
+            if a is None:
+                continue
+            spread = "" if a["low"] == a["high"] else (
+                f" ({_value(a['low'], a['unit'])} – {_value(a['high'], a['unit'])})")
+            parts.append(f"{parameter_label(name)} {_value(a['value'], a['unit'])}{spread}")
+        if parts:
+            out.append(f"{_title(m)}: " + "; ".join(parts) + ".")
+    return out
+
+
+def _headline_method(est) -> str | None:
+    """The method whose inputs the tornado shows: the impact model when it costs the
+    scenario, else the first costed member of the ensemble (else of the methods)."""
+    from impact.ensemble import ensemble
+
+    ok = [r["method"] for r in est.summary.iter_rows(named=True) if r["status"] == "ok"]
+    if "impact" in ok:
+        return "impact"
+    members = [m for m in ensemble(est).members if m in ok]
+    return (members or ok or [None])[0]
+
+
+def _legend_columns(spec: dict, columns: int) -> dict:
+    """``spec`` with its colour legends in ``columns`` columns (a shorter chart on paper)."""
+    for part in [spec, *spec.get("layer", [])]:
+        legend = part.get("encoding", {}).get("color", {}).get("legend")
+        if isinstance(legend, dict):
+            legend["columns"] = columns
+    return spec
+
+
+def _estimate_charts(brief: EstimateBrief, est) -> None:
+    """The four charts as PNG, rendered offline: methods as ranges, loss by duration, the
+    tornado of the headline method and the waterfall of the impact model (those that the
+    estimate has)."""
+    from impact import charts
+    from impact.chart_frames import (
+        duration_curve,
+        methods_range_frame,
+        money_basis,
+        tornado_frame,
+        waterfall_frame,
+    )
+    from impact.ensemble import ensemble_row
+
+    currency = money_basis(est.summary.to_dicts())[0]
+    width = 430
+    missing = []
     try:
-        return render_pdf(brief, unicode_font=True)
-    except Exception:  # noqa: BLE001 - a glyph or font problem: the Latin-1 version
-        return render_pdf(brief, unicode_font=False)
+        frame = methods_range_frame(est.summary, ensemble_row(est))
+        if frame.height:
+            brief.charts.append(("every method's P5–P95 range and P50", charts.png(
+                charts.range_chart(frame, currency=currency, width=width,
+                                   height=19 * frame.height))))
+        ok = tuple(r["method"] for r in est.summary.iter_rows(named=True)
+                   if r["status"] == "ok")
+        if ok:
+            curve = duration_curve(est.scenario.model_dump_json(), ok)
+            band = "impact" if "impact" in ok else ok[0]
+            spec = charts.duration_chart(curve, est.context.hours, band_method=band,
+                                         currency=currency, width=width, height=120)
+            brief.charts.append(("loss by duration", charts.png(_legend_columns(spec, 2))))
+        method = _headline_method(est)
+        torn, centre = tornado_frame(est.sensitivity, est.summary, method or "")
+        if torn.height:
+            brief.charts.append((f"what drives the range of {_title(method)}", charts.png(
+                charts.tornado_chart(torn, centre, currency=currency, title=_title(method),
+                                     width=width,
+                                     height=22 * torn["parameter"].n_unique() + 10))))
+        else:
+            missing.append("tornado")
+        fall = waterfall_frame(est.components.get("impact", {}), est.summary)
+        if fall.height:
+            brief.charts.append(("direct, indirect, recovered and net loss", charts.png(
+                charts.waterfall_chart(fall, currency=currency, width=width, height=100))))
+        else:
+            missing.append("waterfall (the impact model does not cost this scenario)")
+    except Exception as exc:  # noqa: BLE001 - a brief without charts beats no brief
+        brief.chart_note = f"Charts could not be rendered ({type(exc).__name__})."
+        return
+    if missing:
+        brief.chart_note = "Not shown: " + "; ".join(missing) + "."
+
+
+def estimate_brief_content(est, *, produced: datetime | None = None,
+                           charts: bool = True) -> EstimateBrief:
+    """The text (and chart images) of the one-page brief of an estimate ``est``: the headline
+    sentence and why the methods differ, every method's P50 and 90 % range in the output
+    currency (`impact.format`), the charts, the key assumptions in words, the methods'
+    citations, the data vintages and the command that reproduces it."""
+    from impact import export
+    from impact.chart_frames import money_basis
+    from impact.ensemble import ENSEMBLE, ensemble, ensemble_row, headline, why_they_differ
+    from impact.methods import REGISTRY
+
+    ctx = est.context
+    ens = ensemble(est)
+    currency = money_basis(est.summary.to_dicts())[0]
+    left = ", ".join(f"{_title(m)} ({why.split(' (')[0].split(':')[0]})"
+                     for m, why in ens.excluded.items())
+    ensemble_note = ("The headline pools the Monte Carlo draws of "
+                     + (", ".join(_title(m) for m in ens.members) or "no method")
+                     + ", the same number from each" + (f"; left out: {left}" if left else "")
+                     + " (docs/headline.md).")
+    conv = export.output_conversion(est)
+    basis = (f"{conv.currency} at {conv.price_basis} prices"
+             + (f" of {conv.price_year}" if conv.price_basis == "constant" else
+                f" of {ctx.year}"))
+    facts = [("Scenario", export.scenario_words(est)),
+             ("Money", basis + ("" if conv.currency == "USD" else
+                                f"; {money(conv.factor, '')} {conv.currency} per USD"))]
+    head = ("Method", f"P50 ({currency})", "90 % range (P5–P95)", "Status / note")
+    rows: list[tuple[str, ...]] = []
+    for r in [ensemble_row(est).row(0, named=True), *est.summary.iter_rows(named=True)]:
+        name = "Ensemble (headline)" if r["method"] == ENSEMBLE else r["title"]
+        if r["status"] != "ok":
+            why = _short(r["reason"], 90)
+            rows.append((name, MISSING, MISSING, f"{r['status'].replace('_', ' ')}: {why}"))
+            continue
+        note = ""
+        method = REGISTRY.get(r["method"])
+        if r["method"] == ENSEMBLE:
+            note = f"{len(ens.members)} methods pooled"
+        elif r["method"] not in ens.members:
+            note = "not in the ensemble: " + _short(ens.excluded.get(r["method"], ""), 60)
+        elif method is not None and method.domain_note:
+            note = _short(method.domain_note, 60)
+        rows.append((name, money(r["loss_p50"], currency),
+                     money_range(r["loss_p05"], r["loss_p95"], currency), note))
+    citations = [(_title(m), REGISTRY[m].citation) for m in est.summary["method"]
+                 if m in REGISTRY]
+    by_table: dict[str, dict[str, list[str]]] = {}  # table -> publisher -> vintages
+    for r in est.vintages.iter_rows(named=True):
+        seen = by_table.setdefault(r["table"].replace("_", " "), {}).setdefault(
+            r["publisher"], [])
+        if r["vintage"] not in seen:
+            seen.append(r["vintage"])
+    vintages = [f"{table}: " + "; ".join(f"{p} {', '.join(v)}" for p, v in pubs.items())
+                for table, pubs in by_table.items()]
+    draws = est.summary["draws"].drop_nulls()
+    seeds = est.summary["seed"].drop_nulls()
+    produced = produced or datetime.now(UTC)
+    footer = (f"Produced {produced.astimezone(UTC):%Y-%m-%d %H:%M} UTC by impact "
+              f"{export.impact_version()} (data {export.data_version()}"
+              + (f"; {draws[0]:,} draws, seed {seeds[0]}" if draws.len() else "") + ").")
+    brief = EstimateBrief(
+        title=f"Economic cost of {export._scenario_short(est)}",
+        headline=headline(est), why=why_they_differ(est), ensemble_note=ensemble_note,
+        facts=facts, methods_head=head, methods_rows=rows,
+        assumptions=_key_assumptions(est), citations=citations, vintages=vintages,
+        notes=[_short(n, 200) for n in est.notes], command=export.cli_command(est),
+        footer=footer)
+    if charts:
+        _estimate_charts(brief, est)
+    return brief
+
+
+def render_estimate_html(brief: EstimateBrief) -> str:
+    """An estimate's brief as one self-contained HTML page (inline CSS, charts as data: PNG)."""
+    parts = _page_start(brief.title)
+    parts.append(f'<p class="headline"><b>{_e(brief.headline)}</b></p>')
+    if brief.why:
+        parts.append(f"<p>{_e(brief.why)}</p>")
+    parts.append(f'<p class="small">{_e(brief.ensemble_note)}</p>')
+    parts.append(_facts_html(brief.facts))
+    parts.append(f'<p class="caveat">{_e(brief.caveat)}</p>')
+    parts.append("<h2>Every method</h2>")
+    parts.append(_table(brief.methods_head, brief.methods_rows))
+    parts.append(_charts_html(brief.charts))
+    if brief.chart_note:
+        parts.append(f'<p class="small">{_e(brief.chart_note)}</p>')
+    parts.append("<h2>Key assumptions</h2>")
+    parts.append('<ul class="small">' + "".join(f"<li>{_e(a)}</li>" for a in brief.assumptions)
+                 + "".join(f"<li>Data note: {_e(n)}</li>" for n in brief.notes) + "</ul>")
+    parts.append("<h2>Sources</h2>")
+    parts.append('<ul class="small">' + "".join(
+        f"<li><b>{_e(t)}</b>: {_e(c)}</li>" for t, c in brief.citations) + "</ul>")
+    parts.append('<p class="small">Data vintages: ' + _e("; ".join(brief.vintages)) + "</p>")
+    parts.append("<h2>Reproduce</h2>")
+    parts.append(f"<pre><code>{_e(brief.command)}</code></pre>")
+    parts.append(f"<footer>{_e(brief.footer)}</footer></body></html>")
+    return "\n".join(parts)
+
+
+#: the largest height of a chart on the PDF page [mm], tried in order until it fits one page
+_CHART_HEIGHTS = (56.0, 50.0, 45.0, 40.0, 35.0, 30.0)
+
+
+def _estimate_layout(brief: EstimateBrief, unicode_font: bool = True,
+                     chart_height: float = _CHART_HEIGHTS[0]):
+    """The laid-out `fpdf.FPDF` document of an estimate's ``brief``."""
+    w = _Writer(unicode_font)
+    pdf = w.pdf
+    w.para(brief.title, size=12.5, bold=True, h=5.4)
+    pdf.ln(0.6)
+    w.para(brief.headline, size=9, bold=True, h=4.2)
+    if brief.why:
+        w.para(brief.why, size=8, h=3.6)
+    w.para(brief.ensemble_note, size=7, h=3.2)
+    pdf.ln(0.6)
+    w.facts(brief.facts)
+    w.heading("Every method")
+    w.table(brief.methods_head, brief.methods_rows, (0.4, 0.13, 0.2, 0.27))
+    if brief.charts:
+        w.charts([image for _, image in brief.charts], max_height=chart_height)
+    if brief.chart_note:
+        w.para(brief.chart_note, size=7)
+    w.heading("Key assumptions")
+    for a in brief.assumptions:
+        w.para(f"- {a}", size=6.5, h=2.9)
+    for n in brief.notes:
+        w.para(f"- Data note: {n}", size=6.5, h=2.9)
+    w.heading("Sources and data vintages")
+    for t, c in brief.citations:
+        w.para(f"{t}: {c}", size=6.2, h=2.7)
+    w.para("Data vintages: " + "; ".join(brief.vintages), size=6.2, h=2.7)
+    pdf.set_fill_color(255, 244, 229)
+    w.font(6.8)
+    pdf.ln(0.8)
+    pdf.multi_cell(0, 3.0, w.text(brief.caveat), fill=True, new_x="LMARGIN", new_y="NEXT")
+    w.heading("Reproduce")
+    w.para(brief.command, size=6.8, h=3.0)
+    pdf.ln(0.6)
+    w.para(brief.footer, size=6.5, h=3.0)
+    return pdf
+
+
+def _estimate_pdf_layout(brief: EstimateBrief, unicode_font: bool):
+    """The first layout that fits one page (charts shrunk step by step), else the last."""
+    for height in _CHART_HEIGHTS:
+        pdf = _estimate_layout(brief, unicode_font, height)
+        if pdf.pages_count == 1:
+            break
+    return pdf
+
+
+def estimate_brief_html(est, *, produced: datetime | None = None) -> str:
+    """A one-page, self-contained HTML brief of an estimate (`estimate_brief_content`);
+    ``produced`` defaults to now [UTC]."""
+    return render_estimate_html(estimate_brief_content(est, produced=produced))
+
+
+def estimate_brief_pdf(est, *, produced: datetime | None = None) -> bytes:
+    """A one-page A4 PDF brief of an estimate (`estimate_brief_content`). Uses DejaVu Sans
+    when the system has it, else Helvetica over Latin-1-safe text."""
+    brief = estimate_brief_content(est, produced=produced)
+    return _pdf_bytes(lambda unicode_font: _estimate_pdf_layout(brief, unicode_font))
+
+
+def write_estimate_brief(est, path: str | Path) -> Path:
+    """Write the brief of ``est`` to ``path``: ``.html`` or ``.pdf`` by its suffix (else
+    `InputError`)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".html", ".pdf"):
+        raise InputError("brief", str(path), "a path ending in .html or .pdf")
+    if suffix == ".pdf":
+        path.write_bytes(estimate_brief_pdf(est))
+    else:
+        path.write_text(estimate_brief_html(est), encoding="utf-8")
+    return path

@@ -6,7 +6,7 @@ hour, with its P5–P95 band) and `intensity_chart` (the measured intensity of e
 by hour, 0–1), both over the country's local time. `png` and `svg` render a chart offline with
 vl-convert (no network, no file written: the data are inline values).
 
-Charts of one estimate, over plain frames (the Estimate page's view model builds them):
+Charts of one estimate, over plain frames (`impact.chart_frames` builds them):
 `duration_chart` (every method's P50 against the duration, the headline method's P5–P95 band,
 the scenario's own duration marked), `tornado_chart` (what drives a method's range, one input
 at a time) and `waterfall_chart` (direct, indirect, recovered and net loss), as Vega-Lite
@@ -183,6 +183,7 @@ METHOD_COLOURS = ("#1f3b73", "#e45756", "#54a24b", "#f58518", "#b279a2", "#72b7b
                   "#9d755d", "#bab0ac")
 TORNADO_COLOURS = ("#4c78a8", "#e45756")  # input at its P5, at its P95
 WATERFALL_COLOURS = {"loss": "#e45756", "recovered": "#54a24b", "net": "#1f3b73"}
+RANGE_COLOURS = {"ensemble": "#b2182b", "method": "#1f3b73"}
 
 
 #: the two ends of a tornado bar: the loss with the input at its P5 and at its P95
@@ -215,10 +216,19 @@ def _filled(name: str, slots: dict[str, str], width: int | str | None,
     for slot, value in slots.items():
         text = text.replace(f"@{slot}@", json.dumps(value)[1:-1])
     spec = json.loads(text)
+
+    def fill(holder: dict, key: str) -> None:  # keeps a data format (e.g. TopoJSON)
+        data = holder.get(key)
+        if isinstance(data, dict) and "name" in data:
+            holder[key] = {k: v for k, v in data.items() if k != "name"} | {
+                "values": datasets[data["name"]]}
+
     for part in [spec, *spec.get("layer", [])]:
-        data_name = part.get("data", {}).get("name")
-        if data_name is not None:
-            part["data"] = {"values": datasets[data_name]}
+        fill(part, "data")
+        for step in part.get("transform", []):
+            if "lookup" in step:
+                fill(step["from"], "data")
+    spec.pop("datasets", None)
     spec.update({k: v for k, v in (("width", width), ("height", height)) if v is not None})
     return spec
 
@@ -230,7 +240,7 @@ def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = "imp
     line, the P5–P95 band of ``band_method`` (the first method when it is absent), and a
     rule at the scenario's ``hours``.
 
-    ``frame`` has the columns of `app_pages.viewmodel.duration_frame`: method, title, hours,
+    ``frame`` has the columns of `impact.chart_frames.duration_frame`: method, title, hours,
     p05, p50, p95 [``currency``] and their ``*_label`` texts, one row per method and
     duration; methods are coloured in the order they come."""
     rows = _records(frame)
@@ -255,7 +265,7 @@ def tornado_chart(frame: pl.DataFrame, centre: float, *, currency: str = "USD",
     method's P50) to the loss with that input at its P5 and another to the loss at its P95
     (`TORNADO_ENDS`), everything else central; the largest swing (``rank`` 1) on top.
 
-    ``frame`` has the columns of `app_pages.viewmodel.tornado_frame`: parameter, label (the
+    ``frame`` has the columns of `impact.chart_frames.tornado_frame`: parameter, label (the
     input in words), at (one of `TORNADO_ENDS`), start, end, loss [``currency``],
     loss_label, swing, swing_label, rank (1 = largest swing)."""
     rows = sorted(_records(frame), key=lambda r: (r["rank"], r["at"]))
@@ -271,7 +281,7 @@ def waterfall_chart(frame: pl.DataFrame, *, currency: str = "USD",
     """Direct loss, plus the indirect spillover, minus what is recovered later, and the net
     loss from zero, as horizontal steps (central values; a Vega-Lite spec).
 
-    ``frame`` has the columns of `app_pages.viewmodel.waterfall_frame`: step, kind (one of
+    ``frame`` has the columns of `impact.chart_frames.waterfall_frame`: step, kind (one of
     `WATERFALL_COLOURS`), start, end [``currency``], amount (signed), amount_label, order."""
     rows = sorted(_records(frame), key=lambda r: r["order"])
     for r in rows:
@@ -280,3 +290,30 @@ def waterfall_chart(frame: pl.DataFrame, *, currency: str = "USD",
     top = max((r["tip"] for r in rows), default=0.0) * 1.35 or 1.0
     return _filled("waterfall", {"currency": currency}, width, height,
                    steps=rows, room=[{"top": top}])
+
+
+
+def range_chart(frame: pl.DataFrame, *, currency: str = "USD", log: bool | None = None,
+                width: int | str | None = None, height: int | None = None) -> dict:
+    """Every method as a range (a Vega-Lite spec): a bar from P5 to P95 and a dot at P50 per
+    row of ``frame`` (`impact.chart_frames.methods_range_frame`: title, kind — ensemble or
+    method —, p05, p50, p95 [``currency``] and their labels), the ensemble first and in red.
+
+    ``log`` (default: when the largest P95 is over 1,000 times the smallest positive P5)
+    draws a logarithmic axis, with values floored at 1/1000 of the largest P95 (a log axis
+    cannot show 0)."""
+    rows = _records(frame)
+    top = max((r["p95"] for r in rows), default=0.0) or 0.0
+    low = min((r["p05"] for r in rows if r["p05"] and r["p05"] > 0), default=top)
+    if log is None:
+        log = bool(top and low and top / low > 1_000)
+    if log:
+        floor = max(top / 1_000, 1.0)
+        rows = [r | {q: max(r[q], floor) for q in ("p05", "p50", "p95")} for r in rows]
+    titles = list(dict.fromkeys(r["title"] for r in rows))
+    rows = [r | {"order": titles.index(r["title"]),
+                 "label": f"{r['p50_label']} · {r['title']}"} for r in rows]
+    height = height if height is not None else 40 * max(len(titles), 1)
+    subtitle = "bar: P5 to P95 · dot: P50 · red: the ensemble" + (" · log scale" if log else "")
+    return _filled("range_log" if log else "range",
+                   {"currency": currency, "subtitle": subtitle}, width, height, rows=rows)

@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override a parameter's central value (repeatable)")
     est.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     est.add_argument("--out", metavar="PATH", help="also write .csv, .json, .xlsx or .md")
+    est.add_argument("--brief", metavar="PATH", help="also write a one-page brief (.html or "
+                     ".pdf): the headline, every method, the charts, the assumptions, "
+                     "sources and the command that reproduces it")
 
     bat = sub.add_parser("batch", help="estimate every row of a CSV, chunk by chunk")
     bat.add_argument("file", metavar="FILE")
@@ -337,6 +340,8 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     draws, seed, overrides = _draws(args.draws), _seed(args.seed), _overrides(args.set)
     if args.out:
         export.export_format(args.out)  # fail before computing
+    if args.brief and Path(args.brief).suffix.lower() not in (".html", ".pdf"):
+        raise InputError("brief", args.brief, "a path ending in .html or .pdf")
     est = estimate(parse_scenario(fields), _methods(args.method), draws=draws, seed=seed,
                    overrides=overrides)
     if args.format == "table":
@@ -346,6 +351,15 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     if args.out:
         path = _write(est, args.out, overrides=overrides)
+        print(f"wrote {path}", file=sys.stderr)
+    if args.brief:
+        from impact.brief import write_estimate_brief
+
+        try:
+            path = write_estimate_brief(est, args.brief)
+        except OSError as exc:
+            raise InputError("brief", args.brief,
+                             f"a writable path ({exc.strerror or exc})") from None
         print(f"wrote {path}", file=sys.stderr)
     return 0
 

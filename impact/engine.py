@@ -117,6 +117,11 @@ class Pass:
     samples: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)
     #: every (scenario, method)'s inputs as `ParamSpec` rows (the assumptions, unassembled)
     inputs: dict[tuple[int, str], list[ParamSpec]] = field(default_factory=dict)
+    #: the headline ensemble of each scenario (`impact.ensemble.Ensemble`), when asked for
+    ensembles: list | None = None
+    #: the ensemble as one summary row per scenario (``index`` + `SUMMARY_COLUMNS`, method
+    #: ``ensemble``), when asked for; never part of ``summary``
+    ensemble_summary: pl.DataFrame | None = None
 
 
 # ---- sampling --------------------------------------------------------------------------------
@@ -245,6 +250,19 @@ def _inputs(names, columns: list[np.ndarray], central: list[np.ndarray]) -> Draw
     return p
 
 
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+def _quantiles(values: np.ndarray, scratch: bool = False) -> np.ndarray:
+    """P5, P50 and P95 along the last axis, shape (3, n): exactly `numpy.quantile`'s (linear
+    interpolation), taken from rows sorted first — numpy sorts rows of draws faster than it
+    selects from them, and selects from sorted rows at once. ``values`` is sorted in place
+    when it is ``scratch``, else a copy is (draws kept as samples keep their order)."""
+    rows = values if scratch else values.copy()
+    rows.sort(axis=-1)
+    return np.quantile(rows, QUANTILES, axis=-1, overwrite_input=True)
+
+
 @dataclass
 class _Evaluated:
     """One group's results, as arrays over its scenarios [USD unless stated]."""
@@ -285,7 +303,7 @@ def _evaluate(group: _Group, contexts: list[Context], seeds: Sequence[int], draw
     capped = (loss_raw > cap).mean(axis=1)
     gains = (loss_raw < 0).mean(axis=1)
     del loss_raw
-    q = np.quantile(losses, (0.05, 0.5, 0.95), axis=1)
+    q = _quantiles(losses)
     mean = losses.mean(axis=1)
     # one-at-a-time sensitivity: 2k evaluations per scenario, all in one call
     uncertain = code != 0
@@ -400,7 +418,7 @@ def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
 def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
         draws: int = DEFAULT_DRAWS, seeds: Sequence[int] | int,
         overrides: Mapping[str, float] | None = None, keep_samples: bool = False,
-        details: bool = True) -> Pass:
+        details: bool = True, ensemble: bool = False) -> Pass:
     """Estimate every scenario with every method in one pass.
 
     Parameters
@@ -413,6 +431,11 @@ def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
     keep_samples : keep the clipped draws [USD] of every scenario and method
     details : build the assumptions and sensitivity tables (off for callers that only need
         the summary, e.g. the event catalogue)
+    ensemble : also compute each scenario's headline ensemble (`impact.ensemble`: the pooled
+        draws of the methods that cost it inside their domain, the same number from each) —
+        ``ensembles`` and ``ensemble_summary`` of the pass. The scenarios are then evaluated
+        in blocks that hold every method's draws at once, and the pooled quantiles of a block
+        are taken in one call per number of members.
 
     Raises
     ------
@@ -421,15 +444,162 @@ def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
     draws = check_draws(draws)
     p = plan(scenarios, methods, seeds=seeds, overrides=overrides)
     evaluated: list[_Evaluated] = []
-    for g in p.groups:
-        step = max(1, _SLICE_VALUES // (draws * max(1, len(g.names))))
-        for a in range(0, len(g.rows), step):
-            part = _Group(g.method, g.names, g.rows[a:a + step], g.specs[a:a + step])
-            evaluated.append(_evaluate(part, p.contexts, p.seeds, draws, keep_samples))
+    pooled = None
+    if ensemble:
+        evaluated, pooled = _evaluate_pooled(p, draws, keep_samples)
+    else:
+        for g in p.groups:
+            step = max(1, _SLICE_VALUES // (draws * max(1, len(g.names))))
+            for a in range(0, len(g.rows), step):
+                part = _Group(g.method, g.names, g.rows[a:a + step], g.specs[a:a + step])
+                evaluated.append(_evaluate(part, p.contexts, p.seeds, draws, keep_samples))
     out = _assemble(p.scenarios, p.contexts, p.conversions, p.notes, p.methods, p.status,
                     evaluated, draws, p.seeds, details)
     out.errors = p.errors
+    if pooled is not None:
+        out.ensembles = _ensembles(p, *pooled)
+        out.ensemble_summary = ensemble_frame(out.ensembles, p.scenarios, p.contexts,
+                                              p.conversions, draws, p.seeds)
     return out
+
+
+# ---- the headline ensemble -------------------------------------------------------------------
+def _membership(p: Plan) -> np.ndarray:
+    """(n, methods) bool: the method costs the scenario (it has inputs: status ok) and the
+    scenario is inside the method's domain (`Method.domain`; empty = anywhere)."""
+    col = {m.name: j for j, m in enumerate(p.methods)}
+    member = np.zeros((len(p.scenarios), len(p.methods)), dtype=bool)
+    for g in p.groups:
+        m = g.method
+        rows = [i for i in g.rows if not m.domain or p.contexts[i].iso3 in m.domain]
+        member[rows, col[m.name]] = True
+    return member
+
+
+def _evaluate_pooled(p: Plan, draws: int, keep_samples: bool
+                     ) -> tuple[list[_Evaluated], tuple[np.ndarray, np.ndarray]]:
+    """Every group evaluated block of scenarios by block (a block holds every method's draws
+    of its scenarios), with the pooled P5/P50/P95 of each scenario's ensemble members.
+
+    Returns the evaluated parts and ``(member, q)``: the membership (`_membership`) and the
+    pooled quantiles, shape (3, n) [USD; NaN without members]. A scenario's pool is its
+    members' draws in method order, ``draws`` from each (equal weights), exactly the pool of
+    `impact.ensemble.ensemble`; the quantiles of all scenarios with the same number of
+    members are one `numpy.quantile` call along the draws."""
+    import bisect
+
+    n, n_methods = len(p.scenarios), len(p.methods)
+    col = {m.name: j for j, m in enumerate(p.methods)}
+    member = _membership(p)
+    count = member.sum(axis=1)
+    slot = np.cumsum(member, axis=1) - 1  # a member's place in its scenario's pool
+    q = np.full((3, n), np.nan)
+    evaluated: list[_Evaluated] = []
+    block = max(1, _SLICE_VALUES // (draws * max(1, n_methods)))
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        pools: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # members -> (rows, pool)
+        local = np.full(stop - start, -1)
+        for c in np.unique(count[start:stop]):
+            if c == 0:
+                continue
+            rows = start + np.flatnonzero(count[start:stop] == c)
+            local[rows - start] = np.arange(len(rows))
+            pools[int(c)] = (rows, np.empty((len(rows), int(c), draws)))
+        for g in p.groups:
+            a, b = bisect.bisect_left(g.rows, start), bisect.bisect_left(g.rows, stop)
+            step = max(1, _SLICE_VALUES // (draws * max(1, len(g.names))))
+            j = col[g.method.name]
+            for lo in range(a, b, step):
+                hi = min(b, lo + step)
+                part = _Group(g.method, g.names, g.rows[lo:hi], g.specs[lo:hi])
+                ev = _evaluate(part, p.contexts, p.seeds, draws, True)
+                rows = np.asarray(part.rows)
+                inside = member[rows, j]
+                for c, (_, pool) in pools.items():
+                    take = inside & (count[rows] == c)
+                    if take.any():
+                        at = rows[take]
+                        pool[local[at - start], slot[at, j]] = ev.samples[take]
+                if not keep_samples:
+                    ev.samples = None
+                evaluated.append(ev)
+        for rows, pool in pools.values():
+            q[:, rows] = _quantiles(pool.reshape(len(rows), -1), scratch=True)
+    return evaluated, (member, q)
+
+
+def _ensembles(p: Plan, member: np.ndarray, q: np.ndarray) -> list:
+    """One `impact.ensemble.Ensemble` per scenario: members, who is left out and why (the
+    words of `impact.ensemble.members`), the pooled quantiles and the output currency."""
+    from impact.ensemble import Ensemble
+
+    out = []
+    for i in range(len(p.scenarios)):
+        inside, left = [], {}
+        for j, m in enumerate(p.methods):
+            if member[i, j]:
+                inside.append(m.name)
+            elif (i, m.name) in p.status:
+                state, reason = p.status[(i, m.name)]
+                left[m.name] = f"{state.replace('_', ' ')}: {reason or 'no estimate'}"
+            else:
+                left[m.name] = f"outside its domain ({m.domain_note})"
+        conv = p.conversions[i]
+        figures = (None, None, None) if not inside else tuple(float(v) for v in q[:, i])
+        out.append(Ensemble(tuple(inside), left, *figures,
+                            conv.factor if conv else 1.0, conv.currency if conv else "USD"))
+    return out
+
+
+def ensemble_frame(ensembles: Sequence, scenarios: Sequence[Scenario],
+                   contexts: Sequence[Context | None],
+                   conversions: Sequence[Conversion | None], draws: int,
+                   seeds: Sequence[int]) -> pl.DataFrame:
+    """The ensembles as summary rows: ``index`` (the scenario's position) and
+    `SUMMARY_COLUMNS`, method ``ensemble``; P5/P50/P95 of the pool and what follows from them
+    (per day, share of GDP, per capita and per affected user, in USD and in the output
+    currency), the members and who was left out in ``reason``; central value, mean, capped
+    share and main driver empty (a pool has none of them). Status ``ok``, or
+    ``not_applicable`` when no method is in the ensemble (``unavailable`` when the scenario
+    could not be resolved at all)."""
+    from impact.ensemble import ENSEMBLE, ENSEMBLE_TITLE, reason_text
+
+    n = len(ensembles)
+    ok = np.array([bool(e.members) for e in ensembles], dtype=bool)
+    q = np.array([[e.loss_usd_p05, e.loss_usd_p50, e.loss_usd_p95] if e.members
+                  else [np.nan] * 3 for e in ensembles], dtype=float).reshape(n, 3).T
+    rows = np.arange(n)
+    nan = np.full(n, np.nan)
+    gdp = np.array([c.gdp_usd if c else np.nan for c in contexts])
+    pop = np.array([c.population.value if c else np.nan for c in contexts])
+    users = np.array([c.users.value * c.affected_share if c else np.nan for c in contexts])
+    days = np.array([c.hours / 24.0 if c else np.nan for c in contexts])
+    factor = np.array([v.factor if v else np.nan for v in conversions])
+    floats = _figures(rows, q, nan, nan, nan, gdp, pop, users, days, factor)
+    conv = [conversions[i] if ok[i] else None for i in range(n)]
+    cols: dict[str, object] = {
+        "method": [ENSEMBLE] * n, "title": [ENSEMBLE_TITLE] * n,
+        "status": ["ok" if k else "not_applicable" if c else "unavailable"
+                   for k, c in zip(ok, contexts, strict=True)],
+        "reason": [reason_text(e, draws) for e in ensembles],
+        "iso3": [sc.iso3 for sc in scenarios],
+        "country": [c.country if c else None for c in contexts],
+        "year": [c.year if c else None for c in contexts],
+        "scope": [sc.scope for sc in scenarios],
+        "duration_hours": [sc.hours for sc in scenarios],
+        "main_driver": [None] * n,
+        "currency": [v.currency if v else None for v in conv],
+        "price_basis": [v.price_basis if v else None for v in conv],
+        "price_year": [v.price_year if v else None for v in conv],
+        "draws": [draws if k else None for k in ok],
+        "seed": [int(seeds[i]) if ok[i] else None for i in range(n)],
+    } | floats
+    schema = summary_schema()
+    return pl.DataFrame([pl.Series("index", rows, dtype=pl.Int64)] + [
+        pl.Series(c, cols[c], dtype=schema[c], nan_to_null=True)
+        if schema[c] == pl.Float64 else pl.Series(c, cols[c], dtype=schema[c])
+        for c in SUMMARY_COLUMNS])
 
 
 _OK_FLOATS = ("loss_usd_central", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95",
@@ -442,19 +612,26 @@ _OK_FLOATS = ("loss_usd_central", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95"
 
 def _group_columns(ev: _Evaluated, gdp, pop, users, days, factor) -> dict[str, np.ndarray]:
     """Summary figures of one evaluated group [USD; output currency for ``loss_*``]."""
-    rows = np.asarray(ev.group.rows)
-    q05, q50, q95 = ev.q
+    return _figures(np.asarray(ev.group.rows), ev.q, ev.central, ev.mean, ev.capped, gdp, pop,
+                    users, days, factor)
+
+
+def _figures(rows: np.ndarray, q: np.ndarray, central, mean, capped, gdp, pop, users, days,
+             factor) -> dict[str, np.ndarray]:
+    """Summary figures of scenarios ``rows`` from their P5/P50/P95 ``q`` (3, n) [USD], central
+    value, mean and capped share; per-scenario arrays ``gdp`` ... ``factor`` over the pass."""
+    q05, q50, q95 = q
     f, d, u, g, n = factor[rows], days[rows], users[rows], gdp[rows], pop[rows]
     return {
-        "loss_usd_central": ev.central, "loss_usd_p05": q05, "loss_usd_p50": q50,
-        "loss_usd_p95": q95, "loss_usd_mean": ev.mean,
+        "loss_usd_central": central, "loss_usd_p05": q05, "loss_usd_p50": q50,
+        "loss_usd_p95": q95, "loss_usd_mean": mean,
         "loss_usd_per_day_p05": q05 / d, "loss_usd_per_day_p50": q50 / d,
         "loss_usd_per_day_p95": q95 / d, "share_of_gdp_p05": q05 / g,
         "share_of_gdp_p50": q50 / g, "share_of_gdp_p95": q95 / g,
         "loss_usd_per_capita_p50": q50 / n,
         "loss_usd_per_affected_user_p50": np.divide(q50, u, out=np.full(len(rows), np.nan),
                                                     where=u > 0),
-        "capped_share": ev.capped, "loss_p05": q05 * f, "loss_p50": q50 * f,
+        "capped_share": capped, "loss_p05": q05 * f, "loss_p50": q50 * f,
         "loss_p95": q95 * f, "loss_per_day_p05": q05 / d * f, "loss_per_day_p50": q50 / d * f,
         "loss_per_day_p95": q95 / d * f, "loss_per_capita_p50": q50 / n * f,
     }

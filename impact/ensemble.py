@@ -67,7 +67,12 @@ def members(est, methods: Sequence[str] | None = None) -> tuple[list[str], dict[
 
 
 def ensemble(est, methods: Sequence[str] | None = None) -> Ensemble:
-    """The pooled ensemble of ``est`` (see the module docstring)."""
+    """The pooled ensemble of ``est`` (see the module docstring): the one its engine pass
+    computed (`Estimate.pooled`, also for estimates of a batch, which keep no draws), or,
+    for a subset of ``methods``, the pool of their kept draws."""
+    pooled = getattr(est, "pooled", None)
+    if methods is None and pooled is not None:
+        return pooled
     inside, out = members(est, methods)
     factor, currency = _conversion(est)
     if not inside:
@@ -163,29 +168,40 @@ def why_they_differ(est) -> str:
             f"{fmt.percent(shares[hi])} ({REGISTRY[hi].title}) per day of the shutdown.")
 
 
+def reason_text(ens: Ensemble, draws: int | None = None) -> str:
+    """The ``reason`` cell of the ensemble's row: its members (equal weights, ``draws`` from
+    each) and who was left out and why."""
+    each = f", {draws:,} draws each" if draws and ens.members else ""
+    left = "; ".join(f"{m} left out: {why}" for m, why in ens.excluded.items())
+    head = (f"pooled draws of {', '.join(ens.members)} (equal weights{each})" if ens.members
+            else "no method is in the ensemble")
+    return head + (f"; {left}" if left else "")
+
+
+def assumption_words(ens: Ensemble, draws: int | None = None) -> str:
+    """The ``assumptions`` cell of the ensemble's row in a CSV: how the pool is made."""
+    if not ens.members:
+        return "no method is in the ensemble"
+    each = f"{draws:,} draws from each" if draws else "the same number of draws from each"
+    return (f"equal-weight pool of the Monte Carlo draws of {', '.join(ens.members)} "
+            f"({each}); P5/P50/P95 are quantiles of the pool; each member's inputs are on "
+            "its own row")
+
+
 def ensemble_row(est):
     """The ensemble as one summary row (`impact.vocab.SUMMARY_COLUMNS`, method ``ensemble``)
-    to export beside the methods: its P5/P50/P95 in USD and in the output currency, the
-    scenario's columns, the members and who was left out in ``reason``; null elsewhere."""
-    import polars as pl
+    to export beside the methods: its P5/P50/P95 and their normalisations in USD and in the
+    output currency, the scenario's columns, the members and who was left out in ``reason``
+    (`impact.engine.ensemble_frame`). Never part of ``est.summary``."""
+    stored = getattr(est, "ensemble_summary", None)
+    if stored is not None:
+        return stored.select(est.summary.columns)
+    from impact.engine import ensemble_frame
+    from impact.export import output_conversion
 
-    from impact.vocab import summary_schema
-
-    ens = ensemble(est)
-    first = est.summary.row(0, named=True)
-    row = {c: None for c in summary_schema()}
-    for c in ("iso3", "country", "year", "scope", "duration_hours", "currency", "price_basis",
-              "price_year", "draws", "seed"):
-        row[c] = first.get(c)
-    left = "; ".join(f"{m} left out: {why}" for m, why in ens.excluded.items())
-    row |= {"method": ENSEMBLE, "title": ENSEMBLE_TITLE,
-            "status": "ok" if ens.members else "unavailable",
-            "reason": (f"pooled draws of {', '.join(ens.members) or 'no method'}"
-                       + (f"; {left}" if left else ""))}
-    if ens.members:
-        k = ens.factor
-        row |= {"loss_usd_p05": ens.loss_usd_p05, "loss_usd_p50": ens.loss_usd_p50,
-                "loss_usd_p95": ens.loss_usd_p95, "loss_p05": ens.loss_usd_p05 * k,
-                "loss_p50": ens.loss_usd_p50 * k, "loss_p95": ens.loss_usd_p95 * k}
-    schema = summary_schema()
-    return pl.DataFrame([row], schema=schema).select(est.summary.columns)
+    draws = est.summary["draws"].drop_nulls()
+    seeds = est.summary["seed"].drop_nulls()
+    frame = ensemble_frame([ensemble(est)], [est.scenario], [est.context],
+                           [output_conversion(est)], int(draws[0]) if draws.len() else 0,
+                           [int(seeds[0]) if seeds.len() else 0])
+    return frame.drop("index").select(est.summary.columns)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -37,6 +38,11 @@ class Estimate:
     samples: Mapping[str, np.ndarray] = field(repr=False, default_factory=dict)
     components: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     overrides: Mapping[str, float] = field(default_factory=dict)
+    #: the headline ensemble its pass computed (`impact.ensemble.Ensemble`), when it did
+    pooled: Any = field(default=None, repr=False)
+    #: that ensemble as one summary row (method ``ensemble``), for exports; never in
+    #: ``summary``, whose rows are the methods
+    ensemble_summary: pl.DataFrame | None = field(default=None, repr=False)
 
     def row(self, method: str) -> dict:
         rows = self.summary.filter(pl.col("method") == method)
@@ -60,7 +66,7 @@ def estimate(scenario: Scenario, methods: str | Sequence[str] = "all", *,
     """
     seed = check_seed(seed)
     result = run([scenario], methods, draws=draws, seeds=[seed], overrides=overrides,
-                 keep_samples=True)
+                 keep_samples=True, ensemble=True)
     return split(result, overrides)[0]
 
 
@@ -68,9 +74,11 @@ def split(result: Pass, overrides: Mapping[str, float] | None = None) -> list[Es
     """One `Estimate` per scenario of a pass (None for a scenario that could not be resolved
     against the data at all, ``result.errors[i]`` says why; a single scenario raises it)."""
     n = len(result.scenarios)
-    parts = {k: _partition(v, n) for k, v in (("summary", result.summary),
-                                               ("assumptions", result.assumptions),
-                                               ("sensitivity", result.sensitivity))}
+    tables = [("summary", result.summary), ("assumptions", result.assumptions),
+              ("sensitivity", result.sensitivity)]
+    if result.ensemble_summary is not None:
+        tables.append(("ensemble", result.ensemble_summary))
+    parts = {k: _partition(v, n) for k, v in tables}
     vint = vintages()
     samples: dict[int, dict[str, np.ndarray]] = {}
     for (j, m), v in result.samples.items():
@@ -88,7 +96,9 @@ def split(result: Pass, overrides: Mapping[str, float] | None = None) -> list[Es
             continue
         out.append(Estimate(sc, ctx, parts["summary"][i], parts["assumptions"][i],
                             parts["sensitivity"][i], result.notes[i], vint,
-                            samples.get(i, {}), comps.get(i, {}), dict(overrides or {})))
+                            samples.get(i, {}), comps.get(i, {}), dict(overrides or {}),
+                            result.ensembles[i] if result.ensembles is not None else None,
+                            parts["ensemble"][i] if "ensemble" in parts else None))
     return out
 
 

@@ -43,6 +43,8 @@ PROVENANCE_COLUMNS = ["scenario", "assumptions", "data_notes", "data_vintages",
 _TEXT = {"method", "title", "status", "reason", "iso3", "country", "scope", "main_driver",
          "currency", "price_basis"}
 _INT = {"year", "price_year", "draws", "seed"}
+#: the line under the report's estimates table that names the ensemble's members
+ENSEMBLE_TITLE_WORDS = "Ensemble (the headline figure, docs/headline.md)"
 EXTENSIONS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".md": "markdown"}
 _SCOPE_WORDS = {"full": "a full internet shutdown", "mobile": "a mobile-data shutdown",
                 "throttling": "throttling of internet service"}
@@ -122,6 +124,15 @@ def ordered_summary(est: Estimate) -> pl.DataFrame:
     return est.summary.select([pl.col(c).cast(schema[c]) for c in LEAD_COLUMNS + rest])
 
 
+def export_summary(est: Estimate) -> pl.DataFrame:
+    """`ordered_summary` and, last, the headline ensemble's row (method ``ensemble``,
+    `impact.ensemble.ensemble_row`): the rows every export lists for an estimate."""
+    from impact.ensemble import ensemble_row
+
+    s = ordered_summary(est)
+    return pl.concat([s, ensemble_row(est).select(s.columns)], how="vertical_relaxed")
+
+
 def _with_id(frame: pl.DataFrame, id_: str | None) -> pl.DataFrame:
     if id_ is None:
         return frame
@@ -136,9 +147,10 @@ def _concat(frames: list[pl.DataFrame]) -> pl.DataFrame:
 
 
 def summary_frame(obj: Exportable) -> pl.DataFrame:
-    """Summary rows (one per method, and per id for a batch), lead columns first."""
+    """Summary rows (one per method and the ensemble, and per id for a batch), lead columns
+    first."""
     items, _ = _items(obj)
-    frames = [_with_id(ordered_summary(e), i) for i, e in items]
+    frames = [_with_id(export_summary(e), i) for i, e in items]
     if not frames:
         lead = {"id": pl.String} | summary_schema()
         cols = ["id"] + LEAD_COLUMNS + [c for c in SUMMARY_COLUMNS if c not in LEAD_COLUMNS]
@@ -160,6 +172,14 @@ def assumption_text(est: Estimate, method: str) -> str:
     return " | ".join(parts)
 
 
+def ensemble_assumptions(est: Estimate) -> str:
+    """The assumptions cell of the ensemble's row: how it is pooled and from whom."""
+    from impact.ensemble import assumption_words, ensemble
+
+    draws = est.summary["draws"].drop_nulls()
+    return assumption_words(ensemble(est), int(draws[0]) if draws.len() else None)
+
+
 def vintage_text(est: Estimate) -> str:
     """``table: source vintage`` for each bundled source, `` | ``-joined."""
     return vintage_text_of(est.vintages)
@@ -176,13 +196,16 @@ def vintage_text_of(vintages: pl.DataFrame) -> str:
 def csv_frame(obj: Exportable) -> pl.DataFrame:
     """Summary rows plus the provenance columns that make a CSV self-describing (text cells
     that begin like a formula are quoted by `safe_text`)."""
+    from impact.ensemble import ENSEMBLE
+
     items, _ = _items(obj)
     frames = []
     for id_, est in items:
-        s = ordered_summary(est)
+        s = export_summary(est)
         prov = pl.DataFrame({
             "scenario": [scenario_json(est)] * s.height,
-            "assumptions": [assumption_text(est, m) for m in s["method"]],
+            "assumptions": [ensemble_assumptions(est) if m == ENSEMBLE
+                            else assumption_text(est, m) for m in s["method"]],
             "data_notes": [" | ".join(est.notes)] * s.height,
             "data_vintages": [vintage_text(est)] * s.height,
             "impact_version": [impact_version()] * s.height,
@@ -204,8 +227,17 @@ def pass_csv_frame(result: Any, ids: Sequence[str]) -> pl.DataFrame:
     could not be resolved at all (``result.errors``) are left out (a batch reports them as
     row errors).
     """
+    from impact.ensemble import assumption_words
+
     keep = [i for i in range(len(ids)) if i not in result.errors]
     summary = result.summary.filter(pl.col("index").is_in(keep))
+    pooled: dict[tuple[int, str], str] = {}
+    if result.ensemble_summary is not None:  # each scenario's ensemble row after its methods
+        summary = pl.concat([summary, result.ensemble_summary.filter(
+            pl.col("index").is_in(keep))]).sort("index", maintain_order=True)
+        draws = result.ensemble_summary["draws"].drop_nulls()
+        n = int(draws[0]) if draws.len() else None
+        pooled = {(i, "ensemble"): assumption_words(result.ensembles[i], n) for i in keep}
     index = summary["index"].to_list()
     shown: dict[Any, str] = {}  # the same inputs recur in every row of a country-year
 
@@ -216,6 +248,7 @@ def pass_csv_frame(result: Any, ids: Sequence[str]) -> pl.DataFrame:
         return shown[s]
 
     texts = {key: " | ".join(text(s) for s in specs) for key, specs in result.inputs.items()}
+    texts |= pooled
     scenario = {i: result.scenarios[i].model_dump_json(exclude_none=True) for i in keep}
     notes = {i: " | ".join(result.notes[i]) for i in keep}
     vint = vintage_text_of(_bundled_vintages())
@@ -276,7 +309,8 @@ def estimate_dict(est: Estimate, *, overrides: Mapping[str, float] | None = None
     return _clean({
         "scenario": est.scenario.model_dump(mode="json", exclude_none=True),
         "command": cli_command(est, overrides),
-        "summary": ordered_summary(est).to_dicts(),
+        "summary": export_summary(est).to_dicts(),
+        "ensemble": _ensemble_dict(est),
         "assumptions": est.assumptions.to_dicts(),
         "sensitivity": est.sensitivity.to_dicts(),
         "notes": list(est.notes),
@@ -285,6 +319,15 @@ def estimate_dict(est: Estimate, *, overrides: Mapping[str, float] | None = None
         "methods": methods_info(methods),
         "versions": {"impact": impact_version(), "data": data_version()},
     })
+
+
+def _ensemble_dict(est: Estimate) -> dict[str, Any]:
+    """Who is in the headline ensemble and who was left out, and why (its figures are the
+    ``ensemble`` row of the summary)."""
+    from impact.ensemble import ensemble
+
+    ens = ensemble(est)
+    return {"members": list(ens.members), "excluded": dict(ens.excluded)}
 
 
 def to_json(obj: Exportable, *, overrides: Mapping[str, float] | None = None,
@@ -638,9 +681,15 @@ def _estimate_lines(est: Estimate) -> list[str]:
         return (f"{fmt.money(r[f'{key}p50'], code)} ({fmt.money(r[f'{key}p05'], code)}–"
                 f"{fmt.money(r[f'{key}p95'], code)})")
 
-    for r in est.summary.iter_rows(named=True):
+    from impact.ensemble import ENSEMBLE, ensemble_row
+
+    ens = ensemble_row(est).row(0, named=True)
+    for r in [*est.summary.iter_rows(named=True), ens]:
         code = r["currency"] or conv.currency
-        if r["status"] != "ok":
+        if r["status"] != "ok" and r["method"] == ENSEMBLE:
+            cells = [fmt.MISSING] * (5 if local else 4)
+            text = [fmt.MISSING, r["status"]]
+        elif r["status"] != "ok":
             cells = [fmt.MISSING] * (5 if local else 4)
             text = [fmt.MISSING, f"{r['status']}: {r['reason']}"]
         elif local:
@@ -650,14 +699,15 @@ def _estimate_lines(est: Estimate) -> list[str]:
                      fmt.percent(r["share_of_gdp_p50"]),
                      (f"{fmt.money(r['loss_per_capita_p50'], code)} "
                       f"({fmt.money(r['loss_usd_per_capita_p50'])})")]
-            text = [r["main_driver"], "ok"]
+            text = [r["main_driver"] if r["method"] != ENSEMBLE else fmt.MISSING, "ok"]
         else:
             cells = [loss(r, "loss_usd_", "USD"), fmt.money(r["loss_usd_per_day_p50"]),
                      fmt.percent(r["share_of_gdp_p50"]),
                      fmt.money(r["loss_usd_per_capita_p50"])]
-            text = [r["main_driver"], "ok"]
+            text = [r["main_driver"] if r["method"] != ENSEMBLE else fmt.MISSING, "ok"]
         lines.append("| " + " | ".join([_md_text(r["title"]), *map(_md_cell, cells),
                                          *map(_md_text, text)]) + " |")
+    lines += ["", f"{ENSEMBLE_TITLE_WORDS}: {ens['reason']}."]
     return lines
 
 
@@ -699,6 +749,20 @@ def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
 
 
 # ---- the one writer --------------------------------------------------------------------------
+def estimate_brief_html(est: Estimate) -> str:
+    """The one-page HTML brief of ``est`` (`impact.brief.estimate_brief_html`)."""
+    from impact.brief import estimate_brief_html as html
+
+    return html(est)
+
+
+def estimate_brief_pdf(est: Estimate) -> bytes:
+    """The one-page PDF brief of ``est`` (`impact.brief.estimate_brief_pdf`)."""
+    from impact.brief import estimate_brief_pdf as pdf
+
+    return pdf(est)
+
+
 def export_format(path: str | Path) -> str:
     """Format name for a path's extension, or `InputError` listing the accepted ones."""
     fmt = EXTENSIONS.get(Path(path).suffix.lower())

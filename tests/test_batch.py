@@ -10,6 +10,7 @@ import pytest
 
 from impact.batch import read_batch_csv, run_batch
 from impact.cli import main
+from impact.ensemble import ENSEMBLE
 from impact.errors import InputError
 from impact.methods import REGISTRY
 
@@ -32,8 +33,10 @@ def test_example_one_row_per_id_and_method(example):
     assert {"status", "reason", "iso3", "year", "duration_hours", "loss_usd_central",
             "loss_usd_per_capita_p50", "main_driver", "currency", "loss_p50"} <= set(
         results.columns)
-    assert results.height == 4 * len(REGISTRY)
+    assert results.height == 4 * (len(REGISTRY) + 1)  # every method and the ensemble
     assert results.group_by("id", "method").len()["len"].max() == 1
+    assert results.filter(pl.col("method") == ENSEMBLE)["id"].to_list() == results[
+        "id"].unique(maintain_order=True).to_list()
     assert results["id"].unique(maintain_order=True).to_list() == [
         "pak-x-2024", "pak-mobile-2024-02-08", "ind-regional-full", "irn-throttling"]
 
@@ -71,8 +74,8 @@ def test_bad_rows_reported_good_rows_computed():
         "row 2 (id=bad-share): affected_share: 1.5 is not accepted; ")
     assert "a share between 0 and 1" in str(errors[0])
     assert errors[1].field == "country" and "Pakistan" in str(errors[1])
-    assert results["id"].to_list() == ["good-1", "good-1", "good-2", "good-2"]
-    assert results["method"].to_list() == ["impact", "brookings2016"] * 2
+    assert results["id"].to_list() == ["good-1"] * 3 + ["good-2"] * 3
+    assert results["method"].to_list() == ["impact", "brookings2016", ENSEMBLE] * 2
 
 
 def test_duplicate_id_is_an_error_for_the_duplicate_row():
@@ -80,14 +83,16 @@ def test_duplicate_id_is_an_error_for_the_duplicate_row():
                           "duration_hours": ["1", "2", "3"]})
     results, errors = run_batch(frame, methods="deloitte2016", draws=500)
     assert [(e.row, e.id, e.field) for e in errors] == [(3, "a", "id")]
-    assert results["duration_hours"].to_list() == [1.0, 2.0]
+    assert results["id"].to_list() == ["a", "a", "b", "b"]  # deloitte2016 and the ensemble
+    assert results["duration_hours"].to_list() == [1.0, 1.0, 2.0, 2.0]
 
 
 def test_blank_cells_mean_default_and_text_is_not_coerced():
     frame = pl.DataFrame({"country": ["PAK", "PAK"], "duration_hours": ["10", "ten"],
                           "scope": ["", "mobile"]})
     results, errors = run_batch(frame, methods="deloitte2016", draws=500)
-    assert results["id"].to_list() == ["1"] and results["scope"].to_list() == ["full"]
+    assert results["id"].to_list() == ["1", "1"] and results["scope"].to_list() == ["full"] * 2
+    assert results["method"].to_list() == ["deloitte2016", ENSEMBLE]
     assert errors[0].row == 2 and errors[0].field == "duration_hours"
     assert errors[0].value == "ten"
 
@@ -126,7 +131,8 @@ def test_cli_batch_outputs(capsys, tmp_path, suffix):
                  "--method", "impact,cost_compatible"])
     _, err = capsys.readouterr()
     assert code == 0, err
-    assert err.strip() == (f"batch: 4 rows, 4 ok, 0 failed; 8 result rows written to {out}")
+    # two methods and the ensemble per row
+    assert err.strip() == (f"batch: 4 rows, 4 ok, 0 failed; 12 result rows written to {out}")
     if suffix == ".csv":
         frame = pl.read_csv(out)
     elif suffix == ".xlsx":
@@ -138,7 +144,8 @@ def test_cli_batch_outputs(capsys, tmp_path, suffix):
         frame = pl.DataFrame([{"id": e["id"]} | s for e in data["estimates"]
                               for s in e["summary"]])
     assert frame.columns[:7] == LEAD
-    assert frame.height == 8
+    assert frame.height == 12
+    assert frame["method"].to_list() == ["impact", "cost_compatible", ENSEMBLE] * 4
     assert frame["id"].n_unique() == 4
 
 
@@ -153,7 +160,8 @@ def test_cli_batch_partial_failure_exit_1(capsys, tmp_path):
     assert lines[2].startswith("error: row 4 (id=bad-country): country: Pakistn")
     written = pl.read_csv(out)
     assert written["id"].unique().sort().to_list() == ["good-1", "good-2"]
-    assert written.height == 2 * len(REGISTRY)
+    assert written.height == 2 * (len(REGISTRY) + 1)
+    assert written.filter(pl.col("method") == ENSEMBLE)["id"].to_list() == ["good-1", "good-2"]
 
 
 def test_cli_batch_unusable_input_exit_2(capsys, tmp_path):

@@ -59,7 +59,8 @@ def test_estimate_json_has_all_five_methods(capsys):
     code, out, _ = run(capsys, *PAK, "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert [r["method"] for r in data["summary"]] == list(REGISTRY)
+    assert [r["method"] for r in data["summary"]] == [*REGISTRY, "ensemble"]
+    assert "icrier2018" in data["ensemble"]["excluded"]
     assert data["scenario"]["country"] == "PAK"
     assert data["scenario"]["scope"] == "mobile"
     assert "--duration-hours 10" in data["command"]
@@ -69,7 +70,7 @@ def test_estimate_csv(capsys):
     code, out, _ = run(capsys, *PAK, "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["method"] for r in rows] == list(REGISTRY)
+    assert [r["method"] for r in rows] == [*REGISTRY, "ensemble"]
     assert all(float(r["loss_usd_p05"]) <= float(r["loss_usd_p50"]) <= float(r["loss_usd_p95"])
                for r in rows)
 
@@ -84,7 +85,9 @@ def test_single_method(capsys):
     code, out, _ = run(capsys, *PAK, "--method", "brookings2016", "--format", "csv")
     assert code == 0
     frame = pl.read_csv(io.StringIO(out))
-    assert frame["method"].to_list() == ["brookings2016"]
+    assert frame["method"].to_list() == ["brookings2016", "ensemble"]
+    # an ensemble of one method is that method's figures
+    assert frame["loss_usd_p50"][1] == pytest.approx(frame["loss_usd_p50"][0])
 
 
 def test_set_override_changes_the_figure(capsys):
@@ -175,7 +178,7 @@ def test_out_xlsx_workbook(capsys, tmp_path):
     assert {"method", "parameter", "value", "low", "high", "source"} <= set(assumptions.columns)
     assert set(assumptions["method"]) == set(REGISTRY)
     estimates = pl.read_excel(path, sheet_name="estimates")
-    assert estimates["method"].to_list() == list(REGISTRY)
+    assert estimates["method"].to_list() == [*REGISTRY, "ensemble"]
     for sheet in ("sensitivity", "scenario", "notes", "vintages"):
         pl.read_excel(path, sheet_name=sheet)
 

@@ -102,3 +102,88 @@ def test_cli_prints_the_headline_in_the_output_currency(capsys):
     first = out.splitlines()[0]
     assert first.startswith("A 10-hour nationwide mobile-data shutdown in Pakistan")
     assert "PKR" in first and "USD P50" in out and "Why they differ" in out
+
+
+# ---- the ensemble row of every export ------------------------------------------------------
+def test_batch_row_equals_the_single_estimate_row():
+    """The engine pools each scenario's members in one pass; a batch row's ensemble is exactly
+    `ensemble_row` of the same scenario estimated alone with the row's seed."""
+    import polars as pl
+
+    from impact import export
+    from impact.batch import run_rows
+    from impact.ensemble import ensemble_row
+    from impact.montecarlo import scenario_seed
+
+    cells = [{"country": "PAK", "start": "2024-02-08T07:00", "duration_hours": "10",
+              "scope": "mobile"},
+             {"country": "IND", "duration_hours": "8", "year": "2023", "scope": "mobile",
+              "affected_share": "0.02"},
+             {"country": "PAK", "duration_hours": "24", "scope": "platforms",
+              "platforms": "x"}]
+    rows = [(n, f"r{n}", c) for n, c in enumerate(cells, start=1)]
+    result, ok, errors = run_rows(rows, "all", draws=700, seed=11, details=False)
+    assert errors == [] and result.ensemble_summary.height == 3
+    assert "ensemble" not in result.summary["method"]
+    fast = export.pass_csv_frame(result, [i for _, i in ok])
+    for n, id_, c in rows:
+        alone = estimate(parse_scenario(c), draws=700, seed=scenario_seed(11, id_))
+        single = ensemble_row(alone)
+        batch = fast.filter((pl.col("id") == id_) & (pl.col("method") == ENSEMBLE))
+        assert batch.height == 1
+        for col in single.columns:
+            assert batch[col][0] == single[col][0], (id_, col)
+        # and the pool is the members' kept draws, equal weights
+        ens = ensemble(alone)
+        pool = np.concatenate([alone.samples[m] for m in ens.members])
+        assert ens.loss_usd_p50 == float(np.quantile(pool, 0.5))
+    # the rows of a scenario: its methods, then its ensemble
+    assert fast.filter(pl.col("id") == "r1")["method"].to_list() == [*REGISTRY, ENSEMBLE]
+
+
+def test_ensemble_row_is_in_every_export_not_in_the_summary(pakistan):
+    import io
+    import json
+
+    import polars as pl
+
+    from impact.ensemble import ENSEMBLE_TITLE
+    from impact.export import report_markdown, to_csv, to_json
+
+    assert ENSEMBLE not in pakistan.summary["method"]
+    ens = ensemble(pakistan)
+    frame = pl.read_csv(io.StringIO(to_csv(pakistan)))
+    row = frame.filter(pl.col("method") == ENSEMBLE).row(0, named=True)
+    assert frame["method"][-1] == ENSEMBLE and row["title"] == ENSEMBLE_TITLE
+    assert row["loss_usd_p50"] == pytest.approx(ens.loss_usd_p50, rel=1e-12)
+    assert row["status"] == "ok" and row["loss_usd_central"] is None
+    assert "icrier2018 left out: outside its domain" in row["reason"]
+    assert "equal-weight pool" in row["assumptions"] and "impact" in row["assumptions"]
+    assert row["loss_usd_per_day_p50"] == pytest.approx(
+        ens.loss_usd_p50 / (pakistan.context.hours / 24))
+    summary = json.loads(to_json(pakistan))["summary"]
+    assert summary[-1]["method"] == ENSEMBLE
+    text = report_markdown(pakistan)
+    line = next(x for x in text.splitlines() if x.startswith(f"| {ENSEMBLE_TITLE} |"))
+    from impact import format as fmt
+
+    assert fmt.money(ens.loss_usd_p50) in line
+    assert "pooled draws of impact" in text
+
+
+def test_ensemble_row_in_local_currency_and_without_members():
+    from impact.ensemble import ensemble_row
+
+    local = estimate(parse_scenario({"country": "PAK", "duration_hours": 24, "year": 2024,
+                                     "currency": "local"}), draws=300)
+    r = ensemble_row(local).row(0, named=True)
+    ens = ensemble(local)
+    assert r["currency"] == "PKR" and r["loss_p50"] == pytest.approx(
+        ens.loss_usd_p50 * ens.factor)
+    none = estimate(parse_scenario({"country": "PAK", "duration_hours": 24, "year": 2024,
+                                    "scope": "platforms", "platforms": "x"}),
+                    ["deloitte2016"], draws=300)
+    r = ensemble_row(none).row(0, named=True)
+    assert r["status"] == "not_applicable" and r["loss_usd_p50"] is None
+    assert r["reason"].startswith("no method is in the ensemble; deloitte2016 left out: "
+                                  "not applicable")

@@ -174,13 +174,25 @@ def test_specs_are_valid_vega_lite(pakistan):
         alt.LayerChart.from_dict(spec, validate=True)
 
 
-def test_a_new_selection_reuses_the_cached_layout(pakistan, hand):
+def test_drawing_imports_no_chart_library(pakistan):
+    """The layouts are committed (`impact.build.chart_layouts`): filling them needs no
+    Altair, and the committed ones are what the build makes."""
+    import subprocess
+    import sys
+
+    from impact.build import chart_layouts
+
+    assert chart_layouts.stale() == []
     table, events = pakistan
-    event_charts.loss_map(country_frame(table, events))
-    before = event_charts._map_template.cache_info()
-    event_charts.loss_map(country_frame(*hand))
-    after = event_charts._map_template.cache_info()
-    assert after.misses == before.misses and after.hits == before.hits + 1
+    rows = timeline_frame(table, events).rows.write_json()
+    countries = country_frame(table, events).write_json()
+    code = ("import io, sys, polars as pl; from impact import event_charts; "
+            f"event_charts.events_timeline(pl.read_json(io.StringIO({rows!r}))); "
+            f"event_charts.loss_map(pl.read_json(io.StringIO({countries!r}))); "
+            "print('altair' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("width", [350, 1200])

@@ -11,6 +11,7 @@ import pytest
 
 from impact import estimate, parse_scenario
 from impact import format as fmt
+from impact.ensemble import ENSEMBLE, ensemble
 from impact.export import (
     PROVENANCE_COLUMNS,
     report_markdown,
@@ -57,9 +58,12 @@ def test_json_round_trip(est):
     data = json.loads(to_json(est))
     assert data["scenario"] == {**est.scenario.model_dump(mode="json", exclude_none=True)}
     assert parse_scenario(data["scenario"]) == est.scenario
-    assert [r["method"] for r in data["summary"]] == list(REGISTRY)
+    assert [r["method"] for r in data["summary"]] == [*REGISTRY, ENSEMBLE]
     p50 = {r["method"]: r["loss_usd_p50"] for r in data["summary"]}
     assert p50["impact"] == pytest.approx(est.row("impact")["loss_usd_p50"])
+    assert p50[ENSEMBLE] == ensemble(est).loss_usd_p50
+    assert data["ensemble"]["members"] == list(ensemble(est).members)
+    assert "outside its domain" in data["ensemble"]["excluded"]["icrier2018"]
     assert len(data["assumptions"]) == est.assumptions.height
     assert {"parameter", "value", "low", "high", "source"} <= set(data["assumptions"][0])
     assert len(data["vintages"]) == est.vintages.height > 0
@@ -100,10 +104,11 @@ def test_csv_has_provenance_columns(est):
 def test_batch_exports_carry_id(est, platform_est):
     both = {"a": est, "b": platform_est}
     frame = summary_frame(both)
-    assert frame.columns[0] == "id" and frame.height == 2 * len(REGISTRY)
+    n = len(REGISTRY) + 1  # every method and the ensemble
+    assert frame.columns[0] == "id" and frame.height == 2 * n
     csv_frame = pl.read_csv(io.StringIO(to_csv(both)))
-    n = len(REGISTRY)
     assert csv_frame["id"].to_list() == ["a"] * n + ["b"] * n
+    assert csv_frame["method"].to_list() == [*REGISTRY, ENSEMBLE] * 2
     data = json.loads(to_json(both))
     assert [e["id"] for e in data["estimates"]] == ["a", "b"]
     listed = pl.read_csv(io.StringIO(to_csv([est, platform_est])))
@@ -118,8 +123,8 @@ def test_xlsx_sheets(tmp_path, est):
     scen = pl.read_excel(path, sheet_name="scenario")
     assert dict(scen.iter_rows())["country"] == "PAK"
     estimates = pl.read_excel(path, sheet_name="estimates")
-    assert estimates["loss_usd_p50"].to_numpy() == pytest.approx(
-        est.summary["loss_usd_p50"].to_numpy())
+    assert estimates["loss_usd_p50"].to_list() == pytest.approx(
+        est.summary["loss_usd_p50"].to_list() + [ensemble(est).loss_usd_p50])
 
 
 def test_markdown_report(est):
@@ -170,4 +175,4 @@ def test_reproduce_command_gives_same_numbers(capsys, est):
     assert main(argv) == 0
     again = json.loads(capsys.readouterr().out)
     assert np.allclose([r["loss_usd_p50"] for r in again["summary"]],
-                       est.summary["loss_usd_p50"].to_numpy())
+                       est.summary["loss_usd_p50"].to_list() + [ensemble(est).loss_usd_p50])

@@ -12,6 +12,7 @@ import pytest
 
 from impact import estimate, parse_scenario
 from impact import format as fmt
+from impact.ensemble import ensemble
 from impact.export import (
     column_format,
     report_markdown,
@@ -64,7 +65,9 @@ def test_number_formats_by_column(usd_est):
     assert widths and min(widths.values()) >= len("id")
     # the values are the full-precision numbers, not text
     p50 = [c.value for c in _column(ws, "loss_usd_p50")]
-    assert p50 == pytest.approx(usd_est.summary["loss_usd_p50"].to_list())
+    assert p50 == pytest.approx(usd_est.summary["loss_usd_p50"].to_list()
+                                + [ensemble(usd_est).loss_usd_p50])  # the ensemble row last
+    assert [c.value for c in _column(ws, "method")][-1] == "ensemble"
 
 
 def test_sensitivity_and_assumption_formats(usd_est):

@@ -2,9 +2,10 @@
 
     python -m impact.build.chart_layouts [--check]
 
-Each chart of one estimate (`impact.charts.duration_chart`, `tornado_chart`,
-`waterfall_chart`) is an Altair chart with **named data** and a few ``@name@`` text slots
-(the currency, a subtitle), written as JSON to ``impact/layouts/<chart>.json``. At run time
+Each chart of an estimate (`impact.charts.duration_chart`, `tornado_chart`,
+`waterfall_chart`, `range_chart`) and of the catalogue (`impact.event_charts.loss_map`,
+`events_timeline`) is an Altair chart with **named data** and a few ``@name@`` text slots
+(the currency, a subtitle, a legend), written as JSON to ``impact/layouts/<chart>.json``. At run time
 `impact.charts` reads the JSON, fills the slots and puts each call's rows inline, so the app
 never imports Altair or builds a chart. ``--check`` exits 1 when a committed layout differs
 from what this module builds (a test runs it).
@@ -23,6 +24,8 @@ from impact.charts import (
     LAYOUT_DIR,
     METHOD_COLOURS,
     MONEY_LABELS,
+    RANGE_COLOURS,
+    SCOPE_COLOURS,
     TORNADO_COLOURS,
     TORNADO_ENDS,
     WATERFALL_COLOURS,
@@ -123,8 +126,108 @@ def waterfall_layout() -> alt.LayerChart:
         title=_title("Direct, indirect, recovered", "how the net loss adds up"))
 
 
+def range_layout(log: bool = False) -> alt.LayerChart:
+    """Every method as a range: a bar from P5 to P95 and a dot at P50 per row (named data
+    ``rows``, in the order of their ``order`` field), coloured by ``kind`` (the ensemble or
+    a method), its P50 and name written above its bar (``label``: no room is needed beside
+    the plot, so it fits a phone; a name longer than the plot is shortened at its end);
+    ``log``: a logarithmic money axis."""
+    y = alt.Y("title:N", title=None, axis=None,
+              sort=alt.EncodingSortField(field="order", op="min", order="ascending"),
+              scale=alt.Scale(paddingInner=0.1, paddingOuter=0.05))
+    scale = alt.Scale(type="log") if log else alt.Scale(zero=True)
+    colour = alt.Color("kind:N", legend=None, scale=alt.Scale(
+        domain=list(RANGE_COLOURS), range=list(RANGE_COLOURS.values())))
+    tooltip = [alt.Tooltip("title:N", title="method"), alt.Tooltip("p05_label:N", title="P5"),
+               alt.Tooltip("p50_label:N", title="P50"),
+               alt.Tooltip("p95_label:N", title="P95")]
+    base = alt.Chart(alt.Data(name="rows"))
+    bars = base.mark_bar(height=12, opacity=0.35, cornerRadius=2, yOffset=6).encode(
+        y=y, x=alt.X("p05:Q", axis=_money_axis(f"loss [{CURRENCY}]"), scale=scale),
+        x2="p95:Q", color=colour, tooltip=tooltip)
+    dots = base.mark_point(filled=True, size=70, opacity=1, yOffset=6).encode(
+        y=y, x="p50:Q", color=colour, tooltip=tooltip)
+    names = base.mark_text(align="left", baseline="bottom", dy=-2, fontSize=11,
+                           color="#333", limit=alt.ExprRef("width")).encode(
+        y=y, x=alt.value(0), text="label:N")
+    return _fit_x(alt.layer(bars, dots, names)).properties(
+        title=_title("Every method's range", SUBTITLE))
+
+
+def map_layout(percent: bool = False) -> alt.LayerChart:
+    """Losses by country: the bundled shapes (named data ``shapes``, TopoJSON) looked up
+    against the per-country rows (``rows``, by ``iso3``); grey where no event is costed, a
+    log colour scale elsewhere. Slots: ``legend`` (the legend's title) and ``figure`` (the
+    tooltip's name of the coloured figure); ``percent``: legend labels in per cent."""
+    from impact.event_charts import (
+        _MAP_FIELDS,
+        MAP_SCHEME,
+        MONEY_LEGEND,
+        NO_DATA_COLOUR,
+        PERCENT_LABELS,
+    )
+
+    shapes = alt.Data(name="shapes", format=alt.DataFormat(type="topojson", feature="countries"))
+    rows = alt.LookupData(data=alt.Data(name="rows"), key="iso3", fields=list(_MAP_FIELDS))
+    outline = {"stroke": "white", "strokeWidth": 0.5}
+    grey = alt.Chart().transform_lookup(lookup="properties.iso3", from_=rows).transform_calculate(
+        name="datum.properties.name",
+        loss="isValid(datum.loss_text) ? datum.loss_text : 'no costed event in this selection'",
+    ).mark_geoshape(fill=NO_DATA_COLOUR, **outline).encode(
+        tooltip=[alt.Tooltip("name:N", title="country"), alt.Tooltip("loss:N", title="loss")])
+    tooltip = [alt.Tooltip("country:N", title="country"),
+               alt.Tooltip("events_text:N", title="events"),
+               alt.Tooltip("hours_text:N", title="hours"),
+               alt.Tooltip("loss_text:N", title="loss, P50 (P5–P95)"),
+               alt.Tooltip("value_text:N", title="@figure@")]
+    legend = alt.Legend(title="@legend@", orient="bottom-left", direction="horizontal",
+                        gradientLength=200, padding=4, fillColor="rgba(255,255,255,0.8)",
+                        labelExpr=PERCENT_LABELS if percent else MONEY_LEGEND,
+                        labelOverlap=True, titleLimit=340)
+    coloured = alt.Chart().transform_lookup(lookup="properties.iso3", from_=rows).transform_filter(
+        "isValid(datum.value) && datum.value > 0").mark_geoshape(**outline).encode(
+        color=alt.Color("value:Q", scale=alt.Scale(type="log", scheme=MAP_SCHEME),
+                        legend=legend),
+        tooltip=tooltip)
+    chart = alt.layer(grey, coloured, data=shapes).project(type="equalEarth")
+    return _fit_x(chart).properties(
+        title=_title("Losses by country", "colour: log scale · grey: no costed event"))
+
+
+def timeline_layout() -> alt.LayerChart:
+    """Events over time: one bar (or a tick for a one-day event) per event (named data
+    ``events``), one row per country in the order of ``rank``, coloured by type."""
+    from impact.event_charts import TYPE_LABELS
+
+    data = alt.Data(name="events")
+    y = alt.Y("country:N", title=None,
+              sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
+              axis=alt.Axis(labelLimit=120, labelFontSize=11))
+    x = alt.X("start:T", title=None, scale=alt.Scale(type="utc"),
+              axis=alt.Axis(labelOverlap=True, labelAngle=0, grid=True,
+                            tickCount=alt.ExprRef("max(2, floor(width / 90))")))
+    colour = alt.Color("type_label:N", title=None, scale=alt.Scale(
+        domain=list(TYPE_LABELS.values()), range=[SCOPE_COLOURS[t] for t in TYPE_LABELS]),
+        legend=alt.Legend(orient="bottom", direction="horizontal", symbolType="square",
+                          columns=2, labelFontSize=11, columnPadding=16))
+    tooltip = [alt.Tooltip("title:N", title="event"), alt.Tooltip("country:N"),
+               alt.Tooltip("type_label:N", title="type"), alt.Tooltip("dates:N"),
+               alt.Tooltip("hours_text:N", title="hours"),
+               alt.Tooltip("cost_text:N", title="cost, P50 (P5–P95)")]
+    bars = alt.Chart(data).transform_filter("!datum.one_day").mark_bar(
+        opacity=0.7, clip=True, height=alt.RelativeBandSize(0.6)).encode(
+        x=x, x2="end:T", y=y, color=colour, tooltip=tooltip)
+    ticks = alt.Chart(data).transform_filter("datum.one_day").mark_tick(
+        opacity=0.8, thickness=2, clip=True).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    return _fit_x(alt.layer(bars, ticks)).properties(
+        title=_title("Events over time", "a bar from the first to the last day; a tick: one "
+                     "day"))
+
+
 LAYOUTS = {"duration": duration_layout, "tornado": tornado_layout,
-           "waterfall": waterfall_layout}
+           "waterfall": waterfall_layout, "range": range_layout,
+           "range_log": lambda: range_layout(log=True), "map": map_layout,
+           "map_share": lambda: map_layout(percent=True), "timeline": timeline_layout}
 
 
 def layout_json(name: str) -> str:

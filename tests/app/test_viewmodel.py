@@ -20,8 +20,6 @@ from app_pages.viewmodel import (
     export_file,
     method_cards,
     query_url,
-    range_chart_spec,
-    range_frame,
     results_table,
     scenario_input,
     scenario_query,
@@ -70,20 +68,26 @@ def test_cards_and_table_mark_not_applicable(platform_estimate):
     assert table.height == len(REGISTRY)
     ok = platform_estimate.summary.filter(pl.col("status") == "ok").height
     assert ok == 4  # impact, cost_compatible, brookings2016, panel; not deloitte/icrier
-    assert range_frame(platform_estimate.summary).height == ok
+    ranges = estimate_view(platform_estimate).ranges
+    assert ranges["method"].to_list() == ["ensemble", *platform_estimate.summary.filter(
+        pl.col("status") == "ok")["method"]]  # the ensemble first, then the costed methods
 
 
 def test_downloads_have_a_row_per_method(platform_estimate):
     text = export_file("to_csv", platform_estimate)
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["method"] for r in rows] == list(REGISTRY)
+    assert [r["method"] for r in rows] == [*REGISTRY, "ensemble"]  # the methods, the headline
+    assert "ensemble" not in platform_estimate.summary["method"]  # the page's rows: methods
     payload = json.dumps(json.loads(export_file("to_json", platform_estimate)))
     assert all(f'"{name}"' in payload for name in REGISTRY)
     assert '"platforms"' in payload
     assert export_file("to_xlsx", platform_estimate)[:2] == b"PK"  # a zip container
     assert export_file("report_markdown", platform_estimate).startswith("# ")
     assert [d[0] for d in DOWNLOADS] == ["download_csv", "download_json", "download_xlsx",
-                                         "download_report"]
+                                         "download_report", "download_brief_pdf",
+                                         "download_brief_html"]
+    assert export_file("estimate_brief_pdf", platform_estimate).startswith(b"%PDF")
+    assert "<img" in export_file("estimate_brief_html", platform_estimate)
 
 
 def test_estimate_view_has_everything_the_page_shows(platform_estimate):
@@ -91,8 +95,7 @@ def test_estimate_view_has_everything_the_page_shows(platform_estimate):
     assert "Pakistan" in view.headline and "10 hours" in view.headline
     assert view.area.startswith("Affected area: ")
     assert len(view.cards) == view.table.height == len(REGISTRY)
-    assert view.chart.height == view.chart_log.height == 4  # the costed methods
-    assert view.chart_log["p05"].min() >= 1.0  # a log axis cannot show 0
+    assert view.ranges.height == 5  # the ensemble and the four costed methods
     assert view.assumptions.columns == ["Method", "Input", "Value", "Range (P5 to P95)",
                                         "Unit", "Source", "Notes"]
     assert view.assumptions.height == platform_estimate.assumptions.height
@@ -140,15 +143,24 @@ def test_detail_tables_speak_in_words_and_in_the_output_currency():
 
 
 @pytest.mark.parametrize("log", [False, True])
-def test_range_chart_spec_is_plain_vega_lite(log):
-    spec = range_chart_spec("PKR", 3, log)
-    json.dumps(spec)  # plain data, no chart library objects
-    assert spec["height"] == 46 * 3 + 40
-    bars, dots = spec["layer"]
+def test_range_chart_shows_the_ensemble_and_each_method(platform_estimate, log):
+    from impact.charts import range_chart
+
+    ranges = estimate_view(platform_estimate).ranges
+    spec = range_chart(ranges, currency="PKR", log=log)
+    json.dumps(spec)  # plain data
+    bars, dots, names = spec["layer"]
     assert bars["encoding"]["x"]["field"] == "p05" and bars["encoding"]["x2"]["field"] == "p95"
     assert dots["encoding"]["x"]["field"] == "p50"
     assert "PKR" in bars["encoding"]["x"]["axis"]["title"]
     assert bars["encoding"]["x"]["scale"] == ({"type": "log"} if log else {"zero": True})
+    rows = spec["data"]["values"]  # one set of rows for the bars, dots and names
+    assert names["encoding"]["text"]["field"] == "label"
+    assert [r["kind"] for r in rows] == ["ensemble"] + ["method"] * (len(rows) - 1)
+    assert rows[0]["label"].startswith(rows[0]["p50_label"]) and "Ensemble" in rows[0]["label"]
+    assert spec["height"] == 40 * len(rows)
+    if log:  # a log axis cannot show 0
+        assert min(r["p05"] for r in rows) >= max(r["p95"] for r in rows) / 1000
 
 
 def test_scenario_input_with_regions_drops_the_share():
@@ -170,7 +182,7 @@ def test_display_text_follows_impact_format(platform_estimate):
     table = results_table(summary).to_dicts()
     deloitte = next(r for r in table if r["method"] == REGISTRY["deloitte2016"].title)
     assert deloitte["P50"] == deloitte["per day (P50)"] == fmt.MISSING
-    labels = range_frame(summary)["p50_label"].to_list()
+    labels = estimate_view(platform_estimate).ranges["p50_label"].to_list()
     assert fmt.money(impact_row["loss_p50"]) in labels
 
 
@@ -181,7 +193,8 @@ def test_uploaded_batch_template_runs_and_bad_files_are_rejected():
     results, estimates, errors = run_uploaded_batch(BATCH_TEMPLATE.encode(), "t.csv",
                                                     ["impact"], 200)
     assert sorted(estimates) == ["ind-regional", "irn-throttle", "pak-election", "pak-x"]
-    assert errors == [] and results.height == 4
+    assert errors == [] and results.height == 4 * 2  # impact and the ensemble, per id
+    assert results["method"].to_list() == ["impact", "ensemble"] * 4
     bad = BATCH_TEMPLATE.replace("ind-regional,IND,,,72,full,,0.01", "ind-regional,IND,,,72,"
                                  "full,,1.5").encode()
     _, estimates, errors = run_uploaded_batch(bad, "t.csv", ["impact"], 200)
