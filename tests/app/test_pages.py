@@ -76,7 +76,7 @@ def test_default_run_shows_five_methods_for_pakistan():
     assert list(values) == [m.title for m in REGISTRY.values()]
     assert all(v.startswith("USD ") for v in values.values()), values
     assert "Pakistan" in _scenario_line(at)
-    table = at.dataframe[0].value
+    table = _frame_with(at, "status")
     assert len(table) == len(REGISTRY)
     assert set(table["status"]) == {"ok"}
     assert not at.error
