@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from impact import charts
@@ -18,15 +17,6 @@ ESTIMATE = str(ROOT / "app_pages" / "estimate.py")
 TIMEOUT = 60
 TITLES = ("Loss by duration", "What drives the range", "Direct, indirect, recovered")
 TABS = ("By duration", "Drivers", "Parts of the loss")
-
-
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _page() -> AppTest:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import impact
@@ -24,15 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ESTIMATE = str(ROOT / "app_pages" / "estimate.py")
 TIMEOUT = 60
 DRAWS = 10_000  # the page's draws (the sentence is compared with the API's)
-
-
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _page(**params: str) -> AppTest:

@@ -25,15 +25,6 @@ BAD = FIXTURES / "upload_bad.csv"
 TIMEOUT = 60
 
 
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 @pytest.fixture(scope="module")
 def seed_result():
     data = mv.SEED_CASE.read_bytes()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import impact
@@ -25,15 +24,6 @@ EVENTS = str(ROOT / "app_pages" / "events.py")
 PAGES = ["app_pages/estimate.py", "app_pages/events.py", "app_pages/batch.py",
          "app_pages/methods.py", "app_pages/data.py"]
 TIMEOUT = 60  # first run imports polars/numpy and fills the caches
-
-
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _estimate_page() -> AppTest:

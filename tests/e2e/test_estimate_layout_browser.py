@@ -12,7 +12,6 @@ from impact.methods import REGISTRY
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 30_000
-SCREENS = {"desktop": (1400, 900), "phone": (390, 844)}
 
 #: every element whose text is cut when it overflows: metric labels and values, the range
 #: under each card, the headline sentence, captions and sidebar labels
@@ -39,26 +38,6 @@ CLIPPED_JS = """() => {
 }"""
 
 
-@pytest.fixture(params=list(SCREENS))
-def screen(request, chromium, app_url):
-    width, height = SCREENS[request.param]
-    context = chromium.new_context(viewport={"width": width, "height": height},
-                                   device_scale_factor=1)
-    context.grant_permissions(["clipboard-read", "clipboard-write"],
-                              origin=app_url)
-    # no request leaves this machine: the page must work offline
-    context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith(app_url) or route.request.url.startswith(
-                      ("data:", "blob:")) else route.abort())
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(app_url)
-    try:
-        yield request.param, width, page
-    finally:
-        context.close()
-
-
 def _loaded(page) -> None:
     expect(page.get_by_test_id("stMetric")).to_have_count(len(REGISTRY), timeout=60_000)
     page.wait_for_function(
@@ -78,7 +57,7 @@ def _open_sidebar(page) -> None:
 
 
 def test_nothing_is_clipped_and_the_headline_leads(screen, artifacts):
-    name, _width, page = screen
+    name, page = screen.name, screen.page
     _loaded(page)
     headline = page.locator('[data-testid="stMarkdownContainer"] h4').first
     expect(headline).to_contain_text("costs an estimated")
@@ -95,7 +74,7 @@ def test_nothing_is_clipped_and_the_headline_leads(screen, artifacts):
 
 
 def test_a_preset_is_one_click_and_still_fits(screen, artifacts):
-    name, width, page = screen
+    name, width, page = screen.name, screen.width, screen.page
     _loaded(page)
     _open_sidebar(page)
     pill = page.get_by_test_id("stSidebar").get_by_text("Pakistan 2024 election", exact=True)
@@ -110,10 +89,11 @@ def test_a_preset_is_one_click_and_still_fits(screen, artifacts):
     clipped = page.evaluate(CLIPPED_JS)
     assert clipped == [], "\n".join(map(str, clipped))
     page.screenshot(path=str(artifacts / f"estimate_preset_{name}.png"), full_page=False)
+    assert screen.outside == []  # nothing was asked of another host
 
 
 def test_copy_link_puts_the_scenario_address_on_the_clipboard(screen):
-    _name, _width, page = screen
+    page = screen.page
     _loaded(page)
     button = page.get_by_role("button", name="Copy link")
     button.scroll_into_view_if_needed()
