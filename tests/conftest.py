@@ -1,4 +1,5 @@
-"""Shared test configuration: Hypothesis profiles.
+"""Shared test configuration: Hypothesis profiles, and empty Streamlit caches around every
+AppTest check.
 
 Profiles
 --------
@@ -12,7 +13,9 @@ The profile is taken from the ``HYPOTHESIS_PROFILE`` environment variable; when 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -28,3 +31,20 @@ settings.register_profile("dev")
 _profile = os.environ.get("HYPOTHESIS_PROFILE") or (
     "ci" if os.environ.get("CI", "").strip().lower() == "true" else "dev")
 settings.load_profile(_profile)
+
+APP_TESTS = Path(__file__).resolve().parent / "app"
+
+
+@pytest.fixture(autouse=True)
+def _clear_app_caches(request):
+    """Every AppTest check (``tests/app``) starts and ends with empty Streamlit caches."""
+    if APP_TESTS not in Path(str(request.node.path)).resolve().parents:
+        yield
+        return
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
