@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Real
 
 import numpy as np
 import polars as pl
@@ -35,7 +36,7 @@ from impact.errors import DataError, ImpactError, InputError
 from impact.methods import Method, get_methods
 from impact.methods.base import Draws
 from impact.montecarlo import DEFAULT_DRAWS, streams
-from impact.parameters import ParamSpec
+from impact.parameters import DEFAULT_RANGE, ParamSpec, unit_range, within_range
 from impact.prices import Conversion, conversion
 from impact.scenario import Scenario
 from impact.vocab import (
@@ -63,35 +64,55 @@ def check_draws(draws: object) -> int:
 
 def apply_overrides(method: Method, specs: list[ParamSpec],
                     overrides: Mapping[str, float]) -> list[ParamSpec]:
-    """Specs with the central values of ``overrides`` (keys ``name`` or ``method.name``)."""
+    """Specs with the central values of ``overrides`` (keys ``name`` or ``method.name``), their
+    ranges cut to the unit's physical range (`impact.parameters.within_range`)."""
     if not overrides:
         return specs
     out = []
     for s in specs:
         key = f"{method.name}.{s.name}"
         if key in overrides:
-            s = s.with_value(float(overrides[key]))
+            s = within_range(s.with_value(float(overrides[key])))
         elif s.name in overrides:
-            s = s.with_value(float(overrides[s.name]))
+            s = within_range(s.with_value(float(overrides[s.name])))
         out.append(s)
     return out
 
 
-def check_overrides(known: set[str], overrides: Mapping[str, float]) -> None:
-    """Every override names an input of the chosen methods and is a finite number >= 0."""
+def override_number(key: object, value: object) -> float:
+    """An override's value as a float (inf for an integer too large for one), or
+    `InputError` when it is not a real number (text, true/false, None...); whether it is
+    finite and in range is `check_overrides`'s question."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+        raise InputError("set", f"{key}={value!r}", "a number as the value (not text or "
+                         "true/false), e.g. {'recovery_share': 0.1}")
+    try:
+        return float(value)
+    except (OverflowError, ValueError):
+        return float("inf")
+
+
+def check_overrides(known: Mapping[str, set[str]] | set[str],
+                    overrides: Mapping[str, float]) -> None:
+    """Every override names an input of the chosen methods (``known``: name or
+    ``method.name`` -> the units it is given in) and is a finite number inside the physical
+    range of its unit (`impact.parameters.UNIT_RANGES`: shares from 0 to 1, durations within
+    the scenario's 20 years, positive GDP...); a plain set of names checks the general rule
+    (`impact.parameters.DEFAULT_RANGE`)."""
+    units = known if isinstance(known, Mapping) else dict.fromkeys(known, set())
     for key, value in overrides.items():
-        if key not in known:
-            close = difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.5)
+        if not isinstance(key, str) or key not in units:
+            close = difflib.get_close_matches(str(key), sorted(units), n=3, cutoff=0.5)
             hint = f"did you mean {', '.join(close)}? " if close else ""
             raise InputError("set", key, f"{hint}a parameter name used by the chosen methods "
                              "(see the assumptions table), e.g. "
-                             + ", ".join(sorted(k for k in known if "." not in k)[:6]))
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise InputError("set", f"{key}={value}", "a finite number >= 0") from None
-        if not np.isfinite(number) or number < 0:
-            raise InputError("set", f"{key}={value}", "a finite number >= 0")
+                             + ", ".join(sorted(k for k in units if "." not in k)[:6]))
+        number = override_number(key, value)
+        for unit in sorted(units[key]) or [None]:
+            r = unit_range(unit) if unit is not None else DEFAULT_RANGE
+            if not r.accepts(number):
+                what = f"{key} [{unit}]" if unit is not None else key
+                raise InputError("set", f"{key}={number:.12g}", f"{what}: {r.words}")
 
 
 # ---- results ---------------------------------------------------------------------------------
@@ -350,7 +371,12 @@ def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
     """Resolve every scenario once, list every method's inputs once, apply overrides and
     group scenarios that share a formula. See `run`."""
     chosen = get_methods(methods)
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise InputError("overrides", overrides, "a mapping of parameter names to numbers, "
+                         "e.g. {'recovery_share': 0.1}")
     overrides = dict(overrides or {})
+    for key, value in overrides.items():
+        override_number(key, value)
     scenarios = list(scenarios)
     n = len(scenarios)
     seeds = [int(seeds)] * n if isinstance(seeds, int | np.integer) else [int(s) for s in seeds]
@@ -377,7 +403,7 @@ def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
         contexts.append(ctx)
         conversions.append(conv)
         notes.append(list(ctx.notes) + list(conv.notes))
-    known: set[str] = set()
+    known: dict[str, set[str]] = {}
     raw_specs: dict[tuple[int, str], list[ParamSpec]] = {}
     for m in chosen:
         for i, ctx in enumerate(contexts):
@@ -395,8 +421,8 @@ def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
             raw_specs[(i, m.name)] = specs
             if overrides:
                 for s in specs:
-                    known.add(s.name)
-                    known.add(f"{m.name}.{s.name}")
+                    known.setdefault(s.name, set()).add(s.unit)
+                    known.setdefault(f"{m.name}.{s.name}", set()).add(s.unit)
     if raw_specs and overrides:
         check_overrides(known, overrides)
     groups: dict[tuple, _Group] = {}
