@@ -99,7 +99,7 @@ def check_overrides(known: Mapping[str, set[str]] | set[str],
     range of its unit (`impact.parameters.UNIT_RANGES`: shares from 0 to 1, durations within
     the scenario's 20 years, positive GDP...); a plain set of names checks the general rule
     (`impact.parameters.DEFAULT_RANGE`)."""
-    units = known if isinstance(known, Mapping) else dict.fromkeys(known, set())
+    units = known if isinstance(known, Mapping) else {key: set() for key in known}
     for key, value in overrides.items():
         if not isinstance(key, str) or key not in units:
             close = difflib.get_close_matches(str(key), sorted(units), n=3, cutoff=0.5)
