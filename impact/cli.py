@@ -37,8 +37,10 @@ def _int(field: str, text: str | None, default: int, lo: int, hi: int, accepted:
     if text is None:
         return default
     try:
-        value = float(text)
-    except ValueError:
+        value = fmt.plain_number(text)  # refuses digit separators; reads 1e3
+        if math.isfinite(value) and value == int(value):
+            value = int(text) if text.strip().lstrip("+-").isdigit() else int(value)
+    except ValueError:  # exact for whole numbers: float() would round 2**60 + 1
         raise InputError(field, text, accepted) from None
     if not math.isfinite(value) or value != int(value) or not lo <= value <= hi:
         raise InputError(field, text, accepted)
@@ -59,18 +61,23 @@ def _overrides(items: Sequence[str] | None) -> dict[str, float]:
     for item in items or ():
         name, sep, value = item.partition("=")
         try:
-            number = float(value)
+            number = fmt.plain_number(value)
         except ValueError:
             number = math.nan
         if not sep or not name.strip() or not math.isfinite(number):
-            raise InputError("set", item, "NAME=VALUE with a finite number, e.g. "
-                             "--set indirect_multiplier=0.8 or --set impact.recovery_share=0.1")
+            raise InputError("set", item, "NAME=VALUE with a finite plain number (no digit "
+                             "separators), e.g. --set indirect_multiplier=0.8 or "
+                             "--set impact.recovery_share=0.1")
         out[name.strip()] = number
     return out
 
 
 def _methods(text: str) -> str | list[str]:
-    return "all" if text.strip() == "all" else [m.strip() for m in text.split(",") if m.strip()]
+    """``all`` or the names of ``--method``; no name at all (``--method ,``) is given back as
+    typed, for `impact.methods.get_methods` to refuse with the text in its message."""
+    if text.strip() == "all":
+        return "all"
+    return [m.strip() for m in text.split(",") if m.strip()] or text
 
 
 # ---- parser ----------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Real
 
 import numpy as np
 import polars as pl
@@ -35,7 +36,7 @@ from impact.errors import DataError, ImpactError, InputError
 from impact.methods import Method, get_methods
 from impact.methods.base import Draws
 from impact.montecarlo import DEFAULT_DRAWS, streams
-from impact.parameters import ParamSpec
+from impact.parameters import DEFAULT_RANGE, ParamSpec, unit_range, within_range
 from impact.prices import Conversion, conversion
 from impact.scenario import Scenario
 from impact.vocab import (
@@ -63,35 +64,60 @@ def check_draws(draws: object) -> int:
 
 def apply_overrides(method: Method, specs: list[ParamSpec],
                     overrides: Mapping[str, float]) -> list[ParamSpec]:
-    """Specs with the central values of ``overrides`` (keys ``name`` or ``method.name``)."""
+    """Specs with the central values of ``overrides`` (keys ``name`` or ``method.name``), their
+    ranges cut to the unit's physical range (`impact.parameters.within_range`)."""
     if not overrides:
         return specs
     out = []
     for s in specs:
         key = f"{method.name}.{s.name}"
         if key in overrides:
-            s = s.with_value(float(overrides[key]))
+            s = within_range(s.with_value(float(overrides[key])))
         elif s.name in overrides:
-            s = s.with_value(float(overrides[s.name]))
+            s = within_range(s.with_value(float(overrides[s.name])))
         out.append(s)
     return out
 
 
-def check_overrides(known: set[str], overrides: Mapping[str, float]) -> None:
-    """Every override names an input of the chosen methods and is a finite number >= 0."""
+def override_number(key: object, value: object) -> float:
+    """An override's value as a float (inf for an integer too large for one), or
+    `InputError` when it is not a real number (text, true/false, None...); whether it is
+    finite and in range is `check_overrides`'s question."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+        raise InputError("set", f"{key}={value!r}", "a number as the value (not text or "
+                         "true/false), e.g. {'recovery_share': 0.1}")
+    try:
+        return float(value)
+    except (OverflowError, ValueError):
+        return float("inf")
+
+
+def check_overrides(known: Mapping[str, set[str]] | set[str],
+                    overrides: Mapping[str, float]) -> None:
+    """Every override names an input of the chosen methods (``known``: name or
+    ``method.name`` -> the units it is given in) and is a finite number inside the physical
+    range of its unit (`impact.parameters.UNIT_RANGES`: shares from 0 to 1, durations within
+    the scenario's 20 years, positive GDP...); a plain set of names checks the general rule
+    (`impact.parameters.DEFAULT_RANGE`)."""
+    units = known if isinstance(known, Mapping) else {key: set() for key in known}
     for key, value in overrides.items():
-        if key not in known:
-            close = difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.5)
+        if not isinstance(key, str) or key not in units:
+            close = difflib.get_close_matches(str(key), sorted(units), n=3, cutoff=0.5)
             hint = f"did you mean {', '.join(close)}? " if close else ""
             raise InputError("set", key, f"{hint}a parameter name used by the chosen methods "
                              "(see the assumptions table), e.g. "
-                             + ", ".join(sorted(k for k in known if "." not in k)[:6]))
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise InputError("set", f"{key}={value}", "a finite number >= 0") from None
-        if not np.isfinite(number) or number < 0:
-            raise InputError("set", f"{key}={value}", "a finite number >= 0")
+                             + ", ".join(sorted(k for k in units if "." not in k)[:6]))
+        number = override_number(key, value)
+        for unit in sorted(units[key]) or [None]:
+            r = unit_range(unit) if unit is not None else DEFAULT_RANGE
+            if not r.accepts(number):
+                what = f"{key} [{unit}]" if unit is not None else key
+                raise InputError("set", f"{key}={number:.12g}", f"{what}: {r.words}")
+
+
+#: the reason of a method's row whose figures came out NaN or infinite (never status ok)
+NONFINITE_REASON = ("the formula gave a non-finite loss (NaN or infinity) for these inputs, "
+                    "so it is not costed; check the overrides (--set)")
 
 
 # ---- results ---------------------------------------------------------------------------------
@@ -278,11 +304,33 @@ class _Evaluated:
     uncertain: np.ndarray  # (n, k) bool
     components: dict[str, np.ndarray] | None
     samples: np.ndarray | None
+    #: (n,) bool: a figure of the scenario came out NaN or infinite (status unavailable)
+    bad: np.ndarray | None = None
+
+
+def _nonfinite(q, centre, mean, lo, hi, comps) -> np.ndarray:
+    """(n,) bool: any of a scenario's figures is NaN or infinite (draws, central value,
+    sensitivity ends or components)."""
+    bad = ~(np.isfinite(q).all(axis=0) & np.isfinite(centre) & np.isfinite(mean))
+    for extra in (lo, hi):
+        if extra is not None:
+            bad |= ~np.isfinite(extra).all(axis=1)
+    for v in (comps or {}).values():
+        bad |= ~np.isfinite(v)
+    return bad
 
 
 def _evaluate(group: _Group, contexts: list[Context], seeds: Sequence[int], draws: int,
               keep_samples: bool) -> _Evaluated:
-    """Evaluate one group's scenarios (a slice that fits `_SLICE_VALUES`)."""
+    """Evaluate one group's scenarios (a slice that fits `_SLICE_VALUES`). Overflow and
+    invalid operations are silent: an infinite loss is capped at the period's GDP, and a
+    NaN makes the scenario's row unavailable (`_Evaluated.bad`)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _evaluate_quietly(group, contexts, seeds, draws, keep_samples)
+
+
+def _evaluate_quietly(group: _Group, contexts: list[Context], seeds: Sequence[int],
+                      draws: int, keep_samples: bool) -> _Evaluated:
     m, names, k = group.method, group.names, len(group.names)
     value, low, high, code = _spec_arrays(group.specs, k)
     kind = contexts[group.rows[0]]
@@ -326,7 +374,8 @@ def _evaluate(group: _Group, contexts: list[Context], seeds: Sequence[int], draw
         comps = {key: np.broadcast_to(np.asarray(v, dtype=float), (n, 1))[:, 0].copy()
                  for key, v in m.components(kind, _inputs(names, central, central)).items()}
     return _Evaluated(group, centre, q, mean, capped, gains, lo, hi, uncertain, comps,
-                      losses if keep_samples else None)
+                      losses if keep_samples else None,
+                      _nonfinite(q, centre, mean, lo, hi, comps))
 
 
 # ---- the pass --------------------------------------------------------------------------------
@@ -343,6 +392,9 @@ class Plan:
     status: dict[tuple[int, str], tuple[str, str]]
     errors: dict[int, ImpactError]
     groups: list[_Group]
+    #: (scenario, method) pairs whose figures came out NaN or infinite (left out of the
+    #: ensemble; their summary rows are unavailable)
+    nonfinite: set[tuple[int, str]] = field(default_factory=set)
 
 
 def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
@@ -350,7 +402,12 @@ def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
     """Resolve every scenario once, list every method's inputs once, apply overrides and
     group scenarios that share a formula. See `run`."""
     chosen = get_methods(methods)
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise InputError("overrides", overrides, "a mapping of parameter names to numbers, "
+                         "e.g. {'recovery_share': 0.1}")
     overrides = dict(overrides or {})
+    for key, value in overrides.items():
+        override_number(key, value)
     scenarios = list(scenarios)
     n = len(scenarios)
     seeds = [int(seeds)] * n if isinstance(seeds, int | np.integer) else [int(s) for s in seeds]
@@ -377,7 +434,7 @@ def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
         contexts.append(ctx)
         conversions.append(conv)
         notes.append(list(ctx.notes) + list(conv.notes))
-    known: set[str] = set()
+    known: dict[str, set[str]] = {}
     raw_specs: dict[tuple[int, str], list[ParamSpec]] = {}
     for m in chosen:
         for i, ctx in enumerate(contexts):
@@ -395,8 +452,8 @@ def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
             raw_specs[(i, m.name)] = specs
             if overrides:
                 for s in specs:
-                    known.add(s.name)
-                    known.add(f"{m.name}.{s.name}")
+                    known.setdefault(s.name, set()).add(s.unit)
+                    known.setdefault(f"{m.name}.{s.name}", set()).add(s.unit)
     if raw_specs and overrides:
         check_overrides(known, overrides)
     groups: dict[tuple, _Group] = {}
@@ -499,6 +556,7 @@ def _evaluate_pooled(p: Plan, draws: int, keep_samples: bool
     for start in range(0, n, block):
         stop = min(n, start + block)
         pools: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # members -> (rows, pool)
+        dropped: dict = {}  # scenario -> pool slots of non-finite members, then its quantiles
         local = np.full(stop - start, -1)
         for c in np.unique(count[start:stop]):
             if c == 0:
@@ -521,11 +579,23 @@ def _evaluate_pooled(p: Plan, draws: int, keep_samples: bool
                     if take.any():
                         at = rows[take]
                         pool[local[at - start], slot[at, j]] = ev.samples[take]
+                for i in rows[inside & ev.bad]:  # not finite: out of the ensemble
+                    member[i, j] = False
+                    dropped.setdefault(int(i), []).append(int(slot[i, j]))
+                    p.nonfinite.add((int(i), g.method.name))
                 if not keep_samples:
                     ev.samples = None
                 evaluated.append(ev)
         for rows, pool in pools.values():
+            for k, i in enumerate(rows):  # the pool of the finite members only
+                if int(i) in dropped:
+                    keep = [s for s in range(pool.shape[1]) if s not in dropped[int(i)]]
+                    dropped[int(i)] = (_quantiles(pool[k, keep].reshape(1, -1))[:, 0]
+                                       if keep else np.full(3, np.nan))
             q[:, rows] = _quantiles(pool.reshape(len(rows), -1), scratch=True)
+            for i in rows:
+                if int(i) in dropped:
+                    q[:, i] = dropped.pop(int(i))
     return evaluated, (member, q)
 
 
@@ -543,6 +613,8 @@ def _ensembles(p: Plan, member: np.ndarray, q: np.ndarray) -> list:
             elif (i, m.name) in p.status:
                 state, reason = p.status[(i, m.name)]
                 left[m.name] = f"{state.replace('_', ' ')}: {reason or 'no estimate'}"
+            elif (i, m.name) in p.nonfinite:
+                left[m.name] = f"unavailable: {NONFINITE_REASON}"
             else:
                 left[m.name] = f"outside its domain ({m.domain_note})"
         conv = p.conversions[i]
@@ -668,10 +740,12 @@ def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated
     for ev in evaluated:
         g, m = ev.group, ev.group.method
         n = len(g.rows)
+        bad = ev.bad if ev.bad is not None else np.zeros(n, dtype=bool)
         index.append(np.asarray(g.rows))
         rank.append(np.full(n, order[m.name]))
         for c, v in _group_columns(ev, gdp, pop, users, days, factor).items():
-            floats[c].append(np.asarray(v, dtype=float))
+            v = np.asarray(v, dtype=float)
+            floats[c].append(np.where(bad, np.nan, v) if bad.any() else v)
         if ev.lo is not None:
             swing = np.where(ev.uncertain, np.abs(ev.hi - ev.lo), -np.inf)
             top = np.argmax(swing, axis=1)
@@ -679,10 +753,11 @@ def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated
         else:
             driver = [""] * n
         text["method"] += [m.name] * n
-        text["status"] += ["ok"] * n
-        text["reason"] += [_reason(m, contexts[i]) for i in g.rows]
-        text["main_driver"] += driver
-        for r in np.flatnonzero((ev.gains > 0) | (ev.capped > 0)):
+        text["status"] += ["unavailable" if b else "ok" for b in bad]
+        text["reason"] += [NONFINITE_REASON if bad[r] else _reason(m, contexts[i])
+                           for r, i in enumerate(g.rows)]
+        text["main_driver"] += [None if bad[r] else d for r, d in enumerate(driver)]
+        for r in np.flatnonzero(((ev.gains > 0) | (ev.capped > 0)) & ~bad):
             i = g.rows[r]
             if ev.gains[r] > 0:
                 notes[i].append(f"{m.name}: {ev.gains[r]:.0%} of draws imply a gain rather "
@@ -693,13 +768,15 @@ def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated
                                 "the period")
         if ev.components is not None:
             for r, i in enumerate(g.rows):
-                comps[(i, m.name)] = {c: float(v[r]) for c, v in ev.components.items()}
+                if not bad[r]:
+                    comps[(i, m.name)] = {c: float(v[r]) for c, v in ev.components.items()}
         if ev.samples is not None:
             for r, i in enumerate(g.rows):
-                samples[(i, m.name)] = ev.samples[r]
+                if not bad[r]:
+                    samples[(i, m.name)] = ev.samples[r]
         inputs.update(((i, m.name), specs) for i, specs in zip(g.rows, g.specs, strict=True))
         if details:
-            _details(ev, ass, sens)
+            _details(ev, ass, sens, bad)
     if status:
         keys = sorted(status, key=lambda t: (t[0], order[t[1]]))
         index.append(np.array([i for i, _ in keys], dtype=np.int64))
@@ -748,8 +825,10 @@ def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated
 _SPEC_COLUMNS = ("parameter", "value", "low", "high", "unit", "distribution", "source", "notes")
 
 
-def _details(ev: _Evaluated, ass: dict[str, list], sens: dict[str, list]) -> None:
-    """Assumption rows (every input) and sensitivity rows (uncertain inputs by swing)."""
+def _details(ev: _Evaluated, ass: dict[str, list], sens: dict[str, list],
+             bad: np.ndarray) -> None:
+    """Assumption rows (every input) and sensitivity rows (uncertain inputs by swing; none for
+    a scenario whose figures are not finite, ``bad``)."""
     g, m = ev.group, ev.group.method
     for r, i in enumerate(g.rows):
         specs = g.specs[r]  # ParamSpec tuples: name, value, low, high, unit, distribution,
@@ -758,7 +837,7 @@ def _details(ev: _Evaluated, ass: dict[str, list], sens: dict[str, list]) -> Non
         ass["method"] += [m.name] * k
         for c, values in zip(_SPEC_COLUMNS, zip(*specs, strict=True), strict=True):
             ass[c] += values
-        if ev.lo is None:
+        if ev.lo is None or bad[r]:
             continue
         ranked = [j for j in np.argsort(-np.abs(ev.hi[r] - ev.lo[r]), kind="stable")
                   if ev.uncertain[r, j]]

@@ -22,7 +22,18 @@ class InputError(ImpactError, ValueError):
         self.field = field
         self.value = value
         self.accepted = accepted
-        super().__init__(f"{field}: {value!r} is not accepted; {accepted}")
+        super().__init__(f"{field}: {_shown(value)} is not accepted; {accepted}")
+
+
+#: longest echo of a bad value in a message [characters]; longer ones are cut with "…"
+MAX_ECHO = 80
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, cut to `MAX_ECHO` characters (a 400-digit number stays one short
+    line)."""
+    text = repr(value)
+    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO - 1] + "…"
 
 
 class DataError(ImpactError):

@@ -203,6 +203,8 @@ def parse_number(text: str) -> float | None:
     >>> parse_number("–") is None
     True
     """
+    if "_" in text:
+        raise ValueError(f"not a formatted number: {text!r}")
     parts = text.strip().replace(",", "").split()
     if parts == [MISSING]:
         return None
@@ -218,3 +220,29 @@ def parse_number(text: str) -> float | None:
     elif len(parts) != 1:
         raise ValueError(f"not a formatted number: {text!r}")
     return float(parts[0]) * factor
+
+
+#: what `plain_number` refuses that Python's ``float()`` accepts: digit separators
+DIGIT_SEPARATOR_NOTE = "a plain number without digit separators (1000, not 1_000)"
+
+
+def plain_number(text: str) -> float:
+    """``text`` typed by a person as a number [float]; raises ValueError otherwise.
+
+    Python's ``float()`` also reads digit separators (``"1_000"`` is 1000.0): a person who
+    types them may mean a list or a typo, so they are refused here (``nan`` and ``inf`` are
+    read, and left to the caller's range check).
+
+    >>> plain_number(" 2.5e3 "), plain_number("-1")
+    (2500.0, -1.0)
+    >>> plain_number("1_000")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a plain number: '1_000'
+    """
+    if not isinstance(text, str) or "_" in text:
+        raise ValueError(f"not a plain number: {text!r}")
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"not a plain number: {text!r}") from None

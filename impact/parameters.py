@@ -16,6 +16,7 @@ import polars as pl
 
 from impact.errors import ParameterFileError
 from impact.io import read_bundled
+from impact.scenario import MAX_HOURS
 from impact.vocab import PLATFORMS
 
 DISTRIBUTIONS = ("fixed", "triangular", "uniform", "lognormal", "normal")
@@ -87,6 +88,87 @@ class ParamSpec(NamedTuple):
         if q < fc:
             return a + np.sqrt(q * (b - a) * (c - a))
         return b - np.sqrt((1 - q) * (b - a) * (b - c))
+
+
+class Range(NamedTuple):
+    """The physical range of a parameter [its unit]: finite numbers from ``low`` to
+    ``high``, each end included unless ``open_low``/``open_high``, whole numbers only when
+    ``whole``; ``words`` say it as an error message does."""
+
+    low: float
+    high: float
+    words: str
+    open_low: bool = False
+    open_high: bool = False
+    whole: bool = False
+
+    def accepts(self, x: float) -> bool:
+        """Whether ``x`` is a finite number in the range.
+
+        >>> UNIT_RANGES["share 0-1"].accepts(1.0), UNIT_RANGES["share 0-1"].accepts(5)
+        (True, False)
+        """
+        return bool(np.isfinite(x) and (x > self.low if self.open_low else x >= self.low)
+                    and (x < self.high if self.open_high else x <= self.high)
+                    and (not self.whole or x == int(x)))
+
+
+_INF = float("inf")
+_SHARE = Range(0.0, 1.0, "a share between 0 and 1")
+#: the physical range of every unit a method input is given in (the ``unit`` column of
+#: data/parameters.csv and the units of the data inputs the methods list): an override outside
+#: it is refused, and an overridden range is cut to it. One table for every method; a unit not
+#: in it keeps the general rule, `DEFAULT_RANGE` (tests check that every unit in use is here).
+UNIT_RANGES: dict[str, Range] = {
+    "share 0-1": _SHARE,
+    "share 0-1 of GDP": _SHARE,
+    "share 0-1 of internet access": _SHARE,
+    "share 0-1 of digital-economy activity": _SHARE,
+    "intensity 0-1": _SHARE,
+    "share of daily GDP per day": Range(0.0, 1.0, "a share of a day's GDP between 0 and 1"),
+    "share of hourly national GDP": Range(0.0, 1.0, "a share of an hour's GDP between 0 "
+                                          "and 1"),
+    "hours": Range(0.0, MAX_HOURS, f"a number of hours > 0 and <= {MAX_HOURS:.0f} (20 years)",
+                   open_low=True),
+    "days": Range(0.0, MAX_HOURS / 24, f"a number of days > 0 and <= {MAX_HOURS / 24:.0f} "
+                  "(20 years)", open_low=True),
+    "years": Range(0.0, 100.0, "a number of years from 0 to 100"),
+    "per year": Range(0.0, 1.0, "a yearly rate between 0 and 1 (0.1 = 10 % a year)"),
+    "USD per year": Range(0.0, _INF, "a finite amount of USD per year > 0", open_low=True),
+    "USD per person": Range(0.0, _INF, "a finite amount of USD per person > 0",
+                            open_low=True),
+    "USD per USD of direct loss": Range(0.0, _INF, "a finite number >= 0 of USD per USD of "
+                                        "direct loss"),
+    "elasticity": Range(0.0, 1.0, "an elasticity between 0 and 1"),
+    "ratio to an average hour": Range(0.0, 168.0, "a ratio to an average hour from 0 to 168 "
+                                      "(a whole week's activity in one hour)"),
+    "pp of annual GDP growth per national-equivalent day": Range(
+        -_INF, _INF, "a finite number of percentage points of annual GDP growth per day "
+        "(negative: a loss)"),
+    "% of population": Range(0.0, 100.0, "a percentage of the population from 0 to 100"),
+    "subscriptions per 100": Range(0.0, _INF, "a finite number >= 0 of subscriptions per 100 "
+                                   "people"),
+    "flag": Range(0.0, 1.0, "a flag, 0 or 1", whole=True),
+}
+#: the rule for a unit `UNIT_RANGES` does not list
+DEFAULT_RANGE = Range(0.0, _INF, "a finite number >= 0")
+
+
+def unit_range(unit: str) -> Range:
+    """The physical range of a parameter given in ``unit`` (`UNIT_RANGES`)."""
+    return UNIT_RANGES.get(unit, DEFAULT_RANGE)
+
+
+def within_range(spec: ParamSpec) -> ParamSpec:
+    """``spec`` with its low and high cut to its unit's physical range (an overridden central
+    value scales the range, which can then leave it: recovery 0.9 of a 0–0.5 range at 0.2
+    would reach 2.25)."""
+    r = unit_range(spec.unit)
+    low, high = max(spec.low, r.low), min(spec.high, r.high)
+    if (low, high) == (spec.low, spec.high):
+        return spec
+    return spec._replace(low=low, high=high,
+                         notes=f"{spec.notes} (range cut to {r.words})".strip())
 
 
 def validate_parameter_table(frame: pl.DataFrame, origin: str = "parameters") -> pl.DataFrame:

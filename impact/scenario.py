@@ -8,13 +8,24 @@ A `Scenario` is frozen and forbids unknown fields. Use `parse_scenario` to turn 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+import numpy as np
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from impact.countries import resolve_country
 from impact.errors import InputError
+from impact.format import DIGIT_SEPARATOR_NOTE
 from impact.vocab import (
     HOURS_PER_YEAR,
     PLATFORM_ALIASES,
@@ -50,6 +61,11 @@ ACCEPTED = {
     "time_weighting": "true or false",
     "label": "free text",
 }
+
+#: the fields that take a number (true/false and digit separators are refused in them)
+NUMBER_FIELDS = ("duration_hours", "year", "affected_share", "affected_share_low",
+                 "affected_share_high", "affected_users", "intensity", "circumvention",
+                 "recovery", "price_year")
 
 
 class Scenario(BaseModel):
@@ -92,6 +108,18 @@ class Scenario(BaseModel):
     time_weighting: bool = True
     label: str | None = None
 
+    @field_validator(*NUMBER_FIELDS, mode="before")
+    @classmethod
+    def _plain_number(cls, value: Any, info: ValidationInfo) -> Any:
+        """Refuse what pydantic would coerce but a person did not mean as a number: true or
+        false (``True`` is not 1 hour) and text with digit separators (``"1_000"``)."""
+        field = info.field_name
+        if isinstance(value, bool | np.bool_):
+            raise InputError(field, value, f"a number, not true or false; {ACCEPTED[field]}")
+        if isinstance(value, str) and "_" in value:
+            raise InputError(field, value, f"{DIGIT_SEPARATOR_NOTE}; {ACCEPTED[field]}")
+        return value
+
     @field_validator("country", mode="before")
     @classmethod
     def _resolve_country(cls, value: Any) -> str:
@@ -109,11 +137,17 @@ class Scenario(BaseModel):
             return ()
         if isinstance(value, str):
             value = value.split(";")
-        return tuple(str(v).strip() for v in value if str(v).strip())
+        if not isinstance(value, list | tuple | set | frozenset):
+            raise InputError("regions", value, ACCEPTED["regions"] + ", separated by ;")
+        if not all(isinstance(v, str) for v in value):
+            raise InputError("regions", value, "region names as text: "
+                             + ACCEPTED["regions"])
+        return tuple(v.strip() for v in value if v.strip())
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> Scenario:
         if self.start is not None and self.end is not None:
+            _same_zone_rule(self.start, self.end)
             if self.end <= self.start:
                 raise InputError("end", self.end.isoformat(), "a date-time after start "
                                  f"({self.start.isoformat()})")
@@ -208,6 +242,23 @@ class Scenario(BaseModel):
         return DEFAULT_THROTTLING_INTENSITY if self.scope == "throttling" else 1.0
 
 
+def _zoned(moment: datetime) -> bool:
+    return moment.utcoffset() is not None
+
+
+def _same_zone_rule(start: datetime, end: datetime) -> None:
+    """Both ends carry a UTC offset, or neither (a naive end cannot be compared with a zoned
+    start: which zone would it be in?)."""
+    if _zoned(start) == _zoned(end):
+        return
+    naive, zoned, moment = (("end", "start", start) if _zoned(start)
+                            else ("start", "end", end))
+    value = (end if naive == "end" else start).isoformat()
+    raise InputError(naive, value, f"a date-time with a UTC offset like {zoned} "
+                     f"({moment.isoformat()}): both start and end must have a zone, or "
+                     "neither")
+
+
 def platform_keys(value: Any, accepted: str | None = None) -> tuple[str, ...]:
     """Platform keys of ``value`` (``"x;Facebook"``, ``"twitter, whatsapp"`` or a list), in
     the order given, without repeats; an unknown name raises `InputError` with ``accepted``.
@@ -217,10 +268,17 @@ def platform_keys(value: Any, accepted: str | None = None) -> tuple[str, ...]:
     """
     if value is None or value == "":
         return ()
-    items = value.replace(",", ";").split(";") if isinstance(value, str) else list(value)
+    if isinstance(value, str):
+        items = value.replace(",", ";").split(";")
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = list(value)
+    else:
+        raise InputError("platforms", value, accepted or ACCEPTED["platforms"])
     out: list[str] = []
     for p in items:
-        key = str(p).strip().lower()
+        if not isinstance(p, str):
+            raise InputError("platforms", p, accepted or ACCEPTED["platforms"])
+        key = p.strip().lower()
         if not key:
             continue
         key = PLATFORM_ALIASES.get(key, key)
@@ -242,7 +300,8 @@ def _first_error(exc: ValidationError) -> InputError:
                           f"unknown field; accepted fields are {', '.join(Scenario.model_fields)}")
     top = field.split(".")[0]
     accepted = ACCEPTED.get(top, "see `impact estimate --help`")
-    return InputError(field, err.get("input"), f"{err['msg'].lower()}; accepted: {accepted}")
+    value = None if err["type"] == "missing" else err.get("input")  # not the whole mapping
+    return InputError(field, value, f"{err['msg'].lower()}; accepted: {accepted}")
 
 
 def parse_scenario(data: dict[str, Any] | str) -> Scenario:
@@ -250,10 +309,14 @@ def parse_scenario(data: dict[str, Any] | str) -> Scenario:
 
     Keys whose value is ``None`` or ``""`` are treated as not given (the default applies).
     """
+    if not isinstance(data, str | Mapping):
+        raise InputError("scenario", data, "a mapping of field names to values, or a JSON "
+                         "object as text")
     try:
         if isinstance(data, str):
             return Scenario.model_validate_json(data)
-        clean = {k: v for k, v in data.items() if v is not None and v != ""}
+        clean = {k: v for k, v in data.items()
+                 if v is not None and not (isinstance(v, str) and v == "")}
         return Scenario.model_validate(clean)
     except ValidationError as exc:
         raise _first_error(exc) from None

@@ -227,12 +227,13 @@ def test_country_without_gdp_is_a_data_error():
 
 
 def test_samples_are_capped_at_period_gdp():
-    # ICRIER at ε = 50 for a whole year would exceed annual GDP: every draw is capped
+    # impact with an indirect multiplier of 1,000 for a whole year would exceed annual GDP
+    # (an elasticity of 50 would too, but it is refused: outside 0-1): every draw is capped
     est = estimate(parse_scenario({"country": "IND", "duration_hours": 8760, "year": 2020}),
-                   ["icrier2018"], draws=DRAWS, overrides={"elasticity": 50})
+                   ["impact"], draws=DRAWS, overrides={"indirect_multiplier": 1000})
     cap = est.context.gdp.value
-    assert est.samples["icrier2018"].max() <= cap
-    assert est.row("icrier2018")["capped_share"] == 1.0
+    assert est.samples["impact"].max() <= cap
+    assert est.row("impact")["capped_share"] == 1.0
     assert any("capped at the GDP of the period" in n for n in est.notes)
 
 

@@ -22,19 +22,29 @@ REGISTRY: dict[str, Method] = {
 def get_methods(names: str | list[str] | tuple[str, ...] = "all") -> list[Method]:
     """Methods by name; ``"all"`` (or ``None``) for every registered method.
 
-    A wrong name raises `InputError` listing the valid ones.
+    A wrong name, or no name at all (``""``, ``","``, ``[]``), raises `InputError` listing
+    the valid ones.
     """
     if names is None or names == "all":
         return list(REGISTRY.values())
+    given = names
     if isinstance(names, str):
         names = [n.strip() for n in names.split(",") if n.strip()]
+    elif not isinstance(names, list | tuple):
+        raise InputError("method", given, f"method names: one or more of {', '.join(REGISTRY)}, "
+                         "or all")
     out = []
     for name in names:
         if name == "all":
             return list(REGISTRY.values())
-        if name not in REGISTRY:
+        if not isinstance(name, str) or name not in REGISTRY:
             raise InputError("method", name, f"one of {', '.join(REGISTRY)} or all")
-        out.append(REGISTRY[name])
+        if REGISTRY[name] not in out:  # a repeated name counts once
+            out.append(REGISTRY[name])
+    if not out:
+        raise InputError("method", given if isinstance(given, str) else list(given),
+                         f"at least one method: one or more of {', '.join(REGISTRY)} "
+                         "(comma separated), or all")
     return out
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from impact import estimate, parse_scenario
+from impact.errors import InputError
 from impact.methods.cost_compatible import (
     METHOD,
     brookings_rate,
@@ -163,9 +164,12 @@ def test_rate_override_and_cap_at_one():
     est, loss = _central(base, overrides={"rate": 0.064})
     gdp = est.context.gdp.value
     assert loss == pytest.approx(gdp / 8760 * 24 * 0.064)
-    # a rate above 1 would cost more than the GDP of the period: capped at 1
-    est, loss = _central(base, overrides={"cost_compatible.rate": 5.0})
+    # a rate of 1 costs the whole GDP of the period; above 1 is not a share: refused
+    est, loss = _central(base, overrides={"cost_compatible.rate": 1.0})
     assert loss == pytest.approx(gdp / 8760 * 24)
+    with pytest.raises(InputError, match=r"set: 'cost_compatible.rate=5' is not accepted; "
+                       r"cost_compatible.rate \[share of hourly national GDP\]: a share"):
+        _central(base, overrides={"cost_compatible.rate": 5.0})
 
 
 def test_mobile_scaled_by_mobile_share():
