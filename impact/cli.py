@@ -137,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
                      "countries-110m.json")
     geo.add_argument("--raw", type=Path, default=_REPO.parent / "shared" / "data")
     geo.add_argument("--out", type=Path, default=_REPO / "data")
+    man = data_sub.add_parser("manifest", help="rewrite data/manifest.json (checksums and "
+                              "schemas) for the files already in data/, without the raw "
+                              "snapshot")
+    man.add_argument("--out", type=Path, default=_REPO / "data",
+                     help="the data folder (default: <repo>/data)")
     _add_events_parser(sub)
     _add_monitor_parser(sub)
     return parser
@@ -449,6 +454,8 @@ def _cmd_methods(args: argparse.Namespace) -> int:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
+    if args.data_command == "manifest":
+        return _cmd_data_manifest(Path(args.out))
     raw, out = Path(args.raw), Path(args.out)
     if not raw.is_dir():
         raise InputError("raw", str(raw), "an existing folder with the raw snapshot "
@@ -468,6 +475,15 @@ def _cmd_data(args: argparse.Namespace) -> int:
         paths["geometry"] = build_geometry(Path(geometry), raw, out, report=print)
     for path in paths.values():
         print(f"wrote {path}")
+    return 0
+
+
+def _cmd_data_manifest(out: Path) -> int:
+    if not out.is_dir():
+        raise InputError("out", str(out), "an existing data folder (data/)")
+    from impact.build.manifest import write_manifest  # lazily: only this command needs it
+
+    print(f"wrote {write_manifest(out)}")
     return 0
 
 
