@@ -193,8 +193,10 @@ def _first_bad(frame: pl.DataFrame, rule: Rule, label: str, ok: pl.Expr) -> str:
     cols = rule.columns if rule.check == "ordered" else (label,)
     shown = ", ".join(_show(frame[c][row]) for c in cols)
     kind = "columns" if len(cols) > 1 else "column"
-    return (f"{kind} {label} {_describe(rule)}, but row {row + 1} (line {row + 2}) "
-            f"has {shown}")
+    what = _describe(rule)
+    if rule.where is not None:  # name the row's own key, not every key of the rule
+        what = what.split(" where ")[0] + f" for {rule.where[0]} {frame[rule.where[0]][row]}"
+    return f"{kind} {label} {what}, but row {row + 1} (line {row + 2}) has {shown}"
 
 
 def _show(value: object) -> str:
@@ -224,19 +226,22 @@ def check_rows(name: str, frame: pl.DataFrame) -> str | None:
 
 
 # ---- the manifest ---------------------------------------------------------------------------
-def remedy(data_dir: Path) -> str:
-    """How to get good data back, for the folder the data are read from."""
+def remedy(data_dir: Path, path: Path | None = None) -> str:
+    """How to get good data back, for the folder the data are read from (and the file)."""
     if os.environ.get(DATA_ENV, "").strip():
         return (f"fix the files in {data_dir} (then `impact data manifest --out {data_dir}`), "
                 f"or unset {DATA_ENV} to go back to the bundled data")
     if data_dir.name == "_bundled_data":
         return "reinstall the package (`pip install --force-reinstall impact`)"
+    if path is not None and path.parent.name == "geometry":
+        return ("restore the committed data with `git checkout data/`, or rebuild the shapes "
+                "with `impact data geometry <world-atlas tarball>`")
     return ("restore the committed data with `git checkout data/`, or rebuild them with "
             "`impact data build --raw <raw snapshot folder>`")
 
 
 def _fail(path: Path, what: str, data_dir: Path) -> BundledDataError:
-    return BundledDataError(f"bundled data file {path}: {what}; {remedy(data_dir)}")
+    return BundledDataError(f"bundled data file {path}: {what}; {remedy(data_dir, path)}")
 
 
 @functools.cache
@@ -262,7 +267,8 @@ def _entry(data_dir: Path, rel: str) -> tuple[Path, dict, bytes]:
     path = data_dir / rel
     entry = manifest(data_dir)["files"].get(rel)
     if not path.is_file():
-        raise BundledFileMissing(f"bundled data file {path}: missing; {remedy(data_dir)}")
+        raise BundledFileMissing(f"bundled data file {path}: missing; "
+                                 f"{remedy(data_dir, path)}")
     if entry is None:
         raise _fail(path, f"not listed in {MANIFEST_FILE} (if it is new, record it with "
                     "`impact data manifest`)", data_dir)
