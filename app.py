@@ -14,6 +14,7 @@ from app_pages.viewmodel import (
     ESTIMATE_DEFAULTS,
     LINK_READ_KEY,
 )
+from impact.errors import ImpactError
 
 st.set_page_config(page_title="impact — cost of internet shutdowns", layout="wide")
 
@@ -36,4 +37,7 @@ page = st.navigation([
 # A scenario link (query parameters) is read only when a session starts on the Estimate page.
 if page.url_path != estimate_page.url_path:
     st.session_state.setdefault(LINK_READ_KEY, True)
-page.run()
+try:
+    page.run()
+except ImpactError as err:  # e.g. a bundled data file that fails its check: one line, no trace
+    st.error(str(err))

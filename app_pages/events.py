@@ -186,6 +186,8 @@ def _where_and_when(filters: dict, view: EventsView, method: str, variant: str,
                 f"one mark. The axis spans {span}: longer events are cut at its edges. "
                 "Dates as the catalogue reports them; the tooltip gives the costed hours "
                 "and the cost (P50, P5–P95).")
+    except ImpactError as err:  # e.g. the bundled map shapes fail their check: say which
+        st.error(str(err))
     except Exception:  # the charts must never break the page
         LOG.exception("events map or timeline failed for %r", filters)
         st.caption("The map and the timeline could not be drawn for this selection.")

@@ -144,6 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
                      "countries-110m.json")
     geo.add_argument("--raw", type=Path, default=_REPO.parent / "shared" / "data")
     geo.add_argument("--out", type=Path, default=_REPO / "data")
+    data_sub.add_parser("check", help="verify every bundled file against data/manifest.json "
+                        "(exists, types, value ranges, checksum)")
+    man = data_sub.add_parser("manifest", help="rewrite data/manifest.json (checksums and "
+                              "schemas) for the files already in data/, without the raw "
+                              "snapshot")
+    man.add_argument("--out", type=Path, default=_REPO / "data",
+                     help="the data folder (default: <repo>/data)")
     _add_events_parser(sub)
     _add_monitor_parser(sub)
     return parser
@@ -456,6 +463,15 @@ def _cmd_methods(args: argparse.Namespace) -> int:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
+    if args.data_command == "manifest":
+        return _cmd_data_manifest(Path(args.out))
+    if args.data_command == "check":
+        from impact.io import check_bundled, data_dir, data_version
+
+        files = check_bundled()
+        print(f"ok: {len(files)} bundled files in {data_dir()} match manifest.json "
+              f"(data {data_version()})")
+        return 0
     raw, out = Path(args.raw), Path(args.out)
     if not raw.is_dir():
         raise InputError("raw", str(raw), "an existing folder with the raw snapshot "
@@ -475,6 +491,15 @@ def _cmd_data(args: argparse.Namespace) -> int:
         paths["geometry"] = build_geometry(Path(geometry), raw, out, report=print)
     for path in paths.values():
         print(f"wrote {path}")
+    return 0
+
+
+def _cmd_data_manifest(out: Path) -> int:
+    if not out.is_dir():
+        raise InputError("out", str(out), "an existing data folder (data/)")
+    from impact.build.manifest import write_manifest  # lazily: only this command needs it
+
+    print(f"wrote {write_manifest(out)}")
     return 0
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from impact.countries import country_name
-from impact.errors import DataError
+from impact.errors import BundledDataError, DataError
 from impact.indicators import IndicatorValue, internet_users_pct, lookup, lookup_optional
 from impact.io import read_bundled
 from impact.parameters import hour_weights
@@ -191,6 +191,8 @@ def build_context(scenario) -> Context:
     notes: list[str] = []
     try:
         gdp = lookup(iso3, "gdp_usd", year)
+    except BundledDataError:  # a broken bundled file, not a country without GDP
+        raise
     except DataError:
         raise DataError(f"{country_name(iso3)} ({iso3}) has no usable GDP in the bundled World "
                         "Bank data, so no loss can be estimated") from None

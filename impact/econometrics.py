@@ -62,11 +62,8 @@ _LEVEL = re.compile(r"^C\((\w+)\)\[T\.(.+)\]$")
 
 
 def _read(name: str) -> pl.DataFrame:
-    try:
-        return read_bundled(name)
-    except FileNotFoundError:
-        raise DataError(f"the bundled table data/{name}.csv is missing, so the panel models "
-                        "are not available; rebuild the data with `impact data build`") from None
+    """A bundled fit table; a missing or bad file is `read_bundled`'s `BundledDataError`."""
+    return read_bundled(name)
 
 
 def _model_rows(model: str) -> pl.DataFrame:

@@ -32,7 +32,7 @@ import polars as pl
 
 from impact.context import Context, build_context
 from impact.countries import currency_code
-from impact.errors import DataError, ImpactError, InputError
+from impact.errors import BundledDataError, DataError, ImpactError, InputError
 from impact.methods import Method, get_methods
 from impact.methods.base import Draws
 from impact.montecarlo import DEFAULT_DRAWS, streams
@@ -423,6 +423,8 @@ def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
             ctx = build_context(sc)
             conv = conversion(ctx.iso3, ctx.year, sc.currency, sc.price_basis, sc.price_year,
                               currency_code(ctx.iso3))
+        except BundledDataError:  # a broken bundled file: no estimate at all, not a gap
+            raise
         except (DataError, InputError) as exc:
             errors[i] = exc
             contexts.append(None)
@@ -446,6 +448,8 @@ def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
                 continue
             try:
                 specs = m.inputs(ctx)
+            except BundledDataError:
+                raise
             except DataError as exc:
                 status[(i, m.name)] = ("unavailable", str(exc))
                 continue

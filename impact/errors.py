@@ -40,5 +40,11 @@ class DataError(ImpactError):
     """The bundled data cannot answer a question (e.g. a country with no usable GDP)."""
 
 
+class BundledDataError(DataError):
+    """A bundled data file is missing, unreadable, breaks a rule of `impact.datacheck.RULES`
+    or changed since the build. Unlike other `DataError` cases it is not one method's or one
+    country's gap: an estimate stops with it (the CLI exits 2, the app shows it)."""
+
+
 class ParameterFileError(ImpactError):
     """A parameter file is malformed (missing column, low > value, unknown distribution...)."""

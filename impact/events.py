@@ -38,7 +38,7 @@ import polars as pl
 from impact import __version__
 from impact import format as fmt
 from impact.countries import resolve_country
-from impact.errors import DataError, ImpactError, InputError
+from impact.errors import BundledDataError, DataError, ImpactError, InputError
 from impact.exposure import WORLD_LABELS, World, variant_world, worlds, year_parts
 from impact.io import data_version, read_bundled
 from impact.methods import get_methods
@@ -102,10 +102,7 @@ def catalogue() -> pl.DataFrame:
 
     Raises `DataError` when ``data/events.csv`` is not bundled.
     """
-    try:
-        frame = read_bundled("events")
-    except FileNotFoundError:
-        raise DataError("the event catalogue data/events.csv is not bundled") from None
+    frame = read_bundled("events")  # absent or broken: `read_bundled`'s `BundledDataError`
     fixes = [_as_date(c, frame.schema[c]) for c in ("start", "end") if c in frame.columns]
     fixes += [_as_bool(c) for c in _BOOL_COLUMNS if c in frame.columns]
     for c in ("platforms", "other_services", "event_id", "iso3"):
@@ -402,6 +399,8 @@ def _timeline_context(events: pl.DataFrame) -> pl.DataFrame:
     hours depend on what else the catalogue reports there, not on what was asked for."""
     try:
         whole = catalogue()
+    except BundledDataError:
+        raise
     except DataError:
         return events
     others = whole.filter(pl.col("iso3").is_in(events["iso3"].unique().to_list())
@@ -790,6 +789,8 @@ def _by_platform(rows: pl.DataFrame) -> pl.DataFrame:
     try:
         named = catalogue().filter(pl.col("event_id").is_in(ids)).select(
             "event_id", pl.col("platforms").fill_null(""))
+    except BundledDataError:
+        raise
     except DataError:
         named = pl.DataFrame({"event_id": ids, "platforms": [""] * len(ids)})
     blocks = blocks.join(named, on="event_id", how="left").with_columns(

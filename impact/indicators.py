@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from impact.errors import DataError
+from impact.errors import BundledDataError, DataError
 from impact.io import read_bundled
 
 LABELS = {
@@ -106,6 +106,8 @@ def lookup(iso3: str, indicator: str, year: int, *, allow_later: bool = True) ->
 def lookup_optional(iso3: str, indicator: str, year: int) -> IndicatorValue | None:
     try:
         return lookup(iso3, indicator, year)
+    except BundledDataError:  # a broken bundled file, not a missing value
+        raise
     except DataError:
         return None
 

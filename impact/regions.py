@@ -204,11 +204,13 @@ class RegionIndex:
 def bundled_population(iso3: str, year: int) -> float | None:
     """WDI population [persons] of ``year`` (nearest year as `impact.indicators.lookup`),
     None when the country has none."""
-    from impact.errors import DataError
+    from impact.errors import BundledDataError, DataError
     from impact.indicators import lookup
 
     try:
         return lookup(iso3, "population", year).value
+    except BundledDataError:  # a broken bundled file, not a missing value
+        raise
     except DataError:
         return None
 

@@ -4,7 +4,8 @@ Usage: ``python scripts/build_data.py [--raw ../shared/data] [--out data] [--geo
 world-atlas-2.0.2.tgz]``; the raw folder defaults to ``$IMPACT_RAW_DATA`` if set, else
 ``<repo>/../shared/data``. ``--geometry`` (optional) also rebuilds the map's country shapes
 (``data/geometry/``) from the world-atlas npm tarball (``npm pack world-atlas@2``).
-Nothing touches the network; the output is byte-for-byte deterministic.
+Nothing touches the network; the output is byte-for-byte deterministic. The build ends by
+rewriting ``data/manifest.json`` (checksums and schemas of every file in the output folder).
 """
 
 from __future__ import annotations

@@ -152,7 +152,8 @@ def write_geometry(topology: dict[str, Any], path: Path) -> Path:
 
 def build_geometry(source: Path, raw_dir: Path, out_dir: Path, *,
                    report: Callable[[str], None] | None = None) -> Path:
-    """Read the world-atlas ``source``, write ``out_dir/geometry/countries-110m.topojson``.
+    """Read the world-atlas ``source``, write ``out_dir/geometry/countries-110m.topojson``
+    and rewrite ``out_dir/manifest.json``.
 
     Parameters
     ----------
@@ -176,4 +177,8 @@ def build_geometry(source: Path, raw_dir: Path, out_dir: Path, *,
         + (", ".join(f"{c} ({n})" for c, n in info["unmatched"]) or "none")
         + f"; left out: {', '.join(info['dropped']) or 'none'}; "
         f"{path.stat().st_size / 1024:.0f} KB")
+    from impact.build.manifest import write_manifest
+
+    manifest = write_manifest(Path(out_dir))  # the shapes changed: record their checksum
+    say(f"{manifest.name}: checksums and schemas of the files in {out_dir}")
     return path

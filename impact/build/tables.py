@@ -24,6 +24,7 @@ from impact.build import areas as rg
 from impact.build import catalogue as cat
 from impact.build import digital_share as ds
 from impact.build import panel_models as pm
+from impact.build.manifest import write_manifest
 
 FIRST_YEAR = 2010
 INDICATOR_SIG_DIGITS = 12
@@ -631,7 +632,8 @@ def build_all(
     Returns
     -------
     dict
-        Table name -> written path.
+        Table name -> written path (``manifest.json``, rewritten last for every file in
+        ``out_dir``, is not listed).
     """
     say = report or (lambda _msg: None)
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
@@ -717,4 +719,6 @@ def build_all(
     say(f"regions.csv: {regions['iso3'].n_unique()} countries; units by kind {kinds}")
     for line in pm.fit_summary(fitted[pm.FIT_TABLE]):
         say(line)
+    manifest = write_manifest(out_dir)  # every file now in out_dir (not in ``paths``)
+    say(f"{manifest.name}: checksums and schemas of the files in {out_dir}")
     return paths
