@@ -91,7 +91,8 @@ def test_blank_cells_mean_default_and_text_is_not_coerced():
     frame = pl.DataFrame({"country": ["PAK", "PAK"], "duration_hours": ["10", "ten"],
                           "scope": ["", "mobile"]})
     results, errors = run_batch(frame, methods="deloitte2016", draws=500)
-    assert results["id"].to_list() == ["1", "1"] and results["scope"].to_list() == ["full"] * 2
+    assert results["id"].to_list() == ["row-1", "row-1"]  # a blank id is row-<row number>
+    assert results["scope"].to_list() == ["full"] * 2
     assert results["method"].to_list() == ["deloitte2016", ENSEMBLE]
     assert errors[0].row == 2 and errors[0].field == "duration_hours"
     assert errors[0].value == "ten"
