@@ -380,7 +380,7 @@ def parse_batch_csv(data: bytes, name: str = "upload", *,
     """
     lines = _lines([decode_batch_bytes(data, name, max_bytes=max_bytes)], name)
     header_line, header = _read_header(lines, name)
-    blank: list[int] = []
+    blank = list(range(1, header_line))  # lines before the header are blank
     rows = []
     for n, row in _rows(lines, header, header_line, blank):
         if max_rows is not None and len(rows) >= max_rows:
@@ -447,7 +447,7 @@ class CsvChunks:
         return [note] if note else []
 
     def chunks(self) -> Iterator[list[tuple[int, dict[str, str] | RowError]]]:
-        self.blank_lines = []
+        self.blank_lines = list(range(1, self.header_line))  # lines before the header
         with self._lines() as lines:
             _read_header(lines, str(self.path))
             chunk: list[tuple[int, dict[str, str] | RowError]] = []
