@@ -356,13 +356,15 @@ class BatchTable:
         return [note] if note else []
 
 
-def read_batch_csv(path: str | Path, *, max_bytes: int | None = READ_MAX_BYTES) -> BatchTable:
+def read_batch_csv(path: str | Path, *, max_bytes: int | None = READ_MAX_BYTES,
+                   max_rows: int | None = None) -> BatchTable:
     """Read a batch CSV (or gzip of one) whole, every cell as text; raises `InputError` on
     unusable input (see `parse_batch_csv`)."""
     path = Path(path)
     if not path.is_file():
         raise InputError("file", str(path), "an existing CSV file")
-    return parse_batch_csv(path.read_bytes(), str(path), max_bytes=max_bytes)
+    return parse_batch_csv(path.read_bytes(), str(path), max_bytes=max_bytes,
+                           max_rows=max_rows)
 
 
 def parse_batch_csv(data: bytes, name: str = "upload", *,
