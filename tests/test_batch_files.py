@@ -17,11 +17,16 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import impact.batch
 from app_pages.viewmodel import read_upload, run_uploaded_batch
 from impact.batch import (
     UPLOAD_MAX_BYTES,
     UPLOAD_MAX_ROWS,
+    CsvChunks,
+    RowError,
     decode_batch_bytes,
     parse_batch_csv,
     run_batch_estimates,
@@ -318,3 +323,64 @@ def test_the_batch_page_states_its_limits():
     assert not at.exception
     limits = " ".join(c.value for c in at.caption)
     assert "up to 5 MB" in limits and "at most 500 rows and 5 MB of text once decompressed" in limits
+
+
+# ---- properties: blocks, line ends and bad lines ---------------------------------------------
+_CELL = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters='\r\n",\x00'),
+                max_size=6)
+_ROW = st.tuples(st.sampled_from(["good", "long", "short", "blank"]), _CELL, _CELL)
+
+
+@settings(deadline=None, max_examples=40)
+@given(rows=st.lists(_ROW, min_size=1, max_size=12), end=st.sampled_from(["\n", "\r\n", "\r"]),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]), gz=st.booleans(),
+       block=st.integers(1, 9))
+def test_bad_lines_cost_only_themselves(rows, end, encoding, gz, block):
+    """Whatever the line ends, encoding, compression and read block size (multi-byte
+    characters and \r\n cut between blocks), each good line is a row with its cells, each
+    ragged or short line one error naming its line, each blank line a note — in memory and
+    streamed alike."""
+    lines, expect = ["label,country,id"], []
+    for no, (kind, a, b) in enumerate(rows, start=2):
+        if kind == "blank":  # nothing, spaces or only commas
+            lines.append(["", " ", ",,"][no % 3])
+            expect.append((no, "blank"))
+        elif kind == "good":
+            lines.append(f"{a},{b},x{no}")
+            expect.append((no, {"label": a, "country": b, "id": f"x{no}"}))
+        else:
+            lines.append(f"{a},{b},x,y" if kind == "long" else f"x{no}")
+            fields = 4 if kind == "long" else 1
+            expect.append((no, f"line {no}: {fields} fields where the header has 3"))
+    data = (end.join(lines) + end).encode(encoding)
+    data = gzip.compress(data, mtime=0) if gz else data
+    old = impact.batch._BLOCK
+    impact.batch._BLOCK = block
+    try:
+        if all(e == "blank" for _, e in expect):
+            with pytest.raises(InputError, match="at least one data row"):
+                parse_batch_csv(data, "p.csv")
+            return
+        table = parse_batch_csv(data, "p.csv")
+    finally:
+        impact.batch._BLOCK = old
+    got = {n + 1: row for n, row in table.rows}
+    assert list(table.blank_lines) == [no for no, e in expect if e == "blank"]
+    for no, e in expect:
+        if isinstance(e, dict):
+            assert got[no] == e
+        elif e != "blank":
+            assert isinstance(got[no], RowError) and str(got[no]).startswith(e)
+
+
+def test_streamed_and_whole_files_read_the_same(tmp_path):
+    path = tmp_path / "x.csv.gz"
+    text = "\r\n\nid,country,duration_hours\r\na,PAK,1\r\n\r\nb,PAK\rc,\"IND\",2\nd,\"x\n"
+    path.write_bytes(gzip.compress(text.encode("utf-16")))
+    whole = read = parse_batch_csv(path.read_bytes(), str(path))
+    stream = CsvChunks(path, chunk_rows=2)
+    read = [item for chunk in stream.chunks() for item in chunk]
+    assert read == list(whole.rows) and stream.header == list(whole.header)
+    assert stream.blank_lines == list(whole.blank_lines) == [1, 2, 5]
+    assert stream.notes == whole.notes == ["3 blank lines skipped (lines 1, 2, 5)"]
+    assert [r.line for _, r in read if isinstance(r, RowError)] == [6, 8]
