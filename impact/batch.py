@@ -295,7 +295,7 @@ def _quote_problem(exc: csv.Error) -> str:
 
 
 def _rows(lines: Iterator[tuple[int, str]], header: Sequence[str], header_line: int,
-          blank: list[int]) -> Iterator[tuple[int, dict[str, str] | RowError]]:
+          blank: BlankLines) -> Iterator[tuple[int, dict[str, str] | RowError]]:
     """``(row number, cells)`` of each data line, or ``(row number, RowError)`` for a line
     that is not a row; blank lines (nothing, or only commas) are appended to ``blank``."""
     width, columns = len(header), ",".join(header)
@@ -327,14 +327,42 @@ def _rows(lines: Iterator[tuple[int, str]], header: Sequence[str], header_line: 
         yield n, dict(zip(header, cells))
 
 
-def blank_note(lines: Sequence[int]) -> str | None:
-    """The one note about skipped blank lines (None when there were none)."""
-    if not lines:
-        return None
-    shown = ", ".join(f"{n:,}" for n in lines[:5])
-    more = f" and {len(lines) - 5:,} more" if len(lines) > 5 else ""
-    s = "" if len(lines) == 1 else "s"
-    return f"{len(lines):,} blank line{s} skipped (line{s} {shown}{more})"
+class BlankLines:
+    """The blank lines skipped: how many, and the first few line numbers (so memory stays
+    flat however many there are). ``note`` is the one note about them."""
+
+    KEEP = 5
+
+    def __init__(self, lines: Iterable[int] = ()):
+        self.count = 0
+        self.first: list[int] = []
+        for no in lines:
+            self.append(no)
+
+    def append(self, no: int) -> None:
+        self.count += 1
+        if len(self.first) < self.KEEP:
+            self.first.append(no)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, BlankLines) and (self.count, self.first)
+                == (other.count, other.first))
+
+    def __repr__(self) -> str:
+        return f"BlankLines(count={self.count}, first={self.first})"
+
+    @property
+    def note(self) -> str | None:
+        """E.g. ``7 blank lines skipped (lines 4, 9, 12, 13, 20 and 2 more)``; None if none."""
+        if not self.count:
+            return None
+        shown = ", ".join(f"{n:,}" for n in self.first)
+        more = f" and {self.count - len(self.first):,} more" if self.count > len(self.first) else ""
+        s = "" if self.count == 1 else "s"
+        return f"{self.count:,} blank line{s} skipped (line{s} {shown}{more})"
 
 
 @dataclass(frozen=True)
@@ -347,7 +375,7 @@ class BatchTable:
     name: str
     header: tuple[str, ...]
     rows: tuple[tuple[int, dict[str, str] | RowError], ...]
-    blank_lines: tuple[int, ...] = ()
+    blank_lines: BlankLines = field(default_factory=BlankLines)
     header_line: int = 1
 
     @property
@@ -357,7 +385,7 @@ class BatchTable:
 
     @property
     def notes(self) -> list[str]:
-        note = blank_note(self.blank_lines)
+        note = self.blank_lines.note
         return [note] if note else []
 
 
@@ -387,7 +415,7 @@ def parse_batch_csv(data: bytes, name: str = "upload", *,
     """
     lines = _lines([decode_batch_bytes(data, name, max_bytes=max_bytes)], name)
     header_line, header = _read_header(lines, name)
-    blank = list(range(1, header_line))  # lines before the header are blank
+    blank = BlankLines(range(1, header_line))  # lines before the header are blank
     rows = []
     for n, row in _rows(lines, header, header_line, blank):
         if max_rows is not None and len(rows) >= max_rows:
@@ -397,7 +425,7 @@ def parse_batch_csv(data: bytes, name: str = "upload", *,
         rows.append((n, row))
     if not rows:
         raise InputError("file", name, "at least one data row under the header")
-    return BatchTable(name, tuple(header), tuple(rows), tuple(blank), header_line)
+    return BatchTable(name, tuple(header), tuple(rows), blank, header_line)
 
 
 def _normalise_columns(frame: pl.DataFrame) -> pl.DataFrame:
@@ -423,7 +451,7 @@ class CsvChunks:
     chunk_rows: int = DEFAULT_CHUNK_ROWS
     header: list[str] = field(init=False)
     header_line: int = field(init=False, default=1)
-    blank_lines: list[int] = field(init=False, default_factory=list)
+    blank_lines: BlankLines = field(init=False, default_factory=BlankLines)
     _n_rows: int = field(init=False, default=0, repr=False)
 
     def __post_init__(self) -> None:
@@ -450,11 +478,11 @@ class CsvChunks:
     @property
     def notes(self) -> list[str]:
         """The note on the blank lines skipped by the last pass of `chunks`."""
-        note = blank_note(self.blank_lines)
+        note = self.blank_lines.note
         return [note] if note else []
 
     def chunks(self) -> Iterator[list[tuple[int, dict[str, str] | RowError]]]:
-        self.blank_lines = list(range(1, self.header_line))  # lines before the header
+        self.blank_lines = BlankLines(range(1, self.header_line))  # before the header
         with self._lines() as lines:
             _read_header(lines, str(self.path))
             chunk: list[tuple[int, dict[str, str] | RowError]] = []

@@ -365,7 +365,8 @@ def test_bad_lines_cost_only_themselves(rows, end, encoding, gz, block):
     finally:
         impact.batch._BLOCK = old
     got = {n + 1: row for n, row in table.rows}
-    assert list(table.blank_lines) == [no for no, e in expect if e == "blank"]
+    blank = [no for no, e in expect if e == "blank"]
+    assert (table.blank_lines.count, table.blank_lines.first) == (len(blank), blank[:5])
     for no, e in expect:
         if isinstance(e, dict):
             assert got[no] == e
@@ -381,6 +382,6 @@ def test_streamed_and_whole_files_read_the_same(tmp_path):
     stream = CsvChunks(path, chunk_rows=2)
     read = [item for chunk in stream.chunks() for item in chunk]
     assert read == list(whole.rows) and stream.header == list(whole.header)
-    assert stream.blank_lines == list(whole.blank_lines) == [1, 2, 5]
+    assert stream.blank_lines == whole.blank_lines and whole.blank_lines.first == [1, 2, 5]
     assert stream.notes == whole.notes == ["3 blank lines skipped (lines 1, 2, 5)"]
     assert [r.line for _, r in read if isinstance(r, RowError)] == [6, 8]
