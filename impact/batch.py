@@ -524,9 +524,9 @@ def assign_ids(rows: Iterable[tuple[int, dict[str, Any] | RowError]], seen: set[
         cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
         id_ = cells.pop("id", None) or f"row-{n}"
         if _GENERATED_ID.fullmatch(id_) and id_ != f"row-{n}":
-            errors.append(RowError(n, id_, "id", id_, f"an id not of the form row-<number> "
-                                   f"(except row-{n} here): {id_} is the id a row with a "
-                                   "blank id gets on that row"))
+            errors.append(RowError(n, id_, "id", id_, "ids of the form row-<number> are kept "
+                                   f"for rows with a blank id: {id_} is row {id_[4:]}'s (this "
+                                   f"is row {n}: use another id, or leave it blank)"))
             continue
         if id_ in seen:
             errors.append(RowError(n, id_, "id", id_, "a unique id (already used above)"))

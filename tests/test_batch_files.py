@@ -110,8 +110,10 @@ CASES: dict[str, dict] = {
                            "should be a finite", "row 4 (id=not-a-number): duration_hours: nan",
                            "row 5 (id=users): affected_users"),
     "formula_ids.csv": ok(4, 0),
-    "ids.csv": ok(4, 2, "row 2 (id=row-1): id: row-1 is not accepted; an id not of the form "
-                  "row-<number>", "row 5 (id=a): id: a is not accepted; a unique id"),
+    "ids.csv": ok(4, 2, "row 2 (id=row-1): id: row-1 is not accepted; ids of the form "
+                  "row-<number> are kept for rows with a blank id: row-1 is row 1's (this is "
+                  "row 2: use another id, or leave it blank)",
+                  "row 5 (id=a): id: a is not accepted; a unique id"),
     "gzip_of_good.csv.gz": ok(4, 0),
     "gzip_named_csv.csv": ok(4, 0),  # gzip by its bytes, not its name
     "zip.csv": refused("this is a zip archive (an Excel .xlsx workbook is one"),
