@@ -317,14 +317,41 @@ def test_formula_ids_are_inert_in_the_command_line_outputs(capsys, tmp_path, suf
     _assert_safe_text(cells, suffix)
 
 
-def test_the_batch_page_states_its_limits():
+def _batch_page():
     from streamlit.testing.v1 import AppTest
 
     page = Path(__file__).parents[1] / "app_pages" / "batch.py"
-    at = AppTest.from_file(str(page), default_timeout=60).run()
+    return AppTest.from_file(str(page), default_timeout=60).run()
+
+
+def test_the_batch_page_states_its_limits():
+    at = _batch_page()
     assert not at.exception
     limits = " ".join(c.value for c in at.caption)
     assert "up to 5 MB" in limits and "at most 500 rows and 5 MB of text once decompressed" in limits
+    assert at.get("file_uploader")[0].allowed_type == [".csv", ".gz"]
+
+
+def test_the_batch_page_counts_rows_after_decompression():
+    at = _batch_page()
+    at.get("file_uploader")[0].upload("many.csv.gz",
+                                      gzip.compress((HEADER + _rows(501)).encode())).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [(
+        "file: 'many.csv.gz' is not accepted; at most 500 data rows (row 501 is on line 502); "
+        "`impact batch FILE --out OUT` reads files of any length")]
+
+
+def test_the_batch_page_shows_bad_lines_and_the_blank_line_note():
+    at = _batch_page()
+    at.multiselect(key="batch_methods").set_value([METHOD])
+    at.get("file_uploader")[0].upload("mixed.csv", (CORPUS / "ragged.csv").read_bytes()
+                                      + b"\n\n").run()
+    assert not at.exception and not at.error
+    assert "**2 rows estimated**, 3 rejected." in [m.value for m in at.markdown]
+    warnings = [w.value for w in at.warning]
+    assert warnings[0].startswith("line 3: 14 fields where the header has 11")
+    assert [i.value for i in at.info] == ["2 blank lines skipped (lines 7, 8)"]
 
 
 # ---- properties: blocks, line ends and bad lines ---------------------------------------------
