@@ -62,7 +62,9 @@ UPLOAD_MAX_ROWS = 500
 #: `read_batch_csv` / `parse_batch_csv` (a whole file in memory): at most this many bytes of
 #: CSV text once decompressed [bytes]; ``impact batch`` streams and has no limit
 READ_MAX_BYTES = 256 * 1024 * 1024
-#: the longest physical line read [characters] (a longer one is not a CSV row)
+#: the longest row [characters]: a longer line is a bad row (its text is not echoed)
+MAX_ROW_CHARS = 10_000
+#: the longest physical line read [characters]: a longer one means the file is not a CSV
 MAX_LINE_CHARS = 1024 * 1024
 #: the encodings a batch file may use
 ENCODINGS = "UTF-8 (with or without a BOM) or UTF-16 with a BOM"
@@ -210,7 +212,7 @@ _OTHER_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _lines(pieces: Iterable[str], name: str) -> Iterator[tuple[int, str]]:
-    """``(line number, text)`` of each physical line (``\n``, ``\r\n`` or ``\r`` ends one)."""
+    r"""``(line number, text)`` of each physical line (``\n``, ``\r\n`` or ``\r`` ends one)."""
     rest, no = "", 0
     for piece in pieces:
         buf = rest + piece
@@ -302,6 +304,11 @@ def _rows(lines: Iterator[tuple[int, str]], header: Sequence[str], header_line: 
     id_at = header.index("id") if "id" in header else None
     for no, text in lines:
         n = no - header_line
+        if len(text) > MAX_ROW_CHARS:
+            yield n, RowError(n, f"row-{n}", "line", f"{len(text):,} characters",
+                              f"a row of at most {MAX_ROW_CHARS:,} characters; this line has "
+                              f"{len(text):,}", no)
+            continue
         if '"' not in text:  # what the csv module gives for a line without quotes, faster
             if not text.replace(",", "").strip():
                 blank.append(no)

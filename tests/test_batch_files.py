@@ -58,6 +58,7 @@ GENERATED = {
     "bomb.csv.gz": _bomb,
     "rows_501.csv.gz": lambda: gzip.compress((HEADER + _rows(501)).encode(), mtime=0),
     "no_newline_at_end.csv": lambda: (HEADER + "a,PAK,10\nb,IND,5").encode(),
+    "long_line.csv": lambda: (HEADER + "a,PAK" + "1" * 20_000 + ",10\nb,PAK,1\n").encode(),
     "cr_only.csv": lambda: HEADER.replace("\n", "\r").encode() + b"a,PAK,10\rb,IND,5,x\r",
 }
 
@@ -125,6 +126,8 @@ CASES: dict[str, dict] = {
                                cli=ok(501, 0)),
     "no_newline_at_end.csv": ok(2, 0),
     "cr_only.csv": ok(1, 1, "line 3: 4 fields where the header has 3"),
+    "long_line.csv": ok(1, 1, "line 2: a row of at most 10,000 characters; this line has "
+                        "20,008"),
 }
 
 
