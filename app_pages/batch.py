@@ -2,7 +2,8 @@
 
 Thin by design: parsing and estimation are `impact.batch`, exports are `impact.export`. The
 results are cached by the file's bytes, so other reruns do not estimate it again, and the
-downloads are built only when clicked.
+downloads are built only when clicked. The limits are on the content, after decompression
+(`read_upload`); the upload itself is capped by ``server.maxUploadSize``.
 """
 
 from __future__ import annotations
@@ -13,19 +14,25 @@ import logging
 import streamlit as st
 
 from app_pages.cached import batch_results
-from app_pages.viewmodel import BATCH_TEMPLATE, XLSX_MIME, export_file
+from app_pages.viewmodel import BATCH_TEMPLATE, XLSX_MIME, export_file, read_upload
 from impact import ImpactError
-from impact.batch import ACCEPTED_COLUMNS, BATCH_COLUMNS
+from impact.batch import ACCEPTED_COLUMNS, BATCH_COLUMNS, UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS
 from impact.methods import REGISTRY
 
 LOG = logging.getLogger("impact.app")
-MAX_ROWS = 500
+MAX_ROWS = UPLOAD_MAX_ROWS
+MAX_MB = UPLOAD_MAX_BYTES // 2**20
 
 st.title("Batch: many scenarios at once")
 st.write("Upload a CSV with one scenario per row. Columns (blank = default): "
          f"`{','.join(BATCH_COLUMNS)}`; optional: "
          f"`{','.join(c for c in ACCEPTED_COLUMNS if c not in BATCH_COLUMNS)}`. "
-         "Bad rows are listed with their row number; the good rows are still estimated.")
+         "Bad rows are listed with their row or line number; the good rows are still "
+         "estimated, and blank lines are skipped.")
+st.caption(f"Limits: a `.csv` file, or a gzip of one (`.csv.gz`), of up to {MAX_MB} MB; at most "
+           f"{MAX_ROWS} rows and {MAX_MB} MB of text once decompressed; UTF-8 (with or without "
+           "a BOM) or UTF-16 with a BOM. For larger files use `impact batch FILE --out OUT`, "
+           "which has no limit.")
 st.download_button("Download a template CSV", BATCH_TEMPLATE, file_name="impact_batch.csv",
                    mime="text/csv", on_click="ignore", key="batch_template")
 
@@ -33,7 +40,8 @@ methods = st.multiselect("Methods", list(REGISTRY), default=list(REGISTRY),
                          key="batch_methods")
 draws = st.select_slider("Monte Carlo draws per row", options=[1000, 2000, 5000, 10_000],
                          value=2000, key="batch_draws")
-upload = st.file_uploader("Batch CSV", type=["csv"], key="batch_file")
+upload = st.file_uploader("Batch CSV", type=["csv", "gz"], key="batch_file",
+                          max_upload_size=MAX_MB)
 
 if upload is None:
     st.info("Upload a CSV to estimate it (the template above is a working example).")
@@ -42,11 +50,8 @@ if not methods:
     st.info("Choose at least one method.")
     st.stop()
 data = upload.getvalue()
-if data.count(b"\n") > MAX_ROWS + 1:
-    st.error(f"file: {upload.name!r} has more than {MAX_ROWS} rows; the app estimates at most "
-             f"{MAX_ROWS} (use `impact batch FILE --out OUT` for larger files)")
-    st.stop()
 try:
+    table = read_upload(data, upload.name)  # the limits, on the decompressed rows
     with st.spinner("Estimating every row…"):
         results, estimates, errors = batch_results(data, upload.name, tuple(methods), draws)
 except ImpactError as err:
@@ -58,6 +63,8 @@ except Exception as err:  # never a traceback in the app
     st.stop()
 
 st.write(f"**{len(estimates)} rows estimated**, {len(errors)} rejected.")
+for note in table.notes:
+    st.info(note)
 for err in errors:
     st.warning(str(err))
 if estimates:

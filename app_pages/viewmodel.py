@@ -636,17 +636,30 @@ BATCH_TEMPLATE = (
 )
 
 
+def read_upload(data: bytes, name: str):
+    """An uploaded batch file parsed within the app's limits: a `impact.batch.BatchTable`.
+
+    The limits are on the content: at most `impact.batch.UPLOAD_MAX_BYTES` of CSV text once
+    decompressed (gzip is recognised by its bytes) and `impact.batch.UPLOAD_MAX_ROWS` data
+    rows. Raises `InputError` (one line) when the file is over a limit or unusable as a whole.
+    """
+    from impact.batch import UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS, parse_batch_csv
+
+    return parse_batch_csv(data, name, max_bytes=UPLOAD_MAX_BYTES, max_rows=UPLOAD_MAX_ROWS)
+
+
 def run_uploaded_batch(data: bytes, name: str, methods: Sequence[str], draws: int):
-    """Parse and estimate an uploaded batch CSV.
+    """Parse (`read_upload`: the app's limits) and estimate an uploaded batch CSV.
 
     Returns ``(results, estimates, errors)``: the batch result table (one row per id and
-    method), ``{id: Estimate}`` for exports, and the per-row errors. Raises `InputError` when
-    the file as a whole is unusable (empty, not CSV, unknown columns, no country column).
+    method), ``{id: Estimate}`` for exports, and the per-row errors (bad lines included).
+    Raises `InputError` when the file as a whole is unusable (over a limit, empty, not CSV
+    text, a bad header).
     """
-    from impact.batch import parse_batch_csv, run_batch_estimates
+    from impact.batch import run_batch_estimates
     from impact.export import summary_frame
 
-    frame = parse_batch_csv(data, name)
-    estimates, errors = run_batch_estimates(frame, list(methods), draws=draws)
+    table = read_upload(data, name)
+    estimates, errors = run_batch_estimates(table, list(methods), draws=draws)
     results = summary_frame(estimates) if estimates else pl.DataFrame()
     return results, estimates, errors

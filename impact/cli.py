@@ -412,6 +412,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     where = f"written to {args.out}" if args.out else "written to stdout"
     print(f"batch: {stats.rows} rows, {stats.ok} ok, {len(stats.errors)} failed; "
           f"{stats.results} result rows {where}", file=sys.stderr)
+    for note in stats.notes:
+        print(f"note: {note}", file=sys.stderr)
     for err in stats.errors:
         print(f"error: {_one_line(str(err))}", file=sys.stderr)
     return 1 if stats.errors else 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from impact.batch import read_batch_csv, run_batch
+from impact.batch import read_batch_csv, run_batch, run_batch_estimates
 from impact.cli import main
 from impact.ensemble import ENSEMBLE
 from impact.errors import InputError
@@ -91,7 +91,8 @@ def test_blank_cells_mean_default_and_text_is_not_coerced():
     frame = pl.DataFrame({"country": ["PAK", "PAK"], "duration_hours": ["10", "ten"],
                           "scope": ["", "mobile"]})
     results, errors = run_batch(frame, methods="deloitte2016", draws=500)
-    assert results["id"].to_list() == ["1", "1"] and results["scope"].to_list() == ["full"] * 2
+    assert results["id"].to_list() == ["row-1", "row-1"]  # a blank id is row-<row number>
+    assert results["scope"].to_list() == ["full"] * 2
     assert results["method"].to_list() == ["deloitte2016", ENSEMBLE]
     assert errors[0].row == 2 and errors[0].field == "duration_hours"
     assert errors[0].value == "ten"
@@ -180,3 +181,17 @@ def test_cli_batch_refuses_to_overwrite_its_input(capsys, tmp_path):
     code = main(["batch", str(path), "--out", str(path)])
     assert code == 2 and "a path other than the input file" in capsys.readouterr().err
     assert path.read_text() == BAD.read_text()
+
+
+@pytest.mark.parametrize(("ids", "kept", "bad"), [
+    (["", "row-1", "1"], ["row-1", "1"], [(2, "row-1")]),  # the blank one first
+    (["row-2", "", "row-3"], ["row-2", "row-3"], [(1, "row-2")]),  # the explicit one first
+    (["", "", "row-3", "a", "a"], ["row-1", "row-2", "row-3", "a"], [(5, "a")]),
+])
+def test_a_blank_id_never_collides_with_an_explicit_one(ids, kept, bad):
+    """A blank id is row-<N>; an explicit row-<M> is accepted on row M only; a repeat is bad."""
+    n = len(ids)
+    frame = pl.DataFrame({"id": ids, "country": ["PAK"] * n, "duration_hours": ["1"] * n})
+    estimates, errors = run_batch_estimates(frame, "deloitte2016", draws=200)
+    assert sorted(estimates) == sorted(kept)
+    assert [(e.row, e.id) for e in errors] == bad and {e.field for e in errors} == {"id"}

@@ -200,7 +200,7 @@ def test_uploaded_batch_template_runs_and_bad_files_are_rejected():
     _, estimates, errors = run_uploaded_batch(bad, "t.csv", ["impact"], 200)
     assert len(estimates) == 3 and len(errors) == 1
     assert str(errors[0]).startswith("row 3 (id=ind-regional): affected_share")
-    for data, words in [(b"", "empty"), (b"\x00\xff\x00garbage", "country"),
+    for data, words in [(b"", "empty"), (b"\x00\xff\x00garbage", "NUL byte"),
                         (b"id,colour\n1,red\n", "known columns")]:
         with pytest.raises(InputError, match=words):
             run_uploaded_batch(data, "t.csv", ["impact"], 200)
