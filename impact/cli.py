@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -812,7 +813,8 @@ def _one_line(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 some batch rows failed,
-    2 bad input or data)."""
+    2 bad input or data, 3 an internal error — a bug: one line, and the traceback only with
+    ``IMPACT_DEBUG=1``; 130 interrupted)."""
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
@@ -825,6 +827,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line, never a traceback unless asked for
+        if os.environ.get("IMPACT_DEBUG", "").strip() in ("1", "true"):
+            raise
+        print(f"error: internal error ({type(exc).__name__}: {_one_line(str(exc))}); this is "
+              "a bug in impact: please report the command (IMPACT_DEBUG=1 shows the "
+              "traceback)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -469,3 +469,21 @@ def test_fuzz_cli_exits_0_or_2_and_never_prints_a_traceback(capsys, pairs, draws
         frame = pl.read_csv(out.encode())
         ok = frame.filter(pl.col("status") == "ok")
         assert ok["loss_usd_p50"].is_finite().all(), argv
+
+
+def test_an_internal_error_is_one_line_and_exit_3(capsys, monkeypatch):
+    """A bug still never prints a traceback (unless IMPACT_DEBUG=1 asks for it)."""
+    from impact import cli
+
+    def broken(args):
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setitem(cli.COMMANDS, "estimate", broken)
+    monkeypatch.delenv("IMPACT_DEBUG", raising=False)
+    assert cli.main(["estimate", "--country", "PAK", "--duration-hours", "5"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "internal error (RuntimeError: boom" in err and "IMPACT_DEBUG=1" in err
+    monkeypatch.setenv("IMPACT_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        cli.main(["estimate", "--country", "PAK", "--duration-hours", "5"])
