@@ -106,9 +106,12 @@ CASES: dict[str, dict] = {
                      "line 4: 5 fields where the header has 11",
                      'line 5: a quote (") opens a cell and does not close on this line'),
     "blank_lines.csv": ok(2, 0, "5 blank lines skipped (lines 1, 4, 5, 6, 8)"),
-    "huge_numbers.csv": ok(1, 4, "row 1 (id=max-float): duration_hours: 1e308 is not accepted",
+    "huge_numbers.csv": ok(0, 5, "row 1 (id=max-float): duration_hours: 1e308 is not accepted",
                            "row 2 (id=infinite): duration_hours: 1e400 is not accepted; input "
-                           "should be a finite", "row 4 (id=not-a-number): duration_hours: nan",
+                           "should be a finite",
+                           "row 3 (id=underscore): duration_hours: 1_000 is not accepted; a "
+                           "plain number without digit separators",
+                           "row 4 (id=not-a-number): duration_hours: nan",
                            "row 5 (id=users): affected_users"),
     "formula_ids.csv": ok(4, 0),
     "ids.csv": ok(4, 2, "row 2 (id=row-1): id: row-1 is not accepted; ids of the form "
