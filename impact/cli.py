@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "countries-110m.json")
     geo.add_argument("--raw", type=Path, default=_REPO.parent / "shared" / "data")
     geo.add_argument("--out", type=Path, default=_REPO / "data")
+    data_sub.add_parser("status", help="the data in use: its folder and version, each "
+                        "source's vintage and age, each indicator's latest year")
     data_sub.add_parser("check", help="verify every bundled file against data/manifest.json "
                         "(exists, types, value ranges, checksum)")
     man = data_sub.add_parser("manifest", help="rewrite data/manifest.json (checksums and "
@@ -466,6 +468,11 @@ def _cmd_methods(args: argparse.Namespace) -> int:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
+    if args.data_command == "status":
+        from impact.data_status import status, status_text
+
+        print(status_text(status()))
+        return 0
     if args.data_command == "manifest":
         return _cmd_data_manifest(Path(args.out))
     if args.data_command == "check":
