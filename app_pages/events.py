@@ -237,15 +237,20 @@ def _compare(filters: dict, table: pl.DataFrame, labels: dict[str, str], method:
                             width="stretch")
 
 
+def _totals_table(frame, key: str) -> None:
+    """A totals table: money columns [USD] and hours in the page's number formats."""
+    st.dataframe(frame, hide_index=True, width="stretch", key=key,
+                 column_config={c: MONEY for c in frame.columns if "[USD]" in c}
+                 | {"hours": HOURS})
+
+
 def _summary(filters: dict, method: str, variant: str) -> None:
     st.subheader("Totals per country and year")
     summary = events_totals(**filters, method=method, draws=DRAWS, variant=variant)
     st.caption("P5/P95 (sum) add the events' own P5 and P95, as if every event's uncertainty "
                "moved together; P5/P95 (independent) are quantiles of the summed Monte Carlo "
                "draws, as if events were independent. The truth lies between the two.")
-    st.dataframe(summary, hide_index=True, width="stretch", key="summary_table",
-                 column_config={c: MONEY for c in summary.columns if "[USD]" in c}
-                 | {"hours": HOURS})
+    _totals_table(summary, "summary_table")
     st.download_button("Download totals (CSV)", lambda: table_csv(summary),
                        file_name=f"impact_events_totals_{method}_{variant}.csv",
                        mime="text/csv", key="ev_download_summary", on_click="ignore",
@@ -256,9 +261,7 @@ def _summary(filters: dict, method: str, variant: str) -> None:
         st.caption("Blocks of named platforms (and of other services, not costed): a block of "
                    "several platforms counts under each, so the rows do not add up to all "
                    "blocks.")
-        st.dataframe(ledger, hide_index=True, width="stretch", key="platform_table",
-                     column_config={c: MONEY for c in ledger.columns if "[USD]" in c}
-                     | {"hours": HOURS})
+        _totals_table(ledger, "platform_table")
 
 
 @st.fragment

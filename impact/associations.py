@@ -19,7 +19,6 @@ Every number in the text columns goes through `impact.format`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -233,22 +232,17 @@ def effect_lines(effects: pl.DataFrame) -> list[str]:
 # risk
 
 
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
 def snapshot_date() -> date | None:
-    """The day the event catalogue was accessed (``data/vintages.csv``), or None."""
+    """The day the event catalogue was accessed (``data/vintages.csv``, read by
+    `impact.data_status.vintage_date`), or None."""
+    from impact.data_status import vintage_date
     from impact.io import read_bundled
 
     try:
         rows = read_bundled("vintages").filter(pl.col("table") == "events")
     except FileNotFoundError:
         return None
-    for vintage in rows["vintage"].to_list():
-        found = _DATE.search(vintage or "")
-        if found:
-            return date(*(int(g) for g in found.groups()))
-    return None
+    return next((d for d in map(vintage_date, rows["vintage"].to_list()) if d), None)
 
 
 def _long_date(day: date | None) -> str:
