@@ -1,14 +1,25 @@
-"""Data & sources page: the vintage of every bundled table and data/SOURCES.md if present."""
+"""Data & sources page: the data in use (bundled or refreshed), the vintage of every table
+and the SOURCES.md of that data if present."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from impact.io import data_dir, data_version, read_bundled
+from impact.datastore import refresh_record
+from impact.io import bundled_dir, data_dir, data_version, read_bundled
 
 st.title("Data & sources")
-st.write("Every figure comes from tables bundled with the package; the app never downloads "
-         f"anything. Bundled data version: `{data_version()}`.")
+_record = refresh_record(data_dir())
+if data_dir() == bundled_dir():
+    _which = "the data bundled with the package"
+elif _record:
+    _which = (f"refreshed from the publishers on {_record.get('refreshed', '?')[:10]} "
+              f"(from data `{_record.get('based_on', '?')}`)")
+else:
+    _which = f"read from {data_dir()}"
+st.write("Every figure comes from local tables; the app never downloads anything. Data "
+         f"version in use: `{data_version()}`, {_which}. To bring it up to date, run "
+         "`impact data refresh` and restart the app; `impact data use bundled` goes back.")
 
 st.header("Data vintages")
 try:

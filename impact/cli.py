@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from impact import format as fmt
-from impact.errors import ImpactError, InputError
+from impact.errors import ImpactError, InputError, RefreshError
 from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
 from impact.vocab import VALUE_FIELDS
 
@@ -145,8 +145,32 @@ def build_parser() -> argparse.ArgumentParser:
                      "countries-110m.json")
     geo.add_argument("--raw", type=Path, default=_REPO.parent / "shared" / "data")
     geo.add_argument("--out", type=Path, default=_REPO / "data")
-    data_sub.add_parser("status", help="the data in use: its folder and version, each "
-                        "source's vintage and age, each indicator's latest year")
+    st = data_sub.add_parser("status", help="the data in use: its folder and version, each "
+                             "source's vintage and age, each indicator's latest year, the "
+                             "stored refreshes")
+    st.add_argument("--online", action="store_true", help="also ask the World Bank API what "
+                    "a refresh would change (years added, countries with new GDP); writes "
+                    "nothing")
+    ref = data_sub.add_parser(
+        "refresh", help="fetch newer data from the publishers into a new data version "
+        "(uses the network)",
+        description="Fetch the latest World Bank indicators (World Bank API) and/or read a "
+        "newer Access Now #KeepItOn STOP export, rebuild the curated tables and fits into a "
+        "new data version in a temporary folder, validate it (schema, ranges, checksums, row "
+        "counts at least 95%% of the old), then switch to it atomically: into the user-level "
+        "data folder (see `impact data status`; $IMPACT_DATA_HOME overrides it), or into "
+        "--to DIR. On any failure nothing changes. Go back with `impact data use bundled`.")
+    ref.add_argument("--indicators", action="store_true", help="fetch the World Bank "
+                     "indicators (the default when --events is not given)")
+    ref.add_argument("--events", metavar="FILE_OR_URL", help="a newer STOP export (CSV file "
+                     "or http(s) URL) to rebuild the event catalogue from")
+    ref.add_argument("--to", type=Path, metavar="DIR", help="write the new version to DIR (a "
+                     "new folder, or a data folder to replace, e.g. data/ in a checkout) "
+                     "instead of the user-level data folder")
+    use = data_sub.add_parser("use", help="switch to a stored data version, or back to the "
+                              "bundled data ('bundled')")
+    use.add_argument("version", metavar="VERSION", help="'bundled' or a version listed by "
+                     "`impact data status`")
     data_sub.add_parser("check", help="verify every bundled file against data/manifest.json "
                         "(exists, types, value ranges, checksum)")
     man = data_sub.add_parser("manifest", help="rewrite data/manifest.json (checksums and "
@@ -472,6 +496,19 @@ def _cmd_data(args: argparse.Namespace) -> int:
         from impact.data_status import status, status_text
 
         print(status_text(status()))
+        if args.online:
+            from impact.build.refresh import preview
+            from impact.data_status import changes_lines
+
+            print("\nwhat a refresh of the World Bank indicators would change now:")
+            print("\n".join(changes_lines(preview())))
+        return 0
+    if args.data_command == "refresh":
+        return _cmd_data_refresh(args)
+    if args.data_command == "use":
+        from impact.datastore import use
+
+        print(use(args.version))
         return 0
     if args.data_command == "manifest":
         return _cmd_data_manifest(Path(args.out))
@@ -501,6 +538,25 @@ def _cmd_data(args: argparse.Namespace) -> int:
         paths["geometry"] = build_geometry(Path(geometry), raw, out, report=print)
     for path in paths.values():
         print(f"wrote {path}")
+    return 0
+
+
+def _cmd_data_refresh(args: argparse.Namespace) -> int:
+    from impact.build.refresh import refresh  # lazily: only this command needs it
+    from impact.data_status import changes_lines
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    staged, where = refresh(indicators=args.indicators or not args.events, events=args.events,
+                            to=args.to, say=say)
+    print(f"data {staged.version} (refreshed from {staged.based_on}) is now in use: {where}")
+    print("\n".join(changes_lines(staged.changes)))
+    if args.to is None:
+        print("go back with `impact data use bundled` (or `impact data use "
+              f"{staged.based_on}` if that version is stored)")
+    else:
+        print(f"use it with IMPACT_DATA_DIR={where}")
     return 0
 
 
@@ -818,10 +874,17 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _version_in_use() -> str:
+    from impact.io import data_version, forget_data_dir
+
+    forget_data_dir()
+    return data_version()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 some batch rows failed,
     2 bad input or data, 3 an internal error — a bug: one line, and the traceback only with
-    ``IMPACT_DEBUG=1``; 130 interrupted)."""
+    ``IMPACT_DEBUG=1``; 4 a data refresh failed and nothing was changed; 130 interrupted)."""
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
@@ -829,6 +892,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as exc:
         print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
+    except RefreshError as exc:  # nothing was switched: say so
+        print(f"error: {_one_line(str(exc))}; nothing was changed (data "
+              f"{_version_in_use()} still in use)", file=sys.stderr)
+        return 4
     except ImpactError as exc:
         print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         return 2

@@ -231,6 +231,9 @@ def remedy(data_dir: Path, path: Path | None = None) -> str:
     if os.environ.get(DATA_ENV, "").strip():
         return (f"fix the files in {data_dir} (then `impact data manifest --out {data_dir}`), "
                 f"or unset {DATA_ENV} to go back to the bundled data")
+    if data_dir.parent.name == "versions" and (data_dir.parent.parent / "current").is_file():
+        return ("go back to the bundled data with `impact data use bundled`, or refresh "
+                "again with `impact data refresh`")
     if data_dir.name == "_bundled_data":
         return "reinstall the package (`pip install --force-reinstall impact`)"
     if path is not None and path.parent.name == "geometry":

@@ -48,3 +48,9 @@ class BundledDataError(DataError):
 
 class ParameterFileError(ImpactError):
     """A parameter file is malformed (missing column, low > value, unknown distribution...)."""
+
+
+class RefreshError(DataError):
+    """``impact data refresh`` could not fetch, read or validate new data (offline, a server
+    error, a truncated or changed response, too few rows...). Raised before anything is
+    switched: the data in use is unchanged (the CLI exits 4)."""

@@ -13,22 +13,45 @@ from pathlib import Path
 import polars as pl
 
 from impact.datacheck import DATA_ENV, checked_table, checked_text, manifest
+from impact.datastore import HOME_ENV
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _WHEEL_DATA = PACKAGE_DIR / "_bundled_data"
 _REPO_DATA = PACKAGE_DIR.parent / "data"
 
 
-def data_dir() -> Path:
-    """Directory of the bundled, curated tables (``data/`` in a checkout).
+def bundled_dir() -> Path:
+    """The data shipped with the package (``data/`` in a checkout)."""
+    return _WHEEL_DATA if _WHEEL_DATA.is_dir() else _REPO_DATA
 
-    ``$IMPACT_DATA_DIR``, if set, points it at another folder (e.g. a copy of ``data/``);
-    that folder needs its own ``manifest.json`` (``impact data manifest --out <folder>``).
+
+def data_dir() -> Path:
+    """The data folder in use: ``$IMPACT_DATA_DIR`` if set (that folder needs its own
+    ``manifest.json``: ``impact data manifest --out <folder>``); else the current version of
+    the user-level store (`impact.datastore`, written by ``impact data refresh``); else
+    `bundled_dir`. Resolved once per process and environment (`forget_data_dir` resets it).
     """
-    env = os.environ.get(DATA_ENV, "").strip()
+    return _data_dir(os.environ.get(DATA_ENV, "").strip(),
+                     os.environ.get(HOME_ENV, "").strip())
+
+
+@functools.cache
+def _data_dir(env: str, _home: str) -> Path:
     if env:
         return Path(env).expanduser().resolve()
-    return _WHEEL_DATA if _WHEEL_DATA.is_dir() else _REPO_DATA
+    from impact.datastore import current_dir
+
+    return current_dir() or bundled_dir()
+
+
+def forget_data_dir() -> None:
+    """Resolve `data_dir` afresh on its next call, and read its files afresh (after
+    ``impact data use`` or a refresh)."""
+    from impact import datacheck
+
+    for cached in (_data_dir, _data_version, _read_bundled, _read_geometry_text,
+                   datacheck.manifest):
+        cached.cache_clear()
 
 
 #: full schemas of the tables read on every estimate, as the data build declares them (the
@@ -65,13 +88,22 @@ def _read_bundled(folder: Path, name: str) -> pl.DataFrame:
     return checked_table(folder, name)
 
 
-@functools.cache
 def data_version() -> str:
-    """A short fingerprint (sha256 of every bundled table) used as a cache key."""
+    """A short fingerprint (sha256 of every table in `data_dir`) that names the data."""
+    return _data_version(data_dir())
+
+
+def bundled_version() -> str:
+    """The data version of `bundled_dir` (the data shipped with the package)."""
+    return _data_version(bundled_dir())
+
+
+@functools.cache
+def _data_version(folder: Path) -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for p in sorted(data_dir().glob("*.csv")):
+    for p in sorted(folder.glob("*.csv")):
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:12]

@@ -13,6 +13,7 @@ The profile is taken from the ``HYPOTHESIS_PROFILE`` environment variable; when 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,11 @@ settings.register_profile("dev")
 _profile = os.environ.get("HYPOTHESIS_PROFILE") or (
     "ci" if os.environ.get("CI", "").strip().lower() == "true" else "dev")
 settings.load_profile(_profile)
+
+# every test (and every app or CLI process a test starts) sees an empty user-level data store,
+# so a refresh made on this machine never changes what the tests compute
+os.environ["IMPACT_DATA_HOME"] = tempfile.mkdtemp(prefix="impact-test-home-")
+os.environ.pop("IMPACT_DATA_DIR", None)
 
 APP_TESTS = Path(__file__).resolve().parent / "app"
 

@@ -39,6 +39,6 @@ def test_ages_follow_the_day_asked_for():
 def test_the_command_prints_the_status(capsys):
     assert main(["data", "status"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"data {data_version()} in ") and "(bundled data)" in out
+    assert out.startswith(f"data {data_version()} in ") and "(the bundled data)" in out
     assert "gdp_usd" in out and "days old" in out and "event catalogue: last event" in out
     assert status_text(status(TODAY), TODAY).splitlines()[0].endswith("today 2026-12-02")

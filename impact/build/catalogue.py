@@ -213,7 +213,8 @@ def _flag(col: str) -> pl.Expr:
                                       return_dtype=pl.Boolean)  # fmt: skip
 
 
-def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
+def parse_rows(raw: pl.DataFrame, snapshot: dt.date = SNAPSHOT_DATE
+               ) -> tuple[pl.DataFrame, dict]:
     """One tidy row per (source row, country), before deduplication and shares.
 
     Returns the frame (``EVENT_COLUMNS`` except dedup and share columns, plus ``_order``
@@ -331,7 +332,7 @@ def parse_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
         .otherwise(pl.lit("full")),
     )  # fmt: skip
     # the Access Now link only when it is a well-formed URL (one row holds prose there)
-    df = add_hours(df).with_columns(source_link=pl.col("_an_links").list.first())
+    df = add_hours(df, snapshot).with_columns(source_link=pl.col("_an_links").list.first())
     ids = [
         event_id(list(r))
         for r in df.select(
@@ -389,7 +390,7 @@ def hours_rule(
     return ("dates_whole_days" if end_basis == "reported" else "duration_whole_days"), 24.0
 
 
-def add_hours(df: pl.DataFrame) -> pl.DataFrame:
+def add_hours(df: pl.DataFrame, snapshot: dt.date = SNAPSHOT_DATE) -> pl.DataFrame:
     """Add ``open_ended, hours_basis, daily_hours, duration_hours, hours_to_snapshot``.
 
     Needs ``end_basis, start, end, days_active, status`` and the source ``event`` and
@@ -403,7 +404,7 @@ def add_hours(df: pl.DataFrame) -> pl.DataFrame:
             df["duration"], strict=True,
         )
     ]  # fmt: skip
-    to_snapshot = (pl.lit(SNAPSHOT_DATE) - pl.col("start")).dt.total_days().clip(lower_bound=1)
+    to_snapshot = (pl.lit(snapshot) - pl.col("start")).dt.total_days().clip(lower_bound=1)
     return df.with_columns(
         hours_basis=pl.Series([r[0] for r in rules], dtype=pl.String),
         daily_hours=pl.Series([float(r[1]) for r in rules], dtype=pl.Float64),
@@ -540,11 +541,13 @@ def extend_by_listed_years(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def events_table(
-    raw: pl.DataFrame, countries: pl.DataFrame, index: rg.AreaIndex | None = None
+    raw: pl.DataFrame, countries: pl.DataFrame, index: rg.AreaIndex | None = None,
+    snapshot: dt.date = SNAPSHOT_DATE,
 ) -> tuple[pl.DataFrame, dict]:
     """The ``events.csv`` table and build counts (``rows_in, dropped_no_iso3, split_rows,
-    split_extra, merged, events, ongoing, end_before_start``...)."""
-    rows, info = parse_rows(raw)
+    split_extra, merged, events, ongoing, end_before_start``...); open-ended events run to
+    ``snapshot`` (the date the export was taken) in ``hours_to_snapshot``."""
+    rows, info = parse_rows(raw, snapshot)
     events = extend_by_listed_years(deduplicate(rows))
     events = add_shares(events, index).join(
         countries.select("iso3", pl.col("name").alias("country")),
