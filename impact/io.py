@@ -45,13 +45,19 @@ def _data_dir(env: str, _home: str) -> Path:
 
 
 def forget_data_dir() -> None:
-    """Resolve `data_dir` afresh on its next call, and read its files afresh (after
-    ``impact data use`` or a refresh)."""
-    from impact import datacheck
+    """Resolve `data_dir` afresh on its next call and forget everything read from the old
+    data (after ``impact data use`` or a refresh in this process): every ``functools`` cache
+    of the loaded `impact` modules is cleared (they hold only data read from `data_dir` or
+    values computed from it and from their arguments, so clearing is always safe)."""
+    import sys
 
-    for cached in (_data_dir, _data_version, _read_bundled, _read_geometry_text,
-                   datacheck.manifest):
-        cached.cache_clear()
+    for name, module in list(sys.modules.items()):
+        if name != "impact" and not name.startswith("impact."):
+            continue
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear) and hasattr(value, "cache_info"):
+                clear()
 
 
 #: full schemas of the tables read on every estimate, as the data build declares them (the

@@ -435,3 +435,19 @@ def test_a_damaged_stored_version_says_how_to_go_back(home):
         read_bundled("parameters")
     datastore.use("bundled")
     assert read_bundled("parameters").height > 0
+
+
+def test_estimates_in_the_same_process_follow_a_switch(home):
+    """What was read and cached from the old data is forgotten on a switch (and back)."""
+    from impact.estimate import estimate
+    from impact.scenario import Scenario
+
+    def gdp_year() -> int:
+        return estimate(Scenario(country="PAK", duration_hours=10, year=2026)
+                        ).context.gdp.year_used
+
+    assert gdp_year() == 2025  # the bundled data: 2025 carried to 2026, and now cached
+    rf.refresh(get=WorldBankAnswers(), today=TODAY)
+    assert gdp_year() == 2026
+    datastore.use("bundled")
+    assert gdp_year() == 2025
