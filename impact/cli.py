@@ -643,6 +643,17 @@ def _check_out(out: str | None) -> None:
         raise InputError("out", out, "a path ending in .csv or .json")
 
 
+def _show_cell(key: str, value, pad: str) -> str:
+    """One value of `impact events show`: links one a line, Access Now's count years named
+    as such (the event's own year is ``year``, its start year)."""
+    if key == "links" and value:
+        return pad.join(str(value).split("|"))
+    if key == "listed_years" and value:
+        return (", ".join(str(value).split(";"))
+                + " (the years of the Access Now STOP lists that record it)")
+    return _cell(value, key)
+
+
 def _money(x) -> str:
     return fmt.money(x)
 
@@ -658,10 +669,8 @@ def _cmd_events(args: argparse.Namespace) -> int:
         if args.format == "table":
             width = max(len(k) for k in row)
             pad = "\n" + " " * (width + 2)
-            text = "\n".join(
-                f"{k.ljust(width)}  "
-                + (pad.join(str(v).split("|")) if k == "links" and v else _cell(v, k))
-                for k, v in row.items()) + "\n"
+            text = "\n".join(f"{k.ljust(width)}  " + _show_cell(k, v, pad)
+                             for k, v in row.items()) + "\n"
         else:
             text = _frame_text(frame, args.format)
         sys.stdout.write(text)

@@ -366,3 +366,17 @@ def test_bundled_catalogue_sample():
     out = ev.estimate_events(sample, draws=DRAWS)
     assert out.filter(pl.col("status") == "ok").height > 0
     assert out.filter(pl.col("status") != "ok")["reason"].str.len_chars().min() > 10
+
+
+@pytest.mark.skipif(not (data_dir() / "events.csv").is_file(),
+                    reason="data/events.csv not bundled yet")
+def test_cli_show_gives_the_year_the_event_started(capsys):
+    """Pakistan's X block started 2024-02-17 and Access Now lists it in 2024 and 2025: it is
+    a 2024 event, and the count years are a fact of their own."""
+    code, out, err = run(capsys, "events", "show", "AN-9677a4227a")
+    assert code == 0, err
+    lines = dict(line.split(None, 1) for line in out.splitlines() if " " in line.strip())
+    assert lines["start"] == "2024-02-17" and lines["year"] == "2024"
+    assert lines["listed_years"].startswith("2024, 2025 (")
+    assert "Access Now" in lines["listed_years"]
+    assert ev.get_event("AN-9677a4227a")["year"] == 2024
