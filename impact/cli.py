@@ -740,6 +740,10 @@ def _cmd_events(args: argparse.Namespace) -> int:
         first, last = ev.year_range(args.years)
         frame = frame.filter(pl.col("year").is_between(first, last))
     summary = ev.summarise(frame, by=args.by, method=methods[0], variant=_variant(args))
+    # rows whose every event went uncosted say "0 events, USD 0": the table and files list
+    # costed events only, and stderr says how many rows were left out and why
+    empty = summary.filter(pl.col("n_events") == 0).height
+    summary = summary.filter(pl.col("n_events") > 0)
     cols = ev.SUMMARY_COLUMNS + (ev.AGG_COLUMNS if args.aggregate else [])
     if args.by.startswith("platform"):
         cols = ["platform"] + [c for c in cols if c != "iso3"]
@@ -747,6 +751,10 @@ def _cmd_events(args: argparse.Namespace) -> int:
     sys.stdout.write(_frame_text(summary, args.format))
     if args.format == "table":
         print(f"USD, current prices of each event year; {_SUMMED_NOTE}.", file=sys.stderr)
+    if empty:
+        print(f"note: {fmt.count(empty)} {args.by} rows with no costed event left out (their "
+              "events could not be costed: blocks of services that are not costed platforms, "
+              "parts before 2010; `impact events estimate` gives each reason)", file=sys.stderr)
     _write_frame(summary, args.out)
     return 0
 

@@ -736,7 +736,10 @@ def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | N
     -------
     Columns `SUMMARY_COLUMNS` + ``loss_usd_p05_agg, loss_usd_p95_agg, n_not_costed``;
     ``n_events`` counts events with an estimate, ``n_not_costed`` those without one, and
-    ``hours`` sums the costed (exposed) hours of the counted events [hours].
+    ``hours`` sums the costed (exposed) hours of the counted events [hours]. A group whose
+    events were all left uncosted (``n_events`` 0, e.g. a block of services that are not
+    costed platforms, or a part before 2010) is kept, so that ``n_not_costed`` can say so
+    (the Past events page shows it); ``impact events summary`` leaves such rows out.
     """
     if by not in SUMMARY_BY:
         raise InputError("by", by, f"one of {', '.join(SUMMARY_BY)}")

@@ -313,6 +313,30 @@ def test_cli_summary_csv_header(catalogue, capsys):
     assert {(r["iso3"], r["year"]) for r in rows} >= {("PAK", "2024"), ("IND", "2019")}
 
 
+def test_cli_summary_leaves_out_rows_without_a_costed_event(catalogue, capsys):
+    """ETH 2020 has only a block of services that are not costed platforms: no row. PAK
+    2024 adds up a 24 h mobile cut and a 93-day X block, 24 + 93 x 24 = 2,256 h; IND 2019
+    a full cut from 5 August (149 days in 2019, 3,576 h) and a 24 h throttling."""
+    code, out, err = run(capsys, "events", "summary", "--method", "impact", "--format",
+                         "csv", "--draws", str(DRAWS))
+    assert code == 0, err
+    rows = {(r["iso3"], r["year"]): r for r in csv.DictReader(io.StringIO(out))}
+    assert ("ETH", "2020") not in rows
+    assert all(int(r["n_events"]) > 0 for r in rows.values())
+    assert (rows["PAK", "2024"]["n_events"], float(rows["PAK", "2024"]["hours"])) == ("2", 2256)
+    assert (rows["IND", "2019"]["n_events"], float(rows["IND", "2019"]["hours"])) == ("2", 3600)
+    assert "1 country-year rows with no costed event left out" in err
+    code, out, err = run(capsys, "events", "summary", "--by", "platform", "--format", "csv",
+                         "--draws", str(DRAWS))
+    assert code == 0, err
+    platforms = [r["platform"] for r in csv.DictReader(io.StringIO(out))]
+    assert platforms == ["instagram", "whatsapp", "x"]  # no "other services" row of 0 events
+    # the API keeps the group, so that it can count the uncosted event
+    estimates = ev.estimate_events(ev.load_events(country="ETH"), ["impact"], draws=DRAWS)
+    eth = ev.summarise(estimates).row(0, named=True)
+    assert (eth["n_events"], eth["n_not_costed"]) == (0, 1)
+
+
 def test_cli_list_estimate_compare(catalogue, capsys):
     code, out, err = run(capsys, "events", "list", "--country", "Pakistan", "--format", "csv")
     assert code == 0, err
