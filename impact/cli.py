@@ -658,6 +658,45 @@ def _money(x) -> str:
     return fmt.money(x)
 
 
+def _loss_cell(p50, p05, p95) -> str:
+    """``USD 4.3 bn (1.2 bn – 9 bn)``: the central loss with its P5–P95 range."""
+    return f"{_money(p50)} ({fmt.money_range(p05, p95, '')})"
+
+
+def compare_text(frame: pl.DataFrame) -> str:
+    """`impact.events.compare` as text: the events named in the order given, then one block
+    per method with each event's costed hours, loss P50 (P5–P95), per day, per capita and
+    share of GDP with their ranks, and a total row (sums of the costed events)."""
+    names = frame.unique("event_id", maintain_order=True)
+    lines = ["events, in the order given:"] + [
+        f"  {r['event_id']}  {r['title'] or ', '.join(str(r[c]) for c in ('country', 'year', 'scope'))}"
+        for r in names.iter_rows(named=True)]
+    rows = []
+    for method in frame["method"].unique(maintain_order=True):
+        block = frame.filter(pl.col("method") == method)
+        for r in block.iter_rows(named=True):
+            ok = r["status"] == "ok"
+            rows.append([r["event_id"], method, fmt.hours(r["costed_hours"], unit=False),
+                         _loss_cell(r["loss_usd_p50"], r["loss_usd_p05"], r["loss_usd_p95"])
+                         if ok else fmt.MISSING,
+                         _money(r["loss_usd_per_day_p50"]), _cell(r["rank_per_day"]),
+                         _money(r["loss_usd_per_capita_p50"]), _cell(r["rank_per_capita"]),
+                         fmt.percent(r["share_of_gdp_p50"]), _cell(r["rank_share_of_gdp"]),
+                         r["status"]])
+        costed = block.filter(pl.col("status") == "ok")
+        sums = {c: math.fsum(costed[c].to_list()) for c in
+                ("costed_hours", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95")}
+        of = (f"{costed.height} events" if costed.height == block.height
+              else f"{costed.height} of {block.height} events costed")
+        rows.append(["total", method, fmt.hours(sums["costed_hours"], unit=False),
+                     _loss_cell(sums["loss_usd_p50"], sums["loss_usd_p05"],
+                                sums["loss_usd_p95"]) if costed.height else fmt.MISSING,
+                     "", "", "", "", "", "", of])
+    header = ["event", "method", "hours", "loss P50 (P5–P95)", "per day", "rank",
+              "per capita", "rank", "% of GDP", "rank", "status"]
+    return "\n".join(lines) + "\n\n" + _table(rows, header) + "\n"
+
+
 def _cmd_events(args: argparse.Namespace) -> int:
     from impact import events as ev
 
@@ -695,17 +734,12 @@ def _cmd_events(args: argparse.Namespace) -> int:
     if cmd == "compare":
         frame = ev.compare(args.event_ids, _methods(args.method), variant=_variant(args),
                            draws=draws, seed=seed)
-        if args.format == "table":
-            rows = [[_short(r["title"] or r["event_id"]), r["method"], r["status"],
-                     _money(r["loss_usd_per_day_p50"]), _cell(r["rank_per_day"]),
-                     _money(r["loss_usd_per_capita_p50"]), _cell(r["rank_per_capita"]),
-                     fmt.percent(r["share_of_gdp_p50"]), _cell(r["rank_share_of_gdp"])]
-                    for r in frame.sort("method", "event_id").iter_rows(named=True)]
-            text = _table(rows, ["event", "method", "status", "per day", "rank",
-                                 "per capita", "rank", "% of GDP", "rank"]) + "\n"
-        else:
-            text = _frame_text(frame, args.format)
+        text = compare_text(frame) if args.format == "table" else _frame_text(frame,
+                                                                             args.format)
         sys.stdout.write(text)
+        if args.format == "table":
+            print("USD, current prices of each event year; total: sums of the events' P50, "
+                  "P5 and P95 (summed P5/P95 are not quantiles of the sum)", file=sys.stderr)
         _write_frame(frame, args.out)
         return 0
     events = ev.load_events(**_event_filters(args))

@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from impact import events as ev
+from impact import format as fmt
 from impact.cli import main
 from impact.errors import InputError
 from impact.io import data_dir
@@ -296,6 +297,21 @@ def test_compare(catalogue):
         assert ranks == [1, 2]
 
 
+def test_compare_keeps_the_order_given_and_counts_an_id_once(catalogue):
+    out = ev.compare(["PAK-2024-01", "IND-2019-02", "IND-2019-01", "PAK-2024-01"],
+                     "impact,deloitte2016", draws=DRAWS)
+    assert out["event_id"].to_list() == ["PAK-2024-01"] * 2 + ["IND-2019-02"] * 2 + [
+        "IND-2019-01"] * 2
+    assert out["method"].to_list() == ["impact", "deloitte2016"] * 3
+    once = ev.compare(["PAK-2024-01"], "impact", draws=DRAWS).row(0, named=True)
+    again = out.filter(pl.col("method") == "impact").row(0, named=True)
+    assert again["loss_usd_p50"] == once["loss_usd_p50"]
+    assert again["costed_hours"] == once["costed_hours"] == 24.0
+    ok = out.filter(pl.col("status") == "ok")
+    assert (ok["loss_usd_p05"] <= ok["loss_usd_p50"]).all()
+    assert (ok["loss_usd_p50"] <= ok["loss_usd_p95"]).all()
+
+
 # ---- command line -----------------------------------------------------------------------------
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
@@ -335,6 +351,30 @@ def test_cli_summary_leaves_out_rows_without_a_costed_event(catalogue, capsys):
     estimates = ev.estimate_events(ev.load_events(country="ETH"), ["impact"], draws=DRAWS)
     eth = ev.summarise(estimates).row(0, named=True)
     assert (eth["n_events"], eth["n_not_costed"]) == (0, 1)
+
+
+def test_cli_compare_names_the_events_in_order_with_ranges_and_a_total(catalogue, capsys):
+    """Three events given out of id order: named in that order, each loss with its P5–P95,
+    and a total row: 24 + 24 + 5,064 = 5,112 hours and the sum of the three losses."""
+    ids = ["PAK-2024-01", "IND-2019-02", "IND-2019-01"]
+    code, out, err = run(capsys, "events", "compare", *ids, "--method", "impact", "--draws",
+                         str(DRAWS))
+    assert code == 0, err
+    lines = out.splitlines()
+    named = [line.split()[0] for line in lines[1:4]]
+    assert lines[0] == "events, in the order given:" and named == ids
+    assert "Pakistan" in lines[1] and "India" in lines[2]
+    table = lines[lines.index(next(x for x in lines if x.startswith("---"))) + 1:]
+    assert [line.split()[0] for line in table] == [*ids, "total"]
+    frame = ev.compare(ids, "impact", draws=DRAWS)
+    for line, r in zip(table, frame.iter_rows(named=True), strict=False):
+        rng = fmt.money_range(r["loss_usd_p05"], r["loss_usd_p95"], "")
+        assert f"{fmt.money(r['loss_usd_p50'])} ({rng})" in line
+    total = table[-1]
+    assert "5,112" in total and "3 events" in total
+    p50 = math.fsum(frame["loss_usd_p50"].to_list())
+    assert fmt.money(p50) in total
+    assert "total" in err and "P5" in err
 
 
 def test_cli_list_estimate_compare(catalogue, capsys):
