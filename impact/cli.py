@@ -82,6 +82,45 @@ def _methods(text: str) -> str | list[str]:
 
 
 # ---- parser ----------------------------------------------------------------------------------
+#: the metavar of a scenario flag whose field description ends in this unit
+UNIT_METAVARS = {"hours": "HOURS", "0-1": "SHARE", "year": "YEAR", "people": "PEOPLE"}
+
+
+def scenario_flag(name: str) -> tuple[str, str]:
+    """(metavar, help) of the ``impact estimate`` flag of scenario field ``name``, from the
+    scenario model: its description with the unit in brackets, then what is accepted
+    (`impact.scenario.ACCEPTED`, the words of the errors). The metavar lists the choices of
+    an enumeration (``USD|local``), else names the unit (``HOURS``, ``SHARE``), else the
+    field (``COUNTRY``).
+
+    >>> scenario_flag("duration_hours")[0], scenario_flag("currency")[0]
+    ('HOURS', 'USD|local')
+    """
+    import re
+    import typing
+    from datetime import datetime
+
+    from impact.scenario import ACCEPTED, Scenario
+
+    field = Scenario.model_fields[name]
+    text = field.description or ""
+    unit = re.search(r"\[([^\]]+)\]$", text)
+    choices = typing.get_args(field.annotation) if typing.get_origin(
+        field.annotation) is typing.Literal else ()
+    if choices:
+        metavar = "|".join(choices)
+    elif unit and unit.group(1) in UNIT_METAVARS:
+        metavar = UNIT_METAVARS[unit.group(1)]
+    elif datetime in typing.get_args(field.annotation):
+        metavar = "DATETIME"
+    else:
+        metavar = name.upper()
+    default = "" if field.default in (None, (), "") or field.is_required() else \
+        f" (default {field.default})"
+    help_text = f"{text}; {ACCEPTED[name]}{default}" if text else ACCEPTED[name] + default
+    return metavar, help_text.replace("%", "%%")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="impact", description="Estimate the economic cost of internet "
                      "shutdowns, mobile-data blackouts, throttling and platform blocks.")
@@ -89,13 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     est = sub.add_parser("estimate", help="estimate one scenario")
     for name in SCENARIO_FLAGS:
-        est.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar="VALUE")
+        metavar, text = scenario_flag(name)
+        est.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar=metavar, help=text)
     est.add_argument("--no-time-weighting", action="store_true",
                      help="treat every hour of the day alike")
     _add_run_options(est)
     est.add_argument("--set", action="append", metavar="NAME=VALUE",
                      help="override a parameter's central value (repeatable)")
-    est.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
+    est.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table",
+                     help="what stdout gets (default table)")
     est.add_argument("--out", metavar="PATH", help="also write .csv, .json, .xlsx or .md")
     est.add_argument("--brief", metavar="PATH", help="also write a one-page brief (.html or "
                      ".pdf): the headline, every method, the charts, the assumptions, "

@@ -235,6 +235,52 @@ def test_every_help_text_prints(capsys, path):
     assert out.startswith("usage: impact " + " ".join(path)) and err == ""
 
 
+def _help_lines(capsys, *path: str) -> dict[str, str]:
+    """``--flag METAVAR`` -> its help text (wrapped lines joined) in ``impact PATH --help``."""
+    assert main([*path, "--help"]) == 0
+    text = capsys.readouterr().out.split("options:", 1)[1]
+    flags: dict[str, str] = {}
+    key = None
+    for line in text.splitlines():
+        if line.startswith("  -"):
+            key, _, rest = line.strip().partition("  ")
+            flags[key] = rest.strip()
+        elif key and line.strip():
+            flags[key] = (flags[key] + " " + line.strip()).strip()
+    return flags
+
+
+@pytest.mark.parametrize("path", _subcommands(build_parser()), ids=" ".join)
+def test_no_flag_shows_a_bare_value(capsys, path):
+    """Every flag that takes a value names it (HOURS, SHARE, a list of choices...)."""
+    for flag in _help_lines(capsys, *path):
+        assert not flag.endswith(" VALUE"), f"impact {' '.join(path)}: {flag}"
+
+
+def test_estimate_flags_name_their_values_and_units(capsys):
+    """The scenario flags come from the scenario model: the unit in brackets, the accepted
+    values in the words of the errors, the choices of an enumeration as the metavar."""
+    from impact.scenario import ACCEPTED
+    from impact.vocab import VALUE_FIELDS
+
+    flags = _help_lines(capsys, "estimate")
+    assert flags["--duration-hours HOURS"] == (
+        "length of the restriction [hours]; a number of hours > 0 and <= 175200 (20 years)")
+    assert flags["--scope full|mobile|platforms|throttling"].endswith(
+        "one of full, mobile, platforms, throttling (default full)")
+    assert "--currency USD|local" in flags and "--price-year YEAR" in flags
+    assert "[0-1]" in flags["--affected-share SHARE"]
+    assert "[people]" in flags["--affected-users PEOPLE"]
+    assert "--start DATETIME" in flags and "--country COUNTRY" in flags
+    by_name = {f.split()[0]: (f, h) for f, h in flags.items()}
+    for name in VALUE_FIELDS:
+        flag, text = by_name[f"--{name.replace('_', '-')}"]
+        assert len(flag.split()) == 2 and flag.split()[1] != "VALUE", flag
+        assert " ".join(ACCEPTED[name].split()) in text, (flag, text)
+    for flag, text in flags.items():
+        assert text, f"{flag} has no help"
+
+
 def test_data_geometry_needs_the_world_atlas_file(capsys, tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
