@@ -174,8 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="bundled data")
     data_sub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
     build = data_sub.add_parser("build", help="rebuild data/ from the raw snapshot")
-    build.add_argument("--raw", type=Path, default=_REPO.parent / "shared" / "data")
-    build.add_argument("--out", type=Path, default=_REPO / "data")
+    _raw_and_out(build)
     build.add_argument("--geometry", type=Path, metavar="WORLD_ATLAS",
                        help="also rebuild data/geometry/ from the world-atlas npm tarball "
                        "(`npm pack world-atlas@2`) or its countries-110m.json (optional)")
@@ -184,8 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("source", type=Path, metavar="WORLD_ATLAS",
                      help="world-atlas-2.0.2.tgz (`npm pack world-atlas@2`) or its "
                      "countries-110m.json")
-    geo.add_argument("--raw", type=Path, default=_REPO.parent / "shared" / "data")
-    geo.add_argument("--out", type=Path, default=_REPO / "data")
+    _raw_and_out(geo)
     st = data_sub.add_parser("status", help="the data in use: its folder and version, each "
                              "source's vintage and age, each indicator's latest year, the "
                              "stored refreshes")
@@ -217,11 +215,21 @@ def build_parser() -> argparse.ArgumentParser:
     man = data_sub.add_parser("manifest", help="rewrite data/manifest.json (checksums and "
                               "schemas) for the files already in data/, without the raw "
                               "snapshot")
-    man.add_argument("--out", type=Path, default=_REPO / "data",
-                     help="the data folder (default: <repo>/data)")
+    man.add_argument("--out", type=Path, default=_REPO / "data", metavar="DIR",
+                     help=f"the data folder (default: {_REPO / 'data'})")
     _add_events_parser(sub)
     _add_monitor_parser(sub)
     return parser
+
+
+def _raw_and_out(p: argparse.ArgumentParser) -> None:
+    """``--raw`` and ``--out`` of the data builds; neither default depends on the current
+    directory."""
+    p.add_argument("--raw", type=Path, metavar="DIR",
+                   help="the raw snapshot folder (default: $IMPACT_RAW_DATA if set, else "
+                   f"{_REPO.parent / 'shared' / 'data'}, beside the checkout)")
+    p.add_argument("--out", type=Path, default=_REPO / "data", metavar="DIR",
+                   help=f"the data folder to write (default: {_REPO / 'data'})")
 
 
 def _add_monitor_parser(sub) -> None:
@@ -560,23 +568,26 @@ def _cmd_data(args: argparse.Namespace) -> int:
         print(f"ok: {len(files)} bundled files in {data_dir()} match manifest.json "
               f"(data {data_version()})")
         return 0
-    raw, out = Path(args.raw), Path(args.out)
-    if not raw.is_dir():
-        raise InputError("raw", str(raw), "an existing folder with the raw snapshot "
-                         "(meta/, wdi/, devices/, digital_economy/)")
+    from impact.build import raw_dir  # lazily: only the builds need it
+
     geometry = args.source if args.data_command == "geometry" else args.geometry
     if geometry is not None and not Path(geometry).is_file():
         raise InputError("geometry", str(geometry), "the world-atlas npm tarball "
                          "(`npm pack world-atlas@2`) or its countries-110m.json")
+    raw, out = raw_dir(args.raw), Path(args.out)
     paths = {}
-    if args.data_command == "build":
-        from impact.build.tables import build_all  # lazily: only this command needs it
+    try:
+        if args.data_command == "build":
+            from impact.build.tables import build_all  # lazily: only this command needs it
 
-        paths = build_all(raw, out, report=print)
-    if geometry is not None:
-        from impact.build.geometry import build_geometry
+            paths = build_all(raw, out, report=print)
+        if geometry is not None:
+            from impact.build.geometry import build_geometry
 
-        paths["geometry"] = build_geometry(Path(geometry), raw, out, report=print)
+            paths["geometry"] = build_geometry(Path(geometry), raw, out, report=print)
+    except FileNotFoundError as exc:  # a raw file missing (polars gives no filename)
+        raise InputError("raw", str(raw), f"a complete raw snapshot: {_one_line(exc)}; pass "
+                         "--raw DIR or set IMPACT_RAW_DATA=DIR") from None
     for path in paths.values():
         print(f"wrote {path}")
     return 0
