@@ -82,6 +82,45 @@ def _methods(text: str) -> str | list[str]:
 
 
 # ---- parser ----------------------------------------------------------------------------------
+#: the metavar of a scenario flag whose field description ends in this unit
+UNIT_METAVARS = {"hours": "HOURS", "0-1": "SHARE", "year": "YEAR", "people": "PEOPLE"}
+
+
+def scenario_flag(name: str) -> tuple[str, str]:
+    """(metavar, help) of the ``impact estimate`` flag of scenario field ``name``, from the
+    scenario model: its description with the unit in brackets, then what is accepted
+    (`impact.scenario.ACCEPTED`, the words of the errors). The metavar lists the choices of
+    an enumeration (``USD|local``), else names the unit (``HOURS``, ``SHARE``), else the
+    field (``COUNTRY``).
+
+    >>> scenario_flag("duration_hours")[0], scenario_flag("currency")[0]
+    ('HOURS', 'USD|local')
+    """
+    import re
+    import typing
+    from datetime import datetime
+
+    from impact.scenario import ACCEPTED, Scenario
+
+    field = Scenario.model_fields[name]
+    text = field.description or ""
+    unit = re.search(r"\[([^\]]+)\]$", text)
+    choices = typing.get_args(field.annotation) if typing.get_origin(
+        field.annotation) is typing.Literal else ()
+    if choices:
+        metavar = "|".join(choices)
+    elif unit and unit.group(1) in UNIT_METAVARS:
+        metavar = UNIT_METAVARS[unit.group(1)]
+    elif datetime in typing.get_args(field.annotation):
+        metavar = "DATETIME"
+    else:
+        metavar = name.upper()
+    default = "" if field.default in (None, (), "") or field.is_required() else \
+        f" (default {field.default})"
+    help_text = f"{text}; {ACCEPTED[name]}{default}" if text else ACCEPTED[name] + default
+    return metavar, help_text.replace("%", "%%")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="impact", description="Estimate the economic cost of internet "
                      "shutdowns, mobile-data blackouts, throttling and platform blocks.")
@@ -89,13 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     est = sub.add_parser("estimate", help="estimate one scenario")
     for name in SCENARIO_FLAGS:
-        est.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar="VALUE")
+        metavar, text = scenario_flag(name)
+        est.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar=metavar, help=text)
     est.add_argument("--no-time-weighting", action="store_true",
                      help="treat every hour of the day alike")
     _add_run_options(est)
     est.add_argument("--set", action="append", metavar="NAME=VALUE",
                      help="override a parameter's central value (repeatable)")
-    est.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
+    est.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table",
+                     help="what stdout gets (default table)")
     est.add_argument("--out", metavar="PATH", help="also write .csv, .json, .xlsx or .md")
     est.add_argument("--brief", metavar="PATH", help="also write a one-page brief (.html or "
                      ".pdf): the headline, every method, the charts, the assumptions, "
@@ -133,8 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="bundled data")
     data_sub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
     build = data_sub.add_parser("build", help="rebuild data/ from the raw snapshot")
-    build.add_argument("--raw", type=Path, default=_REPO.parent / "shared" / "data")
-    build.add_argument("--out", type=Path, default=_REPO / "data")
+    _raw_and_out(build)
     build.add_argument("--geometry", type=Path, metavar="WORLD_ATLAS",
                        help="also rebuild data/geometry/ from the world-atlas npm tarball "
                        "(`npm pack world-atlas@2`) or its countries-110m.json (optional)")
@@ -143,8 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("source", type=Path, metavar="WORLD_ATLAS",
                      help="world-atlas-2.0.2.tgz (`npm pack world-atlas@2`) or its "
                      "countries-110m.json")
-    geo.add_argument("--raw", type=Path, default=_REPO.parent / "shared" / "data")
-    geo.add_argument("--out", type=Path, default=_REPO / "data")
+    _raw_and_out(geo)
     st = data_sub.add_parser("status", help="the data in use: its folder and version, each "
                              "source's vintage and age, each indicator's latest year, the "
                              "stored refreshes")
@@ -176,11 +215,21 @@ def build_parser() -> argparse.ArgumentParser:
     man = data_sub.add_parser("manifest", help="rewrite data/manifest.json (checksums and "
                               "schemas) for the files already in data/, without the raw "
                               "snapshot")
-    man.add_argument("--out", type=Path, default=_REPO / "data",
-                     help="the data folder (default: <repo>/data)")
+    man.add_argument("--out", type=Path, default=_REPO / "data", metavar="DIR",
+                     help=f"the data folder (default: {_REPO / 'data'})")
     _add_events_parser(sub)
     _add_monitor_parser(sub)
     return parser
+
+
+def _raw_and_out(p: argparse.ArgumentParser) -> None:
+    """``--raw`` and ``--out`` of the data builds; neither default depends on the current
+    directory."""
+    p.add_argument("--raw", type=Path, metavar="DIR",
+                   help="the raw snapshot folder (default: $IMPACT_RAW_DATA if set, else "
+                   f"{_REPO.parent / 'shared' / 'data'}, beside the checkout)")
+    p.add_argument("--out", type=Path, default=_REPO / "data", metavar="DIR",
+                   help=f"the data folder to write (default: {_REPO / 'data'})")
 
 
 def _add_monitor_parser(sub) -> None:
@@ -519,23 +568,26 @@ def _cmd_data(args: argparse.Namespace) -> int:
         print(f"ok: {len(files)} bundled files in {data_dir()} match manifest.json "
               f"(data {data_version()})")
         return 0
-    raw, out = Path(args.raw), Path(args.out)
-    if not raw.is_dir():
-        raise InputError("raw", str(raw), "an existing folder with the raw snapshot "
-                         "(meta/, wdi/, devices/, digital_economy/)")
+    from impact.build import raw_dir  # lazily: only the builds need it
+
     geometry = args.source if args.data_command == "geometry" else args.geometry
     if geometry is not None and not Path(geometry).is_file():
         raise InputError("geometry", str(geometry), "the world-atlas npm tarball "
                          "(`npm pack world-atlas@2`) or its countries-110m.json")
+    raw, out = raw_dir(args.raw), Path(args.out)
     paths = {}
-    if args.data_command == "build":
-        from impact.build.tables import build_all  # lazily: only this command needs it
+    try:
+        if args.data_command == "build":
+            from impact.build.tables import build_all  # lazily: only this command needs it
 
-        paths = build_all(raw, out, report=print)
-    if geometry is not None:
-        from impact.build.geometry import build_geometry
+            paths = build_all(raw, out, report=print)
+        if geometry is not None:
+            from impact.build.geometry import build_geometry
 
-        paths["geometry"] = build_geometry(Path(geometry), raw, out, report=print)
+            paths["geometry"] = build_geometry(Path(geometry), raw, out, report=print)
+    except FileNotFoundError as exc:  # a raw file missing (polars gives no filename)
+        raise InputError("raw", str(raw), f"a complete raw snapshot: {_one_line(exc)}; pass "
+                         "--raw DIR or set IMPACT_RAW_DATA=DIR") from None
     for path in paths.values():
         print(f"wrote {path}")
     return 0
@@ -643,8 +695,58 @@ def _check_out(out: str | None) -> None:
         raise InputError("out", out, "a path ending in .csv or .json")
 
 
+def _show_cell(key: str, value, pad: str) -> str:
+    """One value of `impact events show`: links one a line, Access Now's count years named
+    as such (the event's own year is ``year``, its start year)."""
+    if key == "links" and value:
+        return pad.join(str(value).split("|"))
+    if key == "listed_years" and value:
+        return (", ".join(str(value).split(";"))
+                + " (the years of the Access Now STOP lists that record it)")
+    return _cell(value, key)
+
+
 def _money(x) -> str:
     return fmt.money(x)
+
+
+def _loss_cell(p50, p05, p95) -> str:
+    """``USD 4.3 bn (1.2 bn – 9 bn)``: the central loss with its P5–P95 range."""
+    return f"{_money(p50)} ({fmt.money_range(p05, p95, '')})"
+
+
+def compare_text(frame: pl.DataFrame) -> str:
+    """`impact.events.compare` as text: the events named in the order given, then one block
+    per method with each event's costed hours, loss P50 (P5–P95), per day, per capita and
+    share of GDP with their ranks, and a total row (sums of the costed events)."""
+    names = frame.unique("event_id", maintain_order=True)
+    lines = ["events, in the order given:"] + [
+        f"  {r['event_id']}  {r['title'] or ', '.join(str(r[c]) for c in ('country', 'year', 'scope'))}"
+        for r in names.iter_rows(named=True)]
+    rows = []
+    for method in frame["method"].unique(maintain_order=True):
+        block = frame.filter(pl.col("method") == method)
+        for r in block.iter_rows(named=True):
+            ok = r["status"] == "ok"
+            rows.append([r["event_id"], method, fmt.hours(r["costed_hours"], unit=False),
+                         _loss_cell(r["loss_usd_p50"], r["loss_usd_p05"], r["loss_usd_p95"])
+                         if ok else fmt.MISSING,
+                         _money(r["loss_usd_per_day_p50"]), _cell(r["rank_per_day"]),
+                         _money(r["loss_usd_per_capita_p50"]), _cell(r["rank_per_capita"]),
+                         fmt.percent(r["share_of_gdp_p50"]), _cell(r["rank_share_of_gdp"]),
+                         r["status"]])
+        costed = block.filter(pl.col("status") == "ok")
+        sums = {c: math.fsum(costed[c].to_list()) for c in
+                ("costed_hours", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95")}
+        of = (f"{costed.height} events" if costed.height == block.height
+              else f"{costed.height} of {block.height} events costed")
+        rows.append(["total", method, fmt.hours(sums["costed_hours"], unit=False),
+                     _loss_cell(sums["loss_usd_p50"], sums["loss_usd_p05"],
+                                sums["loss_usd_p95"]) if costed.height else fmt.MISSING,
+                     "", "", "", "", "", "", of])
+    header = ["event", "method", "hours", "loss P50 (P5–P95)", "per day", "rank",
+              "per capita", "rank", "% of GDP", "rank", "status"]
+    return "\n".join(lines) + "\n\n" + _table(rows, header) + "\n"
 
 
 def _cmd_events(args: argparse.Namespace) -> int:
@@ -658,10 +760,8 @@ def _cmd_events(args: argparse.Namespace) -> int:
         if args.format == "table":
             width = max(len(k) for k in row)
             pad = "\n" + " " * (width + 2)
-            text = "\n".join(
-                f"{k.ljust(width)}  "
-                + (pad.join(str(v).split("|")) if k == "links" and v else _cell(v, k))
-                for k, v in row.items()) + "\n"
+            text = "\n".join(f"{k.ljust(width)}  " + _show_cell(k, v, pad)
+                             for k, v in row.items()) + "\n"
         else:
             text = _frame_text(frame, args.format)
         sys.stdout.write(text)
@@ -686,17 +786,12 @@ def _cmd_events(args: argparse.Namespace) -> int:
     if cmd == "compare":
         frame = ev.compare(args.event_ids, _methods(args.method), variant=_variant(args),
                            draws=draws, seed=seed)
-        if args.format == "table":
-            rows = [[_short(r["title"] or r["event_id"]), r["method"], r["status"],
-                     _money(r["loss_usd_per_day_p50"]), _cell(r["rank_per_day"]),
-                     _money(r["loss_usd_per_capita_p50"]), _cell(r["rank_per_capita"]),
-                     fmt.percent(r["share_of_gdp_p50"]), _cell(r["rank_share_of_gdp"])]
-                    for r in frame.sort("method", "event_id").iter_rows(named=True)]
-            text = _table(rows, ["event", "method", "status", "per day", "rank",
-                                 "per capita", "rank", "% of GDP", "rank"]) + "\n"
-        else:
-            text = _frame_text(frame, args.format)
+        text = compare_text(frame) if args.format == "table" else _frame_text(frame,
+                                                                             args.format)
         sys.stdout.write(text)
+        if args.format == "table":
+            print("USD, current prices of each event year; total: sums of the events' P50, "
+                  "P5 and P95 (summed P5/P95 are not quantiles of the sum)", file=sys.stderr)
         _write_frame(frame, args.out)
         return 0
     events = ev.load_events(**_event_filters(args))
@@ -731,6 +826,10 @@ def _cmd_events(args: argparse.Namespace) -> int:
         first, last = ev.year_range(args.years)
         frame = frame.filter(pl.col("year").is_between(first, last))
     summary = ev.summarise(frame, by=args.by, method=methods[0], variant=_variant(args))
+    # rows whose every event went uncosted say "0 events, USD 0": the table and files list
+    # costed events only, and stderr says how many rows were left out and why
+    empty = summary.filter(pl.col("n_events") == 0).height
+    summary = summary.filter(pl.col("n_events") > 0)
     cols = ev.SUMMARY_COLUMNS + (ev.AGG_COLUMNS if args.aggregate else [])
     if args.by.startswith("platform"):
         cols = ["platform"] + [c for c in cols if c != "iso3"]
@@ -738,6 +837,10 @@ def _cmd_events(args: argparse.Namespace) -> int:
     sys.stdout.write(_frame_text(summary, args.format))
     if args.format == "table":
         print(f"USD, current prices of each event year; {_SUMMED_NOTE}.", file=sys.stderr)
+    if empty:
+        print(f"note: {fmt.count(empty)} {args.by} rows with no costed event left out (their "
+              "events could not be costed: blocks of services that are not costed platforms, "
+              "parts before 2010; `impact events estimate` gives each reason)", file=sys.stderr)
     _write_frame(summary, args.out)
     return 0
 

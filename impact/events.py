@@ -255,8 +255,9 @@ def get_event(event_id: str) -> dict[str, Any]:
 
 
 def events_by_id(event_ids: Iterable[str]) -> pl.DataFrame:
-    """Catalogue rows of ``event_ids`` in the given order (unknown ids raise `InputError`)."""
-    ids = [str(i) for i in event_ids]
+    """Catalogue rows of ``event_ids`` in the given order, each once (an id given twice is
+    not costed twice); unknown ids raise `InputError`."""
+    ids = list(dict.fromkeys(str(i) for i in event_ids))
     for i in ids:
         get_event(i)
     frame = catalogue().filter(pl.col("event_id").is_in(ids))
@@ -736,7 +737,10 @@ def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | N
     -------
     Columns `SUMMARY_COLUMNS` + ``loss_usd_p05_agg, loss_usd_p95_agg, n_not_costed``;
     ``n_events`` counts events with an estimate, ``n_not_costed`` those without one, and
-    ``hours`` sums the costed (exposed) hours of the counted events [hours].
+    ``hours`` sums the costed (exposed) hours of the counted events [hours]. A group whose
+    events were all left uncosted (``n_events`` 0, e.g. a block of services that are not
+    costed platforms, or a part before 2010) is kept, so that ``n_not_costed`` can say so
+    (the Past events page shows it); ``impact events summary`` leaves such rows out.
     """
     if by not in SUMMARY_BY:
         raise InputError("by", by, f"one of {', '.join(SUMMARY_BY)}")
@@ -801,7 +805,8 @@ def _by_platform(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 COMPARE_COLUMNS = ["event_id", "title", "iso3", "country", "year", "years", "scope",
-                   "costed_hours", "variant", "method", "status", "loss_usd_p50",
+                   "costed_hours", "variant", "method", "status", "loss_usd_p05",
+                   "loss_usd_p50", "loss_usd_p95",
                    "loss_usd_per_day_p50", "rank_per_day", "loss_usd_per_capita_p50",
                    "rank_per_capita", "share_of_gdp_p50", "rank_share_of_gdp", "reason"]
 
@@ -809,24 +814,29 @@ COMPARE_COLUMNS = ["event_id", "title", "iso3", "country", "year", "years", "sco
 def compare(events: pl.DataFrame | Iterable[str], methods: str | Sequence[str] = "all", *,
             variant: str = "capped", draws: int = DEFAULT_EVENT_DRAWS,
             seed: int = DEFAULT_SEED) -> pl.DataFrame:
-    """Events side by side, per method: loss per day, per person and as a share of annual
-    GDP (each year's share of its own GDP, added up), each with its rank among the compared
-    events (1 = largest); an event's years are added up (`event_totals`).
+    """Events side by side, in the order given, per method: the loss (P5, P50, P95 [USD]),
+    loss per day, per person and as a share of annual GDP (each year's share of its own GDP,
+    added up), each with its rank among the compared events (1 = largest); an event's years
+    are added up (`event_totals`). Rows run event by event, the methods within each.
 
     Parameters
     ----------
-    events : event ids, or estimates from `estimate_events` (then ``methods``, ``draws`` and
-        ``seed`` are not used)
+    events : event ids (an id given twice counts once), catalogue rows, or estimates from
+        `estimate_events` (then ``methods``, ``draws`` and ``seed`` are not used)
     variant : one of `VARIANTS`
     """
     _check_variant(variant)
     if isinstance(events, pl.DataFrame) and "method" in events.columns:
         estimates = events
     else:
+        if not isinstance(events, pl.DataFrame):
+            events = events_by_id(events)
         world = variant_world(variant)
         estimates = estimate_events(events, methods, draws=draws, seed=seed,
                                     cap_platform_days=world.cap, open_ended=world.end)
-    rows = event_totals(estimates.filter(pl.col("variant") == variant))
+    order = {e: i for i, e in enumerate(estimates["event_id"].unique(maintain_order=True))}
+    rows = event_totals(estimates.filter(pl.col("variant") == variant)).sort(
+        pl.col("event_id").replace_strict(order, return_dtype=pl.Int64), maintain_order=True)
     ranks = []
     for col, name in (("loss_usd_per_day_p50", "rank_per_day"),
                       ("loss_usd_per_capita_p50", "rank_per_capita"),

@@ -78,14 +78,17 @@ class Scenario(BaseModel):
     # defer_build: the validator is built on first use, not when `impact --help` imports this
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, defer_build=True)
 
-    country: str = Field(description="ISO3 code (names are resolved on input)")
-    duration_hours: float | None = Field(None, gt=0, le=MAX_HOURS, description="[hours]")
+    country: str = Field(description="the affected country (kept as its ISO3 code)")
+    duration_hours: float | None = Field(None, gt=0, le=MAX_HOURS,
+                                         description="length of the restriction [hours]")
     start: datetime | None = Field(None, description="local start date-time")
     end: datetime | None = Field(None, description="local end date-time")
     year: int | None = Field(None, ge=2010, le=2100,
                              description="event year when no start is given [year]")
-    scope: Scope = "full"
-    platforms: tuple[Platform, ...] = ()
+    scope: Scope = Field("full", description="what was cut: every network, mobile data, "
+                         "named platforms, or service slowed (throttling)")
+    platforms: tuple[Platform, ...] = Field(
+        (), description="the platforms blocked when scope is platforms (; or , separated)")
     affected_share: float | None = Field(None, ge=0, le=1,
                                          description="share of internet users affected [0-1]")
     affected_share_low: float | None = Field(
@@ -94,19 +97,29 @@ class Scenario(BaseModel):
         None, ge=0, le=1, description="upper end of an uncertain affected share [0-1]")
     affected_users: int | None = Field(None, ge=0, description="internet users affected [people]")
     regions: tuple[str, ...] = Field(
-        (), description="affected admin-1 regions; their population share is the affected share")
+        (), description="affected admin-1 regions (; separated); their population share is "
+        "the affected share")
     intensity: float | None = Field(None, ge=0, le=1,
                                     description="share of service lost (throttling) [0-1]")
     circumvention: float | None = Field(None, ge=0, le=1,
                                         description="share of activity continuing via VPN [0-1]")
     recovery: float | None = Field(None, ge=0, le=1,
                                    description="share of lost activity made up later [0-1]")
-    currency: Literal["USD", "local"] = "USD"
-    price_basis: Literal["current", "constant"] = "current"
-    price_year: int | None = Field(None, ge=2010, le=2100)
-    connectivity_tier: Literal["auto", "high", "medium", "low"] = "auto"
-    time_weighting: bool = True
-    label: str | None = None
+    currency: Literal["USD", "local"] = Field(
+        "USD", description="currency of the loss figures (local: the country's, at the "
+        "official rate of the year)")
+    price_basis: Literal["current", "constant"] = Field(
+        "current", description="prices of the loss figures: current prices of the event "
+        "year, or constant prices of price_year")
+    price_year: int | None = Field(None, ge=2010, le=2100,
+                                   description="year of the constant prices [year]")
+    connectivity_tier: Literal["auto", "high", "medium", "low"] = Field(
+        "auto", description="Deloitte connectivity tier (auto: from the country's internet "
+        "and broadband data)")
+    time_weighting: bool = Field(True, description="weight the hours by the time of day "
+                                 "and week (false: every hour alike)")
+    label: str | None = Field(None, description="a name for the scenario, kept in the "
+                              "outputs")
 
     @field_validator(*NUMBER_FIELDS, mode="before")
     @classmethod

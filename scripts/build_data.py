@@ -1,6 +1,6 @@
 """Rebuild the curated tables in ``data/`` from the raw public snapshot.
 
-Usage: ``python scripts/build_data.py [--raw ../shared/data] [--out data] [--geometry
+Usage: ``python scripts/build_data.py [--raw DIR] [--out DIR] [--geometry
 world-atlas-2.0.2.tgz]``; the raw folder defaults to ``$IMPACT_RAW_DATA`` if set, else
 ``<repo>/../shared/data``. ``--geometry`` (optional) also rebuilds the map's country shapes
 (``data/geometry/``) from the world-atlas npm tarball (``npm pack world-atlas@2``).
@@ -18,18 +18,20 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(REPO))
 
-from impact.build import default_raw_dir
+from impact.build import raw_dir
 from impact.build.tables import build_all
+from impact.errors import InputError
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse arguments, build every table and print a short report."""
+    """Parse arguments, build every table and print a short report; a missing raw folder
+    is one line on stderr naming --raw, IMPACT_RAW_DATA and the folder looked in (exit 2)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--raw",
         type=Path,
-        default=default_raw_dir(),
-        help="raw data folder (default: $IMPACT_RAW_DATA or <repo>/../shared/data)",
+        metavar="DIR",
+        help="raw data folder (default: $IMPACT_RAW_DATA if set, else <repo>/../shared/data)",
     )
     parser.add_argument(
         "--out", type=Path, default=REPO / "data", help="output folder (default: <repo>/data)"
@@ -41,13 +43,16 @@ def main(argv: list[str] | None = None) -> int:
         help="world-atlas npm tarball or its countries-110m.json: also rebuild data/geometry/",
     )
     args = parser.parse_args(argv)
-    if not args.raw.is_dir():
-        parser.error(f"raw data folder not found: {args.raw}")
-    paths = build_all(args.raw, args.out, report=print)
+    try:
+        raw = raw_dir(args.raw)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    paths = build_all(raw, args.out, report=print)
     if args.geometry is not None:
         from impact.build.geometry import build_geometry
 
-        paths["geometry"] = build_geometry(args.geometry, args.raw, args.out, report=print)
+        paths["geometry"] = build_geometry(args.geometry, raw, args.out, report=print)
     for path in paths.values():
         print(f"wrote {path}")
     return 0

@@ -200,6 +200,74 @@ def test_data_build_missing_raw_dir(capsys, tmp_path):
     code, _, err = run(capsys, "data", "build", "--raw", str(tmp_path / "nope"),
                        "--out", str(tmp_path / "out"))
     assert code == 2 and err.startswith("error: raw: ")
+    assert len(err.strip().splitlines()) == 1
+    assert f"looked in {tmp_path / 'nope'} (given by --raw), which does not exist" in err
+    assert "--raw DIR" in err and "IMPACT_RAW_DATA" in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [["data", "build"], ["data", "geometry", "x.tgz"]])
+def test_data_builds_default_raw_folder_does_not_depend_on_the_current_directory(
+        capsys, tmp_path, monkeypatch, command):
+    """Without --raw: $IMPACT_RAW_DATA (made absolute), else shared/data beside the
+    checkout, from whatever directory; a missing folder names it, --raw and the variable."""
+    from impact.build import REPO_DIR, default_raw_dir
+
+    monkeypatch.delenv("IMPACT_RAW_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.tgz").write_bytes(b"")  # the world-atlas file of `data geometry`
+    assert default_raw_dir() == REPO_DIR.parent / "shared" / "data"
+    monkeypatch.setenv("IMPACT_RAW_DATA", "missing-raw")
+    code, _, err = run(capsys, *command, "--out", str(tmp_path / "out"))
+    assert code == 2 and err.startswith("error: raw: ") and len(err.splitlines()) == 1
+    assert f"looked in {tmp_path / 'missing-raw'} (from IMPACT_RAW_DATA)" in err
+    assert "pass --raw DIR or set IMPACT_RAW_DATA=DIR" in err
+    (tmp_path / "empty").mkdir()
+    code, _, err = run(capsys, *command, "--raw", "empty", "--out", str(tmp_path / "out"))
+    assert code == 2 and f"looked in {tmp_path / 'empty'} (given by --raw), which has no " \
+        "meta/country_codes.csv" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_data_build_default_raw_folder_when_nothing_is_set(capsys, tmp_path, monkeypatch):
+    from impact import build
+
+    monkeypatch.delenv("IMPACT_RAW_DATA", raising=False)
+    monkeypatch.setattr(build, "REPO_DIR", tmp_path / "checkout")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "data", "build", "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert (f"looked in {tmp_path / 'shared' / 'data'} (the default beside the checkout; "
+            "IMPACT_RAW_DATA is not set), which does not exist") in err
+
+
+def test_data_build_with_an_incomplete_raw_folder_is_one_line(capsys, tmp_path):
+    from impact.build import default_raw_dir
+
+    codes = default_raw_dir() / "meta" / "country_codes.csv"
+    if not codes.is_file():
+        pytest.skip("raw snapshot not found")
+    (tmp_path / "raw" / "meta").mkdir(parents=True)
+    (tmp_path / "raw" / "meta" / "country_codes.csv").write_bytes(codes.read_bytes())
+    code, _, err = run(capsys, "data", "build", "--raw", str(tmp_path / "raw"),
+                       "--out", str(tmp_path / "out"))
+    assert code == 2 and err.startswith("error: raw: ") and len(err.splitlines()) == 1
+    assert "a complete raw snapshot" in err and "wb_country_classification.csv" in err
+
+
+def test_build_data_script_names_raw_and_the_variable(capsys, tmp_path, monkeypatch):
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "build_data.py"
+    spec = importlib.util.spec_from_file_location("build_data_script", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setenv("IMPACT_RAW_DATA", str(tmp_path / "nope"))
+    assert module.main(["--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: raw: ") and len(err.splitlines()) == 1
+    assert f"looked in {tmp_path / 'nope'} (from IMPACT_RAW_DATA)" in err and "--raw" in err
 
 
 def test_regions_command_and_flag(capsys):
@@ -233,6 +301,52 @@ def test_every_help_text_prints(capsys, path):
     assert main([*path, "--help"]) == 0
     out, err = capsys.readouterr()
     assert out.startswith("usage: impact " + " ".join(path)) and err == ""
+
+
+def _help_lines(capsys, *path: str) -> dict[str, str]:
+    """``--flag METAVAR`` -> its help text (wrapped lines joined) in ``impact PATH --help``."""
+    assert main([*path, "--help"]) == 0
+    text = capsys.readouterr().out.split("options:", 1)[1]
+    flags: dict[str, str] = {}
+    key = None
+    for line in text.splitlines():
+        if line.startswith("  -"):
+            key, _, rest = line.strip().partition("  ")
+            flags[key] = rest.strip()
+        elif key and line.strip():
+            flags[key] = (flags[key] + " " + line.strip()).strip()
+    return flags
+
+
+@pytest.mark.parametrize("path", _subcommands(build_parser()), ids=" ".join)
+def test_no_flag_shows_a_bare_value(capsys, path):
+    """Every flag that takes a value names it (HOURS, SHARE, a list of choices...)."""
+    for flag in _help_lines(capsys, *path):
+        assert not flag.endswith(" VALUE"), f"impact {' '.join(path)}: {flag}"
+
+
+def test_estimate_flags_name_their_values_and_units(capsys):
+    """The scenario flags come from the scenario model: the unit in brackets, the accepted
+    values in the words of the errors, the choices of an enumeration as the metavar."""
+    from impact.scenario import ACCEPTED
+    from impact.vocab import VALUE_FIELDS
+
+    flags = _help_lines(capsys, "estimate")
+    assert flags["--duration-hours HOURS"] == (
+        "length of the restriction [hours]; a number of hours > 0 and <= 175200 (20 years)")
+    assert flags["--scope full|mobile|platforms|throttling"].endswith(
+        "one of full, mobile, platforms, throttling (default full)")
+    assert "--currency USD|local" in flags and "--price-year YEAR" in flags
+    assert "[0-1]" in flags["--affected-share SHARE"]
+    assert "[people]" in flags["--affected-users PEOPLE"]
+    assert "--start DATETIME" in flags and "--country COUNTRY" in flags
+    by_name = {f.split()[0]: (f, h) for f, h in flags.items()}
+    for name in VALUE_FIELDS:
+        flag, text = by_name[f"--{name.replace('_', '-')}"]
+        assert len(flag.split()) == 2 and flag.split()[1] != "VALUE", flag
+        assert " ".join(ACCEPTED[name].split()) in text, (flag, text)
+    for flag, text in flags.items():
+        assert text, f"{flag} has no help"
 
 
 def test_data_geometry_needs_the_world_atlas_file(capsys, tmp_path):

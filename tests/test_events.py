@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from impact import events as ev
+from impact import format as fmt
 from impact.cli import main
 from impact.errors import InputError
 from impact.io import data_dir
@@ -296,6 +297,21 @@ def test_compare(catalogue):
         assert ranks == [1, 2]
 
 
+def test_compare_keeps_the_order_given_and_counts_an_id_once(catalogue):
+    out = ev.compare(["PAK-2024-01", "IND-2019-02", "IND-2019-01", "PAK-2024-01"],
+                     "impact,deloitte2016", draws=DRAWS)
+    assert out["event_id"].to_list() == ["PAK-2024-01"] * 2 + ["IND-2019-02"] * 2 + [
+        "IND-2019-01"] * 2
+    assert out["method"].to_list() == ["impact", "deloitte2016"] * 3
+    once = ev.compare(["PAK-2024-01"], "impact", draws=DRAWS).row(0, named=True)
+    again = out.filter(pl.col("method") == "impact").row(0, named=True)
+    assert again["loss_usd_p50"] == once["loss_usd_p50"]
+    assert again["costed_hours"] == once["costed_hours"] == 24.0
+    ok = out.filter(pl.col("status") == "ok")
+    assert (ok["loss_usd_p05"] <= ok["loss_usd_p50"]).all()
+    assert (ok["loss_usd_p50"] <= ok["loss_usd_p95"]).all()
+
+
 # ---- command line -----------------------------------------------------------------------------
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
@@ -311,6 +327,54 @@ def test_cli_summary_csv_header(catalogue, capsys):
     assert lines[0] == "iso3,year,n_events,hours,loss_usd_p05,loss_usd_p50,loss_usd_p95"
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {(r["iso3"], r["year"]) for r in rows} >= {("PAK", "2024"), ("IND", "2019")}
+
+
+def test_cli_summary_leaves_out_rows_without_a_costed_event(catalogue, capsys):
+    """ETH 2020 has only a block of services that are not costed platforms: no row. PAK
+    2024 adds up a 24 h mobile cut and a 93-day X block, 24 + 93 x 24 = 2,256 h; IND 2019
+    a full cut from 5 August (149 days in 2019, 3,576 h) and a 24 h throttling."""
+    code, out, err = run(capsys, "events", "summary", "--method", "impact", "--format",
+                         "csv", "--draws", str(DRAWS))
+    assert code == 0, err
+    rows = {(r["iso3"], r["year"]): r for r in csv.DictReader(io.StringIO(out))}
+    assert ("ETH", "2020") not in rows
+    assert all(int(r["n_events"]) > 0 for r in rows.values())
+    assert (rows["PAK", "2024"]["n_events"], float(rows["PAK", "2024"]["hours"])) == ("2", 2256)
+    assert (rows["IND", "2019"]["n_events"], float(rows["IND", "2019"]["hours"])) == ("2", 3600)
+    assert "1 country-year rows with no costed event left out" in err
+    code, out, err = run(capsys, "events", "summary", "--by", "platform", "--format", "csv",
+                         "--draws", str(DRAWS))
+    assert code == 0, err
+    platforms = [r["platform"] for r in csv.DictReader(io.StringIO(out))]
+    assert platforms == ["instagram", "whatsapp", "x"]  # no "other services" row of 0 events
+    # the API keeps the group, so that it can count the uncosted event
+    estimates = ev.estimate_events(ev.load_events(country="ETH"), ["impact"], draws=DRAWS)
+    eth = ev.summarise(estimates).row(0, named=True)
+    assert (eth["n_events"], eth["n_not_costed"]) == (0, 1)
+
+
+def test_cli_compare_names_the_events_in_order_with_ranges_and_a_total(catalogue, capsys):
+    """Three events given out of id order: named in that order, each loss with its P5–P95,
+    and a total row: 24 + 24 + 5,064 = 5,112 hours and the sum of the three losses."""
+    ids = ["PAK-2024-01", "IND-2019-02", "IND-2019-01"]
+    code, out, err = run(capsys, "events", "compare", *ids, "--method", "impact", "--draws",
+                         str(DRAWS))
+    assert code == 0, err
+    lines = out.splitlines()
+    named = [line.split()[0] for line in lines[1:4]]
+    assert lines[0] == "events, in the order given:" and named == ids
+    assert "Pakistan" in lines[1] and "India" in lines[2]
+    table = lines[lines.index(next(x for x in lines if x.startswith("---"))) + 1:]
+    assert [line.split()[0] for line in table] == [*ids, "total"]
+    frame = ev.compare(ids, "impact", draws=DRAWS)
+    for line, r in zip(table, frame.iter_rows(named=True), strict=False):
+        rng = fmt.money_range(r["loss_usd_p05"], r["loss_usd_p95"], "")
+        assert f"{fmt.money(r['loss_usd_p50'])} ({rng})" in line
+    total = table[-1]
+    assert "5,112" in total and "3 events" in total
+    p50 = math.fsum(frame["loss_usd_p50"].to_list())
+    assert fmt.money(p50) in total
+    assert "total" in err and "P5" in err
 
 
 def test_cli_list_estimate_compare(catalogue, capsys):
@@ -366,3 +430,17 @@ def test_bundled_catalogue_sample():
     out = ev.estimate_events(sample, draws=DRAWS)
     assert out.filter(pl.col("status") == "ok").height > 0
     assert out.filter(pl.col("status") != "ok")["reason"].str.len_chars().min() > 10
+
+
+@pytest.mark.skipif(not (data_dir() / "events.csv").is_file(),
+                    reason="data/events.csv not bundled yet")
+def test_cli_show_gives_the_year_the_event_started(capsys):
+    """Pakistan's X block started 2024-02-17 and Access Now lists it in 2024 and 2025: it is
+    a 2024 event, and the count years are a fact of their own."""
+    code, out, err = run(capsys, "events", "show", "AN-9677a4227a")
+    assert code == 0, err
+    lines = dict(line.split(None, 1) for line in out.splitlines() if " " in line.strip())
+    assert lines["start"] == "2024-02-17" and lines["year"] == "2024"
+    assert lines["listed_years"].startswith("2024, 2025 (")
+    assert "Access Now" in lines["listed_years"]
+    assert ev.get_event("AN-9677a4227a")["year"] == 2024

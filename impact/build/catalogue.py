@@ -15,6 +15,11 @@ Rules (all in `events_table`)
   shutdown_type, affected_network, facebook/twitter/whatsapp/instagram/telegram_affected,
   other_affected, count_year`` (empty string for a blank). If two rows give the same id,
   the later ones (source order) get ``-2``, ``-3`` ...
+- **year** = the start year, the year the event happened: it is costed, shown and
+  filtered with it, and its affected share uses that year's populations. Access Now's
+  ``count_year`` (the year of the STOP list that records the event; later than the
+  start for 20 events, e.g. a block from 2024 listed in 2025) goes into ``listed_years``
+  (the count years of every merged row) and the ``event_id``.
 - **Dates.** ``end_basis``: ``reported`` (an end date on or after the start);
   ``from_duration`` (no end date, a numeric non-negative ``duration``: end = start +
   duration days); ``open_ended`` (neither: 516 events, ``open_ended`` true). An end date
@@ -315,7 +320,9 @@ def parse_rows(raw: pl.DataFrame, snapshot: dt.date = SNAPSHOT_DATE
             fx.split_links, return_dtype=pl.List(pl.String), skip_nulls=False),
         _info_links=pl.col("info_source_link").map_elements(
             fx.split_links, return_dtype=pl.List(pl.String), skip_nulls=False),
-        year=pl.col("count_year"),
+        # the year the event happened (its start); Access Now's count year, the year of
+        # the STOP list that records it, is kept in ``listed_years``
+        year=pl.col("start").dt.year().cast(pl.Int64),
     )
     # A throttle aimed at named platforms (extent "Full network, Service-based" with only
     # shutdown_type Throttle, e.g. Russia's 2021 throttling of Twitter) is a platform event
@@ -438,7 +445,7 @@ def deduplicate(df: pl.DataFrame) -> pl.DataFrame:
         _keep=pl.col("event_id").first(),
         n_reports=pl.len().cast(pl.Int64),
         merged_ids=pl.col("event_id").slice(1).sort().str.join(";"),
-        listed_years=pl.col("year").unique().sort().cast(pl.String).str.join(";"),
+        listed_years=pl.col("count_year").unique().sort().cast(pl.String).str.join(";"),
         _an_all=pl.col("_an_links").list.explode(keep_nulls=False, empty_as_null=False),
         _info_all=pl.col("_info_links").list.explode(keep_nulls=False, empty_as_null=False),
     )

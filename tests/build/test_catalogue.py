@@ -256,6 +256,18 @@ def test_dedup_merges_a_duplicate_pair_and_keeps_distinct_rows() -> None:
     assert out.filter(pl.col("n_reports") == 1)["merged_ids"].to_list() == ["", ""]
 
 
+def test_year_is_the_start_year_and_count_years_are_listed() -> None:
+    """An event is dated by its start, not by the STOP list (``count_year``) that records
+    it: an X block from 17 February 2024 listed in 2024 and again in 2025 is a 2024 event
+    whose ``listed_years`` are 2024;2025."""
+    df = parsed({"start_date": "2024-02-17", "end_date": "2025-05-07", "count_year": 2025},
+                {"start_date": "2024-02-17", "end_date": None, "duration": None,
+                 "count_year": 2024})
+    assert df["year"].to_list() == [2024, 2024]
+    row = cat.deduplicate(df).row(0, named=True)
+    assert row["year"] == 2024 and row["listed_years"] == "2024;2025"
+
+
 def test_dedup_prefers_actual_start_then_source_order() -> None:
     df = parsed({"start_date_type": "Estimated"}, {}, {})
     out = cat.deduplicate(df)
@@ -272,6 +284,13 @@ def test_events_columns_and_no_narrative(events: pl.DataFrame) -> None:
     assert "Narrative" not in text
     assert events["event_id"].n_unique() == events.height
     assert events.equals(events.sort("start", "iso3", "event_id"))
+
+
+def test_events_year_is_the_start_year(events: pl.DataFrame) -> None:
+    assert (events["year"] == events["start"].dt.year()).all()
+    pak = events.filter(pl.col("event_id") == "AN-9677a4227a").row(0, named=True)
+    assert (pak["year"], pak["start"], pak["listed_years"]) == (
+        2024, dt.date(2024, 2, 17), "2024;2025")
 
 
 def test_events_values(events: pl.DataFrame) -> None:
