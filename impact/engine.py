@@ -761,6 +761,11 @@ def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated
         text["reason"] += [NONFINITE_REASON if bad[r] else _reason(m, contexts[i])
                            for r, i in enumerate(g.rows)]
         text["main_driver"] += [None if bad[r] else d for r, d in enumerate(driver)]
+        if m.note is not None:
+            for r in np.flatnonzero(~bad):
+                said = m.note(contexts[g.rows[r]], g.specs[r])
+                if said:
+                    notes[g.rows[r]].append(f"{m.name}: {said}")
         for r in np.flatnonzero(((ev.gains > 0) | (ev.capped > 0)) & ~bad):
             i = g.rows[r]
             if ev.gains[r] > 0:
