@@ -3,11 +3,13 @@
 For random countries, scopes, platforms, durations and shares: losses are >= 0, never above
 the GDP of the period for any draw, ordered P5 <= P50 <= P95, zero when nobody is affected or
 nothing is lost, monotone non-decreasing in duration, affected share and intensity (both
-the central value and the P50 with the same seed), and continuous in intensity (no jump).
+the central value and the P50 with the same seed), continuous in intensity (no jump),
+and their notes say something.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -83,6 +85,20 @@ def test_losses_are_bounded_and_ordered(data):
     for r in est.summary.iter_rows(named=True):
         if r["status"] != "ok":
             assert r["reason"], r["method"]
+
+
+#: a share written as zero ("0 %", "0.0%"): a note that says nothing
+ZERO_SHARE = re.compile(r"(?<![\d.,])0(?:\.0*)? ?%")
+
+
+@settings(deadline=None)
+@given(scenarios())
+def test_notes_say_something(data):
+    """Every note has words, none states a share of zero, and none is repeated."""
+    notes = _run(data).notes
+    for n in notes:
+        assert n.strip() and not ZERO_SHARE.search(n), n
+    assert len(set(notes)) == len(notes), notes
 
 
 @settings(deadline=None)

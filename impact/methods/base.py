@@ -150,11 +150,18 @@ def mobile_input(ctx: Context) -> ParamSpec:
                      "subscriptions per 100", ctx.mobile_detail)
 
 
+#: how a digital-economy share was obtained, in words (``basis`` of data/digital_share.csv)
+_BASIS_WORDS = {"published": "published",
+                "imputed": "imputed from ICT indicators",
+                "imputed_anchored": "imputed from ICT indicators, pulled towards the country's "
+                                    "published values"}
+
+
 def digital_share_input(ctx: Context, name: str, why: str = "") -> ParamSpec:
     """The digital-economy share of GDP [0-1] as a lognormal input (published or imputed,
     with its 90 % range), plus the scope inputs every share-based method needs."""
     share, note = digital_share(ctx.iso3, ctx.year)
-    notes = f"{share.basis} ({share.definition}, {share.year_used})"
+    notes = f"{_BASIS_WORDS.get(share.basis, share.basis)} ({share.definition}, {share.year_used})"
     notes += "".join(f"; {n}" for n in (why, note) if n)
     return ParamSpec(name, share.central, share.low, share.high, "share 0-1 of GDP",
                      "lognormal", share.source, notes)

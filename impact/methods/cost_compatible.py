@@ -221,7 +221,7 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
         "OLS fit on Top10VPN 2019–2022 country-year costs (data/cost_compatible_fit.csv; "
         "scripts/calibrate_cost_compatible.py)",
         f"90 % prediction interval; fit n={stats['n']:.0f}, R²={stats['r2']:.2f}, "
-        f"{stats['within_2x_loo']:.0%} of country-years within ×2 out of sample"
+        f"{fmt.percent(stats['within_2x_loo'])} of country-years within ×2 out of sample"
         + (f"; platform term for {'+'.join(ctx.platforms)}" if platforms is not None else "")))
     if ctx.scope == "mobile":
         specs.append(mobile_input(ctx))
