@@ -46,12 +46,18 @@ def _data_dir(env: str, _home: str) -> Path:
 
 def forget_data_dir() -> None:
     """Resolve `data_dir` afresh on its next call, and read its files afresh (after
-    ``impact data use`` or a refresh)."""
-    from impact import datacheck
+    ``impact data use`` or a refresh): every `functools` cache of the package's loaded
+    modules is cleared, so no lookup keeps a value read from the previous data (indicators,
+    digital shares, parameters, fits...)."""
+    import sys
 
-    for cached in (_data_dir, _data_version, _read_bundled, _read_geometry_text,
-                   datacheck.manifest):
-        cached.cache_clear()
+    for name, module in list(sys.modules.items()):
+        if name != "impact" and not name.startswith("impact."):
+            continue
+        for value in list(vars(module).values()):
+            if getattr(value, "__module__", None) == name and callable(
+                    getattr(value, "cache_clear", None)):
+                value.cache_clear()
 
 
 #: full schemas of the tables read on every estimate, as the data build declares them (the
