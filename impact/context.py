@@ -11,6 +11,7 @@ from datetime import datetime
 import numpy as np
 import polars as pl
 
+from impact import format as fmt
 from impact.countries import country_name
 from impact.errors import BundledDataError, DataError
 from impact.indicators import IndicatorValue, internet_users_pct, lookup, lookup_optional
@@ -83,7 +84,7 @@ def digital_share(iso3: str, year: int) -> tuple[DigitalShare, str | None]:
     row = first + max(bisect.bisect_right(years, year) - 1, 0)
     r = {c: values[row] for c, values in columns.items()}
     note = None if r["year"] == year else (
-        f"digital-economy share {r['year']} used for {year} ({iso3})")
+        f"digital-economy share of {r['year']} used for {year} ({iso3})")
     source = _SHARE_SOURCES["published" if r["basis"] == "published" else "imputed"]
     return DigitalShare(r["share_central"], r["share_low"], r["share_high"], r["basis"],
                         r["definition"], r["year"], source), note
@@ -116,7 +117,8 @@ def mobile_access_share(iso3: str, year: int) -> tuple[float, str, tuple[str, ..
     share = mobile.value / (mobile.value + fixed_value) if mobile.value + fixed_value > 0 else 1.0
     notes = tuple(n for n in (mobile.note, fixed.note if fixed else None) if n)
     if fixed is None:
-        notes += (f"no fixed-broadband data for {iso3}: mobile share taken as 1",)
+        notes += ((f"no fixed-broadband data for {iso3}: all internet access taken as "
+                   "mobile (mobile share 100 %)"),)
     detail = (f"{mobile.value:.1f} mobile ({mobile.source}, {mobile.year_used}) vs "
               f"{fixed_value:.1f} fixed broadband per 100 "
               f"({fixed.year_used if fixed else 'n/a'})")
@@ -231,7 +233,8 @@ def build_context(scenario) -> Context:
         hw_detail = ("no time weighting (no start time given)" if scenario.start is None else
                      "no time weighting (outage longer than a week or weighting switched off)")
     if scenario.scope == "throttling" and scenario.intensity is None:
-        notes.append(f"throttling intensity not given: {scenario.effective_intensity} assumed")
+        notes.append(f"throttling: {fmt.percent(scenario.effective_intensity)} of service "
+                     "lost assumed (no intensity given)")
     pct = internet_users_pct(iso3, year)
     fixed = lookup_optional(iso3, "fixed_broadband_per100", year)
     return Context(

@@ -30,6 +30,7 @@ from numbers import Real
 import numpy as np
 import polars as pl
 
+from impact import format as fmt
 from impact.context import Context, build_context
 from impact.countries import currency_code
 from impact.errors import BundledDataError, DataError, ImpactError, InputError
@@ -713,6 +714,28 @@ def _figures(rows: np.ndarray, q: np.ndarray, central, mean, capped, gdp, pop, u
     }
 
 
+def draw_notes(method: str, gains: float, capped: float) -> list[str]:
+    """The notes on a method's draws: the share that implied a gain (counted as 0) and the
+    share capped at the GDP of the period [0-1 each]; none for a share of 0.
+
+    Examples
+    --------
+    >>> draw_notes("impact", 0.0, 0.0004)
+    ['impact: 0.04 % of draws capped at the GDP of the period']
+    >>> draw_notes("panel", 0.123, 0.0)[0].split(" (")[0]
+    'panel: 12.3 % of draws imply a gain rather than a loss'
+    >>> draw_notes("impact", 0.0, 0.0)
+    []
+    """
+    out = []
+    if gains > 0:
+        out.append(f"{method}: {fmt.percent(gains)} of draws imply a gain rather than a loss "
+                   "(counted as 0: the fitted effect's interval crosses zero)")
+    if capped > 0:
+        out.append(f"{method}: {fmt.percent(capped)} of draws capped at the GDP of the period")
+    return out
+
+
 def _reason(m: Method, ctx: Context) -> str:
     """The summary row's reason: the method's scope note for scopes other than a full
     shutdown, and its circumvention note when the scenario sets circumvention above 0."""
@@ -761,15 +784,13 @@ def _assemble(scenarios, contexts, conversions, notes, chosen, status, evaluated
         text["reason"] += [NONFINITE_REASON if bad[r] else _reason(m, contexts[i])
                            for r, i in enumerate(g.rows)]
         text["main_driver"] += [None if bad[r] else d for r, d in enumerate(driver)]
+        if m.note is not None:
+            for r in np.flatnonzero(~bad):
+                said = m.note(contexts[g.rows[r]], g.specs[r])
+                if said:
+                    notes[g.rows[r]].append(f"{m.name}: {said}")
         for r in np.flatnonzero(((ev.gains > 0) | (ev.capped > 0)) & ~bad):
-            i = g.rows[r]
-            if ev.gains[r] > 0:
-                notes[i].append(f"{m.name}: {ev.gains[r]:.0%} of draws imply a gain rather "
-                                "than a loss (shown as 0; the fitted effect's interval crosses "
-                                "zero)")
-            if ev.capped[r] > 0:
-                notes[i].append(f"{m.name}: {ev.capped[r]:.1%} of draws capped at the GDP of "
-                                "the period")
+            notes[g.rows[r]] += draw_notes(m.name, float(ev.gains[r]), float(ev.capped[r]))
         if ev.components is not None:
             for r, i in enumerate(g.rows):
                 if not bad[r]:

@@ -1,7 +1,7 @@
 """Indicator lookups with an explicit, recorded fallback to the nearest earlier year.
 
 Missing values are never silent: every lookup returns the year actually used and, when it is
-not the year asked for, a note such as ``"GDP 2021 used for 2024"``.
+not the year asked for, a note such as ``"GDP (current USD) of 2021 used for 2024 (PAK)"``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ LABELS = {
     "gdp_const2015_usd": "GDP (constant 2015 USD)",
     "gdp_per_capita_usd": "GDP per head (current USD)",
     "population": "population",
-    "internet_users_pct": "internet users %",
-    "internet_users_pct_2024vintage": "internet users % (WDI 2024-11 vintage)",
+    "internet_users_pct": "internet users (% of population)",
+    "internet_users_pct_2024vintage": "internet users (% of population, WDI 2024-11 vintage)",
     "mobile_subs_per100": "mobile subscriptions per 100",
     "fixed_broadband_per100": "fixed broadband per 100",
     "mobile_broadband_per100": "mobile broadband per 100 (ITU)",
@@ -42,10 +42,11 @@ class IndicatorValue:
 
     @property
     def note(self) -> str | None:
+        """``"GDP (current USD) of 2024 used for 2025 (PAK)"`` for a fallback, else None."""
         if self.year_used == self.year_asked:
             return None
         label = LABELS.get(self.indicator, self.indicator)
-        return f"{label} {self.year_used} used for {self.year_asked} ({self.iso3})"
+        return f"{label} of {self.year_used} used for {self.year_asked} ({self.iso3})"
 
 
 @functools.cache

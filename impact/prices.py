@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from impact import format as fmt
 from impact.errors import DataError, InputError
 from impact.indicators import lookup
 from impact.io import read_bundled
@@ -72,8 +73,8 @@ def conversion(iso3: str, year: int, currency: str, price_basis: str,
         if fx.note:
             notes.append(fx.note)
         if iso3 in OFFICIAL_RATE_WARNING:
-            notes.append(f"official exchange rate {fx.value:,.2f} {currency_code}/USD "
-                         f"({fx.year_used}) may differ widely from the market rate")
+            notes.append(f"official exchange rate of {fx.year_used}, {fmt.number(fx.value)} "
+                         f"{currency_code} per USD, may differ widely from the market rate")
     if price_basis == "constant":
         base_iso3 = iso3 if currency == "local" else "USA"
         latest = max(deflator_index(base_iso3) or {year: 1})
@@ -86,8 +87,8 @@ def conversion(iso3: str, year: int, currency: str, price_basis: str,
         factor *= d_target / d_event
         label = "US" if base_iso3 == "USA" else base_iso3
         notes.append(f"constant {target} prices via the {label} GDP deflator "
-                     f"(×{d_target / d_event:.4f})")
+                     f"(×{fmt.number(d_target / d_event)})")
         if y_event != year:
-            notes.append(f"{label} GDP deflator {y_event} used for {year}")
+            notes.append(f"{label} GDP deflator of {y_event} used for {year}")
         return Conversion(factor, out_currency, "constant", target, tuple(notes))
     return Conversion(factor, out_currency, "current", None, tuple(notes))

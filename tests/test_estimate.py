@@ -7,6 +7,8 @@ import polars as pl
 import pytest
 
 from impact import DataError, InputError, estimate, parse_scenario
+from impact import format as fmt
+from impact.engine import draw_notes
 from impact.estimate import SUMMARY_COLUMNS
 from impact.indicators import lookup
 
@@ -95,8 +97,8 @@ def test_notes_record_internet_users_fallback():
         pytest.skip("PAK internet-use data now reaches 2025; pick another country")
     est = estimate(parse_scenario({"country": "PAK", "duration_hours": 10, "year": 2025}),
                    ["impact"], draws=DRAWS)
-    assert f"internet users % {last} used for 2025 (PAK)" in est.notes
-    assert any("internet users %" in n for n in est.context.notes)
+    assert f"internet users (% of population) of {last} used for 2025 (PAK)" in est.notes
+    assert any("internet users (% of population)" in n for n in est.context.notes)
 
 
 def test_notes_record_gdp_fallback():
@@ -104,7 +106,7 @@ def test_notes_record_gdp_fallback():
     last = ind.filter((pl.col("iso3") == "PAK") & (pl.col("indicator") == "gdp_usd"))["year"].max()
     est = estimate(parse_scenario({"country": "PAK", "duration_hours": 10, "year": last + 2}),
                    ["impact"], draws=DRAWS)
-    assert f"GDP (current USD) {last} used for {last + 2} (PAK)" in est.notes
+    assert f"GDP (current USD) of {last} used for {last + 2} (PAK)" in est.notes
 
 
 def test_default_year_is_latest_gdp_year():
@@ -151,7 +153,8 @@ def test_constant_prices_use_us_deflator(price_year):
     ratio = _us_deflator_ratio(2020, price_year)
     assert const["price_basis"] == "constant" and const["price_year"] == price_year
     assert const["loss_p50"] == pytest.approx(cur["loss_usd_p50"] * ratio, rel=1e-9)
-    assert any(f"constant {price_year} prices via the US GDP deflator" in n for n in est.notes)
+    assert (f"constant {price_year} prices via the US GDP deflator (×{fmt.number(ratio)})"
+            in est.notes)
     # prices rose over 2015-2024: 2015 prices shrink the figure, 2024 prices enlarge it
     assert (ratio < 1) if price_year == 2015 else (ratio > 1)
 
@@ -234,7 +237,40 @@ def test_samples_are_capped_at_period_gdp():
     cap = est.context.gdp.value
     assert est.samples["impact"].max() <= cap
     assert est.row("impact")["capped_share"] == 1.0
-    assert any("capped at the GDP of the period" in n for n in est.notes)
+    assert "impact: 100 % of draws capped at the GDP of the period" in est.notes
+
+
+def test_no_capping_note_without_capping():
+    est = estimate(parse_scenario(PAK_MOBILE), draws=DRAWS)
+    assert (est.summary.filter(pl.col("status") == "ok")["capped_share"] == 0).all()
+    assert not [n for n in est.notes if "capped" in n]
+
+
+def test_draw_notes_never_show_a_zero_share():
+    # 4 of 10,000 draws: 0.04 %, not "0.0%"; a share of 0 makes no note at all
+    assert draw_notes("impact", 0.0, 0.0004) == [
+        "impact: 0.04 % of draws capped at the GDP of the period"]
+    assert draw_notes("panel", 0.00005, 0.0) == [
+        ("panel: 0.005 % of draws imply a gain rather than a loss (counted as 0: the fitted "
+         "effect's interval crosses zero)")]
+    assert draw_notes("impact", 0.0, 0.0) == []
+
+
+def test_default_throttling_intensity_note():
+    est = estimate(parse_scenario({**PAK_MOBILE, "scope": "throttling"}), ["impact"],
+                   draws=DRAWS)
+    assert "throttling: 50 % of service lost assumed (no intensity given)" in est.notes
+    given = estimate(parse_scenario({**PAK_MOBILE, "scope": "throttling", "intensity": 0.7}),
+                     ["impact"], draws=DRAWS)
+    assert not [n for n in given.notes if "service lost" in n]
+
+
+def test_official_exchange_rate_note_words():
+    est = estimate(parse_scenario({"country": "IRN", "duration_hours": 24, "year": 2022,
+                                   "currency": "local"}), ["impact"], draws=DRAWS)
+    fx = lookup("IRN", "lcu_per_usd", 2022)
+    assert (f"official exchange rate of {fx.year_used}, {fmt.number(fx.value)} IRR per USD, may "
+            "differ widely from the market rate") in est.notes
 
 
 def test_affected_users_become_share():

@@ -2,12 +2,14 @@
 
 For random countries, scopes, platforms, durations and shares: losses are >= 0, never above
 the GDP of the period for any draw, ordered P5 <= P50 <= P95, zero when nobody is affected or
-nothing is lost, and monotone non-decreasing in duration, affected share and intensity (both
-the central value and the P50 with the same seed).
+nothing is lost, monotone non-decreasing in duration, affected share and intensity (both
+the central value and the P50 with the same seed), continuous in intensity (no jump),
+and their notes say something.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -16,7 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from impact import estimate, parse_scenario
-from impact.parameters import PLATFORMS
+from impact.engine import run
+from impact.estimate import split
+from impact.parameters import PLATFORMS, param
 
 DRAWS = 300
 SEED = 12345
@@ -83,6 +87,20 @@ def test_losses_are_bounded_and_ordered(data):
             assert r["reason"], r["method"]
 
 
+#: a share written as zero ("0 %", "0.0%"): a note that says nothing
+ZERO_SHARE = re.compile(r"(?<![\d.,])0(?:\.0*)? ?%")
+
+
+@settings(deadline=None)
+@given(scenarios())
+def test_notes_say_something(data):
+    """Every note has words, none states a share of zero, and none is repeated."""
+    notes = _run(data).notes
+    for n in notes:
+        assert n.strip() and not ZERO_SHARE.search(n), n
+    assert len(set(notes)) == len(notes), notes
+
+
 @settings(deadline=None)
 @given(scenarios(), hours)
 def test_monotone_in_duration(data, other):
@@ -105,6 +123,32 @@ def test_monotone_in_intensity(data, one, other):
     i1, i2 = sorted((one, other))
     _assert_not_decreasing(_run({**data, "intensity": i1}), _run({**data, "intensity": i2}),
                            "intensity")
+
+
+@settings(deadline=None)
+@given(scenarios(), shares, shares)
+def test_continuous_in_intensity(data, one, other):
+    """No method jumps as intensity rises: between neighbouring intensities i < j (a grid of
+    tenths plus two drawn values) its loss grows by at most (j − i) ÷ t of its loss at
+    intensity 1, t being the lowest intensity any method costs as a blackout (cost_compatible's
+    severe-throttling threshold; a linear method grows by (j − i) of it). Figures at the GDP
+    cap at intensity 1 are left out: the cap flattens them."""
+    slope = 1.0 / param("cost_compatible", "severe_throttling_threshold").value
+    levels = sorted({*np.linspace(0.0, 1.0, 11).tolist(), one, other})
+    ests = split(run([parse_scenario({**data, "intensity": i}) for i in levels],
+                     draws=DRAWS, seeds=SEED))
+    values = [_values(e) for e in ests]
+    cap = ests[-1].context.period_gdp_usd
+    top = values[-1]
+    for m in top:
+        for k, label in enumerate(("central", "p50")):
+            if top[m][k] >= cap * (1 - 1e-12):
+                continue
+            for (i, a), (j, b) in zip(zip(levels, values), zip(levels[1:], values[1:])):
+                rise = b[m][k] - a[m][k]
+                assert rise <= ((j - i) * slope + REL) * top[m][k] + 1e-9, (
+                    f"{m} {label} rose by {rise} from intensity {i} to {j}; at 1 it is "
+                    f"{top[m][k]}")
 
 
 @settings(deadline=None)

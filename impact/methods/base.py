@@ -10,7 +10,7 @@ once, vectorised, over the Monte Carlo draws.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +53,10 @@ class Method:
     circumvention_note : why the method ignores the scenario's circumvention (VPN use),
         shown in the summary row's reason whenever a scenario sets circumvention above 0;
         empty for a method whose loss uses it (then circumvention 1 costs nothing)
+    note : (context, inputs) -> how this scenario is costed, in words for the scenario's
+        notes (e.g. the share of a blackout a throttling is costed as); ``inputs`` are its
+        `ParamSpec` rows with overrides applied; ``""`` when there is nothing to say. None
+        for a method that never adds a note
     """
 
     name: str
@@ -68,6 +72,7 @@ class Method:
     domain_note: str = ""
     domain: frozenset[str] = frozenset()
     circumvention_note: str = ""
+    note: Callable[[Context, Sequence[ParamSpec]], str] | None = None
 
     @property
     def platform_cap_hours(self) -> float | None:
@@ -145,11 +150,18 @@ def mobile_input(ctx: Context) -> ParamSpec:
                      "subscriptions per 100", ctx.mobile_detail)
 
 
+#: how a digital-economy share was obtained, in words (``basis`` of data/digital_share.csv)
+_BASIS_WORDS = {"published": "published",
+                "imputed": "imputed from ICT indicators",
+                "imputed_anchored": "imputed from ICT indicators, pulled towards the country's "
+                                    "published values"}
+
+
 def digital_share_input(ctx: Context, name: str, why: str = "") -> ParamSpec:
     """The digital-economy share of GDP [0-1] as a lognormal input (published or imputed,
     with its 90 % range), plus the scope inputs every share-based method needs."""
     share, note = digital_share(ctx.iso3, ctx.year)
-    notes = f"{share.basis} ({share.definition}, {share.year_used})"
+    notes = f"{_BASIS_WORDS.get(share.basis, share.basis)} ({share.definition}, {share.year_used})"
     notes += "".join(f"; {n}" for n in (why, note) if n)
     return ParamSpec(name, share.central, share.low, share.high, "share 0-1 of GDP",
                      "lognormal", share.source, notes)

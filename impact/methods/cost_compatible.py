@@ -30,10 +30,12 @@ which are not public, so it is not reproduced). ``W`` is drawn from the dependen
 ranges, as Brookings valued app blocks with per-app shares it did not publish. Blackouts,
 mobile-only cuts and throttling keep the fitted rate (with s = 0).
 
-Platform blocks are costed for at most 365 days; throttling at or above the severe threshold
-counts as a blackout (Top10VPN's conventions). The fitted rate's 90 % range is the
-regression's prediction interval, so it carries the scatter of Top10VPN's own figures around
-the fit. Like COST, the method has no circumvention term: VPN use is ignored and said so.
+Platform blocks are costed for at most 365 days (Top10VPN's convention). A throttling is
+costed as intensity ÷ the severe-throttling threshold of a blackout, and as a blackout from the
+threshold on, since Top10VPN counts severe throttling as a blackout (`throttling_share`). The
+fitted rate's 90 % range is the regression's prediction interval, so it carries the scatter of
+Top10VPN's own figures around the fit. Like COST, the method has no circumvention term: VPN
+use is ignored and said so.
 
 References
 ----------
@@ -49,6 +51,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from impact import format as fmt
 from impact.context import Context, bcg_2016_share
 from impact.fits import COST_COMPATIBLE_TERMS as TERMS
 from impact.fits import log_platform_weight
@@ -81,6 +84,40 @@ def cost_compatible(gdp_usd, hours, rate, scope_factor=1.0):
     1536000
     """
     return gdp_usd / 8760.0 * np.asarray(hours) * rate * scope_factor
+
+
+def throttling_share(intensity, threshold):
+    """Share of a blackout's loss [0-1] that a throttling of ``intensity`` is costed as:
+    intensity ÷ threshold, at most 1.
+
+    Parameters
+    ----------
+    intensity : share of service lost [0-1]
+    threshold : severe-throttling threshold, the intensity from which a throttling counts as
+        a blackout [0-1] (``cost_compatible.severe_throttling_threshold``); 0 makes any
+        throttling a blackout
+
+    Notes
+    -----
+    The methodology fixes two points: a throttling that takes nothing costs nothing (§3,
+    "intensity — 1 for a blackout; throttling is a fraction (severe throttling ≈ blackout)"),
+    and Top10VPN counts "severe throttling ... as a blackout" (§2.5). Between them the share
+    rises linearly, so the loss is continuous and non-decreasing in intensity: 0 at 0, a
+    blackout at the threshold and above (Top10VPN's convention kept), with no jump at the
+    threshold.
+
+    Examples
+    --------
+    >>> throttling_share(np.array([0.0, 0.1, 0.25, 0.5, 0.7, 1.0]), 0.5).tolist()
+    [0.0, 0.2, 0.5, 1.0, 1.0, 1.0]
+    >>> float(throttling_share(0.3, 0.0)), float(throttling_share(0.0, 0.0))
+    (1.0, 0.0)
+    """
+    intensity, threshold = np.broadcast_arrays(np.asarray(intensity, dtype=float),
+                                               np.asarray(threshold, dtype=float))
+    ratio = np.divide(intensity, threshold, out=np.where(intensity > 0, 1.0, 0.0),
+                      where=threshold > 0)
+    return np.minimum(ratio, 1.0)
 
 
 def brookings_rate(internet_share, escalator, years, affected_share=1.0):
@@ -184,13 +221,32 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
         "OLS fit on Top10VPN 2019–2022 country-year costs (data/cost_compatible_fit.csv; "
         "scripts/calibrate_cost_compatible.py)",
         f"90 % prediction interval; fit n={stats['n']:.0f}, R²={stats['r2']:.2f}, "
-        f"{stats['within_2x_loo']:.0%} of country-years within ×2 out of sample"
+        f"{fmt.percent(stats['within_2x_loo'])} of country-years within ×2 out of sample"
         + (f"; platform term for {'+'.join(ctx.platforms)}" if platforms is not None else "")))
     if ctx.scope == "mobile":
         specs.append(mobile_input(ctx))
     if ctx.scope == "throttling":
         specs.append(param("cost_compatible", "severe_throttling_threshold"))
     return specs
+
+
+def throttling_note(ctx: Context, specs: Sequence[ParamSpec]) -> str:
+    """How a throttling is costed (`throttling_share`), in words for the scenario's notes;
+    ``""`` for other scopes and for a throttling that takes nothing or everything."""
+    if ctx.scope != "throttling":
+        return ""
+    value = {s.name: s.value for s in specs}
+    intensity, threshold = value["intensity"], value["severe_throttling_threshold"]
+    if not 0 < intensity < 1:
+        return ""
+    share = float(throttling_share(intensity, threshold))
+    said = f"throttling at {fmt.percent(intensity)} of service lost"
+    if share >= 1.0:
+        return (f"{said} costed as a blackout (Top10VPN counts a throttling of "
+                f"{fmt.percent(threshold)} of service lost or more as a blackout)")
+    return (f"{said} costed as {fmt.percent(share)} of a blackout ({fmt.percent(intensity)} "
+            f"÷ {fmt.percent(threshold)}, the severity from which Top10VPN counts a "
+            "throttling as a blackout)")
 
 
 def _loss(ctx: Context, p: Draws) -> np.ndarray:
@@ -200,7 +256,7 @@ def _loss(ctx: Context, p: Draws) -> np.ndarray:
         return cost_compatible(p["gdp_usd"], p["duration_hours"], rate,
                                scope_factor(ctx, p) * p["intensity"])
     if ctx.scope == "throttling":
-        factor = np.where(p["intensity"] >= p["severe_throttling_threshold"], 1.0, p["intensity"])
+        factor = throttling_share(p["intensity"], p["severe_throttling_threshold"])
     else:  # a fitted platform rate already depends on the platforms
         factor = scope_factor(ctx, p, platform_weights=False) * p["intensity"]
     # the rate was predicted at the central affected share; scale by the fitted elasticity
@@ -232,7 +288,10 @@ METHOD = Method(
     scope_note="platform blocks depend on the blocked platforms: COST's Brookings branch "
                "(internet-economy share × platform-dependence weights) because the Top10VPN "
                "fit does not identify a platform-specific term; mobile-only scaled by the "
-               "mobile share of access; severe throttling counts as a blackout",
+               "mobile share of access; throttling as intensity ÷ the severe-throttling "
+               "threshold of a blackout, and as a blackout from that threshold on (Top10VPN "
+               "counts severe throttling as a blackout)",
+    note=throttling_note,
     circumvention_note="no circumvention term (COST and Top10VPN publish none): VPN use "
                        "is ignored",
 )

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from impact import estimate, parse_scenario
 from impact.errors import InputError
+from impact.methods.base import Draws
 from impact.methods.cost_compatible import (
     METHOD,
     brookings_rate,
@@ -14,7 +19,9 @@ from impact.methods.cost_compatible import (
     fit_coefficients,
     platform_term_identified,
     predicted_rate,
+    throttling_share,
 )
+from impact.parameters import param
 
 DRAWS = 1000
 
@@ -152,11 +159,114 @@ def test_severe_throttling_counts_as_blackout(intensity):
     assert throttled == pytest.approx(blackout)
 
 
-def test_mild_throttling_scales_with_intensity():
+def test_throttling_share_by_hand():
+    # intensity ÷ the threshold (0.5), at most 1; a threshold of 0 makes any throttling a
+    # blackout, and nothing lost costs nothing
+    got = throttling_share(np.array([0.0, 0.1, 0.25, 0.49, 0.5, 0.75, 1.0]), 0.5)
+    assert got == pytest.approx([0.0, 0.2, 0.5, 0.98, 1.0, 1.0, 1.0])
+    assert throttling_share(0.3, 0.0) == 1.0
+    assert throttling_share(0.0, 0.0) == 0.0
+    assert throttling_share(np.array([0.2, 0.2]), np.array([0.5, 0.25])) == pytest.approx(
+        [0.4, 0.8])
+
+
+@pytest.mark.parametrize(("intensity", "expected"),
+                         [(0.1, 128_000.0), (0.5, 640_000.0), (1.0, 640_000.0)])
+def test_throttling_formula_by_hand(intensity, expected):
+    # GDP 8,760 m a year = 1 m an hour; 10 h × rate 6.4 % = 640,000 for a blackout;
+    # × min(intensity / 0.5, 1): 0.1 -> 0.2 × 640,000 = 128,000; 0.5 and 1.0 -> 640,000
+    ctx = SimpleNamespace(scope="throttling", platforms=(), affected_share=1.0)
+    draws = Draws(gdp_usd=8760e6, duration_hours=10.0, rate=0.064, intensity=intensity,
+                  severe_throttling_threshold=0.5, affected_share=1.0)
+    assert float(METHOD.loss_usd(ctx, draws)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("intensity", "share"), [(0.1, 0.2), (0.5, 1.0), (1.0, 1.0)])
+def test_throttling_estimate_by_hand(intensity, share):
+    # Pakistan 2024, 10 h nationwide, the rate set to 6.4 % of hourly GDP:
+    # loss = GDP/8760 × 10 × 0.064 × min(intensity / 0.5, 1)
+    base = {"country": "PAK", "year": 2024, "duration_hours": 10}
+    est, loss = _central({**base, "scope": "throttling", "intensity": intensity},
+                         overrides={"rate": 0.064})
+    assert loss == pytest.approx(est.context.gdp.value / 8760 * 10 * 0.064 * share)
+    _, blackout = _central(base, overrides={"rate": 0.064})
+    assert loss == pytest.approx(share * blackout)
+
+
+def test_throttling_has_no_jump_at_the_threshold():
     base = {"country": "IRN", "year": 2019, "duration_hours": 24}
     _, blackout = _central(base)
-    _, throttled = _central({**base, "scope": "throttling", "intensity": 0.49})
-    assert throttled == pytest.approx(0.49 * blackout)
+    _, below = _central({**base, "scope": "throttling", "intensity": 0.4999})
+    _, at = _central({**base, "scope": "throttling", "intensity": 0.5})
+    assert below == pytest.approx(0.9998 * blackout)
+    assert at == pytest.approx(blackout)
+    assert at - below <= 0.001 * blackout
+
+
+@pytest.mark.parametrize(("intensity", "words"), [
+    (0.1, ("cost_compatible: throttling at 10 % of service lost costed as 20 % of a blackout "
+           "(10 % ÷ 50 %, the severity from which Top10VPN counts a throttling as a blackout)")),
+    (0.7, ("cost_compatible: throttling at 70 % of service lost costed as a blackout (Top10VPN "
+           "counts a throttling of 50 % of service lost or more as a blackout)")),
+])
+def test_throttling_note_says_how_it_was_costed(intensity, words):
+    est, _ = _central({"country": "PAK", "year": 2024, "duration_hours": 10,
+                       "scope": "throttling", "intensity": intensity})
+    assert words in est.notes
+    assert "severe-throttling threshold" in est.row("cost_compatible")["reason"]
+
+
+@pytest.mark.parametrize("data", [
+    {"scope": "throttling", "intensity": 1.0}, {"scope": "throttling", "intensity": 0.0},
+    {"scope": "full"}, {"scope": "mobile"}])
+def test_no_throttling_note_when_there_is_nothing_to_say(data):
+    est, _ = _central({"country": "PAK", "year": 2024, "duration_hours": 10, **data})
+    assert not [n for n in est.notes if n.startswith("cost_compatible:")]
+
+
+def test_an_overridden_threshold_moves_the_ramp_and_the_note():
+    base = {"country": "PAK", "year": 2024, "duration_hours": 10}
+    _, blackout = _central(base)
+    est, loss = _central({**base, "scope": "throttling", "intensity": 0.2},
+                         overrides={"severe_throttling_threshold": 0.8})
+    assert loss == pytest.approx(0.25 * blackout)
+    assert any("costed as 25 % of a blackout (20 % ÷ 80 %" in n for n in est.notes)
+
+
+THROTTLE = {"country": st.sampled_from(["PAK", "IND", "IRN", "NGA", "USA"]),
+            "year": st.integers(2016, 2024),
+            "duration_hours": st.floats(0.5, 2000.0, allow_nan=False, allow_subnormal=False),
+            "affected_share": st.floats(0.01, 1.0, allow_nan=False, allow_subnormal=False)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.fixed_dictionaries(THROTTLE), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_throttling_loss_over_intensity(base, one, other):
+    """Over intensity the loss is 0 at 0, non-decreasing, continuous (it rises by at most
+    Δintensity ÷ threshold of a blackout), a blackout from the threshold on and below the GDP
+    of the period: central value and P50 alike."""
+    threshold = param("cost_compatible", "severe_throttling_threshold").value
+    lo, hi = sorted((one, other))
+
+    def figures(data):
+        est = estimate(parse_scenario(data), ["cost_compatible"], draws=200, seed=7)
+        row = est.row("cost_compatible")
+        return np.array([row["loss_usd_central"], row["loss_usd_p50"]]), est
+
+    blackout, est = figures(base)
+    cap = est.context.period_gdp_usd
+    zero, _ = figures({**base, "scope": "throttling", "intensity": 0.0})
+    low, _ = figures({**base, "scope": "throttling", "intensity": lo})
+    high, _ = figures({**base, "scope": "throttling", "intensity": hi})
+    full, _ = figures({**base, "scope": "throttling", "intensity": 1.0})
+    tol = 1e-9 * blackout + 1e-9
+    assert (zero == 0).all()
+    assert (low <= high + tol).all()
+    assert (high - low <= (hi - lo) / threshold * blackout + tol).all()
+    assert full == pytest.approx(blackout, rel=1e-12)
+    assert (high <= blackout + tol).all() and (blackout <= cap * (1 + 1e-12)).all()
+    if lo >= threshold:
+        assert low == pytest.approx(blackout, rel=1e-12)
 
 
 def test_rate_override_and_cap_at_one():
