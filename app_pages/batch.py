@@ -70,10 +70,11 @@ for err in errors:
 if estimates:
     st.dataframe(results, hide_index=True, key="batch_results")
     cols = st.columns(3)
-    for col, (label, fn, name, mime) in zip(cols, [
-        ("Download CSV", "to_csv", "impact_batch_results.csv", "text/csv"),
-        ("Download JSON", "to_json", "impact_batch_results.json", "application/json"),
-        ("Download Excel", "to_xlsx", "impact_batch_results.xlsx", XLSX_MIME),
+    for col, (label, fmt, name, mime) in zip(cols, [
+        ("Download CSV", "csv", "impact_batch_results.csv", "text/csv"),
+        ("Download JSON", "json", "impact_batch_results.json", "application/json"),
+        ("Download Excel", "xlsx", "impact_batch_results.xlsx", XLSX_MIME),
     ], strict=True):
-        col.download_button(label, functools.partial(export_file, fn, estimates),
-                            file_name=name, mime=mime, on_click="ignore", key=f"batch_{fn}")
+        # the row errors too: the JSON and the workbook list them, as `impact batch` does
+        col.download_button(label, functools.partial(export_file, fmt, estimates, errors),
+                            file_name=name, mime=mime, on_click="ignore", key=f"batch_{fmt}")

@@ -396,8 +396,8 @@ def _details(view: EstimateView) -> None:
 def _downloads(view: EstimateView, est: Estimate) -> None:
     """Download buttons whose files are built only when clicked (a callable ``data``)."""
     row = st.container(horizontal=True)
-    for key, label, name, ext, mime in DOWNLOADS:
-        row.download_button(label, functools.partial(export_file, name, est),
+    for key, label, fmt, ext, mime in DOWNLOADS:
+        row.download_button(label, functools.partial(export_file, fmt, est),
                             file_name=f"{view.stem}.{ext}", mime=mime, key=key,
                             on_click="ignore", icon=":material/download:")
 
