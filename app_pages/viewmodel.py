@@ -652,6 +652,32 @@ def read_upload(data: bytes, name: str):
     return parse_batch_csv(data, name, max_bytes=UPLOAD_MAX_BYTES, max_rows=UPLOAD_MAX_ROWS)
 
 
+#: the Batch page's result table: the scenario of each row, then the Estimate page's columns
+BATCH_TABLE_COLUMNS = ("id", "country", "scope", "duration", *_TABLE_COLUMNS)
+
+
+def batch_table(results: pl.DataFrame) -> pl.DataFrame:
+    """The Batch page's result table (strings, for display): one row per id and method (the
+    ensemble last), formatted like the Estimate page's comparison (`results_table`: method
+    titles, money in each scenario's output currency, shares as percentages, the formatter's
+    missing mark for what is not costed), after the id, country, scope and duration.
+
+    ``results`` is `impact.export.summary_frame` of the batch (an ``id`` column, then the
+    summary columns)."""
+    out: list[dict[str, Any]] = []
+    rows = results.to_dicts()
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_id.setdefault(r["id"], []).append(r)
+    for id_, group in by_id.items():
+        scenario = next((r for r in group if r["country"]), group[0])
+        lead = {"id": id_, "country": scenario["country"] or scenario["iso3"] or fmt.MISSING,
+                "scope": SCOPE_LABELS.get(scenario["scope"], scenario["scope"] or fmt.MISSING),
+                "duration": fmt.hours(scenario["duration_hours"])}
+        out += [lead | row for row in _table(group, *_money_basis(group)).to_dicts()]
+    return pl.DataFrame(out, schema=dict.fromkeys(BATCH_TABLE_COLUMNS, pl.String))
+
+
 def run_uploaded_batch(data: bytes, name: str, methods: Sequence[str], draws: int):
     """Parse (`read_upload`: the app's limits) and estimate an uploaded batch CSV.
 
