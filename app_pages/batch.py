@@ -14,7 +14,13 @@ import logging
 import streamlit as st
 
 from app_pages.cached import batch_results
-from app_pages.viewmodel import BATCH_TEMPLATE, XLSX_MIME, export_file, read_upload
+from app_pages.viewmodel import (
+    BATCH_TEMPLATE,
+    XLSX_MIME,
+    batch_table,
+    export_file,
+    read_upload,
+)
 from impact import ImpactError
 from impact.batch import ACCEPTED_COLUMNS, BATCH_COLUMNS, UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS
 from impact.methods import REGISTRY
@@ -37,7 +43,7 @@ st.download_button("Download a template CSV", BATCH_TEMPLATE, file_name="impact_
                    mime="text/csv", on_click="ignore", key="batch_template")
 
 methods = st.multiselect("Methods", list(REGISTRY), default=list(REGISTRY),
-                         key="batch_methods")
+                         format_func=lambda m: REGISTRY[m].title, key="batch_methods")
 draws = st.select_slider("Monte Carlo draws per row", options=[1000, 2000, 5000, 10_000],
                          value=2000, key="batch_draws")
 upload = st.file_uploader("Batch CSV", type=["csv", "gz"], key="batch_file",
@@ -68,12 +74,16 @@ for note in table.notes:
 for err in errors:
     st.warning(str(err))
 if estimates:
-    st.dataframe(results, hide_index=True, key="batch_results")
+    st.dataframe(batch_table(results), hide_index=True, key="batch_results")
+    st.caption("Money in each scenario's output currency (USD at current prices of the event "
+               "year unless a currency is given); the downloads keep every figure in full "
+               "precision, in USD and in that currency.")
     cols = st.columns(3)
-    for col, (label, fn, name, mime) in zip(cols, [
-        ("Download CSV", "to_csv", "impact_batch_results.csv", "text/csv"),
-        ("Download JSON", "to_json", "impact_batch_results.json", "application/json"),
-        ("Download Excel", "to_xlsx", "impact_batch_results.xlsx", XLSX_MIME),
+    for col, (label, fmt, name, mime) in zip(cols, [
+        ("Download CSV", "csv", "impact_batch_results.csv", "text/csv"),
+        ("Download JSON", "json", "impact_batch_results.json", "application/json"),
+        ("Download Excel", "xlsx", "impact_batch_results.xlsx", XLSX_MIME),
     ], strict=True):
-        col.download_button(label, functools.partial(export_file, fn, estimates),
-                            file_name=name, mime=mime, on_click="ignore", key=f"batch_{fn}")
+        # the row errors too: the JSON and the workbook list them, as `impact batch` does
+        col.download_button(label, functools.partial(export_file, fmt, estimates, errors),
+                            file_name=name, mime=mime, on_click="ignore", key=f"batch_{fmt}")

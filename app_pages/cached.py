@@ -199,6 +199,15 @@ def events_compared(countries: tuple[str, ...], years: tuple[int, int],
     return compare_table(compared, labels)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def formula_terms(version: str) -> dict:
+    """``{method: its formula's "where" list}`` (`impact.formula_terms`) of data ``version``."""
+    from impact.formula_terms import formula_terms as terms
+    from impact.methods import REGISTRY
+
+    return {name: terms(name) for name in REGISTRY}
+
+
 @st.cache_data(show_spinner=False)
 def shutdown_risk(version: str, year: int) -> pl.DataFrame:
     """`impact.econometrics.risk_table` (imported only when the risk panel is opened)."""

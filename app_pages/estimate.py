@@ -30,7 +30,7 @@ from datetime import date
 import streamlit as st
 
 from app_pages.cached import catalogue_event, country_regions, page_view, run_estimate
-from app_pages.estimate_context import render_context
+from app_pages.estimate_context import render_context, render_risk
 from app_pages.viewmodel import (
     AREA_LABELS,
     DOWNLOADS,
@@ -396,8 +396,8 @@ def _details(view: EstimateView) -> None:
 def _downloads(view: EstimateView, est: Estimate) -> None:
     """Download buttons whose files are built only when clicked (a callable ``data``)."""
     row = st.container(horizontal=True)
-    for key, label, name, ext, mime in DOWNLOADS:
-        row.download_button(label, functools.partial(export_file, name, est),
+    for key, label, fmt, ext, mime in DOWNLOADS:
+        row.download_button(label, functools.partial(export_file, fmt, est),
                             file_name=f"{view.stem}.{ext}", mime=mime, key=key,
                             on_click="ignore", icon=":material/download:")
 
@@ -435,6 +435,7 @@ def _render(view: EstimateView, est: Estimate, link: str, scenario: Scenario,
             methods: tuple[str, ...]) -> None:
     _preset_note()
     _headline(view, est, st.session_state["headline_method"])
+    render_risk(scenario)
     st.subheader("Loss by method (median, with 90 % range)")
     _cards(view)
     _range_chart(view)

@@ -1,11 +1,12 @@
-"""Estimate page section "Beyond the loss: associations and risk": the panel fits' effects of
-the scenario on GDP growth, FDI and unemployment (`impact.associations.scenario_effects`) and
-the risk that a new shutdown starts in the country (`impact.associations.risk_outlook`).
+"""Estimate page context: beside the estimate, the risk that a new shutdown starts in the
+country (`impact.associations.risk_outlook`), saying which year is predicted and why; further
+down, the section "Beyond the loss: associations", the panel fits' effects of the scenario on
+GDP growth, FDI and unemployment (`impact.associations.scenario_effects`).
 
-Self-contained: ``render_context(scenario, est)`` draws the section wherever it is called.
-The econometrics are imported only when it is first drawn, and what it shows is cached per
-scenario and day (the year predicted depends on today's date). It never raises: a failure is
-logged and shown as a caption.
+Self-contained: ``render_risk(scenario)`` and ``render_context(scenario, est)`` draw their
+part wherever they are called. The econometrics are imported only when first drawn; the risk
+is cached per country and day (the year predicted depends on today's date), the effects per
+scenario. Neither raises: a failure is logged and shown as a caption.
 """
 
 from __future__ import annotations
@@ -20,17 +21,24 @@ import streamlit as st
 from impact import Scenario
 
 LOG = logging.getLogger("impact.app")
-TITLE = "Beyond the loss: associations and risk"
-FAILED = "The associations and the shutdown risk could not be computed for this scenario."
+TITLE = "Beyond the loss: associations"
+FAILED = "The associations could not be computed for this scenario."
+RISK_FAILED = "The shutdown risk could not be computed for this country."
 
 
 @dataclass(frozen=True)
 class ContextView:
-    """What the section shows: the effects table (text only), its intro, the risk line and
-    the reason for the year predicted."""
+    """The effects section: its intro and the effects table (text only)."""
 
     intro: str
     table: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class RiskView:
+    """The risk beside the estimate: the sentence (country, year, probability, rank), why
+    that year is predicted (`impact.associations.RiskYear.why`) and what the model is."""
+
     risk: str
     why: str
     note: str
@@ -41,9 +49,9 @@ def _scenario_key(scenario: Scenario) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs={Scenario: _scenario_key})
-def context_view(scenario: Scenario, _est, today: str) -> ContextView:
-    """The section of ``scenario`` (``_est``, its estimate or None, is not hashed: it follows
-    from the scenario) on the day ``today`` (ISO date)."""
+def context_view(scenario: Scenario, _est) -> ContextView:
+    """The effects of ``scenario`` (``_est``, its estimate or None, is not hashed: it follows
+    from the scenario)."""
     from impact import associations as A
 
     if _est is None:
@@ -51,21 +59,40 @@ def context_view(scenario: Scenario, _est, today: str) -> ContextView:
 
         _est = build_context(scenario)
     effects = A.scenario_effects(_est)
-    outlook = A.risk_outlook(scenario.iso3, date.fromisoformat(today))
-    return ContextView(A.effects_intro(effects), A.effects_display(effects), outlook.text,
-                       outlook.why, A.RISK_NOTE)
+    return ContextView(A.effects_intro(effects), A.effects_display(effects))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def risk_view(iso3: str, today: str) -> RiskView:
+    """The shutdown risk of ``iso3`` on the day ``today`` (ISO date)."""
+    from impact import associations as A
+
+    outlook = A.risk_outlook(iso3, date.fromisoformat(today))
+    return RiskView(outlook.text, outlook.why, A.RISK_NOTE)
+
+
+def render_risk(scenario: Scenario) -> None:
+    """Draw, beside the estimate, the risk that a new shutdown starts in the scenario's
+    country: the sentence, then which year is predicted and why, then what the model is."""
+    try:
+        view = risk_view(scenario.iso3, date.today().isoformat())
+        with st.container(border=True):
+            st.markdown(view.risk)
+            st.caption(view.why)
+            st.caption(view.note)
+    except Exception:  # the risk must never break the page
+        LOG.exception("shutdown risk failed for %r", scenario)
+        st.caption(RISK_FAILED)
 
 
 def render_context(scenario: Scenario, est) -> None:
-    """Draw "Beyond the loss: associations and risk" for ``scenario`` and its estimate (an
+    """Draw "Beyond the loss: associations" for ``scenario`` and its estimate (an
     `impact.Estimate`; None resolves the scenario again)."""
     st.subheader(TITLE)
     try:
-        view = context_view(scenario, est, date.today().isoformat())
+        view = context_view(scenario, est)
         st.caption(view.intro)
         st.dataframe(view.table, hide_index=True, width="stretch", key="context_effects")
-        st.markdown(view.risk)
-        st.caption(f"{view.why} {view.note}")
     except Exception:  # this section must never break the page
-        LOG.exception("associations and risk failed for %r", scenario)
+        LOG.exception("associations failed for %r", scenario)
         st.caption(FAILED)

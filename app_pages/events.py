@@ -272,7 +272,8 @@ def _risk(names: dict[str, str], countries: tuple[str, ...]) -> None:
 
     outlook = risk_year()
     year = outlook.year
-    panel = st.expander(f"Risk of a new shutdown starting in {year} (associational)",
+    # the title says which year is predicted and, when it is not the next one, why
+    panel = st.expander(f"Risk of a new shutdown starting in {outlook.short} — associational",
                         key="ev_risk_open", on_change="rerun")
     if not panel.open:
         return

@@ -1,12 +1,14 @@
-"""Methods & assumptions page: every registered method with its formula, scopes and citation,
-then the bundled literature parameters and platform-dependence weights."""
+"""Methods & assumptions page: every registered method with its formula and what each of its
+symbols is (`impact.formula_terms`, from the methods' inputs and the parameter data), scopes
+and citation, then the bundled literature parameters and platform-dependence weights."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.cached import formula_terms
 from app_pages.viewmodel import SCOPE_LABELS
-from impact.io import read_bundled
+from impact.io import data_version, read_bundled
 from impact.methods import REGISTRY
 
 st.title("Methods & assumptions")
@@ -16,12 +18,14 @@ st.write(
     "every estimate is a median (P50) with a 90 % range (P5–P95). A method that cannot cost "
     "a scenario's scope says so instead of guessing.")
 
+terms = formula_terms(data_version())
 for method in REGISTRY.values():
     with st.container(border=True):
         st.subheader(method.title)
         st.caption(f"`{method.name}`")
         st.markdown("**Formula**")
         st.code(method.formula, language=None, wrap_lines=True)
+        st.markdown("where\n\n" + "\n".join(t.markdown() for t in terms[method.name]))
         scopes = [SCOPE_LABELS[s] for s in SCOPE_LABELS if s in method.scopes]
         missing = [SCOPE_LABELS[s] for s in SCOPE_LABELS if s not in method.scopes]
         line = "**Scopes:** " + ", ".join(scopes)

@@ -454,26 +454,30 @@ def _table(rows: list[dict[str, Any]], currency: str, factor: float) -> pl.DataF
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: the Estimate page's downloads: (widget key, label, `impact.export` function, extension, MIME)
+#: the Estimate page's downloads: (widget key, label, `impact.export.render` format,
+#: extension, MIME)
 DOWNLOADS = (
-    ("download_csv", "Download CSV", "to_csv", "csv", "text/csv"),
-    ("download_json", "Download JSON", "to_json", "json", "application/json"),
-    ("download_xlsx", "Download Excel", "to_xlsx", "xlsx", XLSX_MIME),
-    ("download_report", "Download report (Markdown)", "report_markdown", "md", "text/markdown"),
-    ("download_brief_pdf", "Download brief (PDF)", "estimate_brief_pdf", "pdf",
-     "application/pdf"),
-    ("download_brief_html", "Download brief (HTML)", "estimate_brief_html", "html",
-     "text/html"),
+    ("download_csv", "Download CSV", "csv", "csv", "text/csv"),
+    ("download_json", "Download JSON", "json", "json", "application/json"),
+    ("download_xlsx", "Download Excel", "xlsx", "xlsx", XLSX_MIME),
+    ("download_report", "Download report (Markdown)", "markdown", "md", "text/markdown"),
+    ("download_brief_pdf", "Download brief (PDF)", "brief_pdf", "pdf", "application/pdf"),
+    ("download_brief_html", "Download brief (HTML)", "brief_html", "html", "text/html"),
 )
 
 
-def export_file(name: str, obj: Any) -> str | bytes:
-    """``impact.export.<name>(obj)``: the contents of a download, built when it is asked for
-    (the pages pass ``functools.partial(export_file, name, est)`` as a deferred ``data=``), so
-    the export module and the Excel writer are imported only then."""
+def export_file(fmt: str, obj: Any, errors: Sequence[Any] = ()) -> str | bytes:
+    """``impact.export.render(obj, fmt)``: the contents of a download, built when it is asked
+    for (the pages pass ``functools.partial(export_file, fmt, est)`` as a deferred ``data=``),
+    so the export module and the Excel writer are imported only then.
+
+    The command line's exports go through the same `impact.export.render`, so a download and
+    ``impact estimate ... --format csv`` (or ``--out``) of the same scenario are the same file;
+    ``errors`` are a batch's row errors (its JSON and Excel list them, as ``impact batch``
+    does)."""
     from impact import export
 
-    return getattr(export, name)(obj)
+    return export.render(obj, fmt, errors=errors)
 
 
 def file_stem(est: Any) -> str:
@@ -646,6 +650,32 @@ def read_upload(data: bytes, name: str):
     from impact.batch import UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS, parse_batch_csv
 
     return parse_batch_csv(data, name, max_bytes=UPLOAD_MAX_BYTES, max_rows=UPLOAD_MAX_ROWS)
+
+
+#: the Batch page's result table: the scenario of each row, then the Estimate page's columns
+BATCH_TABLE_COLUMNS = ("id", "country", "scope", "duration", *_TABLE_COLUMNS)
+
+
+def batch_table(results: pl.DataFrame) -> pl.DataFrame:
+    """The Batch page's result table (strings, for display): one row per id and method (the
+    ensemble last), formatted like the Estimate page's comparison (`results_table`: method
+    titles, money in each scenario's output currency, shares as percentages, the formatter's
+    missing mark for what is not costed), after the id, country, scope and duration.
+
+    ``results`` is `impact.export.summary_frame` of the batch (an ``id`` column, then the
+    summary columns)."""
+    out: list[dict[str, Any]] = []
+    rows = results.to_dicts()
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_id.setdefault(r["id"], []).append(r)
+    for id_, group in by_id.items():
+        scenario = next((r for r in group if r["country"]), group[0])
+        lead = {"id": id_, "country": scenario["country"] or scenario["iso3"] or fmt.MISSING,
+                "scope": SCOPE_LABELS.get(scenario["scope"], scenario["scope"] or fmt.MISSING),
+                "duration": fmt.hours(scenario["duration_hours"])}
+        out += [lead | row for row in _table(group, *_money_basis(group)).to_dicts()]
+    return pl.DataFrame(out, schema=dict.fromkeys(BATCH_TABLE_COLUMNS, pl.String))
 
 
 def run_uploaded_batch(data: bytes, name: str, methods: Sequence[str], draws: int):

@@ -254,8 +254,10 @@ class RiskYear:
     """Which year the risk model predicts, and why.
 
     ``year`` is the predicted (outcome) year, ``covariates_year`` the year its covariates
-    come from (``year`` − 1), ``first``/``latest`` the years the bundled covariates support
-    and ``why`` the rule in words."""
+    come from (``year`` − 1), ``first``/``latest`` the years the bundled covariates support,
+    ``why`` the rule in words and ``short`` the year with the reason in a few words, for a
+    title ("2026, the year under way (2027 cannot be predicted from the catalogue snapshot
+    of 20 May 2026)")."""
 
     year: int
     covariates_year: int
@@ -264,6 +266,7 @@ class RiskYear:
     today: date
     snapshot: date | None
     why: str
+    short: str
 
 
 def risk_year(today: date | None = None) -> RiskYear:
@@ -285,8 +288,13 @@ def risk_year(today: date | None = None) -> RiskYear:
     year = min(max(wanted, first), latest)
     basis = f"{year} is predicted from the {year - 1} covariates"
     if year == wanted:
+        short = f"{year}, the next calendar year"
         why = f"{basis}: {year} is the next calendar year (today is {_long_date(today)})."
     elif wanted > latest:
+        short = (f"{year}, the year under way" if year == today.year
+                 else f"{year}, a year already over" if year < today.year else str(year))
+        short += (f" ({wanted} cannot be predicted from the catalogue snapshot of "
+                  f"{_long_date(snapshot)})")
         why = (f"{basis}: {wanted} cannot be predicted until the {wanted - 1} catalogue year "
                f"is complete (the bundled catalogue is complete to {latest - 1}; snapshot "
                f"{_long_date(snapshot)}).")
@@ -297,8 +305,9 @@ def risk_year(today: date | None = None) -> RiskYear:
             why += (f" {year} is over (today is {_long_date(today)}): rebuild the data with a "
                     f"newer catalogue to predict {wanted}.")
     else:
+        short = f"{year}, the first year the bundled covariates support"
         why = f"{basis}: {first} is the first year the bundled covariates support."
-    return RiskYear(year, year - 1, first, latest, today, snapshot, why)
+    return RiskYear(year, year - 1, first, latest, today, snapshot, why, short)
 
 
 @dataclass(frozen=True)

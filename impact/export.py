@@ -771,9 +771,21 @@ def export_format(path: str | Path) -> str:
     return fmt
 
 
+#: what `render` writes: the file formats (`EXTENSIONS`) and the one-page briefs
+FORMATS = ("csv", "json", "xlsx", "markdown", "brief_html", "brief_pdf")
+
+
 def render(obj: Exportable, fmt: str, *, overrides: Mapping[str, float] | None = None,
            errors: Sequence[Any] = ()) -> str | bytes:
-    """The export of ``obj`` in ``fmt`` (csv, json, xlsx, markdown)."""
+    """The export of ``obj`` in ``fmt`` (one of `FORMATS`; a brief is of one estimate).
+
+    The one path of every export: the command line (``impact estimate --format``, ``--out``,
+    `write_export`) and the app's downloads (`app_pages.viewmodel.export_file`) both call it,
+    so the same estimate gives the same file. What differs is documented where it is made:
+    the workbook's creation time (xlsxwriter's document properties) and a brief's "Produced"
+    line are the moment of writing, and the command line ends its standard output with a
+    newline (a JSON export has none of its own).
+    """
     if fmt == "csv":
         return to_csv(obj)
     if fmt == "json":
@@ -782,7 +794,13 @@ def render(obj: Exportable, fmt: str, *, overrides: Mapping[str, float] | None =
         return to_xlsx(obj, errors=errors)
     if fmt == "markdown":
         return report_markdown(obj, overrides=overrides)
-    raise InputError("format", fmt, "csv, json, xlsx or markdown")
+    if fmt in ("brief_html", "brief_pdf"):
+        items, batch = _items(obj)
+        if batch:
+            raise InputError("format", fmt, "a brief of one estimate, not of a batch")
+        est = items[0][1]
+        return estimate_brief_html(est) if fmt == "brief_html" else estimate_brief_pdf(est)
+    raise InputError("format", fmt, ", ".join(FORMATS))
 
 
 def write_export(obj: Exportable, path: str | Path, *,

@@ -141,6 +141,19 @@ def test_the_year_rule(today, year, phrase):
     assert phrase in ry.why
 
 
+SNAPSHOT = "cannot be predicted from the catalogue snapshot of 20 May 2026)"
+
+
+@pytest.mark.parametrize(("today", "short"), [
+    (date(2024, 6, 1), "2025, the next calendar year"),
+    (date(2026, 12, 2), f"2026, the year under way (2027 {SNAPSHOT}"),
+    (date(2027, 3, 1), f"2026, a year already over (2028 {SNAPSHOT}"),
+    (date(2012, 1, 1), "2017, the first year the bundled covariates support"),
+])
+def test_the_year_in_a_few_words(today, short):
+    assert A.risk_year(today).short == short
+
+
 def test_the_snapshot_and_latest_year_come_from_the_data():
     ry = A.risk_year(date(2026, 12, 2))
     assert ry.snapshot == date(2026, 5, 20) and ry.latest == 2026

@@ -165,6 +165,21 @@ def test_write_export_by_extension(tmp_path, est):
     assert json.loads((tmp_path / "out.json").read_text())["scenario"]["scope"] == "mobile"
 
 
+def test_render_is_the_one_path_of_every_format(est, platform_est):
+    from impact.errors import InputError
+    from impact.export import FORMATS, render
+
+    assert render(est, "csv") == to_csv(est)
+    assert render(est, "markdown") == report_markdown(est)
+    assert render(est, "brief_pdf").startswith(b"%PDF")
+    assert "<img" in render(est, "brief_html")
+    assert set(FORMATS) >= {"csv", "json", "xlsx", "markdown"}
+    with pytest.raises(InputError, match="brief_html"):
+        render(est, "docx")
+    with pytest.raises(InputError, match="a brief of one estimate"):
+        render([est, platform_est], "brief_html")
+
+
 def test_reproduce_command_gives_same_numbers(capsys, est):
     from impact.cli import main
 

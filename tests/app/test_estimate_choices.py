@@ -199,13 +199,38 @@ def test_local_currency_reaches_every_table_and_figure():
 
 
 # ---- beyond the loss -------------------------------------------------------------------------
-def test_associations_and_risk_are_shown_beside_the_estimate():
+def _in_order(node) -> list:
+    """Every element under ``node`` in the order the page draws them."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        out += [child] if not getattr(child, "children", None) else _in_order(child)
+    return out
+
+
+def test_risk_is_shown_beside_the_estimate_with_its_year_and_why():
+    from impact.associations import risk_year
+
+    at = _page()
+    shown = _in_order(at.main)
+    texts = [getattr(e, "value", None) for e in shown]
+    sentence = next(i for i, t in enumerate(texts) if isinstance(t, str)
+                    and t.startswith("#### "))
+    risk = next(i for i, t in enumerate(texts) if isinstance(t, str)
+                and t.startswith("Risk that a new shutdown"))
+    first_card = next(i for i, e in enumerate(shown) if e.type == "metric")
+    assert sentence < risk < first_card  # under the headline, before the method cards
+    year = risk_year()
+    assert f"Pakistan in {year.year}: " in texts[risk]
+    assert texts[risk + 1] == year.why  # which year is predicted, and why, right under it
+    assert year.why.startswith(f"{year.year} is predicted from the {year.year - 1} covariates")
+    assert "not a forecast" in texts[risk + 2]
+
+
+def test_associations_are_shown_after_the_ranges():
     at = _page()
     titles = [h.value for h in at.subheader]
-    assert "Beyond the loss: associations and risk" in titles
-    assert titles.index("Beyond the loss: associations and risk") < titles.index("Comparison")
+    assert "Beyond the loss: associations" in titles
+    assert titles.index("Beyond the loss: associations") < titles.index("Comparison")
     effects = next(d.value for d in at.dataframe if "reading" in d.value.columns)
     assert any("not distinguishable from zero" in r for r in effects["reading"])
-    risk = next(m.value for m in at.markdown if m.value.startswith("Risk that a new shutdown"))
-    assert "Pakistan" in risk and re.search(r"in 20\d\d", risk)
-    assert "predicted from the" in _captions(at)
+    assert sum(m.value.startswith("Risk that a new shutdown") for m in at.markdown) == 1

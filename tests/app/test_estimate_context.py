@@ -1,5 +1,6 @@
-"""AppTest checks of the Estimate page's "Beyond the loss" section (`render_context`), drawn by
-a tiny script for a few scenarios."""
+"""AppTest checks of the Estimate page's context: the shutdown risk beside the estimate
+(`render_risk`) and the "Beyond the loss" section (`render_context`), drawn by a tiny script
+for a few scenarios."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import re
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+
+from app_pages.estimate_context import FAILED, RISK_FAILED
 
 TIMEOUT = 60
 
@@ -21,10 +24,11 @@ def _clear_caches():
 
 def _script(fields: dict, with_estimate: bool = True) -> None:
     import impact
-    from app_pages.estimate_context import render_context
+    from app_pages.estimate_context import render_context, render_risk
 
     scenario = impact.parse_scenario(fields)
     est = impact.estimate(scenario, ["panel"], draws=200) if with_estimate else None
+    render_risk(scenario)
     render_context(scenario, est)
 
 
@@ -51,7 +55,7 @@ def _check_clean(texts: list[str]) -> None:
 
 def test_pakistan_10_hours_full():
     at = _run({"country": "Pakistan", "duration_hours": 10, "scope": "full"})
-    assert [h.value for h in at.subheader] == ["Beyond the loss: associations and risk"]
+    assert [h.value for h in at.subheader] == ["Beyond the loss: associations"]
     table = at.dataframe[0].value
     assert list(table.columns) == ["outcome", "effect of this scenario", "90 % interval",
                                    "p-value", "sample", "reading"]
@@ -107,4 +111,31 @@ def test_a_failure_is_a_caption_not_an_exception(monkeypatch):
     monkeypatch.setattr(impact.associations, "scenario_effects", broken)
     at = _run({"country": "Pakistan", "duration_hours": 10})
     assert not at.error
-    assert any("could not be computed" in c.value for c in at.caption)
+    assert any(c.value == FAILED for c in at.caption)
+    assert any(m.value.startswith("Risk that") for m in at.markdown)  # the risk is still shown
+
+
+def test_a_risk_failure_is_a_caption_and_the_effects_are_still_shown(monkeypatch):
+    import impact.associations
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(impact.associations, "risk_outlook", broken)
+    at = _run({"country": "Pakistan", "duration_hours": 10})
+    assert not at.error
+    assert any(c.value == RISK_FAILED for c in at.caption)
+    assert at.dataframe  # the effects
+
+
+@pytest.mark.parametrize(("today", "year", "phrase"), [
+    ("2026-12-02", 2026, "2026 is already under way (today is 2 December 2026)"),
+    ("2025-06-01", 2026, "2026 is the next calendar year"),
+])
+def test_the_risk_says_which_year_is_predicted_and_why(today, year, phrase):
+    from app_pages.estimate_context import risk_view
+
+    view = risk_view("PAK", today)
+    assert view.risk.startswith(f"Risk that a new shutdown starts in Pakistan in {year}: ")
+    assert view.why.startswith(f"{year} is predicted from the {year - 1} covariates")
+    assert phrase in view.why

@@ -425,6 +425,18 @@ def test_other_method_and_comparison_selection():
     assert len(_frame_with(at, "rank per day")) == len(chosen)
 
 
+def test_risk_panel_title_says_which_year_and_why_before_it_is_opened():
+    from impact.associations import risk_year
+
+    at = _events_page()
+    year = risk_year()
+    title = next(e.label for e in at.expander if e.label.startswith("Risk of a new shutdown"))
+    assert title.startswith(f"Risk of a new shutdown starting in {year.year}, ")
+    if year.year != year.today.year + 1:  # not the next year: the title says why
+        assert f"{year.today.year + 1} cannot be predicted from the catalogue snapshot" in title
+    assert not any("probability [%]" in d.value.columns for d in at.dataframe)
+
+
 def test_risk_panel_is_fitted_only_when_opened():
     at = _events_page()
     assert not any("probability [%]" in d.value.columns for d in at.dataframe)
@@ -437,7 +449,7 @@ def test_risk_panel_is_fitted_only_when_opened():
     from impact.associations import risk_year
 
     year = risk_year()  # the year predicted, and why, are said
-    assert any(e.label.startswith(f"Risk of a new shutdown starting in {year.year}")
+    assert any(e.label == f"Risk of a new shutdown starting in {year.short} — associational"
                for e in at.expander)
     assert any(c.value.startswith(year.why) for c in at.caption)
 

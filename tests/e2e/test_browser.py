@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,6 +82,27 @@ def test_user_changes_duration_blocks_x_and_downloads_csv(app_page, artifacts):
     status = {r["method"]: r["status"] for r in rows}
     assert status["deloitte2016"] == status["icrier2018"] == "not_applicable"
     assert all(r["scope"] == "platforms" for r in rows)
+
+
+def test_downloaded_csv_is_the_cli_export(chromium, app_url, artifacts):
+    """The file a user downloads for a scenario is, cell for cell, what ``impact estimate ...
+    --format csv`` prints for it (the impact method's reason included: a mobile-only cut)."""
+    context = chromium.new_context(accept_downloads=True, viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    try:
+        page.goto(f"{app_url}/?country=PAK&duration_hours=10&scope=mobile")
+        expect(page.get_by_test_id("stMetric")).to_have_count(len(REGISTRY), timeout=60_000)
+        rows = _download_csv(page, artifacts)
+    finally:
+        context.close()
+    root = Path(__file__).resolve().parents[2]
+    cli = subprocess.run(
+        [sys.executable, "-m", "impact.cli", "estimate", "--country", "PAK", "--duration-hours",
+         "10", "--scope", "mobile", "--format", "csv"], cwd=root, capture_output=True,
+        text=True, check=True, env=os.environ | {"PYTHONPATH": str(root)})
+    assert rows == list(csv.DictReader(io.StringIO(cli.stdout)))
+    assert next(r for r in rows if r["method"] == "impact")["reason"]
 
 
 @pytest.mark.parametrize("title", ["Past events", "Batch", "Methods & assumptions",

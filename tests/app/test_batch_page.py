@@ -1,0 +1,86 @@
+"""AppTest checks of the Batch page: the method picker speaks in the Estimate page's titles, and
+the result table is formatted like the Estimate page's comparison (`impact.format`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from impact import format as fmt
+from impact.methods import REGISTRY
+
+ROOT = Path(__file__).resolve().parents[2]
+BATCH = str(ROOT / "app_pages" / "batch.py")
+ESTIMATE = str(ROOT / "app_pages" / "estimate.py")
+FIXTURE = ROOT / "tests" / "fixtures" / "batch_bad.csv"
+TIMEOUT = 60
+MONEY = ("P5", "P50", "P95", "per day (P50)", "per capita (P50)")
+
+
+def _uploaded() -> AppTest:
+    at = AppTest.from_file(BATCH, default_timeout=TIMEOUT).run()
+    at.file_uploader(key="batch_file").set_value((FIXTURE.name, FIXTURE.read_bytes(),
+                                                  "text/csv"))
+    at.run()
+    assert not at.exception and not at.error
+    return at
+
+
+def test_method_picker_shows_the_estimate_pages_titles():
+    batch = AppTest.from_file(BATCH, default_timeout=TIMEOUT).run()
+    estimate = AppTest.from_file(ESTIMATE, default_timeout=TIMEOUT).run()
+    picker, theirs = batch.multiselect(key="batch_methods"), estimate.multiselect(key="methods")
+    titles = [m.title for m in REGISTRY.values()]
+    assert picker.options == theirs.options == titles
+    assert picker.value == list(REGISTRY)  # the values stay the method names
+    assert not set(picker.options) & set(REGISTRY)  # no code is shown
+
+
+def test_result_table_is_formatted_with_the_one_formatter():
+    at = _uploaded()
+    table = next(d.value for d in at.dataframe)
+    assert list(table.columns) == ["id", "country", "scope", "duration", "method", "status",
+                                   *MONEY[:3], "per day (P50)", "% of GDP (P50)",
+                                   "per capita (P50)", "main driver", "note / reason"]
+    assert set(table["id"]) == {"good-1", "good-2"}
+    assert set(table["method"]) == {*(m.title for m in REGISTRY.values()),
+                                    "Ensemble of the methods that apply"}
+    cells = [str(c) for c in table.to_numpy().ravel()]
+    assert "None" not in cells and "nan" not in cells
+    ok = table[table["status"] == "ok"]
+    assert len(ok) == len(table)  # both good rows are costed by every method
+    for column in MONEY:
+        assert all(c.startswith("USD ") for c in ok[column]), column
+        assert all(fmt.parse_number(c) is not None for c in ok[column])
+    assert all(c.endswith(" %") for c in ok["% of GDP (P50)"])
+    assert set(table["duration"]) == {"10 hours", "24 hours"}
+    assert set(table["scope"]) == {"Mobile data only", "Full internet"}
+    # what the ensemble has no value for is the formatter's missing mark, not "None"
+    ensemble = table[table["method"] == "Ensemble of the methods that apply"]
+    assert set(ensemble["main driver"]) == {fmt.MISSING}
+
+
+def test_not_costed_rows_show_the_missing_mark():
+    at = AppTest.from_file(BATCH, default_timeout=TIMEOUT).run()
+    rows = "id,country,duration_hours,scope,platforms\nx-block,PAK,48,platforms,x\n"
+    at.file_uploader(key="batch_file").set_value(("x.csv", rows.encode(), "text/csv"))
+    at.run()
+    assert not at.exception and not at.error
+    table = next(d.value for d in at.dataframe)
+    deloitte = table[table["method"] == REGISTRY["deloitte2016"].title].iloc[0]
+    assert deloitte["status"] == "not applicable"
+    assert all(deloitte[c] == fmt.MISSING for c in (*MONEY, "% of GDP (P50)", "main driver"))
+    assert deloitte["note / reason"]
+
+
+def test_each_scenario_in_its_own_output_currency():
+    from app_pages.viewmodel import batch_table, run_uploaded_batch
+
+    rows = "id,country,duration_hours,currency\npk,PAK,10,local\nin,IND,10,\n"
+    results, _, errors = run_uploaded_batch(rows.encode(), "c.csv", list(REGISTRY), 1000)
+    assert not errors
+    table = batch_table(results)
+    for id_, code in (("pk", "PKR "), ("in", "USD ")):
+        shown = table.filter(table["id"] == id_)
+        assert all(c.startswith(code) for col in MONEY for c in shown[col]), id_
