@@ -207,8 +207,8 @@ def build_context(scenario) -> Context:
     low_high = None
     if scenario.affected_users is not None:
         share = scenario.affected_users / users.value if users.value > 0 else 0.0
-        detail = (f"{scenario.affected_users:,} affected users ÷ {users.value:,.0f} internet "
-                  f"users = {share:.3f}")
+        detail = (f"{fmt.count(scenario.affected_users)} affected users ÷ "
+                  f"{fmt.count(users.value)} internet users = {fmt.percent(share)}")
     elif scenario.regions:
         from impact.regions import region_share
 
@@ -216,9 +216,10 @@ def build_context(scenario) -> Context:
         share, detail = chosen.share, chosen.detail
         low_high = (chosen.low, chosen.high)
     elif scenario.affected_share is not None:
-        share, detail = scenario.affected_share, f"affected share {scenario.affected_share:g} given"
+        share = scenario.affected_share
+        detail = f"{fmt.percent(share)} of users affected (as given)"
     else:
-        share, detail = 1.0, "nationwide (affected share 1, the default)"
+        share, detail = 1.0, "nationwide: every user affected (the default)"
     if scenario.scope == "mobile":
         mshare, mdetail, mnotes = mobile_access_share(iso3, year)
         notes.extend(n for n in mnotes if n not in notes)

@@ -604,7 +604,7 @@ def scenario_words(est: Estimate) -> str:
     else:
         what = _SCOPE_WORDS[sc.scope]
     if sc.scope == "throttling" or sc.intensity is not None:
-        what += f" at intensity {fmt.percent(sc.effective_intensity)} of service lost"
+        what += f" ({fmt.percent(sc.effective_intensity)} of service lost)"
     when = f"lasting {fmt.hours(ctx.hours)}"
     if sc.start is not None:
         end = f" to {sc.end.isoformat(sep=' ', timespec='minutes')}" if sc.end else ""

@@ -292,3 +292,21 @@ def test_full_scope_does_not_need_mobile_data() -> None:
     with pytest.raises(DataError, match="mobile"):
         estimate(parse_scenario({"country": "GUM", "duration_hours": 5, "scope": "mobile"}),
                  draws=200)
+
+
+def test_scenario_sentence_and_affected_detail_read_as_words():
+    from impact.export import scenario_words
+
+    est = estimate(parse_scenario({"country": "IRN", "duration_hours": 24,
+                                   "scope": "throttling", "intensity": 0.7}))
+    words = scenario_words(est)
+    assert words.startswith("Throttling of internet service (70 % of service lost) in Iran")
+    assert "affected: nationwide: every user affected (the default)" in words
+    given = estimate(parse_scenario({"country": "PAK", "duration_hours": 10,
+                                     "affected_share": 0.3}))
+    assert given.context.affected_detail == "30 % of users affected (as given)"
+    users = estimate(parse_scenario({"country": "PAK", "duration_hours": 10,
+                                     "affected_users": 1_000_000}))
+    assert users.context.affected_detail.startswith(f"{fmt.count(1_000_000)} affected users ÷ ")
+    assert users.context.affected_detail.endswith(" internet users = "
+                                                  f"{fmt.percent(users.context.affected_share)}")
