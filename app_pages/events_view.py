@@ -6,7 +6,8 @@ Nothing here imports streamlit, so every function can be tested on its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -380,6 +381,7 @@ class EventsView:
     total: float | None  #: sum of their P50s [USD], None when none is costed
     countries: pl.DataFrame  #: `country_frame` (the loss map's rows)
     timeline: TimelineFrame  #: `timeline_frame` (the events timeline's rows)
+    shown: pl.DataFrame  #: `events_display` of `table` (the ranked table as displayed)
 
 
 def events_view(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str, variant: str,
@@ -392,7 +394,8 @@ def events_view(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str, v
     return EventsView(n_events=events.height, labels=event_labels(events), table=table,
                       costed=costed.height, total=total,
                       countries=country_frame(table, events, normalisation),
-                      timeline=timeline_frame(table, events))
+                      timeline=timeline_frame(table, events),
+                      shown=events_display(table, normalisation))
 
 
 def events_chart_spec(normalisation: str, rows: int) -> dict[str, Any]:
@@ -496,6 +499,60 @@ def risk_rows(risk: pl.DataFrame, iso3s: Sequence[str], names: Mapping[str, str]
         pl.format("{} – {} %", (pl.col("low") * 100).round(0).cast(pl.Int64),
                   (pl.col("high") * 100).round(0).cast(pl.Int64)).alias("90 % interval"),
     )
+
+
+# ---- the tables as displayed: text through `impact.format` ------------------------------------
+def _text(value: Any) -> str:
+    """A value as written (dates ISO, whole numbers plain), `fmt.MISSING` when missing."""
+    return fmt.MISSING if fmt.is_missing(value) else str(value)
+
+
+def _share_range(text: str | None) -> str:
+    """``events_table``'s ``"0.2–0.5"`` as percentages: ``"20 % – 50 %"``."""
+    if not text:
+        return fmt.MISSING
+    return " – ".join(fmt.percent(float(x)) for x in text.split("–"))
+
+
+def display_table(frame: pl.DataFrame,
+                  formats: Mapping[str, Callable[[Any], str]]) -> pl.DataFrame:
+    """``frame`` as text for display (the order of its rows and columns kept): a column of
+    ``formats`` through its `impact.format` function, any other as written (dates ISO), and
+    a missing value as `fmt.MISSING`, never ``None``. Downloads keep the numbers."""
+    return pl.DataFrame({c: [formats.get(c, _text)(v) for v in frame[c].to_list()]
+                         for c in frame.columns},
+                        schema=dict.fromkeys(frame.columns, pl.String))
+
+
+def events_display(table: pl.DataFrame, normalisation: str = "total") -> pl.DataFrame:
+    """`events_table` as the page shows it: money, hours and shares through `impact.format`,
+    the ranking kept (its ``rank`` column and order), a missing link empty (a link column
+    has no text of its own)."""
+    formats: dict[str, Callable[[Any], str]] = {
+        "hours": fmt.hours, "P50 [USD]": fmt.money, "P5 [USD]": fmt.money,
+        "P95 [USD]": fmt.money, "affected share": fmt.percent, "share range": _share_range,
+        "source": lambda link: link or ""}
+    if normalisation != "total":
+        formats[NORMALISATIONS[normalisation][1]] = functools.partial(
+            value_text, normalisation=normalisation)
+    return display_table(table, formats)
+
+
+def compare_display(shown: pl.DataFrame) -> pl.DataFrame:
+    """`compare_table` as the page shows it (its charts keep the numbers)."""
+    return display_table(shown, {
+        "hours": fmt.hours, "total (P50) [USD]": fmt.money, "per day [USD]": fmt.money,
+        "per capita [USD]": fmt.money,
+        "% of GDP": functools.partial(value_text, normalisation="share_of_gdp")})
+
+
+def totals_display(frame: pl.DataFrame) -> pl.DataFrame:
+    """`summary_table` or `platform_table` as the page shows it (its download keeps the
+    numbers): counts, hours and money through `impact.format`."""
+    formats: dict[str, Callable[[Any], str]] = {
+        "events costed": fmt.count, "not costed": fmt.count, "hours": fmt.hours}
+    return display_table(frame, formats | {c: fmt.money for c in frame.columns
+                                           if "[USD]" in c})
 
 
 def table_csv(table: pl.DataFrame) -> str:

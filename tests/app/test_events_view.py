@@ -12,10 +12,13 @@ from app_pages.events_view import (
     compare_chart_spec,
     events_chart_frame,
     events_chart_spec,
+    events_display,
     events_table,
     events_view,
     table_csv,
+    totals_display,
 )
+from impact import format as fmt
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +85,40 @@ def test_events_view_and_chart_specs(pakistan_2024):
         "bar"]
     panel = compare_chart_spec("per day [USD]", "~s", 2)
     assert panel["encoding"]["x"]["axis"]["format"] == "~s" and panel["height"] == 100
+
+
+def test_events_display_is_text_and_the_csv_keeps_numbers(pakistan_2024):
+    events, estimates = pakistan_2024
+    view = events_view(estimates, events, method="impact", variant="capped",
+                       normalisation="per_day")
+    shown, raw = view.shown, view.table
+    assert shown.columns == raw.columns and shown["id"].to_list() == raw["id"].to_list()
+    assert all(dtype == pl.String for dtype in shown.dtypes)
+    assert shown.null_count().sum_horizontal().item() == 0
+    first = raw.row(0, named=True)
+    assert shown["P50 [USD]"][0] == fmt.money(first["P50 [USD]"])
+    assert shown["per day (P50) [USD]"][0] == fmt.money(first["per day (P50) [USD]"])
+    assert shown["hours"][0] == fmt.hours(first["hours"])
+    import io
+
+    back = pl.read_csv(io.StringIO(table_csv(raw)))  # the download is the raw table
+    assert back["hours"].dtype == pl.Float64 and back["hours"][0] == first["hours"]
+
+
+def test_display_helpers_show_missing_values_as_the_missing_mark():
+    raw = pl.DataFrame({"country": ["Pakistan", None], "year": [2024, 2024],
+                        "events costed": [3, 0], "not costed": [0, 2],
+                        "hours": [10.0, 0.0], "P50 [USD]": [1.1e9, None],
+                        "P5 [USD] (independent)": [2.5e6, None]})
+    shown = totals_display(raw)
+    assert shown.row(0) == ("Pakistan", "2024", "3", "0", "10 hours", "USD 1.1 bn",
+                            "USD 2.5 m")
+    assert shown.row(1) == (fmt.MISSING, "2024", "0", "2", "0 hours", fmt.MISSING,
+                            fmt.MISSING)
+    table = pl.DataFrame({"rank": [1, None], "affected share": [0.0004, None],
+                          "share range": ["0.2–0.5", None], "source": ["https://a.org", None],
+                          "P50 [USD]": [1.1e9, None]})
+    ranked = events_display(table)
+    assert ranked.row(0) == ("1", "0.04 %", "20 % – 50 %", "https://a.org", "USD 1.1 bn")
+    # a missing link is empty: the link column would link the missing mark
+    assert ranked.row(1) == (fmt.MISSING, fmt.MISSING, fmt.MISSING, "", fmt.MISSING)
