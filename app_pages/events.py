@@ -36,10 +36,12 @@ from app_pages.events_view import (
     OPEN_ENDED_LABELS,
     EventsView,
     compare_chart_spec,
+    compare_display,
     events_chart_frame,
     events_chart_spec,
     risk_rows,
     table_csv,
+    totals_display,
     variant_label,
 )
 from app_pages.viewmodel import (
@@ -53,11 +55,6 @@ from impact.parameters import PLATFORMS
 
 DRAWS = 1_000
 LOG = logging.getLogger("impact.app")
-MONEY = st.column_config.NumberColumn(format="compact")
-HOURS = st.column_config.NumberColumn(format="%.0f")
-SHARE = st.column_config.NumberColumn(format="%.3g")
-PCT = st.column_config.NumberColumn(format="%.3g")
-DAY = st.column_config.DateColumn(format="YYYY-MM-DD")
 
 
 def _init_state(defaults: dict) -> None:
@@ -109,11 +106,11 @@ def _filters(names: dict[str, str], span: tuple[int, int]) -> dict:
     }
 
 
-def _ranked(table: pl.DataFrame, norm: str, variant: str) -> None:
+def _ranked(table: pl.DataFrame, shown: pl.DataFrame, norm: str, variant: str) -> None:
+    """The ranked table as text (`events_display`: in rank order, with the rank) and the raw
+    numbers of ``table`` in its download."""
     st.subheader(f"Events ranked by {NORMALISATION_LABELS[norm].lower()} loss")
-    config = {"P50 [USD]": MONEY, "P5 [USD]": MONEY, "P95 [USD]": MONEY, "hours": HOURS,
-              "affected share": SHARE, "start": DAY, "end": DAY,
-              "event": st.column_config.TextColumn(width="large"),
+    config = {"event": st.column_config.TextColumn(width="large"),
               "source": st.column_config.LinkColumn(
                   help="The event's Access Now entry, else its first press or info link.",
                   display_text="open"),
@@ -123,10 +120,7 @@ def _ranked(table: pl.DataFrame, norm: str, variant: str) -> None:
               "share method": st.column_config.TextColumn(
                   help="How the affected share was obtained: nationwide, regions or cities "
                        "matched to population tables, or the geographic-scope category.")}
-    label = NORMALISATIONS[norm][1]
-    if norm != "total":
-        config[label] = PCT if norm == "share_of_gdp" else MONEY
-    st.dataframe(table, hide_index=True, width="stretch", key="events_table",
+    st.dataframe(shown, hide_index=True, width="stretch", key="events_table",
                  column_config=config)
     stem = f"impact_events_{st.session_state['ev_method']}_{norm}_{variant}"
     st.download_button("Download CSV", lambda: table_csv(table), file_name=f"{stem}.csv",
@@ -215,9 +209,7 @@ def _compare(filters: dict, table: pl.DataFrame, labels: dict[str, str], method:
         return
     shown = events_compared(**filters, method=method, draws=DRAWS, variant=variant,
                             chosen=chosen)
-    st.dataframe(shown, hide_index=True, width="stretch", key="compare_table",
-                 column_config={"total (P50) [USD]": MONEY, "per day [USD]": MONEY,
-                                "per capita [USD]": MONEY, "% of GDP": PCT, "hours": HOURS})
+    st.dataframe(compare_display(shown), hide_index=True, width="stretch", key="compare_table")
     order = {e: i for i, e in enumerate(chosen)}
     short = [f"{r['country']} {r['start']} {r['scope']}"
              for r in table.filter(pl.col("id").is_in(chosen)).select(
@@ -237,11 +229,9 @@ def _compare(filters: dict, table: pl.DataFrame, labels: dict[str, str], method:
                             width="stretch")
 
 
-def _totals_table(frame, key: str) -> None:
-    """A totals table: money columns [USD] and hours in the page's number formats."""
-    st.dataframe(frame, hide_index=True, width="stretch", key=key,
-                 column_config={c: MONEY for c in frame.columns if "[USD]" in c}
-                 | {"hours": HOURS})
+def _totals_table(frame: pl.DataFrame, key: str) -> None:
+    """A totals table as text (`totals_display`); its download keeps the numbers."""
+    st.dataframe(totals_display(frame), hide_index=True, width="stretch", key=key)
 
 
 def _summary(filters: dict, method: str, variant: str) -> None:
@@ -326,7 +316,7 @@ def main() -> None:
     if view.costed == 0:
         st.info(f"{REGISTRY[method].title} costs none of these events (see the note column); "
                 "choose another method or other filters.")
-    _ranked(view.table, norm, variant)
+    _ranked(view.table, view.shown, norm, variant)
     _chart(view.table, view.labels, norm)
     _where_and_when(filters, view, method, variant, norm)
     _compare(filters, view.table, view.labels, method, variant)
