@@ -50,41 +50,37 @@ def election_day() -> list[str]:
         source = r.source.split(" (http")[0].split(";")[0]
         out.append(f"| {r.start_utc:%H:%M}–{r.end_utc:%H:%M} | {r.scope} | "
                    f"{fmt.percent(r.intensity)} | {source} |")
-    out += ["", "| method | P50 | P5–P95 | per hour while on (P50) | % of annual GDP (P50) |",
-            "|---|---|---|---|---|"]
     burn = {r["method"]: r for r in res.burn.filter(rate="per_hour").iter_rows(named=True)}
-    for r in res.so_far.iter_rows(named=True):
-        if r["status"] != "ok":
-            out.append(f"| {r['method']} | {fmt.MISSING} | {r['status'].replace('_', ' ')} "
-                       "| | |")
-            continue
-        out.append(f"| {r['method']} | {fmt.money(r['loss_usd_p50'])} | "
-                   f"{fmt.money(r['loss_usd_p05'])} – {fmt.money(r['loss_usd_p95'])} | "
-                   f"{fmt.money(burn[r['method']]['loss_usd_p50'])} | "
-                   f"{fmt.percent(r['loss_usd_p50'] / gdp)} |")
-    if res.notes:
-        out += ["", "Data notes: " + "; ".join(res.notes)]
-    return out
+    rows = [(r, [fmt.money(burn[r["method"]]["loss_usd_p50"]),
+                 fmt.percent(r["loss_usd_p50"] / gdp)] if r["status"] == "ok" else [])
+            for r in res.so_far.iter_rows(named=True)]
+    return out + [""] + _table(["per hour while on (P50)", "% of annual GDP (P50)"], rows,
+                                res.notes)
 
 
 def x_block() -> list[str]:
     title, fields = X_BLOCK
     est = estimate(parse_scenario(fields))
-    out = [f"**{title}**", "",
-           "| method | P50 | P5–P95 | per day (P50) | % of annual GDP (P50) | main driver |",
-           "|---|---|---|---|---|---|"]
-    for r in est.summary.iter_rows(named=True):
+    rows = [(r, [fmt.money(r["loss_usd_per_day_p50"]), fmt.percent(r["share_of_gdp_p50"]),
+                 r["main_driver"]] if r["status"] == "ok" else [])
+            for r in est.summary.iter_rows(named=True)]
+    return [f"**{title}**", ""] + _table(
+        ["per day (P50)", "% of annual GDP (P50)", "main driver"], rows, est.notes)
+
+
+def _table(extra: list[str], rows: list[tuple[dict, list[str]]], notes) -> list[str]:
+    """A markdown table of methods: P50, P5–P95 and the ``extra`` cells of each row."""
+    out = ["| method | P50 | P5–P95 | " + " | ".join(extra) + " |",
+           "|---|---|---|" + "---|" * len(extra)]
+    for r, cells in rows:
         if r["status"] != "ok":
-            out.append(f"| {r['method']} | {fmt.MISSING} | {r['status'].replace('_', ' ')} "
-                       "| | | |")
+            out.append(f"| {r['method']} | {fmt.MISSING} | {r['status'].replace('_', ' ')} |"
+                       + " |" * len(extra))
             continue
         out.append(f"| {r['method']} | {fmt.money(r['loss_usd_p50'])} | "
                    f"{fmt.money(r['loss_usd_p05'])} – {fmt.money(r['loss_usd_p95'])} | "
-                   f"{fmt.money(r['loss_usd_per_day_p50'])} | "
-                   f"{fmt.percent(r['share_of_gdp_p50'])} | {r['main_driver']} |")
-    if est.notes:
-        out += ["", "Data notes: " + "; ".join(est.notes)]
-    return out
+                   + " | ".join(cells) + " |")
+    return out + (["", "Data notes: " + "; ".join(notes)] if notes else [])
 
 
 def section() -> str:
