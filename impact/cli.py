@@ -574,20 +574,24 @@ def _cmd_data(args: argparse.Namespace) -> int:
     if geometry is not None and not Path(geometry).is_file():
         raise InputError("geometry", str(geometry), "the world-atlas npm tarball "
                          "(`npm pack world-atlas@2`) or its countries-110m.json")
-    raw, out = raw_dir(args.raw), Path(args.out)
+    from impact.build.staging import building
+
+    raw, out = raw_dir(args.raw), Path(args.out).resolve()
     paths = {}
-    try:
-        if args.data_command == "build":
-            from impact.build.tables import build_all  # lazily: only this command needs it
+    try:  # into a copy of --out, swapped in when complete: a failed build changes nothing
+        with building(out) as tmp:
+            if args.data_command == "build":
+                from impact.build.tables import build_all  # lazily: only this command
 
-            paths = build_all(raw, out, report=print)
-        if geometry is not None:
-            from impact.build.geometry import build_geometry
+                paths = build_all(raw, tmp, report=print)
+            if geometry is not None:
+                from impact.build.geometry import build_geometry
 
-            paths["geometry"] = build_geometry(Path(geometry), raw, out, report=print)
+                paths["geometry"] = build_geometry(Path(geometry), raw, tmp, report=print)
     except FileNotFoundError as exc:  # a raw file missing (polars gives no filename)
         raise InputError("raw", str(raw), f"a complete raw snapshot: {_one_line(exc)}; pass "
-                         "--raw DIR or set IMPACT_RAW_DATA=DIR") from None
+                         "--raw DIR or set IMPACT_RAW_DATA=DIR; --out is unchanged") from None
+    paths = {name: out / Path(path).relative_to(tmp) for name, path in paths.items()}
     for path in paths.values():
         print(f"wrote {path}")
     return 0

@@ -19,6 +19,7 @@ if str(REPO) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(REPO))
 
 from impact.build import raw_dir
+from impact.build.staging import building
 from impact.build.tables import build_all
 from impact.errors import InputError
 
@@ -48,11 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    paths = build_all(raw, args.out, report=print)
-    if args.geometry is not None:
-        from impact.build.geometry import build_geometry
+    out = args.out.resolve()
+    with building(out) as tmp:  # swapped in for --out when complete; a failure changes nothing
+        paths = build_all(raw, tmp, report=print)
+        if args.geometry is not None:
+            from impact.build.geometry import build_geometry
 
-        paths["geometry"] = build_geometry(args.geometry, raw, args.out, report=print)
+            paths["geometry"] = build_geometry(args.geometry, raw, tmp, report=print)
+    paths = {name: out / Path(path).relative_to(tmp) for name, path in paths.items()}
     for path in paths.values():
         print(f"wrote {path}")
     return 0

@@ -377,3 +377,30 @@ def test_data_geometry_writes_the_shapes_from_the_bare_json(capsys, tmp_path):
     assert written["objects"]["countries"]["geometries"][0]["properties"] == {
         "iso3": "PAK", "name": "Pakistan"}
     assert "1 countries" in out and "wrote" in out
+
+
+@pytest.mark.parametrize("error", [FileNotFoundError("wdi/NY.GDP.MKTP.CD.csv"),
+                                   RuntimeError("a fit failed")])
+def test_a_build_that_fails_half_way_leaves_out_as_it_was(capsys, tmp_path, monkeypatch, error):
+    from impact.build import tables
+
+    raw = tmp_path / "raw"
+    (raw / "meta").mkdir(parents=True)
+    (raw / "meta" / "country_codes.csv").write_text("iso3\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "countries.csv").write_text("good\n", encoding="utf-8")
+
+    def half_way(raw_dir, out_dir, report=None):
+        (out_dir / "countries.csv").write_text("half-written\n", encoding="utf-8")
+        (out_dir / "indicators.csv").write_text("half-written\n", encoding="utf-8")
+        raise error
+
+    monkeypatch.setattr(tables, "build_all", half_way)
+    code, _, err = run(capsys, "data", "build", "--raw", str(raw), "--out", str(out))
+    assert code == (2 if isinstance(error, FileNotFoundError) else 3)
+    assert len(err.strip().splitlines()) == 1
+    assert [p.name for p in tmp_path.iterdir()] != [] and sorted(
+        p.name for p in tmp_path.iterdir()) == ["out", "raw"]  # no temporary folder left
+    assert sorted(p.name for p in out.iterdir()) == ["countries.csv"]
+    assert (out / "countries.csv").read_text(encoding="utf-8") == "good\n"

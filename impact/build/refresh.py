@@ -44,6 +44,7 @@ from impact.build import catalogue as cat
 from impact.build import panel_models as pm
 from impact.build import tables as tb
 from impact.build import worldbank as wb
+from impact.build.staging import swap_in
 from impact.data_status import changes_lines
 from impact.errors import DataError, InputError, RefreshError
 
@@ -438,20 +439,8 @@ def switch_store(staged: Staged, root: Path) -> Path:
 
 
 def switch_folder(staged: Staged, dest: Path) -> Path:
-    """Swap the staged folder in for ``dest`` (two renames; the old folder is put back if
-    the second fails, and removed once the new one is in place)."""
-    if not dest.exists():
-        os.replace(staged.folder, dest)
-        return dest
-    old = dest.with_name(f".{dest.name}.previous-{os.getpid()}")
-    os.replace(dest, old)
-    try:
-        os.replace(staged.folder, dest)
-    except OSError:
-        os.replace(old, dest)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-    return dest
+    """Swap the staged folder in for ``dest`` (`impact.build.staging.swap_in`)."""
+    return swap_in(staged.folder, dest)
 
 
 def refresh(*, indicators: bool = True, events: str | None = None, to: Path | None = None,
