@@ -838,7 +838,10 @@ def _cmd_events(args: argparse.Namespace) -> int:
     if args.by.startswith("platform"):
         cols = ["platform"] + [c for c in cols if c != "iso3"]
     summary = summary.select(cols)
-    sys.stdout.write(_frame_text(summary, args.format))
+    # the table shows only the keys of this --by (files keep every column, for stable headers)
+    shown = [c for c in summary.columns
+             if not (c in ("iso3", "year") and summary[c].null_count() == summary.height)]
+    sys.stdout.write(_frame_text(summary, args.format, shown))
     if args.format == "table":
         print(f"USD, current prices of each event year; {_SUMMED_NOTE}.", file=sys.stderr)
     if empty:

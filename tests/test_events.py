@@ -329,6 +329,20 @@ def test_cli_summary_csv_header(catalogue, capsys):
     assert {(r["iso3"], r["year"]) for r in rows} >= {("PAK", "2024"), ("IND", "2019")}
 
 
+def test_cli_summary_table_shows_only_the_keys_of_its_grouping(catalogue, capsys):
+    """--by country has no year column in the table (it was always '–'); files keep it."""
+    for by, key, other in (("country", "iso3", "year"), ("year", "year", "iso3"),
+                           ("platform", "platform", "year")):
+        code, out, err = run(capsys, "events", "summary", "--by", by, "--method", "impact",
+                             "--draws", str(DRAWS))
+        assert code == 0, err
+        header = out.splitlines()[0].split()
+        assert header[0] == key and other not in header
+    code, out, _ = run(capsys, "events", "summary", "--by", "country", "--method", "impact",
+                       "--format", "csv", "--draws", str(DRAWS))
+    assert out.splitlines()[0].startswith("iso3,year,n_events")
+
+
 def test_cli_summary_leaves_out_rows_without_a_costed_event(catalogue, capsys):
     """ETH 2020 has only a block of services that are not costed platforms: no row. PAK
     2024 adds up a 24 h mobile cut and a 93-day X block, 24 + 93 x 24 = 2,256 h; IND 2019
