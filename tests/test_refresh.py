@@ -451,3 +451,24 @@ def test_estimates_in_the_same_process_follow_a_switch(home):
     assert gdp_year() == 2026
     datastore.use("bundled")
     assert gdp_year() == 2025
+
+
+def test_the_data_page_says_which_data_is_in_use(home):
+    from streamlit.testing.v1 import AppTest
+
+    page = str(Path(__file__).resolve().parents[1] / "app_pages" / "data.py")
+
+    def intro() -> str:
+        forget_data_dir()
+        at = AppTest.from_file(page, default_timeout=60)
+        at.run()
+        assert not at.exception
+        return at.markdown[0].value
+
+    assert f"`{bundled_version()}`, the data bundled with the package" in intro()
+    staged, where = rf.refresh(get=WorldBankAnswers(), today=TODAY)
+    day = datastore.refresh_record(where)["refreshed"][:10]  # the UTC day it ran
+    text = intro()
+    assert f"`{staged.version}`, refreshed from the publishers on {day}" in text
+    assert f"(from data `{bundled_version()}`)" in text
+    datastore.use("bundled")
