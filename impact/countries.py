@@ -10,22 +10,25 @@ from impact.io import read_bundled
 from impact.text import normalise
 
 
-@functools.cache
-def _lookup() -> tuple[dict[str, str], dict[str, str]]:
-    """(folded name or code -> iso3, iso3 -> display name)."""
-    countries = read_bundled("countries")
+def name_keys(countries) -> dict[str, str]:
+    """Folded name, alias or code -> iso3, for the rows of a ``countries`` table (the first
+    row that claims a name keeps it)."""
     keys: dict[str, str] = {}
-    names: dict[str, str] = {}
     for row in countries.iter_rows(named=True):
-        iso3 = row["iso3"]
-        names[iso3] = row["name"]
-        candidates = [iso3, row.get("iso2"), row["name"], row.get("name_short"),
+        candidates = [row["iso3"], row.get("iso2"), row["name"], row.get("name_short"),
                       row.get("official_name")]
         candidates += (row.get("aliases") or "").split(";")
         for c in candidates:
             if c and c.strip():
-                keys.setdefault(normalise(c), iso3)
-    return keys, names
+                keys.setdefault(normalise(c), row["iso3"])
+    return keys
+
+
+@functools.cache
+def _lookup() -> tuple[dict[str, str], dict[str, str]]:
+    """(folded name or code -> iso3, iso3 -> display name)."""
+    countries = read_bundled("countries")
+    return name_keys(countries), dict(countries.select("iso3", "name").iter_rows())
 
 
 def resolve_country(value: str) -> str:

@@ -183,6 +183,7 @@ def read_export(spec: str, countries: pl.DataFrame, get: wb.Getter = wb.http_get
     """A STOP export (CSV file or http(s) URL) as the catalogue reads it, with
     ``iso3_helper`` made from ``country`` (``;``-separated names, looked up in the
     countries table) when the export has none."""
+    from impact.countries import name_keys
     from impact.text import normalise
 
     if spec.startswith(("http://", "https://")):
@@ -206,12 +207,7 @@ def read_export(spec: str, countries: pl.DataFrame, get: wb.Getter = wb.http_get
     raw = raw.with_columns(pl.col(c).cast(pl.String) for c in EXPORT_COLUMNS
                            if raw.schema[c] != pl.String and c != "count_year")
     if "iso3_helper" not in raw.columns:
-        names: dict[str, str] = {}
-        for r in countries.iter_rows(named=True):
-            for n in (r["name"], r["name_short"], r["official_name"], r["iso3"],
-                      *(r["aliases"] or "").split(";")):
-                if n:
-                    names.setdefault(normalise(n), r["iso3"])
+        names = name_keys(countries)
 
         def codes(text: str | None) -> str | None:
             found = [names.get(normalise(p.strip())) for p in (text or "").split(";")]
