@@ -398,3 +398,16 @@ def checked_text(data_dir: Path, rel: str) -> str:
         raise _fail(path, problem, data_dir)
     _checksum(path, entry, data, data_dir)
     return text
+
+
+def check_folder(data_dir: Path) -> list[str]:
+    """Verify every file listed in ``data_dir``'s manifest (`checked_table` for a table at
+    the top of the folder, `checked_text` for the map); returns their paths relative to
+    ``data_dir``, or raises the first `BundledDataError`."""
+    files = list(manifest(data_dir)["files"])
+    for rel in files:
+        if rel.endswith(".csv") and "/" not in rel:
+            checked_table(data_dir, rel.removesuffix(".csv"))
+        else:
+            checked_text(data_dir, rel)
+    return files

@@ -125,11 +125,9 @@ def use(name: str, root: Path | None = None) -> str:
         if name not in names:
             raise InputError("version", name, "bundled or a stored version ("
                              + (", ".join(names) if names else f"none in {root}") + ")")
-        from impact.datacheck import checked_table
+        from impact.datacheck import check_folder
 
-        folder = version_dir(name, root)
-        for csv in sorted(folder.glob("*.csv")):
-            checked_table(folder, csv.stem)
+        check_folder(version_dir(name, root))
     write_pointer(name, root)
     from impact.io import forget_data_dir
 

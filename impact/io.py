@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from impact.datacheck import DATA_ENV, checked_table, checked_text, manifest
+from impact.datacheck import DATA_ENV, check_folder, checked_table, checked_text
 from impact.datastore import HOME_ENV
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -132,16 +132,10 @@ def _read_geometry_text(folder: Path) -> str:
 
 
 def check_bundled() -> list[str]:
-    """Read and verify every file listed in ``manifest.json`` (as `read_bundled` and
-    `read_geometry_text` do); returns their paths relative to `data_dir`, or raises the
+    """Read and verify every file listed in ``manifest.json`` of `data_dir`
+    (`impact.datacheck.check_folder`); returns their paths relative to it, or raises the
     first `DataError`."""
-    files = list(manifest(data_dir())["files"])
-    for rel in files:
-        if rel == GEOMETRY_FILE.as_posix():
-            read_geometry_text()
-        elif rel.endswith(".csv") and "/" not in rel:
-            read_bundled(rel.removesuffix(".csv"))
-    return files
+    return check_folder(data_dir())
 
 
 def read_geometry() -> dict:

@@ -300,11 +300,7 @@ def validate(folder: Path, before: dict[str, int], indicators_before: pl.DataFra
     counts no lower than `MIN_ROW_SHARE` of ``before`` (per table but ``vintages``, which
     a refresh shortens, and per indicator)."""
     try:
-        for rel in dc.manifest(folder)["files"]:
-            if rel.endswith(".csv") and "/" not in rel:
-                dc.checked_table(folder, rel.removesuffix(".csv"))
-            else:
-                dc.checked_text(folder, rel)
+        dc.check_folder(folder)
     except DataError as exc:
         raise RefreshError(f"the new data failed its check ({dc._one_line(exc)})") from None
     after = _rows(folder)
