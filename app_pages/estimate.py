@@ -203,9 +203,9 @@ def _controls() -> tuple[dict, tuple[str, ...]]:
         st.session_state["headline_method"] = ENSEMBLE
     sb.selectbox("Headline figure", choices, key="headline_method",
                  format_func=lambda m: ENSEMBLE_TITLE if m == ENSEMBLE else REGISTRY[m].title,
-                 help="The ensemble pools the draws of every chosen method that applies to "
-                      "the scenario and is inside its domain (docs/headline.md); or quote "
-                      "one method alone.")
+                 help="The headline combines, quantile by quantile, the chosen methods that "
+                      "apply to the scenario inside their domain and are not far from each "
+                      "other (docs/headline.md); or quote one method alone.")
     sb.radio("Currency", ["USD", "local"], key="currency", horizontal=True,
              format_func={"USD": "US dollars", "local": "Local currency"}.get)
     return _input_of(st.session_state), methods

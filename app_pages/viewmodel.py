@@ -610,16 +610,14 @@ def estimate_view(est: Any) -> EstimateView:
     rows = est.summary.to_dicts()
     currency, factor = _money_basis(rows)
     from impact.chart_frames import methods_range_frame
-    from impact.ensemble import ensemble, ensemble_row, why_they_differ
+    from impact.ensemble import beside_text, ensemble, ensemble_row, members_note, why_they_differ
     from impact.ensemble import headline as sentence
 
     ens = ensemble(est)
-    left = " ".join(f"Left out: {_title_of(m)}, {why}." for m, why in ens.excluded.items())
-    members = "; ".join(_title_of(m) for m in ens.members) or "no method"
-    ensemble_note = (f"Headline: the pooled draws of {members}, equally weighted. "
-                     + (f"{left} " if left else "") + "The rule: docs/headline.md.")
+    ensemble_note = members_note(ens, _title_of)
+    why = " ".join(x for x in (beside_text(est, ens), why_they_differ(est)) if x)
     return EstimateView(
-        headline=headline, sentence=sentence(est), why=why_they_differ(est),
+        headline=headline, sentence=sentence(est), why=why,
         ensemble_note=ensemble_note, area=area, data_line=data_line,
         cards=tuple(_cards(rows, currency, factor)), table=_table(rows, currency, factor),
         ranges=methods_range_frame(est.summary, ensemble_row(est)), notes=tuple(est.notes),

@@ -716,12 +716,11 @@ def estimate_brief_content(est, *, produced: datetime | None = None,
     ctx = est.context
     ens = ensemble(est)
     currency = money_basis(est.summary.to_dicts())[0]
-    left = ", ".join(f"{_title(m)} ({why.split(' (')[0].split(':')[0]})"
-                     for m, why in ens.excluded.items())
-    ensemble_note = ("The headline pools the Monte Carlo draws of "
-                     + (", ".join(_title(m) for m in ens.members) or "no method")
-                     + ", the same number from each" + (f"; left out: {left}" if left else "")
-                     + " (docs/headline.md).")
+    left = ", ".join(_title(m) for m in ens.excluded)
+    ensemble_note = (f"Headline: {', '.join(_title(m) for m in ens.members) or 'no method'}, "
+                     "combined quantile by quantile (geometric means of their P5s, P50s and "
+                     "P95s; docs/headline.md)." + (f" Not in it: {left} (why: in the table)."
+                                                  if left else ""))
     conv = export.output_conversion(est)
     basis = (f"{conv.currency} at {conv.price_basis} prices"
              + (f" of {conv.price_year}" if conv.price_basis == "constant" else
@@ -732,7 +731,7 @@ def estimate_brief_content(est, *, produced: datetime | None = None,
     head = ("Method", f"P50 ({currency})", "90 % range (P5–P95)", "Status / note")
     rows: list[tuple[str, ...]] = []
     for r in [ensemble_row(est).row(0, named=True), *est.summary.iter_rows(named=True)]:
-        name = "Ensemble (headline)" if r["method"] == ENSEMBLE else r["title"]
+        name = "Headline (methods that apply)" if r["method"] == ENSEMBLE else r["title"]
         if r["status"] != "ok":
             why = _short(r["reason"], 90)
             rows.append((name, MISSING, MISSING, f"{r['status'].replace('_', ' ')}: {why}"))
@@ -740,9 +739,12 @@ def estimate_brief_content(est, *, produced: datetime | None = None,
         note = ""
         method = REGISTRY.get(r["method"])
         if r["method"] == ENSEMBLE:
-            note = f"{len(ens.members)} methods pooled"
+            note = f"{len(ens.members)} methods combined"
+        elif r["method"] in ens.beside:
+            note = "beside the headline: " + _short(ens.excluded[r["method"]].removeprefix(
+                "shown beside the headline: "), 60)
         elif r["method"] not in ens.members:
-            note = "not in the ensemble: " + _short(ens.excluded.get(r["method"], ""), 60)
+            note = "not in the headline: " + _short(ens.excluded.get(r["method"], ""), 60)
         elif method is not None and method.domain_note:
             note = _short(method.domain_note, 60)
         rows.append((name, money(r["loss_p50"], currency),

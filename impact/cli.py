@@ -387,13 +387,12 @@ def estimate_table(est) -> str:
                         + [f"{r['status']}: {r['reason']}"])
     header = ["method", "loss P50 (P5–P95)"] + ([] if usd else ["USD P50"]) + [
         "per day", "% of GDP", "main driver", "status"]
-    from impact.ensemble import ensemble, headline, why_they_differ
+    from impact.ensemble import beside_text, ensemble, headline, members_note, why_they_differ
 
     ens = ensemble(est)
-    left_out = "; ".join(f"{m} left out: {why}" for m, why in ens.excluded.items())
     out = [headline(est)]
-    out += [line for line in (why_they_differ(est), f"Ensemble of {', '.join(ens.members)}"
-                              + (f" ({left_out})" if left_out else "") + ".") if line]
+    out += [line for line in (beside_text(est, ens), why_they_differ(est),
+                              members_note(ens, lambda m: m)) if line]
     out += context_lines(est)
     out += ["", export.scenario_words(est), "", _table(rows, header)]
     if est.notes:

@@ -493,11 +493,9 @@ def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
     keep_samples : keep the clipped draws [USD] of every scenario and method
     details : build the assumptions and sensitivity tables (off for callers that only need
         the summary, e.g. the event catalogue)
-    ensemble : also compute each scenario's headline ensemble (`impact.ensemble`: the pooled
-        draws of the methods that cost it inside their domain, the same number from each) —
-        ``ensembles`` and ``ensemble_summary`` of the pass. The scenarios are then evaluated
-        in blocks that hold every method's draws at once, and the pooled quantiles of a block
-        are taken in one call per number of members.
+    ensemble : also compute each scenario's headline (`impact.ensemble`: the methods that
+        apply, combined quantile by quantile) — ``ensembles`` and ``ensemble_summary`` of the
+        pass, from the summary in one vectorised call.
 
     Raises
     ------
@@ -506,126 +504,51 @@ def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
     draws = check_draws(draws)
     p = plan(scenarios, methods, seeds=seeds, overrides=overrides)
     evaluated: list[_Evaluated] = []
-    pooled = None
-    if ensemble:
-        evaluated, pooled = _evaluate_pooled(p, draws, keep_samples)
-    else:
-        for g in p.groups:
-            step = max(1, _SLICE_VALUES // (draws * max(1, len(g.names))))
-            for a in range(0, len(g.rows), step):
-                part = _Group(g.method, g.names, g.rows[a:a + step], g.specs[a:a + step])
-                evaluated.append(_evaluate(part, p.contexts, p.seeds, draws, keep_samples))
+    for g in p.groups:
+        step = max(1, _SLICE_VALUES // (draws * max(1, len(g.names))))
+        for a in range(0, len(g.rows), step):
+            part = _Group(g.method, g.names, g.rows[a:a + step], g.specs[a:a + step])
+            evaluated.append(_evaluate(part, p.contexts, p.seeds, draws, keep_samples))
     out = _assemble(p.scenarios, p.contexts, p.conversions, p.notes, p.methods, p.status,
                     evaluated, draws, p.seeds, details)
     out.errors = p.errors
-    if pooled is not None:
-        out.ensembles = _ensembles(p, *pooled)
+    if ensemble:
+        out.ensembles = headlines(p, out.summary)
         out.ensemble_summary = ensemble_frame(out.ensembles, p.scenarios, p.contexts,
                                               p.conversions, draws, p.seeds)
     return out
 
 
-# ---- the headline ensemble -------------------------------------------------------------------
-def _membership(p: Plan) -> np.ndarray:
-    """(n, methods) bool: the method costs the scenario (it has inputs: status ok) and the
-    scenario is inside the method's domain (`Method.domain`; empty = anywhere)."""
-    col = {m.name: j for j, m in enumerate(p.methods)}
-    member = np.zeros((len(p.scenarios), len(p.methods)), dtype=bool)
-    for g in p.groups:
-        m = g.method
-        rows = [i for i in g.rows if not m.domain or p.contexts[i].iso3 in m.domain]
-        member[rows, col[m.name]] = True
-    return member
+# ---- the headline ---------------------------------------------------------------------------
+def headlines(p: Plan, summary: pl.DataFrame) -> list:
+    """Each scenario's headline (`impact.ensemble.combine` over its methods' P5/P50/P95 in
+    ``summary``, one call for the whole pass), as `impact.ensemble.Ensemble`."""
+    from impact.ensemble import assemble, combine
 
-
-def _evaluate_pooled(p: Plan, draws: int, keep_samples: bool
-                     ) -> tuple[list[_Evaluated], tuple[np.ndarray, np.ndarray]]:
-    """Every group evaluated block of scenarios by block (a block holds every method's draws
-    of its scenarios), with the pooled P5/P50/P95 of each scenario's ensemble members.
-
-    Returns the evaluated parts and ``(member, q)``: the membership (`_membership`) and the
-    pooled quantiles, shape (3, n) [USD; NaN without members]. A scenario's pool is its
-    members' draws in method order, ``draws`` from each (equal weights), exactly the pool of
-    `impact.ensemble.ensemble`; the quantiles of all scenarios with the same number of
-    members are one `numpy.quantile` call along the draws."""
-    import bisect
-
-    n, n_methods = len(p.scenarios), len(p.methods)
-    col = {m.name: j for j, m in enumerate(p.methods)}
-    member = _membership(p)
-    count = member.sum(axis=1)
-    slot = np.cumsum(member, axis=1) - 1  # a member's place in its scenario's pool
-    q = np.full((3, n), np.nan)
-    evaluated: list[_Evaluated] = []
-    block = max(1, _SLICE_VALUES // (draws * max(1, n_methods)))
-    for start in range(0, n, block):
-        stop = min(n, start + block)
-        pools: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # members -> (rows, pool)
-        dropped: dict = {}  # scenario -> pool slots of non-finite members, then its quantiles
-        local = np.full(stop - start, -1)
-        for c in np.unique(count[start:stop]):
-            if c == 0:
-                continue
-            rows = start + np.flatnonzero(count[start:stop] == c)
-            local[rows - start] = np.arange(len(rows))
-            pools[int(c)] = (rows, np.empty((len(rows), int(c), draws)))
-        for g in p.groups:
-            a, b = bisect.bisect_left(g.rows, start), bisect.bisect_left(g.rows, stop)
-            step = max(1, _SLICE_VALUES // (draws * max(1, len(g.names))))
-            j = col[g.method.name]
-            for lo in range(a, b, step):
-                hi = min(b, lo + step)
-                part = _Group(g.method, g.names, g.rows[lo:hi], g.specs[lo:hi])
-                ev = _evaluate(part, p.contexts, p.seeds, draws, True)
-                rows = np.asarray(part.rows)
-                inside = member[rows, j]
-                for c, (_, pool) in pools.items():
-                    take = inside & (count[rows] == c)
-                    if take.any():
-                        at = rows[take]
-                        pool[local[at - start], slot[at, j]] = ev.samples[take]
-                for i in rows[inside & ev.bad]:  # not finite: out of the ensemble
-                    member[i, j] = False
-                    dropped.setdefault(int(i), []).append(int(slot[i, j]))
-                    p.nonfinite.add((int(i), g.method.name))
-                if not keep_samples:
-                    ev.samples = None
-                evaluated.append(ev)
-        for rows, pool in pools.values():
-            for k, i in enumerate(rows):  # the pool of the finite members only
-                if int(i) in dropped:
-                    keep = [s for s in range(pool.shape[1]) if s not in dropped[int(i)]]
-                    dropped[int(i)] = (_quantiles(pool[k, keep].reshape(1, -1))[:, 0]
-                                       if keep else np.full(3, np.nan))
-            q[:, rows] = _quantiles(pool.reshape(len(rows), -1), scratch=True)
-            for i in rows:
-                if int(i) in dropped:
-                    q[:, i] = dropped.pop(int(i))
-    return evaluated, (member, q)
-
-
-def _ensembles(p: Plan, member: np.ndarray, q: np.ndarray) -> list:
-    """One `impact.ensemble.Ensemble` per scenario: members, who is left out and why (the
-    words of `impact.ensemble.members`), the pooled quantiles and the output currency."""
-    from impact.ensemble import Ensemble
-
+    n, names = len(p.scenarios), [m.name for m in p.methods]
+    col = {name: j for j, name in enumerate(names)}
+    q = np.full((3, n, len(names)), np.nan)
+    eligible = np.zeros((n, len(names)), dtype=bool)
+    rows: list[list[dict | None]] = [[None] * len(names) for _ in range(n)]
+    frame = summary.select("index", "method", "status", "reason", "loss_usd_p05",
+                           "loss_usd_p50", "loss_usd_p95")
+    for r in frame.iter_rows(named=True):
+        i, j = r["index"], col[r["method"]]
+        rows[i][j] = r
+        if r["status"] == "ok" and p.contexts[i] is not None:
+            q[:, i, j] = [np.nan if v is None else v for v in
+                          (r["loss_usd_p05"], r["loss_usd_p50"], r["loss_usd_p95"])]
+            eligible[i, j] = not p.methods[j].outside_domain(p.contexts[i].iso3,
+                                                             p.scenarios[i].scope)
+    member, far, head = combine(q, eligible)
     out = []
-    for i in range(len(p.scenarios)):
-        inside, left = [], {}
-        for j, m in enumerate(p.methods):
-            if member[i, j]:
-                inside.append(m.name)
-            elif (i, m.name) in p.status:
-                state, reason = p.status[(i, m.name)]
-                left[m.name] = f"{state.replace('_', ' ')}: {reason or 'no estimate'}"
-            elif (i, m.name) in p.nonfinite:
-                left[m.name] = f"unavailable: {NONFINITE_REASON}"
-            else:
-                left[m.name] = f"outside its domain ({m.domain_note})"
-        conv = p.conversions[i]
-        figures = (None, None, None) if not inside else tuple(float(v) for v in q[:, i])
-        out.append(Ensemble(tuple(inside), left, *figures,
-                            conv.factor if conv else 1.0, conv.currency if conv else "USD"))
+    for i in range(n):
+        conv, ctx = p.conversions[i], p.contexts[i]
+        kept = [j for j in range(len(names)) if rows[i][j] is not None]
+        out.append(assemble([rows[i][j] for j in kept], member[i, kept], far[i, kept],
+                            head[:, i], ctx.iso3 if ctx else p.scenarios[i].iso3,
+                            p.scenarios[i].scope, conv.factor if conv else 1.0,
+                            conv.currency if conv else "USD"))
     return out
 
 
@@ -634,10 +557,10 @@ def ensemble_frame(ensembles: Sequence, scenarios: Sequence[Scenario],
                    conversions: Sequence[Conversion | None], draws: int,
                    seeds: Sequence[int]) -> pl.DataFrame:
     """The ensembles as summary rows: ``index`` (the scenario's position) and
-    `SUMMARY_COLUMNS`, method ``ensemble``; P5/P50/P95 of the pool and what follows from them
+    `SUMMARY_COLUMNS`, method ``ensemble``; the headline's P5/P50/P95 and what follows from them
     (per day, share of GDP, per capita and per affected user, in USD and in the output
     currency), the members and who was left out in ``reason``; central value, mean, capped
-    share and main driver empty (a pool has none of them). Status ``ok``, or
+    share and main driver empty (a combination has none of them). Status ``ok``, or
     ``not_applicable`` when no method is in the ensemble (``unavailable`` when the scenario
     could not be resolved at all)."""
     from impact.ensemble import ENSEMBLE, ENSEMBLE_TITLE, reason_text

@@ -1,26 +1,32 @@
-"""The headline: one figure with its range from every method that applies, and why they differ.
+"""The headline: one figure with its range from the methods that apply, and why they differ.
 
-Rule (`members`):
+Rule (docs/headline.md):
 
-1. A method joins the ensemble when it costs the scenario (status ``ok``) and the scenario is
-   inside its **domain**: a method estimated on a few countries (`Method.domain`, e.g.
-   ICRIER's elasticities on India's telecom circles) is left out for a scenario elsewhere,
-   and says so.
-2. The ensemble's draws are the **pooled** Monte Carlo draws of its members, the same number
-   from each (equal weights): its P5/P50/P95 are quantiles of that pool, so they carry both
-   each method's own uncertainty and the disagreement between methods.
-3. The user may choose one method as the headline instead (`headline(est, method=...)`).
+1. **Candidates.** A method is a candidate when it costs the scenario (status ``ok``), the
+   scenario is inside its domain (`Method.outside_domain`: the countries its coefficients
+   were estimated on and the scopes it was built for) and its 90 % range is a range of a
+   loss (P5 > 0; a range that includes gains says the method cannot tell the loss from none).
+2. **Members.** A candidate whose P50 is more than `FAR_FACTOR` times above or below the
+   median P50 of the candidates is shown beside the headline with its reason
+   (`Method.difference_note`), not in it; the others are the members (all candidates when
+   every one of them is that far from the median).
+3. **Quantile averaging.** The headline's P5, P50 and P95 are the geometric means of the
+   members' P5s, P50s and P95s (equal weights): an average of the members' distributions
+   quantile by quantile, on the log scale on which losses are uncertain. Its range is as
+   wide as a typical member's range, whatever the members' disagreement; the disagreement is
+   stated beside it (the spread of the members' P50s).
+4. The user may choose one method as the headline instead (`headline(est, method=...)`).
 
-`headline` writes the sentence to paste ("A 10-hour nationwide mobile-data shutdown in
-Pakistan in 2024 costs an estimated USD 26 m (90 % range USD 11–60 m); the 6 methods put it
-between USD 4 m and USD 62 m.") and `why_they_differ` the line under it: the share of a
-day's output each method assumes lost.
+`headline` writes the sentence to paste ("A 10-hour nationwide internet shutdown in Pakistan
+in 2025 costs an estimated USD 17.5 m (90 % range USD 4.9 m – 62.7 m); the N methods that
+apply put it between USD 15.9 m and USD 19.8 m.", N the members) and `why_they_differ` the
+line under it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,58 +36,170 @@ from impact.methods import REGISTRY
 from impact.vocab import PLATFORM_LABELS
 
 ENSEMBLE = "ensemble"
-ENSEMBLE_TITLE = "Ensemble of the methods that apply"
+ENSEMBLE_TITLE = "Headline: the methods that apply, combined"
+#: a candidate whose P50 is more than this many times above or below the candidates' median
+#: P50 is shown beside the headline, not in it [ratio]
+FAR_FACTOR = 3.0
 
 
 @dataclass(frozen=True)
 class Ensemble:
-    """The pooled figure [USD, current prices] and who is in it."""
+    """The headline figure [USD, current prices] and who is in it."""
 
     members: tuple[str, ...]
-    excluded: Mapping[str, str]  #: method -> why it is left out
+    excluded: Mapping[str, str]  #: method -> why it is not in the headline
     loss_usd_p05: float | None
     loss_usd_p50: float | None
     loss_usd_p95: float | None
     factor: float  #: output currency per USD (the scenario's conversion)
     currency: str
+    #: methods inside their domain but far from the others: shown beside the headline
+    beside: tuple[str, ...] = field(default=())
+
+
+def combine(q: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The headline rule over many scenarios at once.
+
+    Parameters
+    ----------
+    q : P5, P50 and P95 of every scenario and method, shape (3, n, m) [USD]
+    eligible : (n, m) the method costs the scenario inside its domain
+
+    Returns
+    -------
+    (member, far, headline): (n, m) members of each scenario's headline, (n, m) candidates
+    shown beside it (far from the others), and (3, n) the headline's P5, P50, P95 [USD; NaN
+    without members].
+
+    Examples
+    --------
+    >>> q = np.array([[[1, 2, 0.1, -5]], [[4, 8, 0.5, 9]], [[16, 32, 2.5, 40]]], dtype=float)
+    >>> member, far, h = combine(q, np.ones((1, 4), dtype=bool))
+    >>> member.tolist(), far.tolist(), np.round(h[:, 0], 3).tolist()
+    ([[True, True, False, False]], [[False, False, True, False]], [1.414, 5.657, 22.627])
+    """
+    q = np.asarray(q, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        candidate = (np.asarray(eligible, dtype=bool) & np.isfinite(q).all(axis=0)
+                     & (q[0] > 0))
+        log_q = np.log(np.where(candidate, q, 1.0))
+        log_mid = np.where(candidate, log_q[1], np.nan)
+        any_candidate = candidate.any(axis=1)
+        median = np.zeros(len(candidate))
+        if any_candidate.any():
+            median[any_candidate] = np.nanmedian(log_mid[any_candidate], axis=1)
+        far = candidate & (np.abs(log_q[1] - median[:, None]) > np.log(FAR_FACTOR))
+        member = candidate & ~far
+        none_left = ~member.any(axis=1) & any_candidate  # every candidate far: keep them all
+        member[none_left], far[none_left] = candidate[none_left], False
+        k = member.sum(axis=1)
+        mean = np.where(member, log_q, 0.0).sum(axis=2) / np.where(k > 0, k, 1)
+    headline = np.where(k > 0, np.exp(mean), np.nan)
+    return member, far, headline
+
+
+def combine_draws(draws: np.ndarray) -> np.ndarray:
+    """Monte Carlo draws of the headline from its members' draws, shape (members, D) [USD]:
+    the k-th smallest headline draw is the geometric mean of the members' k-th smallest
+    draws (the quantile averaging of `combine`, at every quantile), and the draws are put in
+    the order of the members' per-draw geometric mean, so that sums over events keep the
+    members' own dependence. Draws at or below 0 count as 1e-9 USD.
+
+    Examples
+    --------
+    >>> np.round(combine_draws(np.array([[1.0, 9.0, 4.0], [4.0, 1.0, 9.0]])), 9).tolist()
+    [1.0, 4.0, 9.0]
+    >>> np.round(combine_draws(np.array([[1.0, 4.0, 2.0], [4.0, 16.0, 8.0]])), 9).tolist()
+    [2.0, 8.0, 4.0]
+    """
+    logs = np.log(np.maximum(np.asarray(draws, dtype=float), 1e-9))
+    if logs.ndim == 1:
+        return np.exp(logs)
+    value = np.exp(np.sort(logs, axis=1).mean(axis=0))
+    out = np.empty_like(value)
+    out[np.argsort(logs.mean(axis=0), kind="stable")] = value
+    return out
+
+
+def excluded_reason(method: str, status: str, reason: str | None, iso3: str, scope: str,
+                    p05: float | None) -> str:
+    """Why a method that is not a candidate is left out, in words (see `combine`)."""
+    if status != "ok":
+        return f"{status.replace('_', ' ')}: {reason or 'no estimate'}"
+    outside = REGISTRY[method].outside_domain(iso3, scope) if method in REGISTRY else ""
+    if outside:
+        return f"outside its domain ({outside})"
+    if p05 is None or not np.isfinite(p05):
+        return "no range"
+    return (f"its 90 % range includes no loss or a gain (P5 {fmt.money(p05, 'USD')}): it "
+            "cannot tell this loss from none")
+
+
+def far_reason(method: str, p50: float, median: float) -> str:
+    """Why a candidate far from the others is shown beside the headline, in words."""
+    ratio = p50 / median if median > 0 else float("inf")
+    side = f"{fmt.number(ratio)}× above" if ratio >= 1 else f"{fmt.number(1 / ratio)}× below"
+    why = REGISTRY[method].difference_note if method in REGISTRY else ""
+    return (f"shown beside the headline: its P50 ({fmt.money(p50, 'USD')}) is {side} the "
+            f"median of the methods that apply ({fmt.money(median, 'USD')})"
+            + (f"; {why}" if why else ""))
+
+
+def from_rows(rows: Sequence[Mapping], iso3: str, scope: str, factor: float,
+              currency: str) -> Ensemble:
+    """The headline of one scenario from its summary rows (method, status, reason,
+    loss_usd_p05/p50/p95)."""
+    rows = list(rows)
+    q = np.array([[[r["loss_usd_p05"] if r["loss_usd_p05"] is not None else np.nan
+                    for r in rows]],
+                  [[r["loss_usd_p50"] if r["loss_usd_p50"] is not None else np.nan
+                    for r in rows]],
+                  [[r["loss_usd_p95"] if r["loss_usd_p95"] is not None else np.nan
+                    for r in rows]]], dtype=float).reshape(3, 1, len(rows))
+    eligible = np.array([[r["status"] == "ok" and not (
+        r["method"] in REGISTRY and REGISTRY[r["method"]].outside_domain(iso3, scope))
+        for r in rows]], dtype=bool).reshape(1, len(rows))
+    member, far, head = combine(q, eligible)
+    return assemble(rows, member[0], far[0], head[:, 0], iso3, scope, factor, currency)
+
+
+def assemble(rows: Sequence[Mapping], member: np.ndarray, far: np.ndarray,
+             head: np.ndarray, iso3: str, scope: str, factor: float,
+             currency: str) -> Ensemble:
+    """An `Ensemble` from one scenario's rows and its `combine` results, with the reasons."""
+    candidates = [r["loss_usd_p50"] for r, m, f in zip(rows, member, far, strict=True)
+                  if m or f]
+    median = float(np.exp(np.median(np.log(candidates)))) if candidates else float("nan")
+    excluded: dict[str, str] = {}
+    for r, m, f in zip(rows, member, far, strict=True):
+        if f:
+            excluded[r["method"]] = far_reason(r["method"], r["loss_usd_p50"], median)
+        elif not m:
+            excluded[r["method"]] = excluded_reason(r["method"], r["status"], r["reason"],
+                                                    iso3, scope, r["loss_usd_p05"])
+    inside = tuple(r["method"] for r, m in zip(rows, member, strict=True) if m)
+    beside = tuple(r["method"] for r, f in zip(rows, far, strict=True) if f)
+    figures = (None, None, None) if not inside else tuple(float(v) for v in head)
+    return Ensemble(inside, excluded, *figures, factor, currency, beside)
 
 
 def members(est, methods: Sequence[str] | None = None) -> tuple[list[str], dict[str, str]]:
-    """(methods in the ensemble, {method: reason it is left out}) for an `Estimate`."""
-    inside: list[str] = []
-    out: dict[str, str] = {}
-    for r in est.summary.iter_rows(named=True):
-        m = r["method"]
-        if methods is not None and m not in methods:
-            continue
-        method = REGISTRY.get(m)
-        if r["status"] != "ok":
-            out[m] = f"{r['status'].replace('_', ' ')}: {r['reason'] or 'no estimate'}"
-        elif method is not None and method.domain and est.context.iso3 not in method.domain:
-            out[m] = f"outside its domain ({method.domain_note})"
-        elif m not in est.samples:
-            out[m] = "no Monte Carlo draws kept"
-        else:
-            inside.append(m)
-    return inside, out
+    """(methods in the headline, {method: why it is not}) for an `Estimate`."""
+    ens = ensemble(est, methods)
+    return list(ens.members), dict(ens.excluded)
 
 
 def ensemble(est, methods: Sequence[str] | None = None) -> Ensemble:
-    """The pooled ensemble of ``est`` (see the module docstring): the one its engine pass
-    computed (`Estimate.pooled`, also for estimates of a batch, which keep no draws), or,
-    for a subset of ``methods``, the pool of their kept draws."""
+    """The headline of ``est`` (see the module docstring): the one its engine pass computed
+    (`Estimate.pooled`, also for estimates of a batch), or, for a subset of ``methods``, the
+    headline of those methods' rows."""
     pooled = getattr(est, "pooled", None)
     if methods is None and pooled is not None:
         return pooled
-    inside, out = members(est, methods)
     factor, currency = _conversion(est)
-    if not inside:
-        return Ensemble((), out, None, None, None, factor, currency)
-    draws = [np.asarray(est.samples[m], dtype=float) for m in inside]
-    n = min(len(d) for d in draws)
-    pool = np.concatenate([d[:n] for d in draws])
-    p05, p50, p95 = (float(v) for v in np.quantile(pool, [0.05, 0.5, 0.95]))
-    return Ensemble(tuple(inside), out, p05, p50, p95, factor, currency)
+    rows = [r for r in est.summary.iter_rows(named=True)
+            if methods is None or r["method"] in methods]
+    return from_rows(rows, est.context.iso3, est.scenario.scope, factor, currency)
 
 
 def _conversion(est) -> tuple[float, str]:
@@ -135,12 +253,32 @@ def headline(est, method: str = ENSEMBLE) -> str:
             f"{fmt.money_range(lo * k, hi * k, cur)})")
     if method != ENSEMBLE:
         text += f" by {REGISTRY[method].title}"
-    ok = [r for r in est.summary.iter_rows(named=True) if r["status"] == "ok"]
-    if len(ok) > 1:
-        p50s = [r["loss_usd_p50"] * k for r in ok]
-        text += (f"; the {len(ok)} methods put it between {fmt.money(min(p50s), cur)} and "
-                 f"{fmt.money(max(p50s), cur)}")
-    return text + "."
+    return text + spread_clause(est, ens) + "."
+
+
+def spread_clause(est, ens: Ensemble) -> str:
+    """``; the N methods that apply put it between A and B`` (the members' P50s), or ``""``
+    with fewer than two members: the spread the sentence states is the headline's own."""
+    k, cur = ens.factor, ens.currency
+    p50s = [est.row(m)["loss_usd_p50"] * k for m in ens.members]
+    if len(p50s) < 2:
+        return ""
+    return (f"; the {len(p50s)} methods that apply put it between {fmt.money(min(p50s), cur)} "
+            f"and {fmt.money(max(p50s), cur)}")
+
+
+def beside_text(est, ens: Ensemble) -> str:
+    """One line on the methods shown beside the headline (in their domain, far from the
+    members), each with its figure and why; ``""`` when there is none."""
+    if not ens.beside:
+        return ""
+    k, cur = ens.factor, ens.currency
+    parts = []
+    for m in ens.beside:
+        r = est.row(m)
+        why = ens.excluded[m].removeprefix("shown beside the headline: ")
+        parts.append(f"{REGISTRY[m].title}: {fmt.money(r['loss_usd_p50'] * k, cur)} ({why})")
+    return "Beside the headline, not in it: " + "; ".join(parts) + "."
 
 
 def day_share(est) -> dict[str, float]:
@@ -156,9 +294,23 @@ def day_share(est) -> dict[str, float]:
     return out
 
 
+def members_note(ens: Ensemble, title=None) -> str:
+    """Who is in the headline and how it is made, and who is not and why, in words;
+    ``title`` maps a method's name to what to call it (default: its title)."""
+    title = title or (lambda m: REGISTRY[m].title if m in REGISTRY else m)
+    inside = "; ".join(title(m) for m in ens.members) or "no method"
+    left = " ".join(f"Not in it: {title(m)}, {why}." for m, why in ens.excluded.items())
+    return (f"Headline: {inside}, combined quantile by quantile (geometric means of their "
+            f"P5s, P50s and P95s, equal weights). " + (f"{left} " if left else "")
+            + "The rule: docs/headline.md.")
+
+
 def why_they_differ(est) -> str:
-    """One line under the headline: how much of a day's output each method assumes lost."""
-    shares = day_share(est)
+    """One line under the headline: how much of a day's output each method inside its
+    domain assumes lost."""
+    iso3, scope = est.context.iso3, est.scenario.scope
+    shares = {m: v for m, v in day_share(est).items()
+              if m not in REGISTRY or not REGISTRY[m].outside_domain(iso3, scope)}
     if len(shares) < 2:
         return ""
     lo = min(shares, key=shares.get)
@@ -169,23 +321,21 @@ def why_they_differ(est) -> str:
 
 
 def reason_text(ens: Ensemble, draws: int | None = None) -> str:
-    """The ``reason`` cell of the ensemble's row: its members (equal weights, ``draws`` from
-    each) and who was left out and why."""
-    each = f", {draws:,} draws each" if draws and ens.members else ""
-    left = "; ".join(f"{m} left out: {why}" for m, why in ens.excluded.items())
-    head = (f"pooled draws of {', '.join(ens.members)} (equal weights{each})" if ens.members
-            else "no method is in the ensemble")
+    """The ``reason`` cell of the headline's row: its members (equal weights) and who is not
+    in it and why."""
+    left = "; ".join(f"{m} not in it: {why}" for m, why in ens.excluded.items())
+    head = (f"geometric mean of the P5s, P50s and P95s of {', '.join(ens.members)} (equal "
+            "weights)" if ens.members else "no method applies")
     return head + (f"; {left}" if left else "")
 
 
 def assumption_words(ens: Ensemble, draws: int | None = None) -> str:
-    """The ``assumptions`` cell of the ensemble's row in a CSV: how the pool is made."""
+    """The ``assumptions`` cell of the headline's row in a CSV: how it is combined."""
     if not ens.members:
-        return "no method is in the ensemble"
-    each = f"{draws:,} draws from each" if draws else "the same number of draws from each"
-    return (f"equal-weight pool of the Monte Carlo draws of {', '.join(ens.members)} "
-            f"({each}); P5/P50/P95 are quantiles of the pool; each member's inputs are on "
-            "its own row")
+        return "no method applies"
+    return (f"quantile averaging of {', '.join(ens.members)}: the headline's P5, P50 and P95 "
+            "are the geometric means of the members' P5s, P50s and P95s (equal weights; "
+            "docs/headline.md); each member's inputs are on its own row")
 
 
 def ensemble_row(est):

@@ -44,7 +44,7 @@ _TEXT = {"method", "title", "status", "reason", "iso3", "country", "scope", "mai
          "currency", "price_basis"}
 _INT = {"year", "price_year", "draws", "seed"}
 #: the line under the report's estimates table that names the ensemble's members
-ENSEMBLE_TITLE_WORDS = "Ensemble (the headline figure, docs/headline.md)"
+ENSEMBLE_TITLE_WORDS = "Headline (the methods that apply, combined; docs/headline.md)"
 EXTENSIONS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".md": "markdown"}
 _SCOPE_WORDS = {"full": "a full internet shutdown", "mobile": "a mobile-data shutdown",
                 "throttling": "throttling of internet service"}
@@ -173,7 +173,7 @@ def assumption_text(est: Estimate, method: str) -> str:
 
 
 def ensemble_assumptions(est: Estimate) -> str:
-    """The assumptions cell of the ensemble's row: how it is pooled and from whom."""
+    """The assumptions cell of the headline's row: how it is combined and from whom."""
     from impact.ensemble import assumption_words, ensemble
 
     draws = est.summary["draws"].drop_nulls()
@@ -327,7 +327,8 @@ def _ensemble_dict(est: Estimate) -> dict[str, Any]:
     from impact.ensemble import ensemble
 
     ens = ensemble(est)
-    return {"members": list(ens.members), "excluded": dict(ens.excluded)}
+    return {"members": list(ens.members), "excluded": dict(ens.excluded),
+            "beside": list(ens.beside)}
 
 
 def to_json(obj: Exportable, *, overrides: Mapping[str, float] | None = None,

@@ -308,6 +308,115 @@ def leave_one_out(compared: pl.DataFrame, estimates: pl.DataFrame, events: pl.Da
             "n_refitted": sum(1 for k in scaled if k in refits)}
 
 
+# ---- the headline and every method's range, by scope class ------------------------------------
+#: scope classes of the dev set's country-years (`scope_class`)
+CLASSES = ("full", "mobile", "platforms", "regional")
+HEADLINE = "headline"
+
+
+def scope_class(scope: str | None, affected_share: float | None) -> str:
+    """An event's scope class: ``platforms`` for a platform block, ``regional`` for a cut of
+    less than half the country, else ``mobile`` or ``full`` (throttling counts as full).
+
+    >>> scope_class("mobile", 1.0), scope_class("full", 0.1), scope_class("platforms", 0.1)
+    ('mobile', 'regional', 'platforms')
+    """
+    if scope in ("platforms", "platforms_other"):
+        return "platforms"
+    if affected_share is not None and affected_share < 0.5:
+        return "regional"
+    return "mobile" if scope == "mobile" else "full"
+
+
+def headline_parts(estimates: pl.DataFrame, events: pl.DataFrame,
+                   variant: str = "capped") -> pl.DataFrame:
+    """One row per event-year of 2019–2022 and method, plus the headline (method
+    ``headline``): its Monte Carlo draws [USD] and the event's scope class. The headline of
+    an event-year combines its methods by `impact.ensemble.combine` (members) and
+    `impact.ensemble.combine_draws` (draws)."""
+    from impact.ensemble import combine, combine_draws
+
+    rows = estimates.filter((pl.col("variant") == variant) & pl.col("year").is_between(*YEARS)
+                            & (pl.col("status") == "ok"))
+    traits = {r["event_id"]: scope_class(r["scope"], r["affected_share"])
+              for r in events.select("event_id", "scope", "affected_share").iter_rows(named=True)}
+    out: dict[str, list] = {"event_id": [], "iso3": [], "year": [], "method": [], "class": [],
+                            "draws_usd": []}
+
+    def add(r, method, draws):
+        out["event_id"].append(r["event_id"])
+        out["iso3"].append(r["iso3"])
+        out["year"].append(int(r["year"]))
+        out["method"].append(method)
+        out["class"].append(traits.get(r["event_id"], "full"))
+        out["draws_usd"].append(draws)
+
+    for _, group in rows.group_by("event_id", "year", maintain_order=True):
+        recs = group.to_dicts()
+        names = [r["method"] for r in recs]
+        q = np.array([[[r["loss_usd_p05"] for r in recs]], [[r["loss_usd_p50"] for r in recs]],
+                      [[r["loss_usd_p95"] for r in recs]]], dtype=float)
+        eligible = np.array([[not REGISTRY[m].outside_domain(recs[0]["iso3"], recs[0]["scope"])
+                              for m in names]])
+        member, _, _ = combine(q, eligible)
+        for r in recs:
+            add(r, r["method"], np.asarray(r["draws_usd"], dtype=float))
+        inside = [np.asarray(r["draws_usd"], dtype=float) for r, k in zip(recs, member[0],
+                                                                          strict=True) if k]
+        if inside:
+            add(recs[0], HEADLINE, combine_draws(np.vstack(inside)))
+    return pl.DataFrame(out, schema={"event_id": pl.String, "iso3": pl.String,
+                                     "year": pl.Int64, "method": pl.String,
+                                     "class": pl.String, "draws_usd": pl.List(pl.Float64)})
+
+
+def country_year_ranges(parts: pl.DataFrame) -> pl.DataFrame:
+    """Per country-year and method (and the headline): P5, P50, P95 of the summed draws of
+    its event-years [USD], and its scope class (the class of the events with the largest
+    summed headline P50)."""
+    records = []
+    for (iso3, year, method), g in parts.group_by("iso3", "year", "method"):
+        total = np.sum(np.vstack([np.asarray(d) for d in g["draws_usd"].to_list()]), axis=0)
+        p05, p50, p95 = np.quantile(total, [0.05, 0.5, 0.95])
+        records.append({"iso3": iso3, "year": year, "method": method, "p05": p05,
+                        "p50": p50, "p95": p95})
+    ranges = pl.DataFrame(records)
+    heads = parts.filter(pl.col("method") == HEADLINE).with_columns(
+        pl.col("draws_usd").list.median().alias("_mid"))
+    classes = (heads.group_by("iso3", "year", "class").agg(pl.col("_mid").sum())
+               .sort("_mid", descending=True).group_by("iso3", "year").first()
+               .select("iso3", "year", "class"))
+    return ranges.join(classes, on=["iso3", "year"], how="left")
+
+
+def range_metrics(ranges: pl.DataFrame, published: pl.DataFrame) -> pl.DataFrame:
+    """Per scope class (and ``all``) and method: country-years matched, median ratio
+    ours/published (P50), share within ×2, share of published figures inside P5–P95 and
+    the median P95/P5."""
+    joined = ranges.join(published.select("iso3", "year", pl.col("cost_usd").alias("pub")),
+                         on=["iso3", "year"], how="inner").filter(pl.col("p50") > 0)
+    joined = pl.concat([joined, joined.with_columns(pl.lit("all").alias("class"))])
+    return (joined.group_by("class", "method").agg(
+        pl.len().alias("n"),
+        (pl.col("p50") / pl.col("pub")).median().alias("median_ratio"),
+        ((pl.col("p50") / pl.col("pub")).is_between(0.5, 2.0)).mean().alias("within_2x"),
+        ((pl.col("p05") <= pl.col("pub")) & (pl.col("pub") <= pl.col("p95"))).mean()
+        .alias("coverage"),
+        (pl.col("p95") / pl.col("p05")).median().alias("median_width"))
+        .sort("class", "method"))
+
+
+def run_ranges(path: Path, draws: int = 1000) -> dict:
+    """The headline and every method's country-year ranges on the dev set (variant capped)."""
+    published = read_published(path)
+    events = _active(catalogue())
+    est = estimate_events(events, "all", draws=draws, cap_platform_days=True,
+                          open_ended="known", keep_draws=True)
+    parts = headline_parts(est, events)
+    ranges = country_year_ranges(parts)
+    return {"ranges": ranges, "metrics": range_metrics(ranges, published)}
+
+
 # ---- report -----------------------------------------------------------------------------------
 def _fmt_ratio(x: float | None) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x:.2f}"

@@ -1,5 +1,6 @@
-"""The headline ensemble: who is in it (applies, inside its domain), pooled draws, the
-sentence, the single-method choice and the line on why the methods differ."""
+"""The headline: who is in it (applies, inside its domain, a range of a loss, not far from
+the others), quantile averaging, the sentence, the single-method choice and the line on why
+the methods differ."""
 
 from __future__ import annotations
 
@@ -26,35 +27,76 @@ def india():
                                     "scope": "mobile", "affected_share": 0.02}), draws=DRAWS)
 
 
-def test_members_follow_status_and_domain(pakistan, india):
+def test_members_follow_status_domain_range_and_distance(pakistan, india):
     inside, out = members(pakistan)
     assert "icrier2018" in out and "outside its domain" in out["icrier2018"]
-    assert set(inside) == {m for m in REGISTRY if m != "icrier2018"}
+    assert set(inside) | set(out) == set(REGISTRY) and not set(inside) & set(out)
+    assert {"impact", "cost_compatible", "brookings2016"} <= set(inside)
+    for m, why in out.items():  # every method left out says why, in words
+        assert why and not why.startswith("ok")
     inside, out = members(india)
-    assert "icrier2018" in inside and not out
+    assert "icrier2018" not in out or "outside its domain" not in out["icrier2018"]
     platform = estimate(parse_scenario({"country": "PAK", "duration_hours": 24,
                                         "scope": "platforms", "platforms": "x",
                                         "year": 2024}), draws=500)
     inside, out = members(platform)
     assert "deloitte2016" in out and out["deloitte2016"].startswith("not applicable")
+    # the panel method is platform-blind: outside its domain for a platform block
+    assert "panel" in out and "outside its domain (platform-blind" in out["panel"]
 
 
-def test_the_pool_is_the_members_draws_with_equal_weight(pakistan):
+def test_combine_by_hand():
+    """Candidates: methods 0-2 (method 3's P5 is a gain). Median P50 of the candidates is
+    4 (P50s 4, 8, 0.5 → median 4); 0.5 is 8× below: beside. Members 0 and 1: geometric means
+    of (1, 2), (4, 8), (16, 32) = 1.414, 5.657, 22.63."""
+    from impact.ensemble import FAR_FACTOR, combine
+
+    assert FAR_FACTOR == 3.0
+    q = np.array([[[1, 2, 0.1, -5]], [[4, 8, 0.5, 9]], [[16, 32, 2.5, 40]]], dtype=float)
+    member, far, head = combine(q, np.ones((1, 4), dtype=bool))
+    assert member.tolist() == [[True, True, False, False]]
+    assert far.tolist() == [[False, False, True, False]]
+    assert head[:, 0] == pytest.approx([2 ** 0.5, 32 ** 0.5, 512 ** 0.5])
+    # out of domain (eligible False) is never a member, whatever its figures
+    member, _, head = combine(q, np.array([[True, False, False, False]]))
+    assert member.tolist() == [[True, False, False, False]]
+    assert head[:, 0] == pytest.approx([1, 4, 16])
+    # nothing eligible: no headline
+    member, far, head = combine(q, np.zeros((1, 4), dtype=bool))
+    assert not member.any() and np.isnan(head).all()
+    # two candidates 100× apart: each is 10× from their median; both kept, not hidden
+    two = np.array([[[1, 100]], [[2, 200]], [[4, 400]]], dtype=float)
+    member, far, head = combine(two, np.ones((1, 2), dtype=bool))
+    assert member.tolist() == [[True, True]] and not far.any()
+    assert head[1, 0] == pytest.approx(20.0)
+
+
+def test_the_headline_averages_the_members_quantiles(pakistan):
     ens = ensemble(pakistan)
-    pool = np.concatenate([pakistan.samples[m] for m in ens.members])
-    assert ens.loss_usd_p50 == pytest.approx(float(np.quantile(pool, 0.5)))
+    for k, col in enumerate(("loss_usd_p05", "loss_usd_p50", "loss_usd_p95")):
+        own = [pakistan.row(m)[col] for m in ens.members]
+        assert getattr(ens, col) == pytest.approx(float(np.exp(np.mean(np.log(own)))))
+        assert min(own) <= getattr(ens, col) <= max(own)
     assert ens.loss_usd_p05 < ens.loss_usd_p50 < ens.loss_usd_p95
-    p50s = [pakistan.row(m)["loss_usd_p50"] for m in ens.members]
-    assert min(p50s) <= ens.loss_usd_p50 <= max(p50s)
     only = ensemble(pakistan, methods=["impact"])
-    assert only.loss_usd_p50 == pytest.approx(pakistan.row("impact")["loss_usd_p50"], rel=1e-3)
+    assert only.loss_usd_p50 == pytest.approx(pakistan.row("impact")["loss_usd_p50"])
+    assert only.members == ("impact",)
 
 
 def test_headline_sentence(pakistan):
     text = headline(pakistan)
     assert text.startswith("A 10-hour nationwide mobile-data shutdown in Pakistan in 2024 "
                            "costs an estimated USD ")
-    assert "(90 % range USD " in text and "the 6 methods put it between USD" in text
+    ens = ensemble(pakistan)
+    assert "(90 % range USD " in text
+    assert f"the {len(ens.members)} methods that apply put it between USD" in text
+    # the spread stated is the members' own, never a method left out
+    from impact import format as fmt
+
+    p50s = [pakistan.row(m)["loss_usd_p50"] for m in ens.members]
+    assert fmt.money(min(p50s)) in text and fmt.money(max(p50s)) in text
+    for m in ens.excluded:
+        assert fmt.money(pakistan.row(m)["loss_usd_p50"]) not in text
     single = headline(pakistan, "impact")
     from impact import format as fmt
 
@@ -80,6 +122,7 @@ def test_why_they_differ(pakistan):
     line = why_they_differ(pakistan)
     assert line.startswith("Why they differ") and "%" in line
     assert REGISTRY[min(shares, key=shares.get)].title in line
+    assert REGISTRY["icrier2018"].title not in line  # outside its domain in Pakistan
 
 
 def test_ensemble_row_has_the_summary_columns(pakistan):
@@ -90,7 +133,7 @@ def test_ensemble_row_has_the_summary_columns(pakistan):
     r = row.row(0, named=True)
     ens = ensemble(pakistan)
     assert r["method"] == ENSEMBLE and r["status"] == "ok"
-    assert r["loss_usd_p50"] == ens.loss_usd_p50 and "icrier2018 left out" in r["reason"]
+    assert r["loss_usd_p50"] == ens.loss_usd_p50 and "icrier2018 not in it" in r["reason"]
 
 
 def test_cli_prints_the_headline_in_the_output_currency(capsys):
@@ -106,8 +149,8 @@ def test_cli_prints_the_headline_in_the_output_currency(capsys):
 
 # ---- the ensemble row of every export ------------------------------------------------------
 def test_batch_row_equals_the_single_estimate_row():
-    """The engine pools each scenario's members in one pass; a batch row's ensemble is exactly
-    `ensemble_row` of the same scenario estimated alone with the row's seed."""
+    """The engine combines each scenario's members in one pass; a batch row's headline is
+    exactly `ensemble_row` of the same scenario estimated alone with the row's seed."""
     import polars as pl
 
     from impact import export
@@ -133,10 +176,10 @@ def test_batch_row_equals_the_single_estimate_row():
         assert batch.height == 1
         for col in single.columns:
             assert batch[col][0] == single[col][0], (id_, col)
-        # and the pool is the members' kept draws, equal weights
+        # and it is the geometric mean of the members' P50s
         ens = ensemble(alone)
-        pool = np.concatenate([alone.samples[m] for m in ens.members])
-        assert ens.loss_usd_p50 == float(np.quantile(pool, 0.5))
+        own = [alone.row(m)["loss_usd_p50"] for m in ens.members]
+        assert ens.loss_usd_p50 == pytest.approx(float(np.exp(np.mean(np.log(own)))))
     # the rows of a scenario: its methods, then its ensemble
     assert fast.filter(pl.col("id") == "r1")["method"].to_list() == [*REGISTRY, ENSEMBLE]
 
@@ -157,8 +200,8 @@ def test_ensemble_row_is_in_every_export_not_in_the_summary(pakistan):
     assert frame["method"][-1] == ENSEMBLE and row["title"] == ENSEMBLE_TITLE
     assert row["loss_usd_p50"] == pytest.approx(ens.loss_usd_p50, rel=1e-12)
     assert row["status"] == "ok" and row["loss_usd_central"] is None
-    assert "icrier2018 left out: outside its domain" in row["reason"]
-    assert "equal-weight pool" in row["assumptions"] and "impact" in row["assumptions"]
+    assert "icrier2018 not in it: outside its domain" in row["reason"]
+    assert "quantile averaging" in row["assumptions"] and "impact" in row["assumptions"]
     assert row["loss_usd_per_day_p50"] == pytest.approx(
         ens.loss_usd_p50 / (pakistan.context.hours / 24))
     summary = json.loads(to_json(pakistan))["summary"]
@@ -168,7 +211,7 @@ def test_ensemble_row_is_in_every_export_not_in_the_summary(pakistan):
     from impact import format as fmt
 
     assert fmt.money(ens.loss_usd_p50) in line
-    assert "pooled draws of impact" in text
+    assert "geometric mean of the P5s, P50s and P95s of impact" in text
 
 
 def test_ensemble_row_in_local_currency_and_without_members():
@@ -185,5 +228,5 @@ def test_ensemble_row_in_local_currency_and_without_members():
                     ["deloitte2016"], draws=300)
     r = ensemble_row(none).row(0, named=True)
     assert r["status"] == "not_applicable" and r["loss_usd_p50"] is None
-    assert r["reason"].startswith("no method is in the ensemble; deloitte2016 left out: "
+    assert r["reason"].startswith("no method applies; deloitte2016 not in it: "
                                   "not applicable")

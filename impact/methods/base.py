@@ -49,7 +49,13 @@ class Method:
     domain_note : where the method's coefficients were estimated, when narrower than the
         world (shown beside its figure; empty when it applies anywhere)
     domain : ISO3 codes of the countries it was estimated on (empty: anywhere); a scenario
-        elsewhere is outside its domain and left out of the headline ensemble
+        elsewhere is outside its domain and left out of the headline
+    domain_scopes : the scopes inside its domain (empty: every scope it costs); a scope it
+        costs but was not built for (e.g. a platform block for a platform-blind method) is
+        shown beside the headline, not in it
+    domain_scopes_note : why the other scopes are outside its domain (shown beside its figure)
+    difference_note : what makes its figure differ from the share-based methods, shown when
+        it is far from the headline's members (`impact.ensemble`); empty when nothing is known
     circumvention_note : why the method ignores the scenario's circumvention (VPN use),
         shown in the summary row's reason whenever a scenario sets circumvention above 0;
         empty for a method whose loss uses it (then circumvention 1 costs nothing)
@@ -71,8 +77,28 @@ class Method:
     platform_cap_param: str | None = None
     domain_note: str = ""
     domain: frozenset[str] = frozenset()
+    domain_scopes: frozenset[str] = frozenset()
+    domain_scopes_note: str = ""
+    difference_note: str = ""
     circumvention_note: str = ""
     note: Callable[[Context, Sequence[ParamSpec]], str] | None = None
+
+    def outside_domain(self, iso3: str, scope: str) -> str:
+        """Why a scenario in ``iso3`` of ``scope`` is outside the method's domain, in words;
+        ``""`` inside it.
+
+        Examples
+        --------
+        >>> m = Method("m", "M", "", frozenset({"full"}), list, list, "", domain=frozenset(
+        ...     {"IND"}), domain_note="estimated on India")
+        >>> m.outside_domain("PAK", "full"), m.outside_domain("IND", "full")
+        ('estimated on India', '')
+        """
+        if self.domain and iso3 not in self.domain:
+            return self.domain_note or f"estimated on {', '.join(sorted(self.domain))} only"
+        if self.domain_scopes and scope not in self.domain_scopes:
+            return self.domain_scopes_note or f"not built for scope {scope}"
+        return ""
 
     @property
     def platform_cap_hours(self) -> float | None:

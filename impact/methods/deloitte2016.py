@@ -84,6 +84,9 @@ METHOD = Method(
     inputs=_inputs,
     loss_usd=_loss,
     formula="GDP/365 × days × tier share of daily GDP × affected share × service factor",
+    difference_note="a fixed share of a day's GDP per connectivity tier (data/parameters.csv), "
+                    "from Deloitte's 2016 simulations; it does not scale with the country's "
+                    "own digital-economy share",
     scope_note="Deloitte costs full national shutdowns; regional, mobile-only (mobile share of "
                "access) and throttling (intensity) scalings are our extensions; it has no "
                "platform-block figure",

@@ -57,6 +57,8 @@ METHOD = Method(
     domain_note="elasticities estimated on India's telecom circles; applied elsewhere by "
                 "assumption",
     domain=frozenset({"IND"}),
+    difference_note="an output elasticity to internet traffic: the whole regional output "
+                    "responds to the traffic lost, not only the digital economy's share",
     formula="GDP(t−1) × affected population share × hours/8760 × ε (0.31 total, 0.16 mobile)",
     scope_note="estimated for India's telecom circles and applied here to any country; "
                "throttling scaled by intensity is our extension; no platform-block elasticity",

@@ -102,6 +102,13 @@ METHOD = Method(
                "cuts by the mobile share of access and throttling by intensity — our choice); "
                "β_service for platform blocks, without platform weights. β is associational "
                "and its interval crosses zero, so draws can be gains",
+    domain_scopes=frozenset({"full", "mobile", "throttling"}),
+    domain_scopes_note="platform-blind: β_service is one coefficient for every platform block, "
+                       "so a block of X costs the same as a block of WhatsApp, Facebook and "
+                       "Instagram together (no platform weights)",
+    difference_note="β is the average change in annual GDP growth per national-equivalent day "
+                    "across the panel's country-years, read as an association; it is not a "
+                    "share of the digital economy",
     circumvention_note="β is estimated on observed growth, which already reflects the "
                        "circumvention of past shutdowns; the scenario's own VPN use is "
                        "ignored",
