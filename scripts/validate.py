@@ -247,7 +247,10 @@ def run(path: Path, draws: int = 2000) -> dict:
     ours_only = catalogue_cy.join(published.select("iso3", "year"), on=["iso3", "year"],
                                   how="anti").height
     loo = {v: leave_one_out(compared[v][MAIN_METHOD], est, events, v) for v in VARIANTS}
-    return {"published": published, "events": events, "estimates": est,
+    ranges = run_ranges(path)
+    return {"range_metrics": ranges["metrics"], "ranges": ranges["ranges"],
+            "standard": standard_scenarios(),
+            "published": published, "events": events, "estimates": est,
             "compared": compared,
             "metrics": {v: [metrics(c) for c in compared[v].values()] for v in VARIANTS},
             "loo": loo, "rules": rule_counts(events, est),
@@ -417,6 +420,89 @@ def run_ranges(path: Path, draws: int = 1000) -> dict:
     return {"ranges": ranges, "metrics": range_metrics(ranges, published)}
 
 
+#: the headline before this rule (commit 9d5107e: the equally weighted pool of every method
+#: that costs the scenario inside its country domain), measured by this script's functions
+#: with the pool's draws in place of the headline's
+BEFORE_HEADLINE = {"commit": "9d5107e",
+                   "standard": {"median_width": 30.4, "max_width": 103.5},
+                   "dev": {"median_ratio": 1.03, "within_2x": 0.37, "coverage": 0.56,
+                           "median_width": 19.1}}
+DEFAULT_STANDARD = DEFAULT_VALIDATION.parent / "standard_scenarios.csv"
+
+
+def standard_scenarios(path: Path = DEFAULT_STANDARD, draws: int = 10_000) -> pl.DataFrame:
+    """The standard scenarios (`../shared/validation/standard_scenarios.csv`): each one's
+    headline P50, P5, P95 and P95/P5 [USD], its members and the methods shown beside it or
+    left out, with their P50s."""
+    from impact import estimate, parse_scenario
+    from impact.ensemble import ensemble
+
+    out = []
+    for r in pl.read_csv(path, infer_schema_length=0).iter_rows(named=True):
+        data = {k: r[k] for k in ("country", "start", "end", "scope", "platforms", "regions",
+                                  "intensity", "duration_hours") if r.get(k)}
+        est = estimate(parse_scenario(data), draws=draws)
+        ens = ensemble(est)
+        p50 = {x["method"]: x["loss_usd_p50"] for x in est.summary.iter_rows(named=True)}
+        width = (ens.loss_usd_p95 / ens.loss_usd_p05
+                 if ens.members and ens.loss_usd_p05 else math.nan)
+        out.append({
+            "id": r["id"], "label": r["label"], "p50": ens.loss_usd_p50,
+            "p05": ens.loss_usd_p05, "p95": ens.loss_usd_p95, "width": width,
+            "members": ", ".join(f"{m} {fmt.money(p50[m])}" for m in ens.members),
+            "beside": ", ".join(f"{m} {fmt.money(p50[m])}" for m in ens.beside),
+            "not_in_domain": ", ".join(
+                f"{m}" + (f" {fmt.money(p50[m])}" if p50.get(m) is not None else "")
+                for m in ens.excluded if m not in ens.beside)})
+    return pl.DataFrame(out)
+
+
+def headline_lines(result: dict) -> list[str]:
+    """Markdown: the headline's and every method's country-year ranges by scope class, and
+    the standard scenarios."""
+    b, m = BEFORE_HEADLINE, result["range_metrics"]
+    std = result["standard"]
+    head_all = m.filter((pl.col("class") == "all") & (pl.col("method") == HEADLINE)).row(
+        0, named=True)
+    lines = [
+        "## The headline and every method's range, by scope class", "",
+        ("Country-years of 2019–2022 (variant `capped`): each method's P5–P95 is the range "
+         "of the summed Monte Carlo draws of the country-year's events (not a sum of "
+         "quantiles); the headline's draws per event come from `impact.ensemble.combine_draws` "
+         "over the event's members. A country-year's scope class is that of the events with "
+         "the largest summed headline P50 (`scope_class`: platforms; regional below half the "
+         "country; mobile; full, throttling included). Coverage: share of Top10VPN figures "
+         "inside the P5–P95; width: median P95/P5."), "",
+        "| | median ratio | within ×2 | P5–P95 coverage | median P95/P5 |", "|---|---|---|---|---|",
+        (f"| before (commit {b['commit']}: pooled draws of every method in its country "
+         f"domain) | {b['dev']['median_ratio']:.2f} | {b['dev']['within_2x']:.0%} | "
+         f"{b['dev']['coverage']:.0%} | {b['dev']['median_width']:.1f}× |"),
+        (f"| now: the headline | {head_all['median_ratio']:.2f} | {head_all['within_2x']:.0%} "
+         f"| {head_all['coverage']:.0%} | {head_all['median_width']:.1f}× |"), "",
+        "| class | method | country-years | median ratio | within ×2 | coverage | median P95/P5 |",
+        "|---|---|---|---|---|---|---|"]
+    for r in m.iter_rows(named=True):
+        name = f"**{r['method']}**" if r["method"] == HEADLINE else r["method"]
+        lines.append(f"| {r['class']} | {name} | {r['n']} | {_fmt_ratio(r['median_ratio'])} | "
+                     f"{r['within_2x']:.0%} | {r['coverage']:.0%} | "
+                     f"{r['median_width']:.1f}× |")
+    widths = std["width"].drop_nans().drop_nulls()
+    lines += [
+        "", "## The standard scenarios", "",
+        (f"`../shared/validation/standard_scenarios.csv`, estimated with 10,000 draws. "
+         f"Headline P95/P5: median {widths.median():.1f}×, largest {widths.max():.1f}× "
+         f"(before, commit {b['commit']}: median {b['standard']['median_width']:.1f}×, "
+         f"largest {b['standard']['max_width']:.1f}×)."), "",
+        ("| scenario | headline P50 (P5–P95) | P95/P5 | members (P50) | beside it (P50) | "
+         "not in its domain, not applicable or no range of a loss |"),
+        "|---|---|---|---|---|---|"]
+    for r in std.iter_rows(named=True):
+        lines.append(f"| {r['id']}: {r['label']} | {fmt.money(r['p50'])} "
+                     f"({fmt.money_range(r['p05'], r['p95'], 'USD')}) | {r['width']:.1f}× | "
+                     f"{r['members']} | {r['beside'] or '—'} | {r['not_in_domain'] or '—'} |")
+    return lines
+
+
 # ---- report -----------------------------------------------------------------------------------
 def _fmt_ratio(x: float | None) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x:.2f}"
@@ -448,6 +534,7 @@ def _loo_text(loo: dict | None) -> str:
 
 
 def print_report(result: dict) -> None:
+    print("\n".join(headline_lines(result)) + "\n")
     print(f"{result['n_events']} catalogue events active in 2019–2022, estimated with every "
           f"method in {result['seconds']:.1f} s ({result['draws']} draws)")
     print(f"catalogue country-years without a Top10VPN figure: {result['ours_only']}")
@@ -603,8 +690,9 @@ def markdown(result: dict) -> str:
         f"in both variants took {result['seconds']:.1f} s at {result['draws']} draws. "
         f"{result['ours_only']} catalogue country-years have no Top10VPN figure (Top10VPN "
         "did not cost them)."), "",
-        "## Before and after", "",
     ]
+    lines += headline_lines(result)
+    lines += ["", "## Before and after (cost_compatible and hours)", ""]
     lines += before_after(result)
     lines += ["", "## Every method", ""]
     for v in VARIANTS:

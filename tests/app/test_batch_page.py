@@ -8,6 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from impact import format as fmt
+from impact.ensemble import ENSEMBLE_TITLE
 from impact.methods import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +46,7 @@ def test_result_table_is_formatted_with_the_one_formatter():
                                    "per capita (P50)", "main driver", "note / reason"]
     assert set(table["id"]) == {"good-1", "good-2"}
     assert set(table["method"]) == {*(m.title for m in REGISTRY.values()),
-                                    "Ensemble of the methods that apply"}
+                                    ENSEMBLE_TITLE}
     cells = [str(c) for c in table.to_numpy().ravel()]
     assert "None" not in cells and "nan" not in cells
     ok = table[table["status"] == "ok"]
@@ -57,7 +58,7 @@ def test_result_table_is_formatted_with_the_one_formatter():
     assert set(table["duration"]) == {"10 hours", "24 hours"}
     assert set(table["scope"]) == {"Mobile data only", "Full internet"}
     # what the ensemble has no value for is the formatter's missing mark, not "None"
-    ensemble = table[table["method"] == "Ensemble of the methods that apply"]
+    ensemble = table[table["method"] == ENSEMBLE_TITLE]
     assert set(ensemble["main driver"]) == {fmt.MISSING}
 
 

@@ -157,7 +157,7 @@ def test_range_chart_shows_the_ensemble_and_each_method(platform_estimate, log):
     rows = spec["data"]["values"]  # one set of rows for the bars, dots and names
     assert names["encoding"]["text"]["field"] == "label"
     assert [r["kind"] for r in rows] == ["ensemble"] + ["method"] * (len(rows) - 1)
-    assert rows[0]["label"].startswith(rows[0]["p50_label"]) and "Ensemble" in rows[0]["label"]
+    assert rows[0]["label"].startswith(rows[0]["p50_label"]) and "Headline" in rows[0]["label"]
     assert spec["height"] == 40 * len(rows)
     if log:  # a log axis cannot show 0
         assert min(r["p05"] for r in rows) >= max(r["p95"] for r in rows) / 1000
