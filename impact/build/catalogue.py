@@ -239,6 +239,9 @@ def parse_rows(raw: pl.DataFrame, snapshot: dt.date = SNAPSHOT_DATE
     ``split_extra``, ``end_before_start``.
     """
     raw = raw.with_row_index("_order")
+    for col in ("telcos_involved", "country"):  # optional in hand-made rows
+        if col not in raw.columns:
+            raw = raw.with_columns(pl.lit(None, pl.String).alias(col))
     no_iso3 = raw.filter(pl.col("iso3_helper").is_null() | (pl.col("iso3_helper") == ""))
     multi = raw.filter(pl.col("iso3_helper").str.contains(";"))
     df = (
