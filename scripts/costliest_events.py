@@ -4,7 +4,8 @@ The run time costs the whole bundled catalogue with ``cost_compatible``
 (`impact.events.estimate_events` + `impact.events.event_totals`, variant ``capped``) and this
 script lists the ``--top`` events by P50 loss with their costed hours, affected share (and
 its range), share rule and hours flag. The "what was checked" and "verdict" columns of the
-docs are written by hand; ``--checked FILE`` (a CSV ``event_id,checked,verdict``) fills them.
+docs are written by hand in ``docs/costliest_checked.csv`` (``event_id,checked,verdict``),
+which fills them (``--checked FILE`` for another file); an event not in it gets blank cells.
 
 Usage: ``PYTHONPATH=. python scripts/costliest_events.py [--top 30] [--checked FILE]``
 """
@@ -19,6 +20,8 @@ from pathlib import Path
 import polars as pl
 
 from impact.events import estimate_events, event_totals, load_events
+
+CHECKED = Path(__file__).resolve().parents[1] / "docs" / "costliest_checked.csv"
 
 
 def costliest(top: int = 30, method: str = "cost_compatible", variant: str = "capped",
@@ -69,12 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--draws", type=int, default=2_000)
-    parser.add_argument("--checked", type=Path, help="CSV event_id,checked,verdict")
+    parser.add_argument("--checked", type=Path, default=CHECKED,
+                        help="CSV event_id,checked,verdict (default: docs/costliest_checked.csv)")
     parser.add_argument("--csv", type=Path, help="also write the numbers as CSV here")
     args = parser.parse_args(argv)
     table = costliest(args.top, draws=args.draws)
     checked = {}
-    if args.checked:
+    if args.checked and args.checked.is_file():
         with args.checked.open(newline="", encoding="utf-8") as fh:
             checked = {r["event_id"]: (r["checked"], r["verdict"]) for r in csv.DictReader(fh)}
     if args.csv:

@@ -8,8 +8,12 @@ free text is reduced to fixed platform and service keys.
 
 Rules (all in `events_table`)
 -----------------------------
-- **Countries.** A row listing several countries (``iso3_helper`` ``;``-joined) becomes one
-  event per country. Rows without an ``iso3_helper`` (Somaliland) are left out and counted.
+- **Countries.** A row listing several countries (``iso3_helper`` ``;``-joined; 3 rows)
+  becomes one event per country (9 events) with the row's facts for each; its ``event_id``
+  is the row's id (the hash below over the whole ``iso3_helper``) + ``-`` + ISO3, and an
+  operator prefixed with another of the row's countries is not this country's. ``country``
+  is the World Bank name of ``iso3``. Rows without an ``iso3_helper`` (Somaliland) are left
+  out and counted.
 - **event_id** = ``"AN-"`` + the first 10 hex digits of the SHA-1 of the ``|``-joined
   source fields ``iso3, start_date, area_name (whitespace-normalised), shutdown_extent,
   shutdown_type, affected_network, facebook/twitter/whatsapp/instagram/telegram_affected,
@@ -29,25 +33,36 @@ Rules (all in `events_table`)
   such as "2 hours" become null). ``duration_days`` = end - start [days];
   ``days_active`` = max(duration_days, 1), the days costed.
 - **Open-ended events** cost their first day only: end = start + 1 day (so end - start =
-  days costed, as for reported dates), ``duration_hours`` = ``daily_hours`` (459) — unless
+  days costed, as for reported dates), ``duration_hours`` = ``daily_hours`` (454) — unless
   the source lists the event again in later count years (``listed_years``, the count years
   of the merged rows): then it is costed from the start to 1 January of the last year
-  listed (``open_ended_listed_years``, 57; `extend_by_listed_years`). Status
+  listed (``open_ended_listed_years``, 44; `extend_by_listed_years`; an event that is not
+  nationwide for at most 90 days, ``open_ended_regional_capped``, 13). Status
   ongoing or unknown (508): ``hours_to_snapshot`` = days from the start to `SNAPSHOT_DATE`
   x ``daily_hours``, the explicit "runs to the snapshot" variant; status ended with no
   end date (8): null (it ended, we do not know when).
 - **hours_basis** and ``daily_hours`` (0 < h <= 24); ``duration_hours`` = ``days_active``
   x ``daily_hours``, never more than 24 h a day. Numbers are read from the ``event`` and
   ``duration`` text by `impact.build.event_facts.stated_hours` (the text is not kept):
-  ``dates_whole_days`` (953, 24 h a day between the dates); ``duration_whole_days`` (0 at
-  event level: every such row was merged into a row with dates); ``same_day_24h`` (208,
+  ``dates_whole_days`` (902, 24 h a day between the dates); ``duration_whole_days`` (0 at
+  event level: every such row was merged into a row with dates); ``same_day_24h`` (199,
   end = start and no time stated: 24 h, an upper bound); ``times_stated`` (128, a
   one-day window with clock-time ranges, summed, midnight crossing handled);
   ``hours_stated`` (40, a number of hours that fits the day count; "a few hours" = 3 h);
   ``hours_per_day_stated`` (35 windows of several days: "N hours per day", a daily range,
   or nightly/curfew-style without a span = 10 h, 19:00-05:00, 7 events);
-  ``open_ended_first_day`` (459) and ``open_ended_listed_years`` (57). Anything ambiguous
-  keeps the whole-day rule.
+  ``exam_hours_default`` (65: a network cut for exams whose hours are not stated,
+  `EXAM_DAILY_HOURS` a day); ``open_ended_first_day`` (454), ``open_ended_listed_years``
+  (44) and ``open_ended_regional_capped`` (13: not nationwide, at most
+  `OPEN_ENDED_REGIONAL_MAX_DAYS`). Anything ambiguous keeps the whole-day rule. A negative
+  ``duration`` with an end date after the start (1 row) says the dates contradict each
+  other: one day at the end date is costed.
+- **Networks** (`impact.build.networks`, `add_network_shares`): an event of one network
+  (one ASN page linked, or one operator named for a regional cut) is costed on the
+  network's share of users with a range; ``network``, ``network_share*``,
+  ``country_operators``.
+- **Hours flag**: ``hours_flag`` when ``duration_hours`` > `FLAG_HOURS` (2,000 h), with
+  ``flag_reason`` (`flag_reason`).
 - **Networks.** ``affected_network`` Mobile / Broadband / both; ``Unknown`` counts as both
   (an unknown network is read as the whole network, the reading that matches scope
   ``full``).
