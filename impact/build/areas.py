@@ -41,7 +41,9 @@ Ranges (`event_share`)
   The +-20/25 % is an assumed allowance for population growth since the reference year and
   for boundaries that do not coincide with the area actually cut off.
 - some pieces matched, some not: as above but high = min(1, max(1.25 x share,
-  share + the geo_scope category's high)), since the unmatched places add an unknown amount.
+  share + the geo_scope category's central share)), since the unmatched places add an
+  unknown amount (the category's central value, not its high: "five mandals, Asifabad
+  District" or "all districts but two" are not a sixth of India).
 - nothing matched: the geo_scope category value and range of `GEO_SCOPE_SHARES`
   (method ``geo_scope_category``, or ``unknown_scope_default`` when geo_scope is unknown).
 """
@@ -429,7 +431,9 @@ def event_share(
         s = m.share
         high = min(1.0, 1.25 * s)
         if m.unmatched:
-            high = min(1.0, max(high, s + cat.high))
+            # the unmatched pieces add at most the category's central share (its high, up
+            # to 60 % of a country, made a place or two worth a fifth of India)
+            high = min(1.0, max(high, s + cat.share))
         method = "cities_matched" if all(u.kind == "city" for u in m.units) else "regions_matched"
         return s, 0.8 * s, high, method, m.matched_labels, unmatched
     method = "unknown_scope_default" if scope == "unknown" else "geo_scope_category"

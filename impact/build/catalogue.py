@@ -8,8 +8,12 @@ free text is reduced to fixed platform and service keys.
 
 Rules (all in `events_table`)
 -----------------------------
-- **Countries.** A row listing several countries (``iso3_helper`` ``;``-joined) becomes one
-  event per country. Rows without an ``iso3_helper`` (Somaliland) are left out and counted.
+- **Countries.** A row listing several countries (``iso3_helper`` ``;``-joined; 3 rows)
+  becomes one event per country (9 events) with the row's facts for each; its ``event_id``
+  is the row's id (the hash below over the whole ``iso3_helper``) + ``-`` + ISO3, and an
+  operator prefixed with another of the row's countries is not this country's. ``country``
+  is the World Bank name of ``iso3``. Rows without an ``iso3_helper`` (Somaliland) are left
+  out and counted.
 - **event_id** = ``"AN-"`` + the first 10 hex digits of the SHA-1 of the ``|``-joined
   source fields ``iso3, start_date, area_name (whitespace-normalised), shutdown_extent,
   shutdown_type, affected_network, facebook/twitter/whatsapp/instagram/telegram_affected,
@@ -29,25 +33,36 @@ Rules (all in `events_table`)
   such as "2 hours" become null). ``duration_days`` = end - start [days];
   ``days_active`` = max(duration_days, 1), the days costed.
 - **Open-ended events** cost their first day only: end = start + 1 day (so end - start =
-  days costed, as for reported dates), ``duration_hours`` = ``daily_hours`` (459) — unless
+  days costed, as for reported dates), ``duration_hours`` = ``daily_hours`` (454) — unless
   the source lists the event again in later count years (``listed_years``, the count years
   of the merged rows): then it is costed from the start to 1 January of the last year
-  listed (``open_ended_listed_years``, 57; `extend_by_listed_years`). Status
+  listed (``open_ended_listed_years``, 44; `extend_by_listed_years`; an event that is not
+  nationwide for at most 90 days, ``open_ended_regional_capped``, 13). Status
   ongoing or unknown (508): ``hours_to_snapshot`` = days from the start to `SNAPSHOT_DATE`
   x ``daily_hours``, the explicit "runs to the snapshot" variant; status ended with no
   end date (8): null (it ended, we do not know when).
 - **hours_basis** and ``daily_hours`` (0 < h <= 24); ``duration_hours`` = ``days_active``
   x ``daily_hours``, never more than 24 h a day. Numbers are read from the ``event`` and
   ``duration`` text by `impact.build.event_facts.stated_hours` (the text is not kept):
-  ``dates_whole_days`` (953, 24 h a day between the dates); ``duration_whole_days`` (0 at
-  event level: every such row was merged into a row with dates); ``same_day_24h`` (208,
+  ``dates_whole_days`` (902, 24 h a day between the dates); ``duration_whole_days`` (0 at
+  event level: every such row was merged into a row with dates); ``same_day_24h`` (199,
   end = start and no time stated: 24 h, an upper bound); ``times_stated`` (128, a
   one-day window with clock-time ranges, summed, midnight crossing handled);
   ``hours_stated`` (40, a number of hours that fits the day count; "a few hours" = 3 h);
   ``hours_per_day_stated`` (35 windows of several days: "N hours per day", a daily range,
   or nightly/curfew-style without a span = 10 h, 19:00-05:00, 7 events);
-  ``open_ended_first_day`` (459) and ``open_ended_listed_years`` (57). Anything ambiguous
-  keeps the whole-day rule.
+  ``exam_hours_default`` (65: a network cut for exams whose hours are not stated,
+  `EXAM_DAILY_HOURS` a day); ``open_ended_first_day`` (454), ``open_ended_listed_years``
+  (44) and ``open_ended_regional_capped`` (13: not nationwide, at most
+  `OPEN_ENDED_REGIONAL_MAX_DAYS`). Anything ambiguous keeps the whole-day rule. A negative
+  ``duration`` with an end date after the start (1 row) says the dates contradict each
+  other: one day at the end date is costed.
+- **Networks** (`impact.build.networks`, `add_network_shares`): an event of one network
+  (one ASN page linked, or one operator named for a regional cut) is costed on the
+  network's share of users with a range; ``network``, ``network_share*``,
+  ``country_operators``.
+- **Hours flag**: ``hours_flag`` when ``duration_hours`` > `FLAG_HOURS` (2,000 h), with
+  ``flag_reason`` (`flag_reason`).
 - **Networks.** ``affected_network`` Mobile / Broadband / both; ``Unknown`` counts as both
   (an unknown network is read as the whole network, the reading that matches scope
   ``full``).
@@ -90,6 +105,7 @@ import polars as pl
 
 from impact.build import areas as rg
 from impact.build import event_facts as fx
+from impact.build import networks as nw
 from impact.text import normalise
 
 SNAPSHOT_DATE = dt.date(2026, 5, 20)
@@ -103,12 +119,23 @@ EVENT_COLUMNS = (
     "other_services", "scope", "geo_scope", "area_names", "nationwide", "election",
     "violence", "cause", "justification", "source_link", "links", "n_reports", "merged_ids",
     "affected_share", "affected_share_low", "affected_share_high", "share_method",
-    "matched_areas", "unmatched_areas", "area_units", "listed_years", "description",
+    "matched_areas", "unmatched_areas", "area_units", "network", "network_share_basis",
+    "network_share", "network_share_low", "network_share_high", "country_operators",
+    "listed_years", "hours_flag", "flag_reason", "description",
 )  # fmt: skip
 HOURS_BASES = (
     "dates_whole_days", "duration_whole_days", "same_day_24h", "times_stated", "hours_stated",
-    "hours_per_day_stated", "open_ended_first_day", "open_ended_listed_years",
+    "hours_per_day_stated", "exam_hours_default", "open_ended_first_day",
+    "open_ended_listed_years", "open_ended_regional_capped",
 )  # fmt: skip
+#: an open-ended event that is not nationwide is costed for at most this many days at its
+#: daily hours, however many later years the source lists it in
+OPEN_ENDED_REGIONAL_MAX_DAYS = 90
+#: events costed for more hours than this are flagged (``hours_flag``, ``flag_reason``)
+FLAG_HOURS = 2_000.0
+#: daily hours of a network cut for exams whose hours the source does not state (the
+#: median daily hours of the exam cuts whose hours it states, 20 events: IQR 3.5-8 h)
+EXAM_DAILY_HOURS = 6.0
 
 #: source columns never written (narrative text or prose)
 NARRATIVE_COLUMNS = (
@@ -227,14 +254,26 @@ def parse_rows(raw: pl.DataFrame, snapshot: dt.date = SNAPSHOT_DATE
     ``split_extra``, ``end_before_start``.
     """
     raw = raw.with_row_index("_order")
+    for col in ("telcos_involved", "country"):  # optional in hand-made rows
+        if col not in raw.columns:
+            raw = raw.with_columns(pl.lit(None, pl.String).alias(col))
     no_iso3 = raw.filter(pl.col("iso3_helper").is_null() | (pl.col("iso3_helper") == ""))
     multi = raw.filter(pl.col("iso3_helper").str.contains(";"))
     df = (
         raw.filter(pl.col("iso3_helper").is_not_null() & (pl.col("iso3_helper") != ""))
-        .with_columns(iso3=pl.col("iso3_helper").str.split(";"))
-        .explode("iso3")
+        .with_columns(iso3=pl.col("iso3_helper").str.split(";"),
+                      _names=pl.col("country").fill_null("").str.split(";"))
+        .with_columns(_multi=pl.col("iso3").list.len() > 1,
+                      _pos=pl.int_ranges(pl.col("iso3").list.len()))
+        .explode("iso3", "_pos")
         .with_columns(pl.col("iso3").str.strip_chars())
     )
+    # the operators named for this country (in a multi-country row, an operator prefixed
+    # with another of the row's countries is not this country's)
+    df = df.with_columns(_ops=pl.Series([
+        list(nw.operators(t, [normalise(n) for i, n in enumerate(names) if i != pos]))
+        for t, names, pos in df.select("telcos_involved", "_names", "_pos").iter_rows()
+    ], dtype=pl.List(pl.String)))
     other = df["other_affected"].unique().to_list()
     mapped = {t: map_other_affected(t) for t in other if t is not None}
     df = df.with_columns(
@@ -260,12 +299,18 @@ def parse_rows(raw: pl.DataFrame, snapshot: dt.date = SNAPSHOT_DATE
     ).list.drop_nulls()
     start = pl.col("start_date").str.to_date()
     end_raw = pl.col("end_date").str.to_date(strict=False)
-    dur = pl.col("duration").str.strip_chars().cast(pl.Float64, strict=False)
-    dur = pl.when(dur >= 0).then(dur)
+    dur_raw = pl.col("duration").cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
+    dur = pl.when(dur_raw >= 0).then(dur_raw)
+    # dates contradicted by a negative duration (end after start, duration < 0, e.g. DRC
+    # 2017-01-01 -> 2017-12-30 with duration -363): the start is a placeholder; one day at
+    # the end date is costed
+    contradicted = (end_raw.is_not_null() & (end_raw > start) & (dur_raw < 0)).fill_null(False)
+    start = pl.when(contradicted).then(end_raw).otherwise(start)
     status = pl.col("shutdown_status").replace_strict(
         {"Ended": "ended", "Ongoing": "ongoing"}, default="unknown"
     )
     df = df.with_columns(
+        _dates_contradicted=contradicted,
         start=start,
         _end_raw=end_raw,
         duration_days_reported=dur,
@@ -340,9 +385,18 @@ def parse_rows(raw: pl.DataFrame, snapshot: dt.date = SNAPSHOT_DATE
     )  # fmt: skip
     # the Access Now link only when it is a well-formed URL (one row holds prose there)
     df = add_hours(df, snapshot).with_columns(source_link=pl.col("_an_links").list.first())
+    df = df.with_columns(
+        _asns=pl.concat_list("_an_links", "_info_links").map_elements(
+            lambda links: list(nw.asns(links)), return_dtype=pl.List(pl.Int64)),
+        _country_page=pl.concat_list("_an_links", "_info_links").map_elements(
+            nw.has_country_page, return_dtype=pl.Boolean),
+    )
+    # a row naming several countries: the id of the row (all its countries) + "-" + ISO3
     ids = [
-        event_id(list(r))
+        event_id([r[1] if r[0] else r[2], *r[3:]]) + (f"-{r[2]}" if r[0] else "")
         for r in df.select(
+            "_multi",
+            "iso3_helper",
             "iso3",
             "start_date",
             pl.col("area_names").alias("area_name"),
@@ -375,23 +429,38 @@ def parse_rows(raw: pl.DataFrame, snapshot: dt.date = SNAPSHOT_DATE
             pl.col("_end_raw").is_not_null() & (pl.col("_end_raw") < pl.col("start"))
         ).height,
         "id_collisions": sum(v - 1 for v in seen.values()),
+        "dates_contradicted": int(df["_dates_contradicted"].sum()),
     }
     return df, info
 
 
 def hours_rule(
-    end_basis: str, days: int, same_day: bool, event: str | None, duration: str | None
+    end_basis: str, days: int, same_day: bool, event: str | None, duration: str | None,
+    exam_cut: bool = False,
 ) -> tuple[str, float]:
     """``(hours_basis, daily_hours)`` of one row (see the module docstring).
 
-    ``days`` is the costed window [days, >= 1]; ``same_day`` is end == start.
+    ``days`` is the costed window [days, >= 1]; ``same_day`` is end == start; ``exam_cut``:
+    a network cut (scope full, mobile or throttling) whose cause is exams, costed
+    `EXAM_DAILY_HOURS` a day when the source states no hours.
+
+    Examples
+    --------
+    >>> hours_rule("reported", 46, False, "Cut during exam times.", "47", exam_cut=True)
+    ('exam_hours_default', 6.0)
+    >>> hours_rule("reported", 46, False, "Cut during exam times.", "47")
+    ('dates_whole_days', 24.0)
+    >>> hours_rule("reported", 1, False, "Cut from 6:00 to 8:00.", "1", exam_cut=True)
+    ('times_stated', 2.0)
     """
     open_ended = end_basis == "open_ended"
     stated = fx.stated_hours(event, duration, days, open_ended=open_ended)
+    if stated is not None and (not open_ended or stated[0] == "hours_per_day_stated"):
+        return ("open_ended_first_day", stated[1]) if open_ended else stated
+    if exam_cut:
+        return "exam_hours_default", EXAM_DAILY_HOURS
     if open_ended:
-        return "open_ended_first_day", stated[1] if stated else 24.0
-    if stated is not None:
-        return stated
+        return "open_ended_first_day", 24.0
     if same_day:
         return "same_day_24h", 24.0
     return ("dates_whole_days" if end_basis == "reported" else "duration_whole_days"), 24.0
@@ -404,11 +473,15 @@ def add_hours(df: pl.DataFrame, snapshot: dt.date = SNAPSHOT_DATE) -> pl.DataFra
     ``duration`` (read for numbers only; the text is not kept).
     """
     event = df["event"] if "event" in df.columns else pl.Series([None] * df.height)
+    exam = ((pl.col("cause") == "Exam cheating")
+            & pl.col("scope").is_in(["full", "mobile", "throttling"])).fill_null(False)
+    exam_cut = (df.select(exam.alias("x"))["x"] if {"cause", "scope"} <= set(df.columns)
+                else pl.Series([False] * df.height))
     rules = [
-        hours_rule(b, d, s == e, t, u)
-        for b, d, s, e, t, u in zip(
+        hours_rule(b, d, s == e, t, u, x)
+        for b, d, s, e, t, u, x in zip(
             df["end_basis"], df["days_active"], df["start"], df["end"], event,
-            df["duration"], strict=True,
+            df["duration"], exam_cut, strict=True,
         )
     ]  # fmt: skip
     to_snapshot = (pl.lit(snapshot) - pl.col("start")).dt.total_days().clip(lower_bound=1)
@@ -448,13 +521,20 @@ def deduplicate(df: pl.DataFrame) -> pl.DataFrame:
         listed_years=pl.col("count_year").unique().sort().cast(pl.String).str.join(";"),
         _an_all=pl.col("_an_links").list.explode(keep_nulls=False, empty_as_null=False),
         _info_all=pl.col("_info_links").list.explode(keep_nulls=False, empty_as_null=False),
+        **({"_ops_all": pl.col("_ops").list.explode(keep_nulls=False, empty_as_null=False)
+            .unique(maintain_order=True),
+            "_asns_all": pl.col("_asns").list.explode(keep_nulls=False, empty_as_null=False)
+            .unique(maintain_order=True),
+            "_country_page_any": pl.col("_country_page").any()}
+           if "_ops" in df.columns else {}),
     )
     groups = groups.with_columns(
         links=pl.concat_list("_an_all", "_info_all").list.drop_nulls()
         .list.unique(maintain_order=True).list.join(fx.LINK_SEP)
     )
+    extra = [c for c in ("_ops_all", "_asns_all", "_country_page_any") if c in groups.columns]
     return df.join(
-        groups.select("_keep", "n_reports", "merged_ids", "links", "listed_years"),
+        groups.select("_keep", "n_reports", "merged_ids", "links", "listed_years", *extra),
         left_on="event_id",
         right_on="_keep",
         how="inner",
@@ -493,7 +573,7 @@ def add_texts(events: pl.DataFrame) -> pl.DataFrame:
     cols = ("iso3", "country", "start", "end", "open_ended", "scope", "shutdown_type",
             "platforms", "other_services", "network_mobile", "network_broadband", "nationwide",
             "area_names", "geo_scope", "cause", "justification", "election", "days_active",
-            "daily_hours", "duration_hours", "hours_basis")  # fmt: skip
+            "daily_hours", "duration_hours", "hours_basis", "network")  # fmt: skip
     titles, descriptions = [], []
     for r in events.select(cols).iter_rows(named=True):
         r["last_day"] = None if r["open_ended"] else r["end"]
@@ -505,46 +585,156 @@ def add_texts(events: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def extend_by_listed_years(df: pl.DataFrame) -> pl.DataFrame:
+def extend_by_listed_years(df: pl.DataFrame,
+                           max_regional_days: int = OPEN_ENDED_REGIONAL_MAX_DAYS) -> pl.DataFrame:
     """Open-ended events the source lists as active in later count years cost what that
     states: from the start to 1 January of the last year listed (the event was still in
     force at some time in that year, so at least until it began), at ``daily_hours`` a day;
-    ``hours_basis`` ``open_ended_listed_years``. Needs ``listed_years`` (``;``-joined count
-    years of the merged rows), ``open_ended``, ``start``, ``daily_hours``; changes ``end``,
-    ``duration_days``, ``days_active``, ``duration_hours`` and ``hours_basis``;
-    ``hours_to_snapshot`` stays.
+    ``hours_basis`` ``open_ended_listed_years``. An event that is not nationwide is costed
+    for at most ``max_regional_days`` of that window (``open_ended_regional_capped``): a
+    regional cut listed year after year is not known to hold at full strength for years
+    (Nigeria's 2021 cut in four states was lifted in most places after about 12 weeks).
+    Needs ``listed_years`` (``;``-joined count years of the merged rows), ``open_ended``,
+    ``nationwide``, ``start``, ``daily_hours``; changes ``end``, ``duration_days``,
+    ``days_active``, ``duration_hours`` and ``hours_basis``; ``hours_to_snapshot`` stays.
 
     Examples
     --------
     >>> import datetime as dt
-    >>> frame = pl.DataFrame({"open_ended": [True, True, False],
-    ...     "listed_years": ["2022;2023;2025", "2024", "2019;2020"],
-    ...     "start": [dt.date(2022, 3, 4), dt.date(2024, 5, 1), dt.date(2019, 1, 1)],
-    ...     "end": [dt.date(2022, 3, 5), dt.date(2024, 5, 2), dt.date(2019, 1, 3)],
-    ...     "days_active": [1, 1, 2], "daily_hours": [24.0, 24.0, 24.0],
-    ...     "duration_hours": [24.0, 24.0, 48.0],
-    ...     "hours_basis": ["open_ended_first_day", "open_ended_first_day", "dates_whole_days"]})
+    >>> frame = pl.DataFrame({"open_ended": [True, True, False, True],
+    ...     "nationwide": [True, True, True, False],
+    ...     "listed_years": ["2022;2023;2025", "2024", "2019;2020", "2021;2025"],
+    ...     "start": [dt.date(2022, 3, 4), dt.date(2024, 5, 1), dt.date(2019, 1, 1),
+    ...               dt.date(2021, 9, 2)],
+    ...     "end": [dt.date(2022, 3, 5), dt.date(2024, 5, 2), dt.date(2019, 1, 3),
+    ...             dt.date(2021, 9, 3)],
+    ...     "days_active": [1, 1, 2, 1], "daily_hours": [24.0, 24.0, 24.0, 24.0],
+    ...     "duration_hours": [24.0, 24.0, 48.0, 24.0],
+    ...     "hours_basis": ["open_ended_first_day", "open_ended_first_day", "dates_whole_days",
+    ...                     "open_ended_first_day"]})
     >>> out = extend_by_listed_years(frame)
     >>> out["days_active"].to_list(), out["duration_hours"].to_list()
-    ([1034, 1, 2], [24816.0, 24.0, 48.0])
+    ([1034, 1, 2, 90], [24816.0, 24.0, 48.0, 2160.0])
+    >>> out["hours_basis"].to_list()[3], str(out["end"].to_list()[3])
+    ('open_ended_regional_capped', '2021-12-01')
     """
     last = pl.col("listed_years").str.split(";").list.eval(pl.element().cast(pl.Int32)).list.max()
     known_end = pl.date(last, 1, 1)
     days = (known_end - pl.col("start")).dt.total_days()
     extend = pl.col("open_ended") & (last > pl.col("start").dt.year()) \
         & (days > pl.col("days_active"))
+    capped = extend & ~pl.col("nationwide").fill_null(False) & (days > max_regional_days)
     flag = pl.col("_extend")
-    return df.with_columns(_extend=extend, _days=days).with_columns(
-        end=pl.when(flag).then(known_end).otherwise(pl.col("end")),
+    return df.with_columns(
+        _extend=extend, _capped=capped,
+        _days=pl.when(capped).then(pl.lit(max_regional_days, pl.Int64)).otherwise(days),
+    ).with_columns(
+        end=pl.when(flag).then(pl.col("start") + pl.duration(days=pl.col("_days")))
+        .otherwise(pl.col("end")),
         days_active=pl.when(flag).then(pl.col("_days")).otherwise(pl.col("days_active")),
         **({"duration_days": pl.when(flag).then(pl.col("_days").cast(pl.Float64))
             .otherwise(pl.col("duration_days"))} if "duration_days" in df.columns else {}),
-        hours_basis=pl.when(flag).then(pl.lit("open_ended_listed_years"))
+        hours_basis=pl.when(pl.col("_capped")).then(pl.lit("open_ended_regional_capped"))
+        .when(flag).then(pl.lit("open_ended_listed_years"))
         .otherwise(pl.col("hours_basis")),
         duration_hours=pl.when(flag)
         .then((pl.col("_days") * pl.col("daily_hours")).round(4))
         .otherwise(pl.col("duration_hours")),
-    ).drop("_extend", "_days")
+    ).drop("_extend", "_days", "_capped")
+
+
+def add_network_shares(events: pl.DataFrame, country_operators: dict[str, int]) -> pl.DataFrame:
+    """Events of one network (`impact.build.networks`): the area share times the network's
+    share of users, with its range; such an event is not ``nationwide`` (the area text gives
+    the network's footprint, not the country's users) and its ``area_units`` shares are
+    scaled alike. Needs ``iso3``, ``_ops_all``, ``_asns_all``, ``_country_page_any`` and the
+    share columns; adds ``network``, ``network_share_basis``, ``network_share``,
+    ``network_share_low``, ``network_share_high`` and ``country_operators``.
+    """
+    rows = []
+    for iso3, ops, asn_list, page, nationwide in events.select(
+            "iso3", "_ops_all", "_asns_all", "_country_page_any", "nationwide").iter_rows():
+        ops, asn_list = tuple(ops or ()), tuple(asn_list or ())
+        n = country_operators.get(iso3, 0)
+        if nw.one_network(ops, asn_list, bool(page), n, bool(nationwide)):
+            share, low, high, basis = nw.network_share(ops, n)
+            name = ops[0] if ops else f"AS{asn_list[0]}"
+            rows.append((name, basis, share, low, high, n))
+        else:
+            rows.append((None, None, None, None, None, n))
+    net = pl.DataFrame(rows, orient="row", schema={
+        "network": pl.String, "network_share_basis": pl.String, "network_share": pl.Float64,
+        "network_share_low": pl.Float64, "network_share_high": pl.Float64,
+        "country_operators": pl.Int64}).with_columns(
+        pl.col("network_share", "network_share_low", "network_share_high").round_sig_figs(6))
+    out = pl.concat([events, net], how="horizontal")
+    one = pl.col("network_share").is_not_null()
+
+    def scaled(col: str, by: str) -> pl.Expr:
+        return pl.when(one).then((pl.col(col) * pl.col(by)).round_sig_figs(6)).otherwise(col)
+
+    units = [
+        "|".join(f"{k}={float(f'{float(v) * f:.6g}')!r}"
+                 for k, v in (item.rsplit("=", 1) for item in u.split("|")))
+        if (f is not None and u) else u
+        for u, f in out.select("area_units", "network_share").iter_rows()
+    ]
+    return out.with_columns(
+        affected_share=scaled("affected_share", "network_share"),
+        affected_share_low=scaled("affected_share_low", "network_share_low"),
+        affected_share_high=scaled("affected_share_high", "network_share_high"),
+        nationwide=pl.col("nationwide") & ~one,
+        area_units=pl.Series(units, dtype=pl.String),
+    )
+
+
+def add_hours_flags(events: pl.DataFrame, threshold: float = FLAG_HOURS) -> pl.DataFrame:
+    """``hours_flag`` (``duration_hours`` > ``threshold``) and ``flag_reason``, e.g. "regional
+    mobile data cut costed 2,160 h: no end date, listed to 2025, capped at 90 days" (empty
+    when not flagged). Needs the columns of `flag_reason`."""
+    reasons = [flag_reason(r, threshold) for r in events.iter_rows(named=True)]
+    return events.with_columns(
+        hours_flag=pl.col("duration_hours") > threshold,
+        flag_reason=pl.Series(reasons, dtype=pl.String),
+    )
+
+
+def flag_reason(r: dict, threshold: float = FLAG_HOURS) -> str:
+    """Why an event's costed hours exceed ``threshold`` [h] ("" when they do not).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> r = {"duration_hours": 2160.0, "nationwide": False, "scope": "mobile",
+    ...      "network_mobile": True, "network_broadband": False, "open_ended": True,
+    ...      "hours_basis": "open_ended_regional_capped", "start": dt.date(2021, 9, 2),
+    ...      "end": dt.date(2021, 12, 1), "listed_years": "2021;2025", "daily_hours": 24.0,
+    ...      "days_active": 90}
+    >>> flag_reason(r)
+    'open-ended regional mobile data cut costed 2,160 h: no end date; listed to 2025, capped at 90 days at 24 h a day'
+    >>> flag_reason(r | {"duration_hours": 24.0})
+    ''
+    """
+    hours = float(r["duration_hours"])
+    if not hours > threshold:
+        return ""
+    what = fx.what_was_cut(r)
+    where = "nationwide" if r.get("nationwide") else "regional"
+    head = ("open-ended " if r.get("open_ended") else "") + f"{where} {what}"
+    basis = r["hours_basis"]
+    daily = f"{fx._hours(float(r['daily_hours']))} h a day"
+    last = max((y for y in (r.get("listed_years") or "").split(";") if y), default="")
+    if basis == "open_ended_regional_capped":
+        why = (f"no end date; listed to {last}, capped at {OPEN_ENDED_REGIONAL_MAX_DAYS} days "
+               f"at {daily}")
+    elif basis == "open_ended_listed_years":
+        why = f"no end date; start to 1 Jan {last} (the last year listed) at {daily}"
+    elif r.get("open_ended"):
+        why = f"no end date; {daily}"
+    else:
+        why = (f"reported window {r['start']} to {r['end']} ({int(r['days_active'])} days) "
+               f"at {daily}")
+    return f"{head} costed {hours:,.0f} h: {why}"
 
 
 def events_table(
@@ -555,12 +745,17 @@ def events_table(
     split_extra, merged, events, ongoing, end_before_start``...); open-ended events run to
     ``snapshot`` (the date the export was taken) in ``hours_to_snapshot``."""
     rows, info = parse_rows(raw, snapshot)
-    events = extend_by_listed_years(deduplicate(rows))
-    events = add_shares(events, index).join(
+    # operators the source names for each country over the whole snapshot
+    ops = rows.select("iso3", pl.col("_ops").alias("op")).explode("op").drop_nulls()
+    country_operators = dict(ops.unique().group_by("iso3").len().iter_rows())
+    events = add_network_shares(add_shares(deduplicate(rows), index), country_operators)
+    events = extend_by_listed_years(events)
+    events = events.drop("country").join(
         countries.select("iso3", pl.col("name").alias("country")),
         on="iso3", how="left", validate="m:1",
     )  # fmt: skip
-    events = add_texts(events)
+    events = add_hours_flags(add_texts(events))
+    full = events
     events = events.select(EVENT_COLUMNS).sort("start", "iso3", "event_id")
     info |= {
         "rows_after_split": rows.height,
@@ -589,6 +784,21 @@ def events_table(
         "links_dropped_rows": int(rows.filter(
             pl.col("info_source_link").fill_null("").str.strip_chars() != "",
             pl.col("_info_links").list.len() == 0).height),
+    }
+    exam_stated = events.filter(
+        pl.col("cause") == "Exam cheating",
+        pl.col("hours_basis").is_in(["times_stated", "hours_stated", "hours_per_day_stated"]))
+    info |= {
+        "split_events": int(events["event_id"].str.contains(r"-[A-Z]{3}$").sum()),
+        "network_share_basis": dict(events["network_share_basis"].drop_nulls().value_counts()
+                                    .sort("network_share_basis").iter_rows()),
+        "one_operator_nationwide": int((full["network"].is_null()
+                                        & full["_ops_all"].list.len().eq(1)
+                                        & (full["share_method"] == "nationwide")).sum()),
+        "nationwide_narrow_scope": int(((events["share_method"] == "nationwide")
+            & events["geo_scope"].is_in(["one_city", "cities_one_region"])).sum()),
+        "hours_flag": int(events["hours_flag"].sum()),
+        "exam_stated_median": exam_stated["daily_hours"].median(),
     }
     matched = events.filter(pl.col("share_method").is_in(["regions_matched", "cities_matched"]))
     info["matched_median_by_geo_scope"] = {

@@ -278,6 +278,11 @@ BASIS_TEXT = {
     "open_ended_listed_years": ("open-ended: the source gives no end date but lists the event "
                                 "as active in later years; costed to the start of the last "
                                 "year listed"),
+    "open_ended_regional_capped": ("open-ended: the source gives no end date but lists the "
+                                   "event as active in later years; a regional event, costed "
+                                   "for at most its first 90 days"),
+    "exam_hours_default": ("an exam cut whose hours the source does not state; 6 h a day "
+                           "assumed"),
 }
 
 
@@ -338,16 +343,39 @@ def short_places(text: str | None, width: int = 40) -> list[str]:
     return out
 
 
+def network_name(key: str | None) -> str:
+    """A folded operator name for display: ``"mtn"`` -> ``"MTN"``, ``"china telecom"`` ->
+    ``"China Telecom"``, ``"AS25292"`` unchanged.
+
+    >>> network_name("vgtrk"), network_name("ethio telecom")
+    ('VGTRK', 'Ethio Telecom')
+    """
+    if not key:
+        return ""
+    if key.startswith("AS") or " " in key or len(key) > 5:
+        return key if key.startswith("AS") else key.title()
+    return key.upper()
+
+
 def where(r: dict) -> str:
-    """``"nationwide"``, ``"in Quetta"``, ``"in A, B and 3 more"`` or ``""``."""
+    """``"nationwide"``, ``"in Quetta"``, ``"in A, B and 3 more"``, ``"on one network (MTN)"``
+    or ``""``."""
+    net = f"on one network ({network_name(r['network'])})" if r.get("network") else ""
     if r.get("nationwide"):
         return "nationwide"
-    places = short_places(r.get("area_names"))
+    places = [p for p in short_places(r.get("area_names"))
+              if not (net and _NATIONWIDE_WORDS.search(p))]
     if not places:
-        return ""
+        return net
     if len(places) > 2:
-        return f"in {places[0]}, {places[1]} and {len(places) - 2} more"
-    return "in " + " and ".join(places)
+        text = f"in {places[0]}, {places[1]} and {len(places) - 2} more"
+    else:
+        text = "in " + " and ".join(places)
+    return f"{net} {text}" if net else text
+
+
+_NATIONWIDE_WORDS = re.compile(r"(?i)\b(nation\s*-?\s*wide|national|whole|country\s*-?\s*wide|"
+                               r"entire\s+country)\b")
 
 
 def _day(d: dt.date) -> str:
@@ -404,6 +432,8 @@ def event_description(r: dict) -> str:
         if services and r.get("platforms"):
             parts.append(f"(also {_names(services)})")
     places = short_places(r.get("area_names"), 60)
+    if r.get("network"):
+        parts.append(f"on one network ({network_name(r['network'])})")
     if r.get("nationwide"):
         parts.append("nationwide")
     elif places:

@@ -709,6 +709,18 @@ def build_all(
         f"{ev['with_area_units']} events with area units; {ev['with_justification']} with a "
         f"justification; {ev['with_reason']} titles with a reason"
     )
+    say(f"  multi-country rows: {ev['split_rows']} rows -> {ev['split_events']} events "
+        f"(id = the row's id + '-' + ISO3); {ev['dates_contradicted']} rows whose negative "
+        f"duration contradicts their dates (costed one day at the end date)")
+    say(f"  network shares {ev['network_share_basis']}; {ev['one_operator_nationwide']} "
+        f"nationwide events naming one operator without an AS page keep the area share; "
+        f"{ev['nationwide_narrow_scope']} nationwide texts with a one-city or one-region "
+        f"geo_scope read as nationwide")
+    say(f"  open-ended regional events capped at {cat.OPEN_ENDED_REGIONAL_MAX_DAYS} days: "
+        f"{ev['hours_basis']['open_ended_regional_capped']}; exam cuts at the default "
+        f"{cat.EXAM_DAILY_HOURS:g} h a day: {ev['hours_basis']['exam_hours_default']} (median "
+        f"stated exam hours a day now {ev['exam_stated_median']}); hours_flag (> "
+        f"{cat.FLAG_HOURS:,.0f} h): {ev['hours_flag']}")
     say(f"  scope {ev['scope']}")
     say(f"  share_method {ev['share_method']}")
     for g, (n, med) in ev["matched_median_by_geo_scope"].items():

@@ -111,7 +111,7 @@ def test_matched_range_rules() -> None:
         "PAK", "Rawalpindi, Xyzzy", "cities_one_region", False, 2024
     )
     assert method == "cities_matched"
-    assert high == pytest.approx(share + rg.GEO_SCOPE_SHARES["cities_one_region"].high)
+    assert high == pytest.approx(share + rg.GEO_SCOPE_SHARES["cities_one_region"].share)
 
 
 def test_split_area_keeps_whole_piece_first() -> None:

@@ -22,7 +22,7 @@ RAW_COLUMNS = (
     "end_date", "duration", "facebook_affected", "twitter_affected", "whatsapp_affected",
     "instagram_affected", "telegram_affected", "other_affected", "sms_affected",
     "phonecall_affected", "election", "violence", "event", "an_link", "count_year",
-    "info_source_link", "gov_justification",
+    "info_source_link", "gov_justification", "telcos_involved",
 )  # fmt: skip
 BASE = {
     "start_date_type": "Actual", "start_date": "2019-11-16", "country": "Pakistan",
@@ -35,6 +35,7 @@ BASE = {
     "phonecall_affected": "No", "election": "No", "violence": "Yes",
     "event": "Narrative text that must never be copied.", "an_link": "https://example.org/x",
     "count_year": 2019, "info_source_link": None, "gov_justification": "Unknown",
+    "telcos_involved": None,
 }  # fmt: skip
 
 
@@ -310,10 +311,16 @@ def test_events_values(events: pl.DataFrame) -> None:
     opened = events.filter(pl.col("open_ended"))
     assert opened.height > 0
     assert (opened["end_basis"] == "open_ended").all()
-    first_day = opened.filter(pl.col("hours_basis") == "open_ended_first_day")
+    first_day = opened.filter(pl.col("hours_basis").is_in(["open_ended_first_day",
+                                                          "exam_hours_default"]))
     listed = opened.filter(pl.col("hours_basis") == "open_ended_listed_years")
-    assert first_day.height + listed.height == opened.height and listed.height > 0
+    capped = opened.filter(pl.col("hours_basis") == "open_ended_regional_capped")
+    assert first_day.height + listed.height + capped.height == opened.height
+    assert listed.height > 0 and capped.height > 0
     assert (first_day["end"] - first_day["start"]).dt.total_days().eq(1).all()
+    # capped: at most OPEN_ENDED_REGIONAL_MAX_DAYS from the start
+    assert (capped["end"] - capped["start"]).dt.total_days().eq(
+        cat.OPEN_ENDED_REGIONAL_MAX_DAYS).all()
     # listed in later count years: costed to 1 January of the last year listed
     last = listed["listed_years"].str.split(";").list.eval(pl.element().cast(pl.Int32)).list.max()
     assert (listed["end"] == pl.Series([f"{y}-01-01" for y in last]).str.to_date()).all()
@@ -482,3 +489,171 @@ def test_area_units_format_and_sum() -> None:
     assert sum(map(float, units.values())) == pytest.approx(ev["affected_share"][0])
     assert ev["area_units"][1] == ""
     assert rg.unit_key(index.units("PAK")[0]) == "admin1/balochistan/"
+
+
+# ------------------------------------------------------------------ defensible-catalogue rules
+def test_multi_country_row_becomes_one_event_per_country() -> None:
+    df = parsed({"country": "Burundi; Kenya", "iso3_helper": "BDI;KEN", "area_name": "Nationwide",
+                 "telcos_involved": "Kenya: Safaricom, Kenya: Airtel (Bharti Airtel)"})
+    assert df["iso3"].to_list() == ["BDI", "KEN"]
+    # one id for the row (hash over its fields with the whole iso3 list) + "-" + ISO3
+    row_id = cat.event_id(["BDI;KEN", "2019-11-16", "Nationwide", *[
+        BASE[c] for c in cat.EVENT_ID_FIELDS[3:] if c in BASE], None, "2019"])
+    ids = df["event_id"].to_list()
+    assert ids[0].endswith("-BDI") and ids[1].endswith("-KEN")
+    assert ids[0][:-4] == ids[1][:-4] and len(ids[0]) == len(row_id) + 4
+    # Kenyan operators are Kenya's, not Burundi's
+    assert df["_ops"].to_list() == [[], ["safaricom", "airtel"]]
+
+
+def test_dates_contradicted_by_negative_duration() -> None:
+    row = parsed({"start_date": "2017-01-01", "end_date": "2017-12-30",
+                  "duration": "-363"}).row(0, named=True)
+    # the start is a placeholder: one day at the end date
+    assert row["start"] == dt.date(2017, 12, 30) == row["end"]
+    assert row["duration_hours"] == 24.0 and row["_dates_contradicted"]
+
+
+def test_exam_cut_without_stated_hours_costs_default_hours_a_day() -> None:
+    df = parsed(
+        {"actual_cause": "Exam cheating", "end_date": "2019-11-26", "duration": "10"},
+        {"actual_cause": "Exam cheating", "end_date": "2019-11-26", "duration": "10",
+         "event": "Cut for 3 hours per day during the exams."},
+        # a platform block for exams lasts the whole window
+        {"actual_cause": "Exam cheating", "end_date": "2019-11-26", "duration": "10",
+         "shutdown_extent": "Service-based", "telegram_affected": "Yes"},
+    )
+    assert df["hours_basis"].to_list() == ["exam_hours_default", "hours_per_day_stated",
+                                           "dates_whole_days"]
+    assert df["duration_hours"].to_list() == [10 * cat.EXAM_DAILY_HOURS, 30.0, 240.0]
+
+
+def _net_events(*rows: dict, n_country: dict | None = None) -> pl.DataFrame:
+    df = cat.deduplicate(parsed(*rows))
+    share = df.with_columns(
+        affected_share=pl.when(pl.col("nationwide")).then(1.0).otherwise(0.1),
+        affected_share_low=pl.when(pl.col("nationwide")).then(1.0).otherwise(0.08),
+        affected_share_high=pl.when(pl.col("nationwide")).then(1.0).otherwise(0.125),
+        area_units=pl.when(pl.col("nationwide")).then(pl.lit(""))
+        .otherwise(pl.lit("admin1/a/=0.04|admin1/b/=0.06")))
+    return cat.add_network_shares(share, n_country or {"RUS": 11, "MMR": 4})
+
+
+def test_single_asn_nationwide_event_gets_a_network_share() -> None:
+    asn = "https://ioda.inetintel.cc.gatech.edu/asn/25292?from=1"
+    out = _net_events(
+        # one AS page, the broadcaster VGTRK named: single network of unknown users
+        {"iso3_helper": "RUS", "area_name": "Nationwide", "info_source_link": asn,
+         "telcos_involved": "Russia: VGTRK"},
+        # one AS page, one access operator of 11 named for the country: 1/11 [0.5/11, 2/11]
+        {"iso3_helper": "RUS", "area_name": "Nationwide", "start_date": "2019-11-17",
+         "info_source_link": asn, "telcos_involved": "Russia: MTS"},
+        # a country page as well: the country was measured, not one network
+        {"iso3_helper": "RUS", "area_name": "Nationwide", "start_date": "2019-11-18",
+         "info_source_link": asn + " https://radar.cloudflare.com/ru?dateStart=2024-10-01"},
+    ).sort("start")
+    vg, mts, whole = out.iter_rows(named=True)
+    assert (vg["network"], vg["network_share_basis"]) == ("vgtrk", "single_network_default")
+    assert (vg["affected_share"], vg["affected_share_low"], vg["affected_share_high"]) == (
+        0.05, 0.005, 0.2)
+    assert not vg["nationwide"]
+    assert mts["network_share_basis"] == "one_of_n_operators"
+    assert mts["affected_share"] == pytest.approx(1 / 11)
+    assert (mts["affected_share_low"], mts["affected_share_high"]) == pytest.approx(
+        (0.5 / 11, 2 / 11))
+    assert whole["network"] is None and whole["affected_share"] == 1.0 and whole["nationwide"]
+
+
+def test_one_named_operator_of_a_regional_cut_scales_area_and_units() -> None:
+    out = _net_events({"iso3_helper": "MMR", "area_name": "Hpakant",
+                       "telcos_involved": "Myanmar: MPT"}).row(0, named=True)
+    assert out["network_share_basis"] == "one_of_n_operators"
+    assert out["affected_share"] == pytest.approx(0.1 / 4)
+    assert (out["affected_share_low"], out["affected_share_high"]) == pytest.approx(
+        (0.08 * 0.125, 0.125 * 0.5))
+    assert out["area_units"] == "admin1/a/=0.01|admin1/b/=0.015"
+    # nationwide text and one operator named without an AS page: the area share stays
+    nat = _net_events({"iso3_helper": "MMR", "area_name": "Nationwide",
+                       "telcos_involved": "Myanmar: MPT"}).row(0, named=True)
+    assert nat["network"] is None and nat["affected_share"] == 1.0
+
+
+def test_open_ended_regional_event_is_capped() -> None:
+    rows = [{"end_date": None, "duration": None, "shutdown_status": "Ongoing",
+             "count_year": y, "area_name": area} for area in ("Quetta", "Nationwide")
+            for y in (2019, 2022)]
+    out = cat.extend_by_listed_years(cat.deduplicate(parsed(*rows))).sort("nationwide")
+    regional, national = out.iter_rows(named=True)
+    assert regional["hours_basis"] == "open_ended_regional_capped"
+    assert regional["duration_hours"] == 24 * cat.OPEN_ENDED_REGIONAL_MAX_DAYS == 2160
+    assert regional["end"] == dt.date(2020, 2, 14)  # 16 Nov 2019 + 90 days
+    assert national["hours_basis"] == "open_ended_listed_years"
+    assert national["end"] == dt.date(2022, 1, 1)
+
+
+def test_hours_flag_reason() -> None:
+    r = {"duration_hours": 3480.0, "nationwide": True, "scope": "full", "network_mobile": True,
+         "network_broadband": True, "open_ended": False, "hours_basis": "dates_whole_days",
+         "start": dt.date(2016, 5, 16), "end": dt.date(2016, 10, 8), "listed_years": "2016",
+         "daily_hours": 24.0, "days_active": 145}
+    assert cat.flag_reason(r) == ("nationwide internet cut costed 3,480 h: reported window "
+                                  "2016-05-16 to 2016-10-08 (145 days) at 24 h a day")
+    assert cat.flag_reason(r | {"duration_hours": 2000.0}) == ""
+
+
+# ------------------------------------------------------------------ over the whole catalogue
+def test_catalogue_one_network_events_have_a_range(events: pl.DataFrame) -> None:
+    net = events.filter(pl.col("network_share_basis").is_not_null())
+    assert net.height > 0
+    assert net.filter((pl.col("affected_share") >= 1)
+                      & (pl.col("affected_share_low") >= pl.col("affected_share_high"))).is_empty()
+    assert (net["affected_share_low"] < net["affected_share_high"]).all()
+    assert (~net["nationwide"]).all()
+    vg = events.filter(pl.col("event_id") == "AN-5caed05c75").row(0, named=True)
+    assert vg["network"] == "vgtrk" and vg["affected_share"] < 0.1
+
+
+def test_catalogue_countries_are_single_wb_economies(events: pl.DataFrame) -> None:
+    countries = pl.read_csv(REPO / "data" / "countries.csv")
+    assert set(events["iso3"]) <= set(countries["iso3"])
+    assert events["iso3"].str.contains(r"^[A-Z]{3}$").all()
+    assert not events["country"].str.contains(";").any()
+    assert events["country"].is_not_null().all()
+
+
+@needs_raw
+def test_catalogue_multi_country_rows_yield_one_event_per_country(events: pl.DataFrame) -> None:
+    raw = pl.read_csv(RAW, infer_schema_length=0)
+    multi = raw.filter(pl.col("iso3_helper").fill_null("").str.contains(";"))
+    assert multi.height > 0
+    for helper in multi["iso3_helper"]:
+        isos = [i.strip() for i in helper.split(";")]
+        rows = events.filter(pl.col("event_id").str.contains(f"-({'|'.join(isos)})$"),
+                             pl.col("iso3").is_in(isos))
+        got = {e[-3:]: i for e, i in zip(rows["event_id"], rows["iso3"], strict=True)}
+        assert got == {i: i for i in isos}
+        assert rows["event_id"].str.slice(0, 13).n_unique() == 1
+
+
+def test_catalogue_open_ended_regional_events_capped(events: pl.DataFrame) -> None:
+    regional = events.filter(pl.col("open_ended"), ~pl.col("nationwide"))
+    assert regional.height > 0
+    limit = cat.OPEN_ENDED_REGIONAL_MAX_DAYS * regional["daily_hours"]
+    assert (regional["duration_hours"] <= limit + 1e-9).all()
+    ngA = events.filter(pl.col("event_id") == "AN-0357320c20").row(0, named=True)
+    assert ngA["duration_hours"] == 2160 and ngA["hours_flag"]
+
+
+def test_catalogue_hours_flag_exactly_above_threshold(events: pl.DataFrame) -> None:
+    above = events["duration_hours"] > cat.FLAG_HOURS
+    assert (events["hours_flag"] == above).all()
+    assert events.filter(pl.col("hours_flag"))["flag_reason"].str.contains(
+        r" costed [\d,]+ h: ").all()
+    assert events.filter(~pl.col("hours_flag"))["flag_reason"].fill_null("").eq("").all()
+
+
+def test_catalogue_regional_events_are_not_silently_nationwide(events: pl.DataFrame) -> None:
+    regional = events.filter(~pl.col("area_names").fill_null("").str.contains(
+        r"(?i)nation|national|whole|country\s*-?\s*wide|entire country"))
+    assert (regional["share_method"] != "nationwide").all()
+    assert (regional["affected_share"] < 1).all()

@@ -1,0 +1,91 @@
+"""Print the costliest catalogue events as a markdown table (docs/events.md).
+
+The run time costs the whole bundled catalogue with ``cost_compatible``
+(`impact.events.estimate_events` + `impact.events.event_totals`, variant ``capped``) and this
+script lists the ``--top`` events by P50 loss with their costed hours, affected share (and
+its range), share rule and hours flag. The "what was checked" and "verdict" columns of the
+docs are written by hand in ``docs/costliest_checked.csv`` (``event_id,checked,verdict``),
+which fills them (``--checked FILE`` for another file); an event not in it gets blank cells.
+
+Usage: ``PYTHONPATH=. python scripts/costliest_events.py [--top 30] [--checked FILE]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from impact.events import estimate_events, event_totals, load_events
+
+CHECKED = Path(__file__).resolve().parents[1] / "docs" / "costliest_checked.csv"
+
+
+def costliest(top: int = 30, method: str = "cost_compatible", variant: str = "capped",
+              draws: int = 2_000) -> pl.DataFrame:
+    """The ``top`` events by P50 loss [USD] with their catalogue facts."""
+    events = load_events()
+    totals = event_totals(estimate_events(events, method, draws=draws))
+    totals = totals.filter(pl.col("variant") == variant, pl.col("status") == "ok")
+    keep = ["event_id", "affected_share", "affected_share_low", "affected_share_high",
+            "share_method", "geo_scope", "hours_basis", "network_share_basis",
+            "hours_flag", "flag_reason"]
+    facts = events.select([c for c in keep if c in events.columns])
+    return (totals.select("event_id", "title", "costed_hours", "loss_usd_p50", "share_of_gdp_p50")
+            .join(facts, on="event_id", how="left")
+            .sort("loss_usd_p50", descending=True).head(top))
+
+
+def _usd(x: float) -> str:
+    return f"{x / 1e9:,.2f} bn" if x >= 1e9 else f"{x / 1e6:,.1f} m"
+
+
+def _share(r: dict) -> str:
+    s, lo, hi = r["affected_share"], r["affected_share_low"], r["affected_share_high"]
+    if s is None:
+        return ""
+    if lo is None or hi is None or (lo == s == hi):
+        return f"{s:.3g}"
+    return f"{s:.3g} [{lo:.3g}–{hi:.3g}]"
+
+
+def markdown(table: pl.DataFrame, checked: dict[str, tuple[str, str]] | None = None) -> str:
+    """The table as markdown: rank, id, title, hours, share [range], loss P50, % of GDP,
+    checked, verdict."""
+    checked = checked or {}
+    lines = ["| # | id | title | hours | share [range] | loss P50 (USD) | % GDP | "
+             "what was checked | verdict |", "|---:|---|---|---:|---|---:|---:|---|---|"]
+    for i, r in enumerate(table.iter_rows(named=True), 1):
+        what, verdict = checked.get(r["event_id"], ("", ""))
+        title = r["title"].replace("|", "/")
+        lines.append(
+            f"| {i} | `{r['event_id']}` | {title} | {r['costed_hours']:,.0f} | {_share(r)} | "
+            f"{_usd(r['loss_usd_p50'])} | {100 * (r['share_of_gdp_p50'] or 0):.3f} | "
+            f"{what} | {verdict} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--draws", type=int, default=2_000)
+    parser.add_argument("--checked", type=Path, default=CHECKED,
+                        help="CSV event_id,checked,verdict (default: docs/costliest_checked.csv)")
+    parser.add_argument("--csv", type=Path, help="also write the numbers as CSV here")
+    args = parser.parse_args(argv)
+    table = costliest(args.top, draws=args.draws)
+    checked = {}
+    if args.checked and args.checked.is_file():
+        with args.checked.open(newline="", encoding="utf-8") as fh:
+            checked = {r["event_id"]: (r["checked"], r["verdict"]) for r in csv.DictReader(fh)}
+    if args.csv:
+        table.write_csv(args.csv)
+    sys.stdout.write(markdown(table, checked) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
