@@ -432,10 +432,18 @@ _TABLE_COLUMNS = ("method", "status", "P5", "P50", "P95", "per day (P50)", "% of
                   "per capita (P50)", "main driver", "note / reason")
 
 
-def _table(rows: list[dict[str, Any]], currency: str, factor: float) -> pl.DataFrame:
+def _table(rows: list[dict[str, Any]], currency: str, factor: float,
+           ens: Any = None) -> pl.DataFrame:
+    """The methods' table; with ``ens`` (`impact.ensemble.Ensemble`) each note starts with
+    the method's part in the headline."""
+    from impact.ensemble import role
+
     out = []
     for r in rows:
         ok = r["status"] == "ok"
+        note = r["reason"] or ""
+        if ens is not None:
+            note = role(ens, r["method"]) + (f"; {note}" if note else "")
         out.append({
             "method": r["title"],
             "status": STATUS_LABELS.get(r["status"], r["status"]),
@@ -448,7 +456,7 @@ def _table(rows: list[dict[str, Any]], currency: str, factor: float) -> pl.DataF
             "per capita (P50)": (fmt.money(r["loss_usd_per_capita_p50"] * factor, currency)
                                  if ok else fmt.MISSING),
             "main driver": _driver(r["main_driver"]) if ok else fmt.MISSING,
-            "note / reason": r["reason"] or "",
+            "note / reason": note,
         })
     return pl.DataFrame(out, schema=dict.fromkeys(_TABLE_COLUMNS, pl.String))
 
@@ -619,7 +627,7 @@ def estimate_view(est: Any) -> EstimateView:
     return EstimateView(
         headline=headline, sentence=sentence(est), why=why,
         ensemble_note=ensemble_note, area=area, data_line=data_line,
-        cards=tuple(_cards(rows, currency, factor)), table=_table(rows, currency, factor),
+        cards=tuple(_cards(rows, currency, factor)), table=_table(rows, currency, factor, ens),
         ranges=methods_range_frame(est.summary, ensemble_row(est)), notes=tuple(est.notes),
         assumptions=assumptions_table(est.assumptions, currency, factor),
         sensitivity=sensitivity_table(est.sensitivity, currency, factor),

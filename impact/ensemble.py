@@ -294,6 +294,18 @@ def day_share(est) -> dict[str, float]:
     return out
 
 
+def role(ens: Ensemble, method: str) -> str:
+    """A method's part in the headline, in a few words: ``in the headline``, ``beside the
+    headline: 3.5× below the others``, ``not in the headline: outside its domain``."""
+    if method in ens.members:
+        return "in the headline"
+    why = ens.excluded.get(method, "")
+    if method in ens.beside:
+        side = why.split(" is ", 1)[-1].split(" the median")[0]
+        return f"beside the headline: {side} the others"
+    return "not in the headline: " + why.split(" (")[0].split(":")[0]
+
+
 def members_note(ens: Ensemble, title=None) -> str:
     """Who is in the headline and how it is made, and who is not and why, in words;
     ``title`` maps a method's name to what to call it (default: its title)."""
