@@ -90,7 +90,7 @@ def calibration_frame(validation: pl.DataFrame, indicators: pl.DataFrame,
     """Join Top10VPN rows with GDP, GDP per head, population and internet use of their year,
     and the platform term s · log(W / W_ref) of the platforms blocked (``weights``: iso3 ->
     platform key -> the platform's reach there, `reach_weights`; ``WLD`` for a country not
-    listed)."""
+    listed; or one platform key -> weight mapping for every country)."""
     wide = (indicators.filter(pl.col("indicator").is_in(
         ["gdp_usd", "gdp_per_capita_usd", "population", "internet_users_pct",
          "internet_users_pct_2024vintage"]))
@@ -108,8 +108,9 @@ def calibration_frame(validation: pl.DataFrame, indicators: pl.DataFrame,
     users = pl.col("population") * pl.col("internet_pct") / 100
     affected = pl.when(pl.col("users_affected").is_null()).then(1.0).otherwise(
         pl.min_horizontal(pl.col("users_affected") / users, pl.lit(1.0)))
+    flat = all(isinstance(v, (int, float)) for v in weights.values())  # one set for all
     log_w = [log_platform_weight([p for p in text.split(";") if p],
-                                 weights.get(iso3) or weights["WLD"])
+                                 weights if flat else weights.get(iso3) or weights["WLD"])
              for iso3, text in zip(frame["iso3"].to_list(), frame["platforms"].to_list(),
                                    strict=True)]
     frame = frame.with_columns(pl.Series("log_platform_weight", log_w, dtype=pl.Float64))

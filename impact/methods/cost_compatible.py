@@ -176,9 +176,10 @@ def predicted_rate(affected_share: float, platforms: Sequence[str] | None,
 
 
 def _fallback_note(stats: dict[str, float]) -> str:
-    return (f"the Top10VPN fit does not identify a platform-specific term (t = "
-            f"{stats['platform_term_t']:.2f} < 1.645, {stats['n_platform_only']:.0f} "
-            "platform-only country-years): platform block costed with COST's Brookings branch")
+    return (f"platform block costed with COST's Brookings branch and the platform table "
+            f"(reach × fitted level, with its interval); the rate fit's platform slope b4 "
+            f"(t = {stats['platform_term_t']:.2f}, {stats['n_platform_only']:.0f} "
+            "platform-only country-years) is reported, not used (docs/cost_compatible.md)")
 
 
 def _brookings_inputs(ctx: Context, stats: dict[str, float]) -> list[ParamSpec]:
@@ -211,7 +212,7 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
         hours, note = cap_days * 24, f"platform block costed for {cap_days:g} days (COST cap)"
     specs.append(data_spec("duration_hours", hours, "hours", "scenario", note))
     stats = fit_coefficients()[3]
-    if ctx.scope == "platforms" and not platform_term_identified():
+    if ctx.scope == "platforms":  # always the Brookings branch (docs/cost_compatible.md)
         return specs + _brookings_inputs(ctx, stats)
     gdp_pc = lookup(ctx.iso3, "gdp_per_capita_usd", ctx.year)
     specs.append(data_spec("gdp_per_capita_usd", gdp_pc.value, "USD per person",
