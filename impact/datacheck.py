@@ -33,6 +33,7 @@ from pathlib import Path
 import polars as pl
 
 from impact.errors import BundledDataError
+from impact.vocab import PLATFORMS
 
 MANIFEST_FILE = "manifest.json"
 #: environment variable pointing `impact.io.data_dir` at another data folder (it needs its own
@@ -96,10 +97,20 @@ RULES: tuple[Rule, ...] = tuple(
     + _rules("parameters",
              ("method parameter value low high distribution", "required"),
              ("low value high", "ordered"))
-    + _rules("platform_dependence",
-             ("platform value low high", "required"),
-             ("low value high", "share"),
-             ("low value high", "ordered"))
+    + _rules("platform_weights",
+             ("iso3 platform reach basis", "required"),
+             ("reach", "share"),
+             ("platform", "one_of", {"allowed": PLATFORMS}),
+             ("basis", "one_of", {"allowed": ("users", "referral_scaled", "meta_scaled",
+                                              "non_meta_scaled", "region", "world")}))
+    + _rules("platform_level_fit",
+             ("kind term value", "required"),
+             ("value", "finite"),
+             ("kind", "one_of", {"allowed": ("coef", "se", "stat")}))
+    + _rules("platform_world_users",
+             ("platform users_millions year source", "required"),
+             ("users_millions", "positive"),
+             ("platform", "one_of", {"allowed": PLATFORMS}))
     + _rules("digital_share",
              ("iso3 year share_central share_low share_high basis", "required"),
              ("share_central share_low share_high", "share"),

@@ -149,9 +149,11 @@ def scope_factor(*, platforms: bool = True) -> Describe:
         parts = ["1 for a full shutdown or throttling",
                  f"the {parameter_label('mobile_share').lower()} for a mobile-only cut"]
         if platforms:
-            parts.append("1 − Π(1 − w) over the blocked platforms' weights w (share of "
-                         "digital activity on each platform, data/platform_dependence.csv) "
-                         "for a platform block")
+            parts.append("L × (1 − Π(1 − u)) over the blocked platforms' reach u (share of "
+                         "the country's social-media users on each platform, "
+                         "data/platform_weights.csv), L the fitted level of platform "
+                         "dependence (data/platform_level_fit.csv), at most 1, for a "
+                         "platform block")
         return "Share of activity the scope cuts", "share 0-1", "; ".join(parts)
     return describe
 
@@ -229,8 +231,10 @@ TERMS: dict[str, tuple[tuple[str, Describe], ...]] = {
         ("a", _A),
         ("s", words("1 for a platform block, 0 otherwise")),
         ("GDP per head", data_input("gdp_per_capita_usd")),
-        ("W", words("Combined weight 1 − Π(1 − w) of the blocked platforms (share of digital "
-                    "activity on each platform, data/platform_dependence.csv)", "share 0-1")),
+        ("W", words("Combined weight L × (1 − Π(1 − u)) of the blocked platforms (u: share "
+                    "of the country's social-media users on each platform, "
+                    "data/platform_weights.csv; L: fitted level, data/platform_level_fit.csv)",
+                    "share 0-1")),
         ("W_ref", words("W of the typical social-media block the fit is centred on: Facebook, "
                         "Instagram, WhatsApp and X", "share 0-1")),
         ("Top10VPN", words("The Cost of Internet Shutdowns reports (2019–2022), whose "

@@ -1,7 +1,8 @@
 """Parameters as data: load, validate and sample the literature coefficients.
 
 Every coefficient of every method lives in ``data/parameters.csv`` (or, for platform
-dependence and the hour-of-day profile, in their own tables) with a central value, a range,
+dependence and the hour-of-day profile, in their own tables: ``data/platform_weights.csv`` and
+``data/platform_level_fit.csv``, ``data/hour_profile.csv``) with a central value, a range,
 a unit, a source and a note. The loaders reject malformed copies with a clear message.
 """
 
@@ -124,6 +125,10 @@ UNIT_RANGES: dict[str, Range] = {
     "share 0-1 of GDP": _SHARE,
     "share 0-1 of internet access": _SHARE,
     "share 0-1 of digital-economy activity": _SHARE,
+    "share 0-1 of social-media users": _SHARE,
+    "level: share of digital activity per share of users reached": Range(
+        0.0, _INF, "a finite level > 0 (the platform weight is the level × the reach, at "
+        "most 1)", open_low=True),
     "intensity 0-1": _SHARE,
     "share of daily GDP per day": Range(0.0, 1.0, "a share of a day's GDP between 0 and 1"),
     "share of hourly national GDP": Range(0.0, 1.0, "a share of an hour's GDP between 0 "
@@ -234,33 +239,131 @@ def param(method: str, name: str) -> ParamSpec:
         raise KeyError(f"parameter {method}.{name} not found in data/parameters.csv") from None
 
 
-@functools.cache
-def platform_table() -> pl.DataFrame:
-    frame = read_bundled("platform_dependence")
-    required = {"platform", "label", "value", "low", "high", "source", "rationale"}
-    if not required <= set(frame.columns):
-        raise ParameterFileError(f"platform_dependence: need columns {sorted(required)}")
-    bad = frame.filter(~((pl.col("low") <= pl.col("value")) & (pl.col("value") <= pl.col("high"))
-                         & (pl.col("low") >= 0) & (pl.col("high") <= 1)))
-    if bad.height:
-        raise ParameterFileError(f"platform_dependence: weights must satisfy 0 <= low <= value "
-                                 f"<= high <= 1; bad rows {bad['platform'].to_list()}")
-    if set(frame["platform"]) != set(PLATFORMS):
-        raise ParameterFileError(f"platform_dependence: platforms must be {PLATFORMS}")
+#: columns of data/platform_weights.csv (`impact.build.platforms`)
+PLATFORM_COLUMNS = ("iso3", "platform", "reach", "basis")
+#: how a reach value was obtained (``basis``; rules in `impact.build.platforms`)
+PLATFORM_BASES = ("users", "referral_scaled", "meta_scaled", "non_meta_scaled", "region",
+                  "world")
+#: the world row of the platform table: the fallback for a country it does not list
+PLATFORM_WORLD = "WLD"
+PLATFORM_WEIGHT_UNIT = "share 0-1 of digital-economy activity"
+PLATFORM_LEVEL_UNIT = "level: share of digital activity per share of users reached"
+PLATFORM_SOURCE = ("World Population Review 2023 users; StatCounter Global Stats referral "
+                   "shares 2022-04..2024-03; company user figures (data/platform_world_users.csv)")
+PLATFORM_LEVEL_SOURCE = ("OLS on Top10VPN 2019–2022 platform-block country-years "
+                         "(data/platform_level_fit.csv; impact.build.platforms)")
+
+
+def validate_platform_table(frame: pl.DataFrame, origin: str = "platform_weights"
+                            ) -> pl.DataFrame:
+    """Check a platform table (`PLATFORM_COLUMNS`): reach a finite share in [0, 1], a known
+    basis, every platform once for every country, and the world row; raise
+    `ParameterFileError` naming the first problem."""
+    missing = [c for c in PLATFORM_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ParameterFileError(f"{origin}: missing column(s) {missing}; "
+                                 f"expected {list(PLATFORM_COLUMNS)}")
+    if frame.height == 0:
+        raise ParameterFileError(f"{origin}: no rows")
+    for col in ("iso3", "platform", "reach", "basis"):
+        if frame[col].null_count():
+            raise ParameterFileError(f"{origin}: empty {col}")
+    try:
+        reach = frame["reach"].cast(pl.Float64, strict=True).to_numpy()
+    except pl.exceptions.PolarsError:
+        raise ParameterFileError(f"{origin}: reach must be numbers") from None
+    bad = ~(np.isfinite(reach) & (reach >= 0) & (reach <= 1))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ParameterFileError(f"{origin} line {i + 2}: reach {frame['reach'][i]!r} is "
+                                 "not a share between 0 and 1")
+    unknown = sorted(set(frame["platform"]) - set(PLATFORMS))
+    if unknown:
+        raise ParameterFileError(f"{origin}: unknown platform(s) {unknown}; use {PLATFORMS}")
+    bases = sorted(set(frame["basis"]) - set(PLATFORM_BASES))
+    if bases:
+        raise ParameterFileError(f"{origin}: unknown basis {bases}; use {PLATFORM_BASES}")
+    counts = frame.group_by("iso3").agg(pl.col("platform").n_unique().alias("n"), pl.len())
+    short = counts.filter((pl.col("n") != len(PLATFORMS)) | (pl.col("len") != len(PLATFORMS)))
+    if short.height:
+        raise ParameterFileError(f"{origin}: each country needs each of {PLATFORMS} once; "
+                                 f"not so for {sorted(short['iso3'].to_list())[:5]}")
+    if PLATFORM_WORLD not in set(frame["iso3"]):
+        raise ParameterFileError(f"{origin}: no world row (iso3 {PLATFORM_WORLD})")
     return frame
 
 
 @functools.cache
-def _platform_index() -> dict[str, ParamSpec]:
-    return {r["platform"]: ParamSpec(
-        f"platform_weight_{r['platform']}", float(r["value"]), float(r["low"]),
-        float(r["high"]), "share 0-1 of digital-economy activity", "triangular", r["source"],
-        r["rationale"]) for r in platform_table().iter_rows(named=True)}
+def platform_table() -> pl.DataFrame:
+    """The bundled platform table (data/platform_weights.csv), validated."""
+    return validate_platform_table(read_bundled("platform_weights"))
 
 
-def platform_param(platform: str) -> ParamSpec:
-    """Dependence weight of ``platform`` [share 0-1 of digital-economy activity]."""
-    return _platform_index()[platform]
+@functools.cache
+def _reach_index() -> dict[tuple[str, str], tuple[float, str]]:
+    return {(r["iso3"], r["platform"]): (float(r["reach"]), r["basis"])
+            for r in platform_table().iter_rows(named=True)}
+
+
+def platform_reach(platform: str, iso3: str | None = None) -> tuple[float, str]:
+    """(reach [share 0-1 of the country's social-media users], basis) of ``platform`` in
+    ``iso3``; the world row for a country the table does not list (basis ``world``)."""
+    index = _reach_index()
+    key = (iso3 or PLATFORM_WORLD, platform)
+    if key in index:
+        return index[key]
+    if (PLATFORM_WORLD, platform) not in index:
+        raise KeyError(f"unknown platform {platform!r}; use one of {', '.join(PLATFORMS)}")
+    return index[(PLATFORM_WORLD, platform)][0], "world"
+
+
+@functools.cache
+def platform_level_fit() -> dict[str, float]:
+    """Statistics of the level fit (data/platform_level_fit.csv): ``level`` (median),
+    ``level_p05``/``level_p95`` (90 % prediction interval), ``n``, leave-one-out figures."""
+    table = read_bundled("platform_level_fit")
+    stats = dict(table.filter(pl.col("kind") == "stat").select("term", "value").iter_rows())
+    for name in ("level", "level_p05", "level_p95", "n"):
+        if name not in stats or not np.isfinite(stats[name]):
+            raise ParameterFileError(f"platform_level_fit: missing statistic {name!r}")
+    if not 0 < stats["level_p05"] <= stats["level"] <= stats["level_p95"]:
+        raise ParameterFileError("platform_level_fit: need 0 < level_p05 <= level <= "
+                                 "level_p95")
+    return stats
+
+
+def platform_level() -> ParamSpec:
+    """The level L of platform dependence [share of digital activity per share of users
+    reached]: lognormal, median and 90 % range from the fit's prediction interval."""
+    s = platform_level_fit()
+    dist = "lognormal" if s["level_p95"] > s["level_p05"] else "fixed"
+    notes = (f"90 % prediction interval of the fit on n={s['n']:.0f} platform-block "
+             "country-years")
+    if "median_ratio_loo" in s:
+        notes += (f"; leave-one-out median ratio {s['median_ratio_loo']:.2f}, "
+                  f"{s['within_2x_loo']:.0%} within ×2")
+    return ParamSpec("platform_level", s["level"], s["level_p05"], s["level_p95"],
+                     PLATFORM_LEVEL_UNIT, dist, PLATFORM_LEVEL_SOURCE, notes)
+
+
+def platform_param(platform: str, iso3: str | None = None) -> ParamSpec:
+    """Dependence weight of ``platform`` in ``iso3`` [share 0-1 of digital-economy activity]:
+    the level L × the platform's reach there, lognormal over L's 90 % range, at most 1."""
+    reach, basis = platform_reach(platform, iso3)
+    level = platform_level()
+    return ParamSpec(f"platform_weight_{platform}", min(1.0, level.value * reach),
+                     min(1.0, level.low * reach), min(1.0, level.high * reach),
+                     PLATFORM_WEIGHT_UNIT, level.distribution if reach > 0 else "fixed",
+                     PLATFORM_SOURCE, f"reach {reach:.3g} ({basis}) × level {level.value:.3g}")
+
+
+def platform_reach_param(platform: str, iso3: str | None = None) -> ParamSpec:
+    """The reach of ``platform`` in ``iso3`` as a fixed data input
+    [share 0-1 of social-media users]."""
+    reach, basis = platform_reach(platform, iso3)
+    return ParamSpec(f"platform_reach_{platform}", reach, reach, reach,
+                     "share 0-1 of social-media users", "fixed", PLATFORM_SOURCE,
+                     f"basis: {basis} (data/platform_weights.csv)")
 
 
 @functools.cache

@@ -266,7 +266,7 @@ def leave_one_out(compared: pl.DataFrame, estimates: pl.DataFrame, events: pl.Da
     that country-year (`impact.build.calibration.loo_coefficients`). Platform blocks costed
     by the Brookings branch (the platform term not identified) do not use the fit and keep
     their P50. None when the raw files for the refit are missing."""
-    from impact.build.calibration import frame_from_files, loo_coefficients
+    from impact.build.calibration import frame_from_files, loo_coefficients, reach_weights
     from impact.fits import log_platform_weight
     from impact.indicators import lookup
     from impact.io import data_dir
@@ -280,8 +280,7 @@ def leave_one_out(compared: pl.DataFrame, estimates: pl.DataFrame, events: pl.Da
     b = fit_coefficients()[0]
     identified = platform_term_identified()
     refits = loo_coefficients(frame)
-    weights = dict(pl.read_csv(data_dir() / "platform_dependence.csv")
-                   .select("platform", "value").iter_rows())
+    weights = reach_weights(pl.read_csv(data_dir() / "platform_weights.csv"))
     traits = {r["event_id"]: r for r in events.select(
         "event_id", "scope", pl.col("platforms").fill_null("")).iter_rows(named=True)}
     parts = event_years(estimates, events, MAIN_METHOD, variant).filter(pl.col("ok"))
@@ -294,7 +293,8 @@ def leave_one_out(compared: pl.DataFrame, estimates: pl.DataFrame, events: pl.Da
         if key in refits and not (platform and not identified):
             gdp_pc = lookup(r["iso3"], "gdp_per_capita_usd", int(r["year"])).value
             share = max(float(r["affected_share"]), 1e-9)
-            log_w = log_platform_weight([p for p in t["platforms"].split(";") if p], weights)
+            log_w = log_platform_weight([p for p in t["platforms"].split(";") if p],
+                                        weights.get(r["iso3"]) or weights["WLD"])
             x = np.array([1.0, math.log(share), float(platform), math.log(gdp_pc),
                           float(platform) * log_w])
             ratio = float(np.exp(x @ (refits[key] - b)))

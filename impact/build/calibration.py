@@ -9,7 +9,7 @@ Model (statsmodels OLS on country-years):
 where ``rate`` = cost ÷ (GDP/8760 × hours), the implied share of hourly national GDP lost,
 ``affected share`` = min(1, users affected ÷ internet users), ``s`` is the share of the
 country-year's Access Now events that were service-based (platform blocks) and ``W`` the
-combined platform-dependence weight (``data/platform_dependence.csv``, central values) of the
+combined platform reach (``data/platform_weights.csv``, per country) of the
 platforms those service-based events blocked (union over the year; Access Now's Facebook,
 Twitter = X, WhatsApp, Instagram and Telegram columns plus the platforms named in
 ``other_affected``). ``W_ref`` is the weight of Facebook + Instagram + WhatsApp + X, so b2 is
@@ -25,6 +25,7 @@ Only the fitted coefficients (derived numbers) are shipped, never Top10VPN's fig
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -84,10 +85,12 @@ def service_share_by_country_year(accessnow: pl.DataFrame) -> pl.DataFrame:
 
 
 def calibration_frame(validation: pl.DataFrame, indicators: pl.DataFrame,
-                      service: pl.DataFrame, weights: dict[str, float]) -> pl.DataFrame:
+                      service: pl.DataFrame, weights: Mapping[str, Mapping[str, float]]
+                      ) -> pl.DataFrame:
     """Join Top10VPN rows with GDP, GDP per head, population and internet use of their year,
-    and the platform term s · log(W / W_ref) of the platforms blocked (``weights``: central
-    platform-dependence weights by platform key)."""
+    and the platform term s · log(W / W_ref) of the platforms blocked (``weights``: iso3 ->
+    platform key -> the platform's reach there, `reach_weights`; ``WLD`` for a country not
+    listed; or one platform key -> weight mapping for every country)."""
     wide = (indicators.filter(pl.col("indicator").is_in(
         ["gdp_usd", "gdp_per_capita_usd", "population", "internet_users_pct",
          "internet_users_pct_2024vintage"]))
@@ -105,8 +108,11 @@ def calibration_frame(validation: pl.DataFrame, indicators: pl.DataFrame,
     users = pl.col("population") * pl.col("internet_pct") / 100
     affected = pl.when(pl.col("users_affected").is_null()).then(1.0).otherwise(
         pl.min_horizontal(pl.col("users_affected") / users, pl.lit(1.0)))
-    log_w = [log_platform_weight([p for p in text.split(";") if p], weights)
-             for text in frame["platforms"].to_list()]
+    flat = all(isinstance(v, (int, float)) for v in weights.values())  # one set for all
+    log_w = [log_platform_weight([p for p in text.split(";") if p],
+                                 weights if flat else weights.get(iso3) or weights["WLD"])
+             for iso3, text in zip(frame["iso3"].to_list(), frame["platforms"].to_list(),
+                                   strict=True)]
     frame = frame.with_columns(pl.Series("log_platform_weight", log_w, dtype=pl.Float64))
     return frame.with_columns(affected.alias("affected_share")).with_columns(
         (pl.col("service_share") * pl.col("log_platform_weight")).alias(PLATFORM_TERM),
@@ -188,6 +194,16 @@ def loo_coefficients(frame: pl.DataFrame) -> dict[tuple[str, int], np.ndarray]:
     return out
 
 
+def reach_weights(table: pl.DataFrame) -> dict[str, dict[str, float]]:
+    """iso3 -> platform -> reach, from a platform table (data/platform_weights.csv). The
+    level L multiplies every weight alike, so W/W_ref of the platform term is a ratio of
+    combined reaches."""
+    out: dict[str, dict[str, float]] = {}
+    for r in table.iter_rows(named=True):
+        out.setdefault(r["iso3"], {})[r["platform"]] = float(r["reach"])
+    return out
+
+
 def frame_from_files(shared: Path, data: Path) -> pl.DataFrame:
     """The calibration frame as ``scripts/calibrate_cost_compatible.py`` builds it, from
     ``shared`` (``validation/`` and ``data/shutdowns/``) and the curated ``data`` folder."""
@@ -195,7 +211,6 @@ def frame_from_files(shared: Path, data: Path) -> pl.DataFrame:
     accessnow = pl.read_csv(shared / "data" / "shutdowns" /
                             "accessnow_keepiton_stop_2016_2025.csv", infer_schema_length=None)
     indicators = pl.read_csv(data / "indicators.csv")
-    weights = dict(pl.read_csv(data / "platform_dependence.csv")
-                   .select("platform", "value").iter_rows())
+    weights = reach_weights(pl.read_csv(data / "platform_weights.csv"))
     return calibration_frame(validation, indicators, service_share_by_country_year(accessnow),
                              weights)

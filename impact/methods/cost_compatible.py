@@ -68,7 +68,7 @@ from impact.methods.base import (
     platform_inputs,
     scope_factor,
 )
-from impact.parameters import ParamSpec, param, platform_param
+from impact.parameters import ParamSpec, param, platform_reach
 
 _Z95 = 1.6448536269514722
 #: base year of the BCG shares COST escalates
@@ -150,13 +150,15 @@ def platform_term_identified() -> bool:
     return bool(fit_coefficients()[3].get("platform_term_identified", 0.0))
 
 
-def _central_weights() -> dict[str, float]:
+def _central_weights(iso3: str | None) -> dict[str, float]:
+    """Reach of every platform in ``iso3`` (the level cancels in W/W_ref)."""
     from impact.vocab import PLATFORMS
-    return {p: platform_param(p).value for p in PLATFORMS}
+    return {p: platform_reach(p, iso3)[0] for p in PLATFORMS}
 
 
 def predicted_rate(affected_share: float, platforms: Sequence[str] | None,
-                   gdp_per_capita: float) -> tuple[float, float, float]:
+                   gdp_per_capita: float, iso3: str | None = None
+                   ) -> tuple[float, float, float]:
     """Median, P5 and P95 of the fitted rate [share of hourly national GDP]; ``platforms``
     None for a blackout, the blocked platform keys for a platform block (an empty sequence is
     taken as the reference social-media bundle, as in the fit)."""
@@ -164,7 +166,7 @@ def predicted_rate(affected_share: float, platforms: Sequence[str] | None,
         return 0.0, 0.0, 0.0
     b, cov, resid_var, _ = fit_coefficients()
     block = platforms is not None
-    log_w = log_platform_weight(tuple(platforms), _central_weights()) if block else 0.0
+    log_w = log_platform_weight(tuple(platforms), _central_weights(iso3)) if block else 0.0
     x = np.array([1.0, np.log(affected_share), float(block), np.log(gdp_per_capita),
                   float(block) * log_w])
     mean = float(x @ b)
@@ -174,9 +176,10 @@ def predicted_rate(affected_share: float, platforms: Sequence[str] | None,
 
 
 def _fallback_note(stats: dict[str, float]) -> str:
-    return (f"the Top10VPN fit does not identify a platform-specific term (t = "
-            f"{stats['platform_term_t']:.2f} < 1.645, {stats['n_platform_only']:.0f} "
-            "platform-only country-years): platform block costed with COST's Brookings branch")
+    return (f"platform block costed with COST's Brookings branch and the platform table "
+            f"(reach × fitted level, with its interval); the rate fit's platform slope b4 "
+            f"(t = {stats['platform_term_t']:.2f}, {stats['n_platform_only']:.0f} "
+            "platform-only country-years) is reported, not used (docs/cost_compatible.md)")
 
 
 def _brookings_inputs(ctx: Context, stats: dict[str, float]) -> list[ParamSpec]:
@@ -209,13 +212,13 @@ def _inputs(ctx: Context) -> list[ParamSpec]:
         hours, note = cap_days * 24, f"platform block costed for {cap_days:g} days (COST cap)"
     specs.append(data_spec("duration_hours", hours, "hours", "scenario", note))
     stats = fit_coefficients()[3]
-    if ctx.scope == "platforms" and not platform_term_identified():
+    if ctx.scope == "platforms":  # always the Brookings branch (docs/cost_compatible.md)
         return specs + _brookings_inputs(ctx, stats)
     gdp_pc = lookup(ctx.iso3, "gdp_per_capita_usd", ctx.year)
     specs.append(data_spec("gdp_per_capita_usd", gdp_pc.value, "USD per person",
                            f"World Bank {gdp_pc.source} {gdp_pc.year_used}", gdp_pc.note or ""))
     platforms = ctx.platforms if ctx.scope == "platforms" else None
-    median, lo, hi = predicted_rate(ctx.affected_share, platforms, gdp_pc.value)
+    median, lo, hi = predicted_rate(ctx.affected_share, platforms, gdp_pc.value, ctx.iso3)
     specs.append(ParamSpec(
         "rate", median, lo, hi, "share of hourly national GDP", "lognormal" if hi > lo else "fixed",
         "OLS fit on Top10VPN 2019–2022 country-year costs (data/cost_compatible_fit.csv; "

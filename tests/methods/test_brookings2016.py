@@ -8,7 +8,7 @@ import pytest
 from impact import estimate, parse_scenario
 from impact.context import digital_share
 from impact.methods.brookings2016 import brookings2016
-from impact.parameters import platform_param
+from impact.parameters import platform_reach
 
 DRAWS = 1000
 
@@ -83,14 +83,13 @@ def test_mobile_scaled_by_mobile_share():
 def test_platform_block_uses_combined_weight():
     est = estimate(parse_scenario({"country": "PAK", "duration_hours": 24, "year": 2022,
                                    "scope": "platforms", "platforms": "x;whatsapp"}),
-                   ["brookings2016"], draws=DRAWS, overrides={"internet_share": 0.05})
-    wx, wwa = platform_param("x").value, platform_param("whatsapp").value
-    # bundled weights 0.01 and 0.12: 1 − 0.99 × 0.88 = 0.1288
-    assert (wx, wwa) == (0.01, 0.12)
-    combined = 1 - (1 - wx) * (1 - wwa)
-    assert combined == pytest.approx(0.1288)
+                   ["brookings2016"], draws=DRAWS, overrides={"internet_share": 0.05,
+                                                              "platform_level": 0.5})
+    ux, uwa = platform_reach("x", "PAK")[0], platform_reach("whatsapp", "PAK")[0]
+    # W = L × (1 − (1 − u_x)(1 − u_wa)), L overridden to 0.5
+    combined = 0.5 * (1 - (1 - ux) * (1 - uwa))
     assert est.row("brookings2016")["loss_usd_central"] == pytest.approx(
-        est.context.gdp.value * 0.05 / 365 * 0.1288)
+        est.context.gdp.value * 0.05 / 365 * combined)
 
 
 def test_throttling_scaled_by_intensity():
