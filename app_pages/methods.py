@@ -1,6 +1,7 @@
 """Methods & assumptions page: every registered method with its formula and what each of its
 symbols is (`impact.formula_terms`, from the methods' inputs and the parameter data), scopes
-and citation, then the bundled literature parameters and platform-dependence weights."""
+and citation, then the bundled literature parameters and the platform table (reach per
+country and the fitted level)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from app_pages.cached import formula_terms
 from app_pages.viewmodel import SCOPE_LABELS
 from impact.io import data_version, read_bundled
 from impact.methods import REGISTRY
+from impact.parameters import platform_level
 
 st.title("Methods & assumptions")
 st.write(
@@ -44,7 +46,14 @@ st.dataframe(read_bundled("parameters"), hide_index=True, width="stretch",
              key="parameters_table")
 
 st.header("Platform dependence")
-st.caption("data/platform_dependence.csv — share of digital activity that depends on each "
-           "platform, used for platform blocks.")
-st.dataframe(read_bundled("platform_dependence"), hide_index=True, width="stretch",
-             key="platform_table")
+level = platform_level()
+st.caption(
+    "A platform block takes the share W = min(1, L × (1 − Π(1 − u))) of digital activity: u "
+    "is each blocked platform's reach (share of the country's social-media users on it, "
+    "data/platform_weights.csv, from StatCounter and World Population Review usage data), L "
+    f"the level fitted on published platform-block figures: {level.value:.2g} "
+    f"(90 % range {level.low:.2g}–{level.high:.2g}; docs/platforms.md). Every method that "
+    "prices platforms reads this one table.")
+reach = (read_bundled("platform_weights").pivot(on="platform", index="iso3", values="reach")
+         .sort("iso3"))
+st.dataframe(reach, hide_index=True, width="stretch", key="platform_table")

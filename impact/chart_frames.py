@@ -36,6 +36,7 @@ PARAMETER_LABELS = {
     "beta_full": "Growth effect of a shutdown day (panel fit)",
     "beta_service": "Growth effect of a platform-block day (panel fit)",
     "brookings_escalator": "Yearly growth of the internet economy (COST)",
+    "platform_level": "Level of platform dependence (fitted)",
     "circumvention": "Share of activity continuing via VPN",
     "connectivity_tier_high": "High-connectivity country",
     "connectivity_tier_medium": "Medium-connectivity country",
@@ -59,8 +60,8 @@ PARAMETER_LABELS = {
 
 
 def parameter_label(name: str) -> str:
-    """A method input in words (`PARAMETER_LABELS`; a platform's weight names the platform;
-    any other name is written out in words).
+    """A method input in words (`PARAMETER_LABELS`; a platform's weight or reach names the
+    platform; any other name is written out in words).
 
     >>> parameter_label("digital_share"), parameter_label("platform_weight_x")
     ('Digital-economy share of GDP', 'Share of digital activity on X (Twitter)')
@@ -72,6 +73,9 @@ def parameter_label(name: str) -> str:
     if name.startswith("platform_weight_"):
         platform = name.removeprefix("platform_weight_")
         return f"Share of digital activity on {PLATFORM_LABELS.get(platform, platform)}"
+    if name.startswith("platform_reach_"):
+        platform = name.removeprefix("platform_reach_")
+        return f"Share of social-media users on {PLATFORM_LABELS.get(platform, platform)}"
     return name.replace("_", " ").strip().capitalize()
 
 

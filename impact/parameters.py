@@ -334,15 +334,20 @@ def platform_level_fit() -> dict[str, float]:
 
 def platform_level() -> ParamSpec:
     """The level L of platform dependence [share of digital activity per share of users
-    reached]: lognormal, median and 90 % range from the fit's prediction interval."""
+    reached]: lognormal, median and 90 % range from the fit's 90 % confidence interval of
+    the level (the estimate's own uncertainty, as for any fitted coefficient; the scatter of
+    single published country-years around it, the prediction interval, is stated in the
+    notes and in docs/platforms.md)."""
     s = platform_level_fit()
-    dist = "lognormal" if s["level_p95"] > s["level_p05"] else "fixed"
-    notes = (f"90 % prediction interval of the fit on n={s['n']:.0f} platform-block "
-             "country-years")
+    low, high = s.get("level_ci_low", s["level_p05"]), s.get("level_ci_high", s["level_p95"])
+    dist = "lognormal" if high > low else "fixed"
+    notes = (f"90 % confidence interval of the level fitted on n={s['n']:.0f} platform-block "
+             f"country-years; single published country-years scatter wider (90 % "
+             f"prediction interval {s['level_p05']:.2g}–{s['level_p95']:.2g})")
     if "median_ratio_loo" in s:
         notes += (f"; leave-one-out median ratio {s['median_ratio_loo']:.2f}, "
                   f"{s['within_2x_loo']:.0%} within ×2")
-    return ParamSpec("platform_level", s["level"], s["level_p05"], s["level_p95"],
+    return ParamSpec("platform_level", s["level"], low, high,
                      PLATFORM_LEVEL_UNIT, dist, PLATFORM_LEVEL_SOURCE, notes)
 
 

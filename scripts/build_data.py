@@ -21,8 +21,8 @@ if str(REPO) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(REPO))
 
 from impact.build import raw_dir
-from impact.build.staging import building
 from impact.build.platforms import build_platform_tables
+from impact.build.staging import building
 from impact.build.tables import build_all
 from impact.errors import InputError
 

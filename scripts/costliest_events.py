@@ -56,8 +56,8 @@ def markdown(table: pl.DataFrame, checked: dict[str, tuple[str, str]] | None = N
     """The table as markdown: rank, id, title, hours, share [range], loss P50, % of GDP,
     checked, verdict."""
     checked = checked or {}
-    lines = ["| # | id | title | hours | share [range] | loss P50 (USD) | % GDP | "
-             "what was checked | verdict |", "|---:|---|---|---:|---|---:|---:|---|---|"]
+    lines = [("| # | id | title | hours | share [range] | loss P50 (USD) | % GDP | "
+              "what was checked | verdict |"), "|---:|---|---|---:|---|---:|---:|---|---|"]
     for i, r in enumerate(table.iter_rows(named=True), 1):
         what, verdict = checked.get(r["event_id"], ("", ""))
         title = r["title"].replace("|", "/")

@@ -263,14 +263,14 @@ def leave_one_out(compared: pl.DataFrame, estimates: pl.DataFrame, events: pl.Da
     """Cost agreement of `cost_compatible` when its fit never saw the country-year it
     predicts. The method's loss is proportional to its fitted rate exp(x·b), so each event's
     P50 of a published country-year is scaled by exp(x·(b_loo − b)), b_loo refitted without
-    that country-year (`impact.build.calibration.loo_coefficients`). Platform blocks costed
-    by the Brookings branch (the platform term not identified) do not use the fit and keep
-    their P50. None when the raw files for the refit are missing."""
-    from impact.build.calibration import frame_from_files, loo_coefficients, reach_weights
-    from impact.fits import log_platform_weight
+    that country-year (`impact.build.calibration.loo_coefficients`). Platform blocks are
+    costed by the Brookings branch with the platform table, not by the fit, and keep their
+    P50 (the platform level's own leave-one-out figures are in docs/platforms.md). None when
+    the raw files for the refit are missing."""
+    from impact.build.calibration import frame_from_files, loo_coefficients
     from impact.indicators import lookup
     from impact.io import data_dir
-    from impact.methods.cost_compatible import fit_coefficients, platform_term_identified
+    from impact.methods.cost_compatible import fit_coefficients
 
     shared = shared or DEFAULT_VALIDATION.parents[1]
     try:
@@ -278,25 +278,19 @@ def leave_one_out(compared: pl.DataFrame, estimates: pl.DataFrame, events: pl.Da
     except (FileNotFoundError, OSError):
         return None
     b = fit_coefficients()[0]
-    identified = platform_term_identified()
     refits = loo_coefficients(frame)
-    weights = reach_weights(pl.read_csv(data_dir() / "platform_weights.csv"))
-    traits = {r["event_id"]: r for r in events.select(
-        "event_id", "scope", pl.col("platforms").fill_null("")).iter_rows(named=True)}
+    traits = {r["event_id"]: r["scope"] for r in events.select(
+        "event_id", "scope").iter_rows(named=True)}
     parts = event_years(estimates, events, MAIN_METHOD, variant).filter(pl.col("ok"))
     scaled: dict[tuple[str, int], float] = {}
     for r in parts.iter_rows(named=True):
         key = (r["iso3"], int(r["year"]))
-        t = traits[r["event_id"]]
-        platform = t["scope"] == "platforms"
+        platform = traits[r["event_id"]] == "platforms"
         ratio = 1.0
-        if key in refits and not (platform and not identified):
+        if key in refits and not platform:
             gdp_pc = lookup(r["iso3"], "gdp_per_capita_usd", int(r["year"])).value
             share = max(float(r["affected_share"]), 1e-9)
-            log_w = log_platform_weight([p for p in t["platforms"].split(";") if p],
-                                        weights.get(r["iso3"]) or weights["WLD"])
-            x = np.array([1.0, math.log(share), float(platform), math.log(gdp_pc),
-                          float(platform) * log_w])
+            x = np.array([1.0, math.log(share), 0.0, math.log(gdp_pc), 0.0])
             ratio = float(np.exp(x @ (refits[key] - b)))
         scaled[key] = scaled.get(key, 0.0) + r["loss_usd_p50"] * ratio
     loo = pl.DataFrame({"iso3": [k[0] for k in scaled], "year": [k[1] for k in scaled],

@@ -192,7 +192,8 @@ def test_every_uncertain_input_has_words():
         names |= set(impact.estimate(sc, draws=200).assumptions["parameter"])
     for name in names:
         label = vm.parameter_label(name)
-        assert name in vm.PARAMETER_LABELS or name.startswith("platform_weight_"), name
+        assert name in vm.PARAMETER_LABELS or name.startswith(
+            ("platform_weight_", "platform_reach_")), name
         assert "_" not in label and label[0].isupper(), label
 
 

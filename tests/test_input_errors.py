@@ -279,7 +279,8 @@ def test_every_bundled_parameter_lies_in_its_range():
     ({"duration_hours": 1e9}, "(20 years)"),
     ({"duration_hours": 0}, "hours > 0"),
     ({"digital_share": 1e300}, "share 0-1 of GDP"),
-    ({"platform_weight_x": 1.5}, "share 0-1 of digital-economy activity"),
+    ({"platform_reach_x": 1.5}, "a share between 0 and 1"),
+    ({"platform_level": 0}, "a finite level > 0"),
     ({"loss_share_per_day": 2}, "a share of a day's GDP"),
     ({"cost_compatible.rate": 1.01}, "a share of an hour's GDP"),
     ({"elasticity": 50}, "an elasticity between 0 and 1"),
@@ -291,7 +292,7 @@ def test_every_bundled_parameter_lies_in_its_range():
 ])
 def test_overrides_outside_the_physical_range(overrides, fragment):
     data = {"country": "USA", "duration_hours": 5, "scope": "platforms", "platforms": "x"} \
-        if "platform_weight_x" in overrides else PAK
+        if any(k.startswith("platform_") for k in overrides) else PAK
     with pytest.raises(InputError, match="is not accepted") as info:
         estimate(parse_scenario(data), draws=DRAWS, overrides=overrides)
     assert info.value.field == "set"

@@ -326,8 +326,8 @@ def build_platform_tables(raw_dir: Path, out_dir: Path, validation: Path | None 
     import os
 
     from impact.build.manifest import write_manifest
-    from impact.io import forget_data_dir
     from impact.datacheck import DATA_ENV
+    from impact.io import forget_data_dir
 
     say = report or (lambda _m: None)
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)

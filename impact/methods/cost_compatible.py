@@ -4,31 +4,28 @@ from open inputs, calibrated only on Top10VPN's 2019–2022 country-year figures
     loss = GDP/8760 × hours_costed × rate × scope factor
     log(rate) = b0 + b1·log(affected share) + b2·s + b3·log(GDP per head) + b4·s·log(W/W_ref)
 
-``s`` is 1 for a platform block (0 otherwise) and ``W`` the combined platform-dependence
-weight 1 − Π(1 − w_i) of the blocked platforms (``data/platform_dependence.csv``), relative
-to ``W_ref``, the weight of Facebook + Instagram + WhatsApp + X. Why the weights rather than a
-count of platforms or usage shares: they are the one per-platform input every method shares,
-they distinguish X alone from WhatsApp alone (a count does not), adding a platform can only
-raise W, and usage shares (StatCounter referral traffic) miss WhatsApp, Telegram and TikTok.
+``s`` is 1 for a platform block (0 otherwise) and ``W`` the combined reach of the blocked
+platforms (`impact.fits.log_platform_weight` over data/platform_weights.csv), relative to
+``W_ref``, the reach of Facebook + Instagram + WhatsApp + X.
 
 Platform blocks and the Brookings branch
 ----------------------------------------
-b4 is fitted on country-years whose Access Now events blocked known platforms, but the scatter
-of Top10VPN's totals is large: in the shipped fit b4 = 0.60 with SE 0.48 (t = 1.24, n = 78,
-15 platform-only country-years), not distinguishable from zero. When the fit does not
-identify b4 (positive with t ≥ 1.645, ``platform_term_identified`` in the fit table) a
-platform block is costed, as COST "follows Brookings most closely", with COST's Brookings
-branch instead of an invented slope:
+Platform blocks are always costed, as COST "follows Brookings most closely", with COST's
+Brookings branch and the one platform table every method reads (docs/platforms.md):
 
     loss = GDP/8760 × hours_costed × s_internet × (1 + e)^(year − 2016) × a × W × intensity
 
-``s_internet`` is BCG's 2016 internet-economy share for the G20 countries West (2016) used,
-escalated by COST's documented 10 %/year (``brookings_escalator``); elsewhere our imputed
-digital share of the event year (COST "produces digital economy extent estimations from
-updated ICT indicators"; its 20 %/year CIPESA escalator applies to CIPESA's Annex 1 figures,
-which are not public, so it is not reproduced). ``W`` is drawn from the dependence table's
-ranges, as Brookings valued app blocks with per-app shares it did not publish. Blackouts,
-mobile-only cuts and throttling keep the fitted rate (with s = 0).
+``W`` = min(1, L × (1 − Π(1 − u_i))): the blocked platforms' reach ``u_i`` in the country and
+the level ``L`` fitted on Top10VPN's platform-block country-years, drawn over its 90 %
+confidence interval. ``s_internet`` is BCG's 2016 internet-economy share for the G20
+countries West (2016) used, escalated by COST's documented 10 %/year
+(``brookings_escalator``); elsewhere our imputed digital share of the event year (COST
+"produces digital economy extent estimations from updated ICT indicators"; its 20 %/year
+CIPESA escalator applies to CIPESA's Annex 1 figures, which are not public, so it is not
+reproduced). The rate fit's platform slope b4 is reported in the fit table, not used: fitted
+on reach it prices X alone at a small fraction of a four-platform block, far below the
+published single-platform figures (docs/cost_compatible.md). Blackouts, mobile-only cuts and
+throttling keep the fitted rate (with s = 0).
 
 Platform blocks are costed for at most 365 days (Top10VPN's convention). A throttling is
 costed as intensity ÷ the severe-throttling threshold of a blackout, and as a blackout from the
@@ -142,12 +139,6 @@ def fit_coefficients() -> tuple[np.ndarray, np.ndarray, float, dict[str, float]]
     cov = np.array([[cov_rows.filter((pl.col("term") == a) & (pl.col("term2") == c))["value"][0]
                      for c in TERMS] for a in TERMS])
     return b, cov, float(stats["resid_var"]), stats
-
-
-def platform_term_identified() -> bool:
-    """Whether the fit identifies the platform term (else platform blocks use the Brookings
-    branch)."""
-    return bool(fit_coefficients()[3].get("platform_term_identified", 0.0))
 
 
 def _central_weights(iso3: str | None) -> dict[str, float]:
@@ -286,11 +277,11 @@ METHOD = Method(
     platform_cap_param="cost_compatible.platform_block_max_days",
     formula="GDP/8760 × hours (≤ 365 days for platform blocks) × rate × scope factor; "
             "rate = exp(b0 + b1·log a + b2·s + b3·log GDP per head + b4·s·log(W/W_ref)) "
-            "fitted on Top10VPN; platform blocks while b4 is not identified: "
-            "s_internet × 1.1^(year − 2016) (G20) × a × W(platforms)",
+            "fitted on Top10VPN; platform blocks: s_internet × 1.1^(year − 2016) (G20) × a × "
+            "W(platforms)",
     scope_note="platform blocks depend on the blocked platforms: COST's Brookings branch "
-               "(internet-economy share × platform-dependence weights) because the Top10VPN "
-               "fit does not identify a platform-specific term; mobile-only scaled by the "
+               "(internet-economy share × the platform table's weight: the platforms' reach "
+               "in the country × the fitted level); mobile-only scaled by the "
                "mobile share of access; throttling as intensity ÷ the severe-throttling "
                "threshold of a blackout, and as a blackout from that threshold on (Top10VPN "
                "counts severe throttling as a blackout)",

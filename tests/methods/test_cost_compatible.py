@@ -17,11 +17,10 @@ from impact.methods.cost_compatible import (
     brookings_rate,
     cost_compatible,
     fit_coefficients,
-    platform_term_identified,
     predicted_rate,
     throttling_share,
 )
-from impact.parameters import param
+from impact.parameters import param, platform_level, platform_reach
 
 DRAWS = 1000
 
@@ -38,12 +37,16 @@ def test_formula_by_hand():
     assert cost_compatible(8760e6, np.array([1, 2]), 0.1) == pytest.approx([100_000, 200_000])
 
 
-# central dependence weights of data/platform_dependence.csv
-W = {"x": 0.01, "facebook": 0.08, "instagram": 0.04, "whatsapp": 0.12, "youtube": 0.03,
-     "tiktok": 0.02, "telegram": 0.02, "signal": 0.002}
-# Facebook + Instagram + WhatsApp + X: 1 − 0.92 × 0.96 × 0.88 × 0.99
-W_REF = 1 - 0.76944384
 FOUR = "facebook;whatsapp;instagram;x"
+PLATFORMS = ("x", "facebook", "instagram", "whatsapp", "youtube", "tiktok", "telegram", "signal")
+
+
+def weight(iso3: str, platforms: str) -> float:
+    """min(1, L × (1 − Π(1 − reach))) at the central level: the platform table by hand."""
+    keep = 1.0
+    for p in platforms.split(";"):
+        keep *= 1.0 - platform_reach(p, iso3)[0]
+    return min(1.0, platform_level().value * (1.0 - keep))
 
 
 def test_predicted_rate_is_the_log_linear_fit():
@@ -52,11 +55,6 @@ def test_predicted_rate_is_the_log_linear_fit():
     median, lo, hi = predicted_rate(0.5, None, 2000.0)
     assert median == pytest.approx(np.exp(b[0] + b[1] * np.log(0.5) + b[3] * np.log(2000)))
     assert lo < median < hi
-    # X alone: W = 0.01, log(0.01 / 0.23055616) = −3.1379
-    x_alone = predicted_rate(0.5, ("x",), 2000.0)[0]
-    assert np.log(0.01 / W_REF) == pytest.approx(-3.137909, abs=1e-5)
-    assert x_alone == pytest.approx(np.exp(b[0] + b[1] * np.log(0.5) + b[2]
-                                           + b[3] * np.log(2000) + b[4] * -3.137909), rel=1e-5)
     # the reference bundle (and a block naming no platform) has log(W/W_ref) = 0
     ref = predicted_rate(0.5, ("facebook", "instagram", "whatsapp", "x"), 2000.0)[0]
     assert ref == pytest.approx(np.exp(b[0] + b[1] * np.log(0.5) + b[2] + b[3] * np.log(2000)))
@@ -76,27 +74,27 @@ def _spec(est, name):
         0, named=True)
 
 
-@pytest.mark.skipif(platform_term_identified(), reason="the fit identifies the platform term")
 def test_platform_block_uses_the_brookings_branch_by_hand():
     # India (G20, BCG 2016 share 5.6 %) 2021, X alone for 10 h, nationwide:
-    # GDP/8760 × 10 × 0.056 × 1.1^(2021 − 2016) × 1 × 0.01
+    # GDP/8760 × 10 × 0.056 × 1.1^(2021 − 2016) × 1 × W, W = min(1, L × reach of X in India)
     est, loss = _central({"country": "IND", "year": 2021, "duration_hours": 10,
                           "scope": "platforms", "platforms": "x"})
     gdp = est.context.gdp.value
     assert _spec(est, "internet_share")["value"] == pytest.approx(0.056)
     assert _spec(est, "escalation_years")["value"] == 5
-    assert "does not identify" in _spec(est, "internet_share")["notes"]
-    assert loss == pytest.approx(gdp / 8760 * 10 * 0.056 * 1.1 ** 5 * 0.01)
-    # four platforms: the combined weight 1 − Π(1 − w) instead of 0.01
+    assert "Brookings branch" in _spec(est, "internet_share")["notes"]
+    assert _spec(est, "platform_reach_x")["value"] == pytest.approx(platform_reach("x", "IND")[0])
+    assert loss == pytest.approx(gdp / 8760 * 10 * 0.056 * 1.1 ** 5 * weight("IND", "x"))
+    # four platforms: the combined reach 1 − Π(1 − u) × L
     _, four = _central({"country": "IND", "year": 2021, "duration_hours": 10,
                         "scope": "platforms", "platforms": FOUR})
-    assert four == pytest.approx(gdp / 8760 * 10 * 0.056 * 1.1 ** 5 * W_REF)
+    assert four == pytest.approx(gdp / 8760 * 10 * 0.056 * 1.1 ** 5 * weight("IND", FOUR))
     # a non-G20 country: our digital share of the event year, not escalated
     est, loss = _central({"country": "NGA", "year": 2021, "duration_hours": 1,
                           "scope": "platforms", "platforms": "x"})
     share = _spec(est, "internet_share")["value"]
     assert _spec(est, "escalation_years")["value"] == 0
-    assert loss == pytest.approx(est.context.gdp.value / 8760 * share * 0.01)
+    assert loss == pytest.approx(est.context.gdp.value / 8760 * share * weight("NGA", "x"))
     assert "Brookings" in est.row("cost_compatible")["reason"]
 
 
@@ -104,7 +102,7 @@ def test_platform_block_uses_the_brookings_branch_by_hand():
 def test_adding_a_platform_never_lowers_the_loss(country):
     rng = np.random.default_rng(7)
     for _ in range(3):
-        order = list(rng.permutation(list(W)))
+        order = list(rng.permutation(list(PLATFORMS)))
         previous = 0.0
         for k in range(1, len(order) + 1):
             est = estimate(parse_scenario({"country": country, "year": 2022, "duration_hours": 24,
@@ -117,19 +115,22 @@ def test_adding_a_platform_never_lowers_the_loss(country):
 
 
 @pytest.mark.parametrize("country", ["PAK", "SDN", "NGA"])
-def test_x_alone_costs_far_less_than_four_platforms(country):
+def test_x_alone_costs_what_its_reach_says_against_four_platforms(country):
     base = {"country": country, "year": 2022, "duration_hours": 10, "scope": "platforms"}
     x = estimate(parse_scenario({**base, "platforms": "x"}), ["cost_compatible"],
                  draws=DRAWS).row("cost_compatible")
     four = estimate(parse_scenario({**base, "platforms": FOUR}), ["cost_compatible"],
                     draws=DRAWS).row("cost_compatible")
-    for col in ("loss_usd_central", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95"):
-        assert x[col] < four[col] / 5
+    ratio = weight(country, "x") / weight(country, FOUR)
+    assert ratio < 0.5  # X alone reaches far fewer users than Facebook, WhatsApp, Instagram, X
+    assert x["loss_usd_central"] == pytest.approx(four["loss_usd_central"] * ratio)
+    for col in ("loss_usd_p05", "loss_usd_p50", "loss_usd_p95"):
+        assert x[col] < four[col]
 
 
-def test_scope_note_says_which_platform_branch_is_used():
+def test_scope_note_says_platform_blocks_use_the_brookings_branch_and_the_table():
     note = METHOD.scope_note
-    assert ("Brookings" in note) == (not platform_term_identified())
+    assert "Brookings" in note and "reach" in note and "level" in note
 
 
 def test_platform_block_capped_at_365_days():
