@@ -145,13 +145,15 @@ def hours_range(events: pl.DataFrame) -> pl.DataFrame:
     >>> hours_range(ev).select("hours_low", "hours_high").rows()
     [(5.0, 5.0), (9.0, 72.0), (3.0, 7344.0)]
     """
-    need = ("event_id", "hours_basis", "duration_hours", "start")
+    need = ("event_id", "duration_hours", "start")
     missing = [c for c in need if c not in events.columns]
     if missing:
         raise InputError("events", ", ".join(missing), "catalogue rows with the columns "
                          + ", ".join(need))
     out = events
-    for c, v in {"daily_hours": 24.0, "end": None, "open_ended": None, "listed_years": None,
+    # a catalogue without ``hours_basis`` states nothing about how its hours were read:
+    # they are taken as known
+    for c, v in {"hours_basis": "", "daily_hours": 24.0, "end": None, "open_ended": None, "listed_years": None,
                  "hours_to_snapshot": None}.items():
         if c not in out.columns:
             out = out.with_columns(pl.lit(v).alias(c))

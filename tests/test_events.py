@@ -8,6 +8,7 @@ import csv
 import io
 import math
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -244,18 +245,26 @@ def test_summary_totals_equal_the_sum_of_events(estimates, by):
     assert summary.columns[:7] == ev.SUMMARY_COLUMNS
     rows = estimates.filter(pl.col("method") == "impact", pl.col("status") == "ok",
                             pl.col("variant") == "capped")
+    assert summary["loss_usd_p50"].sum() == pytest.approx(math.fsum(rows["loss_usd_p50"]),
+                                                          rel=1e-12)
+    # without draws, P5/P95 are the sums of the events' P5/P95 (the fully dependent range)
+    plain = ev.summarise(estimates.drop("draws_usd"), by=by, method="impact")
     for q in ("p05", "p50", "p95"):
-        assert summary[f"loss_usd_{q}"].sum() == pytest.approx(
+        assert plain[f"loss_usd_{q}"].sum() == pytest.approx(
             math.fsum(rows[f"loss_usd_{q}"]), rel=1e-12)
     ind = ev.summarise(estimates, by="country-year", method="impact").filter(
         pl.col("iso3") == "IND", pl.col("year") == 2019).row(0, named=True)
     ind_rows = rows.filter(pl.col("iso3") == "IND", pl.col("year") == 2019)
     assert ind["n_events"] == 2
-    for q in ("p05", "p50", "p95"):
-        assert ind[f"loss_usd_{q}"] == math.fsum(ind_rows[f"loss_usd_{q}"])  # exactly
+    assert ind["loss_usd_p50"] == math.fsum(ind_rows["loss_usd_p50"])  # exactly
     assert ind["hours"] == 149 * 24 + 24  # only the 2019 part of the Aug 2019 – Mar 2020 event
-    # P5/P95 of summed draws (independent events): a range around the summed P50
-    assert ind["loss_usd_p05_agg"] < ind["loss_usd_p50"] < ind["loss_usd_p95_agg"]
+    # with draws, P5/P95 are the quantiles of the summed draws, around the summed P50
+    summed = np.sum(np.array(ind_rows["draws_usd"].to_list()), axis=0)
+    lo, hi = np.quantile(summed, [0.05, 0.95])
+    assert (ind["loss_usd_p05"], ind["loss_usd_p95"]) == (pytest.approx(lo, rel=1e-9),
+                                                          pytest.approx(hi, rel=1e-9))
+    assert ind["loss_usd_p05_agg"] == ind["loss_usd_p05"] < ind["loss_usd_p50"] \
+        < ind["loss_usd_p95"] == ind["loss_usd_p95_agg"]
 
 
 def test_summary_variant_and_method(estimates):
