@@ -795,13 +795,17 @@ def _flag_reason(r: Mapping[str, Any]) -> str:
 def event_flags(totals: pl.DataFrame) -> list[str | None]:
     """Per row of `event_totals`: a short reason when the event is costed above
     `FLAG_SHARE_OF_GDP` of its country's GDP (P50 share of GDP of its years, added up) or
-    above `FLAG_HOURS` costed hours (the rule's exposed hours), else None; e.g. ``"0.8 % of
+    above `FLAG_HOURS` costed hours (the rule's exposed hours), else None (also for an
+    event the method did not cost); e.g. ``"0.8 % of
     GDP: open-ended blackout, hours drawn up to 8,712 h"``."""
     out: list[str | None] = []
     for r in totals.iter_rows(named=True):
         share, hours = r.get("share_of_gdp_p50"), r.get("costed_hours") or 0.0
         big = []
-        if r.get("status") == "ok" and share is not None and share > FLAG_SHARE_OF_GDP:
+        if r.get("status") != "ok":  # not costed: nothing to explain
+            out.append(None)
+            continue
+        if share is not None and share > FLAG_SHARE_OF_GDP:
             big.append(f"{fmt.percent(share)} of GDP")
         if hours > FLAG_HOURS:
             big.append(f"{fmt.hours(hours)} costed")
