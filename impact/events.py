@@ -10,17 +10,22 @@ Pure functions over polars frames:
   reason for every event a method cannot cost; an event's hours are de-duplicated against
   the other reports of the same place and days (`impact.exposure`) and split by year;
 - `event_totals` — the years of each event added up;
-- `summarise` — totals per country-year, country or year (sums of per-event quantiles, plus a
-  properly aggregated P5/P95 from summed Monte Carlo draws when the draws were kept);
+- `summarise` — totals per country-year, country or year (P50 the sum of the events' P50;
+  P5/P95 from summed Monte Carlo draws when the draws were kept, else sums of quantiles);
 - `compare` — events side by side: loss per day, per person, share of GDP, with ranks.
 
 Money is USD at current prices of the event year unless a column says otherwise
 (``loss_const_usd_*``: constant USD of ``price_year``; ``loss_local_*``: local currency at
 the official rate of the event year). Shares are 0-1, durations hours.
 
-Variants are explicit choices (`impact.exposure.World`): ``capped`` (the default: what the
-source states; platform blocks longer than 365 days costed for their first 365, Top10VPN's
-convention), ``uncapped`` (platform blocks in full), and ``to_snapshot_capped`` /
+Hours the source does not state (no times, no end) are drawn from a range
+(`impact.exposure.hours_range`, docs/events.md "Hours drawn"), so each event's and each
+country-year's P5–P95 include them.
+
+Variants are explicit choices (`impact.exposure.World`), views of the same catalogue:
+``capped`` (the default, which the app ranks by: what the source states, drawn where it
+states no times or no end; platform blocks longer than 365 days costed for their first
+365, Top10VPN's convention), ``uncapped`` (platform blocks in full), and ``to_snapshot_capped`` /
 ``to_snapshot_uncapped`` (open-ended events still ongoing run to the data snapshot).
 """
 
@@ -536,8 +541,10 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
     cap_platform_days : ``True`` costs platform blocks longer than 365 days for their first 365
         days (variant ``capped``), ``False`` in full (``uncapped``), ``"both"`` gives both
     open_ended : ``known`` costs what the source states of an open-ended event (its first
-        day), ``to_snapshot`` runs open-ended events still ongoing to the data snapshot
-        (variants ``to_snapshot_*``), ``both`` gives both
+        day, or to its last listed year; with ``hours="drawn"`` drawn from there up to the
+        end of its last listed year, the snapshot or 365 days more), ``to_snapshot`` runs
+        open-ended events still ongoing to the data snapshot (variants ``to_snapshot_*``),
+        ``both`` gives both
     keep_draws : add ``draws_usd`` (list of the Monte Carlo losses [USD]) for `summarise`
     hours : ``drawn`` (default): hours the source does not state are drawn from each part's
         range (`event_parts_range`, ``hours_low``/``hours_high``); ``rule``: the catalogue's
