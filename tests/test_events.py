@@ -507,3 +507,15 @@ def test_flags_name_why_an_event_is_large():
     assert flags[0] == "0.8 % of GDP: open-ended blackout, hours drawn up to 8,712 hours"
     assert flags[1].startswith("2,500 hours costed: mobile data cut of whole days")
     assert flags[2:] == [None, None, None]  # below both, at the thresholds, not costed
+
+
+def test_cli_list_with_flags_names_the_large_events(catalogue, capsys):
+    code, out, err = run(capsys, "events", "list", "--flags", "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and "flag" in rows[0]
+    totals = ev.event_totals(ev.estimate_events(ev.load_events(), ["cost_compatible"],
+                                                draws=1_000))
+    expected = {r["event_id"]: r["flag"] or "" for r in totals.iter_rows(named=True)}
+    assert {r["event_id"]: r["flag"] for r in rows} == expected
+    assert any(expected.values())  # the Iranian multi-year platform block, at least
