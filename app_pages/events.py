@@ -110,6 +110,13 @@ def _ranked(table: pl.DataFrame, shown: pl.DataFrame, norm: str, variant: str) -
     """The ranked table as text (`events_display`: in rank order, with the rank) and the raw
     numbers of ``table`` in its download."""
     st.subheader(f"Events ranked by {NORMALISATION_LABELS[norm].lower()} loss")
+    st.caption(f"Ranked by the P50 of variant `{variant}` (the default is `capped`: hours as "
+               "the source states them, drawn where it gives no times or no end: whole days "
+               "from 3 to 24 h a day, open-ended events from their known part to the end of "
+               "their last listed year, the snapshot or 365 days; platform blocks costed for "
+               "at most 365 days). **hours** are the catalogue rule's hours, **hours from / "
+               "to** the range drawn. **flag**: costed above 0.5 % of the country's GDP or "
+               "2,000 hours, and why.")
     config = {"event": st.column_config.TextColumn(width="large"),
               "source": st.column_config.LinkColumn(
                   help="The event's Access Now entry, else its first press or info link.",
@@ -237,9 +244,10 @@ def _totals_table(frame: pl.DataFrame, key: str) -> None:
 def _summary(filters: dict, method: str, variant: str) -> None:
     st.subheader("Totals per country and year")
     summary = events_totals(**filters, method=method, draws=DRAWS, variant=variant)
-    st.caption("P5/P95 (sum) add the events' own P5 and P95, as if every event's uncertainty "
-               "moved together; P5/P95 (independent) are quantiles of the summed Monte Carlo "
-               "draws, as if events were independent. The truth lies between the two.")
+    st.caption("P50 adds the events' P50; P5/P95 are quantiles of the summed Monte Carlo "
+               "draws (the events of one country share their random numbers, so a shared "
+               "input such as the digital share, and each event's drawn hours, move "
+               "together).")
     _totals_table(summary, "summary_table")
     st.download_button("Download totals (CSV)", lambda: table_csv(summary),
                        file_name=f"impact_events_totals_{method}_{variant}.csv",

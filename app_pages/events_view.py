@@ -127,7 +127,10 @@ def events_table(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str,
     """The ranked table of the Past events page (numbers, so that it sorts and exports).
 
     One row per event (its calendar years added up): its title, country, dates, scope and
-    platforms, costed (exposed) hours and the years they fall in, P50 and P5–P95 [USD], unless
+    platforms, costed (exposed) hours by the catalogue's rule, the range the hours are drawn
+    from where the source gives no times or no end (``hours from``/``hours to``), the years
+    they fall in, P50 and P5–P95 [USD] (with the hours drawn), the ``flag`` of an event above
+    0.5 % of GDP or 2,000 hours (`impact.events.event_flags`), unless
     the normalisation is ``total`` the normalised P50 (per day or per capita [USD], or % of
     annual GDP [%]), then the affected share with its range, how it was obtained, the area
     as reported, the cause, the first source link and the event id. Ranked by the normalised P50 (largest first); events the method cannot
@@ -154,10 +157,13 @@ def events_table(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str,
         pl.col("country"), pl.col("start"), pl.col("end"), pl.col("scope"),
         pl.col("platforms").fill_null("").str.replace_all(";", ", ").alias("platforms"),
         pl.col("costed_hours").alias("hours"),
+        pl.col("hours_low").alias("hours from"),
+        pl.col("hours_high").alias("hours to"),
         pl.col("years"),
         pl.col("loss_usd_p50").alias("P50 [USD]"),
         pl.col("loss_usd_p05").alias("P5 [USD]"),
         pl.col("loss_usd_p95").alias("P95 [USD]"),
+        pl.col("flag").fill_null("").alias("flag"),
     ]
     if normalisation != "total":
         cols.append(pl.col("_value").alias(label))
@@ -462,9 +468,8 @@ def compare_table(compared: pl.DataFrame, labels: Mapping[str, str]) -> pl.DataF
 #: display names of the totals' figures (country-year and platform ledgers alike)
 _TOTAL_COLUMNS = {
     "year": "year", "n_events": "events costed", "n_not_costed": "not costed",
-    "hours": "hours", "loss_usd_p50": "P50 [USD]", "loss_usd_p05": "P5 [USD] (sum)",
-    "loss_usd_p95": "P95 [USD] (sum)", "loss_usd_p05_agg": "P5 [USD] (independent)",
-    "loss_usd_p95_agg": "P95 [USD] (independent)",
+    "hours": "hours", "loss_usd_p50": "P50 [USD]", "loss_usd_p05": "P5 [USD]",
+    "loss_usd_p95": "P95 [USD]",
 }
 
 
@@ -529,7 +534,8 @@ def events_display(table: pl.DataFrame, normalisation: str = "total") -> pl.Data
     the ranking kept (its ``rank`` column and order), a missing link empty (a link column
     has no text of its own)."""
     formats: dict[str, Callable[[Any], str]] = {
-        "hours": fmt.hours, "P50 [USD]": fmt.money, "P5 [USD]": fmt.money,
+        "hours": fmt.hours, "hours from": fmt.hours, "hours to": fmt.hours,
+        "P50 [USD]": fmt.money, "P5 [USD]": fmt.money,
         "P95 [USD]": fmt.money, "affected share": fmt.percent, "share range": _share_range,
         "source": lambda link: link or ""}
     if normalisation != "total":

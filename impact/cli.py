@@ -269,9 +269,9 @@ def _add_monitor_parser(sub) -> None:
     mon.add_argument("--out", metavar="PATH", help="fetch: where to save the download")
 
 
-_SUMMED_NOTE = ("P5/P95 totals are sums of the events' own P5/P95, not quantiles of the sum "
-                "(that would need the events' joint uncertainty; --aggregate adds P5/P95 of "
-                "summed Monte Carlo draws, assuming independent events)")
+_SUMMED_NOTE = ("P5/P95 totals are sums of the events' own P5/P95, not quantiles of the sum; "
+                "--aggregate keeps the Monte Carlo draws and gives P5/P95 of the summed draws "
+                "(the events of a country share their random numbers)")
 
 
 def _add_events_parser(sub) -> None:
@@ -318,6 +318,10 @@ def _add_events_parser(sub) -> None:
 
     lst = ev_sub.add_parser("list", help="list catalogue events")
     filters(lst)
+    lst.add_argument("--flags", action="store_true",
+                     help="estimate the listed events (cost_compatible, variant capped, "
+                     "1,000 draws) and add their flag: costed above 0.5 %% of GDP or 2,000 "
+                     "hours, and why")
     output(lst)
     show = ev_sub.add_parser("show", help="show one event")
     show.add_argument("event_id", metavar="ID")
@@ -342,8 +346,8 @@ def _add_events_parser(sub) -> None:
     run(summ, ("capped", "uncapped"), "capped")
     summ.set_defaults(method="impact")
     summ.add_argument("--aggregate", action="store_true",
-                      help="add loss_usd_p05_agg and loss_usd_p95_agg: P5/P95 of summed "
-                      "Monte Carlo draws (independent events)")
+                      help="P5/P95 of the summed Monte Carlo draws (also as loss_usd_p05_agg "
+                      "and loss_usd_p95_agg) instead of sums of the events' P5/P95")
     output(summ)
 
 
@@ -777,6 +781,9 @@ def _cmd_events(args: argparse.Namespace) -> int:
                             "links") if c in frame.columns]
         if args.format == "table":
             cols = [c for c in cols if c not in ("links", "platforms", "end", "election")]
+        if args.flags and frame.height:
+            frame = frame.join(_event_flags(frame), on="event_id", how="left")
+            cols.append("flag")
         sys.stdout.write(_frame_text(frame, args.format, cols))
         if args.format == "table":
             print(f"{frame.height} events", file=sys.stderr)
@@ -849,6 +856,18 @@ def _cmd_events(args: argparse.Namespace) -> int:
               "parts before 2010; `impact events estimate` gives each reason)", file=sys.stderr)
     _write_frame(summary, args.out)
     return 0
+
+
+#: the method and draws `impact events list --flags` costs the events with
+FLAG_METHOD, FLAG_DRAWS = "cost_compatible", 1_000
+
+
+def _event_flags(events):
+    """``event_id, flag`` of catalogue events (`impact.events.event_flags`, variant capped)."""
+    from impact import events as ev
+
+    totals = ev.event_totals(ev.estimate_events(events, [FLAG_METHOD], draws=FLAG_DRAWS))
+    return totals.select("event_id", pl.col("flag").fill_null(""))
 
 
 def _read_timeline(path: str, fmt_name: str):

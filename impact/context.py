@@ -172,6 +172,9 @@ class Context:
     internet_pct: float
     fixed_bb_per100: float | None
     notes: tuple[str, ...] = field(default=())
+    #: ends of the hours range [hours] (None: the hours are known)
+    hours_low: float | None = None
+    hours_high: float | None = None
 
     @property
     def days(self) -> float:
@@ -182,9 +185,17 @@ class Context:
         return self.gdp.value
 
     @property
+    def hours_range(self) -> tuple[float, float]:
+        """(low, high) of the hours [hours]; both ``hours`` when they are known."""
+        low = self.hours if self.hours_low is None else min(self.hours_low, self.hours)
+        high = self.hours if self.hours_high is None else max(self.hours_high, self.hours)
+        return low, high
+
+    @property
     def period_gdp_usd(self) -> float:
-        """GDP produced during the outage period [USD] (upper bound of any loss)."""
-        return self.gdp.value * self.hours / 8760.0
+        """GDP produced during the outage period [USD] (upper bound of any loss), at the high
+        end of the hours range."""
+        return self.gdp.value * self.hours_range[1] / 8760.0
 
 
 def build_context(scenario) -> Context:
@@ -251,6 +262,7 @@ def build_context(scenario) -> Context:
         hour_weight=hw, hour_weight_detail=hw_detail,
         connectivity_tier=scenario.connectivity_tier, internet_pct=pct.value,
         fixed_bb_per100=fixed.value if fixed else None, notes=tuple(notes),
+        hours_low=scenario.duration_hours_low, hours_high=scenario.duration_hours_high,
     )
 
 

@@ -10,17 +10,22 @@ Pure functions over polars frames:
   reason for every event a method cannot cost; an event's hours are de-duplicated against
   the other reports of the same place and days (`impact.exposure`) and split by year;
 - `event_totals` — the years of each event added up;
-- `summarise` — totals per country-year, country or year (sums of per-event quantiles, plus a
-  properly aggregated P5/P95 from summed Monte Carlo draws when the draws were kept);
+- `summarise` — totals per country-year, country or year (P50 the sum of the events' P50;
+  P5/P95 from summed Monte Carlo draws when the draws were kept, else sums of quantiles);
 - `compare` — events side by side: loss per day, per person, share of GDP, with ranks.
 
 Money is USD at current prices of the event year unless a column says otherwise
 (``loss_const_usd_*``: constant USD of ``price_year``; ``loss_local_*``: local currency at
 the official rate of the event year). Shares are 0-1, durations hours.
 
-Variants are explicit choices (`impact.exposure.World`): ``capped`` (the default: what the
-source states; platform blocks longer than 365 days costed for their first 365, Top10VPN's
-convention), ``uncapped`` (platform blocks in full), and ``to_snapshot_capped`` /
+Hours the source does not state (no times, no end) are drawn from a range
+(`impact.exposure.hours_range`, docs/events.md "Hours drawn"), so each event's and each
+country-year's P5–P95 include them.
+
+Variants are explicit choices (`impact.exposure.World`), views of the same catalogue:
+``capped`` (the default, which the app ranks by: what the source states, drawn where it
+states no times or no end; platform blocks longer than 365 days costed for their first
+365, Top10VPN's convention), ``uncapped`` (platform blocks in full), and ``to_snapshot_capped`` /
 ``to_snapshot_uncapped`` (open-ended events still ongoing run to the data snapshot).
 """
 
@@ -39,7 +44,14 @@ from impact import __version__
 from impact import format as fmt
 from impact.countries import resolve_country
 from impact.errors import BundledDataError, DataError, ImpactError, InputError
-from impact.exposure import WORLD_LABELS, World, variant_world, worlds, year_parts
+from impact.exposure import (
+    WORLD_LABELS,
+    World,
+    bound_events,
+    variant_world,
+    worlds,
+    year_parts,
+)
 from impact.io import data_version, read_bundled
 from impact.methods import get_methods
 from impact.montecarlo import DEFAULT_SEED, scenario_seed
@@ -63,7 +75,8 @@ OTHER_SERVICES = "other services"
 ESTIMATE_COLUMNS = [
     "event_id", "title", "iso3", "country", "year", "start", "end", "part_start", "scope",
     "hours_basis", "open_ended", "duration_hours", "event_hours", "part_hours",
-    "overlap_factor", "costed_hours", "variant", "method", "status", "reason", "loss_usd_p05",
+    "overlap_factor", "costed_hours", "hours_low", "hours_high", "variant", "method", "status",
+    "reason", "loss_usd_p05",
     "loss_usd_p50", "loss_usd_p95", "loss_usd_per_day_p50", "loss_usd_per_capita_p50",
     "share_of_gdp_p50", "loss_const_usd_p50", "price_year", "loss_local_p50", "currency",
     "fx_note", "data_notes", "draws", "seed", "impact_version", "data_version",
@@ -72,6 +85,7 @@ SUMMARY_COLUMNS = ["iso3", "year", "n_events", "hours", "loss_usd_p05", "loss_us
                    "loss_usd_p95"]
 AGG_COLUMNS = ["loss_usd_p05_agg", "loss_usd_p95_agg"]
 _FLOAT = {"duration_hours", "event_hours", "part_hours", "overlap_factor", "costed_hours",
+          "hours_low", "hours_high",
           "loss_usd_p05", "loss_usd_p50", "loss_usd_p95", "loss_usd_per_day_p50",
           "loss_usd_per_capita_p50", "share_of_gdp_p50", "loss_const_usd_p50", "loss_local_p50"}
 _INT = {"year", "price_year", "draws", "seed"}
@@ -293,14 +307,17 @@ FIRST_COSTED = datetime(2010, 1, 1)
 
 
 def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None = None,
-                   start: date | None = None) -> Scenario:
+                   start: date | None = None,
+                   hours_range: tuple[float, float] | None = None) -> Scenario:
     """The `Scenario` of one catalogue event.
 
     Uses the indicators of the event's own year (its start date), its scope and platforms,
     its affected share with the low/high range, the default throttling intensity, the costed
     ``duration_hours`` (or ``hours`` when given, e.g. one calendar year's exposed hours) and
     its start date (or ``start``, e.g. the first day of that year's part); the catalogue has
-    no time of day, so time weighting is off. ``label`` is the event id.
+    no time of day, so time weighting is off. ``label`` is the event id. ``hours_range``
+    (low, high) [h] makes the hours a drawn input (`estimate_events` gives each year's
+    exposed-hours range, `impact.exposure.hours_range`).
 
     Raises
     ------
@@ -330,6 +347,9 @@ def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None
         "time_weighting": False,
         "label": str(r["event_id"]),
     }
+    if hours_range is not None and hours_range[1] > hours_range[0]:
+        data["duration_hours_low"] = min(hours_range[0], duration)
+        data["duration_hours_high"] = max(hours_range[1], duration)
     if scope == "platforms":
         data["platforms"] = r.get("platforms") or ""
         if r.get("shutdown_type") == "throttle":  # platforms throttled, not blocked
@@ -419,6 +439,49 @@ def event_parts(events: pl.DataFrame, world: World | None = None) -> pl.DataFram
     return parts.filter(pl.col("event_id").is_in(events["event_id"].to_list()))
 
 
+HOURS_CHOICES = ("drawn", "rule")
+
+
+def event_parts_range(events: pl.DataFrame, world: World | None = None,
+                      hours: str = "drawn") -> pl.DataFrame:
+    """`event_parts` with each part's range of exposed hours: ``hours_low`` and
+    ``hours_high`` [h] are its exposed hours when every event of the country has the low
+    (or high) end of its `impact.exposure.hours_range` (the timeline is rebuilt at each
+    end, so a place and day still count once). ``exposed_hours`` stays the rule's hours and
+    lies in the range (the range is widened to hold it: another event's longer high end can
+    leave a part fewer hours). A year that only the high end reaches is a part with 0 rule
+    hours. ``hours="rule"`` gives low = high = the rule's hours."""
+    if hours not in HOURS_CHOICES:
+        raise InputError("hours", hours, "drawn (hours the source does not state are drawn "
+                         "from their range) or rule (the catalogue's hours, fixed)")
+    world = world or World()
+    context = _timeline_context(events)
+    ids = events["event_id"].to_list()
+    parts = year_parts(context, world).filter(pl.col("event_id").is_in(ids))
+    if hours == "rule":
+        return parts.with_columns(pl.col("exposed_hours").alias("hours_low"),
+                                  pl.col("exposed_hours").alias("hours_high"))
+    keys = ["event_id", "year"]
+    ends = {side: year_parts(bound_events(context, side, world.end), world)
+            .filter(pl.col("event_id").is_in(ids))
+            .select(*keys, pl.col("part_start").alias(f"_start_{side}"),
+                    pl.col("exposed_hours").alias(f"hours_{side}"))
+            for side in ("low", "high")}
+    info = parts.select("event_id", "world_hours", "capped", "to_snapshot").unique("event_id")
+    merged = (parts.drop("world_hours", "capped", "to_snapshot")
+              .join(ends["low"], on=keys, how="full", coalesce=True)
+              .join(ends["high"], on=keys, how="full", coalesce=True)
+              .join(info, on="event_id", how="left"))
+    rule = pl.col("exposed_hours").fill_null(0.0)
+    return merged.with_columns(
+        pl.coalesce("part_start", "_start_high", "_start_low").alias("part_start"),
+        pl.col("hours").fill_null(0.0), rule.alias("exposed_hours"),
+        pl.col("overlap_factor").fill_null(1.0),
+        pl.min_horizontal(pl.col("hours_low").fill_null(0.0), rule).alias("hours_low"),
+        pl.max_horizontal(pl.col("hours_high").fill_null(0.0), rule).alias("hours_high"),
+    ).drop("_start_low", "_start_high").sort(keys)
+
+
 def _base(row: Mapping[str, Any], world: World, part: Mapping[str, Any],
           info: Mapping[str, Any]) -> dict[str, Any]:
     return {c: None for c in ESTIMATE_COLUMNS} | {
@@ -428,7 +491,8 @@ def _base(row: Mapping[str, Any], world: World, part: Mapping[str, Any],
         "hours_basis": row.get("hours_basis"), "open_ended": row.get("open_ended"),
         "duration_hours": float(row["duration_hours"]), "event_hours": info["world_hours"],
         "part_hours": part["hours"], "overlap_factor": part["overlap_factor"],
-        "costed_hours": part["exposed_hours"], "variant": world.label,
+        "costed_hours": part["exposed_hours"], "hours_low": part["hours_low"],
+        "hours_high": part["hours_high"], "variant": world.label,
         "impact_version": __version__, "data_version": data_version(),
     }
 
@@ -451,12 +515,16 @@ def _part_note(part: Mapping[str, Any]) -> str:
 
 
 NO_EXPOSURE = "no exposure left: other reports cover the same place and days"
+#: the central hours of a year that the rule does not cost but the hours range reaches
+#: (a scenario needs hours > 0): the draws run from 0 h with this mode [h]
+ZERO_PART_HOURS = 1.0
 
 
 def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequence[str] = "all",
                     *, draws: int = DEFAULT_EVENT_DRAWS, seed: int = DEFAULT_SEED,
                     price_year: int | None = None, cap_platform_days: bool | str = True,
-                    open_ended: str = "known", keep_draws: bool = False) -> pl.DataFrame:
+                    open_ended: str = "known", keep_draws: bool = False,
+                    hours: str = "drawn", streams: str = "country") -> pl.DataFrame:
     """Estimate every event with every method, year by year of its exposure.
 
     Parameters
@@ -464,16 +532,24 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
     events : catalogue rows (from `load_events`) or event ids
     methods : ``"all"`` or method names
     draws : Monte Carlo draws per event, year and method [count]
-    seed : base seed; each event gets its own stream (`scenario_seed` of its id), the same for
-        every year of the event (so its years' draws move together) and independent across
-        events
+    seed : base seed; the stream of an event is `scenario_seed` of its country (``streams``
+        ``country``: common random numbers, so the uncertain inputs of the events of one
+        country, in the same order, move together, as a method's coefficients and a country's
+        digital share are shared) or of its id (``event``: independent events); the same for
+        every year of the event (so its years' draws move together)
     price_year : year of the constant-USD column (default: the latest US deflator year)
     cap_platform_days : ``True`` costs platform blocks longer than 365 days for their first 365
         days (variant ``capped``), ``False`` in full (``uncapped``), ``"both"`` gives both
     open_ended : ``known`` costs what the source states of an open-ended event (its first
-        day), ``to_snapshot`` runs open-ended events still ongoing to the data snapshot
-        (variants ``to_snapshot_*``), ``both`` gives both
+        day, or to its last listed year; with ``hours="drawn"`` drawn from there up to the
+        end of its last listed year, the snapshot or 365 days more), ``to_snapshot`` runs
+        open-ended events still ongoing to the data snapshot (variants ``to_snapshot_*``),
+        ``both`` gives both
     keep_draws : add ``draws_usd`` (list of the Monte Carlo losses [USD]) for `summarise`
+    hours : ``drawn`` (default): hours the source does not state are drawn from each part's
+        range (`event_parts_range`, ``hours_low``/``hours_high``); ``rule``: the catalogue's
+        hours, fixed (the ranges before the hours were drawn)
+    streams : ``country`` (default) or ``event``: see ``seed``
 
     Returns
     -------
@@ -487,6 +563,9 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
     from impact.engine import run
 
     chosen_worlds = worlds(cap_platform_days, open_ended)
+    if streams not in ("country", "event"):
+        raise InputError("streams", streams, "country (common random numbers per country) "
+                         "or event (independent events)")
     if not isinstance(events, pl.DataFrame):
         events = events_by_id(events)
     chosen = get_methods(methods)
@@ -503,14 +582,14 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
     seeds: list[int] = []
     known: dict[tuple[str, int, float], int] = {}
     for world in chosen_worlds:
-        parts = event_parts(events, world)
+        parts = event_parts_range(events, world, hours)
         info = dict(zip(parts["event_id"].to_list(), parts.select(
             "world_hours", "capped", "to_snapshot").iter_rows(named=True), strict=True))
         by_event: dict[str, list[dict[str, Any]]] = {}
         for part in parts.iter_rows(named=True):
             by_event.setdefault(part["event_id"], []).append(part)
         for row in rows:
-            eseed = scenario_seed(seed, row["event_id"])
+            eseed = scenario_seed(seed, row["iso3"] if streams == "country" else row["event_id"])
             for part in by_event.get(row["event_id"], []):
                 base = _base(row, world, part, info[row["event_id"]]) | {
                     "draws": draws, "seed": eseed, "price_year": conv.price_year,
@@ -521,16 +600,21 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
                     why = f"indicators start in 2010: the event's {part['year']} part is not costed"
                     target.append(("unavailable", why))
                     continue
-                if part["exposed_hours"] <= 0:
+                if part["hours_high"] <= 0:
                     target.append(("ok", NO_EXPOSURE))
                     continue
-                key = (row["event_id"], part["year"], round(part["exposed_hours"], 9))
+                central = part["exposed_hours"]
+                if central <= 0:  # a year only the high end reaches: its mode is at ~0 h
+                    central = max(part["hours_low"], min(ZERO_PART_HOURS, part["hours_high"]))
+                span = (part["hours_low"], part["hours_high"])
+                key = (row["event_id"], part["year"], round(central, 9), round(span[0], 9),
+                       round(span[1], 9))
                 if key in known:
                     target.append(known[key])
                     continue
                 try:
-                    scenario = event_scenario(row, hours=part["exposed_hours"],
-                                              start=part["part_start"])
+                    scenario = event_scenario(row, hours=central, start=part["part_start"],
+                                              hours_range=span)
                 except InputError as exc:
                     status = "not_applicable" if exc.field == "scope" else "unavailable"
                     target.append((status, exc.accepted if exc.field == "scope" else str(exc)))
@@ -546,7 +630,7 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
 
 _PER_BASE = ("event_id", "title", "iso3", "country", "year", "start", "end", "part_start",
              "scope", "hours_basis", "open_ended", "duration_hours", "event_hours",
-             "part_hours", "overlap_factor", "variant", "draws", "seed", "price_year",
+             "part_hours", "overlap_factor", "hours_low", "hours_high", "variant", "draws", "seed", "price_year",
              "impact_version", "data_version")
 _FROM_SUMMARY = ("loss_usd_p05", "loss_usd_p50", "loss_usd_p95", "loss_usd_per_capita_p50",
                  "share_of_gdp_p50")
@@ -634,7 +718,8 @@ _DERIVED = ("loss_usd_per_day_p50", "loss_const_usd_p50", "loss_local_p50")
 
 
 def event_totals(estimates: pl.DataFrame) -> pl.DataFrame:
-    """One row per variant × event × method: the event's years added up.
+    """One row per variant × event × method: the event's years added up, with its ``flag``
+    (`event_flags`: why an event costed above 0.5 % of GDP or 2,000 hours is that large).
 
     Losses, hours, per-person losses and shares of GDP are sums over the years (each year's
     share is of that year's GDP). An event's years share its seed, so their draws move
@@ -645,15 +730,16 @@ def event_totals(estimates: pl.DataFrame) -> pl.DataFrame:
     ok = pl.col("status") == "ok"
     first = [c for c in ESTIMATE_COLUMNS if c not in (
         *keys, "year", "part_start", "part_hours", "overlap_factor", "costed_hours",
-        "status", "reason", *_FROM_SUMMARY, *_DERIVED)]
-    summed = ("costed_hours", "part_hours", *_FROM_SUMMARY, "loss_const_usd_p50",
-              "loss_local_p50")
+        "hours_low", "hours_high", "status", "reason", *_FROM_SUMMARY, *_DERIVED)]
+    summed = ("costed_hours", "part_hours", "hours_low", "hours_high", *_FROM_SUMMARY,
+              "loss_const_usd_p50", "loss_local_p50")
     aggs = [pl.col(c).first() for c in first]
     aggs += [pl.col("year").min().alias("year"),
              pl.col("year").cast(pl.String).str.join(";").alias("years"),
              pl.col("part_start").min().alias("part_start")]
     aggs += [pl.when(ok.any()).then(pl.col(c).filter(ok).sum()).alias(c)
-             if c != "part_hours" and c != "costed_hours" else pl.col(c).sum()
+             if c not in ("part_hours", "costed_hours", "hours_low", "hours_high")
+             else pl.col(c).sum()
              for c in summed]
     aggs += [pl.when(ok.any()).then(pl.lit("ok")).otherwise(pl.col("status").first())
              .alias("status"),
@@ -672,7 +758,8 @@ def event_totals(estimates: pl.DataFrame) -> pl.DataFrame:
                .alias("loss_usd_per_day_p50"),
                pl.when(pl.col("reason") == "").then(None).otherwise(pl.col("reason"))
                .alias("reason")))
-    columns = [c for c in ESTIMATE_COLUMNS if c != "part_start"] + ["years"]
+    out = out.with_columns(pl.Series("flag", event_flags(out), dtype=pl.String))
+    columns = [c for c in ESTIMATE_COLUMNS if c != "part_start"] + ["years", "flag"]
     if "_draws" in out.columns:
         summed_draws = [np.sum(np.array(d, dtype=float), axis=0).tolist() if d else None
                         for d in out["_draws"].to_list()]
@@ -680,6 +767,57 @@ def event_totals(estimates: pl.DataFrame) -> pl.DataFrame:
                                          dtype=pl.List(pl.Float64)))
         columns.append("draws_usd")
     return out.select(columns)
+
+
+#: an event costed above this share of its country's GDP gets a flag [0-1 of annual GDP]
+FLAG_SHARE_OF_GDP = 0.005
+#: an event costed for more than this many hours gets a flag [h]
+FLAG_HOURS = 2_000.0
+
+
+def _flag_reason(r: Mapping[str, Any]) -> str:
+    """Why an event is that large, from its hours rule, scope and range (words)."""
+    basis = r.get("hours_basis") or ""
+    why = []
+    scope = {"full": "blackout", "mobile": "mobile data cut", "throttling": "throttling",
+             "platforms": "platform block"}.get(r.get("scope") or "", "block")
+    high, hours = r.get("hours_high") or 0.0, r.get("costed_hours") or 0.0
+    if basis == "open_ended_listed_years":
+        why.append(f"open-ended {scope} the source lists again in later years")
+    elif basis == "open_ended_first_day":
+        why.append(f"open-ended {scope}")
+    elif basis in ("dates_whole_days", "same_day_24h", "duration_whole_days"):
+        why.append(f"{scope} of whole days without stated hours")
+    elif basis:
+        why.append(f"{scope} with stated hours")
+    else:
+        why.append(scope)
+    if high > hours * 1.01:
+        why.append(f"hours drawn up to {fmt.hours(high)}")
+    if r.get("scope") == "platforms" and "365 days" in (r.get("reason") or ""):
+        why.append("costed for its first 365 days")
+    return ", ".join(why)
+
+
+def event_flags(totals: pl.DataFrame) -> list[str | None]:
+    """Per row of `event_totals`: a short reason when the event is costed above
+    `FLAG_SHARE_OF_GDP` of its country's GDP (P50 share of GDP of its years, added up) or
+    above `FLAG_HOURS` costed hours (the rule's exposed hours), else None (also for an
+    event the method did not cost); e.g. ``"0.8 % of
+    GDP: open-ended blackout, hours drawn up to 8,712 h"``."""
+    out: list[str | None] = []
+    for r in totals.iter_rows(named=True):
+        share, hours = r.get("share_of_gdp_p50"), r.get("costed_hours") or 0.0
+        big = []
+        if r.get("status") != "ok":  # not costed: nothing to explain
+            out.append(None)
+            continue
+        if share is not None and share > FLAG_SHARE_OF_GDP:
+            big.append(f"{fmt.percent(share)} of GDP")
+        if hours > FLAG_HOURS:
+            big.append(f"{fmt.hours(hours)} costed")
+        out.append(f"{' and '.join(big)}: {_flag_reason(r)}" if big else None)
+    return out
 
 
 # ---- summaries and comparisons ---------------------------------------------------------------
@@ -714,13 +852,16 @@ def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | N
 
     Years are calendar years: an event active in several years counts in each with the hours
     it had there (`estimate_events` splits it). ``loss_usd_p05``/``p50``/``p95`` are the sums
-    of the events' own P5, P50 and P95 (so a total equals the sum of its events exactly). Summed quantiles are NOT quantiles of the
-    sum: the summed P5 and P95 are the range if every event's uncertainty moved together
-    (fully dependent). When the estimates carry their Monte Carlo draws
-    (``estimate_events(..., keep_draws=True)``), ``loss_usd_p05_agg``/``loss_usd_p95_agg``
-    are the P5/P95 of the summed draws, assuming independent uncertainty across events
-    (usually narrower); the truth lies between the two, since a method's coefficients are shared by
-    every event. Without draws those columns are null.
+    of the events' own P5, P50 and P95 (so a total equals the sum of its events exactly)
+    when the draws were not kept. When the estimates carry their Monte Carlo draws
+    (``estimate_events(..., keep_draws=True)``), ``loss_usd_p05``/``loss_usd_p95`` (and
+    ``loss_usd_p05_agg``/``loss_usd_p95_agg``) are the P5/P95 of the SUMMED draws: the range
+    of the total, with the events' draws as correlated as `estimate_events` made them
+    (common random numbers per country by default: shared inputs move together, each
+    event's hours too); ``loss_usd_p50`` stays the sum of the events' P50 so that a table of
+    events adds up to its total (the range is widened to hold it). Summed quantiles are
+    not quantiles of the sum: without draws, P5/P95 are the range if every event's
+    uncertainty moved together, and the ``_agg`` columns are null.
 
     Parameters
     ----------
@@ -769,12 +910,13 @@ def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | N
         out["n_events"].append(g["n_events"])
         out["n_not_costed"].append(g["n_not_costed"])
         out["hours"].append(math.fsum(g["costed_hours"]))
-        for q in ("p05", "p50", "p95"):
-            out[f"loss_usd_{q}"].append(math.fsum(g[f"loss_usd_{q}"]))
+        sums = {q: math.fsum(g[f"loss_usd_{q}"]) for q in ("p05", "p50", "p95")}
         lo = hi = None
         if has_draws and g["draws_usd"] and all(d is not None for d in g["draws_usd"]):
-            total = np.sum(np.array(g["draws_usd"], dtype=float), axis=0)
-            lo, hi = (float(v) for v in np.quantile(total, [0.05, 0.95]))
+            lo, hi = summed_range(g["draws_usd"])
+            sums["p05"], sums["p95"] = min(lo, sums["p50"]), max(hi, sums["p50"])
+        for q in ("p05", "p50", "p95"):
+            out[f"loss_usd_{q}"].append(sums[q])
         out["loss_usd_p05_agg"].append(lo)
         out["loss_usd_p95_agg"].append(hi)
     schema = ({"platform": pl.String} if lead else {}) | {
@@ -783,6 +925,18 @@ def summarise(estimates: pl.DataFrame, by: str = "country-year", method: str | N
               "loss_usd_p95": pl.Float64, "loss_usd_p05_agg": pl.Float64,
               "loss_usd_p95_agg": pl.Float64, "n_not_costed": pl.Int64}
     return pl.DataFrame(out, schema=schema)
+
+
+def summed_range(draws: Sequence[Sequence[float]]) -> tuple[float, float]:
+    """P5 and P95 of the sum of several events' draws [USD], draw by draw (draw i of every
+    event belongs to the same joint draw).
+
+    >>> summed_range([[0.0, 1.0, 2.0], [10.0, 10.0, 10.0]])
+    (10.1, 11.9)
+    """
+    total = np.sum(np.array(draws, dtype=float), axis=0)
+    lo, hi = np.quantile(total, [0.05, 0.95])
+    return round(float(lo), 12), round(float(hi), 12)
 
 
 def _by_platform(rows: pl.DataFrame) -> pl.DataFrame:
@@ -805,10 +959,10 @@ def _by_platform(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 COMPARE_COLUMNS = ["event_id", "title", "iso3", "country", "year", "years", "scope",
-                   "costed_hours", "variant", "method", "status", "loss_usd_p05",
-                   "loss_usd_p50", "loss_usd_p95",
+                   "costed_hours", "hours_low", "hours_high", "variant", "method", "status",
+                   "loss_usd_p05", "loss_usd_p50", "loss_usd_p95",
                    "loss_usd_per_day_p50", "rank_per_day", "loss_usd_per_capita_p50",
-                   "rank_per_capita", "share_of_gdp_p50", "rank_share_of_gdp", "reason"]
+                   "rank_per_capita", "share_of_gdp_p50", "rank_share_of_gdp", "reason", "flag"]
 
 
 def compare(events: pl.DataFrame | Iterable[str], methods: str | Sequence[str] = "all", *,

@@ -95,6 +95,147 @@ def variant_world(label: str) -> World:
         raise InputError("variant", label, f"one of {', '.join(WORLD_LABELS)}")
     return worlds_by_label[label]
 
+# ---- hours as a range ------------------------------------------------------------------------
+#: hours bases whose hours the source states (times, a number of hours, hours per day)
+KNOWN_HOURS_BASES = ("times_stated", "hours_stated", "hours_per_day_stated")
+#: hours bases costed as whole days of 24 h because the source gives no time of day
+WHOLE_DAY_BASES = ("dates_whole_days", "duration_whole_days", "same_day_24h")
+#: hours bases of events without an end date
+OPEN_ENDED_BASES = ("open_ended_first_day", "open_ended_listed_years")
+#: the least a whole day without stated hours is taken to have been cut [h a day]: the
+#: catalogue's reading of "a few hours" (`impact.build.event_facts.stated_hours`)
+FLOOR_HOURS_PER_DAY = 3.0
+#: the longest an open-ended event is drawn beyond its known part [days]
+OPEN_ENDED_MAX_DAYS = 365
+
+
+def _last_listed_year() -> pl.Expr:
+    listed = (pl.col("listed_years").cast(pl.String).fill_null("").str.split(";")
+              .list.eval(pl.element().str.strip_chars().cast(pl.Int32, strict=False))
+              .list.max())
+    return pl.coalesce(listed, pl.col("start").dt.year().cast(pl.Int32))
+
+
+def hours_range(events: pl.DataFrame) -> pl.DataFrame:
+    """Per event: the range its hours are drawn from where the source does not state them.
+
+    Returns ``event_id, hours_low, hours_high`` [h] and ``hours_rule`` (the rule in words);
+    the catalogue's ``duration_hours`` (the rule's central hours) is always inside the range.
+
+    - stated hours (``times_stated``, ``hours_stated``, ``hours_per_day_stated``): known,
+      low = high = ``duration_hours``;
+    - whole days (``dates_whole_days``, ``duration_whole_days``, ``same_day_24h``, and
+      ``open_ended_first_day`` with 24 h a day, i.e. no stated hours): from
+      `FLOOR_HOURS_PER_DAY` to 24 h on each of its days;
+    - open-ended (``open_ended_first_day``, ``open_ended_listed_years``): up to the
+      earliest of the data snapshot (``start`` + ``hours_to_snapshot``), the end of its
+      last listed year (``listed_years``; the source re-lists events still in force) and
+      `OPEN_ENDED_MAX_DAYS` after its known part (``end``), at ``daily_hours`` a day; the
+      low end is the known part (for a first day without stated hours, its floor).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> ev = pl.DataFrame({"event_id": ["a", "b", "c"], "hours_basis": ["times_stated",
+    ...     "dates_whole_days", "open_ended_first_day"], "daily_hours": [24.0] * 3,
+    ...     "duration_hours": [5.0, 72.0, 24.0], "start": [date(2020, 3, 1)] * 3,
+    ...     "end": [date(2020, 3, 2), date(2020, 3, 4), date(2020, 3, 2)],
+    ...     "open_ended": [False, False, True], "listed_years": ["2020"] * 3,
+    ...     "hours_to_snapshot": [None, None, 24.0 * 2000]})
+    >>> hours_range(ev).select("hours_low", "hours_high").rows()
+    [(5.0, 5.0), (9.0, 72.0), (3.0, 7344.0)]
+    """
+    need = ("event_id", "duration_hours", "start")
+    missing = [c for c in need if c not in events.columns]
+    if missing:
+        raise InputError("events", ", ".join(missing), "catalogue rows with the columns "
+                         + ", ".join(need))
+    out = events
+    # a catalogue without ``hours_basis`` states nothing about how its hours were read:
+    # they are taken as known
+    for c, v in {"hours_basis": "", "daily_hours": 24.0, "end": None, "open_ended": None, "listed_years": None,
+                 "hours_to_snapshot": None}.items():
+        if c not in out.columns:
+            out = out.with_columns(pl.lit(v).alias(c))
+    start = pl.col("start")
+    if out.schema["start"] == pl.String:
+        start = start.str.slice(0, 10).str.to_date()
+    elif out.schema["start"] != pl.Date:
+        start = start.cast(pl.Date)
+    end = pl.col("end")
+    if out.schema["end"] in (pl.String, pl.Null):
+        end = end.cast(pl.String).str.slice(0, 10).str.to_date(strict=False)
+    elif out.schema["end"] != pl.Date:
+        end = end.cast(pl.Date)
+    basis = pl.col("hours_basis").cast(pl.String).fill_null("")
+    hours = pl.col("duration_hours").cast(pl.Float64)
+    daily = pl.col("daily_hours").cast(pl.Float64).fill_null(24.0).clip(1e-9, 24.0)
+    days = (hours / daily - 1e-9).ceil().clip(lower_bound=1.0)
+    open_ended = basis.is_in(OPEN_ENDED_BASES) | (
+        pl.col("open_ended").cast(pl.Boolean).fill_null(False) & ~basis.is_in(KNOWN_HOURS_BASES))
+    frame = out.select(
+        pl.col("event_id").cast(pl.String), start.alias("_start"), end.alias("_end"),
+        basis.alias("_basis"), hours.alias("_hours"), daily.alias("_daily"),
+        days.alias("_days"), open_ended.alias("_open"), _last_listed_year().alias("_last"),
+        pl.col("hours_to_snapshot").cast(pl.Float64).alias("_snap_h"))
+    known_end = pl.coalesce(pl.col("_end"), pl.col("_start")
+                            + pl.duration(days=pl.col("_days").cast(pl.Int64)))
+    snapshot = pl.col("_start") + pl.duration(
+        days=(pl.col("_snap_h") / pl.col("_daily") - 1e-9).ceil().cast(pl.Int64))
+    limits = [pl.date(pl.col("_last") + 1, 1, 1),
+              known_end + pl.duration(days=OPEN_ENDED_MAX_DAYS)]
+    latest = pl.min_horizontal(*limits, snapshot)  # a null snapshot (ended) is skipped
+    open_high = pl.max_horizontal(
+        pl.col("_hours"),
+        (latest - pl.col("_start")).dt.total_days().cast(pl.Float64) * pl.col("_daily"))
+    whole_day = (pl.col("_basis").is_in(WHOLE_DAY_BASES)
+                 | ((pl.col("_basis") == "open_ended_first_day") & (pl.col("_daily") >= 24.0)))
+    floor = pl.min_horizontal(pl.col("_hours"), pl.col("_days") * FLOOR_HOURS_PER_DAY)
+    low = (pl.when(whole_day & (pl.col("_daily") >= 24.0)).then(floor)
+           .otherwise(pl.col("_hours")))
+    high = pl.when(pl.col("_open")).then(open_high).otherwise(pl.col("_hours"))
+    rule = (pl.when(pl.col("_open") & whole_day)
+            .then(pl.lit(f"open-ended, no stated hours: {FLOOR_HOURS_PER_DAY:g} h on its "
+                         "first day up to every day to the snapshot, the end of its last "
+                         f"listed year or {OPEN_ENDED_MAX_DAYS} days"))
+            .when(pl.col("_open"))
+            .then(pl.lit("open-ended: its known part up to the snapshot, the end of its last "
+                         f"listed year or {OPEN_ENDED_MAX_DAYS} days more"))
+            .when(whole_day & (pl.col("_daily") >= 24.0))
+            .then(pl.lit(f"whole days without stated hours: {FLOOR_HOURS_PER_DAY:g} to 24 h "
+                         "a day"))
+            .otherwise(pl.lit("hours stated by the source")))
+    return frame.select("event_id", low.alias("hours_low"), high.alias("hours_high"),
+                        rule.alias("hours_rule"))
+
+
+def bound_events(events: pl.DataFrame, side: str, end: str = "known") -> pl.DataFrame:
+    """``events`` with the hours of one end of their `hours_range` (``side`` ``low`` or
+    ``high``), for the timeline: ``duration_hours`` and ``daily_hours`` replaced (the low
+    end of a whole-day event keeps its days at fewer hours a day). With ``end`` =
+    ``to_snapshot`` an event that runs to the snapshot keeps those hours (that view's
+    explicit choice)."""
+    if side not in ("low", "high"):
+        raise InputError("side", side, "low or high")
+    ranges = hours_range(events).select("event_id", f"hours_{side}")
+    out = events.with_columns(pl.col("event_id").cast(pl.String)).join(
+        ranges, on="event_id", how="left", maintain_order="left")
+    if "daily_hours" not in out.columns:
+        out = out.with_columns(pl.lit(24.0).alias("daily_hours"))
+    hours = pl.col(f"hours_{side}").fill_null(pl.col("duration_hours"))
+    keep = pl.lit(False)
+    if end == "to_snapshot" and "hours_to_snapshot" in out.columns:
+        keep = pl.col("hours_to_snapshot").is_not_null()
+    daily = pl.col("daily_hours").cast(pl.Float64).fill_null(24.0)
+    days = (pl.col("duration_hours") / daily - 1e-9).ceil().clip(lower_bound=1.0)
+    fewer = (side == "low") & (hours < pl.col("duration_hours"))
+    return out.with_columns(
+        pl.when(keep).then(pl.col("duration_hours")).otherwise(hours).alias("duration_hours"),
+        pl.when(~keep & fewer).then(pl.min_horizontal(daily, hours / days))
+        .otherwise(daily).alias("daily_hours"),
+    ).drop(f"hours_{side}")
+
+
 #: catalogue columns the timeline reads
 NEEDED = ("event_id", "iso3", "scope", "start", "duration_hours")
 

@@ -41,6 +41,10 @@ DEFAULT_THROTTLING_INTENSITY = 0.5
 ACCEPTED = {
     "country": "an ISO 3166 alpha-3 code such as PAK, or a name such as Pakistan",
     "duration_hours": f"a number of hours > 0 and <= {MAX_HOURS:.0f} (20 years)",
+    "duration_hours_low": "a number of hours >= 0 and <= duration_hours, given with "
+                          "duration_hours_high",
+    "duration_hours_high": f"a number of hours >= duration_hours and <= {MAX_HOURS:.0f}, given "
+                           "with duration_hours_low",
     "start": "an ISO date-time such as 2024-02-08T07:00",
     "end": "an ISO date-time after start, such as 2024-02-08T19:00",
     "year": "a year from 2010 to 2100",
@@ -63,7 +67,8 @@ ACCEPTED = {
 }
 
 #: the fields that take a number (true/false and digit separators are refused in them)
-NUMBER_FIELDS = ("duration_hours", "year", "affected_share", "affected_share_low",
+NUMBER_FIELDS = ("duration_hours", "duration_hours_low", "duration_hours_high", "year",
+                 "affected_share", "affected_share_low",
                  "affected_share_high", "affected_users", "intensity", "circumvention",
                  "recovery", "price_year")
 
@@ -81,6 +86,11 @@ class Scenario(BaseModel):
     country: str = Field(description="the affected country (kept as its ISO3 code)")
     duration_hours: float | None = Field(None, gt=0, le=MAX_HOURS,
                                          description="length of the restriction [hours]")
+    duration_hours_low: float | None = Field(
+        None, ge=0, le=MAX_HOURS, description="lower end of uncertain hours (the source gives "
+        "no times or no end) [hours]")
+    duration_hours_high: float | None = Field(
+        None, ge=0, le=MAX_HOURS, description="upper end of uncertain hours [hours]")
     start: datetime | None = Field(None, description="local start date-time")
     end: datetime | None = Field(None, description="local end date-time")
     year: int | None = Field(None, ge=2010, le=2100,
@@ -209,6 +219,13 @@ class Scenario(BaseModel):
                 raise InputError("affected_share_low", low,
                                  f"low <= affected_share ({self.affected_share:g}) <= high "
                                  f"({high:g})")
+        low, high = self.duration_hours_low, self.duration_hours_high
+        if (low is None) != (high is None):
+            raise InputError("duration_hours_low" if low is None else "duration_hours_high",
+                             None, "give both ends of the hours range, or neither")
+        if low is not None and high is not None and not low <= self.hours <= high:
+            raise InputError("duration_hours_low", low,
+                             f"low <= duration_hours ({self.hours:g}) <= high ({high:g})")
         if self.price_basis == "current" and self.price_year is not None:
             raise InputError("price_year", self.price_year,
                              "no price_year unless price_basis is constant")
@@ -235,6 +252,13 @@ class Scenario(BaseModel):
             return (self.end - self.start).total_seconds() / 3600
         assert self.duration_hours is not None
         return float(self.duration_hours)
+
+    @property
+    def hours_range(self) -> tuple[float, float]:
+        """(low, high) of the hours [hours]: the range given, else the hours twice."""
+        if self.duration_hours_low is not None and self.duration_hours_high is not None:
+            return float(self.duration_hours_low), float(self.duration_hours_high)
+        return self.hours, self.hours
 
     @property
     def event_year(self) -> int:

@@ -46,7 +46,8 @@ STATUSES = ("ok", "not_applicable", "unavailable")
 #: every field of a scenario, in the order flags, batch columns and exports list them; the
 #: CLI's flags, the batch columns and the reproducing command are derived from it (a test
 #: checks it matches `impact.scenario.Scenario`)
-SCENARIO_FIELDS = ("country", "start", "end", "duration_hours", "year", "scope", "platforms",
+SCENARIO_FIELDS = ("country", "start", "end", "duration_hours", "duration_hours_low",
+                   "duration_hours_high", "year", "scope", "platforms",
                    "affected_share", "affected_share_low", "affected_share_high",
                    "affected_users", "regions", "intensity", "circumvention", "recovery",
                    "currency", "price_basis", "price_year", "connectivity_tier",

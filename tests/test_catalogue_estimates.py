@@ -29,3 +29,24 @@ def test_every_bundled_event_gets_every_method_or_a_reason() -> None:
     # every event is shown by a title, and has a link where the source gave one
     assert events["title"].str.len_chars().min() > 10
     assert (events["links"].fill_null("") != "").sum() / events.height > 0.95
+
+
+def test_every_large_bundled_event_has_a_flag_and_no_other_does() -> None:
+    """Over the whole bundled catalogue (cost_compatible, variant capped): an event costed
+    above 0.5 % of its country's GDP or above 2,000 hours has a flag with its reason; an
+    event below both has none."""
+    from impact.events import FLAG_HOURS, FLAG_SHARE_OF_GDP, event_totals
+
+    events = load_events()
+    totals = event_totals(estimate_events(events, ["cost_compatible"], draws=200))
+    assert totals["event_id"].n_unique() == events.height
+    ok = pl.col("status") == "ok"
+    large = ok & ((pl.col("share_of_gdp_p50") > FLAG_SHARE_OF_GDP)
+                  | (pl.col("costed_hours") > FLAG_HOURS))
+    flagged = totals.filter(large)
+    assert flagged.height > 10  # the catalogue has multi-year blocks and long blackouts
+    assert flagged["flag"].null_count() == 0
+    assert (flagged["flag"].str.contains(": ")).all()  # a size, then why
+    assert flagged.filter(pl.col("share_of_gdp_p50") > FLAG_SHARE_OF_GDP)["flag"] \
+        .str.contains("of GDP").all()
+    assert totals.filter(~large)["flag"].null_count() == totals.filter(~large).height

@@ -8,6 +8,7 @@ import csv
 import io
 import math
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -244,18 +245,26 @@ def test_summary_totals_equal_the_sum_of_events(estimates, by):
     assert summary.columns[:7] == ev.SUMMARY_COLUMNS
     rows = estimates.filter(pl.col("method") == "impact", pl.col("status") == "ok",
                             pl.col("variant") == "capped")
+    assert summary["loss_usd_p50"].sum() == pytest.approx(math.fsum(rows["loss_usd_p50"]),
+                                                          rel=1e-12)
+    # without draws, P5/P95 are the sums of the events' P5/P95 (the fully dependent range)
+    plain = ev.summarise(estimates.drop("draws_usd"), by=by, method="impact")
     for q in ("p05", "p50", "p95"):
-        assert summary[f"loss_usd_{q}"].sum() == pytest.approx(
+        assert plain[f"loss_usd_{q}"].sum() == pytest.approx(
             math.fsum(rows[f"loss_usd_{q}"]), rel=1e-12)
     ind = ev.summarise(estimates, by="country-year", method="impact").filter(
         pl.col("iso3") == "IND", pl.col("year") == 2019).row(0, named=True)
     ind_rows = rows.filter(pl.col("iso3") == "IND", pl.col("year") == 2019)
     assert ind["n_events"] == 2
-    for q in ("p05", "p50", "p95"):
-        assert ind[f"loss_usd_{q}"] == math.fsum(ind_rows[f"loss_usd_{q}"])  # exactly
+    assert ind["loss_usd_p50"] == math.fsum(ind_rows["loss_usd_p50"])  # exactly
     assert ind["hours"] == 149 * 24 + 24  # only the 2019 part of the Aug 2019 – Mar 2020 event
-    # P5/P95 of summed draws (independent events): a range around the summed P50
-    assert ind["loss_usd_p05_agg"] < ind["loss_usd_p50"] < ind["loss_usd_p95_agg"]
+    # with draws, P5/P95 are the quantiles of the summed draws, around the summed P50
+    summed = np.sum(np.array(ind_rows["draws_usd"].to_list()), axis=0)
+    lo, hi = np.quantile(summed, [0.05, 0.95])
+    assert (ind["loss_usd_p05"], ind["loss_usd_p95"]) == (pytest.approx(lo, rel=1e-9),
+                                                          pytest.approx(hi, rel=1e-9))
+    assert ind["loss_usd_p05_agg"] == ind["loss_usd_p05"] < ind["loss_usd_p50"] \
+        < ind["loss_usd_p95"] == ind["loss_usd_p95_agg"]
 
 
 def test_summary_variant_and_method(estimates):
@@ -458,3 +467,55 @@ def test_cli_show_gives_the_year_the_event_started(capsys):
     assert lines["listed_years"].startswith("2024, 2025 (")
     assert "Access Now" in lines["listed_years"]
     assert ev.get_event("AN-9677a4227a")["year"] == 2024
+
+
+def test_country_year_range_is_the_quantiles_of_summed_draws():
+    """Two hand-made events of one country-year: P5/P95 come from the draws added draw by
+    draw, not from adding their P5 and P95; P50 is the sum of the events' P50."""
+    a = [float(x) for x in range(100)]            # 0 … 99
+    b = [float(99 - x) for x in range(100)]       # 99 … 0: a + b = 99 in every draw
+    rows = []
+    for eid, draws in (("e1", a), ("e2", b)):
+        q = np.quantile(draws, [0.05, 0.5, 0.95])
+        rows.append({"event_id": eid, "iso3": "IND", "year": 2020, "variant": "capped",
+                     "method": "impact", "status": "ok", "scope": "full",
+                     "costed_hours": 10.0, "loss_usd_p05": q[0], "loss_usd_p50": q[1],
+                     "loss_usd_p95": q[2], "draws_usd": draws})
+    est = pl.DataFrame(rows)
+    row = ev.summarise(est).row(0, named=True)
+    assert row["loss_usd_p50"] == 99.0                       # 49.5 + 49.5
+    # the summed draws are all 99: no spread at all (the summed quantiles would say 9.9–188.1)
+    assert row["loss_usd_p05"] == row["loss_usd_p95"] == 99.0
+    assert row["loss_usd_p05_agg"] == row["loss_usd_p95_agg"] == 99.0
+    plain = ev.summarise(est.drop("draws_usd")).row(0, named=True)
+    assert (plain["loss_usd_p05"], plain["loss_usd_p95"]) == (pytest.approx(9.9),
+                                                              pytest.approx(188.1))
+    assert plain["loss_usd_p05_agg"] is None
+
+
+def test_flags_name_why_an_event_is_large():
+    totals = pl.DataFrame({
+        "status": ["ok", "ok", "ok", "ok", "not_applicable"],
+        "share_of_gdp_p50": [0.008, 0.001, 0.0001, 0.0049, None],
+        "costed_hours": [24.0, 2500.0, 100.0, 2000.0, 9000.0],
+        "hours_high": [8712.0, 2500.0, 100.0, 2000.0, 9000.0],
+        "hours_basis": ["open_ended_first_day", "dates_whole_days", "times_stated",
+                        "hours_stated", "dates_whole_days"],
+        "scope": ["full", "mobile", "full", "full", "platforms_other"],
+        "reason": [None] * 5})
+    flags = ev.event_flags(totals)
+    assert flags[0] == "0.8 % of GDP: open-ended blackout, hours drawn up to 8,712 hours"
+    assert flags[1].startswith("2,500 hours costed: mobile data cut of whole days")
+    assert flags[2:] == [None, None, None]  # below both, at the thresholds, not costed
+
+
+def test_cli_list_with_flags_names_the_large_events(catalogue, capsys):
+    code, out, err = run(capsys, "events", "list", "--flags", "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and "flag" in rows[0]
+    totals = ev.event_totals(ev.estimate_events(ev.load_events(), ["cost_compatible"],
+                                                draws=1_000))
+    expected = {r["event_id"]: r["flag"] or "" for r in totals.iter_rows(named=True)}
+    assert {r["event_id"]: r["flag"] for r in rows} == expected
+    assert any(expected.values())  # the Iranian multi-year platform block, at least

@@ -199,3 +199,88 @@ def test_whole_catalogue_is_bounded(world):
     hours_in_year = pl.when(pl.col("year") % 4 == 0).then(8784.0).otherwise(8760.0)
     assert checked.select((pl.col("hours") <= hours_in_year + 1e-9).all()).item()
     assert (parts["exposed_hours"] <= parts["hours"] + 1e-9).all()
+
+
+# ---- hours as a range -------------------------------------------------------------------------
+def test_hours_range_by_basis_hand_computed():
+    """Each hours basis, by hand: stated hours are known; whole days run from 3 h to 24 h a
+    day; open-ended events up to the earliest of the snapshot, the end of their last listed
+    year and 365 days after their known part."""
+    from impact.exposure import FLOOR_HOURS_PER_DAY, hours_range
+
+    d = dt.date.fromisoformat
+    rows = [
+        # id, basis, daily, hours, start, end, listed, to snapshot [h]
+        ("times", "times_stated", 24.0, 4.75, "2020-03-01", "2020-03-02", "2020", None),
+        ("stated", "hours_stated", 24.0, 18.0, "2020-03-01", "2020-03-02", "2020", None),
+        ("perday", "hours_per_day_stated", 10.0, 30.0, "2020-03-01", "2020-03-04", "2020",
+         None),
+        ("dates", "dates_whole_days", 24.0, 72.0, "2020-03-01", "2020-03-04", "2020", None),
+        ("same", "same_day_24h", 24.0, 24.0, "2020-03-01", "2020-03-02", "2020", None),
+        # first day, ongoing: the end of 2020 (306 days from 1 March) comes first
+        ("first", "open_ended_first_day", 24.0, 24.0, "2020-03-01", "2020-03-02", "2020",
+         24.0 * 2000),
+        # first day with stated hours (6 h a day): the known day is the low end
+        ("first6", "open_ended_first_day", 6.0, 6.0, "2020-03-01", "2020-03-02", "2020",
+         6.0 * 2000),
+        # first day, the snapshot 10 days after the start comes first
+        ("snap", "open_ended_first_day", 24.0, 24.0, "2020-03-01", "2020-03-02", "2020",
+         240.0),
+        # first day in December 2019: 365 days after 2 Dec 2019 is later than the year's end
+        ("dec", "open_ended_first_day", 24.0, 24.0, "2019-12-01", "2019-12-02", "2019", None),
+        # listed in 2018–2020: known to 1 Jan 2020; 365 days after that is 31 Dec 2020 (a
+        # leap year), before the end of 2020: 730 days from the start
+        ("listed", "open_ended_listed_years", 24.0, 24.0 * 365, "2019-01-01", "2020-01-01",
+         "2018;2019;2020", None),
+    ]
+    events = pl.DataFrame(
+        [{"event_id": i, "hours_basis": b, "daily_hours": dh, "duration_hours": h,
+          "start": d(s), "end": d(e), "listed_years": ly, "hours_to_snapshot": snap,
+          "open_ended": b.startswith("open_ended")}
+         for i, b, dh, h, s, e, ly, snap in rows],
+        schema_overrides={"hours_to_snapshot": pl.Float64})
+    got = {r[0]: (r[1], r[2]) for r in hours_range(events).rows()}
+    f = FLOOR_HOURS_PER_DAY
+    assert got == {
+        "times": (4.75, 4.75), "stated": (18.0, 18.0), "perday": (30.0, 30.0),
+        "dates": (3 * f, 72.0), "same": (f, 24.0),
+        "first": (f, 306 * 24.0), "first6": (6.0, 306 * 6.0), "snap": (f, 240.0),
+        "dec": (f, 31 * 24.0), "listed": (24.0 * 365, 24.0 * 730),
+    }
+    # the rule's hours always lie in the range, and it says which rule it used
+    words = dict(hours_range(events).select("event_id", "hours_rule").rows())
+    assert "stated" in words["times"] and "whole days" in words["dates"]
+    assert "open-ended" in words["listed"]
+
+
+def test_bound_events_keep_the_days_of_a_whole_day_event():
+    from impact.exposure import bound_events
+
+    events = frame(ev("a", "2020-03-01", 72, hours_basis="dates_whole_days"))
+    low = bound_events(events, "low")
+    assert low.select("duration_hours", "daily_hours").row(0) == (9.0, 3.0)
+    # the same three days, 3 h each
+    assert exposed(low) == {"a": 9.0}
+    assert event_days(low, World())["date"].n_unique() == 3
+    with pytest.raises(InputError, match="side"):
+        bound_events(events, "middle")
+
+
+def test_whole_catalogue_hours_ranges_hold_the_rule_hours():
+    from impact.events import catalogue
+    from impact.exposure import KNOWN_HOURS_BASES, hours_range
+
+    events = catalogue()
+    ranges = events.join(hours_range(events), on="event_id")
+    assert ranges.height == events.height
+    assert (ranges["hours_low"] <= ranges["duration_hours"] + 1e-9).all()
+    assert (ranges["hours_high"] >= ranges["duration_hours"] - 1e-9).all()
+    assert (ranges["hours_low"] > 0).all()
+    known = ranges.filter(pl.col("hours_basis").is_in(KNOWN_HOURS_BASES))
+    assert (known["hours_low"] == known["hours_high"]).all()
+    unknown = ranges.filter(~pl.col("hours_basis").is_in(KNOWN_HOURS_BASES))
+    assert (unknown["hours_high"] > unknown["hours_low"]).all()
+    # an open-ended event is drawn for at most 365 days beyond its known part
+    opened = ranges.filter(pl.col("open_ended"))
+    beyond = (opened["hours_high"] - opened["duration_hours"]) / opened["daily_hours"]
+    assert (beyond <= 366 + 1e-9).all()

@@ -187,3 +187,39 @@ def test_time_weighted_loss_monotone_in_duration(minutes):
         return est.row("impact")["loss_usd_central"]
 
     assert central(hi_h) >= central(lo_h)
+
+
+# ---- hours drawn from a range -----------------------------------------------------------------
+HOURS_DRAWS = 4_000
+TOL = 0.03  # sampling slack between runs whose other inputs are drawn from other variates
+
+
+@settings(deadline=None, max_examples=25)
+@given(scenarios(), st.floats(1.0, 2_000.0), st.floats(2.0, 30.0), st.floats(0.25, 0.75))
+def test_hours_range_is_bracketed_by_its_ends_and_holds_the_fixed_hours_p50(data, low, times,
+                                                                             where):
+    """Hours drawn from [low, high]: P5 is at least the P5 with the hours fixed at the low end,
+    P95 at most the P95 with them fixed at the high end, and with the central hours inside
+    the range the P5–P95 holds the P50 with the hours fixed there."""
+    high = low * times
+    central = low + where * (high - low)
+    data = data | {"duration_hours": central}
+    if data.get("affected_share", 1.0) == 0 or data.get("intensity", 1.0) == 0:
+        data = data | {"affected_share": 0.5, "intensity": 1.0}
+
+    def quantiles(extra):
+        est = estimate(parse_scenario(data | extra), draws=HOURS_DRAWS, seed=SEED)
+        return {r["method"]: (r["loss_usd_p05"], r["loss_usd_p50"], r["loss_usd_p95"])
+                for r in _ok(est)}
+
+    drawn = quantiles({"duration_hours_low": low, "duration_hours_high": high})
+    at_low = quantiles({"duration_hours": low})
+    at_high = quantiles({"duration_hours": high})
+    fixed = quantiles({})
+    assert drawn.keys() == fixed.keys()
+    for m, (p05, _, p95) in drawn.items():
+        if fixed[m][1] <= 0:
+            continue
+        assert p05 >= at_low[m][0] * (1 - TOL), m
+        assert p95 <= at_high[m][2] * (1 + TOL), m
+        assert p05 * (1 - TOL) <= fixed[m][1] <= p95 * (1 + TOL), m

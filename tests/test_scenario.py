@@ -283,3 +283,23 @@ def test_regions_and_affected_share_are_exclusive() -> None:
     with pytest.raises(InputError, match="either regions or affected_share"):
         parse_scenario({"country": "PAK", "duration_hours": 5, "regions": "Sindh",
                         "affected_share": 0.2})
+
+
+def test_hours_range_needs_both_ends_around_the_hours() -> None:
+    base = {"country": "IND", "duration_hours": 24}
+    with pytest.raises(InputError, match="duration_hours_high.*both ends"):
+        parse_scenario(base | {"duration_hours_low": 3})
+    with pytest.raises(InputError, match="low <= duration_hours"):
+        parse_scenario(base | {"duration_hours_low": 30, "duration_hours_high": 40})
+    with pytest.raises(InputError, match="low <= duration_hours"):
+        parse_scenario(base | {"duration_hours_low": 3, "duration_hours_high": 12})
+    with pytest.raises(InputError, match="duration_hours_low"):
+        parse_scenario(base | {"duration_hours_low": True, "duration_hours_high": 48})
+    ok = parse_scenario(base | {"duration_hours_low": 3, "duration_hours_high": 240})
+    assert ok.hours_range == (3.0, 240.0)
+    assert parse_scenario(base).hours_range == (24.0, 24.0)
+    # with start and end, the range is around the hours between them
+    timed = parse_scenario({"country": "IND", "start": "2024-02-08T07:00",
+                            "end": "2024-02-08T19:00", "duration_hours_low": 6,
+                            "duration_hours_high": 24})
+    assert timed.hours == 12 and timed.hours_range == (6.0, 24.0)

@@ -120,11 +120,36 @@ def common_inputs(ctx: Context) -> list[ParamSpec]:
     return [
         data_spec("gdp_usd", ctx.gdp.value, "USD per year", f"World Bank {ctx.gdp.source} "
                   f"{ctx.gdp.year_used}", ctx.gdp.note or ""),
-        data_spec("duration_hours", ctx.hours, "hours", "scenario"),
+        duration_input(ctx),
         affected_share_input(ctx),
         data_spec("intensity", ctx.intensity, "share 0-1", "scenario",
                   "1 = service fully lost; throttling below 1"),
     ]
+
+
+#: how hours with a range are drawn (`duration_input`): triangular with its mode at the
+#: scenario's central hours (chosen on the Top10VPN dev set, docs/events.md "Hours drawn")
+HOURS_DISTRIBUTION = "triangular"
+
+
+def duration_input(ctx: Context, cap_hours: float | None = None, note: str = "") -> ParamSpec:
+    """Duration [hours]: fixed, or `HOURS_DISTRIBUTION` over the scenario's hours range
+    (mode at its central hours); ``cap_hours`` caps the value and both ends (a method's own
+    cap, e.g. 365 days of a platform block), so every draw is capped too.
+
+    >>> from types import SimpleNamespace as NS
+    >>> duration_input(NS(hours=24.0, hours_range=(3.0, 240.0)), cap_hours=100.0)[1:4]
+    (24.0, 3.0, 100.0)
+    """
+    low, high = ctx.hours_range
+    value = ctx.hours
+    if cap_hours is not None:
+        value, low, high = (min(x, cap_hours) for x in (value, low, high))
+    if high > low:
+        words = f"range {low:,.4g}–{high:,.4g} h (the source gives no times or no end)"
+        return ParamSpec("duration_hours", value, low, high, "hours", HOURS_DISTRIBUTION,
+                         "scenario", f"{note}; {words}" if note else words)
+    return data_spec("duration_hours", value, "hours", "scenario", note)
 
 
 def affected_share_input(ctx: Context) -> ParamSpec:

@@ -61,6 +61,7 @@ from impact.methods.base import (
     common_inputs,
     data_spec,
     digital_share_input,
+    duration_input,
     mobile_input,
     platform_inputs,
     scope_factor,
@@ -196,12 +197,11 @@ def _brookings_inputs(ctx: Context, stats: dict[str, float]) -> list[ParamSpec]:
 
 def _inputs(ctx: Context) -> list[ParamSpec]:
     specs = [s for s in common_inputs(ctx) if s.name != "duration_hours"]
-    hours = ctx.hours
     cap_days = param("cost_compatible", "platform_block_max_days").value
-    note = ""
-    if ctx.scope == "platforms" and hours > cap_days * 24:
-        hours, note = cap_days * 24, f"platform block costed for {cap_days:g} days (COST cap)"
-    specs.append(data_spec("duration_hours", hours, "hours", "scenario", note))
+    cap, note = None, ""
+    if ctx.scope == "platforms" and ctx.hours_range[1] > cap_days * 24:
+        cap, note = cap_days * 24, f"platform block costed for at most {cap_days:g} days (COST cap)"
+    specs.append(duration_input(ctx, cap, note))
     stats = fit_coefficients()[3]
     if ctx.scope == "platforms":  # always the Brookings branch (docs/cost_compatible.md)
         return specs + _brookings_inputs(ctx, stats)
