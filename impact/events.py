@@ -308,8 +308,8 @@ class StatedStart:
 #: one, on none. Each time must fit the event's ``times_stated`` hours within its day (tested).
 STATED_START_TIMES: dict[str, StatedStart] = {
     "AN-128b3eb3d9": StatedStart(
-        time(7, 0), "Access Now: mobile services suspended nationwide from 02:00 to 15:00 UTC "
-        "(07:00–20:00 local), https://www.accessnow.org/press-release/"
+        time(7, 0), "Access Now: mobile services suspended nationwide from 02:00 UTC (07:00 "
+        "local) to 15:00 UTC, https://www.accessnow.org/press-release/"
         "keepiton-restore-internet-pakistan-elections-2024/"),
 }
 
