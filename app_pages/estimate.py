@@ -45,11 +45,11 @@ from app_pages.viewmodel import (
     country_names,
     country_option,
     duration_curve,
+    estimate_input,
     export_file,
     output_currency,
     preset_state,
     query_url,
-    scenario_input,
     scenario_query,
     state_from_query,
     tornado_frame,
@@ -130,20 +130,7 @@ def _apply_preset() -> None:
 
 def _input_of(s) -> dict:
     """The mapping for parse_scenario from the widget values in session state ``s``."""
-    mode = s["area_mode"]
-    timed = s["use_start"]
-    return scenario_input(
-        country=s["country"], duration_hours=s["duration_hours"], scope=s["scope"],
-        platforms=s["platforms"],
-        affected_share=s["affected_share"] if mode == "share" else None,
-        regions=s["regions"] if mode == "regions" else (),
-        intensity=s["intensity"],
-        circumvention=s["circumvention"] if s["use_circumvention"] else None,
-        start_date=s["start_date"] if timed else None,
-        start_time=s["start_time"] if timed else None,
-        end_date=s["end_date"] if timed and s["use_end"] else None,
-        end_time=s["end_time"] if timed and s["use_end"] else None,
-        currency=s["currency"])
+    return estimate_input(s)
 
 
 def _controls() -> tuple[dict, tuple[str, ...]]:
@@ -164,13 +151,16 @@ def _controls() -> tuple[dict, tuple[str, ...]]:
                         format="%g", key="duration_hours",
                         help="1 hour to 8,760 hours (one year).")
     sb.toggle("Set a start date and time", key="use_start",
-              help="Local time in the country. Sets the data year and weights the hours by "
-                   "the usual daily and weekly pattern of activity.")
+              help="Local time in the country. Sets the data year; a start time of day also "
+                   "weights the hours by the usual daily and weekly pattern of activity (a "
+                   "date alone, with the time left empty, does not).")
     if timed:
         c1, c2 = sb.columns(2)
         c1.date_input("Start date", key="start_date", min_value=date(2010, 1, 1),
                       max_value=date(2100, 12, 31))
-        c2.time_input("Start time", key="start_time", step=900)
+        c2.time_input("Start time", key="start_time", step=900,
+                      help="Empty: only the date is known, so every hour counts alike (no "
+                           "hour-of-day weighting, as for the catalogue's events).")
         sb.toggle("Set an end instead of a duration", key="use_end",
                   help="Local time in the country; the duration is the hours from start "
                        "to end (at most 8,760).")

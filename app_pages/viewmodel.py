@@ -69,6 +69,7 @@ ESTIMATE_DEFAULTS: dict[str, Any] = {
     "intensity": 0.5,
     "use_circumvention": False,
     "circumvention": 0.2,
+    "share_range": None,
     "methods": list(REGISTRY),
     "currency": "USD",
     "headline_method": "ensemble",
@@ -108,15 +109,20 @@ def scenario_input(*, country: str, duration_hours: float, scope: str,
                    intensity: float | None = None, circumvention: float | None = None,
                    start_date: date | None = None, start_time: time | None = None,
                    end_date: date | None = None, end_time: time | None = None,
-                   currency: str = "USD") -> dict[str, Any]:
+                   currency: str = "USD",
+                   share_range: Sequence[float] | None = None) -> dict[str, Any]:
     """The mapping handed to `impact.parse_scenario` from the app's widget values.
 
     With a start, an ``end_date`` (and ``end_time``) replaces the duration: the scenario
-    counts the hours from start to end.
+    counts the hours from start to end. A start date without ``start_time`` is a date alone:
+    no time of day is stated, so the hours are not weighted by time of day
+    (`impact.context.hour_weighting`, the same rule on every page).
 
     Platforms are passed only for the platforms scope and intensity only for throttling, so
     that the scenario's cross-field rules see exactly what the user chose. Chosen ``regions``
     replace ``affected_share`` (the scenario derives the share from their population).
+    ``share_range`` ``(central, low, high)`` [0-1] (a preset's catalogue range) gives the
+    share its range while ``affected_share`` is still that central value.
 
     >>> scenario_input(country="Pakistan", duration_hours=10, scope="full")["scope"]
     'full'
@@ -131,6 +137,9 @@ def scenario_input(*, country: str, duration_hours: float, scope: str,
     if regions:
         data["regions"] = list(regions)
         data["affected_share"] = None
+    elif share_range is not None and affected_share is not None \
+            and affected_share == share_range[0] and share_range[1] < share_range[2]:
+        data["affected_share_low"], data["affected_share_high"] = share_range[1:]
     if scope == "platforms":
         data["platforms"] = list(platforms)
     if scope == "throttling" and intensity is not None:
@@ -138,35 +147,54 @@ def scenario_input(*, country: str, duration_hours: float, scope: str,
     if circumvention is not None:
         data["circumvention"] = circumvention
     if start_date is not None:
-        data["start"] = datetime.combine(start_date, start_time or time(0, 0)).isoformat()
+        data["start"] = (start_date.isoformat() if start_time is None
+                         else datetime.combine(start_date, start_time).isoformat())
         if end_date is not None:
             data["end"] = datetime.combine(end_date, end_time or time(0, 0)).isoformat()
             data["duration_hours"] = None
     return data
 
 
+def estimate_input(s: Mapping[str, Any]) -> dict[str, Any]:
+    """The Estimate page's scenario builder: the mapping for `impact.parse_scenario` from its
+    widget values ``s`` (session state, or `preset_state`'s values over `ESTIMATE_DEFAULTS`)."""
+    mode = s["area_mode"]
+    timed = s["use_start"]
+    return scenario_input(
+        country=s["country"], duration_hours=s["duration_hours"], scope=s["scope"],
+        platforms=s["platforms"],
+        affected_share=s["affected_share"] if mode == "share" else None,
+        regions=s["regions"] if mode == "regions" else (),
+        intensity=s["intensity"],
+        circumvention=s["circumvention"] if s["use_circumvention"] else None,
+        start_date=s["start_date"] if timed else None,
+        start_time=s["start_time"] if timed else None,
+        end_date=s["end_date"] if timed and s["use_end"] else None,
+        end_time=s["end_time"] if timed and s["use_end"] else None,
+        currency=s["currency"], share_range=s.get("share_range"))
+
+
 # ---- presets: well-known past events one click away ---------------------------------------
 @dataclass(frozen=True)
 class Preset:
     """A past event of the bundled catalogue as a starting scenario. Its fields come from
-    the catalogue row ``event_id``; ``start_time`` [local] only where a source states it
-    (else the day starts at midnight, as the catalogue's whole-day dates do)."""
+    the catalogue row ``event_id`` (`impact.events.event_start` gives its start: the time of
+    day only where a source states it, `impact.events.STATED_START_TIMES`), so the preset
+    costs what the Past events page costs for the event."""
 
     key: str
     label: str
     event_id: str
-    start_time: time | None = None
-    time_source: str = ""
 
 
 PRESETS = (
-    Preset("pak-2024-election", "Pakistan 2024 election",
-           "AN-128b3eb3d9", time(7, 0),
-           "Access Now: mobile services suspended nationwide from 02:00 UTC"),
+    Preset("pak-2024-election", "Pakistan 2024 election", "AN-128b3eb3d9"),
     Preset("pak-2024-x", "Pakistan 2024 X block", "AN-9677a4227a"),
     Preset("bgd-2024", "Bangladesh 2024", "AN-fb3ac49592"),
     Preset("irn-2019", "Iran 2019", "AN-4201574ec4"),
-    Preset("mmr-2021", "Myanmar 2021 coup", "AN-7936ad82fa"),
+    # the coup's months-long cut: mobile data nationwide from 15 March 2021 (its first day,
+    # the 1 February blackout, is AN-7936ad82fa)
+    Preset("mmr-2021", "Myanmar 2021 coup", "AN-c6b4929b87"),
     Preset("ind-2019-kashmir", "Kashmir 2019", "AN-c2fe1be5ce"),
 )
 PRESET_LABELS = {p.key: p.label for p in PRESETS}
@@ -175,35 +203,53 @@ PRESET_LABELS = {p.key: p.label for p in PRESETS}
 def preset_state(preset: Preset, event: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
     """(Estimate-page widget values, a caption saying where they come from) of ``preset``
     from its catalogue row ``event`` (`impact.events.load_events`). Durations beyond the
-    page's limit keep its first `APP_HOURS` [1] hours and say so."""
+    page's limit keep its first `APP_HOURS` [1] hours and say so; a start without a stated
+    time of day leaves the page's start time empty (a date alone: no hour-of-day
+    weighting, as on the Past events page)."""
+    from impact.events import STATED_START_TIMES, event_start
+
     names = dict(read_bundled("countries").select("iso3", "name").iter_rows())
     hours = float(event["duration_hours"])
     kept = min(hours, APP_HOURS[1])
     share = float(event["affected_share"] or 1.0)
+    low, high = (min(float(event.get(k) if event.get(k) is not None else share), share)
+                 if k.endswith("low") else
+                 max(float(event.get(k) if event.get(k) is not None else share), share)
+                 for k in ("affected_share_low", "affected_share_high"))
     platforms = [p for p in (event["platforms"] or "").split(";") if p in PLATFORM_LABELS]
+    begins = event_start(event)
+    timed = isinstance(begins, datetime)
     state: dict[str, Any] = {
         "country": names.get(event["iso3"], event["country"]),
         "duration_hours": kept,
         "use_start": True,
-        "start_date": event["start"],
-        "start_time": preset.start_time or time(0, 0),
+        "start_date": begins.date() if timed else begins,
+        "start_time": begins.time() if timed else None,
         "use_end": False,
         "scope": event["scope"],
         "platforms": platforms,
         "area_mode": "country" if share >= 1.0 else "share",
         "affected_share": share,
+        "share_range": (share, low, high) if low < high else None,
         "regions": [],
         "use_circumvention": False,
     }
     from app_pages.events_view import first_link
 
-    when = (f"from {preset.start_time:%H:%M} local ({preset.time_source})"
-            if preset.start_time else "from midnight local (the catalogue gives dates only)")
-    length = (f"{fmt.hours(kept)}, the first year of {fmt.hours(hours)}" if kept < hours
-              else fmt.hours(hours))
+    stated = STATED_START_TIMES.get(str(event["event_id"]))
+    when = (f"from {begins:%H:%M} local ({stated.source}), hours weighted by time of day"
+            if timed and stated else
+            f"from {begins:%d %b %Y}, a date without a time of day (the catalogue gives dates "
+            "only), so the hours are not weighted by time of day")
+    length = (f"{fmt.hours(kept)}, the first year of {fmt.hours(hours)} (the event is longer "
+              f"than this page's limit of {fmt.hours(APP_HOURS[1])}; Past events also costs a "
+              "platform block for its first year, any other event in full)"
+              if kept < hours else fmt.hours(hours))
     link = event.get("source_link") or first_link(event.get("links"))
     caption = (f"From the catalogue: {event['title']} ({event['event_id']}); {length} "
-               f"{when}; affected share {fmt.percent(share)}."
+               f"{when}; affected share {fmt.percent(share)}"
+               + (f" (range {fmt.percent(low)}–{fmt.percent(high)}, as on Past events)"
+                  if low < high else "") + "."
                + (f" Source: {link}" if link else ""))
     return state, caption
 
@@ -262,8 +308,9 @@ def scenario_query(scenario: Any, methods: Sequence[str] = (),
         out["intensity"] = _num(scenario.intensity)
     if scenario.circumvention is not None:
         out["circumvention"] = _num(scenario.circumvention)
-    if scenario.start is not None:
-        out["start"] = scenario.start.strftime("%Y-%m-%dT%H:%M")
+    if scenario.start is not None:  # a date alone (no time of day) stays a date
+        out["start"] = scenario.start.strftime("%Y-%m-%dT%H:%M" if _timed(scenario)
+                                               else "%Y-%m-%d")
     if scenario.end is not None:
         out["end"] = scenario.end.strftime("%Y-%m-%dT%H:%M")
     if scenario.currency != "USD":
@@ -274,6 +321,14 @@ def scenario_query(scenario: Any, methods: Sequence[str] = (),
     if headline != "ensemble":
         out["headline"] = headline
     return out
+
+
+def _timed(scenario: Any) -> bool:
+    """Whether the page shows a start time: every start but a date alone (the page has no
+    time-weighting switch, so weighting off means a date-only start)."""
+    from impact.context import hour_weighting
+
+    return hour_weighting(scenario)[0] or scenario.start.time() != time(0, 0)
 
 
 def query_url(params: Mapping[str, str]) -> str:
@@ -362,7 +417,8 @@ def state_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[st
     }
     if scenario.start is not None:
         state["start_date"] = scenario.start.date()
-        state["start_time"] = scenario.start.time().replace(second=0, microsecond=0)
+        state["start_time"] = (scenario.start.time().replace(second=0, microsecond=0)
+                               if _timed(scenario) else None)
     if scenario.end is not None:
         state["end_date"] = scenario.end.date()
         state["end_time"] = scenario.end.time().replace(second=0, microsecond=0)

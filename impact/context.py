@@ -143,6 +143,31 @@ def time_weight(start: datetime, hours: float) -> float:
     return float((integral(t0 + hours) - integral(t0)) / hours)
 
 
+#: the data note of a scenario with a start, by whether its hours were weighted
+HOUR_NOTE = {True: "hours weighted by time of day and weekday (impact method): ",
+             False: "hours not weighted by time of day: "}
+
+
+def hour_weighting(scenario) -> tuple[bool, str]:
+    """(whether the hours of ``scenario`` are weighted by time of day and weekday, why).
+
+    The one rule, the same on every surface (Estimate page and presets, ``impact
+    estimate``, past events, Monitor, batch): weighted exactly when the start states a time of
+    day and weighting is not switched off. A start given as a date alone states none (it
+    turns ``time_weighting`` off, `impact.scenario.start_states_time`); the catalogue's
+    events have dates only, unless `impact.events.STATED_START_TIMES` names a time a source
+    states. There is no length limit: over whole weeks the weight is exactly 1.
+    """
+    if scenario.start is None:
+        return False, "no start given"
+    if scenario.time_weighting:
+        return True, "the start states a time of day"
+    if scenario.start.time() == datetime.min.time():
+        return False, (f"the start ({scenario.start:%Y-%m-%d}) is a date without a time of day "
+                       "(or weighting was switched off)")
+    return False, "weighting switched off"
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything the methods need for one scenario [USD, hours, people, shares 0-1]."""
@@ -236,14 +261,15 @@ def build_context(scenario) -> Context:
         notes.extend(n for n in mnotes if n not in notes)
     else:
         mshare, mdetail = float("nan"), "not used (scope is not mobile)"
-    if scenario.start is not None and scenario.time_weighting and scenario.hours <= 168:
+    weighted, why = hour_weighting(scenario)
+    if weighted:
         hw = time_weight(scenario.start, scenario.hours)
         hw_detail = (f"hour-of-day and weekday weight {hw:.3f} for {scenario.hours:g} h from "
                      f"{scenario.start:%a %Y-%m-%d %H:%M} (data/hour_profile.csv)")
     else:
-        hw = 1.0
-        hw_detail = ("no time weighting (no start time given)" if scenario.start is None else
-                     "no time weighting (outage longer than a week or weighting switched off)")
+        hw, hw_detail = 1.0, f"no time weighting ({why})"
+    if scenario.start is not None:
+        notes.append(HOUR_NOTE[weighted] + why)
     if scenario.scope == "throttling" and scenario.intensity is None:
         notes.append(f"throttling: {fmt.percent(scenario.effective_intensity)} of service "
                      "lost assumed (no intensity given)")

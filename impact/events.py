@@ -5,7 +5,8 @@ Pure functions over polars frames:
 - `load_events` — the catalogue, filtered by country, years, type, platform, election and
   text (title, description, places, cause);
 - `event_scenario` — one catalogue row as a `Scenario` (its own year, scope, platforms,
-  affected share with its range, costed hours, start date without time of day);
+  affected share with its range, costed hours, start date, with the time of day only where
+  a source states it: `STATED_START_TIMES`);
 - `estimate_events` — every event × calendar year × method × variant, with a status and a
   reason for every event a method cannot cost; an event's hours are de-duplicated against
   the other reports of the same place and days (`impact.exposure`) and split by year;
@@ -34,7 +35,8 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
 import numpy as np
@@ -306,6 +308,38 @@ def _share(value: Any) -> float | None:
 FIRST_COSTED = datetime(2010, 1, 1)
 
 
+@dataclass(frozen=True)
+class StatedStart:
+    """A catalogue event's start time of day [local] as a source states it."""
+
+    local_time: time
+    source: str  #: who states it, in our words, with the address
+
+
+#: start times of day that a source states for catalogue events whose ``data/events.csv`` row
+#: gives dates only (the catalogue has no time-of-day column). With one, the event's hours
+#: are weighted by time of day on every surface (`impact.context.hour_weighting`); without
+#: one, on none. Each time must fit the event's ``times_stated`` hours within its day (tested).
+STATED_START_TIMES: dict[str, StatedStart] = {
+    "AN-128b3eb3d9": StatedStart(
+        time(7, 0), "Access Now: mobile services suspended nationwide from 02:00 UTC (07:00 "
+        "local) to 15:00 UTC, https://www.accessnow.org/press-release/"
+        "keepiton-restore-internet-pakistan-elections-2024/"),
+}
+
+
+def event_start(row: Mapping[str, Any] | pl.DataFrame, part_start: date | None = None
+                ) -> datetime | date:
+    """The start of a catalogue event (or of its part from ``part_start``): a `datetime`
+    at the time of day a source states (`STATED_START_TIMES`) for the event's first day, else
+    its `date` alone (no time of day, so no hour-of-day weighting)."""
+    r = _row_dict(row)
+    first = _start_datetime(r["start"]).date()
+    day = _start_datetime(part_start).date() if part_start is not None else first
+    stated = STATED_START_TIMES.get(str(r.get("event_id")))
+    return datetime.combine(day, stated.local_time) if stated and day == first else day
+
+
 def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None = None,
                    start: date | None = None,
                    hours_range: tuple[float, float] | None = None) -> Scenario:
@@ -314,10 +348,11 @@ def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None
     Uses the indicators of the event's own year (its start date), its scope and platforms,
     its affected share with the low/high range, the default throttling intensity, the costed
     ``duration_hours`` (or ``hours`` when given, e.g. one calendar year's exposed hours) and
-    its start date (or ``start``, e.g. the first day of that year's part); the catalogue has
-    no time of day, so time weighting is off. ``label`` is the event id. ``hours_range``
-    (low, high) [h] makes the hours a drawn input (`estimate_events` gives each year's
-    exposed-hours range, `impact.exposure.hours_range`).
+    its start (or ``start``, e.g. the first day of that year's part) from `event_start`: a
+    date alone, so no hour-of-day weighting, unless a source states the time of day
+    (`STATED_START_TIMES`). ``label`` is the event id. ``hours_range`` (low, high) [h] makes
+    the hours a drawn input (`estimate_events` gives each year's exposed-hours range,
+    `impact.exposure.hours_range`).
 
     Raises
     ------
@@ -330,21 +365,20 @@ def event_scenario(row: Mapping[str, Any] | pl.DataFrame, *, hours: float | None
                          f"platforms: {r.get('other_services') or 'not named'}")
     share = _share(r.get("affected_share"))
     low, high = _share(r.get("affected_share_low")), _share(r.get("affected_share_high"))
-    start = _start_datetime(r["start"] if start is None else start)
+    begins = event_start(r, start)
     duration = float(hours if hours is not None else r["duration_hours"])
-    if start < FIRST_COSTED:
+    if _start_datetime(begins) < FIRST_COSTED:
         # bundled indicators start in 2010: cost only the part of the event from 2010 on
-        before = (FIRST_COSTED - start).total_seconds() / 3600
+        before = (FIRST_COSTED - _start_datetime(begins)).total_seconds() / 3600
         full = float(r["duration_hours"])
         duration = max(min(duration, full - before), 24.0)
-        start = FIRST_COSTED
+        begins = FIRST_COSTED.date()
     data: dict[str, Any] = {
         "country": r["iso3"],
-        "start": start.isoformat(),
+        "start": begins.isoformat(),  # a date alone states no time of day
         "duration_hours": duration,
         "scope": scope,
         "affected_share": share,
-        "time_weighting": False,
         "label": str(r["event_id"]),
     }
     if hours_range is not None and hours_range[1] > hours_range[0]:

@@ -81,8 +81,8 @@ def _scenario(iso3: str, zone, piece: Piece, hours: float | None = None,
     data: dict[str, Any] = {
         "country": iso3, "start": start.isoformat(),
         "duration_hours": hours if hours is not None else piece.minutes / 60,
-        "scope": piece.scope, "intensity": piece.intensity, "time_weighting": True,
-    }
+        "scope": piece.scope, "intensity": piece.intensity,
+    }  # a timeline states clock times, so its hours are weighted (`hour_weighting`)
     if piece.platforms:
         data["platforms"] = list(piece.platforms)
     if piece.region:

@@ -8,8 +8,9 @@ A `Scenario` is frozen and forbids unknown fields. Use `parse_scenario` to turn 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 import numpy as np
@@ -45,7 +46,8 @@ ACCEPTED = {
                           "duration_hours_high",
     "duration_hours_high": f"a number of hours >= duration_hours and <= {MAX_HOURS:.0f}, given "
                            "with duration_hours_low",
-    "start": "an ISO date-time such as 2024-02-08T07:00",
+    "start": "an ISO date-time such as 2024-02-08T07:00, or a date such as 2024-02-08 when "
+             "the time of day is not known",
     "end": "an ISO date-time after start, such as 2024-02-08T19:00",
     "year": "a year from 2010 to 2100",
     "scope": f"one of {', '.join(SCOPES)}",
@@ -91,7 +93,8 @@ class Scenario(BaseModel):
         "no times or no end) [hours]")
     duration_hours_high: float | None = Field(
         None, ge=0, le=MAX_HOURS, description="upper end of uncertain hours [hours]")
-    start: datetime | None = Field(None, description="local start date-time")
+    start: datetime | None = Field(None, description="local start date-time (a date alone: "
+                                   "no time of day known, so no hour-of-day weighting)")
     end: datetime | None = Field(None, description="local end date-time")
     year: int | None = Field(None, ge=2010, le=2100,
                              description="event year when no start is given [year]")
@@ -127,9 +130,19 @@ class Scenario(BaseModel):
         "auto", description="Deloitte connectivity tier (auto: from the country's internet "
         "and broadband data)")
     time_weighting: bool = Field(True, description="weight the hours by the time of day "
-                                 "and week (false: every hour alike)")
+                                 "and week when the start states a time of day (false: every "
+                                 "hour alike; a start given as a date alone sets it false)")
     label: str | None = Field(None, description="a name for the scenario, kept in the "
                               "outputs")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _date_only_start(cls, data: Any) -> Any:
+        """A start given as a date alone (``2024-02-08``, a `date`) states no time of day:
+        it begins at midnight and turns ``time_weighting`` off (`start_states_time`)."""
+        if isinstance(data, Mapping) and not start_states_time(data.get("start")):
+            return {**data, "time_weighting": False}
+        return data
 
     @field_validator(*NUMBER_FIELDS, mode="before")
     @classmethod
@@ -277,6 +290,24 @@ class Scenario(BaseModel):
         if self.intensity is not None:
             return self.intensity
         return DEFAULT_THROTTLING_INTENSITY if self.scope == "throttling" else 1.0
+
+
+_DATE_ONLY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+
+
+def start_states_time(value: Any) -> bool:
+    """Whether a start value states a time of day: a `date` or an ISO date alone
+    (``"2024-02-08"``) does not; a `datetime`, a date-time text or no start (nothing to say)
+    do. The one test of the hour-of-day rule (`impact.context.hour_weighting`).
+
+    >>> start_states_time("2024-02-08"), start_states_time("2024-02-08T00:00")
+    (False, True)
+    """
+    if isinstance(value, datetime) or value is None:
+        return True
+    if isinstance(value, date):
+        return False
+    return not (isinstance(value, str) and _DATE_ONLY.fullmatch(value) is not None)
 
 
 def _zoned(moment: datetime) -> bool:
