@@ -308,6 +308,7 @@ def leave_one_out(compared: pl.DataFrame, estimates: pl.DataFrame, events: pl.Da
 # ---- the headline and every method's range, by scope class ------------------------------------
 #: scope classes of the dev set's country-years (`scope_class`)
 CLASSES = ("full", "mobile", "platforms", "regional")
+MIXED = "mixed"
 HEADLINE = "headline"
 
 
@@ -369,8 +370,8 @@ def headline_parts(estimates: pl.DataFrame, events: pl.DataFrame,
 
 def country_year_ranges(parts: pl.DataFrame) -> pl.DataFrame:
     """Per country-year and method (and the headline): P5, P50, P95 of the summed draws of
-    its event-years [USD], and its scope class (the class of the events with the largest
-    summed headline P50)."""
+    its event-years [USD], and its scope class: the class of its costed events when they
+    share one, else ``mixed``."""
     records = []
     for (iso3, year, method), g in parts.group_by("iso3", "year", "method"):
         total = np.sum(np.vstack([np.asarray(d) for d in g["draws_usd"].to_list()]), axis=0)
@@ -378,11 +379,10 @@ def country_year_ranges(parts: pl.DataFrame) -> pl.DataFrame:
         records.append({"iso3": iso3, "year": year, "method": method, "p05": p05,
                         "p50": p50, "p95": p95})
     ranges = pl.DataFrame(records)
-    heads = parts.filter(pl.col("method") == HEADLINE).with_columns(
-        pl.col("draws_usd").list.median().alias("_mid"))
-    classes = (heads.group_by("iso3", "year", "class").agg(pl.col("_mid").sum())
-               .sort("_mid", descending=True).group_by("iso3", "year").first()
-               .select("iso3", "year", "class"))
+    classes = (parts.filter(pl.col("method") == HEADLINE).group_by("iso3", "year")
+               .agg(pl.col("class").unique()).with_columns(
+                   pl.when(pl.col("class").list.len() == 1).then(pl.col("class").list.first())
+                   .otherwise(pl.lit(MIXED)).alias("class")))
     return ranges.join(classes, on=["iso3", "year"], how="left")
 
 
@@ -463,9 +463,9 @@ def headline_lines(result: dict) -> list[str]:
         ("Country-years of 2019–2022 (variant `capped`): each method's P5–P95 is the range "
          "of the summed Monte Carlo draws of the country-year's events (not a sum of "
          "quantiles); the headline's draws per event come from `impact.ensemble.combine_draws` "
-         "over the event's members. A country-year's scope class is that of the events with "
-         "the largest summed headline P50 (`scope_class`: platforms; regional below half the "
-         "country; mobile; full, throttling included). Coverage: share of Top10VPN figures "
+         "over the event's members. A country-year's scope class is that of all its costed "
+         "events (`scope_class`: platforms; regional below half the country; mobile; full, "
+         "throttling included), or `mixed` when they differ. Coverage: share of Top10VPN figures "
          "inside the P5–P95; width: median P95/P5."), "",
         "| | median ratio | within ×2 | P5–P95 coverage | median P95/P5 |", "|---|---|---|---|---|",
         (f"| before (commit {b['commit']}: pooled draws of every method in its country "
