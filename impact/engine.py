@@ -37,7 +37,13 @@ from impact.errors import BundledDataError, DataError, ImpactError, InputError
 from impact.methods import Method, get_methods
 from impact.methods.base import Draws
 from impact.montecarlo import DEFAULT_DRAWS, streams
-from impact.parameters import DEFAULT_RANGE, ParamSpec, unit_range, within_range
+from impact.parameters import (
+    DEFAULT_RANGE,
+    ParamSpec,
+    capped_lognormal,
+    unit_range,
+    within_range,
+)
 from impact.prices import Conversion, conversion
 from impact.scenario import Scenario
 from impact.vocab import (
@@ -51,7 +57,8 @@ MAX_DRAWS = 1_000_000
 _Z95 = 1.6448536269514722
 #: target size of one group's draw arrays [values]; larger groups are evaluated in slices
 _SLICE_VALUES = 4_000_000
-_DIST_CODE = {"fixed": 0, "triangular": 1, "uniform": 2, "normal": 3, "lognormal": 4}
+_DIST_CODE = {"fixed": 0, "triangular": 1, "uniform": 2, "normal": 3, "lognormal": 4,
+              "lognormal_capped": 5}
 _UNIFORM_KINDS = (1, 2)  # consume doubles in [0, 1); normal and lognormal consume normals
 
 
@@ -228,6 +235,8 @@ def _draw(c: int, v, lo, hi, u):
         return lo + (hi - lo) * u
     if c == 3:  # normal: mean v, P5/P95 = lo/hi
         return v + (hi - lo) / (2 * _Z95) * u
+    if c == 5:  # capped two-piece lognormal: median v, P5 = lo, P99 = hi = the largest
+        return capped_lognormal(v, lo, hi, u)
     # two-piece lognormal: median v, P5 = lo, P95 = hi exactly
     sigma = np.where(u < 0, np.log(v / lo), np.log(hi / v))
     return v * np.exp(sigma / _Z95 * u)
@@ -258,6 +267,10 @@ def _quantile_at(value, low, high, code, q: float) -> np.ndarray:
     out = value.copy()
     ln = (code == 3) | (code == 4)
     out[ln] = (low if q < 0.5 else high)[ln]
+    capped = code == 5
+    if capped.any():
+        z = np.full(int(capped.sum()), -_Z95 if q < 0.5 else _Z95)
+        out[capped] = capped_lognormal(value[capped], low[capped], high[capped], z)
     uni = code == 2
     out[uni] = low[uni] + q * (high[uni] - low[uni])
     tri = code == 1

@@ -20,17 +20,20 @@ from impact.io import read_bundled
 from impact.scenario import MAX_HOURS
 from impact.vocab import PLATFORMS
 
-DISTRIBUTIONS = ("fixed", "triangular", "uniform", "lognormal", "normal")
+DISTRIBUTIONS = ("fixed", "triangular", "uniform", "lognormal", "normal", "lognormal_capped")
 PARAMETER_COLUMNS = ("method", "parameter", "value", "low", "high", "unit", "distribution",
                      "source", "notes")
 _Z95 = 1.6448536269514722  # standard normal quantile at 0.95
+_Z99 = 2.3263478740408408  # standard normal quantile at 0.99
 
 
 class ParamSpec(NamedTuple):
     """One uncertain (or fixed) input of a method (immutable; a tuple, cheap to create).
 
     ``value`` is the central value; for ``lognormal`` it is the median and ``low``/``high``
-    are the 5th and 95th percentiles; for ``triangular`` they are the mode and the bounds.
+    are the 5th and 95th percentiles; for ``triangular`` they are the mode and the bounds;
+    for ``lognormal_capped`` (`capped_lognormal`) the median, the 5th percentile and the
+    99th percentile, which is also the largest value drawn.
     """
 
     name: str
@@ -70,6 +73,8 @@ class ParamSpec(NamedTuple):
             return rng.uniform(self.low, self.high, size=n)
         if self.distribution == "normal":  # value = mean, low/high = P5/P95
             return rng.normal(self.value, (self.high - self.low) / (2 * _Z95), size=n)
+        if self.distribution == "lognormal_capped":
+            return capped_lognormal(self.value, self.low, self.high, rng.standard_normal(n))
         # two-piece lognormal: median = value, P5 = low, P95 = high exactly
         z = rng.standard_normal(n)
         sigma = np.where(z < 0, np.log(self.value / self.low), np.log(self.high / self.value))
@@ -81,6 +86,9 @@ class ParamSpec(NamedTuple):
             return self.value
         if self.distribution in ("lognormal", "normal"):
             return self.low if q < 0.5 else self.high
+        if self.distribution == "lognormal_capped":
+            return float(capped_lognormal(self.value, self.low, self.high,
+                                          np.array([-_Z95 if q < 0.5 else _Z95]))[0])
         if self.distribution == "uniform":
             return self.low + q * (self.high - self.low)
         # triangular inverse CDF
@@ -89,6 +97,26 @@ class ParamSpec(NamedTuple):
         if q < fc:
             return a + np.sqrt(q * (b - a) * (c - a))
         return b - np.sqrt((1 - q) * (b - a) * (b - c))
+
+
+def capped_lognormal(value, low, high, z):
+    """Draws of a two-piece lognormal from standard normals ``z``: median ``value``, 5th
+    percentile ``low`` and 99th percentile ``high``, never above ``high`` (the top 1 % of
+    draws are ``high``). Used for hours known at their low end with a long, bounded tail (an
+    open-ended event: its known part, and at most the end the rule allows).
+
+    Examples
+    --------
+    >>> z = np.array([-1.6448536269514722, 0.0, 2.3263478740408408, 5.0])
+    >>> np.round(capped_lognormal(24.0, 6.0, 8760.0, z), 6).tolist()
+    [6.0, 24.0, 8760.0, 8760.0]
+    """
+    value, low, high = (np.asarray(x, dtype=float) for x in (value, low, high))
+    low = np.maximum(low, value * 1e-9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sigma = np.where(z < 0, np.log(value / low) / _Z95, np.log(high / value) / _Z99)
+        out = value * np.exp(sigma * z)
+    return np.minimum(np.where(np.isfinite(out), out, value), high)
 
 
 class Range(NamedTuple):

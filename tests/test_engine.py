@@ -28,6 +28,14 @@ SCENARIOS = [
     {"country": "USA", "duration_hours": 5, "scope": "platforms",
      "platforms": "x;facebook;whatsapp", "circumvention": 0.3},
     {"country": "ETH", "duration_hours": 100, "price_basis": "constant"},
+    # hours drawn: whole days (triangular, the top is the rule) and an open-ended event
+    # (capped two-piece lognormal above its known part), a platform block past 365 days
+    {"country": "BGD", "duration_hours": 240, "duration_hours_low": 30,
+     "duration_hours_high": 240},
+    {"country": "MMR", "duration_hours": 24, "duration_hours_low": 3,
+     "duration_hours_high": 8760, "scope": "mobile"},
+    {"country": "RUS", "duration_hours": 24, "duration_hours_low": 3,
+     "duration_hours_high": 12000, "scope": "platforms", "platforms": "x"},
 ]
 
 
@@ -217,3 +225,27 @@ def test_vocabulary_names_every_scenario_field():
     assert set(SCENARIO_FIELDS) == set(Scenario.model_fields)
     assert set(ACCEPTED_COLUMNS) == set(SCENARIO_FIELDS) | {"id"}
     assert "time_weighting" not in SCENARIO_FLAGS
+
+
+def test_open_ended_hours_keep_their_median_and_stay_below_the_cap():
+    """An open-ended event (known part 24 h, at most a year): the hours' median is the known
+    part, the draws never exceed the cap, and the loss's P50 is the fixed-hours loss."""
+    from impact.methods.base import duration_input
+
+    sc = parse_scenario({"country": "MMR", "duration_hours": 24, "duration_hours_low": 3,
+                         "duration_hours_high": 8760})
+    spec = duration_input(build_context(sc))
+    assert spec.distribution == "lognormal_capped"
+    draws = spec.sample(np.random.default_rng(1), 20_000)
+    assert draws.max() <= 8760 and np.median(draws) == pytest.approx(24, rel=0.05)
+    assert np.mean(draws >= 8760) == pytest.approx(0.01, abs=0.004)
+    fixed = estimate(parse_scenario({"country": "MMR", "duration_hours": 24}), ["impact"],
+                     draws=4000, seed=3).row("impact")
+    drawn = estimate(sc, ["impact"], draws=4000, seed=3).row("impact")
+    # the other inputs' spread pulls the product's median a little above the fixed-hours one
+    assert fixed["loss_usd_p50"] <= drawn["loss_usd_p50"] <= 1.3 * fixed["loss_usd_p50"]
+    assert drawn["loss_usd_p95"] > 10 * fixed["loss_usd_p95"]
+    whole = duration_input(build_context(parse_scenario(
+        {"country": "BGD", "duration_hours": 240, "duration_hours_low": 30,
+         "duration_hours_high": 240})))
+    assert whole.distribution == "triangular" and whole.value == whole.high

@@ -127,14 +127,19 @@ def common_inputs(ctx: Context) -> list[ParamSpec]:
     ]
 
 
-#: how hours with a range are drawn (`duration_input`): triangular with its mode at the
-#: scenario's central hours (chosen on the Top10VPN dev set, docs/events.md "Hours drawn")
+#: how hours with a range are drawn (`duration_input`, chosen on the Top10VPN dev set,
+#: docs/events.md "Hours drawn"): hours whose central value is the top of their range (whole
+#: days, an upper bound) are triangular with the mode there; hours that can run on above
+#: their central value (an open-ended event's known part) are a capped two-piece lognormal
+#: with its median at the central hours, P5 at the low end and P99 at the high end
 HOURS_DISTRIBUTION = "triangular"
+HOURS_TAIL_DISTRIBUTION = "lognormal_capped"
 
 
 def duration_input(ctx: Context, cap_hours: float | None = None, note: str = "") -> ParamSpec:
-    """Duration [hours]: fixed, or `HOURS_DISTRIBUTION` over the scenario's hours range
-    (mode at its central hours); ``cap_hours`` caps the value and both ends (a method's own
+    """Duration [hours]: fixed, or drawn over the scenario's hours range (`HOURS_DISTRIBUTION`
+    when the central hours are its top, else `HOURS_TAIL_DISTRIBUTION`, both centred on the
+    central hours); ``cap_hours`` caps the value and both ends (a method's own
     cap, e.g. 365 days of a platform block), so every draw is capped too.
 
     >>> from types import SimpleNamespace as NS
@@ -147,7 +152,8 @@ def duration_input(ctx: Context, cap_hours: float | None = None, note: str = "")
         value, low, high = (min(x, cap_hours) for x in (value, low, high))
     if high > low:
         words = f"range {low:,.4g}–{high:,.4g} h (the source gives no times or no end)"
-        return ParamSpec("duration_hours", value, low, high, "hours", HOURS_DISTRIBUTION,
+        dist = HOURS_TAIL_DISTRIBUTION if high > value * (1 + 1e-9) else HOURS_DISTRIBUTION
+        return ParamSpec("duration_hours", value, low, high, "hours", dist,
                          "scenario", f"{note}; {words}" if note else words)
     return data_spec("duration_hours", value, "hours", "scenario", note)
 
