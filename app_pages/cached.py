@@ -28,6 +28,7 @@ from app_pages.viewmodel import (
 from impact import Estimate, ImpactError, Scenario
 from impact import events as ev
 from impact.countries import resolve_country
+from impact.ensemble import ENSEMBLE
 from impact.exposure import variant_world
 from impact.io import data_version
 from impact.regions import region_names
@@ -109,13 +110,18 @@ def event_estimates(countries: tuple[str, ...], years: tuple[int, int],
                     types: tuple[str, ...], platform: str | None, election: bool | None,
                     search: str | None, method: str, draws: int,
                     variant: str = "capped") -> pl.DataFrame:
-    """Estimates of the filtered events with one method in one variant (platform-block cap,
+    """Estimates of the filtered events with one method (or the headline, ``ensemble``: every
+    method combined per event, `impact.events.add_headline`) in one variant (platform-block cap,
     open-ended events; `impact.events.VARIANTS`), the Monte Carlo draws kept for the
     country-year totals. Only the variant shown is costed, so the default page stays fast
     and another variant is costed when it is chosen. A resource cache: the frame
     (with its draws) is shared, not copied, and only read by the cached tables below."""
     events = filtered_events(countries, years, types, platform, election, search)
     world = variant_world(variant)
+    if method == ENSEMBLE:  # every method, then each event's headline (as its preset's)
+        every = ev.estimate_events(events, "all", draws=draws, cap_platform_days=world.cap,
+                                   open_ended=world.end, keep_draws=True)
+        return ev.add_headline(every).filter(pl.col("method") == ENSEMBLE)
     return ev.estimate_events(events, [method], draws=draws, cap_platform_days=world.cap,
                               open_ended=world.end, keep_draws=True)
 

@@ -49,6 +49,8 @@ from app_pages.viewmodel import (
 )
 from impact import ImpactError
 from impact import format as fmt
+from impact.ensemble import ENSEMBLE
+from impact.ensemble import title as method_title
 from impact.io import data_version
 from impact.methods import REGISTRY
 from impact.parameters import PLATFORMS
@@ -86,8 +88,9 @@ def _filters(names: dict[str, str], span: tuple[int, int]) -> dict:
                  format_func=lambda p: "Any" if p == ANY_PLATFORM else PLATFORM_LABELS[p])
     sb.toggle("Election-related only", key="ev_election")
     sb.header("Show")
-    sb.selectbox("Method", list(REGISTRY), format_func=lambda m: REGISTRY[m].title,
-                 key="ev_method")
+    sb.selectbox("Method", [ENSEMBLE, *REGISTRY], format_func=method_title, key="ev_method",
+                 help="The headline combines the methods that apply to each event, as the "
+                      "Estimate page does (docs/headline.md); or show one method.")
     sb.selectbox("Normalisation", list(NORMALISATIONS), format_func=NORMALISATION_LABELS.get,
                  key="ev_norm")
     sb.radio("Platform blocks longer than a year", list(CAP_LABELS),
@@ -157,7 +160,7 @@ def _where_and_when(filters: dict, view: EventsView, method: str, variant: str,
     try:
         world, timeline = events_chart_specs(**filters, method=method, draws=DRAWS,
                                              variant=variant, normalisation=norm)
-        title = REGISTRY[method].title
+        title = method_title(method)
         if world is None:
             st.caption(f"No map: {title} costs none of these events.")
         else:
@@ -307,7 +310,7 @@ def main() -> None:
     method, norm = s["ev_method"], s["ev_norm"]
     variant = variant_label(s["ev_variant"], s["ev_open_ended"])
     st.caption(f"Events of the bundled catalogue (Access Now #KeepItOn and others), estimated "
-               f"with **{REGISTRY[method].title}** at {DRAWS:,} Monte Carlo draws per event "
+               f"with **{method_title(method)}** at {DRAWS:,} Monte Carlo draws per event "
                "on this page (the Estimate page uses 10,000), so P5/P95 are a little noisier. "
                "Money is USD at current prices of the event year.")
     n_events = filtered_events(**filters).height
@@ -320,9 +323,9 @@ def main() -> None:
         view: EventsView = events_page_view(**filters, method=method, draws=DRAWS,
                                             variant=variant, normalisation=norm)
     st.markdown(f"**{view.n_events} events** · {view.costed} costed by "
-                f"{REGISTRY[method].title} · sum of P50s {fmt.money(view.total)}")
+                f"{method_title(method)} · sum of P50s {fmt.money(view.total)}")
     if view.costed == 0:
-        st.info(f"{REGISTRY[method].title} costs none of these events (see the note column); "
+        st.info(f"{method_title(method)} costs none of these events (see the note column); "
                 "choose another method or other filters.")
     _ranked(view.table, view.shown, norm, variant)
     _chart(view.table, view.labels, norm)

@@ -69,7 +69,7 @@ def events_defaults(events: pl.DataFrame) -> dict[str, Any]:
         countries, span = [], (last, last)
     return {"ev_countries": countries, "ev_years": span, "ev_types": [],
             "ev_platform": ANY_PLATFORM, "ev_election": False, "ev_search": "",
-            "ev_method": "impact", "ev_norm": "total", "ev_variant": "capped",
+            "ev_method": "ensemble", "ev_norm": "total", "ev_variant": "capped",
             "ev_open_ended": "known", "ev_top_n": 10, "ev_compare": []}
 
 

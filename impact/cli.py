@@ -809,6 +809,8 @@ def _cmd_events(args: argparse.Namespace) -> int:
         frame = ev.estimate_events(events, _methods(args.method), draws=draws, seed=seed,
                                    price_year=price_year, cap_platform_days=cap,
                                    open_ended=open_ended)
+        if _methods(args.method) == "all":  # and each event's headline, after its methods
+            frame = ev.add_headline(frame)
         if args.format == "table":
             rows = [[_short(r["title"] or r["event_id"]), _cell(r["year"]),
                      fmt.hours(r["costed_hours"]), r["variant"],
@@ -825,13 +827,18 @@ def _cmd_events(args: argparse.Namespace) -> int:
         _write_frame(frame, args.out)
         return 0
     # summary
+    from impact.ensemble import ENSEMBLE
+
     methods = _methods(args.method)
     if methods == "all" or len(methods) != 1:
         raise InputError("method", args.method, "exactly one method name for a summary, "
-                         "e.g. --method impact")
-    frame = ev.estimate_events(events, methods, draws=draws, seed=seed, price_year=price_year,
-                               cap_platform_days=cap, open_ended=open_ended,
-                               keep_draws=args.aggregate)
+                         f"e.g. --method impact, or --method {ENSEMBLE} for the headline")
+    headline = methods == [ENSEMBLE]
+    frame = ev.estimate_events(events, "all" if headline else methods, draws=draws, seed=seed,
+                               price_year=price_year, cap_platform_days=cap,
+                               open_ended=open_ended, keep_draws=args.aggregate)
+    if headline:
+        frame = ev.add_headline(frame).filter(pl.col("method") == ENSEMBLE)
     if args.years is not None:  # the calendar years asked for, not the events' other years
         first, last = ev.year_range(args.years)
         frame = frame.filter(pl.col("year").is_between(first, last))

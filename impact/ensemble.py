@@ -57,6 +57,11 @@ class Ensemble:
     beside: tuple[str, ...] = field(default=())
 
 
+def title(method: str) -> str:
+    """What to call ``method`` on a page: the headline's title, or the method's."""
+    return ENSEMBLE_TITLE if method == ENSEMBLE else REGISTRY[method].title
+
+
 def combine(q: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The headline rule over many scenarios at once.
 

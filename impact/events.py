@@ -666,6 +666,74 @@ _PER_BASE = ("event_id", "title", "iso3", "country", "year", "start", "end", "pa
              "scope", "hours_basis", "open_ended", "duration_hours", "event_hours",
              "part_hours", "overlap_factor", "hours_low", "hours_high", "variant", "draws", "seed", "price_year",
              "impact_version", "data_version")
+def add_headline(estimates: pl.DataFrame) -> pl.DataFrame:
+    """``estimates`` (`estimate_events` with several methods) and, after them, one row per
+    variant × event × year with method ``ensemble``: the headline of that part
+    (`impact.ensemble.combine` over its methods, the same rule as an estimate's headline, so
+    an event's headline is the one its preset gives). Its P5/P50/P95 are the members'
+    geometric means; the per-day, per-person, share-of-GDP, constant-USD and local-currency
+    figures are a member's scaled to the headline's P50 (each is proportional to the loss);
+    ``draws_usd``, when kept, are `impact.ensemble.combine_draws` of the members' draws."""
+    from impact.ensemble import ENSEMBLE, combine, combine_draws
+    from impact.methods import REGISTRY
+
+    keys = ["variant", "event_id", "year"]
+    rows = estimates.filter(pl.col("method") != ENSEMBLE)
+    if rows.height == 0:
+        return estimates
+    names = list(dict.fromkeys(rows["method"].to_list()))
+    parts = rows.select(keys).unique(maintain_order=True).with_row_index("_part")
+    rows = rows.join(parts, on=keys, how="left")
+    n, m = parts.height, len(names)
+    col = {name: j for j, name in enumerate(names)}
+    q = np.full((3, n, m), np.nan)
+    eligible = np.zeros((n, m), dtype=bool)
+    i = rows["_part"].to_numpy()
+    j = np.array([col[x] for x in rows["method"].to_list()])
+    ok = (rows["status"] == "ok").to_numpy()
+    for k, c in enumerate(("loss_usd_p05", "loss_usd_p50", "loss_usd_p95")):
+        q[k, i, j] = rows[c].fill_null(np.nan).to_numpy()
+    outside = np.array([bool(REGISTRY[x].outside_domain(a, b)) if x in REGISTRY else True
+                        for x, a, b in zip(rows["method"].to_list(), rows["iso3"].to_list(),
+                                           rows["scope"].to_list(), strict=True)])
+    eligible[i, j] = ok & ~outside
+    member, _, head = combine(q, eligible)
+    first = rows.filter(pl.col("status") == "ok").sort("_part").group_by(
+        "_part", maintain_order=True).first()
+    base = parts.join(rows.group_by("_part", maintain_order=True).first().drop(keys),
+                      on="_part", how="left")
+    base = base.join(first.select("_part", *[pl.col(c).alias(f"_m_{c}") for c in (
+        "loss_usd_p50", *_LINEAR)]), on="_part", how="left")
+    has = member.any(axis=1)
+    p50 = np.where(has, head[1], np.nan)
+    scale = pl.Series("_scale", p50) / base["_m_loss_usd_p50"]
+    words = ["; ".join(names[t] for t in range(m) if member[r, t]) for r in range(n)]
+    why = base["reason"].to_list()
+    out = base.with_columns(
+        pl.lit(ENSEMBLE).alias("method"),
+        pl.Series("status", np.where(has, "ok", base["status"].to_numpy())),
+        pl.Series("reason", [f"headline of {w}" if w else (y or "no method applies")
+                             for w, y in zip(words, why, strict=True)], dtype=pl.String),
+        pl.Series("loss_usd_p05", np.where(has, head[0], np.nan)).fill_nan(None),
+        pl.Series("loss_usd_p50", p50).fill_nan(None),
+        pl.Series("loss_usd_p95", np.where(has, head[2], np.nan)).fill_nan(None),
+        *[(pl.col(f"_m_{c}") * scale).fill_nan(None).alias(c) for c in _LINEAR])
+    if "draws_usd" in rows.columns:
+        draws = rows.select("_part", "method", "draws_usd")
+        by = {(a, b): d for a, b, d in draws.iter_rows()}
+        combined = [combine_draws(np.vstack([by[(r, names[t])] for t in range(m)
+                                             if member[r, t]])).tolist() if has[r] else None
+                    for r in range(n)]
+        out = out.with_columns(pl.Series("draws_usd", combined, dtype=pl.List(pl.Float64)))
+    out = out.select(estimates.columns)
+    return pl.concat([estimates, out.cast(estimates.schema)], how="vertical")
+
+
+#: event columns proportional to the loss (scaled to the headline's P50 in `add_headline`)
+_LINEAR = ("loss_usd_per_day_p50", "loss_usd_per_capita_p50", "share_of_gdp_p50",
+           "loss_const_usd_p50", "loss_local_p50")
+
+
 _FROM_SUMMARY = ("loss_usd_p05", "loss_usd_p50", "loss_usd_p95", "loss_usd_per_capita_p50",
                  "share_of_gdp_p50")
 
