@@ -70,6 +70,7 @@ ESTIMATE_DEFAULTS: dict[str, Any] = {
     "use_circumvention": False,
     "circumvention": 0.2,
     "share_range": None,
+    "hours_range": None,
     "methods": list(REGISTRY),
     "currency": "USD",
     "headline_method": "ensemble",
@@ -110,7 +111,8 @@ def scenario_input(*, country: str, duration_hours: float, scope: str,
                    start_date: date | None = None, start_time: time | None = None,
                    end_date: date | None = None, end_time: time | None = None,
                    currency: str = "USD",
-                   share_range: Sequence[float] | None = None) -> dict[str, Any]:
+                   share_range: Sequence[float] | None = None,
+                   hours_range: Sequence[float] | None = None) -> dict[str, Any]:
     """The mapping handed to `impact.parse_scenario` from the app's widget values.
 
     With a start, an ``end_date`` (and ``end_time``) replaces the duration: the scenario
@@ -122,7 +124,10 @@ def scenario_input(*, country: str, duration_hours: float, scope: str,
     that the scenario's cross-field rules see exactly what the user chose. Chosen ``regions``
     replace ``affected_share`` (the scenario derives the share from their population).
     ``share_range`` ``(central, low, high)`` [0-1] (a preset's catalogue range) gives the
-    share its range while ``affected_share`` is still that central value.
+    share its range while ``affected_share`` is still that central value; ``hours_range``
+    ``(central, low, high)`` [hours] (a preset's hours where the source states none,
+    `impact.exposure.hours_range`) likewise while ``duration_hours`` is still the central
+    value and no end is given.
 
     >>> scenario_input(country="Pakistan", duration_hours=10, scope="full")["scope"]
     'full'
@@ -140,6 +145,9 @@ def scenario_input(*, country: str, duration_hours: float, scope: str,
     elif share_range is not None and affected_share is not None \
             and affected_share == share_range[0] and share_range[1] < share_range[2]:
         data["affected_share_low"], data["affected_share_high"] = share_range[1:]
+    if hours_range is not None and duration_hours is not None and end_date is None \
+            and float(duration_hours) == hours_range[0] and hours_range[1] < hours_range[2]:
+        data["duration_hours_low"], data["duration_hours_high"] = hours_range[1:]
     if scope == "platforms":
         data["platforms"] = list(platforms)
     if scope == "throttling" and intensity is not None:
@@ -171,7 +179,8 @@ def estimate_input(s: Mapping[str, Any]) -> dict[str, Any]:
         start_time=s["start_time"] if timed else None,
         end_date=s["end_date"] if timed and s["use_end"] else None,
         end_time=s["end_time"] if timed and s["use_end"] else None,
-        currency=s["currency"], share_range=s.get("share_range"))
+        currency=s["currency"], share_range=s.get("share_range"),
+        hours_range=s.get("hours_range"))
 
 
 # ---- presets: well-known past events one click away ---------------------------------------
@@ -207,10 +216,14 @@ def preset_state(preset: Preset, event: Mapping[str, Any]) -> tuple[dict[str, An
     time of day leaves the page's start time empty (a date alone: no hour-of-day
     weighting, as on the Past events page)."""
     from impact.events import STATED_START_TIMES, event_start
+    from impact.exposure import hours_range
 
     names = dict(read_bundled("countries").select("iso3", "name").iter_rows())
     hours = float(event["duration_hours"])
     kept = min(hours, APP_HOURS[1])
+    drawn = hours_range(pl.DataFrame([dict(event)])).row(0, named=True)
+    h_low, h_high = (min(float(drawn["hours_low"]), kept),
+                     min(float(drawn["hours_high"]), APP_HOURS[1]))
     share = float(event["affected_share"] or 1.0)
     low, high = (min(float(event.get(k) if event.get(k) is not None else share), share)
                  if k.endswith("low") else
@@ -231,6 +244,7 @@ def preset_state(preset: Preset, event: Mapping[str, Any]) -> tuple[dict[str, An
         "area_mode": "country" if share >= 1.0 else "share",
         "affected_share": share,
         "share_range": (share, low, high) if low < high else None,
+        "hours_range": (kept, h_low, max(h_high, kept)) if h_low < max(h_high, kept) else None,
         "regions": [],
         "use_circumvention": False,
     }
@@ -250,6 +264,9 @@ def preset_state(preset: Preset, event: Mapping[str, Any]) -> tuple[dict[str, An
                f"{when}; affected share {fmt.percent(share)}"
                + (f" (range {fmt.percent(low)}–{fmt.percent(high)}, as on Past events)"
                   if low < high else "") + "."
+               + (f" The source states no hours: they are drawn between {fmt.hours(h_low)} "
+                  f"and {fmt.hours(max(h_high, kept))} around {fmt.hours(kept)}, as on Past "
+                  "events." if h_low < max(h_high, kept) else "")
                + (f" Source: {link}" if link else ""))
     return state, caption
 

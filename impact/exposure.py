@@ -102,6 +102,12 @@ KNOWN_HOURS_BASES = ("times_stated", "hours_stated", "hours_per_day_stated")
 WHOLE_DAY_BASES = ("dates_whole_days", "duration_whole_days", "same_day_24h")
 #: hours bases of events without an end date
 OPEN_ENDED_BASES = ("open_ended_first_day", "open_ended_listed_years")
+#: open-ended events the catalogue already caps (a regional event, at most 90 days): drawn
+#: from its first day up to the cap, never beyond it
+CAPPED_OPEN_BASES = ("open_ended_regional_capped",)
+#: hours a day set by a default rule, not stated (an exam cut without stated hours): drawn
+#: from `FLOOR_HOURS_PER_DAY` to 24 h on each of its days, around the default
+DEFAULT_DAILY_BASES = ("exam_hours_default",)
 #: the least a whole day without stated hours is taken to have been cut [h a day]: the
 #: catalogue's reading of "a few hours" (`impact.build.event_facts.stated_hours`)
 FLOOR_HOURS_PER_DAY = 3.0
@@ -172,7 +178,8 @@ def hours_range(events: pl.DataFrame) -> pl.DataFrame:
     daily = pl.col("daily_hours").cast(pl.Float64).fill_null(24.0).clip(1e-9, 24.0)
     days = (hours / daily - 1e-9).ceil().clip(lower_bound=1.0)
     open_ended = basis.is_in(OPEN_ENDED_BASES) | (
-        pl.col("open_ended").cast(pl.Boolean).fill_null(False) & ~basis.is_in(KNOWN_HOURS_BASES))
+        pl.col("open_ended").cast(pl.Boolean).fill_null(False)
+        & ~basis.is_in(KNOWN_HOURS_BASES + CAPPED_OPEN_BASES + DEFAULT_DAILY_BASES))
     frame = out.select(
         pl.col("event_id").cast(pl.String), start.alias("_start"), end.alias("_end"),
         basis.alias("_basis"), hours.alias("_hours"), daily.alias("_daily"),
@@ -191,9 +198,17 @@ def hours_range(events: pl.DataFrame) -> pl.DataFrame:
     whole_day = (pl.col("_basis").is_in(WHOLE_DAY_BASES)
                  | ((pl.col("_basis") == "open_ended_first_day") & (pl.col("_daily") >= 24.0)))
     floor = pl.min_horizontal(pl.col("_hours"), pl.col("_days") * FLOOR_HOURS_PER_DAY)
+    default_daily = pl.col("_basis").is_in(DEFAULT_DAILY_BASES)
+    capped_open = pl.col("_basis").is_in(CAPPED_OPEN_BASES)
     low = (pl.when(whole_day & (pl.col("_daily") >= 24.0)).then(floor)
+           .when(default_daily).then(floor)
+           .when(capped_open).then(pl.min_horizontal(pl.col("_hours"),
+                                                     pl.lit(FLOOR_HOURS_PER_DAY)))
            .otherwise(pl.col("_hours")))
-    high = pl.when(pl.col("_open")).then(open_high).otherwise(pl.col("_hours"))
+    high = (pl.when(pl.col("_open")).then(open_high)
+            .when(default_daily).then(pl.max_horizontal(pl.col("_hours"),
+                                                        pl.col("_days") * 24.0))
+            .otherwise(pl.col("_hours")))
     rule = (pl.when(pl.col("_open") & whole_day)
             .then(pl.lit(f"open-ended, no stated hours: {FLOOR_HOURS_PER_DAY:g} h on its "
                          "first day up to every day to the snapshot, the end of its last "
@@ -204,6 +219,12 @@ def hours_range(events: pl.DataFrame) -> pl.DataFrame:
             .when(whole_day & (pl.col("_daily") >= 24.0))
             .then(pl.lit(f"whole days without stated hours: {FLOOR_HOURS_PER_DAY:g} to 24 h "
                          "a day"))
+            .when(default_daily)
+            .then(pl.lit(f"hours a day by a default rule: {FLOOR_HOURS_PER_DAY:g} to 24 h a "
+                         "day around it"))
+            .when(capped_open)
+            .then(pl.lit(f"open-ended, capped by the catalogue: {FLOOR_HOURS_PER_DAY:g} h on "
+                         "its first day up to the cap"))
             .otherwise(pl.lit("hours stated by the source")))
     return frame.select("event_id", low.alias("hours_low"), high.alias("hours_high"),
                         rule.alias("hours_rule"))
@@ -229,9 +250,14 @@ def bound_events(events: pl.DataFrame, side: str, end: str = "known") -> pl.Data
     daily = pl.col("daily_hours").cast(pl.Float64).fill_null(24.0)
     days = (pl.col("duration_hours") / daily - 1e-9).ceil().clip(lower_bound=1.0)
     fewer = (side == "low") & (hours < pl.col("duration_hours"))
+    # more hours on the same days (a default of hours a day at its 24 h end), not more days
+    fuller = (side == "high") & (hours > pl.col("duration_hours")) & pl.col(
+        "hours_basis").cast(pl.String).is_in(DEFAULT_DAILY_BASES) \
+        if "hours_basis" in out.columns else pl.lit(False)
     return out.with_columns(
         pl.when(keep).then(pl.col("duration_hours")).otherwise(hours).alias("duration_hours"),
         pl.when(~keep & fewer).then(pl.min_horizontal(daily, hours / days))
+        .when(~keep & fuller).then(pl.min_horizontal(pl.lit(24.0), hours / days))
         .otherwise(daily).alias("daily_hours"),
     ).drop(f"hours_{side}")
 

@@ -32,8 +32,8 @@ class ParamSpec(NamedTuple):
 
     ``value`` is the central value; for ``lognormal`` it is the median and ``low``/``high``
     are the 5th and 95th percentiles; for ``triangular`` they are the mode and the bounds;
-    for ``lognormal_capped`` (`capped_lognormal`) the median, the 5th percentile and the
-    99th percentile, which is also the largest value drawn.
+    for ``lognormal_capped`` (`capped_lognormal`) the median and the 1st and 99th
+    percentiles, which are also its bounds.
     """
 
     name: str
@@ -100,23 +100,24 @@ class ParamSpec(NamedTuple):
 
 
 def capped_lognormal(value, low, high, z):
-    """Draws of a two-piece lognormal from standard normals ``z``: median ``value``, 5th
-    percentile ``low`` and 99th percentile ``high``, never above ``high`` (the top 1 % of
-    draws are ``high``). Used for hours known at their low end with a long, bounded tail (an
-    open-ended event: its known part, and at most the end the rule allows).
+    """Draws of a two-piece lognormal from standard normals ``z``: median ``value``, 1st
+    percentile ``low`` and 99th percentile ``high``, which are also its bounds (the lowest and
+    highest 1 % of draws are ``low`` and ``high``). Used for hours known at their low end with
+    a long, bounded tail (an open-ended event: at least its known part, at most the end the
+    rule allows).
 
     Examples
     --------
-    >>> z = np.array([-1.6448536269514722, 0.0, 2.3263478740408408, 5.0])
+    >>> z = np.array([-5.0, -2.3263478740408408, 0.0, 2.3263478740408408, 5.0])
     >>> np.round(capped_lognormal(24.0, 6.0, 8760.0, z), 6).tolist()
-    [6.0, 24.0, 8760.0, 8760.0]
+    [6.0, 6.0, 24.0, 8760.0, 8760.0]
     """
     value, low, high = (np.asarray(x, dtype=float) for x in (value, low, high))
     low = np.maximum(low, value * 1e-9)
     with np.errstate(divide="ignore", invalid="ignore"):
-        sigma = np.where(z < 0, np.log(value / low) / _Z95, np.log(high / value) / _Z99)
+        sigma = np.where(z < 0, np.log(value / low), np.log(high / value)) / _Z99
         out = value * np.exp(sigma * z)
-    return np.minimum(np.where(np.isfinite(out), out, value), high)
+    return np.clip(np.where(np.isfinite(out), out, value), low, high)
 
 
 class Range(NamedTuple):

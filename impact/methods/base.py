@@ -130,8 +130,8 @@ def common_inputs(ctx: Context) -> list[ParamSpec]:
 #: how hours with a range are drawn (`duration_input`, chosen on the Top10VPN dev set,
 #: docs/events.md "Hours drawn"): hours whose central value is the top of their range (whole
 #: days, an upper bound) are triangular with the mode there; hours that can run on above
-#: their central value (an open-ended event's known part) are a capped two-piece lognormal
-#: with its median at the central hours, P5 at the low end and P99 at the high end
+#: their central value (an open-ended event's known part) are a two-piece lognormal with its
+#: median at the central hours and its 1st and 99th percentiles at the ends, kept within them
 HOURS_DISTRIBUTION = "triangular"
 HOURS_TAIL_DISTRIBUTION = "lognormal_capped"
 
