@@ -1,16 +1,19 @@
 """Build time: the platform table (``data/platform_weights.csv``) and the level fit
 (``data/platform_level_fit.csv``), from usage data and the Top10VPN country-years.
 
-A platform block takes the share ``W = L × R`` of a country's digital activity (capped at 1):
+A platform block takes the share ``W = min(1, L × (1 − Π(1 − u_p)))`` of a country's digital
+activity, over the blocked platforms p:
 
-- ``R = 1 − Π(1 − u_p)`` over the blocked platforms, ``u_p`` the platform's **reach**: the
-  share of the country's social-media users who use it [0-1], from usage data per country
-  (`reach_table`);
-- ``L``, the **level**: how much of digital activity depends on the platforms its users
-  reach, fitted on the Top10VPN 2019–2022 platform-block country-years (`fit_level`), with
-  its 90 % prediction interval carried into every platform-pricing method's Monte Carlo.
+- ``u_p``, the platform's **usage**: its share of the country's social-media activity [0-1]
+  (`usage_table`): StatCounter's referral share for the platforms it measures, else their
+  reach × the activity per user of Facebook (messaging) or YouTube (TikTok) there;
+- ``L``, the **level**: how much of digital activity depends on social-media activity,
+  fitted on the Top10VPN 2019–2022 platform-block country-years (`fit_level`); the run time
+  draws it over the 90 % confidence interval of the fit (`impact.parameters.platform_level`).
 
-Reach, per country (``basis`` column says which rule gave each value):
+The table keeps each platform's **reach** (share of the country's social-media users on it
+[0-1], `reach_table`): an input of the usage rule and informative. Reach, per country
+(``basis`` column says which rule gave each value):
 
 - ``users``: Facebook, Instagram, YouTube, TikTok: World Population Review 2023 users ÷ its
   "all social media" users (ad-audience figures; capped at 1).
@@ -31,7 +34,7 @@ figures, hand-set and sourced) ÷ WPR's world total of social-media users, excep
 platforms WPR counts, whose world reach is WPR's own total ÷ the social-media users of the
 countries it counts them in.
 
-Only derived numbers (reach shares, fit statistics) are written: StatCounter's shares are CC
+Only derived numbers (usage and reach shares, fit statistics) are written: StatCounter's shares are CC
 BY-SA and credited in data/SOURCES.md; WPR's figures have no open licence and are not shipped.
 Top10VPN figures are read for the fit only and never written.
 """
@@ -396,9 +399,10 @@ def level_frame(sums: pl.DataFrame, published: pl.DataFrame, level_used: float
 
 def build_platform_tables(raw_dir: Path, out_dir: Path, validation: Path | None = None, *,
                           report: Callable[[str], None] | None = None) -> dict[str, Path]:
-    """Write data/platform_weights.csv (reach per country) and data/platform_level_fit.csv
-    (the level fitted on the Top10VPN platform-block country-years) into ``out_dir``, which
-    must already hold the rest of the curated tables (the catalogue is priced from it).
+    """Write data/platform_weights.csv (usage and reach per country) and
+    data/platform_level_fit.csv (the level fitted on the Top10VPN platform-block
+    country-years) into ``out_dir``, which must already hold the rest of the curated tables
+    (the catalogue is priced from it).
     ``validation``: the Top10VPN file (default ``<raw>/../validation/...``)."""
     import os
 
