@@ -1,6 +1,6 @@
 """Methods & assumptions page: every registered method with its formula and what each of its
 symbols is (`impact.formula_terms`, from the methods' inputs and the parameter data), scopes
-and citation, then the bundled literature parameters and the platform table (reach per
+and citation, then the bundled literature parameters and the platform table (usage per
 country and the fitted level)."""
 
 from __future__ import annotations
@@ -49,11 +49,12 @@ st.header("Platform dependence")
 level = platform_level()
 st.caption(
     "A platform block takes the share W = min(1, L × (1 − Π(1 − u))) of digital activity: u "
-    "is each blocked platform's reach (share of the country's social-media users on it, "
-    "data/platform_weights.csv, from StatCounter and World Population Review usage data), L "
+    "is each blocked platform's usage (share of the country's social-media activity on it, "
+    "data/platform_weights.csv: StatCounter referral shares; for platforms StatCounter does "
+    "not measure, their reach × Facebook's or YouTube's activity per user), L "
     f"the level fitted on published platform-block figures: {level.value:.2g} "
     f"(90 % range {level.low:.2g}–{level.high:.2g}; docs/platforms.md). Every method that "
     "prices platforms reads this one table.")
-reach = (read_bundled("platform_weights").pivot(on="platform", index="iso3", values="reach")
+usage = (read_bundled("platform_weights").pivot(on="platform", index="iso3", values="usage")
          .sort("iso3"))
-st.dataframe(reach, hide_index=True, width="stretch", key="platform_table")
+st.dataframe(usage, hide_index=True, width="stretch", key="platform_table")

@@ -60,7 +60,7 @@ PARAMETER_LABELS = {
 
 
 def parameter_label(name: str) -> str:
-    """A method input in words (`PARAMETER_LABELS`; a platform's weight or reach names the
+    """A method input in words (`PARAMETER_LABELS`; a platform's weight or usage names the
     platform; any other name is written out in words).
 
     >>> parameter_label("digital_share"), parameter_label("platform_weight_x")
@@ -73,9 +73,9 @@ def parameter_label(name: str) -> str:
     if name.startswith("platform_weight_"):
         platform = name.removeprefix("platform_weight_")
         return f"Share of digital activity on {PLATFORM_LABELS.get(platform, platform)}"
-    if name.startswith("platform_reach_"):
-        platform = name.removeprefix("platform_reach_")
-        return f"Share of social-media users on {PLATFORM_LABELS.get(platform, platform)}"
+    if name.startswith("platform_usage_"):
+        platform = name.removeprefix("platform_usage_")
+        return f"Share of social-media activity on {PLATFORM_LABELS.get(platform, platform)}"
     return name.replace("_", " ").strip().capitalize()
 
 

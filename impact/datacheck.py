@@ -98,11 +98,15 @@ RULES: tuple[Rule, ...] = tuple(
              ("method parameter value low high distribution", "required"),
              ("low value high", "ordered"))
     + _rules("platform_weights",
-             ("iso3 platform reach basis", "required"),
+             ("iso3 platform reach basis usage usage_basis", "required"),
              ("reach", "share"),
+             ("usage", "share"),
              ("platform", "one_of", {"allowed": PLATFORMS}),
              ("basis", "one_of", {"allowed": ("users", "referral_scaled", "meta_scaled",
-                                              "non_meta_scaled", "region", "world")}))
+                                              "non_meta_scaled", "region", "world")}),
+             ("usage_basis", "one_of", {"allowed": ("referral_share", "region", "world",
+                                                    "reach_x_facebook_intensity",
+                                                    "reach_x_youtube_intensity")}))
     + _rules("platform_level_fit",
              ("kind term value", "required"),
              ("value", "finite"),

@@ -149,8 +149,8 @@ def scope_factor(*, platforms: bool = True) -> Describe:
         parts = ["1 for a full shutdown or throttling",
                  f"the {parameter_label('mobile_share').lower()} for a mobile-only cut"]
         if platforms:
-            parts.append("L × (1 − Π(1 − u)) over the blocked platforms' reach u (share of "
-                         "the country's social-media users on each platform, "
+            parts.append("L × (1 − Π(1 − u)) over the blocked platforms' usage u (share of "
+                         "the country's social-media activity on each platform, "
                          "data/platform_weights.csv), L the fitted level of platform "
                          "dependence (data/platform_level_fit.csv), at most 1, for a "
                          "platform block")
@@ -232,7 +232,7 @@ TERMS: dict[str, tuple[tuple[str, Describe], ...]] = {
         ("s", words("1 for a platform block, 0 otherwise")),
         ("GDP per head", data_input("gdp_per_capita_usd")),
         ("W", words("Combined weight L × (1 − Π(1 − u)) of the blocked platforms (u: share "
-                    "of the country's social-media users on each platform, "
+                    "of the country's social-media activity on each platform, "
                     "data/platform_weights.csv; L: fitted level, data/platform_level_fit.csv)",
                     "share 0-1")),
         ("W_ref", words("W of the typical social-media block the fit is centred on: Facebook, "

@@ -154,9 +154,9 @@ UNIT_RANGES: dict[str, Range] = {
     "share 0-1 of GDP": _SHARE,
     "share 0-1 of internet access": _SHARE,
     "share 0-1 of digital-economy activity": _SHARE,
-    "share 0-1 of social-media users": _SHARE,
-    "level: share of digital activity per share of users reached": Range(
-        0.0, _INF, "a finite level > 0 (the platform weight is the level × the reach, at "
+    "share 0-1 of social-media activity": _SHARE,
+    "level: share of digital activity per share of social-media activity": Range(
+        0.0, _INF, "a finite level > 0 (the platform weight is the level × the usage, at "
         "most 1)", open_low=True),
     "intensity 0-1": _SHARE,
     "share of daily GDP per day": Range(0.0, 1.0, "a share of a day's GDP between 0 and 1"),
@@ -268,25 +268,32 @@ def param(method: str, name: str) -> ParamSpec:
         raise KeyError(f"parameter {method}.{name} not found in data/parameters.csv") from None
 
 
-#: columns of data/platform_weights.csv (`impact.build.platforms`)
-PLATFORM_COLUMNS = ("iso3", "platform", "reach", "basis")
+#: columns of data/platform_weights.csv (`impact.build.platforms`): ``usage`` prices a block,
+#: ``reach`` is an input of the usage rule, kept for information
+PLATFORM_COLUMNS = ("iso3", "platform", "reach", "basis", "usage", "usage_basis")
 #: how a reach value was obtained (``basis``; rules in `impact.build.platforms`)
 PLATFORM_BASES = ("users", "referral_scaled", "meta_scaled", "non_meta_scaled", "region",
                   "world")
+#: how a usage value was obtained (``usage_basis``; rules in `impact.build.platforms`)
+PLATFORM_USAGE_BASES = ("referral_share", "region", "world", "reach_x_facebook_intensity",
+                        "reach_x_youtube_intensity")
 #: the world row of the platform table: the fallback for a country it does not list
 PLATFORM_WORLD = "WLD"
 PLATFORM_WEIGHT_UNIT = "share 0-1 of digital-economy activity"
-PLATFORM_LEVEL_UNIT = "level: share of digital activity per share of users reached"
-PLATFORM_SOURCE = ("World Population Review 2023 users; StatCounter Global Stats referral "
-                   "shares 2022-04..2024-03; company user figures (data/platform_world_users.csv)")
+PLATFORM_USAGE_UNIT = "share 0-1 of social-media activity"
+PLATFORM_LEVEL_UNIT = "level: share of digital activity per share of social-media activity"
+PLATFORM_SOURCE = ("StatCounter Global Stats referral shares 2022-04..2024-03; for platforms "
+                   "it does not measure, reach (World Population Review 2023 users, company "
+                   "user figures in data/platform_world_users.csv) × Facebook's or YouTube's "
+                   "activity per user")
 PLATFORM_LEVEL_SOURCE = ("OLS on Top10VPN 2019–2022 platform-block country-years "
                          "(data/platform_level_fit.csv; impact.build.platforms)")
 
 
 def validate_platform_table(frame: pl.DataFrame, origin: str = "platform_weights"
                             ) -> pl.DataFrame:
-    """Check a platform table (`PLATFORM_COLUMNS`): reach a finite share in [0, 1], a known
-    basis, every platform once for every country, and the world row; raise
+    """Check a platform table (`PLATFORM_COLUMNS`): reach and usage finite shares in [0, 1],
+    known bases, every platform once for every country, and the world row; raise
     `ParameterFileError` naming the first problem."""
     missing = [c for c in PLATFORM_COLUMNS if c not in frame.columns]
     if missing:
@@ -294,24 +301,26 @@ def validate_platform_table(frame: pl.DataFrame, origin: str = "platform_weights
                                  f"expected {list(PLATFORM_COLUMNS)}")
     if frame.height == 0:
         raise ParameterFileError(f"{origin}: no rows")
-    for col in ("iso3", "platform", "reach", "basis"):
+    for col in PLATFORM_COLUMNS:
         if frame[col].null_count():
             raise ParameterFileError(f"{origin}: empty {col}")
-    try:
-        reach = frame["reach"].cast(pl.Float64, strict=True).to_numpy()
-    except pl.exceptions.PolarsError:
-        raise ParameterFileError(f"{origin}: reach must be numbers") from None
-    bad = ~(np.isfinite(reach) & (reach >= 0) & (reach <= 1))
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ParameterFileError(f"{origin} line {i + 2}: reach {frame['reach'][i]!r} is "
-                                 "not a share between 0 and 1")
+    for col in ("reach", "usage"):
+        try:
+            share = frame[col].cast(pl.Float64, strict=True).to_numpy()
+        except pl.exceptions.PolarsError:
+            raise ParameterFileError(f"{origin}: {col} must be numbers") from None
+        bad = ~(np.isfinite(share) & (share >= 0) & (share <= 1))
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ParameterFileError(f"{origin} line {i + 2}: {col} {frame[col][i]!r} is "
+                                     "not a share between 0 and 1")
     unknown = sorted(set(frame["platform"]) - set(PLATFORMS))
     if unknown:
         raise ParameterFileError(f"{origin}: unknown platform(s) {unknown}; use {PLATFORMS}")
-    bases = sorted(set(frame["basis"]) - set(PLATFORM_BASES))
-    if bases:
-        raise ParameterFileError(f"{origin}: unknown basis {bases}; use {PLATFORM_BASES}")
+    for col, allowed in (("basis", PLATFORM_BASES), ("usage_basis", PLATFORM_USAGE_BASES)):
+        bases = sorted(set(frame[col]) - set(allowed))
+        if bases:
+            raise ParameterFileError(f"{origin}: unknown {col} {bases}; use {allowed}")
     counts = frame.group_by("iso3").agg(pl.col("platform").n_unique().alias("n"), pl.len())
     short = counts.filter((pl.col("n") != len(PLATFORMS)) | (pl.col("len") != len(PLATFORMS)))
     if short.height:
@@ -329,21 +338,39 @@ def platform_table() -> pl.DataFrame:
 
 
 @functools.cache
-def _reach_index() -> dict[tuple[str, str], tuple[float, str]]:
-    return {(r["iso3"], r["platform"]): (float(r["reach"]), r["basis"])
+def _platform_index() -> dict[tuple[str, str], tuple[float, str, float, str]]:
+    return {(r["iso3"], r["platform"]): (float(r["reach"]), r["basis"], float(r["usage"]),
+                                         r["usage_basis"])
             for r in platform_table().iter_rows(named=True)}
 
 
-def platform_reach(platform: str, iso3: str | None = None) -> tuple[float, str]:
-    """(reach [share 0-1 of the country's social-media users], basis) of ``platform`` in
-    ``iso3``; the world row for a country the table does not list (basis ``world``)."""
-    index = _reach_index()
+def _platform_row(platform: str, iso3: str | None) -> tuple[float, str, float, str]:
+    """(reach, basis, usage, usage_basis) of ``platform`` in ``iso3``; the world row, with
+    both bases ``world``, for a country the table does not list."""
+    index = _platform_index()
     key = (iso3 or PLATFORM_WORLD, platform)
     if key in index:
         return index[key]
     if (PLATFORM_WORLD, platform) not in index:
         raise KeyError(f"unknown platform {platform!r}; use one of {', '.join(PLATFORMS)}")
-    return index[(PLATFORM_WORLD, platform)][0], "world"
+    reach, _, usage, _ = index[(PLATFORM_WORLD, platform)]
+    return reach, "world", usage, "world"
+
+
+def platform_usage(platform: str, iso3: str | None = None) -> tuple[float, str]:
+    """(usage [share 0-1 of the country's social-media activity], usage basis) of
+    ``platform`` in ``iso3``: what prices a block; the world row for a country the table does
+    not list (basis ``world``)."""
+    _, _, usage, basis = _platform_row(platform, iso3)
+    return usage, basis
+
+
+def platform_reach(platform: str, iso3: str | None = None) -> tuple[float, str]:
+    """(reach [share 0-1 of the country's social-media users], basis) of ``platform`` in
+    ``iso3``: informative, and an input of the usage rule at build time; the world row for a
+    country the table does not list (basis ``world``)."""
+    reach, basis, _, _ = _platform_row(platform, iso3)
+    return reach, basis
 
 
 @functools.cache
@@ -362,8 +389,8 @@ def platform_level_fit() -> dict[str, float]:
 
 
 def platform_level() -> ParamSpec:
-    """The level L of platform dependence [share of digital activity per share of users
-    reached]: lognormal, median and 90 % range from the fit's 90 % confidence interval of
+    """The level L of platform dependence [share of digital activity per share of social-media
+    activity]: lognormal, median and 90 % range from the fit's 90 % confidence interval of
     the level (the estimate's own uncertainty, as for any fitted coefficient; the scatter of
     single published country-years around it, the prediction interval, is stated in the
     notes and in docs/platforms.md)."""
@@ -382,21 +409,21 @@ def platform_level() -> ParamSpec:
 
 def platform_param(platform: str, iso3: str | None = None) -> ParamSpec:
     """Dependence weight of ``platform`` in ``iso3`` [share 0-1 of digital-economy activity]:
-    the level L × the platform's reach there, lognormal over L's 90 % range, at most 1."""
-    reach, basis = platform_reach(platform, iso3)
+    the level L × the platform's usage there, lognormal over L's 90 % range, at most 1."""
+    usage, basis = platform_usage(platform, iso3)
     level = platform_level()
-    return ParamSpec(f"platform_weight_{platform}", min(1.0, level.value * reach),
-                     min(1.0, level.low * reach), min(1.0, level.high * reach),
-                     PLATFORM_WEIGHT_UNIT, level.distribution if reach > 0 else "fixed",
-                     PLATFORM_SOURCE, f"reach {reach:.3g} ({basis}) × level {level.value:.3g}")
+    return ParamSpec(f"platform_weight_{platform}", min(1.0, level.value * usage),
+                     min(1.0, level.low * usage), min(1.0, level.high * usage),
+                     PLATFORM_WEIGHT_UNIT, level.distribution if usage > 0 else "fixed",
+                     PLATFORM_SOURCE, f"usage {usage:.3g} ({basis}) × level {level.value:.3g}")
 
 
-def platform_reach_param(platform: str, iso3: str | None = None) -> ParamSpec:
-    """The reach of ``platform`` in ``iso3`` as a fixed data input
-    [share 0-1 of social-media users]."""
-    reach, basis = platform_reach(platform, iso3)
-    return ParamSpec(f"platform_reach_{platform}", reach, reach, reach,
-                     "share 0-1 of social-media users", "fixed", PLATFORM_SOURCE,
+def platform_usage_param(platform: str, iso3: str | None = None) -> ParamSpec:
+    """The usage of ``platform`` in ``iso3`` as a fixed data input
+    [share 0-1 of social-media activity]."""
+    usage, basis = platform_usage(platform, iso3)
+    return ParamSpec(f"platform_usage_{platform}", usage, usage, usage,
+                     PLATFORM_USAGE_UNIT, "fixed", PLATFORM_SOURCE,
                      f"basis: {basis} (data/platform_weights.csv)")
 
 

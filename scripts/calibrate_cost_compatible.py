@@ -25,8 +25,8 @@ from impact.build.calibration import (
     fit,
     fit_table,
     loo_ratios,
-    reach_weights,
     service_share_by_country_year,
+    usage_weights,
 )
 from impact.fits import COST_COMPATIBLE_TERMS as TERMS
 
@@ -42,7 +42,7 @@ def main() -> None:
     accessnow = pl.read_csv(args.shared / "data" / "shutdowns" /
                             "accessnow_keepiton_stop_2016_2025.csv", infer_schema_length=None)
     indicators = pl.read_csv(ROOT / "data" / "indicators.csv")
-    weights = reach_weights(pl.read_csv(ROOT / "data" / "platform_weights.csv"))
+    weights = usage_weights(pl.read_csv(ROOT / "data" / "platform_weights.csv"))
     frame = calibration_frame(validation, indicators, service_share_by_country_year(accessnow),
                               weights)
     table = fit_table(frame)

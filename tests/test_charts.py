@@ -193,7 +193,7 @@ def test_every_uncertain_input_has_words():
     for name in names:
         label = vm.parameter_label(name)
         assert name in vm.PARAMETER_LABELS or name.startswith(
-            ("platform_weight_", "platform_reach_")), name
+            ("platform_weight_", "platform_usage_")), name
         assert "_" not in label and label[0].isupper(), label
 
 

@@ -279,7 +279,7 @@ def test_every_bundled_parameter_lies_in_its_range():
     ({"duration_hours": 1e9}, "(20 years)"),
     ({"duration_hours": 0}, "hours > 0"),
     ({"digital_share": 1e300}, "share 0-1 of GDP"),
-    ({"platform_reach_x": 1.5}, "a share between 0 and 1"),
+    ({"platform_usage_x": 1.5}, "a share between 0 and 1"),
     ({"platform_level": 0}, "a finite level > 0"),
     ({"loss_share_per_day": 2}, "a share of a day's GDP"),
     ({"cost_compatible.rate": 1.01}, "a share of an hour's GDP"),

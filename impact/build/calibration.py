@@ -9,7 +9,7 @@ Model (statsmodels OLS on country-years):
 where ``rate`` = cost ÷ (GDP/8760 × hours), the implied share of hourly national GDP lost,
 ``affected share`` = min(1, users affected ÷ internet users), ``s`` is the share of the
 country-year's Access Now events that were service-based (platform blocks) and ``W`` the
-combined platform reach (``data/platform_weights.csv``, per country) of the
+combined platform usage (``data/platform_weights.csv``, per country) of the
 platforms those service-based events blocked (union over the year; Access Now's Facebook,
 Twitter = X, WhatsApp, Instagram and Telegram columns plus the platforms named in
 ``other_affected``). ``W_ref`` is the weight of Facebook + Instagram + WhatsApp + X, so b2 is
@@ -89,7 +89,7 @@ def calibration_frame(validation: pl.DataFrame, indicators: pl.DataFrame,
                       ) -> pl.DataFrame:
     """Join Top10VPN rows with GDP, GDP per head, population and internet use of their year,
     and the platform term s · log(W / W_ref) of the platforms blocked (``weights``: iso3 ->
-    platform key -> the platform's reach there, `reach_weights`; ``WLD`` for a country not
+    platform key -> the platform's usage there, `usage_weights`; ``WLD`` for a country not
     listed; or one platform key -> weight mapping for every country)."""
     wide = (indicators.filter(pl.col("indicator").is_in(
         ["gdp_usd", "gdp_per_capita_usd", "population", "internet_users_pct",
@@ -194,13 +194,13 @@ def loo_coefficients(frame: pl.DataFrame) -> dict[tuple[str, int], np.ndarray]:
     return out
 
 
-def reach_weights(table: pl.DataFrame) -> dict[str, dict[str, float]]:
-    """iso3 -> platform -> reach, from a platform table (data/platform_weights.csv). The
-    level L multiplies every weight alike, so W/W_ref of the platform term is a ratio of
-    combined reaches."""
+def usage_weights(table: pl.DataFrame) -> dict[str, dict[str, float]]:
+    """iso3 -> platform -> usage [share 0-1 of social-media activity], from a platform table
+    (data/platform_weights.csv). The level L multiplies every weight alike, so W/W_ref of the
+    platform term is a ratio of combined usages."""
     out: dict[str, dict[str, float]] = {}
     for r in table.iter_rows(named=True):
-        out.setdefault(r["iso3"], {})[r["platform"]] = float(r["reach"])
+        out.setdefault(r["iso3"], {})[r["platform"]] = float(r["usage"])
     return out
 
 
@@ -211,6 +211,6 @@ def frame_from_files(shared: Path, data: Path) -> pl.DataFrame:
     accessnow = pl.read_csv(shared / "data" / "shutdowns" /
                             "accessnow_keepiton_stop_2016_2025.csv", infer_schema_length=None)
     indicators = pl.read_csv(data / "indicators.csv")
-    weights = reach_weights(pl.read_csv(data / "platform_weights.csv"))
+    weights = usage_weights(pl.read_csv(data / "platform_weights.csv"))
     return calibration_frame(validation, indicators, service_share_by_country_year(accessnow),
                              weights)

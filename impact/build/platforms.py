@@ -1,16 +1,19 @@
 """Build time: the platform table (``data/platform_weights.csv``) and the level fit
 (``data/platform_level_fit.csv``), from usage data and the Top10VPN country-years.
 
-A platform block takes the share ``W = L × R`` of a country's digital activity (capped at 1):
+A platform block takes the share ``W = min(1, L × (1 − Π(1 − u_p)))`` of a country's digital
+activity, over the blocked platforms p:
 
-- ``R = 1 − Π(1 − u_p)`` over the blocked platforms, ``u_p`` the platform's **reach**: the
-  share of the country's social-media users who use it [0-1], from usage data per country
-  (`reach_table`);
-- ``L``, the **level**: how much of digital activity depends on the platforms its users
-  reach, fitted on the Top10VPN 2019–2022 platform-block country-years (`fit_level`), with
-  its 90 % prediction interval carried into every platform-pricing method's Monte Carlo.
+- ``u_p``, the platform's **usage**: its share of the country's social-media activity [0-1]
+  (`usage_table`): StatCounter's referral share for the platforms it measures, else their
+  reach × the activity per user of Facebook (messaging) or YouTube (TikTok) there;
+- ``L``, the **level**: how much of digital activity depends on social-media activity,
+  fitted on the Top10VPN 2019–2022 platform-block country-years (`fit_level`); the run time
+  draws it over the 90 % confidence interval of the fit (`impact.parameters.platform_level`).
 
-Reach, per country (``basis`` column says which rule gave each value):
+The table keeps each platform's **reach** (share of the country's social-media users on it
+[0-1], `reach_table`): an input of the usage rule and informative. Reach, per country
+(``basis`` column says which rule gave each value):
 
 - ``users``: Facebook, Instagram, YouTube, TikTok: World Population Review 2023 users ÷ its
   "all social media" users (ad-audience figures; capped at 1).
@@ -31,7 +34,7 @@ figures, hand-set and sourced) ÷ WPR's world total of social-media users, excep
 platforms WPR counts, whose world reach is WPR's own total ÷ the social-media users of the
 countries it counts them in.
 
-Only derived numbers (reach shares, fit statistics) are written: StatCounter's shares are CC
+Only derived numbers (usage and reach shares, fit statistics) are written: StatCounter's shares are CC
 BY-SA and credited in data/SOURCES.md; WPR's figures have no open licence and are not shipped.
 Top10VPN figures are read for the fit only and never written.
 """
@@ -63,7 +66,16 @@ MIN_REGION = 3
 #: the ``iso3`` of the world row (the run-time fallback for a country not in the table)
 WORLD = "WLD"
 BASES = ("users", "referral_scaled", "meta_scaled", "non_meta_scaled", "region", "world")
-WEIGHT_COLUMNS = ("iso3", "platform", "reach", "basis")
+#: how a usage value was obtained (``usage_basis``)
+USAGE_BASES = ("referral_share", "region", "world", "reach_x_facebook_intensity",
+               "reach_x_youtube_intensity")
+#: platforms StatCounter does not measure -> the measured platform whose per-user activity
+#: (usage ÷ reach in the country) scales their reach: messaging like Facebook, video like
+#: YouTube
+INTENSITY_ANCHOR = {"whatsapp": "facebook", "telegram": "facebook", "signal": "facebook",
+                    "tiktok": "youtube"}
+REACH_COLUMNS = ("iso3", "platform", "reach", "basis")
+WEIGHT_COLUMNS = (*REACH_COLUMNS, "usage", "usage_basis")
 #: two-sided 90 % interval
 _ALPHA = 0.10
 
@@ -119,7 +131,7 @@ def reach_table(shares: pl.DataFrame, users: pl.DataFrame, world_users: pl.DataF
                 countries: pl.DataFrame,
                 report: Callable[[str], None] | None = None) -> pl.DataFrame:
     """Reach [0-1] of every platform in every country of ``countries`` (``iso3, region``)
-    plus the world row (``iso3 == WLD``): columns `WEIGHT_COLUMNS` (rules in the module
+    plus the world row (``iso3 == WLD``): columns `REACH_COLUMNS` (rules in the module
     docstring)."""
     world = world_reach(world_users, users)
     wsc = {r["platform"]: r["share"] for r in shares.filter(pl.col("iso3") == WORLD)
@@ -173,7 +185,7 @@ def reach_table(shares: pl.DataFrame, users: pl.DataFrame, world_users: pl.DataF
     for p in PLATFORMS:
         rows[(WORLD, p)] = (world[p], "world")
     out = pl.DataFrame([(i, p, float(v), b) for (i, p), (v, b) in rows.items()],
-                       schema=list(WEIGHT_COLUMNS), orient="row")
+                       schema=list(REACH_COLUMNS), orient="row")
     order = {p: k for k, p in enumerate(PLATFORMS)}
     out = (out.with_columns(pl.col("platform").replace_strict(order, return_dtype=pl.Int64)
                             .alias("_o"), pl.col("reach").round_sig_figs(6))
@@ -182,6 +194,74 @@ def reach_table(shares: pl.DataFrame, users: pl.DataFrame, world_users: pl.DataF
         counts = dict(out.group_by("basis").len().sort("basis").iter_rows())
         report(f"platform_weights.csv: {out['iso3'].n_unique()} countries (+ world); "
                f"reach by basis {counts}")
+    return out
+
+
+def usage_table(reach: pl.DataFrame, shares: pl.DataFrame, countries: pl.DataFrame,
+                report: Callable[[str], None] | None = None) -> pl.DataFrame:
+    """The platform table: ``reach`` (`reach_table`) with each platform's **usage**, its
+    share of the country's social-media activity [0-1], and ``usage_basis``:
+
+    - ``referral_share``: Facebook, X, Instagram, YouTube: the StatCounter referral share in
+      the country (``shares``, `statcounter_shares`);
+    - ``region``: else the median share of the country's World Bank region (at least
+      `MIN_REGION` measured countries); ``world``: else the world share;
+    - ``reach_x_facebook_intensity`` (WhatsApp, Telegram, Signal) and
+      ``reach_x_youtube_intensity`` (TikTok): platforms StatCounter does not measure: their
+      reach × the per-user activity (usage ÷ reach) of the anchor `INTENSITY_ANCHOR` in the
+      same country, at most 1 (the world's per-user activity where the anchor's reach is 0).
+
+    The world row ``WLD`` takes the world shares and the same intensity rule.
+
+    >>> reach = pl.DataFrame({"iso3": ["A"] * 8 + ["WLD"] * 8, "platform": list(PLATFORMS) * 2,
+    ...     "reach": [0.2, 0.8, 0.4, 0.6, 1.0, 0.5, 0.3, 0.01] * 2, "basis": "world"})
+    >>> shares = pl.DataFrame({"iso3": ["A", "A", "WLD", "WLD", "WLD", "WLD"],
+    ...     "platform": ["facebook", "youtube", "x", "facebook", "instagram", "youtube"],
+    ...     "share": [0.4, 0.05, 0.1, 0.7, 0.1, 0.05]})
+    >>> t = usage_table(reach, shares, pl.DataFrame({"iso3": ["A"], "region": ["R"]}))
+    >>> t.filter(pl.col("iso3") == "A").select("platform", "usage", "usage_basis").rows()[:6]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('x', 0.1, 'world'), ('facebook', 0.4, 'referral_share'), ('instagram', 0.1, 'world'),
+     ('whatsapp', 0.3, 'reach_x_facebook_intensity'), ('youtube', 0.05, 'referral_share'),
+     ('tiktok', 0.025, 'reach_x_youtube_intensity')]
+    """
+    sc = {(r["iso3"], r["platform"]): r["share"] for r in shares.iter_rows(named=True)}
+    rch = {(r["iso3"], r["platform"]): r["reach"] for r in reach.iter_rows(named=True)}
+    region = dict(countries.select("iso3", "region").iter_rows())
+    isos = sorted({i for i, _ in rch})
+    rows: dict[tuple[str, str], tuple[float, str]] = {}
+    for p in STATCOUNTER_COLUMNS.values():
+        by_region: dict[str, list[float]] = {}
+        for iso3 in isos:
+            if (iso3, p) in sc and iso3 != WORLD:
+                rows[(iso3, p)] = (sc[(iso3, p)], "referral_share")
+                if region.get(iso3):
+                    by_region.setdefault(region[iso3], []).append(sc[(iso3, p)])
+        for iso3 in isos:
+            if (iso3, p) in rows:
+                continue
+            vals = by_region.get(region.get(iso3) or "", []) if iso3 != WORLD else []
+            rows[(iso3, p)] = ((float(np.median(vals)), "region") if len(vals) >= MIN_REGION
+                               else (sc[(WORLD, p)], "world"))
+
+    def intensity(iso3: str, anchor: str) -> float:
+        r = rch[(iso3, anchor)]
+        if r > 0:
+            return rows[(iso3, anchor)][0] / r
+        return rows[(WORLD, anchor)][0] / rch[(WORLD, anchor)]
+
+    for iso3 in isos:
+        for p, anchor in INTENSITY_ANCHOR.items():
+            rows[(iso3, p)] = (min(1.0, rch[(iso3, p)] * intensity(iso3, anchor)),
+                               f"reach_x_{anchor}_intensity")
+    usage = pl.DataFrame([(i, p, float(v), b) for (i, p), (v, b) in rows.items()],
+                         schema=["iso3", "platform", "usage", "usage_basis"], orient="row")
+    out = (reach.join(usage.with_columns(pl.col("usage").round_sig_figs(6)),
+                      on=["iso3", "platform"], how="left", validate="1:1", maintain_order="left")
+           .select(WEIGHT_COLUMNS))
+    if report is not None:
+        counts = dict(out.group_by("usage_basis").len().sort("usage_basis").iter_rows())
+        report(f"platform_weights.csv: usage by basis {counts}")
     return out
 
 
@@ -319,9 +399,10 @@ def level_frame(sums: pl.DataFrame, published: pl.DataFrame, level_used: float
 
 def build_platform_tables(raw_dir: Path, out_dir: Path, validation: Path | None = None, *,
                           report: Callable[[str], None] | None = None) -> dict[str, Path]:
-    """Write data/platform_weights.csv (reach per country) and data/platform_level_fit.csv
-    (the level fitted on the Top10VPN platform-block country-years) into ``out_dir``, which
-    must already hold the rest of the curated tables (the catalogue is priced from it).
+    """Write data/platform_weights.csv (usage and reach per country) and
+    data/platform_level_fit.csv (the level fitted on the Top10VPN platform-block
+    country-years) into ``out_dir``, which must already hold the rest of the curated tables
+    (the catalogue is priced from it).
     ``validation``: the Top10VPN file (default ``<raw>/../validation/...``)."""
     import os
 
@@ -333,9 +414,10 @@ def build_platform_tables(raw_dir: Path, out_dir: Path, validation: Path | None 
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     validation = validation or raw_dir.parent / VALIDATION_FILE
     countries = pl.read_csv(out_dir / "countries.csv", infer_schema_length=None)
-    table = reach_table(statcounter_shares(raw_dir / STATCOUNTER_FILE),
-                        wpr_users(raw_dir / WPR_FILE),
+    shares = statcounter_shares(raw_dir / STATCOUNTER_FILE)
+    reach = reach_table(shares, wpr_users(raw_dir / WPR_FILE),
                         pl.read_csv(out_dir / "platform_world_users.csv"), countries, say)
+    table = usage_table(reach, shares, countries, say)
     paths = {"platform_weights": out_dir / "platform_weights.csv",
              "platform_level_fit": out_dir / "platform_level_fit.csv"}
     table.write_csv(paths["platform_weights"], line_terminator="\n")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from impact.context import Context, digital_share
-from impact.parameters import ParamSpec, param, platform_level, platform_reach_param
+from impact.parameters import ParamSpec, param, platform_level, platform_usage_param
 
 
 class Draws(dict):
@@ -170,22 +170,22 @@ def affected_share_input(ctx: Context) -> ParamSpec:
 
 
 def platform_inputs(ctx: Context) -> list[ParamSpec]:
-    """The blocked platforms' reach in the scenario's country (fixed data inputs) and the one
-    level of platform dependence (lognormal over its fitted prediction interval): the same
+    """The blocked platforms' usage in the scenario's country (fixed data inputs) and the one
+    level of platform dependence (lognormal over its fitted 90 % confidence interval): the same
     table, data/platform_weights.csv and data/platform_level_fit.csv, for every method that
     prices platforms. Empty when no platform is blocked."""
     if not ctx.platforms:
         return []
-    return [platform_reach_param(p, ctx.iso3) for p in ctx.platforms] + [platform_level()]
+    return [platform_usage_param(p, ctx.iso3) for p in ctx.platforms] + [platform_level()]
 
 
 def combined_platform_weight(ctx: Context, p: Draws) -> np.ndarray | float:
     """min(1, L × (1 − Π(1 − u_i))): share of digital activity that depends on any blocked
-    platform [0-1]; ``u_i`` the platforms' reach (share of social-media users), ``L`` the
+    platform [0-1]; ``u_i`` the platforms' usage (share of social-media activity), ``L`` the
     fitted level (`impact.build.platforms`)."""
     keep = 1.0
     for platform in ctx.platforms:
-        keep = keep * (1.0 - p[f"platform_reach_{platform}"])
+        keep = keep * (1.0 - p[f"platform_usage_{platform}"])
     return np.minimum(p["platform_level"] * (1.0 - keep), 1.0)
 
 

@@ -4,9 +4,9 @@ from open inputs, calibrated only on Top10VPN's 2019–2022 country-year figures
     loss = GDP/8760 × hours_costed × rate × scope factor
     log(rate) = b0 + b1·log(affected share) + b2·s + b3·log(GDP per head) + b4·s·log(W/W_ref)
 
-``s`` is 1 for a platform block (0 otherwise) and ``W`` the combined reach of the blocked
+``s`` is 1 for a platform block (0 otherwise) and ``W`` the combined usage of the blocked
 platforms (`impact.fits.log_platform_weight` over data/platform_weights.csv), relative to
-``W_ref``, the reach of Facebook + Instagram + WhatsApp + X.
+``W_ref``, the usage of Facebook + Instagram + WhatsApp + X.
 
 Platform blocks and the Brookings branch
 ----------------------------------------
@@ -15,17 +15,17 @@ Brookings branch and the one platform table every method reads (docs/platforms.m
 
     loss = GDP/8760 × hours_costed × s_internet × (1 + e)^(year − 2016) × a × W × intensity
 
-``W`` = min(1, L × (1 − Π(1 − u_i))): the blocked platforms' reach ``u_i`` in the country and
-the level ``L`` fitted on Top10VPN's platform-block country-years, drawn over its 90 %
-confidence interval. ``s_internet`` is BCG's 2016 internet-economy share for the G20
-countries West (2016) used, escalated by COST's documented 10 %/year
-(``brookings_escalator``); elsewhere our imputed digital share of the event year (COST
+``W`` = min(1, L × (1 − Π(1 − u_i))): the blocked platforms' usage ``u_i`` in the country
+(share of its social-media activity) and the level ``L`` fitted on Top10VPN's platform-block
+country-years, drawn over its 90 % confidence interval. ``s_internet`` is BCG's 2016
+internet-economy share for the G20 countries West (2016) used, escalated by COST's documented
+10 %/year (``brookings_escalator``); elsewhere our imputed digital share of the event year (COST
 "produces digital economy extent estimations from updated ICT indicators"; its 20 %/year
 CIPESA escalator applies to CIPESA's Annex 1 figures, which are not public, so it is not
-reproduced). The rate fit's platform slope b4 is reported in the fit table, not used: fitted
-on reach it prices X alone at a small fraction of a four-platform block, far below the
-published single-platform figures (docs/cost_compatible.md). Blackouts, mobile-only cuts and
-throttling keep the fitted rate (with s = 0).
+reproduced). The rate fit's platform slope b4 is reported in the fit table, not used: a
+slope fitted on the weights it then rescales prices single platforms far from the published
+single-platform figures (docs/cost_compatible.md). Blackouts, mobile-only cuts and throttling
+keep the fitted rate (with s = 0).
 
 Platform blocks are costed for at most 365 days (Top10VPN's convention). A throttling is
 costed as intensity ÷ the severe-throttling threshold of a blackout, and as a blackout from the
@@ -66,7 +66,7 @@ from impact.methods.base import (
     platform_inputs,
     scope_factor,
 )
-from impact.parameters import ParamSpec, param, platform_reach
+from impact.parameters import ParamSpec, param, platform_usage
 
 _Z95 = 1.6448536269514722
 #: base year of the BCG shares COST escalates
@@ -143,9 +143,9 @@ def fit_coefficients() -> tuple[np.ndarray, np.ndarray, float, dict[str, float]]
 
 
 def _central_weights(iso3: str | None) -> dict[str, float]:
-    """Reach of every platform in ``iso3`` (the level cancels in W/W_ref)."""
+    """Usage of every platform in ``iso3`` (the level cancels in W/W_ref)."""
     from impact.vocab import PLATFORMS
-    return {p: platform_reach(p, iso3)[0] for p in PLATFORMS}
+    return {p: platform_usage(p, iso3)[0] for p in PLATFORMS}
 
 
 def predicted_rate(affected_share: float, platforms: Sequence[str] | None,
@@ -169,7 +169,7 @@ def predicted_rate(affected_share: float, platforms: Sequence[str] | None,
 
 def _fallback_note(stats: dict[str, float]) -> str:
     return (f"platform block costed with COST's Brookings branch and the platform table "
-            f"(reach × fitted level, with its interval); the rate fit's platform slope b4 "
+            f"(usage × fitted level, with its interval); the rate fit's platform slope b4 "
             f"(t = {stats['platform_term_t']:.2f}, {stats['n_platform_only']:.0f} "
             "platform-only country-years) is reported, not used (docs/cost_compatible.md)")
 
@@ -280,7 +280,7 @@ METHOD = Method(
             "fitted on Top10VPN; platform blocks: s_internet × 1.1^(year − 2016) (G20) × a × "
             "W(platforms)",
     scope_note="platform blocks depend on the blocked platforms: COST's Brookings branch "
-               "(internet-economy share × the platform table's weight: the platforms' reach "
+               "(internet-economy share × the platform table's weight: the platforms' usage "
                "in the country × the fitted level); mobile-only scaled by the "
                "mobile share of access; throttling as intensity ÷ the severe-throttling "
                "threshold of a blackout, and as a blackout from that threshold on (Top10VPN "

@@ -12,8 +12,8 @@ from impact.build import default_raw_dir
 from impact.build.calibration import (
     calibration_frame,
     fit_table,
-    reach_weights,
     service_share_by_country_year,
+    usage_weights,
 )
 from impact.methods.cost_compatible import fit_coefficients, predicted_rate
 
@@ -28,7 +28,7 @@ def test_refit_reproduces_committed_fit() -> None:
     validation = pl.read_csv(SHARED / "validation" / "top10vpn_country_year_2019_2022.csv")
     accessnow = pl.read_csv(SHARED / "data" / "shutdowns" /
                             "accessnow_keepiton_stop_2016_2025.csv", infer_schema_length=None)
-    weights = reach_weights(pl.read_csv(ROOT / "data" / "platform_weights.csv"))
+    weights = usage_weights(pl.read_csv(ROOT / "data" / "platform_weights.csv"))
     frame = calibration_frame(validation, pl.read_csv(ROOT / "data" / "indicators.csv"),
                               service_share_by_country_year(accessnow), weights)
     committed = pl.read_csv(ROOT / "data" / "cost_compatible_fit.csv")

@@ -8,7 +8,7 @@ import pytest
 from impact import estimate, parse_scenario
 from impact.context import digital_share
 from impact.methods.brookings2016 import brookings2016
-from impact.parameters import platform_reach
+from impact.parameters import platform_usage
 
 DRAWS = 1000
 
@@ -85,7 +85,7 @@ def test_platform_block_uses_combined_weight():
                                    "scope": "platforms", "platforms": "x;whatsapp"}),
                    ["brookings2016"], draws=DRAWS, overrides={"internet_share": 0.05,
                                                               "platform_level": 0.5})
-    ux, uwa = platform_reach("x", "PAK")[0], platform_reach("whatsapp", "PAK")[0]
+    ux, uwa = platform_usage("x", "PAK")[0], platform_usage("whatsapp", "PAK")[0]
     # W = L × (1 − (1 − u_x)(1 − u_wa)), L overridden to 0.5
     combined = 0.5 * (1 - (1 - ux) * (1 - uwa))
     assert est.row("brookings2016")["loss_usd_central"] == pytest.approx(

@@ -20,7 +20,7 @@ from impact.methods.cost_compatible import (
     predicted_rate,
     throttling_share,
 )
-from impact.parameters import param, platform_level, platform_reach
+from impact.parameters import param, platform_level, platform_usage
 
 DRAWS = 1000
 
@@ -42,10 +42,10 @@ PLATFORMS = ("x", "facebook", "instagram", "whatsapp", "youtube", "tiktok", "tel
 
 
 def weight(iso3: str, platforms: str) -> float:
-    """min(1, L × (1 − Π(1 − reach))) at the central level: the platform table by hand."""
+    """min(1, L × (1 − Π(1 − usage))) at the central level: the platform table by hand."""
     keep = 1.0
     for p in platforms.split(";"):
-        keep *= 1.0 - platform_reach(p, iso3)[0]
+        keep *= 1.0 - platform_usage(p, iso3)[0]
     return min(1.0, platform_level().value * (1.0 - keep))
 
 
@@ -76,16 +76,16 @@ def _spec(est, name):
 
 def test_platform_block_uses_the_brookings_branch_by_hand():
     # India (G20, BCG 2016 share 5.6 %) 2021, X alone for 10 h, nationwide:
-    # GDP/8760 × 10 × 0.056 × 1.1^(2021 − 2016) × 1 × W, W = min(1, L × reach of X in India)
+    # GDP/8760 × 10 × 0.056 × 1.1^(2021 − 2016) × 1 × W, W = min(1, L × usage of X in India)
     est, loss = _central({"country": "IND", "year": 2021, "duration_hours": 10,
                           "scope": "platforms", "platforms": "x"})
     gdp = est.context.gdp.value
     assert _spec(est, "internet_share")["value"] == pytest.approx(0.056)
     assert _spec(est, "escalation_years")["value"] == 5
     assert "Brookings branch" in _spec(est, "internet_share")["notes"]
-    assert _spec(est, "platform_reach_x")["value"] == pytest.approx(platform_reach("x", "IND")[0])
+    assert _spec(est, "platform_usage_x")["value"] == pytest.approx(platform_usage("x", "IND")[0])
     assert loss == pytest.approx(gdp / 8760 * 10 * 0.056 * 1.1 ** 5 * weight("IND", "x"))
-    # four platforms: the combined reach 1 − Π(1 − u) × L
+    # four platforms: the combined usage 1 − Π(1 − u) × L
     _, four = _central({"country": "IND", "year": 2021, "duration_hours": 10,
                         "scope": "platforms", "platforms": FOUR})
     assert four == pytest.approx(gdp / 8760 * 10 * 0.056 * 1.1 ** 5 * weight("IND", FOUR))
@@ -115,14 +115,14 @@ def test_adding_a_platform_never_lowers_the_loss(country):
 
 
 @pytest.mark.parametrize("country", ["PAK", "SDN", "NGA"])
-def test_x_alone_costs_what_its_reach_says_against_four_platforms(country):
+def test_x_alone_costs_what_its_usage_says_against_four_platforms(country):
     base = {"country": country, "year": 2022, "duration_hours": 10, "scope": "platforms"}
     x = estimate(parse_scenario({**base, "platforms": "x"}), ["cost_compatible"],
                  draws=DRAWS).row("cost_compatible")
     four = estimate(parse_scenario({**base, "platforms": FOUR}), ["cost_compatible"],
                     draws=DRAWS).row("cost_compatible")
     ratio = weight(country, "x") / weight(country, FOUR)
-    assert ratio < 0.5  # X alone reaches far fewer users than Facebook, WhatsApp, Instagram, X
+    assert ratio < 0.5  # X alone carries far less activity than Facebook, WhatsApp, Instagram, X
     assert x["loss_usd_central"] == pytest.approx(four["loss_usd_central"] * ratio)
     for col in ("loss_usd_p05", "loss_usd_p50", "loss_usd_p95"):
         assert x[col] < four[col]
@@ -130,7 +130,7 @@ def test_x_alone_costs_what_its_reach_says_against_four_platforms(country):
 
 def test_scope_note_says_platform_blocks_use_the_brookings_branch_and_the_table():
     note = METHOD.scope_note
-    assert "Brookings" in note and "reach" in note and "level" in note
+    assert "Brookings" in note and "usage" in note and "level" in note
 
 
 def test_platform_block_capped_at_365_days():

@@ -7,7 +7,7 @@ import pytest
 from impact import estimate, parse_scenario
 from impact.context import digital_share
 from impact.methods.impact_model import impact2024, impact_components
-from impact.parameters import platform_level, platform_reach
+from impact.parameters import platform_level, platform_usage
 
 DRAWS = 1000
 
@@ -68,8 +68,8 @@ def test_scenario_recovery_and_circumvention_are_used():
     c = est.components["impact"]
     assert c["recovered"] == 0.0
     share, _ = digital_share("NGA", 2021)
-    # X's weight in Nigeria (level × reach, data/platform_weights.csv) × (1 − 0.5)
-    weight = min(1.0, platform_level().value * platform_reach("x", "NGA")[0])
+    # X's weight in Nigeria (level × usage, data/platform_weights.csv) × (1 − 0.5)
+    weight = min(1.0, platform_level().value * platform_usage("x", "NGA")[0])
     assert c["direct"] == pytest.approx(est.context.gdp.value / 8760 * 24 * share.central
                                         * weight * 0.5)
 
