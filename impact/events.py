@@ -711,9 +711,13 @@ def add_headline(estimates: pl.DataFrame) -> pl.DataFrame:
     why = base["reason"].to_list()
     out = base.with_columns(
         pl.lit(ENSEMBLE).alias("method"),
-        pl.Series("status", np.where(has, "ok", base["status"].to_numpy())),
-        pl.Series("reason", [f"headline of {w}" if w else (y or "no method applies")
-                             for w, y in zip(words, why, strict=True)], dtype=pl.String),
+        pl.Series("status", np.where(has, "ok", np.where(
+            base["status"].to_numpy() == "ok", "not_applicable", base["status"].to_numpy()))),
+        pl.Series("reason", [f"headline of {w}" if w else (
+            "no method applies inside its domain with a range of a loss" if st == "ok"
+            else (y or "no method applies"))
+            for w, y, st in zip(words, why, base["status"].to_list(), strict=True)],
+            dtype=pl.String),
         pl.Series("loss_usd_p05", np.where(has, head[0], np.nan)).fill_nan(None),
         pl.Series("loss_usd_p50", p50).fill_nan(None),
         pl.Series("loss_usd_p95", np.where(has, head[2], np.nan)).fill_nan(None),

@@ -388,22 +388,39 @@ def platform_level_fit() -> dict[str, float]:
     return stats
 
 
+#: the largest level of platform dependence [share of digital activity per share of
+#: social-media activity]: a block of every social platform cannot take more than the whole
+#: digital economy, so L <= 1 (a fit above it is restricted to it, `platform_level`)
+LEVEL_BOUND = 1.0
+
+
 def platform_level() -> ParamSpec:
     """The level L of platform dependence [share of digital activity per share of social-media
     activity]: lognormal, median and 90 % range from the fit's 90 % confidence interval of
     the level (the estimate's own uncertainty, as for any fitted coefficient; the scatter of
     single published country-years around it, the prediction interval, is stated in the
-    notes and in docs/platforms.md)."""
+    notes and in docs/platforms.md), restricted to `LEVEL_BOUND` (the restricted estimate:
+    the bound when the fit is above it).
+
+    >>> spec = platform_level()
+    >>> 0 < spec.low <= spec.value <= spec.high <= LEVEL_BOUND
+    True
+    """
     s = platform_level_fit()
     low, high = s.get("level_ci_low", s["level_p05"]), s.get("level_ci_high", s["level_p95"])
+    value, low, high = (min(x, LEVEL_BOUND) for x in (s["level"], low, high))
     dist = "lognormal" if high > low else "fixed"
     notes = (f"90 % confidence interval of the level fitted on n={s['n']:.0f} platform-block "
              f"country-years; single published country-years scatter wider (90 % "
              f"prediction interval {s['level_p05']:.2g}–{s['level_p95']:.2g})")
+    if s["level"] > LEVEL_BOUND:
+        notes += (f"; the fit's {s['level']:.3g} is above the bound L <= {LEVEL_BOUND:g} (a "
+                  "block of every social platform takes at most the whole digital economy), "
+                  "so L is the bound")
     if "median_ratio_loo" in s:
         notes += (f"; leave-one-out median ratio {s['median_ratio_loo']:.2f}, "
                   f"{s['within_2x_loo']:.0%} within ×2")
-    return ParamSpec("platform_level", s["level"], low, high,
+    return ParamSpec("platform_level", value, low, high,
                      PLATFORM_LEVEL_UNIT, dist, PLATFORM_LEVEL_SOURCE, notes)
 
 

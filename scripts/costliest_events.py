@@ -1,7 +1,8 @@
 """Print the costliest catalogue events as a markdown table (docs/events.md).
 
-The run time costs the whole bundled catalogue with ``cost_compatible``
-(`impact.events.estimate_events` + `impact.events.event_totals`, variant ``capped``) and this
+The run time costs the whole bundled catalogue with every method and takes each event's
+headline, as the Past events page ranks it (`impact.events.estimate_events`,
+`impact.events.add_headline`, `impact.events.event_totals`, variant ``capped``), and this
 script lists the ``--top`` events by P50 loss with their costed hours, affected share (and
 its range), share rule and hours flag. The "what was checked" and "verdict" columns of the
 docs are written by hand in ``docs/costliest_checked.csv`` (``event_id,checked,verdict``),
@@ -19,16 +20,23 @@ from pathlib import Path
 
 import polars as pl
 
-from impact.events import estimate_events, event_totals, load_events
+from impact.ensemble import ENSEMBLE
+from impact.events import add_headline, estimate_events, event_totals, load_events
 
 CHECKED = Path(__file__).resolve().parents[1] / "docs" / "costliest_checked.csv"
 
 
-def costliest(top: int = 30, method: str = "cost_compatible", variant: str = "capped",
+def costliest(top: int = 30, method: str = ENSEMBLE, variant: str = "capped",
               draws: int = 2_000) -> pl.DataFrame:
-    """The ``top`` events by P50 loss [USD] with their catalogue facts."""
+    """The ``top`` events by P50 loss [USD] with their catalogue facts (``method``: the
+    headline, ``ensemble``, or one method's name)."""
     events = load_events()
-    totals = event_totals(estimate_events(events, method, draws=draws))
+    if method == ENSEMBLE:
+        estimates = add_headline(estimate_events(events, "all", draws=draws))
+        estimates = estimates.filter(pl.col("method") == ENSEMBLE)
+    else:
+        estimates = estimate_events(events, method, draws=draws)
+    totals = event_totals(estimates)
     totals = totals.filter(pl.col("variant") == variant, pl.col("status") == "ok")
     keep = ["event_id", "affected_share", "affected_share_low", "affected_share_high",
             "share_method", "geo_scope", "hours_basis", "network_share_basis",
