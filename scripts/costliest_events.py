@@ -8,7 +8,8 @@ its range), share rule and hours flag. The "what was checked" and "verdict" colu
 docs are written by hand in ``docs/costliest_checked.csv`` (``event_id,checked,verdict``),
 which fills them (``--checked FILE`` for another file); an event not in it gets blank cells.
 
-Usage: ``PYTHONPATH=. python scripts/costliest_events.py [--top 30] [--checked FILE]``
+Usage: ``PYTHONPATH=. python scripts/costliest_events.py [--top 30] [--checked FILE]``, or
+``--flagged`` for every flagged event with its reason.
 """
 
 from __future__ import annotations
@@ -47,6 +48,30 @@ def costliest(top: int = 30, method: str = ENSEMBLE, variant: str = "capped",
             .sort("loss_usd_p50", descending=True).head(top))
 
 
+def flagged(method: str = ENSEMBLE, variant: str = "capped", draws: int = 2_000
+            ) -> pl.DataFrame:
+    """Every event with a ``flag`` (`impact.events.event_flags`: above 0.5 % of its
+    country's GDP or 2,000 costed hours), costliest first, with the share of GDP."""
+    events = load_events()
+    estimates = add_headline(estimate_events(events, "all", draws=draws))
+    totals = event_totals(estimates.filter(pl.col("method") == method))
+    return (totals.filter((pl.col("variant") == variant) & pl.col("flag").is_not_null())
+            .select("event_id", "title", "costed_hours", "loss_usd_p50", "share_of_gdp_p50",
+                    "flag").sort("loss_usd_p50", descending=True, nulls_last=True))
+
+
+def flagged_markdown(table: pl.DataFrame) -> str:
+    """The flagged events as markdown: id, title, hours, loss P50, % of GDP, why."""
+    lines = ["| id | title | hours | loss P50 (USD) | % GDP | flag |",
+             "|---|---|---:|---:|---:|---|"]
+    for r in table.iter_rows(named=True):
+        loss = _usd(r["loss_usd_p50"]) if r["loss_usd_p50"] is not None else "—"
+        gdp = f"{100 * r['share_of_gdp_p50']:.2f}" if r["share_of_gdp_p50"] is not None else "—"
+        lines.append(f"| `{r['event_id']}` | {r['title']} | {r['costed_hours']:,.0f} | {loss} "
+                     f"| {gdp} | {r['flag']} |")
+    return "\n".join(lines)
+
+
 def _usd(x: float) -> str:
     return f"{x / 1e9:,.2f} bn" if x >= 1e9 else f"{x / 1e6:,.1f} m"
 
@@ -83,7 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checked", type=Path, default=CHECKED,
                         help="CSV event_id,checked,verdict (default: docs/costliest_checked.csv)")
     parser.add_argument("--csv", type=Path, help="also write the numbers as CSV here")
+    parser.add_argument("--flagged", action="store_true",
+                        help="list every flagged event instead (docs/events.md)")
     args = parser.parse_args(argv)
+    if args.flagged:
+        sys.stdout.write(flagged_markdown(flagged(draws=args.draws)) + "\n")
+        return 0
     table = costliest(args.top, draws=args.draws)
     checked = {}
     if args.checked and args.checked.is_file():

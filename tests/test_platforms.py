@@ -157,17 +157,7 @@ def test_youtube_alone_costs_well_below_facebook_and_whatsapp_in_pakistan(method
     assert 0 < youtube < 0.25 * meta
 
 
-#: cost_compatible prices a block with COST's Brookings branch (BCG's 5.6 % internet share ×
-#: 1.1^4 = 8.2 % of GDP for India 2020 at W = 1) but a blackout with the rate fitted on
-#: Top10VPN (3.4 % of hourly GDP): its TikTok block comes out at 0.11 of its blackout, the
-#: branches' mismatch, not the platform table's (W = 0.045)
-_BRANCH_MISMATCH = pytest.mark.xfail(strict=True, reason="Brookings branch at W = 1 costs "
-                                     "2.4x the fitted blackout rate in India 2020")
-
-
-@pytest.mark.parametrize("method", [pytest.param(m, marks=_BRANCH_MISMATCH)
-                                    if m == "cost_compatible" else m
-                                    for m in _platform_methods()])
+@pytest.mark.parametrize("method", _platform_methods())
 def test_india_tiktok_ban_costs_under_a_tenth_of_a_blackout(method):
     # India's TikTok ban from 2020-06-29, one year: against a nationwide blackout as long
     base = {"country": "IND", "start": "2020-06-29", "duration_hours": 8760}

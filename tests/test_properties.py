@@ -190,8 +190,11 @@ def test_time_weighted_loss_monotone_in_duration(minutes):
 
 
 # ---- hours drawn from a range -----------------------------------------------------------------
-HOURS_DRAWS = 4_000
-TOL = 0.03  # sampling slack between runs whose other inputs are drawn from other variates
+HOURS_DRAWS = 20_000
+#: sampling slack between runs whose other inputs are drawn from other variates: a P5 of the
+#: widest method (cost_compatible, P95/P5 about 77) has a standard error of about 6 % at
+#: 20,000 draws
+TOL = 0.15
 
 
 @settings(deadline=None, max_examples=25)
