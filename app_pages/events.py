@@ -312,6 +312,10 @@ def main() -> None:
     st.caption(f"Events of the bundled catalogue (Access Now #KeepItOn and others), estimated "
                f"with **{method_title(method)}** at {DRAWS:,} Monte Carlo draws per event "
                "on this page (the Estimate page uses 10,000), so P5/P95 are a little noisier. "
+               "An event's preset on the Estimate page is costed by the same rules (its hours, "
+               "hours range, share and time weighting), so its figure differs from this one "
+               "only by that sampling noise, a few per cent at most; Past events also counts "
+               "an event's hours once where other reports cover the same places and days. "
                "Money is USD at current prices of the event year.")
     n_events = filtered_events(**filters).height
     if n_events == 0:

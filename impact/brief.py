@@ -710,7 +710,14 @@ def estimate_brief_content(est, *, produced: datetime | None = None,
     citations, the data vintages and the command that reproduces it."""
     from impact import export
     from impact.chart_frames import money_basis
-    from impact.ensemble import ENSEMBLE, ensemble, ensemble_row, headline, why_they_differ
+    from impact.ensemble import (
+        BESIDE,
+        ENSEMBLE,
+        ensemble,
+        ensemble_row,
+        headline,
+        why_they_differ,
+    )
     from impact.methods import REGISTRY
 
     ctx = est.context
@@ -742,7 +749,7 @@ def estimate_brief_content(est, *, produced: datetime | None = None,
             note = f"{len(ens.members)} methods combined"
         elif r["method"] in ens.beside:
             note = "beside the headline: " + _short(ens.excluded[r["method"]].removeprefix(
-                "shown beside the headline: "), 60)
+                BESIDE), 60)
         elif r["method"] not in ens.members:
             note = "not in the headline: " + _short(ens.excluded.get(r["method"], ""), 60)
         elif method is not None and method.domain_note:

@@ -140,14 +140,22 @@ def excluded_reason(method: str, status: str, reason: str | None, iso3: str, sco
             "cannot tell this loss from none")
 
 
+#: how a far method's reason starts (`far_reason`)
+BESIDE = "shown beside the headline: "
+
+
 def far_reason(method: str, p50: float, median: float) -> str:
-    """Why a candidate far from the others is shown beside the headline, in words."""
+    """Why a candidate far from the others is shown beside the headline, in words: how far
+    its P50 ``p50`` is from the candidates' median ``median`` [USD] and what makes it differ.
+
+    >>> far_reason("deloitte2016", 4e6, 16e6).split(";")[0]
+    'shown beside the headline: 4× below the median of the methods that apply (USD 16 m)'
+    """
     ratio = p50 / median if median > 0 else float("inf")
     side = f"{fmt.number(ratio)}× above" if ratio >= 1 else f"{fmt.number(1 / ratio)}× below"
     why = REGISTRY[method].difference_note if method in REGISTRY else ""
-    return (f"shown beside the headline: its P50 ({fmt.money(p50, 'USD')}) is {side} the "
-            f"median of the methods that apply ({fmt.money(median, 'USD')})"
-            + (f"; {why}" if why else ""))
+    return (f"{BESIDE}{side} the median of the methods that apply "
+            f"({fmt.money(median, 'USD')})" + (f"; {why}" if why else ""))
 
 
 def from_rows(rows: Sequence[Mapping], iso3: str, scope: str, factor: float,
@@ -281,7 +289,7 @@ def beside_text(est, ens: Ensemble) -> str:
     parts = []
     for m in ens.beside:
         r = est.row(m)
-        why = ens.excluded[m].removeprefix("shown beside the headline: ")
+        why = ens.excluded[m].removeprefix(BESIDE)
         parts.append(f"{REGISTRY[m].title}: {fmt.money(r['loss_usd_p50'] * k, cur)} ({why})")
     return "Beside the headline, not in it: " + "; ".join(parts) + "."
 
@@ -306,17 +314,20 @@ def role(ens: Ensemble, method: str) -> str:
         return "in the headline"
     why = ens.excluded.get(method, "")
     if method in ens.beside:
-        side = why.split(" is ", 1)[-1].split(" the median")[0]
+        side = why.removeprefix(BESIDE).split(" the median")[0]
         return f"beside the headline: {side} the others"
     return "not in the headline: " + why.split(" (")[0].split(":")[0]
 
 
 def members_note(ens: Ensemble, title=None) -> str:
     """Who is in the headline and how it is made, and who is not and why, in words;
-    ``title`` maps a method's name to what to call it (default: its title)."""
+    ``title`` maps a method's name to what to call it (default: its title). A method shown
+    beside the headline (`beside_text`) is named, not explained again."""
     title = title or (lambda m: REGISTRY[m].title if m in REGISTRY else m)
     inside = "; ".join(title(m) for m in ens.members) or "no method"
-    left = " ".join(f"Not in it: {title(m)}, {why}." for m, why in ens.excluded.items())
+    left = " ".join(f"Not in it: {title(m)}, "
+                    + ("shown beside it (above)" if m in ens.beside else why) + "."
+                    for m, why in ens.excluded.items())
     return (f"Headline: {inside}, combined quantile by quantile (geometric means of their "
             f"P5s, P50s and P95s, equal weights). " + (f"{left} " if left else "")
             + "The rule: docs/headline.md.")
