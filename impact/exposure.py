@@ -115,6 +115,21 @@ FLOOR_HOURS_PER_DAY = 3.0
 OPEN_ENDED_MAX_DAYS = 365
 
 
+def _with_defaults(events: pl.DataFrame, defaults: dict) -> tuple[pl.DataFrame, pl.Expr]:
+    """``events`` with each missing column of ``defaults`` filled with its default, and the
+    ``start`` column as a date expression (a date, a date-time or ISO text)."""
+    out = events
+    for c, v in defaults.items():
+        if c not in out.columns:
+            out = out.with_columns(pl.lit(v).alias(c))
+    start = pl.col("start")
+    if out.schema["start"] == pl.String:
+        start = start.str.slice(0, 10).str.to_date()
+    elif out.schema["start"] != pl.Date:
+        start = start.cast(pl.Date)
+    return out, start
+
+
 def _last_listed_year() -> pl.Expr:
     listed = (pl.col("listed_years").cast(pl.String).fill_null("").str.split(";")
               .list.eval(pl.element().str.strip_chars().cast(pl.Int32, strict=False))
@@ -156,18 +171,11 @@ def hours_range(events: pl.DataFrame) -> pl.DataFrame:
     if missing:
         raise InputError("events", ", ".join(missing), "catalogue rows with the columns "
                          + ", ".join(need))
-    out = events
     # a catalogue without ``hours_basis`` states nothing about how its hours were read:
     # they are taken as known
-    for c, v in {"hours_basis": "", "daily_hours": 24.0, "end": None, "open_ended": None, "listed_years": None,
-                 "hours_to_snapshot": None}.items():
-        if c not in out.columns:
-            out = out.with_columns(pl.lit(v).alias(c))
-    start = pl.col("start")
-    if out.schema["start"] == pl.String:
-        start = start.str.slice(0, 10).str.to_date()
-    elif out.schema["start"] != pl.Date:
-        start = start.cast(pl.Date)
+    out, start = _with_defaults(events, {"hours_basis": "", "daily_hours": 24.0, "end": None,
+                                         "open_ended": None, "listed_years": None,
+                                         "hours_to_snapshot": None})
     end = pl.col("end")
     if out.schema["end"] in (pl.String, pl.Null):
         end = end.cast(pl.String).str.slice(0, 10).str.to_date(strict=False)
@@ -280,15 +288,7 @@ def _prepared(events: pl.DataFrame) -> pl.DataFrame:
     defaults = {"daily_hours": 24.0, "hours_to_snapshot": None, "area_units": "",
                 "affected_share": 1.0, "nationwide": False, "area_names": "",
                 "platforms": "", "other_services": ""}
-    out = events
-    for c, v in defaults.items():
-        if c not in out.columns:
-            out = out.with_columns(pl.lit(v).alias(c))
-    start = pl.col("start")
-    if out.schema["start"] == pl.String:
-        start = start.str.slice(0, 10).str.to_date()
-    elif out.schema["start"] != pl.Date:
-        start = start.cast(pl.Date)
+    out, start = _with_defaults(events, defaults)
     return out.select(
         pl.col("event_id").cast(pl.String), pl.col("iso3").cast(pl.String),
         pl.col("scope").cast(pl.String), start.alias("start"),
