@@ -534,34 +534,25 @@ def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
 
 # ---- the headline ---------------------------------------------------------------------------
 def headlines(p: Plan, summary: pl.DataFrame) -> list:
-    """Each scenario's headline (`impact.ensemble.combine` over its methods' P5/P50/P95 in
-    ``summary``, one call for the whole pass), as `impact.ensemble.Ensemble`."""
-    from impact.ensemble import assemble, combine
+    """Each scenario's headline (`impact.ensemble.combine_frame` over its methods' P5/P50/P95
+    in ``summary``, one call for the whole pass), as `impact.ensemble.Ensemble`."""
+    from impact.ensemble import assemble, combine_frame
 
-    n, names = len(p.scenarios), [m.name for m in p.methods]
+    frame = summary.select("index", "method", "status", "reason", "iso3", "scope",
+                           "loss_usd_p05", "loss_usd_p50", "loss_usd_p95")
+    groups, names, member, far, head = combine_frame(frame, ["index"])
+    at = dict(zip(groups["index"].to_list(), groups["_group"].to_list(), strict=True))
     col = {name: j for j, name in enumerate(names)}
-    q = np.full((3, n, len(names)), np.nan)
-    eligible = np.zeros((n, len(names)), dtype=bool)
-    rows: list[list[dict | None]] = [[None] * len(names) for _ in range(n)]
-    frame = summary.select("index", "method", "status", "reason", "loss_usd_p05",
-                           "loss_usd_p50", "loss_usd_p95")
+    rows: list[list[dict]] = [[] for _ in p.scenarios]
     for r in frame.iter_rows(named=True):
-        i, j = r["index"], col[r["method"]]
-        rows[i][j] = r
-        if r["status"] == "ok" and p.contexts[i] is not None:
-            q[:, i, j] = [np.nan if v is None else v for v in
-                          (r["loss_usd_p05"], r["loss_usd_p50"], r["loss_usd_p95"])]
-            eligible[i, j] = not p.methods[j].outside_domain(p.contexts[i].iso3,
-                                                             p.scenarios[i].scope)
-    member, far, head = combine(q, eligible)
+        rows[r["index"]].append(r)
     out = []
-    for i in range(n):
-        conv, ctx = p.conversions[i], p.contexts[i]
-        kept = [j for j in range(len(names)) if rows[i][j] is not None]
-        out.append(assemble([rows[i][j] for j in kept], member[i, kept], far[i, kept],
-                            head[:, i], ctx.iso3 if ctx else p.scenarios[i].iso3,
-                            p.scenarios[i].scope, conv.factor if conv else 1.0,
-                            conv.currency if conv else "USD"))
+    for i, scenario in enumerate(p.scenarios):
+        conv, ctx, g = p.conversions[i], p.contexts[i], at[i]
+        js = [col[r["method"]] for r in rows[i]]
+        out.append(assemble(rows[i], member[g, js], far[g, js], head[:, g],
+                            ctx.iso3 if ctx else scenario.iso3, scenario.scope,
+                            conv.factor if conv else 1.0, conv.currency if conv else "USD"))
     return out
 
 

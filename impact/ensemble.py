@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import polars as pl
 
 from impact import format as fmt
 from impact.errors import InputError
@@ -55,6 +56,8 @@ class Ensemble:
     currency: str
     #: methods inside their domain but far from the others: shown beside the headline
     beside: tuple[str, ...] = field(default=())
+    #: a method beside the headline -> its P50 ÷ the candidates' median P50 [ratio]
+    far_ratio: Mapping[str, float] = field(default_factory=dict)
 
 
 def title(method: str) -> str:
@@ -126,6 +129,46 @@ def combine_draws(draws: np.ndarray) -> np.ndarray:
     return out
 
 
+def combine_frame(rows: pl.DataFrame, keys: Sequence[str]
+                  ) -> tuple[pl.DataFrame, list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """`combine` over the groups of a long table of method figures: one group per value of
+    ``keys`` (a scenario of a pass, a part of a catalogue event), ``rows`` with columns
+    ``method, status, iso3, scope, loss_usd_p05, loss_usd_p50, loss_usd_p95``. A row is
+    eligible when its status is ``ok`` and the scenario is inside the method's domain
+    (`Method.outside_domain`).
+
+    Returns (groups, names, member, far, headline): the groups' keys in the order first seen
+    with their position ``_group``, the methods in the order first seen, the (n, m) member
+    and far masks and the (3, n) headline of `combine` [USD].
+
+    >>> f = pl.DataFrame({"k": [0, 0, 1], "method": ["impact", "panel", "impact"],
+    ...     "status": ["ok", "ok", "not_applicable"], "iso3": ["PAK"] * 3,
+    ...     "scope": ["platforms"] * 3, "loss_usd_p05": [1.0, 2.0, None],
+    ...     "loss_usd_p50": [2.0, 4.0, None], "loss_usd_p95": [4.0, 8.0, None]})
+    >>> groups, names, member, far, head = combine_frame(f, ["k"])
+    >>> names, member.tolist(), head[1].tolist()  # the panel method is platform-blind
+    (['impact', 'panel'], [[True, False], [False, False]], [2.0, nan])
+    """
+    keys = list(keys)
+    groups = rows.select(keys).unique(maintain_order=True).with_row_index("_group")
+    rows = rows.join(groups, on=keys, how="left", maintain_order="left")
+    names = list(dict.fromkeys(rows["method"].to_list()))
+    col = {name: j for j, name in enumerate(names)}
+    n, m = groups.height, len(names)
+    i = rows["_group"].to_numpy()
+    j = np.array([col[x] for x in rows["method"].to_list()], dtype=np.int64)
+    q = np.full((3, n, m), np.nan)
+    for k, c in enumerate(("loss_usd_p05", "loss_usd_p50", "loss_usd_p95")):
+        q[k, i, j] = rows[c].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    inside = np.array([x in REGISTRY and not REGISTRY[x].outside_domain(a, b)
+                       for x, a, b in zip(rows["method"].to_list(), rows["iso3"].to_list(),
+                                          rows["scope"].to_list(), strict=True)], dtype=bool)
+    eligible = np.zeros((n, m), dtype=bool)
+    eligible[i, j] = (rows["status"] == "ok").to_numpy() & inside
+    member, far, head = combine(q, eligible)
+    return groups, names, member, far, head
+
+
 def excluded_reason(method: str, status: str, reason: str | None, iso3: str, scope: str,
                     p05: float | None) -> str:
     """Why a method that is not a candidate is left out, in words (see `combine`)."""
@@ -144,6 +187,15 @@ def excluded_reason(method: str, status: str, reason: str | None, iso3: str, sco
 BESIDE = "shown beside the headline: "
 
 
+def distance(ratio: float) -> str:
+    """A ratio to the median in words.
+
+    >>> distance(0.25), distance(3.5)
+    ('4× below', '3.5× above')
+    """
+    return f"{fmt.number(ratio)}× above" if ratio >= 1 else f"{fmt.number(1 / ratio)}× below"
+
+
 def far_reason(method: str, p50: float, median: float) -> str:
     """Why a candidate far from the others is shown beside the headline, in words: how far
     its P50 ``p50`` is from the candidates' median ``median`` [USD] and what makes it differ.
@@ -151,8 +203,7 @@ def far_reason(method: str, p50: float, median: float) -> str:
     >>> far_reason("deloitte2016", 4e6, 16e6).split(";")[0]
     'shown beside the headline: 4× below the median of the methods that apply (USD 16 m)'
     """
-    ratio = p50 / median if median > 0 else float("inf")
-    side = f"{fmt.number(ratio)}× above" if ratio >= 1 else f"{fmt.number(1 / ratio)}× below"
+    side = distance(p50 / median if median > 0 else float("inf"))
     why = REGISTRY[method].difference_note if method in REGISTRY else ""
     return (f"{BESIDE}{side} the median of the methods that apply "
             f"({fmt.money(median, 'USD')})" + (f"; {why}" if why else ""))
@@ -163,16 +214,17 @@ def from_rows(rows: Sequence[Mapping], iso3: str, scope: str, factor: float,
     """The headline of one scenario from its summary rows (method, status, reason,
     loss_usd_p05/p50/p95)."""
     rows = list(rows)
-    q = np.array([[[r["loss_usd_p05"] if r["loss_usd_p05"] is not None else np.nan
-                    for r in rows]],
-                  [[r["loss_usd_p50"] if r["loss_usd_p50"] is not None else np.nan
-                    for r in rows]],
-                  [[r["loss_usd_p95"] if r["loss_usd_p95"] is not None else np.nan
-                    for r in rows]]], dtype=float).reshape(3, 1, len(rows))
-    eligible = np.array([[r["status"] == "ok" and not (
-        r["method"] in REGISTRY and REGISTRY[r["method"]].outside_domain(iso3, scope))
-        for r in rows]], dtype=bool).reshape(1, len(rows))
-    member, far, head = combine(q, eligible)
+    frame = pl.DataFrame([{"method": r["method"], "status": r["status"], "iso3": iso3,
+                           "scope": scope, "loss_usd_p05": r["loss_usd_p05"],
+                           "loss_usd_p50": r["loss_usd_p50"],
+                           "loss_usd_p95": r["loss_usd_p95"]} for r in rows],
+                         schema={"method": pl.String, "status": pl.String, "iso3": pl.String,
+                                 "scope": pl.String, "loss_usd_p05": pl.Float64,
+                                 "loss_usd_p50": pl.Float64, "loss_usd_p95": pl.Float64})
+    if not rows:
+        return Ensemble((), {}, None, None, None, factor, currency)
+    _, _, member, far, head = combine_frame(frame.with_columns(pl.lit(0).alias("_one")),
+                                            ["_one"])
     return assemble(rows, member[0], far[0], head[:, 0], iso3, scope, factor, currency)
 
 
@@ -192,8 +244,10 @@ def assemble(rows: Sequence[Mapping], member: np.ndarray, far: np.ndarray,
                                                     iso3, scope, r["loss_usd_p05"])
     inside = tuple(r["method"] for r, m in zip(rows, member, strict=True) if m)
     beside = tuple(r["method"] for r, f in zip(rows, far, strict=True) if f)
+    ratios = {r["method"]: r["loss_usd_p50"] / median
+              for r, f in zip(rows, far, strict=True) if f}
     figures = (None, None, None) if not inside else tuple(float(v) for v in head)
-    return Ensemble(inside, excluded, *figures, factor, currency, beside)
+    return Ensemble(inside, excluded, *figures, factor, currency, beside, ratios)
 
 
 def members(est, methods: Sequence[str] | None = None) -> tuple[list[str], dict[str, str]]:
@@ -314,8 +368,7 @@ def role(ens: Ensemble, method: str) -> str:
         return "in the headline"
     why = ens.excluded.get(method, "")
     if method in ens.beside:
-        side = why.removeprefix(BESIDE).split(" the median")[0]
-        return f"beside the headline: {side} the others"
+        return f"beside the headline: {distance(ens.far_ratio[method])} the others"
     return "not in the headline: " + why.split(" (")[0].split(":")[0]
 
 

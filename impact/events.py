@@ -674,30 +674,16 @@ def add_headline(estimates: pl.DataFrame) -> pl.DataFrame:
     geometric means; the per-day, per-person, share-of-GDP, constant-USD and local-currency
     figures are a member's scaled to the headline's P50 (each is proportional to the loss);
     ``draws_usd``, when kept, are `impact.ensemble.combine_draws` of the members' draws."""
-    from impact.ensemble import ENSEMBLE, combine, combine_draws
-    from impact.methods import REGISTRY
+    from impact.ensemble import ENSEMBLE, combine_draws, combine_frame
 
     keys = ["variant", "event_id", "year"]
     rows = estimates.filter(pl.col("method") != ENSEMBLE)
     if rows.height == 0:
         return estimates
-    names = list(dict.fromkeys(rows["method"].to_list()))
-    parts = rows.select(keys).unique(maintain_order=True).with_row_index("_part")
-    rows = rows.join(parts, on=keys, how="left")
+    parts, names, member, _, head = combine_frame(rows, keys)
+    parts = parts.rename({"_group": "_part"})
+    rows = rows.join(parts, on=keys, how="left", maintain_order="left")
     n, m = parts.height, len(names)
-    col = {name: j for j, name in enumerate(names)}
-    q = np.full((3, n, m), np.nan)
-    eligible = np.zeros((n, m), dtype=bool)
-    i = rows["_part"].to_numpy()
-    j = np.array([col[x] for x in rows["method"].to_list()])
-    ok = (rows["status"] == "ok").to_numpy()
-    for k, c in enumerate(("loss_usd_p05", "loss_usd_p50", "loss_usd_p95")):
-        q[k, i, j] = rows[c].fill_null(np.nan).to_numpy()
-    outside = np.array([bool(REGISTRY[x].outside_domain(a, b)) if x in REGISTRY else True
-                        for x, a, b in zip(rows["method"].to_list(), rows["iso3"].to_list(),
-                                           rows["scope"].to_list(), strict=True)])
-    eligible[i, j] = ok & ~outside
-    member, _, head = combine(q, eligible)
     first = rows.filter(pl.col("status") == "ok").sort("_part").group_by(
         "_part", maintain_order=True).first()
     base = parts.join(rows.group_by("_part", maintain_order=True).first().drop(keys),

@@ -27,23 +27,30 @@ from impact.events import add_headline, estimate_events, event_totals, load_even
 CHECKED = Path(__file__).resolve().parents[1] / "docs" / "costliest_checked.csv"
 
 
-def costliest(top: int = 30, method: str = ENSEMBLE, variant: str = "capped",
-              draws: int = 2_000) -> pl.DataFrame:
-    """The ``top`` events by P50 loss [USD] with their catalogue facts (``method``: the
-    headline, ``ensemble``, or one method's name)."""
+def totals(method: str = ENSEMBLE, variant: str = "capped", draws: int = 2_000
+           ) -> pl.DataFrame:
+    """Every catalogue event's totals (`impact.events.event_totals`) by ``method``: the
+    headline, ``ensemble``, or one method's name; variant ``variant``."""
     events = load_events()
     if method == ENSEMBLE:
         estimates = add_headline(estimate_events(events, "all", draws=draws))
         estimates = estimates.filter(pl.col("method") == ENSEMBLE)
     else:
         estimates = estimate_events(events, method, draws=draws)
-    totals = event_totals(estimates)
-    totals = totals.filter(pl.col("variant") == variant, pl.col("status") == "ok")
+    return event_totals(estimates).filter(pl.col("variant") == variant)
+
+
+def costliest(top: int = 30, method: str = ENSEMBLE, variant: str = "capped",
+              draws: int = 2_000) -> pl.DataFrame:
+    """The ``top`` events by P50 loss [USD] with their catalogue facts."""
+    found = totals(method, variant, draws).filter(pl.col("status") == "ok")
     keep = ["event_id", "affected_share", "affected_share_low", "affected_share_high",
             "share_method", "geo_scope", "hours_basis", "network_share_basis",
             "hours_flag", "flag_reason"]
+    events = load_events()
     facts = events.select([c for c in keep if c in events.columns])
-    return (totals.select("event_id", "title", "costed_hours", "loss_usd_p50", "share_of_gdp_p50")
+    return (found.select("event_id", "title", "costed_hours", "loss_usd_p50",
+                         "share_of_gdp_p50")
             .join(facts, on="event_id", how="left")
             .sort("loss_usd_p50", descending=True).head(top))
 
@@ -52,10 +59,7 @@ def flagged(method: str = ENSEMBLE, variant: str = "capped", draws: int = 2_000
             ) -> pl.DataFrame:
     """Every event with a ``flag`` (`impact.events.event_flags`: above 0.5 % of its
     country's GDP or 2,000 costed hours), costliest first, with the share of GDP."""
-    events = load_events()
-    estimates = add_headline(estimate_events(events, "all", draws=draws))
-    totals = event_totals(estimates.filter(pl.col("method") == method))
-    return (totals.filter((pl.col("variant") == variant) & pl.col("flag").is_not_null())
+    return (totals(method, variant, draws).filter(pl.col("flag").is_not_null())
             .select("event_id", "title", "costed_hours", "loss_usd_p50", "share_of_gdp_p50",
                     "flag").sort("loss_usd_p50", descending=True, nulls_last=True))
 

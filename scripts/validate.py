@@ -329,43 +329,23 @@ def scope_class(scope: str | None, affected_share: float | None) -> str:
 def headline_parts(estimates: pl.DataFrame, events: pl.DataFrame,
                    variant: str = "capped") -> pl.DataFrame:
     """One row per event-year of 2019–2022 and method, plus the headline (method
-    ``headline``): its Monte Carlo draws [USD] and the event's scope class. The headline of
-    an event-year combines its methods by `impact.ensemble.combine` (members) and
-    `impact.ensemble.combine_draws` (draws)."""
-    from impact.ensemble import combine, combine_draws
+    ``headline``, `impact.events.add_headline`): its Monte Carlo draws [USD] and the event's
+    scope class."""
+    from impact.ensemble import ENSEMBLE
+    from impact.events import add_headline
 
-    rows = estimates.filter((pl.col("variant") == variant) & pl.col("year").is_between(*YEARS)
-                            & (pl.col("status") == "ok"))
-    traits = {r["event_id"]: scope_class(r["scope"], r["affected_share"])
-              for r in events.select("event_id", "scope", "affected_share").iter_rows(named=True)}
-    out: dict[str, list] = {"event_id": [], "iso3": [], "year": [], "method": [], "class": [],
-                            "draws_usd": []}
-
-    def add(r, method, draws):
-        out["event_id"].append(r["event_id"])
-        out["iso3"].append(r["iso3"])
-        out["year"].append(int(r["year"]))
-        out["method"].append(method)
-        out["class"].append(traits.get(r["event_id"], "full"))
-        out["draws_usd"].append(draws)
-
-    for _, group in rows.group_by("event_id", "year", maintain_order=True):
-        recs = group.to_dicts()
-        names = [r["method"] for r in recs]
-        q = np.array([[[r["loss_usd_p05"] for r in recs]], [[r["loss_usd_p50"] for r in recs]],
-                      [[r["loss_usd_p95"] for r in recs]]], dtype=float)
-        eligible = np.array([[not REGISTRY[m].outside_domain(recs[0]["iso3"], recs[0]["scope"])
-                              for m in names]])
-        member, _, _ = combine(q, eligible)
-        for r in recs:
-            add(r, r["method"], np.asarray(r["draws_usd"], dtype=float))
-        inside = [np.asarray(r["draws_usd"], dtype=float) for r, k in zip(recs, member[0],
-                                                                          strict=True) if k]
-        if inside:
-            add(recs[0], HEADLINE, combine_draws(np.vstack(inside)))
-    return pl.DataFrame(out, schema={"event_id": pl.String, "iso3": pl.String,
-                                     "year": pl.Int64, "method": pl.String,
-                                     "class": pl.String, "draws_usd": pl.List(pl.Float64)})
+    rows = add_headline(estimates.filter((pl.col("variant") == variant)
+                                         & pl.col("year").is_between(*YEARS)))
+    classes = pl.DataFrame(
+        [(r["event_id"], scope_class(r["scope"], r["affected_share"]))
+         for r in events.select("event_id", "scope", "affected_share").iter_rows(named=True)],
+        schema={"event_id": pl.String, "class": pl.String}, orient="row")
+    return (rows.filter(pl.col("status") == "ok")
+            .join(classes, on="event_id", how="left")
+            .select("event_id", "iso3", pl.col("year").cast(pl.Int64),
+                    pl.col("method").replace(ENSEMBLE, HEADLINE),
+                    pl.col("class").fill_null("full"),
+                    pl.col("draws_usd").cast(pl.List(pl.Float64))))
 
 
 def country_year_ranges(parts: pl.DataFrame) -> pl.DataFrame:
