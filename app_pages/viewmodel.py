@@ -691,12 +691,20 @@ def estimate_view(est: Any) -> EstimateView:
     rows = est.summary.to_dicts()
     currency, factor = _money_basis(rows)
     from impact.chart_frames import methods_range_frame
-    from impact.ensemble import beside_text, ensemble, ensemble_row, members_note, why_they_differ
+    from impact.ensemble import (
+        beside_text,
+        ensemble,
+        ensemble_row,
+        members_note,
+        range_text,
+        why_they_differ,
+    )
     from impact.ensemble import headline as sentence
 
     ens = ensemble(est)
     ensemble_note = members_note(ens, _title_of)
-    why = " ".join(x for x in (beside_text(est, ens), why_they_differ(est)) if x)
+    why = " ".join(x for x in (range_text(est, ens), beside_text(est, ens),
+                               why_they_differ(est)) if x)
     return EstimateView(
         headline=headline, sentence=sentence(est), why=why,
         ensemble_note=ensemble_note, area=area, data_line=data_line,

@@ -391,11 +391,18 @@ def estimate_table(est) -> str:
                         + [f"{r['status']}: {r['reason']}"])
     header = ["method", "loss P50 (P5–P95)"] + ([] if usd else ["USD P50"]) + [
         "per day", "% of GDP", "main driver", "status"]
-    from impact.ensemble import beside_text, ensemble, headline, members_note, why_they_differ
+    from impact.ensemble import (
+        beside_text,
+        ensemble,
+        headline,
+        members_note,
+        range_text,
+        why_they_differ,
+    )
 
     ens = ensemble(est)
     out = [headline(est)]
-    out += [line for line in (beside_text(est, ens), why_they_differ(est),
+    out += [line for line in (range_text(est, ens), beside_text(est, ens), why_they_differ(est),
                               members_note(ens, lambda m: m)) if line]
     out += context_lines(est)
     out += ["", export.scenario_words(est), "", _table(rows, header)]

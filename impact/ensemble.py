@@ -361,6 +361,24 @@ def day_share(est) -> dict[str, float]:
     return out
 
 
+def range_text(est, ens: Ensemble) -> str:
+    """One line on why the headline's range is as wide as it is: its P95/P5 and each
+    member's own; ``""`` without a range.
+
+    The range averages the members' own ranges, so it is as wide as a typical member's: a
+    member fitted to published figures carries their scatter (docs/headline.md)."""
+    if not ens.members or not ens.loss_usd_p05:
+        return ""
+    own = []
+    for m in ens.members:
+        r = est.row(m)
+        own.append(f"{REGISTRY[m].title} ×{fmt.number(r['loss_usd_p95'] / r['loss_usd_p05'])}")
+    return (f"Why the range is this wide: P95 is ×{fmt.number(ens.loss_usd_p95 / ens.loss_usd_p05)}"
+            f" P5, the average of the members' own ranges ({'; '.join(own)}); a range fitted "
+            "to published figures carries their scatter, and how often such ranges held "
+            "published figures is in docs/validation.md.")
+
+
 def role(ens: Ensemble, method: str) -> str:
     """A method's part in the headline, in a few words: ``in the headline``, ``beside the
     headline: 3.5× below the others``, ``not in the headline: outside its domain``."""

@@ -230,3 +230,23 @@ def test_ensemble_row_in_local_currency_and_without_members():
     assert r["status"] == "not_applicable" and r["loss_usd_p50"] is None
     assert r["reason"].startswith("no method applies; deloitte2016 not in it: "
                                   "not applicable")
+
+
+def test_the_range_line_says_how_wide_and_why(pakistan):
+    """The headline's P95/P5 is the geometric mean of its members' own P95/P5 (quantile
+    averaging), and the line under the headline gives both."""
+    from impact import format as fmt
+    from impact.ensemble import range_text
+
+    ens = ensemble(pakistan)
+    widths = [pakistan.row(m)["loss_usd_p95"] / pakistan.row(m)["loss_usd_p05"]
+              for m in ens.members]
+    width = ens.loss_usd_p95 / ens.loss_usd_p05
+    assert width == pytest.approx(float(np.exp(np.mean(np.log(widths)))))
+    line = range_text(pakistan, ens)
+    assert line.startswith(f"Why the range is this wide: P95 is ×{fmt.number(width)} P5")
+    for m, w in zip(ens.members, widths, strict=True):
+        assert f"{REGISTRY[m].title} ×{fmt.number(w)}" in line
+    from impact.ensemble import Ensemble
+
+    assert range_text(pakistan, Ensemble((), {}, None, None, None, 1.0, "USD")) == ""
