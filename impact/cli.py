@@ -835,12 +835,16 @@ def _cmd_events(args: argparse.Namespace) -> int:
         return 0
     # summary
     from impact.ensemble import ENSEMBLE
+    from impact.methods import REGISTRY
 
     methods = _methods(args.method)
     if methods == "all" or len(methods) != 1:
         raise InputError("method", args.method, "exactly one method name for a summary, "
                          f"e.g. --method impact, or --method {ENSEMBLE} for the headline")
     headline = methods == [ENSEMBLE]
+    if not headline and methods[0] not in REGISTRY:
+        raise InputError("method", methods[0], f"one of {', '.join(REGISTRY)}, or {ENSEMBLE} "
+                         "for each event's headline")
     frame = ev.estimate_events(events, "all" if headline else methods, draws=draws, seed=seed,
                                price_year=price_year, cap_platform_days=cap,
                                open_ended=open_ended, keep_draws=args.aggregate)

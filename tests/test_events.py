@@ -519,3 +519,21 @@ def test_cli_list_with_flags_names_the_large_events(catalogue, capsys):
     expected = {r["event_id"]: r["flag"] or "" for r in totals.iter_rows(named=True)}
     assert {r["event_id"]: r["flag"] for r in rows} == expected
     assert any(expected.values())  # the Iranian multi-year platform block, at least
+
+
+def test_cli_summary_of_the_headline_and_a_wrong_method(catalogue, capsys):
+    """--method ensemble totals each event's headline (`add_headline`): PAK 2024's P50 is
+    the sum of its event-years' headline P50s. A wrong name says ensemble is accepted too."""
+    from impact.events import add_headline, estimate_events, load_events
+
+    code, out, err = run(capsys, "events", "summary", "--country", "PAK", "--years", "2024",
+                         "--method", "ensemble", "--format", "csv", "--draws", str(DRAWS))
+    assert code == 0, err
+    row = next(csv.DictReader(io.StringIO(out)))
+    parts = add_headline(estimate_events(load_events("PAK", 2024), "all", draws=DRAWS))
+    mine = parts.filter((pl.col("method") == "ensemble") & (pl.col("variant") == "capped")
+                        & (pl.col("year") == 2024) & (pl.col("status") == "ok"))
+    assert (row["iso3"], row["year"]) == ("PAK", "2024")
+    assert float(row["loss_usd_p50"]) == pytest.approx(mine["loss_usd_p50"].sum(), rel=1e-9)
+    code, out, err = run(capsys, "events", "summary", "--method", "ensembl")
+    assert code == 2 and "or ensemble for each event's headline" in err
