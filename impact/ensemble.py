@@ -25,6 +25,7 @@ line under it.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -120,12 +121,23 @@ def combine_draws(draws: np.ndarray) -> np.ndarray:
     >>> np.round(combine_draws(np.array([[1.0, 4.0, 2.0], [4.0, 16.0, 8.0]])), 9).tolist()
     [2.0, 8.0, 4.0]
     """
-    logs = np.log(np.maximum(np.asarray(draws, dtype=float), 1e-9))
-    if logs.ndim == 1:
-        return np.exp(logs)
-    value = np.exp(np.sort(logs, axis=1).mean(axis=0))
-    out = np.empty_like(value)
-    out[np.argsort(logs.mean(axis=0), kind="stable")] = value
+    draws = np.asarray(draws, dtype=float)
+    if draws.ndim == 1:
+        return np.maximum(draws, 1e-9)
+    return combine_draws_many(draws[None], np.ones((1, len(draws)), dtype=bool))[0]
+
+
+def combine_draws_many(draws: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """`combine_draws` for many groups at once: ``draws`` (n, m, D) [USD] of every group and
+    method, ``member`` (n, m) the methods in each group's headline; (n, D) headline draws,
+    NaN for a group without members."""
+    logs = np.where(member[:, :, None], np.log(np.maximum(draws, 1e-9)), np.nan)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a group without members: all NaN
+        value = np.exp(np.nanmean(np.sort(logs, axis=2), axis=1))
+        order = np.argsort(np.nanmean(logs, axis=1), axis=1, kind="stable")
+    out = np.full(value.shape, np.nan)
+    np.put_along_axis(out, order, value, axis=1)
     return out
 
 

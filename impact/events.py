@@ -674,7 +674,7 @@ def add_headline(estimates: pl.DataFrame) -> pl.DataFrame:
     geometric means; the per-day, per-person, share-of-GDP, constant-USD and local-currency
     figures are a member's scaled to the headline's P50 (each is proportional to the loss);
     ``draws_usd``, when kept, are `impact.ensemble.combine_draws` of the members' draws."""
-    from impact.ensemble import ENSEMBLE, combine_draws, combine_frame
+    from impact.ensemble import ENSEMBLE, combine_frame
 
     keys = ["variant", "event_id", "year"]
     rows = estimates.filter(pl.col("method") != ENSEMBLE)
@@ -709,14 +709,38 @@ def add_headline(estimates: pl.DataFrame) -> pl.DataFrame:
         pl.Series("loss_usd_p95", np.where(has, head[2], np.nan)).fill_nan(None),
         *[(pl.col(f"_m_{c}") * scale).fill_nan(None).alias(c) for c in _LINEAR])
     if "draws_usd" in rows.columns:
-        draws = rows.select("_part", "method", "draws_usd")
-        by = {(a, b): d for a, b, d in draws.iter_rows()}
-        combined = [combine_draws(np.vstack([by[(r, names[t])] for t in range(m)
-                                             if member[r, t]])).tolist() if has[r] else None
-                    for r in range(n)]
-        out = out.with_columns(pl.Series("draws_usd", combined, dtype=pl.List(pl.Float64)))
+        out = out.with_columns(pl.Series("draws_usd", _headline_draws(rows, names, member),
+                                         dtype=pl.List(pl.Float64)))
     out = out.select(estimates.columns)
     return pl.concat([estimates, out.cast(estimates.schema)], how="vertical")
+
+
+def _headline_draws(rows: pl.DataFrame, names: list[str], member: np.ndarray,
+                    block: int = 256) -> list[list[float] | None]:
+    """Each part's headline draws (`impact.ensemble.combine_draws_many`) from ``rows``
+    (``_part``, ``method``, ``draws_usd``), a block of parts at a time to bound memory."""
+    from impact.ensemble import combine_draws_many
+
+    kept = rows.filter(pl.col("draws_usd").is_not_null())
+    n, m = member.shape
+    out: list[list[float] | None] = [None] * n
+    if kept.height == 0:
+        return out
+    width = kept["draws_usd"].list.len().max()
+    col = {name: j for j, name in enumerate(names)}
+    part = kept["_part"].to_numpy()
+    method = np.array([col[x] for x in kept["method"].to_list()], dtype=np.int64)
+    values = kept["draws_usd"].list.to_array(width).to_numpy()
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        take = (part >= start) & (part < stop)
+        cube = np.full((stop - start, m, width), np.nan)
+        cube[part[take] - start, method[take]] = values[take]
+        heads = combine_draws_many(cube, member[start:stop])
+        for r in range(stop - start):
+            if member[start + r].any():
+                out[start + r] = heads[r].tolist()
+    return out
 
 
 #: event columns proportional to the loss (scaled to the headline's P50 in `add_headline`)
