@@ -67,7 +67,7 @@ def load_timeline(data: bytes, name: str) -> Any:
     >>> load_timeline(b"start_utc,end_utc,country\\nyesterday,,PAK\\n", "bad.csv")
     Traceback (most recent call last):
     ...
-    impact.timeline.TimelineError: bad.csv line 2: start_utc: 'yesterday' is not accepted; an ISO date-time in UTC, e.g. 2024-02-08T02:00Z or 2024-02-08 02:00
+    impact.timeline.TimelineError: bad.csv line 2: start_utc: 'yesterday' is not accepted; an ISO date-time in UTC, e.g. 2024-02-08T02:00Z or 2024-02-08 02:00 (0 of 1 records kept)
     """
     from impact.importers import read_any
 

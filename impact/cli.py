@@ -244,8 +244,9 @@ def _add_monitor_parser(sub) -> None:
     mon.add_argument("file", metavar="FILE", help="timeline CSV or monitor export (or 'fetch')")
     mon.add_argument("--input-format", default="auto", metavar="NAME",
                      help="the file's format (default: detected)")
-    mon.add_argument("--until", metavar="DATETIME", help="cut the timeline here, UTC "
-                     "(default: its last moment), e.g. 2024-02-08T12:00Z")
+    mon.add_argument("--until", metavar="DATETIME", help="cut the timeline here, UTC, or "
+                     "'now' (default: its last moment), e.g. 2024-02-08T12:00Z; rows still on "
+                     "(no end) are costed to it")
     mon.add_argument("--project", metavar="LIST", default="1d,3d,7d,30d",
                      help="how much longer it may last, e.g. 1d,3d,7d or 12h (default "
                      "1d,3d,7d,30d)")
@@ -264,7 +265,16 @@ def _add_monitor_parser(sub) -> None:
                      help="seconds between re-reads with --watch (default 30)")
     mon.add_argument("--source", choices=("ioda", "cloudflare", "ooni"),
                      help="fetch: the monitor to download from")
-    mon.add_argument("--country", metavar="NAME|ISO3", help="fetch: the country")
+    mon.add_argument("--country", metavar="NAME|ISO3", help="the country to keep from a "
+                     "file of several (or of an ASN); fetch: the country")
+    mon.add_argument("--datasource", metavar="NAME", help="IODA: the signal to read (e.g. "
+                     "ping-slash24, bgp, merit-nt, gtr)")
+    mon.add_argument("--platform", metavar="NAME", help="OONI: the platform a file of "
+                     "one test measures (e.g. whatsapp, telegram)")
+    mon.add_argument("--sheet", metavar="NAME|all", help="a workbook's sheet (default: "
+                     "all sheets)")
+    mon.add_argument("--causes", metavar="LIST", help="Cloudflare Radar: outage causes to "
+                     "cost, comma separated, or all (default: restrictions only)")
     mon.add_argument("--from", dest="start", metavar="DATETIME", help="fetch: from (UTC)")
     mon.add_argument("--out", metavar="PATH", help="fetch: where to save the download")
 
@@ -888,14 +898,25 @@ def _event_flags(events):
     return totals.select("event_id", pl.col("flag").fill_null(""))
 
 
-def _read_timeline(path: str, fmt_name: str):
-    from impact.timeline import read_timeline_csv
+#: `impact monitor` options passed to the file's reader when given (argparse dest -> option)
+READER_OPTIONS = ("until", "datasource", "platform", "sheet", "causes")
 
-    try:
-        from impact.importers import read_any
-    except ImportError:  # importers not installed: our CSV only
-        return read_timeline_csv(path)
-    return read_any(path, fmt=fmt_name)
+
+def _read_timeline(args: argparse.Namespace):
+    """The monitor file as a `Timeline`, with the options the user gave; what was read,
+    kept and refused goes to stderr (refused records one line each, the first 20)."""
+    from impact.importers import read_any
+
+    options = {k: getattr(args, k) for k in READER_OPTIONS if getattr(args, k, None)}
+    timeline = read_any(args.file, fmt=args.input_format, country=args.country, **options)
+    report = timeline.report
+    if report is not None and (report.refused or report.other_countries or report.ongoing):
+        print(f"{timeline.name}: {report.summary()}", file=sys.stderr)
+        for line in report.refused[:20]:
+            print(f"  refused: {_one_line(line)}", file=sys.stderr)
+        if len(report.refused) > 20:
+            print(f"  … {len(report.refused) - 20:,} more refused", file=sys.stderr)
+    return timeline
 
 
 def monitor_text(result, fmt_name: str = "table") -> str:
@@ -968,7 +989,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     horizons = mon.parse_horizons(args.project)
 
     def once() -> None:
-        timeline = _read_timeline(args.file, args.input_format)
+        timeline = _read_timeline(args)
         result = mon.monitor(timeline, until=args.until, methods=methods, draws=draws,
                              seed=seed, project=horizons, timezone=args.timezone)
         sys.stdout.write(monitor_text(result, args.format))

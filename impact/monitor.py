@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,8 @@ from impact.timeline import (
     country_timezone,
     hourly,
     local_naive,
+    moment,
+    now_utc,
     timeline_notes,
 )
 
@@ -124,13 +126,14 @@ def monitor(timeline: Timeline, *, until: datetime | str | None = None,
     """Cost so far, burn rate and projection of ``timeline`` at ``until`` (UTC; default the
     timeline's last moment). See the module docstring for the rules."""
     from impact.engine import run
-    from impact.timeline import _utc
 
     seed = check_seed(seed)
     horizons = parse_horizons(project)
     chosen = [m.name for m in get_methods(methods)]
     zone = country_timezone(timeline.iso3, timezone)
-    cut = _utc(until, "until") if until is not None else timeline.end
+    if until is None and timeline.ongoing:
+        until = timeline.report.until
+    cut = moment(until, "until") if until is not None else timeline.end
     if cut <= timeline.start:
         raise InputError("until", cut.isoformat(), f"a moment after the timeline starts "
                          f"({timeline.start.isoformat()})")
@@ -269,11 +272,6 @@ def _hourly_frame(pieces: list[Piece], zone, curve: dict[str, np.ndarray]) -> pl
     frame = pl.DataFrame(base).with_columns(
         pl.col("hour_utc").cast(pl.Datetime("us", "UTC")))
     return frame
-
-
-def now_utc() -> datetime:
-    """The current moment [UTC] (one place, so tests can fix it)."""
-    return datetime.now(UTC)
 
 
 def lifted_at(timeline: Timeline, until: datetime) -> datetime | None:

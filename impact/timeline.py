@@ -4,7 +4,8 @@ A timeline is a table of rows ``start_utc, end_utc, country, region, asn, scope,
 intensity, source`` (`TimelineRow`, validated by pydantic like scenarios): intensity 0–1
 (1 = service fully lost), region and asn optional, scope as in scenarios (``full``,
 ``mobile``, ``platforms`` with its platforms, ``throttling``). Importers of monitor files
-(`impact.importers`) produce the same rows; our own CSV is read by `read_timeline_csv`.
+(`impact.importers`) produce the same rows, our own CSV among them
+(`impact.importers.timeline_csv`).
 
 Rules (`hourly`, documented in ``docs/monitor.md``):
 
@@ -29,10 +30,8 @@ Rules (`hourly`, documented in ``docs/monitor.md``):
 
 from __future__ import annotations
 
-import csv
 import difflib
 import functools
-import io
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -55,7 +54,9 @@ REQUIRED_COLUMNS = ("start_utc", "end_utc", "country")
 MAX_TIMELINE_HOURS = 24 * 366
 ACCEPTED = {
     "start_utc": "an ISO date-time in UTC, e.g. 2024-02-08T02:00Z or 2024-02-08 02:00",
-    "end_utc": "an ISO date-time in UTC after start_utc, e.g. 2024-02-08T15:00Z",
+    "end_utc": "an ISO date-time in UTC after start_utc, e.g. 2024-02-08T15:00Z (blank: "
+               "still on, costed to --until)",
+    "until": "an ISO date-time in UTC such as 2024-02-08T12:00Z, epoch seconds, or now",
     "country": "a country name or ISO3 code",
     "scope": "full, mobile, platforms or throttling",
     "platforms": "platform names separated by ; (x, facebook, instagram, whatsapp, youtube, "
@@ -86,14 +87,14 @@ def _utc(value: Any, field: str) -> datetime:
     else:
         text = str(value).strip()
         if not text:
-            raise InputError(field, value, ACCEPTED[field])
+            raise InputError(field, value, ACCEPTED.get(field, ACCEPTED["until"]))
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" UTC", ""))
         except ValueError:
             try:  # epoch seconds, as some monitor exports give
                 moment = datetime.fromtimestamp(float(text), tz=UTC)
             except (ValueError, OverflowError, OSError):
-                raise InputError(field, value, ACCEPTED[field]) from None
+                raise InputError(field, value, ACCEPTED.get(field, ACCEPTED["until"])) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -253,12 +254,47 @@ def parse_row(data: Mapping[str, Any], *, where: str = "") -> TimelineRow:
 
 
 @dataclass(frozen=True)
+class ImportReport:
+    """What an importer read: records read, rows kept, records refused (one line each, naming
+    the record), records of other countries skipped, rows still on at the end of the file
+    (costed to ``until``) and notes on how records were read."""
+
+    records: int = 0
+    kept: int = 0
+    refused: tuple[str, ...] = ()
+    other_countries: int = 0
+    ongoing: int = 0
+    until: datetime | None = None  #: the moment ongoing rows were costed to [UTC]
+    notes: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """One line: ``read 12 records: kept 10 rows, refused 2; 3 of other countries
+        skipped; 1 still on, costed to 2024-02-08 12:00 UTC``."""
+        text = f"read {self.records:,} records: kept {self.kept:,} rows"
+        if self.refused:
+            text += f", refused {len(self.refused):,}"
+        if self.other_countries:
+            text += f"; {self.other_countries:,} of other countries skipped"
+        if self.ongoing and self.until is not None:
+            text += (f"; {self.ongoing:,} still on, costed to "
+                     f"{self.until:%Y-%m-%d %H:%M} UTC")
+        return text
+
+
+@dataclass(frozen=True)
 class Timeline:
-    """Validated rows of one country, with where they came from."""
+    """Validated rows of one country, with where they came from and what the reader kept
+    (`ImportReport`)."""
 
     rows: tuple[TimelineRow, ...]
     iso3: str
     name: str = "timeline"
+    report: ImportReport | None = None
+
+    @property
+    def ongoing(self) -> bool:
+        """Some row was still on when the file was written (costed to ``report.until``)."""
+        return bool(self.report and self.report.ongoing)
 
     @property
     def start(self) -> datetime:
@@ -269,56 +305,23 @@ class Timeline:
         return max(r.end_utc for r in self.rows)
 
 
-def make_timeline(rows: Iterable[TimelineRow], name: str = "timeline") -> Timeline:
-    """A `Timeline` of ``rows`` (at least one; one country)."""
+def make_timeline(rows: Iterable[TimelineRow], name: str = "timeline",
+                  report: ImportReport | None = None) -> Timeline:
+    """A `Timeline` of ``rows`` (at least one; one country: several is an error counting the
+    rows of each and asking for ``--country``)."""
     rows = tuple(rows)
     if not rows:
         raise TimelineError("rows", 0, "at least one timeline row", where=name)
-    countries = sorted({r.country for r in rows})
-    if len(countries) > 1:
-        raise TimelineError("country", ";".join(countries),
-                            "one country per timeline (split the file by country)", where=name)
-    return Timeline(tuple(sorted(rows, key=lambda r: (r.start_utc, r.end_utc))), countries[0],
-                    name)
-
-
-def read_timeline_csv(source: str | Path | bytes, name: str | None = None) -> Timeline:
-    """Our timeline CSV (`TIMELINE_COLUMNS`; ``start_utc, end_utc, country`` required) as a
-    `Timeline`. Every error names the file, the line and the field."""
-    if isinstance(source, bytes):
-        text, label = source.decode("utf-8-sig", errors="replace"), name or "upload"
-    else:
-        path = Path(source)
-        label = name or path.name
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise TimelineError("file", str(path), "an existing timeline CSV") from None
-        except UnicodeDecodeError:
-            raise TimelineError("file", str(path), "a UTF-8 text CSV") from None
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise TimelineError("header", "", "a header line with " + ", ".join(REQUIRED_COLUMNS),
-                            where=label) from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        close = difflib.get_close_matches(missing[0], header, n=1)
-        hint = f" (found {close[0]!r})" if close else ""
-        raise TimelineError("header", ",".join(header),
-                            f"columns {', '.join(REQUIRED_COLUMNS)}{hint}", where=label)
-    rows = []
-    for line_no, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        where = f"{label} line {line_no}"
-        if len(cells) != len(header):
-            raise TimelineError("row", f"{len(cells)} cells",
-                                f"{len(header)} cells, as in the header", where=where)
-        data = {h: (c.strip() or None) for h, c in zip(header, cells, strict=True) if h}
-        rows.append(parse_row(data, where=where))
-    return make_timeline(rows, label)
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.country] = counts.get(r.country, 0) + 1
+    if len(counts) > 1:
+        found = "; ".join(f"{c} ({n} rows)" for c, n in
+                          sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:8])
+        raise TimelineError("country", found, "one country per timeline: give --country "
+                            "(country= in Python) to keep one", where=name)
+    return Timeline(tuple(sorted(rows, key=lambda r: (r.start_utc, r.end_utc))),
+                    next(iter(counts)), name, report)
 
 
 # ---- time zones ---------------------------------------------------------------------------------
@@ -479,14 +482,32 @@ def rows_frame(timeline: Timeline):
                 "affected_share": pl.Float64, "source": pl.String})
 
 
+def now_utc() -> datetime:
+    """The current moment [UTC] (one place, so tests can fix it)."""
+    return datetime.now(UTC)
+
+
+def moment(value: Any, field: str = "until") -> datetime:
+    """A UTC moment from an ISO date-time, epoch seconds or ``now`` (`now_utc`)."""
+    if isinstance(value, str) and value.strip().lower() == "now":
+        return now_utc()
+    return _utc(value, field)
+
+
 def timeline_notes(timeline: Timeline) -> tuple[str, ...]:
-    """Notes a reader of the figures needs about the rows themselves."""
+    """Notes a reader of the figures needs about the rows themselves and how they were read."""
+    out: tuple[str, ...] = ()
+    rep = timeline.report
+    if rep is not None and (rep.refused or rep.other_countries or rep.ongoing):
+        out += (f"{timeline.name}: {rep.summary()}",)
+    if rep is not None:
+        out += rep.notes
     bare = sorted({r.asn for r in timeline.rows if r.asn is not None
                    and r.affected_share is None})
     if not bare:
-        return ()
+        return out
     names = ", ".join(f"AS{a}" for a in bare[:5]) + (" …" if len(bare) > 5 else "")
     note = (f"network-level rows ({names}) have no affected share: each is costed as if the "
             "network served every user of the country (an upper bound); give affected_share, "
             "the network's share of users, to scale them")
-    return (note,)
+    return (*out, note)

@@ -19,7 +19,8 @@ from impact import format as fmt
 from impact.indicators import lookup
 from impact.monitor import monitor
 from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
-from impact.timeline import country_timezone, read_timeline_csv
+from impact.importers.timeline_csv import read_timeline_csv
+from impact.timeline import country_timezone
 
 REPO = Path(__file__).resolve().parents[1]
 TIMELINE = REPO / "data" / "examples" / "pakistan_2024-02-08.csv"

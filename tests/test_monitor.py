@@ -16,7 +16,8 @@ from impact import estimate, parse_scenario
 from impact.cli import main
 from impact.errors import InputError
 from impact.monitor import monitor, parse_horizons
-from impact.timeline import TimelineError, hourly, make_timeline, parse_row, read_timeline_csv
+from impact.importers.timeline_csv import read_timeline_csv
+from impact.timeline import TimelineError, hourly, make_timeline, parse_row
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "data" / "examples" / "pakistan_2024-02-08.csv"
 DRAWS = 400
@@ -52,22 +53,48 @@ def test_bad_rows_name_the_field(data, field, words):
     assert "\n" not in text
 
 
-def test_csv_errors_name_the_file_and_line(tmp_path):
+def test_csv_bad_rows_are_refused_and_named_the_good_kept(tmp_path):
     good = "start_utc,end_utc,country,scope\n2024-02-08T02:00Z,2024-02-08T05:00Z,PAK,mobile\n"
     path = tmp_path / "t.csv"
-    path.write_text(good + "2024-02-08T06:00Z,2024-02-08T05:00Z,PAK,mobile\n")
-    with pytest.raises(TimelineError, match=r"^t\.csv line 3: end_utc"):
-        read_timeline_csv(path)
-    path.write_text(good + "2024-02-08T06:00Z,PAK\n")
-    with pytest.raises(TimelineError, match=r"^t\.csv line 3: row: '2 cells'"):
+    path.write_text(good + "2024-02-08T06:00Z,2024-02-08T05:00Z,PAK,mobile\n"
+                    "2024-02-08T06:00Z,PAK\n")
+    t = read_timeline_csv(path)
+    assert len(t.rows) == 1 and t.report.records == 3 and t.report.kept == 1
+    refused = sorted(t.report.refused)
+    assert refused[0].startswith("t.csv line 3: end_utc")
+    assert refused[1].startswith("t.csv line 4: row: '2 cells'")
+    assert "refused 2" in t.report.summary()
+    # nothing usable: the first refusal, with the counts
+    path.write_text("start_utc,end_utc,country\n2024-02-08T06:00Z,2024-02-08T05:00Z,PAK\n")
+    with pytest.raises(TimelineError, match=r"^t\.csv line 2: end_utc.*0 of 1 records kept"):
         read_timeline_csv(path)
     path.write_text("begin,end_utc,country\n")
     with pytest.raises(TimelineError, match="columns start_utc, end_utc, country"):
         read_timeline_csv(path)
     path.write_text(good + "2024-02-08T06:00Z,2024-02-08T07:00Z,IND,mobile\n")
-    with pytest.raises(TimelineError, match="one country per timeline"):
+    with pytest.raises(TimelineError, match=r"PAK \(1 rows\).*give --country"):
         read_timeline_csv(path)
+    assert read_timeline_csv(path, country="IND").iso3 == "IND"
+    assert read_timeline_csv(path, country="IND").report.other_countries == 1
     assert read_timeline_csv(good.encode()).iso3 == "PAK"
+
+
+def test_a_blank_end_is_still_on_and_costed_to_until(tmp_path, capsys):
+    from impact import monitor as mon
+
+    path = tmp_path / "t.csv"
+    path.write_text("start_utc,end_utc,country,scope\n2024-02-08T02:00Z,,PAK,mobile\n")
+    with pytest.raises(TimelineError, match="--until"):
+        read_timeline_csv(path)
+    t = read_timeline_csv(path, until="2024-02-08T12:00Z")
+    assert t.ongoing and t.rows[0].end_utc == datetime(2024, 2, 8, 12, tzinfo=UTC)
+    r = mon.monitor(t, draws=DRAWS, methods=["impact"])
+    assert r.current and r.until == datetime(2024, 2, 8, 12, tzinfo=UTC)
+    assert any("still on" in n for n in r.notes)
+    assert main(["monitor", str(path), "--until", "2024-02-08T12:00Z", "--draws", "300",
+                 "--method", "impact"]) == 0
+    out = capsys.readouterr()
+    assert "still on" in out.err and "cost so far" in out.out
 
 
 def test_the_seed_example_reads_and_names_its_sources():

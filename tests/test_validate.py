@@ -80,3 +80,15 @@ def test_report_and_svg(validate, result, capsys):
     assert "Top10VPN" in text and "| country-year |" in text and "## Before and after" in text
     svg = validate.svg_scatter(result["compared"]["capped"]["cost_compatible"], "t")
     assert svg.startswith("<svg") and svg.count("<circle") >= 30
+
+
+def test_coverage_by_stretch(validate, result):
+    """Stretching the range never lowers coverage or width; s = 1 is the headline itself."""
+    s = result["stretch"].filter(pl.col("stretch").is_not_null()).sort("stretch")
+    assert s["coverage"].is_sorted() and s["median_width"].is_sorted()
+    head = result["range_metrics"].filter((pl.col("class") == "all")
+                                          & (pl.col("method") == "headline")).row(0, named=True)
+    assert s["coverage"][0] == pytest.approx(head["coverage"], abs=0.02)
+    needed = result["stretch"].filter(pl.col("stretch").is_null())["median_width"][0]
+    assert needed > 1.0
+    assert "What a range would need" in validate.markdown(result)

@@ -1,19 +1,35 @@
 """Shared plumbing of the importers: reading the source, one-line errors that name the file
-and the record (JSON path or CSV line), times, countries, and the final `Timeline`."""
+and the record (JSON path or CSV line), times, countries, and the final `Timeline`.
+
+Bad records never cost good ones: an importer reads each record inside ``ctx.record(path,
+rows)``; a `TimelineError` there refuses that record only (its rows are dropped, its line kept
+for the report) and reading goes on. `finish` then keeps the asked country's rows *before*
+validating them, costs rows still on (no end) to ``until``, validates each row on its own,
+and returns a `Timeline` whose `ImportReport` says how many records were read, kept and
+refused, and why. Only a file with nothing to keep is an error (the first refusal, with the
+counts)."""
 
 from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from impact.countries import resolve_country
 from impact.errors import InputError
-from impact.timeline import Timeline, TimelineError, make_timeline, parse_row
+from impact.timeline import (
+    ImportReport,
+    Timeline,
+    TimelineError,
+    make_timeline,
+    moment,
+    parse_row,
+)
 
 Source = str | Path | bytes
 
@@ -43,11 +59,46 @@ def parse_json(text: str, label: str) -> Any:
                             where=f"{label} line {exc.lineno}") from None
 
 
-@dataclass(frozen=True)
+#: refused records listed in full in a report (the rest are counted)
+MAX_REFUSED_LISTED = 200
+
+
+@dataclass
 class Ctx:
-    """Where errors point: the file label; ``path`` is a JSON path such as ``data[0][1]``."""
+    """Where errors point (the file label; ``path`` is a JSON path such as ``data[0][1]`` or
+    ``line N``) and what reading found: records read, refusals, notes."""
 
     label: str
+    records: int = 0
+    refused: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: the first refusal, raised with the counts when nothing is kept
+    first: TimelineError | None = None
+
+    @contextmanager
+    def record(self, path: str, rows: list | None = None) -> Iterator[None]:
+        """Read one record: a `TimelineError` (or `InputError`) inside refuses this record
+        only, drops the rows it added to ``rows`` and keeps its line for the report."""
+        self.records += 1
+        mark = len(rows) if rows is not None else 0
+        try:
+            yield
+        except InputError as exc:
+            if rows is not None:
+                del rows[mark:]
+            self.refuse(exc, path)
+
+    def refuse(self, exc: InputError, path: str = "") -> None:
+        """Keep ``exc`` as one refused record (it names its record, or ``path`` does)."""
+        if not isinstance(exc, TimelineError) or not exc.where:
+            exc = TimelineError(exc.field, exc.value, exc.accepted, where=self.where(path))
+        self.first = self.first or exc
+        self.refused.append(str(exc))
+
+    def note(self, text: str) -> None:
+        """A note on how records were read (kept once)."""
+        if text not in self.notes:
+            self.notes.append(text)
 
     def where(self, path: str = "") -> str:
         return f"{self.label} {path}".strip()
@@ -105,8 +156,14 @@ class Ctx:
                             "such as PK or PAK, or a country name") from None
 
 
+#: options every reader takes: ``until`` costs rows still on to that moment
+COMMON_OPTIONS = ("until",)
+
+
 def check_options(options: Mapping[str, Any], allowed: Iterable[str], fmt: str) -> None:
-    allowed = sorted(allowed)
+    """An option ``fmt`` does not take is an error listing the ones it takes (plus
+    `COMMON_OPTIONS`)."""
+    allowed = sorted(set(allowed) | set(COMMON_OPTIONS))
     for key in options:
         if key not in allowed:
             raise TimelineError("option", key, f"for {fmt}: "
@@ -117,21 +174,89 @@ def wanted_country(country: str | None) -> str | None:
     return resolve_country(country) if country else None
 
 
-def finish(rows: list[tuple[str, dict[str, Any]]], ctx: Ctx, country: str | None) -> Timeline:
-    """Validated rows (each with the JSON path / line it came from) as a `Timeline`; with
-    ``country`` only that country's rows are kept (a file of several countries)."""
+def _iso3_or_none(value: Any) -> str | None:
+    try:
+        return resolve_country(value)
+    except (InputError, TypeError, ValueError):
+        return None
+
+
+def until_moment(until: Any, label: str = "") -> datetime | None:
+    """``until`` as a UTC moment (ISO date-time, epoch seconds or ``now``), or None."""
+    if until is None or (isinstance(until, str) and not until.strip()):
+        return None
+    if isinstance(until, datetime):
+        return until if until.tzinfo else until.replace(tzinfo=UTC)
+    try:
+        return moment(until, "until")
+    except InputError as exc:
+        raise TimelineError("until", until, exc.accepted, where=label) from None
+
+
+def finish(rows: list[tuple[str, dict[str, Any]]], ctx: Ctx, country: str | None,
+           until: Any = None) -> Timeline:
+    """Rows (each with the JSON path / line it came from) as a `Timeline`.
+
+    With ``country`` only that country's rows are kept, before any is validated (a record of
+    another country never refuses the file). A row with no ``end_utc`` is still on: it is
+    costed to ``until`` (ISO, epoch or ``now``) and counted as ongoing, or refused when
+    ``until`` is not given. Each row is validated on its own; bad ones are refused and
+    reported (`ImportReport`). Nothing kept is an error: the first refusal, with counts."""
     want = wanted_country(country)
-    parsed = [parse_row(data, where=ctx.where(path)) for path, data in rows]
-    if want is not None:
-        found = sorted({r.country for r in parsed})
-        parsed = [r for r in parsed if r.country == want]
-        if not parsed:
-            raise TimelineError("country", want, "a country with restricted time in the file "
-                                f"(found: {', '.join(found) or 'none'})", where=ctx.label)
+    cut = until_moment(until, ctx.label)
+    parsed = []
+    other = ongoing = 0
+    for path, data in rows:
+        if want is not None and _iso3_or_none(data.get("country")) != want:
+            other += 1
+            continue
+        where = ctx.where(path)
+        data = dict(data)
+        if data.get("end_utc") in (None, ""):
+            try:
+                start = moment(data.get("start_utc"), "start_utc")
+            except InputError as exc:
+                ctx.refuse(exc, path)
+                continue
+            if cut is None:
+                ctx.refuse(TimelineError("end", "none (still on)", "an end; or give --until "
+                                         "DATETIME or --until now (until= in Python) to cost "
+                                         "it so far", where=where))
+                continue
+            if cut <= start:
+                ctx.refuse(TimelineError("until", iso(cut), "a moment after the row starts "
+                                         f"({data.get('start_utc')})", where=where))
+                continue
+            data["end_utc"] = iso(cut)
+            ongoing += 1
+        try:
+            parsed.append(parse_row(data, where=where))
+        except TimelineError as exc:
+            ctx.refuse(exc)
+    report = ImportReport(records=ctx.records or len(rows), kept=len(parsed),
+                          refused=tuple(ctx.refused[:MAX_REFUSED_LISTED]),
+                          other_countries=other, ongoing=ongoing, until=cut,
+                          notes=tuple(ctx.notes))
+    if len(ctx.refused) > MAX_REFUSED_LISTED:
+        report = replace(report, notes=report.notes + (
+            f"{len(ctx.refused) - MAX_REFUSED_LISTED:,} more refused records not listed",))
     if not parsed:
-        raise TimelineError("rows", 0, "at least one restricted period in the file",
-                            where=ctx.label)
-    return make_timeline(parsed, ctx.label)
+        _nothing_kept(ctx, rows, want, other)
+    return make_timeline(parsed, ctx.label, report)
+
+
+def _nothing_kept(ctx: Ctx, rows: list, want: str | None, other: int) -> None:
+    if ctx.first is not None:
+        e = ctx.first
+        more = f", {len(ctx.refused) - 1:,} more refused" if len(ctx.refused) > 1 else ""
+        raise TimelineError(e.field, e.value, f"{e.accepted} (0 of "
+                            f"{ctx.records or len(rows):,} records kept{more})", where=e.where)
+    if want is not None:
+        found = sorted({c for _, d in rows if (c := _iso3_or_none(d.get("country")))})
+        raise TimelineError("country", want, "a country with restricted time in the file "
+                            f"(found: {', '.join(found) or 'none'})", where=ctx.label)
+    raise TimelineError("rows", 0, "at least one restricted period in the file",
+                        where=ctx.label)
 
 
 def utc_hour(t: datetime) -> datetime:
