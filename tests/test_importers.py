@@ -68,11 +68,11 @@ def test_ioda_events_intensity_from_alerts_else_one() -> None:
     assert rows(tl) == [
         (t("2024-02-08T02:00"), t("2024-02-08T15:00"), None, None, "full", (), 1.0),
         (t("2024-02-08T02:10"), t("2024-02-08T14:00"), None, None, "full", (), 0.5),
-        (t("2024-02-08T06:00"), t("2024-02-08T12:00"), "Balochistan", None, "full", (), 1.0),
-    ]  # bgp: median of drops 0.4 and 0.6
+        (t("2024-02-08T06:00"), t("2024-02-08T12:00"), "Balochistan", None, "full", (), 0.003),
+    ]  # bgp: median of drops 0.4 and 0.6; merit-nt: score 90 over 360 min = 0.25 % mean drop
     codf = read_any(FIX / "ioda_outages" / "ioda_events_codf.json")
     assert rows(codf) == [(t("2024-02-08T02:00"), t("2024-02-08T05:00"), None, None, "full",
-                           (), 1.0)]
+                           (), 0.056)]  # score 1000 over 180 min
 
 
 def test_ioda_alerts_run_to_the_next_alert() -> None:

@@ -12,9 +12,13 @@ Intensity rule (`docs/monitor_formats.md`):
   alerts embedded in an event): ``1 - value / historyValue`` clipped to 0–1 — the drop
   of the signal against IODA's own history; an event takes the median over its
   non-normal alerts.
-- **Else from the level**: ``critical`` = 1, ``warning`` = 0.5 (`LEVELS`); an event with
-  neither (IODA builds events from critical alerts and gives only a score, whose scale is
-  not a share) = ``event_intensity`` (1).
+- **Else from the score** of an event: IODA sums the drop [%] × the minutes between
+  alerts, so ``score / duration [min] / 100`` is its mean drop (not read when above 1).
+- **Else from the level**: ``critical`` = 1, ``warning`` = 0.5 (`LEVELS`); else
+  ``event_intensity`` (1).
+- **Closed by the API**: an event flagged ``overlaps_window`` that ends at the query's
+  ``until`` or lasts exactly ``extendWindow`` (`EXTEND_WINDOW`) has no known end: it is
+  still on, costed to ``until=`` or else to the API's end, with a note.
 - **Alerts are moments**: an alert of level warning/critical starts a row that lasts until
   the next alert of the same entity and datasource, the last one ``alert_seconds`` (600 s,
   the active-probing round) or to ``until``. ``normal`` alerts end rows and give none.
@@ -24,7 +28,7 @@ Intensity rule (`docs/monitor_formats.md`):
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from impact.importers._common import (
@@ -45,6 +49,10 @@ DOC_URL = "https://api.ioda.inetintel.cc.gatech.edu/v2/"
 LEVELS = {"critical": 1.0, "warning": 0.5, "normal": 0.0}
 ALERT_SECONDS = 600
 OPTIONS = ("alert_seconds", "event_intensity", "until", "datasource")
+#: the API's default ``extendWindow``: an event still on is closed this long after its start [s]
+EXTEND_WINDOW = 1_209_600
+#: the API's default page of events (``limit``)
+PAGE = 500
 
 
 def _records(doc: Any) -> list | None:
@@ -114,6 +122,58 @@ def _level(rec: dict, path: str, ctx: Ctx) -> float:
     return LEVELS[level.lower()]
 
 
+def _score_drop(rec: dict, start: datetime, end: datetime) -> float | None:
+    """Mean drop [0–1] of an event from its ``score`` (drop [%] × minutes summed by IODA),
+    or None when the score is missing or off that scale (> 100 % on average)."""
+    score = rec.get("score")
+    minutes = (end - start).total_seconds() / 60
+    if isinstance(score, bool) or not isinstance(score, int | float) or minutes <= 0:
+        return None
+    mean = score / minutes / 100
+    return mean if 0 < mean <= 1 else None
+
+
+def _event(rec: dict, path: str, ctx: Ctx, window: dict) -> tuple[datetime, datetime, bool]:
+    """(start, end, end set by the API) of an event; the API closes an event still on at
+    the query's ``until``, or ``extendWindow`` (14 d) after its start."""
+    if "location" in rec and "entity" not in rec:
+        start = ctx.time(ctx.need(rec, "start", path, (int, float), "epoch seconds"),
+                         path, "start")
+        dur = ctx.need(rec, "duration", path, (int, float), "a duration in seconds > 0")
+        if dur <= 0:
+            raise ctx.fail(path, "duration", dur, "a duration in seconds > 0")
+        end = start + timedelta(seconds=dur)
+    else:
+        start = ctx.time(ctx.need(rec, "from", path, (int, float), "epoch seconds"), path,
+                         "from")
+        end = ctx.time(ctx.need(rec, "until", path, (int, float), "epoch seconds"), path,
+                       "until")
+        if end <= start:
+            raise ctx.fail(path, "until", rec["until"],
+                           f"epoch seconds after from ({rec['from']})")
+    cut = rec.get("overlaps_window") is True and (
+        (end - start).total_seconds() == window["extend"]
+        or (window["until"] is not None and end == window["until"])
+        or (window["from"] is not None and start >= window["from"]))
+    return start, end, cut
+
+
+def _query_window(doc: Any) -> dict:
+    """The query's from, until [UTC] and extendWindow [s], when the envelope says."""
+    req = doc.get("requestParameters") if isinstance(doc, dict) else None
+    req = req if isinstance(req, dict) else {}
+    out: dict[str, Any] = {"extend": EXTEND_WINDOW}
+    for key in ("from", "until"):
+        try:
+            out[key] = datetime.fromtimestamp(float(req[key]), tz=UTC)
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
+            out[key] = None
+    ext = req.get("extendWindow")
+    if isinstance(ext, int | float | str) and str(ext).strip().isdigit():
+        out["extend"] = int(str(ext).strip())
+    return out
+
+
 def read(source: Source, *, name: str | None = None, country: str | None = None,
          **options: Any) -> Timeline:
     """Rows of an IODA events or alerts file (module docstring for the rule)."""
@@ -128,55 +188,46 @@ def read(source: Source, *, name: str | None = None, country: str | None = None,
     if data is None:
         raise TimelineError("data", type(doc).__name__, "an IODA envelope whose data is a "
                             "list of events or alerts", where=label)
+    if not data:
+        raise TimelineError("data", data, "events or alerts: IODA found none in the query's "
+                            "window", where=label)
+    if len(data) == PAGE:
+        ctx.note(f"{PAGE} records, IODA's page size: there may be more (ask for page=1, 2, …)")
     until = ctx.time(options["until"], "", "until") if options.get("until") else None
+    window = _query_window(doc)
     rows: list[tuple[str, dict]] = []
     alerts: dict[tuple, list] = defaultdict(list)
+    api_ends: list[datetime] = []
     for i, rec in enumerate(data):
         path = f"data[{i}]"
-        if not isinstance(rec, dict):
-            raise TimelineError("record", type(rec).__name__, "an event or alert object",
-                                where=ctx.where(path))
-        ds = ctx.need(rec, "datasource", path, str, "an IODA datasource such as bgp")
-        if only and ds != only:
-            continue
-        where = _entity(rec, path, ctx, country)
-        if "time" in rec and "level" in rec:  # an alert
-            t = ctx.time(ctx.need(rec, "time", path, (int, float), "epoch seconds"), path,
-                         "time")
-            level = _level(rec, path, ctx)
-            drop = _drop(rec, path, ctx) if level > 0 else 0.0
-            alerts[(where, ds)].append((t, drop if drop is not None else level, path))
-            continue
-        if "location" in rec and "entity" not in rec:
-            start = ctx.time(ctx.need(rec, "start", path, (int, float), "epoch seconds"),
-                             path, "start")
-            dur = ctx.need(rec, "duration", path, (int, float), "a duration in seconds > 0")
-            if dur <= 0:
-                raise ctx.fail(path, "duration", dur, "a duration in seconds > 0")
-            end = start + timedelta(seconds=dur)
-        else:
-            start = ctx.time(ctx.need(rec, "from", path, (int, float), "epoch seconds"), path,
-                             "from")
-            end = ctx.time(ctx.need(rec, "until", path, (int, float), "epoch seconds"), path,
-                           "until")
-            if end <= start:
-                raise ctx.fail(path, "until", rec["until"],
-                               f"epoch seconds after from ({rec['from']})")
-        drops = []
-        for j, a in enumerate(rec.get("alerts") or []):
-            apath = f"{path}.alerts[{j}]"
-            if isinstance(a, dict) and str(a.get("level", "")).lower() != "normal":
-                d = _drop(a, apath, ctx)
-                if d is not None:
-                    drops.append(d)
-        if drops:
-            intensity = median(drops)
-        elif "level" in rec:
-            intensity = _level(rec, path, ctx)
-        else:
-            intensity = default
-        if intensity > 0:
-            rows.append((path, _row(start, end, where, round(intensity, 2), f"IODA event {ds}")))
+        with ctx.record(path, rows):
+            if not isinstance(rec, dict):
+                raise TimelineError("record", type(rec).__name__, "an event or alert object",
+                                    where=ctx.where(path))
+            ds = ctx.need(rec, "datasource", path, str, "an IODA datasource such as bgp")
+            if only and ds != only:
+                continue
+            where = _entity(rec, path, ctx, country)
+            if "time" in rec and "level" in rec:  # an alert
+                t = ctx.time(ctx.need(rec, "time", path, (int, float), "epoch seconds"), path,
+                             "time")
+                level = _level(rec, path, ctx)
+                drop = _drop(rec, path, ctx) if level > 0 else 0.0
+                alerts[(where, ds)].append((t, drop if drop is not None else level, path))
+                continue
+            start, end, cut = _event(rec, path, ctx, window)
+            intensity = _event_intensity(rec, path, ctx, start, end, default)
+            if intensity <= 0:
+                continue
+            row = _row(start, end, where, intensity, f"IODA event {ds}")
+            if cut:
+                api_ends.append(end)
+                row["end_utc"] = None
+                ctx.note(f"{path}: IODA closed this event at {iso(end)} (the query's end or "
+                         f"its {window['extend']:,} s extendWindow), not at a recovery: it "
+                         "may still be on; costed to "
+                         + ("until" if until else "that moment (give --until to change it)"))
+            rows.append((path, row))
     for (where, ds), items in alerts.items():
         items.sort(key=lambda x: x[0])
         for k, (t, intensity, path) in enumerate(items):
@@ -186,7 +237,27 @@ def read(source: Source, *, name: str | None = None, country: str | None = None,
                 until or t + timedelta(seconds=alert_seconds))
             if end > t:
                 rows.append((path, _row(t, end, where, round(intensity, 2), f"IODA alert {ds}")))
-    return finish(rows, ctx, country)
+    cost_to = options.get("until") or (iso(max(api_ends)) if api_ends else None)
+    return finish(rows, ctx, country, cost_to)
+
+
+def _event_intensity(rec: dict, path: str, ctx: Ctx, start: datetime, end: datetime,
+                     default: float) -> float:
+    """From the embedded alerts' drops, else the score's mean drop, else the level, else
+    ``default``."""
+    drops = []
+    for j, a in enumerate(rec.get("alerts") or []):
+        if isinstance(a, dict) and str(a.get("level", "")).lower() != "normal":
+            d = _drop(a, f"{path}.alerts[{j}]", ctx)
+            if d is not None:
+                drops.append(d)
+    if drops:
+        return round(median(drops), 2)
+    if (mean := _score_drop(rec, start, end)) is not None:
+        return round(mean, 3)
+    if "level" in rec:
+        return _level(rec, path, ctx)
+    return default
 
 
 def _row(start, end, where, intensity, source) -> dict:
