@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -134,6 +135,8 @@ class Scenario(BaseModel):
                                  "hour alike; a start given as a date alone sets it false)")
     label: str | None = Field(None, description="a name for the scenario, kept in the "
                               "outputs")
+    #: elapsed hours from start to end, daylight saving counted (set by validation) [hours]
+    _elapsed_hours: float | None = PrivateAttr(None)
 
     @model_validator(mode="before")
     @classmethod
@@ -182,12 +185,13 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> Scenario:
+        if self.start is not None:
+            self._to_local_times()
         if self.start is not None and self.end is not None:
-            _same_zone_rule(self.start, self.end)
-            if self.end <= self.start:
+            if self.hours <= 0:
                 raise InputError("end", self.end.isoformat(), "a date-time after start "
                                  f"({self.start.isoformat()})")
-            hours = (self.end - self.start).total_seconds() / 3600
+            hours = self.hours
             if hours > MAX_HOURS:
                 raise InputError("end", self.end.isoformat(), ACCEPTED["duration_hours"])
             if self.duration_hours is not None and not math.isclose(
@@ -258,10 +262,34 @@ class Scenario(BaseModel):
     def iso3(self) -> str:
         return self.country
 
+    def _to_local_times(self) -> None:
+        """Start and end as the country's local wall clock (`impact.zones`): a time with a
+        UTC offset is converted; a local time skipped by daylight saving is refused; the
+        elapsed hours between them are kept (daylight saving counted)."""
+        from impact.zones import elapsed_hours, exists_locally, to_local, zone_or_none
+
+        if self.end is not None:
+            _same_zone_rule(self.start, self.end)
+        zone = zone_or_none(self.country)
+        for field in ("start", "end"):
+            given = getattr(self, field)
+            if given is not None and given.tzinfo is None and not exists_locally(given, zone):
+                raise InputError(field, given.isoformat(), f"a local time that exists in "
+                                 f"{zone.key}: the clocks skipped it (daylight saving); give "
+                                 "a time after the change, or a UTC offset")
+        if self.end is not None:
+            self._elapsed_hours = elapsed_hours(self.start, self.end, zone)
+        object.__setattr__(self, "start", to_local(self.start, zone))
+        if self.end is not None:
+            object.__setattr__(self, "end", to_local(self.end, zone))
+
     @property
     def hours(self) -> float:
-        """Duration [hours]."""
+        """Duration [hours]: elapsed time from start to end (daylight saving counted), else
+        ``duration_hours``."""
         if self.start is not None and self.end is not None:
+            if self._elapsed_hours is not None:
+                return self._elapsed_hours
             return (self.end - self.start).total_seconds() / 3600
         assert self.duration_hours is not None
         return float(self.duration_hours)

@@ -31,14 +31,12 @@ Rules (`hourly`, documented in ``docs/monitor.md``):
 from __future__ import annotations
 
 import difflib
-import functools
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -46,6 +44,7 @@ from impact.countries import resolve_country
 from impact.errors import InputError
 from impact.scenario import platform_keys
 from impact.vocab import PLATFORMS, Platform, Scope
+from impact.zones import CAPITAL_ZONES, country_timezone  # noqa: F401  (their old home)
 
 TIMELINE_COLUMNS = ("start_utc", "end_utc", "country", "region", "asn", "scope", "platforms",
                     "intensity", "affected_share", "source")
@@ -322,64 +321,6 @@ def make_timeline(rows: Iterable[TimelineRow], name: str = "timeline",
                             "(country= in Python) to keep one", where=name)
     return Timeline(tuple(sorted(rows, key=lambda r: (r.start_utc, r.end_utc))),
                     next(iter(counts)), name, report)
-
-
-# ---- time zones ---------------------------------------------------------------------------------
-@functools.cache
-def _zone_table() -> dict[str, list[str]]:
-    """ISO2 -> zone names, in the order of the tz database's ``zone.tab``."""
-    from importlib import resources
-
-    text = None
-    try:
-        text = (resources.files("tzdata") / "zoneinfo" / "zone.tab").read_text()
-    except (ModuleNotFoundError, FileNotFoundError):
-        system = Path("/usr/share/zoneinfo/zone.tab")
-        if system.is_file():
-            text = system.read_text()
-    out: dict[str, list[str]] = {}
-    for line in (text or "").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        parts = line.split("\t")
-        if len(parts) >= 3:
-            out.setdefault(parts[0], []).append(parts[2])
-    return out
-
-
-#: countries spanning several zones: the zone of the capital (the tz database lists zones
-#: west to east or by its own order, not by population)
-CAPITAL_ZONES = {
-    "USA": "America/New_York", "RUS": "Europe/Moscow", "BRA": "America/Sao_Paulo",
-    "CAN": "America/Toronto", "AUS": "Australia/Sydney", "IDN": "Asia/Jakarta",
-    "MEX": "America/Mexico_City", "KAZ": "Asia/Almaty", "CHN": "Asia/Shanghai",
-    "COD": "Africa/Kinshasa", "MNG": "Asia/Ulaanbaatar", "ARG": "America/Argentina/Buenos_Aires",
-    "ESP": "Europe/Madrid", "PRT": "Europe/Lisbon", "ECU": "America/Guayaquil",
-    "CHL": "America/Santiago", "UKR": "Europe/Kyiv", "UZB": "Asia/Tashkent",
-    "MYS": "Asia/Kuala_Lumpur", "PNG": "Pacific/Port_Moresby", "NZL": "Pacific/Auckland",
-    "KIR": "Pacific/Tarawa", "FSM": "Pacific/Pohnpei", "DEU": "Europe/Berlin",
-    "CYP": "Asia/Nicosia", "PSE": "Asia/Gaza", "GRL": "America/Nuuk",
-}
-
-
-def country_timezone(iso3: str, override: str | None = None) -> ZoneInfo:
-    """The country's time zone from the tz database: ``override`` when given, else its only
-    zone, else its capital's (`CAPITAL_ZONES`), else the first zone listed."""
-    if override:
-        try:
-            return ZoneInfo(override)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise InputError("timezone", override, "a tz database zone name, e.g. "
-                             "Asia/Karachi") from None
-    from impact.countries import iso2_code
-
-    zones = _zone_table().get(iso2_code(iso3) or "", [])
-    name = CAPITAL_ZONES.get(iso3) if len(zones) != 1 else zones[0]
-    name = name or (zones[0] if zones else None)
-    if name is None:
-        raise InputError("timezone", iso3, "a country listed in the tz database, or give "
-                         "--timezone")
-    return ZoneInfo(name)
 
 
 # ---- hour by hour ---------------------------------------------------------------------------------
