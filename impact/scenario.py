@@ -206,8 +206,11 @@ class Scenario(BaseModel):
         if self.start is not None and self.year is not None and self.year != self.start.year:
             raise InputError("year", self.year, f"leave it blank or give {self.start.year}, "
                              "the year of start")
-        if self.start is not None and not 2010 <= self.start.year <= 2100:
-            raise InputError("start", self.start.isoformat(), "a date from 2010 on")
+        for field in ("start", "end"):
+            moment = getattr(self, field)
+            if moment is not None and not 2010 <= moment.year <= 2100:
+                raise InputError(field, moment.isoformat(), "a date from 2010-01-01 to "
+                                 "2100-12-31")
         if self.scope == "platforms" and not self.platforms:
             raise InputError("platforms", "", "at least one platform when scope is platforms: "
                              + ACCEPTED["platforms"])

@@ -544,6 +544,8 @@ def test_link_with_regions_chooses_them():
     ({"country": "IND", "colour": "red"}, "colour"),
     ({"duration_hours": "100000"}, "duration_hours"),
     ({"methods": "guesswork"}, "methods"),
+    ({"start": "2100-12-31T23:00", "end": "2101-01-01T01:00"}, "end"),
+    ({"country": "GBR", "start": "2024-03-31T01:30", "end": "2024-03-31T03:00"}, "start"),
 ])
 def test_bad_link_warns_and_falls_back_to_the_defaults(params, field):
     default = _values(_estimate_page())
