@@ -74,28 +74,36 @@ def _input(x: Any) -> str:
 
 # ---- text cells a spreadsheet would run (CSV/formula injection) ----------------------------
 #: first characters that make a spreadsheet read a text cell as a formula (OWASP, "CSV
-#: Injection"): such text is prefixed with a single quote in every export people open
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Injection"), with their full-width forms (``＝＋－＠``), which spreadsheets also take:
+#: such text is prefixed with a single quote in every export people open
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: invisible or blank characters a spreadsheet may skip before a formula's first character
+#: (spaces, zero-width space/joiners, word joiner, byte-order mark)
+_LEAD = "\u0020\u00a0\u200b\u200c\u200d\u2060\ufeff"
+_FORMULA_RE = ("^[" + _LEAD + "]*[" + "".join(re.escape(c) for c in FORMULA_START if c not in
+               "\t\r") + "]|^[\t\r]")
 
 
 def safe_text(text: str) -> str:
-    """``text`` with a leading ``'`` if it begins like a formula (``=``, ``+``, ``-``, ``@``,
-    tab or carriage return), so no spreadsheet runs it; other text is returned unchanged.
+    """``text`` with a leading ``'`` if it begins like a formula (``=``, ``+``, ``-``, ``@``
+    or their full-width forms, also after spaces or zero-width characters; tab or carriage
+    return), so no spreadsheet runs it; other text is returned unchanged.
 
     The one rule of the CSV, Excel and Markdown exports (JSON is left as it is). Apply it to
     text only: numbers stay numbers.
 
     >>> safe_text("=1+2"), safe_text("-1"), safe_text("PAK"), safe_text("a=b")
     ("'=1+2", "'-1", 'PAK', 'a=b')
+    >>> safe_text("\uff1dHYPERLINK()"), safe_text("\u200b=1"), safe_text(" @SUM(A1)")
+    ("'＝HYPERLINK()", "'\u200b=1", "' @SUM(A1)")
     """
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if re.match(_FORMULA_RE, text) else text
 
 
 def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """`safe_text` applied to every text column of ``frame`` (other columns unchanged)."""
-    pattern = "^[" + "".join(re.escape(c) for c in FORMULA_START) + "]"
     return frame.with_columns(
-        pl.when(pl.col(c).str.contains(pattern)).then(pl.lit("'") + pl.col(c))
+        pl.when(pl.col(c).str.contains(_FORMULA_RE)).then(pl.lit("'") + pl.col(c))
         .otherwise(pl.col(c)).alias(c)
         for c, dtype in frame.schema.items() if dtype == pl.String)
 
