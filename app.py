@@ -15,6 +15,7 @@ from app_pages.viewmodel import (
     LINK_READ_KEY,
 )
 from impact.errors import ImpactError
+from impact.format import md_text
 
 st.set_page_config(page_title="impact — cost of internet shutdowns", layout="wide")
 
@@ -40,4 +41,4 @@ if page.url_path != estimate_page.url_path:
 try:
     page.run()
 except ImpactError as err:  # e.g. a bundled data file that fails its check: one line, no trace
-    st.error(str(err))
+    st.error(md_text(err))

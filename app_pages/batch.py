@@ -23,6 +23,7 @@ from app_pages.viewmodel import (
 )
 from impact import ImpactError
 from impact.batch import ACCEPTED_COLUMNS, BATCH_COLUMNS, UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS
+from impact.format import md_text
 from impact.methods import REGISTRY
 
 LOG = logging.getLogger("impact.app")
@@ -61,7 +62,7 @@ try:
     with st.spinner("Estimating every row…"):
         results, estimates, errors = batch_results(data, upload.name, tuple(methods), draws)
 except ImpactError as err:
-    st.error(str(err))
+    st.error(md_text(err))
     st.stop()
 except Exception as err:  # never a traceback in the app
     LOG.exception("batch failed")
@@ -70,9 +71,9 @@ except Exception as err:  # never a traceback in the app
 
 st.write(f"**{len(estimates)} rows estimated**, {len(errors)} rejected.")
 for note in table.notes:
-    st.info(note)
+    st.info(md_text(note))
 for err in errors:
-    st.warning(str(err))
+    st.warning(md_text(err))
 if estimates:
     st.dataframe(batch_table(results), hide_index=True, key="batch_results")
     st.caption("Money in each scenario's output currency (USD at current prices of the event "

@@ -59,6 +59,7 @@ from app_pages.viewmodel import (
 from impact import Estimate, ImpactError, Scenario, charts, parse_scenario
 from impact.ensemble import ENSEMBLE, ENSEMBLE_TITLE
 from impact.ensemble import headline as headline_sentence
+from impact.format import md_text
 from impact.io import data_version
 from impact.methods import REGISTRY
 
@@ -97,7 +98,7 @@ def _link_warning() -> None:
     problems = st.session_state.pop(LINK_WARNING_KEY, None)
     if problems:
         st.warning("**This link's scenario could not be used; showing the default scenario "
-                   "instead.**  \n" + "  \n".join(f"- {p}" for p in problems))
+                   "instead.**  \n" + "  \n".join(f"- {md_text(p)}" for p in problems))
 
 
 def _write_link(params: dict[str, str]) -> None:
@@ -490,7 +491,7 @@ try:
     _render(view, result, query_url(params), scenario, methods)
     _write_link(params)
 except ImpactError as err:
-    st.error(str(err))
+    st.error(md_text(err))
 except Exception as err:
     LOG.exception("estimate page failed for %r", inputs)
     st.error(f"Sorry, this scenario could not be estimated ({type(err).__name__}). "

@@ -51,6 +51,7 @@ from impact import ImpactError
 from impact import format as fmt
 from impact.ensemble import ENSEMBLE
 from impact.ensemble import title as method_title
+from impact.format import md_text
 from impact.io import data_version
 from impact.methods import REGISTRY
 from impact.parameters import PLATFORMS
@@ -191,7 +192,7 @@ def _where_and_when(filters: dict, view: EventsView, method: str, variant: str,
                 "Dates as the catalogue reports them; the tooltip gives the costed hours "
                 "and the cost (P50, P5–P95).")
     except ImpactError as err:  # e.g. the bundled map shapes fail their check: say which
-        st.error(str(err))
+        st.error(md_text(err))
     except Exception:  # the charts must never break the page
         LOG.exception("events map or timeline failed for %r", filters)
         st.caption("The map and the timeline could not be drawn for this selection.")
@@ -342,7 +343,7 @@ def main() -> None:
 try:
     main()
 except ImpactError as err:
-    st.error(str(err))
+    st.error(md_text(err))
 except Exception as err:
     LOG.exception("events page failed")
     st.error(f"Sorry, these events could not be estimated ({type(err).__name__}). Please "

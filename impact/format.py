@@ -246,3 +246,24 @@ def plain_number(text: str) -> float:
         return float(text)
     except ValueError:
         raise ValueError(f"not a plain number: {text!r}") from None
+
+
+#: characters Markdown (and Streamlit's LaTeX and emoji shortcodes) give a meaning to
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:=")
+
+
+def md_text(text: object) -> str:
+    """``text`` escaped so Markdown shows it as written: no link, image, emphasis, heading,
+    HTML or formula (every special character gets a backslash; line breaks become spaces).
+    The one rule for any text a visitor or a data file supplies that the app or a Markdown
+    report renders.
+
+    >>> md_text("[Click here](https://evil.example)")
+    '\\\\[Click here\\\\]\\\\(https\\\\://evil\\\\.example\\\\)'
+    >>> md_text("plain words, 12 %")
+    'plain words, 12 %'
+    """
+    out = []
+    for ch in " ".join(str(text).splitlines()):
+        out.append("\\" + ch if ch in _MARKDOWN_SPECIAL else ch)
+    return "".join(out)
