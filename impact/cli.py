@@ -277,6 +277,9 @@ def _add_monitor_parser(sub) -> None:
                      "cost, comma separated, or all (default: restrictions only)")
     mon.add_argument("--from", dest="start", metavar="DATETIME", help="fetch: from (UTC)")
     mon.add_argument("--out", metavar="PATH", help="fetch: where to save the download")
+    mon.add_argument("--endpoint", metavar="NAME", help="fetch: which of the monitor's "
+                     "answers (Cloudflare: outages or traffic_anomalies; IODA: signals or "
+                     "events; default the first)")
 
 
 _SUMMED_NOTE = ("P5/P95 totals are sums of the events' own P5/P95, not quantiles of the sum; "
@@ -898,6 +901,12 @@ def _event_flags(events):
     return totals.select("event_id", pl.col("flag").fill_null(""))
 
 
+def _iso_now() -> str:
+    from impact.timeline import now_utc
+
+    return now_utc().strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 #: `impact monitor` options passed to the file's reader when given (argparse dest -> option)
 READER_OPTIONS = ("until", "datasource", "platform", "sheet", "causes")
 
@@ -976,7 +985,10 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     if args.file == "fetch":
         from impact import fetch
 
-        path = fetch.fetch(args.source, args.country, args.start, args.until, args.out)
+        until = None if args.until is None else (
+            _iso_now() if args.until.strip().lower() == "now" else args.until)
+        path = fetch.fetch(args.source, args.country, args.start, until, args.out,
+                           endpoint=args.endpoint)
         print(f"wrote {path}", file=sys.stderr)
         return 0
     if args.brief and Path(args.brief).suffix.lower() not in (".html", ".pdf"):

@@ -131,8 +131,9 @@ def monitor(timeline: Timeline, *, until: datetime | str | None = None,
     horizons = parse_horizons(project)
     chosen = [m.name for m in get_methods(methods)]
     zone = country_timezone(timeline.iso3, timezone)
-    if until is None and timeline.ongoing:
-        until = timeline.report.until
+    said_now = isinstance(until, str) and until.strip().lower() == "now"
+    if timeline.ongoing and (until is None or said_now):
+        until = timeline.report.until  # the moment its rows still on were costed to
     cut = moment(until, "until") if until is not None else timeline.end
     if cut <= timeline.start:
         raise InputError("until", cut.isoformat(), f"a moment after the timeline starts "

@@ -424,8 +424,8 @@ def rows_frame(timeline: Timeline):
 
 
 def now_utc() -> datetime:
-    """The current moment [UTC] (one place, so tests can fix it)."""
-    return datetime.now(UTC)
+    """The current moment [UTC], to the second (one place, so tests can fix it)."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def moment(value: Any, field: str = "until") -> datetime:

@@ -101,8 +101,8 @@ def test_cloudflare_radar_types() -> None:
 
 def test_cloudflare_radar_ongoing_needs_until() -> None:
     path = FIX / "cloudflare_radar" / "radar_ongoing.json"
-    with pytest.raises(TimelineError, match=r"radar_ongoing.json result.annotations\[0\]"
-                                            r"\.endDate: endDate: .*until="):
+    with pytest.raises(TimelineError, match=r"radar_ongoing.json result.annotations\[0\]: "
+                                            r"end: .*--until"):
         read_any(path)
     tl = read_any(path, until="2024-02-08T20:00Z")
     assert rows(tl) == [(t("2024-02-08T02:00"), t("2024-02-08T20:00"), None, None, "full",

@@ -186,9 +186,10 @@ def until_moment(until: Any, label: str = "") -> datetime | None:
     if until is None or (isinstance(until, str) and not until.strip()):
         return None
     if isinstance(until, datetime):
-        return until if until.tzinfo else until.replace(tzinfo=UTC)
+        until = until if until.tzinfo else until.replace(tzinfo=UTC)
+        return until.astimezone(UTC).replace(microsecond=0)
     try:
-        return moment(until, "until")
+        return moment(until, "until").replace(microsecond=0)
     except InputError as exc:
         raise TimelineError("until", until, exc.accepted, where=label) from None
 
