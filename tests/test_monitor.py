@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from impact import estimate, parse_scenario
 from impact.cli import main
 from impact.errors import InputError
-from impact.monitor import monitor, parse_horizons
 from impact.importers.timeline_csv import read_timeline_csv
+from impact.monitor import monitor, parse_horizons
 from impact.timeline import TimelineError, hourly, make_timeline, parse_row
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "data" / "examples" / "pakistan_2024-02-08.csv"
