@@ -38,7 +38,7 @@ from typing import Any
 
 import polars as pl
 
-from impact.errors import ImpactError, InputError
+from impact.errors import BatchInterrupted, ImpactError, InputError
 from impact.estimate import Estimate, split
 from impact.methods import get_methods
 from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, scenario_seed
@@ -713,18 +713,32 @@ class _Writer:
         if self.out is not None:
             self.out.flush()
 
-    def close(self, errors: Sequence[RowError]) -> None:
+    def close(self, errors: Sequence[RowError], interrupted: bool = False) -> None:
+        """Finish the output: a closed JSON document, the workbook of the rows kept, then
+        ``path.partial`` renamed to ``path``. ``interrupted``: the file stays ``path.partial``
+        (valid CSV, JSON or XLSX of the good rows so far, marked interrupted)."""
         from impact import export
 
         if self.fmt == "json":
+            tail = ', "interrupted": true' if interrupted else ""
             self.out.write("\n], \"errors\": " + json.dumps([str(e) for e in errors],
-                                                         ensure_ascii=False) + "}\n")
+                                                          ensure_ascii=False) + tail + "}\n")
         if self.fmt == "xlsx":
             self.tmp.write_bytes(export.to_xlsx(self.kept, errors=errors))
         if self.out is not None and self.tmp is not None:
             self.out.close()
-        if self.tmp is not None:
+        if self.tmp is not None and not interrupted:
             os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        """Remove ``path.partial`` after a write fault (disk full, read-only): a file cut
+        anywhere is not kept."""
+        if self.out is not None and self.tmp is not None:
+            with contextlib.suppress(OSError):
+                self.out.close()
+        if self.tmp is not None:
+            with contextlib.suppress(OSError):
+                self.tmp.unlink()
 
 
 def _progress(total: int, enabled: bool | None):
@@ -772,6 +786,7 @@ def stream_batch(source: CsvChunks, out: Path | None, fmt: str = "csv", *,
         results = _dask_results(chunks, fmt, methods, draws, seed, overrides, scheduler)
     stats = BatchStats()
     bar = _progress(total, progress)
+    writer = None
     try:
         first = next(results, None)  # a bad method, draws or override fails before any output
         writer = _Writer(out, fmt, stream)
@@ -782,9 +797,23 @@ def stream_batch(source: CsvChunks, out: Path | None, fmt: str = "csv", *,
             stats.results += chunk.n_results
             stats.errors.extend(sorted(id_errors + list(chunk.errors), key=lambda e: e.row))
             bar.update(n_rows)
+        writer.close(stats.errors)
+    except KeyboardInterrupt:
+        if writer is not None and writer.tmp is not None:
+            with contextlib.suppress(OSError):
+                writer.close(stats.errors, interrupted=True)
+            raise BatchInterrupted(writer.tmp, stats.ok) from None
+        raise
+    except OSError as exc:
+        if writer is not None:
+            writer.discard()
+        if isinstance(exc, BrokenPipeError) and out is None:
+            raise
+        raise InputError("out", str(out) if out is not None else "stdout",
+                         f"a writable place ({exc.strerror or exc}); the partial output was "
+                         "removed") from None
     finally:
         bar.close()
-    writer.close(stats.errors)
     stats.notes = list(source.notes)
     return stats
 

@@ -883,8 +883,7 @@ def write_estimate_brief(est, path: str | Path) -> Path:
     suffix = path.suffix.lower()
     if suffix not in (".html", ".pdf"):
         raise InputError("brief", str(path), "a path ending in .html or .pdf")
-    if suffix == ".pdf":
-        path.write_bytes(estimate_brief_pdf(est))
-    else:
-        path.write_text(estimate_brief_html(est), encoding="utf-8")
-    return path
+    from impact.io import write_atomic
+
+    return write_atomic(path, estimate_brief_pdf(est) if suffix == ".pdf"
+                        else estimate_brief_html(est), field="brief")

@@ -8,6 +8,7 @@ accepted; <accepted>``), never a traceback. ``impact batch`` exits 1 when some r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from impact import format as fmt
-from impact.errors import ImpactError, InputError, RefreshError
+from impact.errors import BatchInterrupted, ImpactError, InputError, RefreshError
 from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
 from impact.vocab import VALUE_FIELDS
 
@@ -499,8 +500,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         fmt = export.export_format(args.out)
         if fmt == "markdown":
             raise InputError("out", args.out, "a path ending in .csv, .json or .xlsx")
-        if Path(args.out).resolve() == Path(args.file).resolve():
-            raise InputError("out", args.out, "a path other than the input file")
+        out, given = Path(args.out).resolve(), Path(args.file).resolve()
+        if given in (out, out.with_name(out.name + ".partial")):
+            raise InputError("out", args.out, "a path other than the input file (and than "
+                             "the input without its .partial)")
+        if out.is_dir():
+            raise InputError("out", args.out, "a file path, not a folder")
+        if not out.parent.is_dir():
+            raise InputError("out", args.out, "a path in an existing folder")
     source = CsvChunks(Path(args.file), chunk_rows)
     stats = stream_batch(source, Path(args.out) if args.out else None, fmt,
                          methods=_methods(args.method), draws=draws, seed=seed,
@@ -1031,15 +1038,11 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
 
 def _write_brief(result, path: str) -> None:
     from impact import brief
+    from impact.io import write_atomic
 
     out = Path(path)
-    try:
-        if out.suffix.lower() == ".pdf":
-            out.write_bytes(brief.brief_pdf(result))
-        else:
-            out.write_text(brief.brief_html(result), encoding="utf-8")
-    except OSError as exc:
-        raise InputError("brief", path, f"a writable path ({exc.strerror})") from None
+    write_atomic(out, brief.brief_pdf(result) if out.suffix.lower() == ".pdf"
+                 else brief.brief_html(result), field="brief")
     print(f"wrote {out}", file=sys.stderr)
 
 
@@ -1065,6 +1068,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     2 bad input or data, 3 an internal error — a bug: one line, and the traceback only with
     ``IMPACT_DEBUG=1``; 4 a data refresh failed and nothing was changed; 130 interrupted)."""
     parser = build_parser()
+    args = None
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
         return COMMANDS[args.command](args)
@@ -1080,9 +1084,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
+    except BatchInterrupted as exc:
+        print(f"error: interrupted; the {exc.rows_ok:,} good rows so far are kept in "
+              f"{exc.partial} (rename it to use it)", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output stopped (e.g. `| head -1`): not a fault
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as exc:  # a file that cannot be read or written: the user's to fix
+        where = f"'{exc.filename}'" if exc.filename else "a file"
+        print(f"error: {where} could not be read or written ({exc.strerror or exc})",
+              file=sys.stderr)
+        return 4 if getattr(args, "data_command", None) == "refresh" else 2
     except Exception as exc:  # a bug: one line, never a traceback unless asked for
         if os.environ.get("IMPACT_DEBUG", "").strip() in ("1", "true"):
             raise

@@ -54,3 +54,12 @@ class RefreshError(DataError):
     """``impact data refresh`` could not fetch, read or validate new data (offline, a server
     error, a truncated or changed response, too few rows...). Raised before anything is
     switched: the data in use is unchanged (the CLI exits 4)."""
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """A batch stopped by Ctrl-C: ``partial`` holds the good rows written so far (a closed
+    CSV, JSON or XLSX file)."""
+
+    def __init__(self, partial: object, rows_ok: int) -> None:
+        super().__init__(str(partial))
+        self.partial, self.rows_ok = partial, rows_ok

@@ -815,11 +815,10 @@ def render(obj: Exportable, fmt: str, *, overrides: Mapping[str, float] | None =
 def write_export(obj: Exportable, path: str | Path, *,
                  overrides: Mapping[str, float] | None = None,
                  errors: Sequence[Any] = ()) -> Path:
-    """Write ``obj`` to ``path`` in the format of its extension (.csv .json .xlsx .md)."""
+    """Write ``obj`` to ``path`` in the format of its extension (.csv .json .xlsx .md), whole
+    or not at all (`impact.io.write_atomic`)."""
+    from impact.io import write_atomic
+
     path = Path(path)
     data = render(obj, export_format(path), overrides=overrides, errors=errors)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8")
-    return path
+    return write_atomic(path, data)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -145,3 +146,38 @@ def read_geometry() -> dict:
 
 def read_json(path: Path) -> object:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+# ---- writing outputs ------------------------------------------------------------------------------
+def write_atomic(path: str | Path, data: bytes | str, field: str = "out") -> Path:
+    """Write ``data`` to ``path`` whole or not at all: to a temporary file beside it, flushed,
+    then renamed over it. A fault (disk full, read-only, no such folder, a folder in the way)
+    removes the temporary file, leaves any earlier ``path`` as it was, and is one
+    `InputError` naming ``field``, the path and the reason."""
+    import tempfile
+
+    from impact.errors import InputError
+
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(field, str(path), "a file path, not a folder")
+    if not path.parent.is_dir():
+        raise InputError(field, str(path), "a path in an existing folder")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise InputError(field, str(path), f"a writable path ({exc.strerror or exc}); "
+                         "nothing was written") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return path

@@ -335,7 +335,7 @@ def test_the_batch_page_counts_rows_after_decompression():
     at.get("file_uploader")[0].upload("many.csv.gz",
                                       gzip.compress((HEADER + _rows(501)).encode())).run()
     assert not at.exception
-    assert [e.value for e in at.error] == [(
+    assert [e.value.replace("\\", "") for e in at.error] == [(
         "file: 'many.csv.gz' is not accepted; at most 500 data rows (row 501 is on line 502); "
         "`impact batch FILE --out OUT` reads files of any length")]
 
@@ -347,9 +347,9 @@ def test_the_batch_page_shows_bad_lines_and_the_blank_line_note():
                                       + b"\n\n").run()
     assert not at.exception and not at.error
     assert "**2 rows estimated**, 3 rejected." in [m.value for m in at.markdown]
-    warnings = [w.value for w in at.warning]
+    warnings = [w.value.replace("\\", "") for w in at.warning]  # shown as written
     assert warnings[0].startswith("line 3: 14 fields where the header has 11")
-    assert [i.value for i in at.info] == ["2 blank lines skipped (lines 7, 8)"]
+    assert [i.value.replace("\\", "") for i in at.info] == ["2 blank lines skipped (lines 7, 8)"]
 
 
 # ---- properties: blocks, line ends and bad lines ---------------------------------------------
