@@ -45,12 +45,12 @@ DESCRIPTIONS = {
     "ioda_signals": "IODA API v2 raw signals JSON (/v2/signals/raw)",
     "ioda_outages": "IODA API v2 outage events or alerts JSON (/v2/outages/events, /alerts)",
     "cloudflare_radar": "Cloudflare Radar outage annotations JSON (/radar/annotations/outages)",
-    "ooni": "OONI measurement aggregation JSON (/api/v1/aggregation)",
+    "ooni": "OONI measurement aggregation JSON or CSV (/api/v1/aggregation)",
     "accessnow": "Access Now #KeepItOn STOP CSV rows",
     "timeline": "our timeline CSV (start_utc, end_utc, country, ...)",
 }
 _JSON = (ioda_signals, ioda_outages, cloudflare_radar, ooni)
-_CSV = (timeline_csv, accessnow)
+_CSV = (timeline_csv, accessnow, ooni)
 
 
 def _accepted() -> str:
@@ -65,7 +65,8 @@ def detect_format(source: Source, name: str | None = None) -> str:
     with ``values`` and ``step`` → ioda_signals; ``data`` records with ``time`` and
     ``level``, ``from``/``until``/``score`` or ``location``/``start``/``duration`` →
     ioda_outages. CSV: a header with ``start_utc`` and ``end_utc`` → timeline; with
-    ``start_date`` and ``shutdown_extent`` or ``shutdown_type`` → accessnow. Anything
+    ``start_date`` and ``shutdown_extent`` or ``shutdown_type`` → accessnow; with
+    ``measurement_count`` and ``anomaly_count`` → ooni (``format=CSV``). Anything
     else is an error listing the formats accepted.
     """
     text, label = load_text(source, name)
