@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -252,10 +253,13 @@ def search_mask(events: pl.DataFrame, text: str) -> pl.Expr:
     return mask
 
 
-def year_range(years: Any) -> tuple[int, int]:
+def year_range(years: Any, events: pl.DataFrame | None = None) -> tuple[int, int]:
     """(first, last) year of a ``years`` filter (see `load_events`), checked against the
-    catalogue's range."""
-    all_years = catalogue()["start"].dt.year()
+    catalogue's range (widened to hold ``events``, e.g. a user's events, when given)."""
+    starts = catalogue()["start"]
+    if events is not None and events.height:
+        starts = pl.concat([starts, events["start"].cast(pl.Date)])
+    all_years = starts.dt.year()
     return _years(years, int(all_years.min()), int(all_years.max()))
 
 
@@ -1116,7 +1120,8 @@ def compare(events: pl.DataFrame | Iterable[str], methods: str | Sequence[str] =
         world = variant_world(variant)
         estimates = estimate_events(events, methods, draws=draws, seed=seed,
                                     cap_platform_days=world.cap, open_ended=world.end)
-    order = {e: i for i, e in enumerate(estimates["event_id"].unique(maintain_order=True))}
+    given = events if "method" not in events.columns else estimates  # the order given
+    order = {e: i for i, e in enumerate(given["event_id"].unique(maintain_order=True))}
     rows = event_totals(estimates.filter(pl.col("variant") == variant)).sort(
         pl.col("event_id").replace_strict(order, return_dtype=pl.Int64), maintain_order=True)
     ranks = []
@@ -1136,12 +1141,14 @@ USER_ID_PREFIX = "U-"
 #: the columns a row of our events CSV must give (`read_user_events`)
 USER_REQUIRED = ("country", "start", "scope")
 #: optional columns of our events CSV, read as the catalogue's (`read_user_events`)
-USER_OPTIONAL = ("event_id", "title", "end", "duration_days", "status", "platforms",
+USER_OPTIONAL = ("event_id", "end", "duration_days", "status", "platforms",
                  "area_names", "geo_scope", "affected_share", "affected_share_low",
                  "affected_share_high", "daily_hours", "cause", "justification", "election",
                  "violence", "source_link")
+#: an event id a user may give (no markup, no formula, no separators)
+_OWN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
 #: largest user file read [bytes] and most records kept [rows]
-USER_MAX_BYTES, USER_MAX_ROWS = 5 * 2**20, 500
+USER_MAX_BYTES, USER_MAX_ROWS = 5 * 2**20, 2_000
 #: scope of our CSV -> (shutdown_extent, shutdown_type, affected_network) of a STOP row
 _SCOPE_TO_STOP = {
     "full": ("Full network", "Shutdown", "Broadband, Mobile"),
@@ -1346,7 +1353,7 @@ def _tables(source: str | Path | bytes, sheet: str | None, name: str | None
                              str(exc)) from None
         out = []
         for sheet_name, frame in book:
-            rows = [(f"sheet {sheet_name!r} row {i + 2}",
+            rows = [(f"row {i + 2}",
                      [_cell_text(v) for v in r]) for i, r in enumerate(frame.iter_rows())]
             out.append((f"{label} / {sheet_name}", list(frame.columns), rows))
         return out
@@ -1364,8 +1371,6 @@ def _tables(source: str | Path | bytes, sheet: str | None, name: str | None
 
 def _count_year(label: str) -> int | None:
     """The year a STOP sheet is named after ('2022 Data'), else None."""
-    import re
-
     found = re.findall(r"(?<!\d)(20\d\d)(?!\d)", label.rsplit(" / ", 1)[-1])
     return int(found[0]) if len(found) == 1 else None
 
@@ -1426,6 +1431,10 @@ def read_user_events(source: str | Path | bytes, sheet: str | None = None,
                     row, extra = _stop_row_from_ours(cell), _overrides(cell)
                     row["count_year"] = row["start_date"][:4]
                     own = cell.get("event_id", "")
+                    if own and not _OWN_ID.fullmatch(own):
+                        raise InputError("event_id", own, "letters, digits, '.', '_' or '-' "
+                                         "(at most 60, starting with a letter or digit), or "
+                                         "blank for an id made from the row")
                 else:
                     row, extra, own = _stop_row(cell, year), {}, ""
             except InputError as exc:
@@ -1525,14 +1534,14 @@ def filter_events(events: pl.DataFrame, country: str | Sequence[str] | None = No
     """`load_events`'s filters on any catalogue-shaped frame (a user's events too); the
     years are checked against the catalogue's range widened to hold ``events``'s."""
     year = pl.col("start").dt.year()
+    span = year_range(years, events) if years is not None else None  # before any filter
     if country is not None:
         names = [country] if isinstance(country, str) else list(country)
         if not names:
             raise InputError("country", country, "one or more countries")
         events = events.filter(pl.col("iso3").is_in([resolve_country(c) for c in names]))
-    if years is not None:
-        starts = pl.concat([catalogue()["start"], events["start"]]).dt.year()
-        first, last = _years(years, int(starts.min()), int(starts.max()))
+    if span is not None:
+        first, last = span
         until = pl.col("end").fill_null(pl.col("start")).dt.year()
         events = events.filter((year <= last) & (until >= first))
     if type is not None:
