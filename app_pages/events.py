@@ -25,6 +25,7 @@ from app_pages.cached import (
     events_totals,
     filtered_events,
     shutdown_risk,
+    user_events,
 )
 from app_pages.events_view import (
     ANY_PLATFORM,
@@ -34,6 +35,7 @@ from app_pages.events_view import (
     NORMALISATION_LABELS,
     NORMALISATIONS,
     OPEN_ENDED_LABELS,
+    YOURS_MARK,
     EventsView,
     compare_chart_spec,
     compare_display,
@@ -48,6 +50,7 @@ from app_pages.viewmodel import (
     PLATFORM_LABELS,
 )
 from impact import ImpactError
+from impact import events as ev
 from impact import format as fmt
 from impact.ensemble import ENSEMBLE
 from impact.ensemble import title as method_title
@@ -302,11 +305,60 @@ def _risk(names: dict[str, str], countries: tuple[str, ...]) -> None:
                          format="%.0f")})
 
 
+#: largest file of your own events [MB] (`impact.events.USER_MAX_BYTES`)
+YOURS_MAX_MB = ev.USER_MAX_BYTES // 2**20
+
+
+def _your_events() -> ev.UserEvents | None:
+    """The uploader "Add your own events" and what was read: a line of counts, then one
+    line per refused record (as text: nothing in the file renders as markup)."""
+    import hashlib
+
+    box = st.expander("Add your own events", expanded=False)
+    box.caption(f"Our events CSV (at least `country`, `start`, `scope`; see docs/events.md) or "
+                f"an Access Now STOP sheet (CSV or .xlsx), up to {YOURS_MAX_MB} MB and "
+                f"{ev.USER_MAX_ROWS:,} rows. Costed by the catalogue's rules and shown as "
+                "**yours** beside the catalogue's events; rows the catalogue already holds "
+                "are not added again.")
+    upload = box.file_uploader("Your events file", type=["csv", "xlsx", "xls", "ods"],
+                               key="ev_yours_file", max_upload_size=YOURS_MAX_MB)
+    if upload is None:
+        return None
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        mine = user_events(digest, data, upload.name)
+    except ImpactError as err:
+        box.error(str(err))
+        return None
+    box.text(f"{upload.name}: {mine.summary()}")
+    if mine.refused:
+        box.text("\n".join(f"refused: {line}" for line in mine.refused[:50])
+                 + (f"\n… and {len(mine.refused) - 50} more" if len(mine.refused) > 50
+                    else ""))
+    st.session_state["ev_yours_digest"] = digest if mine.kept else None
+    return mine if mine.kept else None
+
+
 def main() -> None:
     st.title("Past events")
     names, span, defaults = catalogue_info(data_version())
+    mine = _your_events()
+    if mine is not None:  # the years and countries of your events are offered too
+        starts = mine.events["start"].drop_nulls().dt.year()
+        span = (min(span[0], int(starts.min())), max(span[1], int(starts.max())))
+        names = dict(sorted({**names, **dict(mine.events.select("iso3", "country")
+                                              .unique("iso3").iter_rows())}.items(),
+                            key=lambda kv: str(kv[1])))
+        defaults = defaults | {"ev_years": (defaults["ev_years"][0], span[1])}
     _init_state(defaults)
+    digest = st.session_state.get("ev_yours_digest")
+    if mine is not None and st.session_state.get("ev_yours_seen") != digest:
+        # a new upload: widen the years to show its events
+        st.session_state["ev_years"] = (st.session_state["ev_years"][0], span[1])
+        st.session_state["ev_yours_seen"] = st.session_state.get("ev_yours_digest")
     filters = _filters(names, span)
+    filters["yours"] = st.session_state.get("ev_yours_digest") if mine is not None else None
     s = st.session_state
     method, norm = s["ev_method"], s["ev_norm"]
     variant = variant_label(s["ev_variant"], s["ev_open_ended"])
@@ -318,6 +370,10 @@ def main() -> None:
                "only by that sampling noise, a few per cent at most; Past events also counts "
                "an event's hours once where other reports cover the same places and days. "
                "Money is USD at current prices of the event year.")
+    if mine is not None:
+        st.caption(f"With **{mine.kept} of your own events** (marked {YOURS_MARK} and origin "
+                   "*yours*), costed by the same rules against the catalogue's events of the "
+                   "same countries; the catalogue's own figures do not change.")
     n_events = filtered_events(**filters).height
     if n_events == 0:
         st.info("No event in the catalogue matches these filters. Widen the years, or remove "

@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from impact import events as ev
 from impact import format as fmt
 
 #: event types of the catalogue filter (``platforms`` includes blocks of other services)
@@ -103,6 +104,10 @@ def first_link(links: str | None) -> str | None:
     return head or None
 
 
+#: the mark before the label of an event from the user's own file, in tables and charts
+YOURS_MARK = "[yours]"
+
+
 def event_labels(events: pl.DataFrame) -> dict[str, str]:
     """event_id -> its title (``"Pakistan — mobile data cut nationwide, 8 Feb 2024
     (election)"``), or ``"Pakistan · 2024-02-08 · mobile"`` for a catalogue without titles;
@@ -115,6 +120,8 @@ def event_labels(events: pl.DataFrame) -> dict[str, str]:
             if r.get("platforms"):
                 scope += f": {r['platforms'].replace(';', ', ')}"
             title = f"{r['country']} · {r['start']} · {scope}"
+        if str(r["event_id"]).startswith(ev.USER_ID_PREFIX):
+            title = f"{YOURS_MARK} {title}"
         out[r["event_id"]] = title
     counts: dict[str, int] = {}
     for label in out.values():
@@ -178,6 +185,9 @@ def events_table(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str,
         pl.col("_link").alias("source"),
     ]
     cols += [pl.col("status"), pl.col("reason").fill_null("").alias("note"),
+             pl.when(pl.col("event_id").str.starts_with(ev.USER_ID_PREFIX))
+             .then(pl.lit(ev.ORIGIN_YOURS)).otherwise(pl.lit(ev.ORIGIN_CATALOGUE))
+             .alias("origin"),
              pl.col("event_id").alias("id")]
     out = rows.select(cols)
     return out.with_columns(pl.col("rank").cast(pl.Int64))
@@ -562,5 +572,8 @@ def totals_display(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def table_csv(table: pl.DataFrame) -> str:
-    """CSV of a display table, exactly the columns shown."""
-    return table.write_csv()
+    """CSV of a display table, exactly the columns shown; text a spreadsheet would run as a
+    formula is quoted (`impact.export.safe_frame`: a user's own events are in it)."""
+    from impact.export import safe_frame
+
+    return safe_frame(table).write_csv()

@@ -310,6 +310,12 @@ def _add_events_parser(sub) -> None:
     def output(p: argparse.ArgumentParser) -> None:
         p.add_argument("--format", choices=("table", "csv", "json"), default="table")
         p.add_argument("--out", metavar="PATH", help="also write .csv or .json")
+        p.add_argument("--events-file", metavar="FILE", help="your own events beside the "
+                       "catalogue's: our events CSV (at least country,start,scope) or an "
+                       "Access Now STOP sheet (CSV or .xlsx), costed by the catalogue's "
+                       "rules and marked origin=yours")
+        p.add_argument("--sheet", metavar="NAME", help="the workbook sheet of --events-file "
+                       "(default: every sheet)")
 
     def run(p: argparse.ArgumentParser, variants: tuple[str, ...], default: str) -> None:
         p.add_argument("--method", default="all", metavar="NAME|all",
@@ -698,8 +704,10 @@ def _cell(x, column: str = "") -> str:
 
 
 def _frame_text(frame: pl.DataFrame, fmt: str, columns: list[str] | None = None) -> str:
-    if fmt == "csv":
-        return frame.write_csv()
+    if fmt == "csv":  # text a spreadsheet would run as a formula is quoted (export.safe_text)
+        from impact.export import safe_frame
+
+        return safe_frame(frame).write_csv()
     if fmt == "json":
         return frame.write_json()
     shown = frame.select(columns) if columns else frame
@@ -716,7 +724,9 @@ def _write_frame(frame: pl.DataFrame, out: str | None) -> None:
         raise InputError("out", out, "a path ending in .csv or .json")
     try:
         if suffix == ".csv":
-            frame.write_csv(out)
+            from impact.export import safe_frame
+
+            safe_frame(frame).write_csv(out)
         else:
             frame.write_json(out)
     except OSError as exc:
@@ -788,8 +798,10 @@ def _cmd_events(args: argparse.Namespace) -> int:
 
     _check_out(getattr(args, "out", None))
     cmd = args.events_command
+    yours = _user_events(args)
     if cmd == "show":
-        row = ev.get_event(args.event_id)
+        row = (ev.rows_by_id([args.event_id], yours).row(0, named=True)
+               if args.event_id.startswith(ev.USER_ID_PREFIX) else ev.get_event(args.event_id))
         frame = pl.DataFrame([row])
         if args.format == "table":
             width = max(len(k) for k in row)
@@ -802,8 +814,8 @@ def _cmd_events(args: argparse.Namespace) -> int:
         _write_frame(frame, args.out)
         return 0
     if cmd == "list":
-        frame = ev.load_events(**_event_filters(args))
-        cols = [c for c in ("event_id", "title", "iso3", "start", "end", "duration_hours",
+        frame = _events(args, yours)
+        cols = [c for c in ("event_id", "origin", "title", "iso3", "start", "end", "duration_hours",
                             "hours_basis", "scope", "platforms", "affected_share", "election",
                             "links") if c in frame.columns]
         if args.format == "table":
@@ -821,8 +833,10 @@ def _cmd_events(args: argparse.Namespace) -> int:
     cap = {"capped": True, "uncapped": False, "both": "both"}[args.variant]
     open_ended = args.open_ended.replace("-", "_")
     if cmd == "compare":
-        frame = ev.compare(args.event_ids, _methods(args.method), variant=_variant(args),
+        ids = ev.rows_by_id(args.event_ids, yours) if yours is not None else args.event_ids
+        frame = ev.compare(ids, _methods(args.method), variant=_variant(args),
                            draws=draws, seed=seed)
+        frame = ev.with_origin(frame) if yours is not None else frame
         text = compare_text(frame) if args.format == "table" else _frame_text(frame,
                                                                              args.format)
         sys.stdout.write(text)
@@ -831,15 +845,18 @@ def _cmd_events(args: argparse.Namespace) -> int:
                   "P5 and P95 (summed P5/P95 are not quantiles of the sum)", file=sys.stderr)
         _write_frame(frame, args.out)
         return 0
-    events = ev.load_events(**_event_filters(args))
+    events = _events(args, yours)
     if cmd == "estimate":
         frame = ev.estimate_events(events, _methods(args.method), draws=draws, seed=seed,
                                    price_year=price_year, cap_platform_days=cap,
                                    open_ended=open_ended)
         if _methods(args.method) == "all":  # and each event's headline, after its methods
             frame = ev.add_headline(frame)
+        if yours is not None:
+            frame = ev.with_origin(frame)
         if args.format == "table":
-            rows = [[_short(r["title"] or r["event_id"]), _cell(r["year"]),
+            rows = [[_short(("[yours] " if r["event_id"].startswith(ev.USER_ID_PREFIX)
+                             else "") + (r["title"] or r["event_id"])), _cell(r["year"]),
                      fmt.hours(r["costed_hours"]), r["variant"],
                      r["method"],
                      (f"{_money(r['loss_usd_p50'])} ({_money(r['loss_usd_p05'])}–"
@@ -871,7 +888,7 @@ def _cmd_events(args: argparse.Namespace) -> int:
     if headline:
         frame = ev.add_headline(frame).filter(pl.col("method") == ENSEMBLE)
     if args.years is not None:  # the calendar years asked for, not the events' other years
-        first, last = ev.year_range(args.years)
+        first, last = ev.year_range(args.years, yours)
         frame = frame.filter(pl.col("year").is_between(first, last))
     summary = ev.summarise(frame, by=args.by, method=methods[0], variant=_variant(args))
     # rows whose every event went uncosted say "0 events, USD 0": the table and files list
@@ -894,6 +911,32 @@ def _cmd_events(args: argparse.Namespace) -> int:
               "parts before 2010; `impact events estimate` gives each reason)", file=sys.stderr)
     _write_frame(summary, args.out)
     return 0
+
+
+def _user_events(args: argparse.Namespace):
+    """The user's events of ``--events-file`` (None without one); what was read, kept and
+    refused goes to stderr, one line per refused record."""
+    from impact import events as ev
+
+    path = getattr(args, "events_file", None)
+    if not path:
+        if getattr(args, "sheet", None):
+            raise InputError("sheet", args.sheet, "a sheet of --events-file (give the file)")
+        return None
+    user = ev.read_user_events(path, sheet=args.sheet)
+    print(f"{path}: {user.summary()}", file=sys.stderr)
+    for line in user.refused:
+        print(f"refused: {line}", file=sys.stderr)
+    return user.events
+
+
+def _events(args: argparse.Namespace, yours):
+    """The catalogue's events matching the filters, with the user's (``origin``) if any."""
+    from impact import events as ev
+
+    if yours is None:
+        return ev.load_events(**_event_filters(args))
+    return ev.filter_events(ev.with_yours(ev.catalogue(), yours), **_event_filters(args))
 
 
 #: the method and draws `impact events list --flags` costs the events with

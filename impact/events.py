@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -251,10 +253,13 @@ def search_mask(events: pl.DataFrame, text: str) -> pl.Expr:
     return mask
 
 
-def year_range(years: Any) -> tuple[int, int]:
+def year_range(years: Any, events: pl.DataFrame | None = None) -> tuple[int, int]:
     """(first, last) year of a ``years`` filter (see `load_events`), checked against the
-    catalogue's range."""
-    all_years = catalogue()["start"].dt.year()
+    catalogue's range (widened to hold ``events``, e.g. a user's events, when given)."""
+    starts = catalogue()["start"]
+    if events is not None and events.height:
+        starts = pl.concat([starts, events["start"].cast(pl.Date)])
+    all_years = starts.dt.year()
     return _years(years, int(all_years.min()), int(all_years.max()))
 
 
@@ -563,7 +568,9 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
 
     Parameters
     ----------
-    events : catalogue rows (from `load_events`) or event ids
+    events : catalogue rows (from `load_events`, with a user's rows from
+        `read_user_events` if any: those are costed beside the catalogue, against its
+        events of the same countries, and never change the catalogue's figures) or event ids
     methods : ``"all"`` or method names
     draws : Monte Carlo draws per event, year and method [count]
     seed : base seed; the stream of an event is `scenario_seed` of its country (``streams``
@@ -596,6 +603,15 @@ def estimate_events(events: pl.DataFrame | Iterable[str], methods: str | Sequenc
     """
     from impact.engine import run
 
+    if isinstance(events, pl.DataFrame) and events.height:
+        mine = events["event_id"].cast(pl.String).str.starts_with(USER_ID_PREFIX)
+        if mine.any() and not mine.all():  # a user's events never change the catalogue's
+            kw = {"draws": draws, "seed": seed, "price_year": price_year,
+                  "cap_platform_days": cap_platform_days, "open_ended": open_ended,
+                  "keep_draws": keep_draws, "hours": hours, "streams": streams}
+            return pl.concat([estimate_events(events.filter(~mine), methods, **kw),
+                              estimate_events(events.filter(mine), methods, **kw)],
+                             how="vertical")
     chosen_worlds = worlds(cap_platform_days, open_ended)
     if streams not in ("country", "event"):
         raise InputError("streams", streams, "country (common random numbers per country) "
@@ -1104,7 +1120,8 @@ def compare(events: pl.DataFrame | Iterable[str], methods: str | Sequence[str] =
         world = variant_world(variant)
         estimates = estimate_events(events, methods, draws=draws, seed=seed,
                                     cap_platform_days=world.cap, open_ended=world.end)
-    order = {e: i for i, e in enumerate(estimates["event_id"].unique(maintain_order=True))}
+    given = events if "method" not in events.columns else estimates  # the order given
+    order = {e: i for i, e in enumerate(given["event_id"].unique(maintain_order=True))}
     rows = event_totals(estimates.filter(pl.col("variant") == variant)).sort(
         pl.col("event_id").replace_strict(order, return_dtype=pl.Int64), maintain_order=True)
     ranks = []
@@ -1114,3 +1131,455 @@ def compare(events: pl.DataFrame | Iterable[str], methods: str | Sequence[str] =
         ranks.append(pl.col(col).rank("min", descending=True).over("method").cast(pl.Int64)
                      .alias(name))
     return rows.with_columns(ranks).select(COMPARE_COLUMNS)
+
+
+# ---- your own events beside the catalogue -----------------------------------------------------
+#: ``origin`` of a bundled catalogue event and of one read from a user's file
+ORIGIN_CATALOGUE, ORIGIN_YOURS = "catalogue", "yours"
+#: every event id read from a user's file starts with this (catalogue ids start ``AN-``)
+USER_ID_PREFIX = "U-"
+#: the columns a row of our events CSV must give (`read_user_events`)
+USER_REQUIRED = ("country", "start", "scope")
+#: optional columns of our events CSV, read as the catalogue's (`read_user_events`)
+USER_OPTIONAL = ("event_id", "end", "duration_days", "status", "platforms",
+                 "area_names", "geo_scope", "affected_share", "affected_share_low",
+                 "affected_share_high", "daily_hours", "cause", "justification", "election",
+                 "violence", "source_link")
+#: an event id a user may give (no markup, no formula, no separators)
+_OWN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
+#: largest user file read [bytes] and most records kept [rows]
+USER_MAX_BYTES, USER_MAX_ROWS = 5 * 2**20, 2_000
+#: scope of our CSV -> (shutdown_extent, shutdown_type, affected_network) of a STOP row
+_SCOPE_TO_STOP = {
+    "full": ("Full network", "Shutdown", "Broadband, Mobile"),
+    "mobile": ("Full network", "Shutdown", "Mobile"),
+    "throttling": ("Full network", "Throttle", "Broadband, Mobile"),
+    "platforms": ("Service-based", "Shutdown", "Broadband, Mobile"),
+}
+#: platform key -> the STOP flag column that names it (others go to ``other_affected``)
+_PLATFORM_FLAG = {"facebook": "facebook_affected", "x": "twitter_affected",
+                  "whatsapp": "whatsapp_affected", "instagram": "instagram_affected",
+                  "telegram": "telegram_affected"}
+_PLATFORM_WORD = {"youtube": "YouTube", "tiktok": "TikTok", "signal": "Signal"}
+_STOP_TEXT = ("start_date_type", "start_date", "end_date", "duration", "country",
+              "iso3_helper", "geo_scope", "area_name", "shutdown_type", "affected_network",
+              "shutdown_extent", "actual_cause", "shutdown_status", "gov_justification",
+              "facebook_affected", "twitter_affected", "whatsapp_affected",
+              "instagram_affected", "telegram_affected", "other_affected", "sms_affected",
+              "phonecall_affected", "telcos_involved", "election", "violence", "event",
+              "an_link", "info_source_link")
+
+
+@dataclass(frozen=True)
+class UserEvents:
+    """A user's event list read by `read_user_events`.
+
+    ``events``: catalogue rows (``data/events.csv`` columns, ids `USER_ID_PREFIX`…) plus
+    ``origin`` (`ORIGIN_YOURS`); ``records`` read, ``refused`` one line per bad record
+    (its row or line and why), ``known`` rows left out because the catalogue already holds
+    them (same event id), ``notes`` other things said about the file."""
+
+    events: pl.DataFrame
+    records: int
+    refused: tuple[str, ...] = ()
+    known: int = 0
+    notes: tuple[str, ...] = ()
+
+    @property
+    def kept(self) -> int:
+        """Events kept [count] (rows describing the same event are merged, as in the
+        catalogue)."""
+        return self.events.height
+
+    def summary(self) -> str:
+        """One line: what was read, kept, refused and already in the catalogue."""
+        parts = [f"{fmt.count(self.records)} records read",
+                 f"{fmt.count(self.kept)} events kept",
+                 f"{fmt.count(len(self.refused))} refused"]
+        if self.known:
+            parts.append(f"{fmt.count(self.known)} already in the catalogue")
+        return ", ".join(parts)
+
+
+def _cell_text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _user_date(value: str, field: str) -> str:
+    """``YYYY-MM-DD`` of a date cell (``2026-01-08`` or ``2026-01-08 00:00:00``)."""
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        raise InputError(field, value, "a date such as 2026-01-08") from None
+
+
+def _stop_row_from_ours(cell: Mapping[str, str]) -> dict[str, str]:
+    """One row of our events CSV as a STOP row, so the catalogue's rules read it."""
+    for col in USER_REQUIRED:
+        if not cell.get(col):
+            raise InputError(col, cell.get(col, ""), f"a value: {col} is required "
+                             f"({', '.join(USER_REQUIRED)})")
+    iso3 = resolve_country(cell["country"])
+    start = _user_date(cell["start"], "start")
+    end = _user_date(cell["end"], "end") if cell.get("end") else ""
+    if end and end < start:
+        raise InputError("end", cell["end"], f"a date on or after start ({start}), or blank "
+                         "when the end is not known")
+    scope = cell["scope"].lower()
+    if scope not in _SCOPE_TO_STOP:
+        raise InputError("scope", cell["scope"], "one of full, mobile, throttling, platforms")
+    extent, stype, network = _SCOPE_TO_STOP[scope]
+    row = dict.fromkeys(_STOP_TEXT, "") | {
+        "iso3_helper": iso3, "country": iso3, "start_date": start, "end_date": end,
+        "shutdown_extent": extent, "shutdown_type": stype, "affected_network": network,
+        "start_date_type": "Actual", "an_link": cell.get("source_link", ""),
+        "area_name": cell.get("area_names") or "Nationwide",
+        "actual_cause": cell.get("cause", ""), "gov_justification": cell.get("justification", "")}
+    keys = [_platform(p) for p in cell.get("platforms", "").replace(",", ";").split(";")
+            if p.strip()]
+    if scope == "platforms" and not keys:
+        raise InputError("platforms", cell.get("platforms", ""), "the blocked platforms for "
+                         f"scope platforms, ';'-joined: {', '.join(PLATFORMS)}")
+    for key in keys if scope == "platforms" else []:
+        if key in _PLATFORM_FLAG:
+            row[_PLATFORM_FLAG[key]] = "Yes"
+        else:
+            row["other_affected"] = ", ".join(filter(None, [row["other_affected"],
+                                                             _PLATFORM_WORD[key]]))
+    if cell.get("duration_days"):
+        try:
+            days = float(cell["duration_days"])
+        except ValueError:
+            days = -1.0
+        if not (math.isfinite(days) and days >= 0):
+            raise InputError("duration_days", cell["duration_days"], "a number of days >= 0")
+        row["duration"] = cell["duration_days"]
+    status = cell.get("status", "").lower()
+    if status not in ("", "ongoing", "ended", "unknown"):
+        raise InputError("status", cell["status"], "ongoing, ended, unknown or blank")
+    row["shutdown_status"] = {"ongoing": "Ongoing", "ended": "Ended"}.get(status, "")
+    scopes = {v: k for k, v in _geo_scopes().items()}
+    if cell.get("geo_scope"):
+        if cell["geo_scope"] not in scopes:
+            raise InputError("geo_scope", cell["geo_scope"], "one of " + ", ".join(scopes))
+        row["geo_scope"] = scopes[cell["geo_scope"]]
+    for col in ("election", "violence"):
+        text = cell.get(col, "").lower()
+        row[col] = {"true": "Yes", "yes": "Yes", "1": "Yes", "false": "No", "no": "No",
+                    "0": "No"}.get(text, "")
+    return row
+
+
+def _geo_scopes() -> dict[str, str]:
+    from impact.eventrules.catalogue import GEO_SCOPE
+
+    return GEO_SCOPE
+
+
+def _overrides(cell: Mapping[str, str]) -> dict[str, float]:
+    """Figures our events CSV may state instead of the rules: ``affected_share`` (with
+    ``_low``/``_high``) [0-1] and ``daily_hours`` [h, 0-24]."""
+    out: dict[str, float] = {}
+    for col in ("affected_share", "affected_share_low", "affected_share_high", "daily_hours"):
+        if cell.get(col):
+            try:
+                x = float(cell[col])
+            except ValueError:
+                x = math.nan
+            top = 24.0 if col == "daily_hours" else 1.0
+            if not (math.isfinite(x) and 0 < x <= top):
+                raise InputError(col, cell[col], f"a number > 0 and <= {top:g}"
+                                 + (" [hours a day]" if col == "daily_hours" else " [0-1]"))
+            out[col] = x
+    if "affected_share" not in out and ("affected_share_low" in out
+                                        or "affected_share_high" in out):
+        raise InputError("affected_share", "", "a share when affected_share_low or _high "
+                         "is given")
+    return out
+
+
+def _stop_row(cell: Mapping[str, str], count_year: int | None) -> dict[str, str]:
+    """One STOP row checked: a start date, a known country (or several ``;``-joined in
+    ``iso3_helper``), extent and type of the STOP vocabulary."""
+    from impact.eventrules.catalogue import EXTENT
+
+    row = dict.fromkeys(_STOP_TEXT, "") | {k: v for k, v in cell.items() if k in _STOP_TEXT}
+    if not row["start_date"]:
+        raise InputError("start_date", "", "a date such as 2026-01-08")
+    row["start_date"] = _user_date(row["start_date"], "start_date")
+    end = row["end_date"]
+    try:  # text such as "Ongoing" is no end date, as in the catalogue
+        row["end_date"] = date.fromisoformat(end[:10]).isoformat() if end else ""
+    except ValueError:
+        row["end_date"] = ""
+    row["duration"] = cell.get("duration") or ""
+    codes = row["iso3_helper"] or row["country"]
+    if not codes:
+        raise InputError("country", "", "a country name or ISO3 code")
+    parts = codes.split(";") if row["iso3_helper"] else [codes]
+    row["iso3_helper"] = ";".join(resolve_country(c.strip()) for c in parts if c.strip())
+    if row["shutdown_extent"] not in EXTENT:
+        raise InputError("shutdown_extent", row["shutdown_extent"], "one of "
+                         + ", ".join(EXTENT))
+    row["count_year"] = str(count_year or row["start_date"][:4])
+    return row
+
+
+def _tables(source: str | Path | bytes, sheet: str | None, name: str | None
+            ) -> list[tuple[str, list[str], list[tuple[str, list[str]]]]]:
+    """``(label, header, [(where, cells)])`` of each table of a CSV or workbook file."""
+    import csv
+    import io as _io
+
+    from impact.importers.workbook import is_workbook, sheets
+    from impact.timeline import TimelineError
+
+    label = name or ("upload" if isinstance(source, bytes) else Path(source).name)
+    data = source
+    if not isinstance(source, bytes):
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise InputError("events_file", str(source), f"a readable file "
+                             f"({exc.strerror or exc})") from None
+    if len(data) > USER_MAX_BYTES:
+        raise InputError("events_file", f"{label} ({len(data):,} bytes)", "a file of at most "
+                         f"{USER_MAX_BYTES // 2**20} MB")
+    if is_workbook(data, label):
+        try:
+            book = sheets(data, sheet, label)
+        except TimelineError as exc:
+            raise InputError(exc.field if hasattr(exc, "field") else "sheet", sheet,
+                             str(exc)) from None
+        out = []
+        for sheet_name, frame in book:
+            rows = [(f"row {i + 2}",
+                     [_cell_text(v) for v in r]) for i, r in enumerate(frame.iter_rows())]
+            out.append((f"{label} / {sheet_name}", list(frame.columns), rows))
+        return out
+    if sheet not in (None, "", "all"):
+        raise InputError("sheet", sheet, "no sheet for a CSV file (only workbooks have sheets)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("events_file", label, "a UTF-8 CSV file or a .xlsx workbook") from None
+    reader = csv.reader(_io.StringIO(text))
+    header = next(reader, [])
+    rows = [(f"line {reader.line_num}", [c.strip() for c in r]) for r in reader]
+    return [(label, header, rows)]
+
+
+def _count_year(label: str) -> int | None:
+    """The year a STOP sheet is named after ('2022 Data'), else None."""
+    found = re.findall(r"(?<!\d)(20\d\d)(?!\d)", label.rsplit(" / ", 1)[-1])
+    return int(found[0]) if len(found) == 1 else None
+
+
+def read_user_events(source: str | Path | bytes, sheet: str | None = None,
+                     name: str | None = None) -> UserEvents:
+    """A user's own event list, costed by the catalogue's rules (`impact.eventrules`).
+
+    Reads our events CSV (the columns of ``data/events.csv``: `USER_REQUIRED` at least,
+    `USER_OPTIONAL` read when given) or an Access Now #KeepItOn STOP sheet (CSV, or a
+    workbook's sheets: ``sheet`` or all of them). Every row goes through the same rules as
+    the catalogue's rows: end dates, open-ended events, hours a day, scope, platforms,
+    deduplication, the affected share of the places named, networks and flags. A row of our
+    CSV with ``area_names`` blank is nationwide; ``affected_share`` and ``daily_hours``
+    replace the rule's values when given. A bad record is refused with one line (where, the
+    field, the value and what is accepted); the good ones are kept. Rows the catalogue
+    already holds (the same id) are counted, not added again.
+
+    Raises
+    ------
+    InputError : an unreadable, too large or empty file, a header with neither format's
+        columns, more than `USER_MAX_ROWS` records, or a sheet the workbook does not have
+    """
+    from impact.eventrules import catalogue as rules
+
+    tables = _tables(source, sheet, name)
+    raw: list[dict[str, str]] = []
+    given: list[dict[str, float]] = []
+    own_ids: list[str] = []
+    refused: list[str] = []
+    records = 0
+    for label, header, rows in tables:
+        keys = [h.strip().lower() for h in header]
+        stop = "start_date" in keys and ("shutdown_extent" in keys or "shutdown_type" in keys)
+        ours = "start" in keys and ("country" in keys or "iso3" in keys)
+        if not (stop or ours):
+            raise InputError("header", ",".join(header)[:120], "our events columns (at least "
+                             f"{', '.join(USER_REQUIRED)}) or Access Now STOP columns "
+                             "(start_date, country, shutdown_type, shutdown_extent)")
+        year = _count_year(label)
+        for where, cells in rows:
+            if not any(cells):
+                continue
+            records += 1
+            if records > USER_MAX_ROWS:
+                raise InputError("events_file", f"more than {USER_MAX_ROWS} records",
+                                 f"at most {USER_MAX_ROWS} records")
+            try:
+                if len(cells) != len(keys):
+                    raise InputError("row", f"{len(cells)} cells", f"{len(keys)} cells, one "
+                                     "per column of the header")
+                cell = dict(zip(keys, cells, strict=True))
+                if "duration" not in cell and "duration_days" in cell and stop:
+                    cell["duration"] = cell["duration_days"]
+                if ours and not stop:
+                    cell.setdefault("country", cell.get("iso3", ""))
+                    cell["country"] = cell["country"] or cell.get("iso3", "")
+                    row, extra = _stop_row_from_ours(cell), _overrides(cell)
+                    row["count_year"] = row["start_date"][:4]
+                    own = cell.get("event_id", "")
+                    if own and not _OWN_ID.fullmatch(own):
+                        raise InputError("event_id", own, "letters, digits, '.', '_' or '-' "
+                                         "(at most 60, starting with a letter or digit), or "
+                                         "blank for an id made from the row")
+                else:
+                    row, extra, own = _stop_row(cell, year), {}, ""
+            except InputError as exc:
+                refused.append(f"{label}, {where}: {exc}")
+                continue
+            raw.append(row)
+            given.append(extra)
+            own_ids.append(own)
+    if not raw:
+        return UserEvents(_empty_user_frame(), records, tuple(refused))
+    frame = pl.DataFrame(raw, schema=dict.fromkeys([*_STOP_TEXT, "count_year"], pl.String))
+    frame = frame.with_columns(pl.col("count_year").cast(pl.Int64))
+    events = _apply_rules(frame, given, own_ids, rules)
+    known_ids = set(catalogue()["event_id"].to_list())
+    is_known = events["event_id"].is_in(list(known_ids))
+    known = int(is_known.sum())
+    events = events.filter(~is_known).with_columns(
+        pl.when(pl.col("event_id").str.starts_with(USER_ID_PREFIX)).then(pl.col("event_id"))
+        .otherwise(USER_ID_PREFIX + pl.col("event_id")).alias("event_id"),
+        pl.lit(ORIGIN_YOURS).alias("origin"))
+    return UserEvents(_typed(events), records, tuple(refused), known)
+
+
+def _apply_rules(frame: pl.DataFrame, given: list[dict[str, float]], own_ids: list[str],
+                 rules) -> pl.DataFrame:
+    """The catalogue's rules (`impact.build.catalogue.events_table`'s steps) on checked
+    STOP rows, then the figures a row of our CSV states."""
+    from impact.countries import country_name
+
+    rows, _ = rules.parse_rows(frame)
+    rows = rows.with_columns(
+        pl.Series("_given", [str(i) for i in range(len(given))]),
+        pl.Series("_own", own_ids, dtype=pl.String))
+    ops = dict(catalogue().select("iso3", "country_operators").drop_nulls()
+               .unique("iso3").iter_rows())
+    events = rules.add_network_shares(rules.add_shares(rules.deduplicate(rows)), ops)
+    events = rules.extend_by_listed_years(events)
+    events = events.with_columns(pl.Series("country", [country_name(c) for c in
+                                                       events["iso3"].to_list()]))
+    events = _with_given(events, given)
+    events = rules.add_hours_flags(rules.add_texts(events))
+    own = pl.when(pl.col("_own").fill_null("") != "").then(pl.col("_own"))
+    return events.with_columns(own.otherwise(pl.col("event_id")).alias("event_id")) \
+        .select(rules.EVENT_COLUMNS)
+
+
+def _with_given(events: pl.DataFrame, given: list[dict[str, float]]) -> pl.DataFrame:
+    """Affected shares and daily hours a row of our CSV states, in place of the rules'
+    (``share_method`` ``given``; ``hours_basis`` ``hours_per_day_stated``)."""
+    out = []
+    for r in events.iter_rows(named=True):
+        g = given[int(r["_given"])] if r.get("_given") is not None else {}
+        if "affected_share" in g:
+            s = g["affected_share"]
+            r |= {"affected_share": s, "affected_share_low": min(g.get("affected_share_low", s), s),
+                  "affected_share_high": max(g.get("affected_share_high", s), s),
+                  "share_method": "given", "area_units": ""}
+        if "daily_hours" in g:
+            h = g["daily_hours"]
+            r |= {"daily_hours": h, "duration_hours": round(r["days_active"] * h, 4),
+                  "hours_basis": "hours_per_day_stated" if r["days_active"] > 1
+                  else ("open_ended_first_day" if r["open_ended"] else "hours_stated")}
+            if r.get("hours_to_snapshot") is not None:
+                r["hours_to_snapshot"] = round(r["hours_to_snapshot"] / 24.0 * h, 4)
+        out.append(r)
+    return pl.DataFrame(out, schema=events.schema)
+
+
+def _typed(events: pl.DataFrame) -> pl.DataFrame:
+    """User rows with the catalogue's column types (`catalogue`), so they stack with it."""
+    cat = catalogue()
+    cols = [pl.col(c).cast(cat.schema[c], strict=False) if c in cat.columns else pl.col(c)
+            for c in events.columns]
+    return events.select(cols)
+
+
+def _empty_user_frame() -> pl.DataFrame:
+    cat = catalogue()
+    return cat.clear().with_columns(pl.lit(None, pl.String).alias("origin"))
+
+
+def with_origin(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with an ``origin`` column: `ORIGIN_YOURS` for event ids from a user's file
+    (`USER_ID_PREFIX`), else `ORIGIN_CATALOGUE`; placed after ``event_id``."""
+    origin = pl.when(pl.col("event_id").cast(pl.String).str.starts_with(USER_ID_PREFIX)) \
+        .then(pl.lit(ORIGIN_YOURS)).otherwise(pl.lit(ORIGIN_CATALOGUE)).alias("origin")
+    out = frame.drop("origin", strict=False).with_columns(origin)
+    cols = [c for c in out.columns if c != "origin"]
+    at = cols.index("event_id") + 1 if "event_id" in cols else 0
+    return out.select([*cols[:at], "origin", *cols[at:]])
+
+
+def filter_events(events: pl.DataFrame, country: str | Sequence[str] | None = None,
+                  years: Any = None, type: str | Sequence[str] | None = None,
+                  platform: str | None = None, election: bool | None = None,
+                  search: str | None = None) -> pl.DataFrame:
+    """`load_events`'s filters on any catalogue-shaped frame (a user's events too); the
+    years are checked against the catalogue's range widened to hold ``events``'s."""
+    year = pl.col("start").dt.year()
+    span = year_range(years, events) if years is not None else None  # before any filter
+    if country is not None:
+        names = [country] if isinstance(country, str) else list(country)
+        if not names:
+            raise InputError("country", country, "one or more countries")
+        events = events.filter(pl.col("iso3").is_in([resolve_country(c) for c in names]))
+    if span is not None:
+        first, last = span
+        until = pl.col("end").fill_null(pl.col("start")).dt.year()
+        events = events.filter((year <= last) & (until >= first))
+    if type is not None:
+        events = events.filter(pl.col("scope").is_in(sorted(_types(type))))
+    if platform is not None:
+        key = _platform(platform)
+        events = events.filter(pl.col("platforms").fill_null("").str.split(";")
+                               .list.contains(key))
+    if election is not None:
+        events = events.filter(pl.col("election") == election)
+    if search is not None:
+        events = events.filter(search_mask(events, search))
+    return events.sort("start", "event_id")
+
+
+def with_yours(catalogue_rows: pl.DataFrame, yours: pl.DataFrame | None) -> pl.DataFrame:
+    """Catalogue rows and a user's rows in one frame with ``origin``, sorted by start."""
+    rows = with_origin(catalogue_rows)
+    if yours is None or yours.height == 0:
+        return rows
+    mine = with_origin(yours).select(rows.columns)
+    return pl.concat([rows, mine.cast(rows.schema, strict=False)], how="vertical") \
+        .sort("start", "event_id")
+
+
+def rows_by_id(event_ids: Iterable[str], yours: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Rows of ``event_ids`` in the given order, each once, from the catalogue or a user's
+    events (ids `USER_ID_PREFIX`…); an unknown id raises `InputError`."""
+    ids = list(dict.fromkeys(str(i) for i in event_ids))
+    mine = yours if yours is not None else _empty_user_frame()
+    theirs = [i for i in ids if not i.startswith(USER_ID_PREFIX)]
+    for i in ids:
+        if i.startswith(USER_ID_PREFIX) and i not in set(mine["event_id"].to_list()):
+            close = difflib.get_close_matches(i, mine["event_id"].to_list(), n=3)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            raise InputError("event_id", i, f"{hint}an id of your events file "
+                             "(`impact events list --events-file FILE` shows them)")
+    rows = with_yours(events_by_id(theirs) if theirs else catalogue().clear(),
+                      mine.filter(pl.col("event_id").is_in(ids)))
+    order = pl.DataFrame({"event_id": ids, "_order": list(range(len(ids)))})
+    return rows.join(order, on="event_id", how="left").sort("_order").drop("_order")
