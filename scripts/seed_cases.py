@@ -16,10 +16,10 @@ from pathlib import Path
 
 from impact import estimate, parse_scenario
 from impact import format as fmt
+from impact.importers.timeline_csv import read_timeline_csv
 from impact.indicators import lookup
 from impact.monitor import monitor
 from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
-from impact.importers.timeline_csv import read_timeline_csv
 from impact.timeline import country_timezone
 
 REPO = Path(__file__).resolve().parents[1]
