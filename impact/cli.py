@@ -1007,12 +1007,13 @@ def monitor_text(result, fmt_name: str = "table") -> str:
     verb = "if it lasts" if result.current else "had it lasted"
     header = ["method", "cost so far P50 (P5–P95)", "per hour", "per day"] + [
         f"{verb} {d:g} d more" for d in horizons]
-    rows = []
+    rows, reasons = [], []
     for r in so_far.iter_rows(named=True):
         m = r["method"]
-        if r["status"] != "ok":
-            rows.append([REGISTRY[m].name, f"{r['status']}: {_one_line(r['reason'] or '')}"] + [""] * (
-                len(header) - 2))
+        if r["status"] != "ok":  # the reason below the table, so columns stay narrow
+            rows.append([REGISTRY[m].name, r["status"].replace("_", " ") + f" ({len(reasons) + 1})"]
+                        + [""] * (len(header) - 2))
+            reasons.append(f"({len(reasons) + 1}) {m}: {_one_line(r['reason'] or '')}")
             continue
         spread = fmt.money_range(r["loss_usd_p05"], r["loss_usd_p95"], "")
         rows.append([m, f"{_money(r['loss_usd_p50'])} ({spread})",
@@ -1021,6 +1022,7 @@ def monitor_text(result, fmt_name: str = "table") -> str:
             _money(proj.filter((pl.col("method") == m) & (pl.col("more_days") == d))
                    ["loss_usd_p50"][0]) for d in horizons])
     lines.append(_table(rows, header))
+    lines += reasons
     if result.fx is not None:
         lines.append(f"\nLocal currency: {result.currency} {result.fx:,.4g} per USD (official "
                      "rate of the year); every figure above is USD at current prices.")
