@@ -29,7 +29,8 @@ def test_the_example_file_reads_with_the_catalogues_rules():
     user = ev.read_user_events(EXAMPLE)
     assert (user.records, user.kept, user.refused, user.known) == (3, 3, (), 0)
     rows = {r["event_id"]: r for r in user.events.iter_rows(named=True)}
-    iran = rows["U-IRN-2026-01-08"]
+    assert rows["U-IRN-2026-01-08"]["duration_hours"] == 240.0  # 8-18 January, whole days
+    iran = rows["U-IRN-2026-02-28"]
     # no end date: the catalogue's open-ended rule (first day, to the snapshot in its variant)
     assert iran["open_ended"] and iran["hours_basis"] == "open_ended_first_day"
     assert iran["duration_hours"] == 24.0 and iran["affected_share"] == 1.0
