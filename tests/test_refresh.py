@@ -328,6 +328,36 @@ def test_a_running_refresh_blocks_another(home):
     unchanged(home)
 
 
+def test_a_lock_left_by_a_killed_refresh_is_taken_over_and_its_staging_cleaned(home):
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    home.mkdir(parents=True)
+    (home / rf.LOCK).write_text(gone.stdout.strip())  # its process has exited
+    stale = home / "versions" / ".refresh-abc123"
+    stale.mkdir(parents=True)
+    (stale / "indicators.csv").write_text("half written")
+    staged, _ = rf.refresh(get=WorldBankAnswers(), today=TODAY)
+    assert staged.version and not stale.exists() and not (home / rf.LOCK).exists()
+
+
+def test_a_home_that_is_a_file_is_exit_4_with_one_line(tmp_path, monkeypatch, capsys):
+    home = tmp_path / "home"
+    home.write_text("not a folder")
+    monkeypatch.setenv(datastore.HOME_ENV, str(home))
+    monkeypatch.delenv("IMPACT_DATA_DIR", raising=False)
+    forget_data_dir()
+    monkeypatch.setattr(rf.wb, "http_get", WorldBankAnswers())
+    try:
+        assert main(["data", "refresh"]) == 4
+    finally:
+        forget_data_dir()
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and len(err) < 400 and "bug" not in err
+
+
 def test_data_use_refuses_an_unknown_version(home, capsys):
     assert main(["data", "use", "0123456789ab"]) == 2
     err = capsys.readouterr().err.strip()

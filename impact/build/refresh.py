@@ -401,22 +401,70 @@ def stage(source: Path, parent: Path, *, indicators: bool = True, events: str | 
 
 
 # ---- switching ----------------------------------------------------------------------------
+def _holder_alive(path: Path) -> bool:
+    """Whether the process named in the lock file ``path`` still runs (an unreadable or
+    empty lock counts as held for `STALE_LOCK_SECONDS` after it was written)."""
+    import time
+
+    try:
+        pid = int(path.read_text(encoding="utf-8").strip() or "0")
+    except (OSError, ValueError):
+        pid = 0
+    if pid <= 0:
+        try:
+            return time.time() - path.stat().st_mtime < STALE_LOCK_SECONDS
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+#: a lock file without a readable process id is taken over after this long [seconds]
+STALE_LOCK_SECONDS = 3600
+
+
 @contextlib.contextmanager
 def locked(root: Path) -> Iterator[None]:
-    """One refresh at a time per destination (a lock file made with O_EXCL)."""
+    """One refresh at a time per destination (a lock file made with O_EXCL, holding the
+    process id). A lock left by a process that no longer runs (killed mid-refresh) is taken
+    over, and the staging folders such a run left (``.refresh-*``) are removed."""
     root.mkdir(parents=True, exist_ok=True)
     path = root / LOCK
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        raise RefreshError(f"another refresh is running ({path} exists; remove it if none "
-                           "is)") from None
+    for attempt in (1, 2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            break
+        except FileExistsError:
+            if attempt == 2 or _holder_alive(path):
+                raise RefreshError(f"another refresh is running ({path} holds a running "
+                                   "process)") from None
+            path.unlink(missing_ok=True)  # its process is gone: take the lock over
     try:
         os.write(fd, str(os.getpid()).encode())
         os.close(fd)
+        clean_staging(root)
         yield
     finally:
         path.unlink(missing_ok=True)
+
+
+def clean_staging(root: Path) -> list[Path]:
+    """Remove the ``.refresh-*`` staging folders under ``root`` and ``root/versions`` that
+    an interrupted refresh left (only called while holding the lock); returns them."""
+    gone = []
+    for folder in (root, root / datastore.VERSIONS):
+        if not folder.is_dir():
+            continue
+        for stale in folder.glob(".refresh-*"):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+                gone.append(stale)
+    return gone
 
 
 def switch_store(staged: Staged, root: Path) -> Path:
