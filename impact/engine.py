@@ -634,7 +634,7 @@ def _figures(rows: np.ndarray, q: np.ndarray, central, mean, capped, gdp, pop, u
         "share_of_gdp_p50": q50 / g, "share_of_gdp_p95": q95 / g,
         "loss_usd_per_capita_p50": q50 / n,
         "loss_usd_per_affected_user_p50": np.divide(q50, u, out=np.full(len(rows), np.nan),
-                                                    where=u > 0),
+                                                    where=u >= 1),  # at least one person
         "capped_share": capped, "loss_p05": q05 * f, "loss_p50": q50 * f,
         "loss_p95": q95 * f, "loss_per_day_p05": q05 / d * f, "loss_per_day_p50": q50 / d * f,
         "loss_per_day_p95": q95 / d * f, "loss_per_capita_p50": q50 / n * f,

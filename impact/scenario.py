@@ -164,6 +164,14 @@ class Scenario(BaseModel):
     def _resolve_country(cls, value: Any) -> str:
         return resolve_country(value)
 
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency_any_case(cls, value: Any) -> Any:
+        """``usd``, ``Usd``, ``LOCAL``: the case of a currency word does not matter."""
+        if isinstance(value, str) and value.strip().lower() in ("usd", "local"):
+            return "USD" if value.strip().lower() == "usd" else "local"
+        return value
+
     @field_validator("platforms", mode="before")
     @classmethod
     def _normalise_platforms(cls, value: Any) -> Any:
@@ -400,7 +408,8 @@ def _first_error(exc: ValidationError) -> InputError:
     top = field.split(".")[0]
     accepted = ACCEPTED.get(top, "see `impact estimate --help`")
     value = None if err["type"] == "missing" else err.get("input")  # not the whole mapping
-    return InputError(field, value, f"{err['msg'].lower()}; accepted: {accepted}")
+    msg = err["msg"][:1].lower() + err["msg"][1:]  # keep the case of quoted values ('USD')
+    return InputError(field, value, f"{msg}; accepted: {accepted}")
 
 
 def parse_scenario(data: dict[str, Any] | str) -> Scenario:
