@@ -491,11 +491,13 @@ def cumulative_frame(result: Any, method: str) -> pl.DataFrame:
 
 
 def intensity_frame(result: Any) -> pl.DataFrame:
-    """Per UTC hour and kind: the local hour (`_CHART_HOUR` text and a label), the kind and
-    the share of the hour's service lost (intensity × minutes / 60)."""
+    """Per UTC hour and kind: the local hour (`_CHART_HOUR` text and a label) and its end,
+    the kind and the share of the hour's service lost (intensity × minutes / 60)."""
     h = result.hourly
     return h.select(
         *_chart_hours(),
+        (pl.col("hour_local") + pl.duration(hours=1)).dt.strftime(_CHART_HOUR)
+        .alias("hour_end"),
         pl.Series("kind", [kind_label(s, p, r) for s, p, r in
                            zip(h["scope"], h["platforms"], h["region"], strict=True)],
                   dtype=pl.String),
@@ -512,6 +514,8 @@ _MONEY_AXIS = ("replace(replace(replace(format(datum.value, '~s'), 'G', 'bn'), '
 #: axes and legend are added to it (Streamlit's default, ``fit``, squeezes them all into the
 #: height and leaves the plot a few pixels, or none)
 _AUTOSIZE = {"type": "fit-x", "contains": "padding"}
+#: room around the drawing [px] (the app's theme has none: a title's ascent would be cut)
+_PADDING = {"top": 8, "bottom": 4, "left": 4, "right": 8}
 
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -536,6 +540,7 @@ def cumulative_chart_spec(frame: pl.DataFrame, zone: str, method_title: str) -> 
     return {
         "height": 240,
         "autosize": _AUTOSIZE,
+        "padding": _PADDING,
         "title": {"text": f"Cost so far, {method_title}", "anchor": "start", "fontSize": 13},
         "layer": [{
             "data": {"values": _rows(frame)},
@@ -560,15 +565,20 @@ def intensity_chart_spec(frame: pl.DataFrame, zone: str) -> dict[str, Any]:
     return {
         "height": 180,
         "autosize": _AUTOSIZE,
+        "padding": _PADDING,
         "title": {"text": "Restriction per hour", "anchor": "start", "fontSize": 13},
         "layer": [{
             "data": {"values": _rows(frame)},
-            "mark": {"type": "bar", "opacity": 0.6},
+            # each bar spans its hour (x to x2): a time-unit bar loses a few pixels of
+            # spacing, which on a phone is all of an hour's width
+            "mark": {"type": "bar", "opacity": 0.6, "stroke": "white", "strokeWidth": 0.5},
             "encoding": {
-                "x": _hour_axis(zone, timeUnit="utcyearmonthdatehours"),
+                "x": _hour_axis(zone),
+                "x2": {"field": "hour_end"},
                 "y": {"field": "lost", "type": "quantitative", "stack": None,
                       "title": "intensity × share of the hour",
                       "scale": {"domain": [0, 1]}},
+                "y2": {"datum": 0},
                 "color": {"field": "kind", "type": "nominal", "title": "restriction",
                           "legend": {"orient": "bottom", "direction": "vertical",
                                      "labelLimit": 0}},
