@@ -634,8 +634,8 @@ def monitor_view(result: Any, method: str) -> MonitorView:
     method_status = so["status"].replace("_", " ")
     tl = result.timeline
     hours = (min(result.until, tl.end) - tl.start).total_seconds() / 3600
-    title = (f"**{country_name(tl.iso3)}** · {fmt.md_text(tl.name)} · {len(tl.rows)} rows over "
-             f"{fmt.number(hours)} hours · {result.draws:,} Monte Carlo draws")
+    title = (f"**{country_name(tl.iso3)}** · {fmt.md_text(tl.name)} · {len(tl.rows)} rows "
+             f"over {fmt.number(hours)} hours · {result.draws:,} Monte Carlo draws")
 
     def rate(which: str) -> tuple[str, str]:
         r = _row(result.burn, method=method, rate=which)
