@@ -18,12 +18,13 @@ from __future__ import annotations
 import copy
 import functools
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
 from app_pages import monitor_view as mv
 from impact import ImpactError
+from impact.format import md_text
 from impact.methods import REGISTRY
 
 DRAWS = 2_000
@@ -36,17 +37,25 @@ MONEY_CSS = """<style>
 
 
 @st.cache_resource(show_spinner="Costing the timeline hour by hour…", max_entries=16)
-def monitor_result(data: bytes, name: str, until: str | None, project: str, draws: int):
+def monitor_result(data: bytes, name: str, until: str | None, project: str, draws: int,
+                   options: mv.Options = ()):
     """`app_pages.monitor_view.run_monitor`, cached by the file's bytes and the choices (a
     resource cache: the frozen result is shared, and only read)."""
-    return mv.run_monitor(data, name, until, project, draws)
+    return mv.run_monitor(data, name, until, project, draws, options)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def page_view(data: bytes, name: str, until: str | None, project: str, draws: int,
-              method: str) -> mv.MonitorView:
+              method: str, options: mv.Options = ()) -> mv.MonitorView:
     """What the page shows of `monitor_result` with ``method`` in front."""
-    return mv.monitor_view(monitor_result(data, name, until, project, draws), method)
+    return mv.monitor_view(monitor_result(data, name, until, project, draws, options), method)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def file_facts(data: bytes, name: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    """(format detected, options its reader takes, sheets of a workbook) of a file."""
+    fmt = mv.file_format(data, name)
+    return fmt, mv.format_options(fmt), mv.sheet_names(data, name)
 
 
 def _init_state() -> None:
@@ -61,22 +70,54 @@ def _keep_upload() -> None:
     st.session_state[mv.UPLOADED_KEY] = (f.name, f.getvalue()) if f is not None else None
 
 
+def _options(source: tuple[bytes, str] | None) -> mv.Options:
+    """The reader's options from the page's choices (those the file's format takes)."""
+    s = st.session_state
+    if source is None:
+        return ()
+    _, accepted, sheets = file_facts(*source)
+    choices = {"country": s["mon_country"], "sheet": s["mon_sheet"] if sheets else "",
+               **{k: s[f"mon_{k}"] for k in mv.OPTION_WIDGETS}}
+    return mv.read_options(choices, accepted, workbook=bool(sheets))
+
+
 def _cut_defaults(source: tuple[bytes, str] | None) -> None:
-    """Start the cut at the timeline's end, again whenever another file is shown."""
+    """Start a chosen cut at the timeline's end, again whenever another file is shown."""
     import hashlib
 
     s = st.session_state
-    if not s["mon_cut"] or source is None:
+    if s["mon_until_mode"] != "at" or source is None:
         return
     digest = hashlib.sha1(source[0]).hexdigest()
     if s.get("mon_until_for") == digest and "mon_until_date" in s:
         return
     try:
-        end = mv.load_timeline(*source).end
+        end = mv.load_timeline(*source, _options(source)).end
     except ImpactError:  # shown by `_show`
-        return
+        end = datetime.now(UTC)
     s["mon_until_for"] = digest
     s["mon_until_date"], s["mon_until_time"] = end.date(), end.time()
+
+
+def _reading_controls(source: tuple[bytes, str] | None) -> None:
+    """How the file is read: the country, a workbook's sheet, and the options its format
+    takes (IODA signal, OONI platform, Radar causes)."""
+    sb = st.sidebar
+    sb.header("Reading the file")
+    sb.text_input("Country", key="mon_country", placeholder="the file's own",
+                  help="Keep this country's rows from a file of several countries, or give "
+                  "the country of a file about an ASN (ISO3, ISO2 or a name).")
+    if source is None:
+        return
+    fmt, accepted, sheets = file_facts(*source)
+    if sheets:
+        sb.selectbox("Sheet", ["all", *sheets], key="mon_sheet",
+                     format_func=lambda v: "every sheet" if v == "all" else v)
+    for key, (label, help_text) in mv.OPTION_WIDGETS.items():
+        if key in accepted:
+            sb.text_input(label, key=f"mon_{key}", help=help_text, placeholder="default")
+    if fmt:
+        sb.caption(f"Read as {md_text(fmt)}.")
 
 
 def _controls(source: tuple[bytes, str] | None) -> None:
@@ -84,26 +125,29 @@ def _controls(source: tuple[bytes, str] | None) -> None:
     sb.header("Timeline")
     sb.radio("Source", list(mv.SOURCE_LABELS), format_func=mv.SOURCE_LABELS.get,
              key="mon_source")
+    _reading_controls(source)
+    sb.header("Figures as of")
+    sb.radio("Until", list(mv.UNTIL_MODES), format_func=mv.UNTIL_MODES.get,
+             key="mon_until_mode", label_visibility="collapsed",
+             help="Rows still on (no end) are costed to this moment; with the file's last "
+             "moment they are refused.")
+    _cut_defaults(source)
+    if st.session_state["mon_until_mode"] == "at":
+        c1, c2 = sb.columns(2)
+        c1.date_input("Until (UTC date)", key="mon_until_date")
+        c2.time_input("Until (UTC time)", key="mon_until_time", step=3600)
     sb.header("Show")
     sb.selectbox("Method", list(REGISTRY), format_func=lambda m: REGISTRY[m].title,
                  key="mon_method")
     sb.multiselect("Projection: if it lasts … more", list(mv.HORIZONS), key="mon_horizons",
                    placeholder="Choose horizons")
-    sb.toggle("Cut at a chosen moment", key="mon_cut",
-              help="Off: the figures are as of the timeline's last moment.")
-    _cut_defaults(source)
-    if st.session_state["mon_cut"]:
-        c1, c2 = sb.columns(2)
-        c1.date_input("Until (UTC date)", key="mon_until_date")
-        c2.time_input("Until (UTC time)", key="mon_until_time", step=3600)
 
 
 def _choices() -> tuple[str | None, str]:
     """(until, horizons) for `monitor_result` (until None: the timeline's end)."""
     s = st.session_state
-    until = None
-    if s["mon_cut"] and "mon_until_date" in s:
-        until = mv.until_text(s["mon_until_date"], s.get("mon_until_time"))
+    until = mv.until_choice(s["mon_until_mode"], s.get("mon_until_date"),
+                            s.get("mon_until_time"))
     return until, mv.horizons_text(s["mon_horizons"])
 
 
@@ -127,10 +171,32 @@ def _downloads(view: mv.MonitorView, result) -> None:
         st.caption("The one-page brief (HTML and PDF) is not installed in this version.")
 
 
+def _report(result) -> None:
+    """What the reader read, kept and refused (refused lines as plain text: they quote the
+    file)."""
+    rep = mv.read_report(result.timeline)
+    if rep is None:
+        return
+    if rep.ongoing:
+        st.info(f"{rep.ongoing:,} row{'s' if rep.ongoing != 1 else ''} still on: costed to "
+                f"{result.until:%Y-%m-%d %H:%M} UTC.")
+    st.caption(md_text(f"Read: {rep.summary}."))
+    if rep.needs_until:
+        st.warning("Some rows have no end (still on) and were refused: under **Figures as "
+                   "of**, choose now or a chosen moment to cost them so far.")
+    if rep.refused:
+        with st.expander(f"Refused records ({len(rep.refused):,})"):
+            st.code("\n".join(rep.refused), language=None, wrap_lines=True)
+    if rep.notes:
+        with st.expander("How the file was read"):
+            st.code("\n".join(rep.notes), language=None, wrap_lines=True)
+
+
 def _render(view: mv.MonitorView, result) -> None:
     st.markdown(view.title)
     badge = "red" if view.current else "green"
     st.markdown(f":{badge}-badge[{view.status_word}] {view.status}")
+    _report(result)
     title = REGISTRY[view.method].title
     cols = st.columns(3)
     for col, (label, value, note) in zip(cols, (
@@ -152,14 +218,24 @@ def _render(view: mv.MonitorView, result) -> None:
     else:
         st.info(f"{title} does not cost this timeline: choose another method.")
     if view.cumulative.height:
-        st.vega_lite_chart(view.cumulative, mv.cumulative_chart_spec(result.zone, title),
+        st.vega_lite_chart(spec=mv.cumulative_chart_spec(view.cumulative, result.zone, title),
                            width="stretch")
-    st.vega_lite_chart(view.intensity, mv.intensity_chart_spec(result.zone), width="stretch")
+    st.vega_lite_chart(spec=mv.intensity_chart_spec(view.intensity, result.zone),
+                       width="stretch")
     _downloads(view, result)
     st.subheader("Timeline rows")
     st.dataframe(view.rows, hide_index=True, width="stretch", key="mon_rows_table")
     if view.notes:
-        st.info("**Data notes**  \n" + "  \n".join(f"- {n}" for n in view.notes))
+        st.info("**Data notes**  \n" + "  \n".join(f"- {md_text(n)}" for n in view.notes))
+
+
+def _error(err: Exception) -> None:
+    """One line in ``st.error``, shown as written (it quotes the file)."""
+    text = str(err)
+    st.error(md_text(text))
+    if "still on" in text:
+        st.info("Rows with no end are still on: under Figures as of, choose now or a chosen "
+                "moment to cost them so far.")
 
 
 def _show(data: bytes, name: str) -> None:
@@ -171,11 +247,12 @@ def _show(data: bytes, name: str) -> None:
             st.info("Choose at least one projection horizon in the sidebar.")
             return
         method = st.session_state["mon_method"]
-        view = page_view(data, name, until, project, DRAWS, method)
-        result = monitor_result(data, name, until, project, DRAWS)
+        options = _options((data, name))
+        view = page_view(data, name, until, project, DRAWS, method, options)
+        result = monitor_result(data, name, until, project, DRAWS, options)
         _render(view, result)
     except ImpactError as err:
-        st.error(str(err))
+        _error(err)
     except Exception as err:  # never a traceback in the app
         LOG.exception("monitor page failed for %r", name)
         st.error(f"Sorry, this timeline could not be costed ({type(err).__name__}). Check "
@@ -189,15 +266,51 @@ def _watch(path_text: str) -> None:
     try:
         data, name = mv.read_watched(path_text)
     except ImpactError as err:
-        st.error(str(err))
+        _error(err)
         return
-    st.caption(f"Watching `{path_text.strip()}`: re-read every {mv.WATCH_SECONDS} s, last at "
-               f"{datetime.now(UTC):%H:%M:%S} UTC.")
+    st.caption(f"Watching {md_text(path_text.strip())}: re-read every {mv.WATCH_SECONDS} s, "
+               f"last at {datetime.now(UTC):%H:%M:%S} UTC.")
     _show(data, name)
 
 
+def _fetch_form() -> tuple[bytes, str] | None:
+    """Fetch the last days of a monitor's answer for a country (`impact.fetch`); the answer
+    is kept in session state and read like an uploaded file."""
+    s = st.session_state
+    with st.form("mon_fetch_form", border=True):
+        c1, c2, c3 = st.columns([2, 2, 1])
+        c1.selectbox("Monitor", list(mv.FETCH_SOURCES), format_func=mv.FETCH_SOURCES.get,
+                     key="mon_fetch_source")
+        c2.text_input("Country", key="mon_fetch_country", placeholder="e.g. PAK or Pakistan")
+        c3.number_input("Last … days", min_value=1, max_value=90, step=1,
+                        key="mon_fetch_days")
+        go = st.form_submit_button("Fetch", icon=":material/download:", key="mon_fetch_go")
+    st.caption("Fetching asks the monitor's public API over the network (nothing else on this "
+               "page does). Cloudflare Radar needs an API token in the server's "
+               "CLOUDFLARE_API_TOKEN: " + ("set." if mv.token_set("cloudflare") else
+                                           "not set."))
+    if go:
+        end = datetime.now(UTC).replace(second=0, microsecond=0)
+        start = end - timedelta(days=int(s["mon_fetch_days"]))
+        try:
+            with st.spinner("Fetching…"):
+                s[mv.FETCHED_KEY] = mv.fetch_export(
+                    s["mon_fetch_source"], s["mon_fetch_country"], start.isoformat(),
+                    end.isoformat())
+        except ImpactError as err:
+            _error(err)
+            return None
+    kept = s.get(mv.FETCHED_KEY)
+    if not kept:
+        st.info("Choose a monitor and a country, then Fetch.")
+        return None
+    st.caption(f"Showing the answer fetched as {md_text(kept[0])} ({len(kept[1]):,} bytes).")
+    return kept[1], kept[0]
+
+
 def _source() -> tuple[bytes, str] | None:
-    """(bytes, name) of the seed case or the uploaded file (None: nothing to show yet)."""
+    """(bytes, name) of the seed case, the uploaded file or the fetched answer (None: nothing
+    to show yet)."""
     s = st.session_state
     if s["mon_source"] == "seed":
         try:
@@ -206,15 +319,18 @@ def _source() -> tuple[bytes, str] | None:
             st.error(f"file: the example {mv.SEED_CASE.name!r} is missing from this "
                      "installation; upload a timeline instead")
             return None
-    st.file_uploader("Timeline file (our CSV, or a monitor's CSV or JSON export)",
-                     type=["csv", "json"], key="mon_file", on_change=_keep_upload)
+    if s["mon_source"] == "fetch":
+        return _fetch_form()
+    st.file_uploader("Timeline file (our CSV; a monitor's CSV or JSON export; a workbook)",
+                     type=mv.UPLOAD_TYPES, key="mon_file", on_change=_keep_upload)
     kept = s.get(mv.UPLOADED_KEY)
     if not kept:
         st.info("Upload a timeline: one row per restriction with columns start_utc, end_utc, "
-                "country, region, asn, scope, platforms, intensity, source.")
+                "country, region, asn, scope, platforms, intensity, source; or an IODA, "
+                "Cloudflare Radar, OONI or Access Now export.")
         return None
     if s.get("mon_file") is None:
-        st.caption(f"Showing the file uploaded earlier: `{kept[0]}`.")
+        st.caption(f"Showing the file uploaded earlier: {md_text(kept[0])}.")
     return kept[1], kept[0]
 
 

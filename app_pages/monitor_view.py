@@ -18,6 +18,8 @@ import polars as pl
 from impact import format as fmt
 from impact.methods import REGISTRY
 
+#: options passed to a reader, as sorted ``(name, value)`` pairs (hashable: a cache key)
+Options = tuple[tuple[str, str], ...]
 ROOT = Path(__file__).resolve().parents[1]
 #: the preloaded seed case: the bundled example once it is in ``data/examples/``, until then
 #: the copy the tests use (the one place to change)
@@ -35,27 +37,57 @@ DEFAULT_HORIZONS = ("1d", "3d", "7d", "30d")
 SOURCE_LABELS = {
     "seed": "Example: " + SEED_LABEL,
     "upload": "Upload a timeline file",
+    "fetch": "Fetch from IODA, Cloudflare Radar or OONI",
     "watch": "Watch a file on this server",
+}
+#: file types the uploader takes: our CSV, monitor exports (CSV, JSON) and workbooks
+UPLOAD_TYPES = ["csv", "json", "xlsx", "xlsm", "xls", "ods"]
+#: what the figures are as of: the file's last moment, now, or a chosen moment
+UNTIL_MODES = {
+    "end": "the file's last moment",
+    "now": "now (rows still on are costed to now)",
+    "at": "a chosen moment",
+}
+#: monitors the page can fetch from (`impact.fetch`), and the token each needs
+FETCH_SOURCES = {"ioda": "IODA", "cloudflare": "Cloudflare Radar", "ooni": "OONI"}
+#: reader options the page offers (beyond country and until), with their labels and help
+OPTION_WIDGETS = {
+    "datasource": ("IODA signal", "e.g. ping-slash24, bgp, merit-nt or gtr"),
+    "platform": ("OONI platform", "the platform a file of one test measures, e.g. whatsapp"),
+    "causes": ("Cloudflare Radar causes", "comma separated, or all (default: restrictions)"),
 }
 #: widget keys of the Monitor page and their defaults (kept in session state across pages)
 MONITOR_DEFAULTS: dict[str, Any] = {
     "mon_source": "seed",
     "mon_method": "impact",
-    "mon_cut": False,
+    "mon_until_mode": "end",
     "mon_horizons": list(DEFAULT_HORIZONS),
     "mon_watch_path": "",
+    "mon_country": "",
+    "mon_datasource": "",
+    "mon_platform": "",
+    "mon_causes": "",
+    "mon_sheet": "all",
+    "mon_fetch_source": "ioda",
+    "mon_fetch_country": "",
+    "mon_fetch_days": 2,
 }
 #: session-state key of the last uploaded file, ``(name, bytes)`` (a file uploader forgets
 #: its file when another page is shown)
 UPLOADED_KEY = "mon_uploaded"
-MONITOR_KEYS = (*MONITOR_DEFAULTS, "mon_until_date", "mon_until_time", UPLOADED_KEY)
+#: session-state key of the last fetched answer, ``(name, bytes)``
+FETCHED_KEY = "mon_fetched"
+MONITOR_KEYS = (*MONITOR_DEFAULTS, "mon_until_date", "mon_until_time", UPLOADED_KEY,
+                FETCHED_KEY)
 SCOPE_WORDS = {"full": "full internet", "mobile": "mobile data", "platforms": "platforms",
                "throttling": "throttling"}
 
 
 # ---- reading the file ----------------------------------------------------------------------------
-def load_timeline(data: bytes, name: str) -> Any:
-    """The `impact.timeline.Timeline` of an uploaded or watched file.
+def load_timeline(data: bytes, name: str, options: Options = ()) -> Any:
+    """The `impact.timeline.Timeline` of an uploaded, fetched or watched file, read with
+    ``options`` (``(name, value)`` pairs passed to the reader: country, until, datasource,
+    platform, sheet, causes; see `read_options`).
 
     `impact.importers.read_any`: IODA, Cloudflare Radar, OONI, Access Now and our CSV,
     detected from the content. A bad file raises `impact.timeline.TimelineError`, one line
@@ -71,7 +103,150 @@ def load_timeline(data: bytes, name: str) -> Any:
     """
     from impact.importers import read_any
 
-    return read_any(data, name=name)
+    return read_any(data, name=name, **dict(options))
+
+
+def file_format(data: bytes, name: str) -> str | None:
+    """The format `impact.importers.read_any` detects in the file (None: not recognised, the
+    error is shown when it is read).
+
+    >>> file_format(b"start_utc,end_utc,country\\n", "t.csv")
+    'timeline'
+    """
+    from impact.importers import detect_format
+    from impact.timeline import TimelineError
+
+    try:
+        return detect_format(data, name)
+    except (TimelineError, ValueError):
+        return None
+
+
+def format_options(fmt: str | None) -> tuple[str, ...]:
+    """The options the reader of format ``fmt`` takes (its module's ``OPTIONS``).
+
+    >>> "datasource" in format_options("ioda_signals"), format_options(None)
+    (True, ())
+    """
+    import sys
+
+    from impact.importers import FORMATS
+
+    reader = FORMATS.get(fmt or "")
+    if reader is None:
+        return ()
+    return tuple(getattr(sys.modules[reader.__module__], "OPTIONS", ()))
+
+
+def sheet_names(data: bytes, name: str) -> tuple[str, ...]:
+    """The sheets of a workbook (empty: not a workbook, or one that cannot be opened)."""
+    from impact.importers import workbook
+
+    if not workbook.is_workbook(data, name):
+        return ()
+    import fastexcel
+
+    try:
+        return tuple(fastexcel.read_excel(data).sheet_names)
+    except (fastexcel.FastExcelError, OSError, ValueError):  # broken: reading it says why
+        return ()
+
+
+def read_options(choices: dict[str, Any], accepted: tuple[str, ...], *,
+                 workbook: bool = False) -> Options:
+    """``(name, value)`` pairs for the reader from the page's choices: country and until
+    always (when set), the others only when the file's format takes them (``sheet`` for a
+    workbook); empty values are left out (the reader's default).
+
+    >>> read_options({"country": "PAK", "datasource": "bgp", "platform": "x"},
+    ...              ("datasource", "until"))
+    (('country', 'PAK'), ('datasource', 'bgp'))
+    >>> read_options({"sheet": "2024", "until": "now"}, (), workbook=True)
+    (('sheet', '2024'), ('until', 'now'))
+    """
+    out = []
+    for key, value in sorted(choices.items()):
+        text = str(value).strip() if value is not None else ""
+        if not text or (key == "sheet" and text == "all"):
+            continue
+        if key in ("country", "until") or key in accepted or (key == "sheet" and workbook):
+            out.append((key, text))
+    return tuple(out)
+
+
+def now_text(now: datetime | None = None) -> str:
+    """The current UTC minute as ISO text (the "now" cut; a new minute is a new result).
+
+    >>> now_text(datetime(2024, 2, 8, 12, 30, 59, tzinfo=UTC))
+    '2024-02-08T12:30:00+00:00'
+    """
+    return (now or datetime.now(UTC)).replace(second=0, microsecond=0).isoformat()
+
+
+def until_choice(mode: str, day: date | None = None, clock: time | None = None,
+                 now: datetime | None = None) -> str | None:
+    """The cut of `UNTIL_MODES` ``mode`` as ISO UTC text (None: the file's last moment).
+
+    >>> until_choice("end"), until_choice("at", date(2024, 2, 8), time(9, 0))
+    (None, '2024-02-08T09:00:00+00:00')
+    """
+    if mode == "now":
+        return now_text(now)
+    if mode == "at":
+        return until_text(day, clock)
+    return None
+
+
+@dataclass(frozen=True)
+class ReadReport:
+    """What the reader did with the file, display-ready (`impact.timeline.ImportReport`)."""
+
+    summary: str  #: ``read 12 records: kept 10 rows, refused 2; 1 still on, …``
+    refused: tuple[str, ...]  #: one line per refused record (user text: shown as plain text)
+    notes: tuple[str, ...]
+    ongoing: int  #: rows still on, costed to the cut
+    needs_until: bool  #: some row was refused for having no end (choose until)
+
+
+def read_report(timeline: Any) -> ReadReport | None:
+    """The `ReadReport` of a timeline (None: the reader kept no report)."""
+    report = getattr(timeline, "report", None)
+    if report is None:
+        return None
+    refused = tuple(report.refused)
+    return ReadReport(summary=report.summary(), refused=refused, notes=tuple(report.notes),
+                      ongoing=report.ongoing,
+                      needs_until=any("still on" in line for line in refused))
+
+
+def fetch_export(source: str, country: str, start: str, end: str) -> tuple[str, bytes]:
+    """(file name, body) of a monitor's export fetched with `impact.fetch.fetch` (the only
+    call that uses the network; the base URL of each source can be replaced by
+    ``IMPACT_FETCH_BASE_<SOURCE>``). Every failure, offline included, is one `InputError`
+    line."""
+    import tempfile
+
+    from impact import fetch
+
+    with tempfile.TemporaryDirectory(prefix="impact-fetch-") as tmp:
+        iso3 = country.strip()
+        path = fetch.fetch(source, iso3 or None, start, end,
+                           str(Path(tmp) / "answer.json"))
+        body = path.read_bytes()
+    from impact.countries import resolve_country
+
+    t0 = start.replace(":", "").replace("-", "")[:13]
+    return f"{source}_{resolve_country(country)}_{t0}.json", body
+
+
+def token_set(source: str) -> bool:
+    """Whether the API token ``source`` needs is in the environment (True: none needed)."""
+    import os
+
+    from impact import fetch
+
+    env = fetch.TOKEN_ENV.get(source)
+    return env is None or bool(os.environ.get(env, "").strip())
 
 
 def watch_path(text: str, root: Path | None = None) -> Path:
@@ -128,12 +303,17 @@ def until_text(day: date | None, clock: time | None) -> str | None:
     return datetime.combine(day, clock or time(0, 0), tzinfo=UTC).isoformat()
 
 
-def run_monitor(data: bytes, name: str, until: str | None, project: str, draws: int) -> Any:
-    """`impact.monitor.monitor` of a file's bytes (every method, so choosing another one
-    only changes the view)."""
+def run_monitor(data: bytes, name: str, until: str | None, project: str, draws: int,
+                options: Options = ()) -> Any:
+    """`impact.monitor.monitor` of a file's bytes read with ``options`` (every method, so
+    choosing another one only changes the view); ``until`` is also the reader's, so rows
+    still on are costed to it."""
     from impact.monitor import monitor
 
-    return monitor(load_timeline(data, name), until=until, project=project, draws=draws)
+    if until is not None:
+        options = tuple(sorted({**dict(options), "until": until}.items()))
+    return monitor(load_timeline(data, name, options), until=until, project=project,
+                   draws=draws)
 
 
 # ---- the view ------------------------------------------------------------------------------------
@@ -279,88 +459,134 @@ def kind_label(scope: str, platforms: str | None, region: str | None) -> str:
     return f"{text}, {region or 'nationwide'}"
 
 
+#: the local hour as the charts take it: wall-clock text marked as UTC, drawn on a UTC time
+#: scale, so the browser's own time zone never moves an hour (nor drops one at its DST)
+_CHART_HOUR = "%Y-%m-%dT%H:%M:00Z"
+_HOUR_LABEL = "%d %b %H:%M"
+
+
+def _chart_hours(col: str = "hour_local") -> list[pl.Expr]:
+    return [pl.col(col).dt.strftime(_CHART_HOUR).alias("hour_local"),
+            pl.col(col).dt.strftime(_HOUR_LABEL).alias("hour_label")]
+
+
 def cumulative_frame(result: Any, method: str) -> pl.DataFrame:
-    """Per UTC hour: the local hour (ISO text) and the cumulative P5/P50/P95 [USD] of
-    ``method`` up to the end of that hour, with formatted labels (empty when the method
-    does not cost the timeline)."""
+    """Per UTC hour: the local hour (`_CHART_HOUR` text and a label) and the cumulative
+    P5/P50/P95 [USD] of ``method`` up to the end of that hour, with formatted labels (empty
+    when the method does not cost the timeline)."""
     cols = [f"{method}_cum_usd_{q}" for q in ("p05", "p50", "p95")]
-    schema = {"hour_local": pl.String, "p05": pl.Float64, "p50": pl.Float64,
-              "p95": pl.Float64, "p05_label": pl.String, "p50_label": pl.String,
-              "p95_label": pl.String}
+    schema = {"hour_local": pl.String, "hour_label": pl.String, "p05": pl.Float64,
+              "p50": pl.Float64, "p95": pl.Float64, "p05_label": pl.String,
+              "p50_label": pl.String, "p95_label": pl.String}
     if not set(cols) <= set(result.hourly.columns):
         return pl.DataFrame(schema=schema)
     frame = (result.hourly.group_by("hour_utc", maintain_order=True)
              .agg(pl.col("hour_local").last(), *[pl.col(c).last() for c in cols])
              .sort("hour_utc"))
-    out = frame.select(pl.col("hour_local").dt.strftime("%Y-%m-%dT%H:%M"),
-                       *[pl.col(c).alias(q) for c, q in zip(cols, ("p05", "p50", "p95"),
-                                                             strict=True)])
+    out = frame.select(*_chart_hours(),
+                       *[pl.col(c).cast(pl.Float64).alias(q)
+                         for c, q in zip(cols, ("p05", "p50", "p95"), strict=True)])
     labels = {f"{q}_label": [fmt.money(v) for v in out[q]] for q in ("p05", "p50", "p95")}
     return out.with_columns(**{k: pl.Series(v, dtype=pl.String) for k, v in labels.items()})
 
 
 def intensity_frame(result: Any) -> pl.DataFrame:
-    """Per UTC hour and kind: the local hour, the kind and the share of the hour's service
-    lost (intensity × minutes / 60)."""
+    """Per UTC hour and kind: the local hour (`_CHART_HOUR` text and a label) and its end,
+    the kind and the share of the hour's service lost (intensity × minutes / 60)."""
     h = result.hourly
     return h.select(
-        pl.col("hour_local").dt.strftime("%Y-%m-%dT%H:%M"),
+        *_chart_hours(),
+        (pl.col("hour_local") + pl.duration(hours=1)).dt.strftime(_CHART_HOUR)
+        .alias("hour_end"),
         pl.Series("kind", [kind_label(s, p, r) for s, p, r in
                            zip(h["scope"], h["platforms"], h["region"], strict=True)],
                   dtype=pl.String),
-        (pl.col("intensity") * pl.col("minutes") / 60).round(4).alias("lost"),
-        pl.col("minutes").round(1),
-        pl.col("intensity").round(3),
+        (pl.col("intensity") * pl.col("minutes") / 60).round(4).cast(pl.Float64)
+        .alias("lost"),
+        pl.col("minutes").round(1).cast(pl.Float64),
+        pl.col("intensity").round(3).cast(pl.Float64),
     )
 
 
 _MONEY_AXIS = ("replace(replace(replace(format(datum.value, '~s'), 'G', 'bn'), 'M', 'm'), "
                "'T', 'tn')")
+#: the page's charts fit the container's width; their height is the plot's, and the title,
+#: axes and legend are added to it (Streamlit's default, ``fit``, squeezes them all into the
+#: height and leaves the plot a few pixels, or none)
+_AUTOSIZE = {"type": "fit-x", "contains": "padding"}
+#: room around the drawing [px] (the app's theme has none: a title's ascent would be cut)
+_PADDING = {"top": 8, "bottom": 4, "left": 4, "right": 8}
 
 
-def cumulative_chart_spec(zone: str, method_title: str) -> dict[str, Any]:
-    """Vega-Lite spec of the cumulative cost (band = P5 to P95, line = P50) for the columns
-    of `cumulative_frame`."""
-    x = {"field": "hour_local", "type": "temporal", "title": f"local time ({zone})"}
-    tooltip = [{"field": "hour_local", "type": "temporal", "title": "hour",
-                "format": "%d %b %H:%M"},
+def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows for a spec's inline ``data.values`` (sent within the spec, so Vega
+    draws them at once: data given to Streamlit as a table is drawn empty first, which logs
+    "Infinite extent" warnings)."""
+    return frame.to_dicts()
+
+
+def _hour_axis(zone: str, **extra: Any) -> dict[str, Any]:
+    return {"field": "hour_local", "type": "temporal", "title": f"local time ({zone})",
+            "scale": {"type": "utc"},
+            "axis": {"labelOverlap": True, "format": "%d %b %H:%M"}, **extra}
+
+
+def cumulative_chart_spec(frame: pl.DataFrame, zone: str, method_title: str) -> dict[str, Any]:
+    """Vega-Lite spec of the cumulative cost (band = P5 to P95, line = P50) of
+    `cumulative_frame`'s rows, drawn in the country's local time (``zone``)."""
+    tooltip = [{"field": "hour_label", "title": "hour (local)"},
                {"field": "p50_label", "title": "P50"}, {"field": "p05_label", "title": "P5"},
                {"field": "p95_label", "title": "P95"}]
     return {
-        "height": 260,
-        "title": {"text": f"Cost so far, {method_title}", "fontSize": 13},
-        "encoding": {"x": x, "tooltip": tooltip},
-        "layer": [
-            {"mark": {"type": "area", "opacity": 0.25, "interpolate": "step-after"},
-             "encoding": {"y": {"field": "p05", "type": "quantitative",
-                                "title": "USD; band = P5 to P95, line = P50",
-                                "axis": {"labelExpr": _MONEY_AXIS}},
-                          "y2": {"field": "p95"}}},
-            {"mark": {"type": "line", "interpolate": "step-after"},
-             "encoding": {"y": {"field": "p50", "type": "quantitative"}}},
-        ],
+        "height": 240,
+        "autosize": _AUTOSIZE,
+        "padding": _PADDING,
+        "title": {"text": f"Cost so far, {method_title}", "anchor": "start", "fontSize": 13},
+        "layer": [{
+            "data": {"values": _rows(frame)},
+            "encoding": {"x": _hour_axis(zone), "tooltip": tooltip},
+            "layer": [
+                {"mark": {"type": "area", "opacity": 0.25, "interpolate": "step-after"},
+                 "encoding": {"y": {"field": "p05", "type": "quantitative",
+                                    "title": "USD; band = P5 to P95, line = P50",
+                                    "axis": {"labelExpr": _MONEY_AXIS}},
+                              "y2": {"field": "p95"}}},
+                {"mark": {"type": "line", "interpolate": "step-after"},
+                 "encoding": {"y": {"field": "p50", "type": "quantitative"}}},
+            ],
+        }],
     }
 
 
-def intensity_chart_spec(zone: str) -> dict[str, Any]:
-    """Vega-Lite spec of the restriction per hour (one overlaid bar per kind: a regional row
-    lost entirely is 1 in its region, so kinds are not stacked) for the columns of
-    `intensity_frame`."""
+def intensity_chart_spec(frame: pl.DataFrame, zone: str) -> dict[str, Any]:
+    """Vega-Lite spec of the restriction per hour of `intensity_frame`'s rows (one overlaid
+    bar per kind: a regional row lost entirely is 1 in its region, so kinds are not
+    stacked), drawn in the country's local time (``zone``)."""
     return {
-        "height": 200,
-        "title": {"text": "Restriction per hour", "fontSize": 13},
-        "mark": {"type": "bar", "opacity": 0.6},
-        "encoding": {
-            "x": {"field": "hour_local", "type": "temporal", "timeUnit": "yearmonthdatehours",
-                  "title": f"local time ({zone})"},
-            "y": {"field": "lost", "type": "quantitative", "stack": None,
-                  "title": "intensity × share of the hour", "scale": {"domain": [0, 1]}},
-            "color": {"field": "kind", "type": "nominal", "title": None,
-                      "legend": {"orient": "bottom", "labelLimit": 260}},
-            "tooltip": [{"field": "hour_local", "type": "temporal", "title": "hour",
-                         "format": "%d %b %H:%M"},
-                        {"field": "kind"}, {"field": "minutes"}, {"field": "intensity"}],
-        },
+        "height": 180,
+        "autosize": _AUTOSIZE,
+        "padding": _PADDING,
+        "title": {"text": "Restriction per hour", "anchor": "start", "fontSize": 13},
+        "layer": [{
+            "data": {"values": _rows(frame)},
+            # each bar spans its hour (x to x2): a time-unit bar loses a few pixels of
+            # spacing, which on a phone is all of an hour's width
+            "mark": {"type": "bar", "opacity": 0.6, "stroke": "white", "strokeWidth": 0.5},
+            "encoding": {
+                "x": _hour_axis(zone),
+                "x2": {"field": "hour_end"},
+                "y": {"field": "lost", "type": "quantitative", "stack": None,
+                      "title": "intensity × share of the hour",
+                      "scale": {"domain": [0, 1]}},
+                "y2": {"datum": 0},
+                "color": {"field": "kind", "type": "nominal", "title": "restriction",
+                          "legend": {"orient": "bottom", "direction": "vertical",
+                                     "labelLimit": 0}},
+                "tooltip": [{"field": "hour_label", "title": "hour (local)"},
+                            {"field": "kind"}, {"field": "minutes"},
+                            {"field": "intensity"}],
+            },
+        }],
     }
 
 
@@ -408,8 +634,8 @@ def monitor_view(result: Any, method: str) -> MonitorView:
     method_status = so["status"].replace("_", " ")
     tl = result.timeline
     hours = (min(result.until, tl.end) - tl.start).total_seconds() / 3600
-    title = (f"**{country_name(tl.iso3)}** · `{tl.name}` · {len(tl.rows)} rows over "
-             f"{fmt.number(hours)} hours · {result.draws:,} Monte Carlo draws")
+    title = (f"**{country_name(tl.iso3)}** · {fmt.md_text(tl.name)} · {len(tl.rows)} rows "
+             f"over {fmt.number(hours)} hours · {result.draws:,} Monte Carlo draws")
 
     def rate(which: str) -> tuple[str, str]:
         r = _row(result.burn, method=method, rate=which)

@@ -50,6 +50,9 @@ TOKEN_ENV = {"cloudflare": "CLOUDFLARE_API_TOKEN"}
 TIMEOUT_S = 30
 #: most pages read from one paged endpoint before stopping with a note
 MAX_PAGES = 50
+#: environment variable that replaces a source's scheme and host (e.g. a loopback server of
+#: recorded answers): ``IMPACT_FETCH_BASE_IODA=http://127.0.0.1:8000``
+BASE_ENV = "IMPACT_FETCH_BASE_{source}"
 
 Opener = Callable[[str, dict], bytes]
 
@@ -126,6 +129,18 @@ def _token_headers(source: str) -> dict:
     return headers
 
 
+def api_root(source: str) -> str:
+    """``source``'s `API_ROOTS` entry, its scheme and host replaced by
+    ``$IMPACT_FETCH_BASE_<SOURCE>`` when that is set (the path is kept).
+
+    >>> api_root("ooni")
+    'https://api.ooni.io'
+    """
+    root = API_ROOTS[source]
+    base = os.environ.get(BASE_ENV.format(source=source.upper()), "").strip().rstrip("/")
+    return base + urllib.parse.urlsplit(root).path if base else root
+
+
 def request(source: str, iso3: str, start: datetime, end: datetime, *,
             endpoint: str | None = None, page: int = 0,
             page_size: int | None = None) -> tuple[str, dict]:
@@ -142,7 +157,7 @@ def request(source: str, iso3: str, start: datetime, end: datetime, *,
         query |= {"limit": size, "offset": page * size}
     elif ep.paging == "page":
         query |= {"limit": size, "page": page}
-    url = API_ROOTS[source] + ep.path.format(cc=cc)
+    url = api_root(source) + ep.path.format(cc=cc)
     return f"{url}?{urllib.parse.urlencode(query)}", _token_headers(source)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -54,6 +55,11 @@ def _so_far(at: AppTest) -> str:
     return next(v for k, v in _metrics(at).items() if k.startswith("Cost so far"))
 
 
+def _shown(text: str) -> str:
+    """Markdown text as the reader sees it (the page escapes what a file wrote)."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
 # ---- the page ------------------------------------------------------------------------------------
 def test_seed_case_shows_cost_so_far_burn_and_projection():
     at = _page()
@@ -96,7 +102,7 @@ def test_horizons_and_cut_change_the_projection_and_status():
     at.multiselect(key="mon_horizons").set_value(["12h", "90d"]).run()
     assert list(_projection(at)["if it lasts"]) == [
         "had it lasted 12 hours more", "had it lasted 90 days more"]
-    at.toggle(key="mon_cut").set_value(True).run()
+    at.radio(key="mon_until_mode").set_value("at").run()
     assert str(at.date_input(key="mon_until_date").value) == "2024-02-08"  # timeline's end
     before = _so_far(at)
     from datetime import time
@@ -109,12 +115,12 @@ def test_horizons_and_cut_change_the_projection_and_status():
 
 def test_cut_before_the_start_is_one_line_error():
     at = _page()
-    at.toggle(key="mon_cut").set_value(True).run()
+    at.radio(key="mon_until_mode").set_value("at").run()
     from datetime import date
     at.date_input(key="mon_until_date").set_value(date(2024, 2, 1)).run()
     assert not at.exception
     assert len(at.error) == 1 and "\n" not in at.error[0].value
-    assert at.error[0].value.startswith("until:")
+    assert _shown(at.error[0].value).startswith("until:")
 
 
 def test_upload_without_a_file_explains_what_to_do():
@@ -134,12 +140,12 @@ def test_uploaded_file_is_costed_and_a_bad_one_is_one_line_error():
     at.run()
     assert not at.exception and not at.error
     assert _so_far(at) != seed
-    assert any(STILL_ON.name in m.value for m in at.markdown)
+    assert any(STILL_ON.name in _shown(m.value) for m in at.markdown)
     at.session_state[mv.UPLOADED_KEY] = (BAD.name, BAD.read_bytes())
     at.run()
     assert not at.exception and not at.metric
     assert len(at.error) == 1
-    message = at.error[0].value
+    message = _shown(at.error[0].value)
     assert "\n" not in message and "Traceback" not in message
     assert message.startswith(f"{BAD.name} line 2: intensity:")
 
@@ -162,7 +168,7 @@ def test_watch_mode_is_a_timed_fragment_that_follows_the_file(tmp_path, monkeypa
     assert any("re-read every" in i.value for i in at.info)
     at.text_input(key="mon_watch_path").input("live.csv").run()
     assert not at.exception and not at.error
-    assert any("Watching `live.csv`" in c.value for c in at.caption)
+    assert any("Watching live.csv" in _shown(c.value) for c in at.caption)
     first = _so_far(at)
     watched.write_bytes(STILL_ON.read_bytes())  # the monitor appended / replaced rows
     at.run()
@@ -171,7 +177,7 @@ def test_watch_mode_is_a_timed_fragment_that_follows_the_file(tmp_path, monkeypa
     at.text_input(key="mon_watch_path").input("../outside.csv").run()
     assert len(at.error) == 1 and "working directory" in at.error[0].value
     at.text_input(key="mon_watch_path").input("missing.csv").run()
-    assert len(at.error) == 1 and at.error[0].value.startswith("path: 'missing.csv'")
+    assert len(at.error) == 1 and _shown(at.error[0].value).startswith("path: 'missing.csv'")
 
 
 def test_hourly_csv_download_and_brief_when_installed():
@@ -218,8 +224,8 @@ def test_view_of_the_seed_case(seed_result):
     assert cum["p50"][-1] == pytest.approx(so["loss_usd_p50"], rel=0.05)
     assert set(view.intensity["kind"]) == {"mobile data, nationwide"}
     assert view.intensity["lost"].max() <= 1
-    for spec in (mv.cumulative_chart_spec(seed_result.zone, "impact"),
-                 mv.intensity_chart_spec(seed_result.zone)):
+    for spec in (mv.cumulative_chart_spec(cum, seed_result.zone, "impact"),
+                 mv.intensity_chart_spec(view.intensity, seed_result.zone)):
         json.dumps(spec)  # a plain Vega-Lite dict
     assert view.stem == "impact_monitor_PAK_20240208T1500Z"
 
@@ -269,3 +275,205 @@ def test_brief_is_built_from_the_result(seed_result):
     assert isinstance(html, str) and "Pakistan" in html
     pdf = mv.brief_file("pdf", seed_result, "impact")
     assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF")
+
+
+# ---- reading options, rows still on, refused records, fetching -----------------------------------
+IODA = ROOT / "tests" / "fixtures" / "monitor" / "ioda_signals" / "ioda_signals_pak_2024-02-08.json"
+TWO = FIXTURES / "two_countries.csv"
+
+
+def _upload(at: AppTest, path_or_bytes, name: str | None = None) -> AppTest:
+    """Show a file as if uploaded (AppTest cannot upload; the page keeps uploads in state)."""
+    at.radio(key="mon_source").set_value("upload").run()
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else path_or_bytes.read_bytes()
+    at.session_state[mv.UPLOADED_KEY] = (name or path_or_bytes.name, data)
+    return at.run()
+
+
+def _live_file(hours_ago: int = 5) -> bytes:
+    """A timeline whose first row began ``hours_ago`` hours ago and is still on (no end),
+    with a finished row and a bad one."""
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    t = [(now - timedelta(hours=h)).strftime("%Y-%m-%dT%H:%MZ") for h in (hours_ago, 2, 1)]
+    return ("start_utc,end_utc,country,region,asn,scope,platforms,intensity,source\n"
+            f"{t[0]},,PAK,,,mobile,,1,still on\n"
+            f"{t[1]},{t[2]},PAK,,,full,,1,finished\n"
+            f"{t[1]},{t[2]},PAK,,,full,,**lots**,bad row\n").encode()
+
+
+def test_country_option_reaches_the_reader():
+    at = _upload(_page(), TWO)
+    assert len(at.error) == 1 and "country" in _shown(at.error[0].value).lower()
+    at.text_input(key="mon_country").input("Bangladesh").run()
+    assert not at.exception and not at.error
+    assert any("Bangladesh" in m.value for m in at.markdown)
+    assert any("1 of other countries skipped" in _shown(c.value) for c in at.caption)
+    at.text_input(key="mon_country").input("PAK").run()
+    assert any("Pakistan" in m.value for m in at.markdown)
+
+
+def test_format_options_are_offered_and_passed(monkeypatch):
+    at = _upload(_page(), IODA)
+    assert not at.exception and not at.error
+    assert any("Read as ioda_signals" in _shown(c.value) for c in at.sidebar.caption)
+    keys = {t.key for t in at.sidebar.text_input}
+    assert "mon_datasource" in keys and "mon_platform" not in keys and "mon_causes" not in keys
+    before = _so_far(at)
+    at.text_input(key="mon_datasource").input("bgp").run()  # a 10 % BGP drop, not 80 %
+    assert not at.exception and not at.error
+    assert _so_far(at) != before
+    at.text_input(key="mon_datasource").input("no-such-signal").run()
+    assert len(at.error) == 1 and "\n" not in at.error[0].value
+
+
+def test_options_reach_read_any(monkeypatch):
+    from impact import importers
+
+    seen = {}
+    real = importers.read_any
+
+    def spy(source, fmt="auto", **kw):
+        seen.update(kw)
+        return real(source, fmt, **kw)
+
+    monkeypatch.setattr(importers, "read_any", spy)
+    accepted = ("datasource", "platform", "causes", "sheet", "until")
+    options = mv.read_options({"country": "PAK", "datasource": "bgp", "platform": "whatsapp",
+                               "causes": "all", "sheet": "2024"}, accepted)
+    mv.load_timeline(IODA.read_bytes(), IODA.name,
+                     tuple((k, v) for k, v in options if k in ("country", "datasource")))
+    assert seen == {"name": IODA.name, "country": "PAK", "datasource": "bgp"}
+    assert dict(options) == {"country": "PAK", "datasource": "bgp", "platform": "whatsapp",
+                             "causes": "all", "sheet": "2024"}
+    assert mv.read_options({"platform": "x", "country": " "}, ("until",)) == ()
+
+
+def test_rows_still_on_are_refused_at_the_end_and_costed_to_now():
+    at = _upload(_page(), _live_file(), "live.csv")
+    assert not at.exception and not at.error
+    # the file's last moment: the row still on is refused, and the page says what to do
+    assert any("Figures as" in w.value for w in at.warning)
+    refused = next(e for e in at.expander if e.label.startswith("Refused records"))
+    lines = refused.code[0].value.splitlines()
+    assert len(lines) == 2 and any("still on" in x for x in lines)
+    assert any("**lots**" in x for x in lines)  # shown as written, not as markup
+    at.radio(key="mon_until_mode").set_value("now").run()
+    assert not at.exception and not at.error
+    assert any(i.value.startswith("1 row still on: costed to") for i in at.info)
+    assert any("Still on" in m.value for m in at.markdown)
+    assert any("1 still on, costed to" in _shown(c.value) for c in at.caption)
+    refused = next(e for e in at.expander if e.label.startswith("Refused records"))
+    assert len(refused.code[0].value.splitlines()) == 1  # the bad row only
+    assert not at.warning
+
+
+def test_uploader_takes_workbooks():
+    assert {"csv", "json", "xlsx"} <= set(mv.UPLOAD_TYPES)
+    at = _page()
+    at.radio(key="mon_source").set_value("upload").run()
+    assert not at.exception
+
+
+class _Recorded:
+    """A loopback HTTP server answering every GET with ``body`` (recorded answers)."""
+
+    def __init__(self, body: bytes, status: int = 200):
+        import http.server
+        import threading
+
+        paths = self.paths = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                paths.append(self.path)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _fetch(at: AppTest, source: str, country: str) -> AppTest:
+    at.radio(key="mon_source").set_value("fetch").run()
+    at.selectbox(key="mon_fetch_source").set_value(source)
+    at.text_input(key="mon_fetch_country").input(country)
+    at.button(key="mon_fetch_go").click()
+    return at.run()
+
+
+def test_fetch_from_a_loopback_server(monkeypatch):
+    server = _Recorded(IODA.read_bytes())
+    try:
+        monkeypatch.setenv("IMPACT_FETCH_BASE_IODA", server.url)
+        at = _page()
+        at.radio(key="mon_source").set_value("fetch").run()
+        assert any("Fetch" in i.value for i in at.info) and not at.metric
+        at = _fetch(at, "ioda", "Pakistan")
+        assert not at.exception and not at.error
+        assert len(server.paths) == 1
+        assert server.paths[0].startswith("/v2/signals/raw/country/PK?from=")
+        assert any("ioda_PAK_" in _shown(c.value) for c in at.caption)
+        assert _so_far(at).startswith("USD ")
+        assert any("IODA signal" == t.label for t in at.sidebar.text_input)
+    finally:
+        server.close()
+
+
+def test_fetch_offline_or_without_a_token_is_one_line(monkeypatch):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on: as if offline
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    monkeypatch.setenv("IMPACT_FETCH_BASE_OONI", f"http://127.0.0.1:{closed}")
+    at = _fetch(_page(), "ooni", "PAK")
+    assert not at.exception and len(at.error) == 1
+    message = _shown(at.error[0].value)
+    assert message.startswith("fetch: 'ooni'") and "offline?" in message and "\n" not in message
+    assert not at.metric
+    monkeypatch.delenv("CLOUDFLARE_API_TOKEN", raising=False)
+    at = _fetch(at, "cloudflare", "PAK")
+    assert len(at.error) == 1 and "CLOUDFLARE_API_TOKEN" in _shown(at.error[0].value)
+    assert any("CLOUDFLARE_API_TOKEN: not set" in c.value for c in at.caption)
+
+
+def test_fetch_base_url_from_the_environment(monkeypatch):
+    from datetime import UTC, datetime
+
+    from impact import fetch
+
+    t0, t1 = datetime(2024, 2, 8, tzinfo=UTC), datetime(2024, 2, 9, tzinfo=UTC)
+    monkeypatch.setenv("IMPACT_FETCH_BASE_IODA", "http://127.0.0.1:9/")
+    url, _ = fetch.request("ioda", "PAK", t0, t1)
+    assert url.startswith("http://127.0.0.1:9/v2/signals/raw/country/PK?from=")
+    monkeypatch.delenv("IMPACT_FETCH_BASE_IODA")
+    assert fetch.request("ioda", "PAK", t0, t1)[0].startswith("https://api.ioda")
+
+
+def test_chart_specs_carry_their_rows_and_fit_the_width(seed_result):
+    view = mv.monitor_view(seed_result, "impact")
+    for spec, frame in ((mv.cumulative_chart_spec(view.cumulative, "Asia/Karachi", "x"),
+                         view.cumulative),
+                        (mv.intensity_chart_spec(view.intensity, "Asia/Karachi"),
+                         view.intensity)):
+        assert spec["autosize"]["type"] == "fit-x" and spec["title"]["text"]
+        values = spec["layer"][0]["data"]["values"]
+        assert len(values) == frame.height > 0
+        assert all(v["hour_local"].endswith(":00Z") for v in values)  # parsed the same
+        assert "data" not in spec  # a top-level table would be sent apart and drawn late
+    first = view.intensity.row(0, named=True)
+    assert first["hour_label"] == "08 Feb 06:00"  # 01:45 UTC is 06:45 PKT
+    assert first["hour_local"] == "2024-02-08T06:00:00Z"
