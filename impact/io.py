@@ -96,7 +96,8 @@ def _read_bundled(folder: Path, name: str) -> pl.DataFrame:
 
 
 def data_version() -> str:
-    """A short fingerprint (sha256 of every table in `data_dir`) that names the data."""
+    """A short fingerprint (sha256 of every table the manifest of `data_dir` lists) that
+    names the data."""
     return _data_version(data_dir())
 
 
@@ -110,10 +111,21 @@ def _data_version(folder: Path) -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for p in sorted(folder.glob("*.csv")):
+    for p in _version_files(folder):
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:12]
+
+
+def _version_files(folder: Path) -> list[Path]:
+    """The tables that name the data: those its manifest lists (a file someone dropped into
+    the folder changes nothing), else every ``*.csv`` at its top."""
+    try:
+        listed = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return sorted(folder.glob("*.csv"))
+    return sorted(folder / n for n in listed if n.endswith(".csv") and "/" not in n
+                  and (folder / n).is_file())
 
 
 #: the map's country shapes (TopoJSON, object ``countries``; `impact.build.geometry`)

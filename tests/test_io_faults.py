@@ -115,3 +115,16 @@ def test_a_closed_pipe_is_not_an_error():
                          text=True, timeout=120)
     assert "internal error" not in run.stderr and "Traceback" not in run.stderr
     assert run.returncode in (0, 1)  # 1: the example's rows that fail on purpose
+
+
+def test_a_file_dropped_into_the_data_folder_does_not_change_the_data_version(tmp_path):
+    import shutil
+
+    from impact import io as impact_io
+
+    folder = tmp_path / "data"
+    shutil.copytree(impact_io.bundled_dir(), folder)
+    before = impact_io._data_version(folder)
+    (folder / "zz_unlisted.csv").write_text("a,b\n1,2\n")
+    impact_io._data_version.cache_clear()
+    assert impact_io._data_version(folder) == before == impact_io.bundled_version()
