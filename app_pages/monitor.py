@@ -123,8 +123,10 @@ def _reading_controls(source: tuple[bytes, str] | None) -> None:
 def _controls(source: tuple[bytes, str] | None) -> None:
     sb = st.sidebar
     sb.header("Timeline")
-    sb.radio("Source", list(mv.SOURCE_LABELS), format_func=mv.SOURCE_LABELS.get,
-             key="mon_source")
+    labels = mv.source_labels()
+    if st.session_state.get("mon_source") not in labels:
+        st.session_state["mon_source"] = "seed"
+    sb.radio("Source", list(labels), format_func=labels.get, key="mon_source")
     _reading_controls(source)
     sb.header("Figures as of")
     sb.radio("Until", list(mv.UNTIL_MODES), format_func=mv.UNTIL_MODES.get,
@@ -335,7 +337,7 @@ def _source() -> tuple[bytes, str] | None:
 
 
 def _watched_path() -> str | None:
-    st.text_input("File to watch (a path inside the app's working directory)",
+    st.text_input("File to watch (a path inside the folders this server allows)",
                   key="mon_watch_path", placeholder="e.g. data/live/timeline.csv")
     path_text = st.session_state["mon_watch_path"]
     if not path_text.strip():

@@ -28,9 +28,25 @@ SEED_CASE = next((p for p in (ROOT / "data" / "examples" / "pakistan_2024-02-08.
                               / "pakistan_2024-02-08.csv") if p.is_file()),
                  ROOT / "data" / "examples" / "pakistan_2024-02-08.csv")
 SEED_LABEL = "Pakistan, election day, 8 February 2024"
-#: where a watched file may be (a path typed in the page is resolved inside it)
-WATCH_ROOT = Path.cwd()
+#: the environment variable naming the folders whose files visitors may watch (separated
+#: by the system's path separator); unset or empty: watching files on the server is off
+WATCH_ENV = "IMPACT_WATCH_DIRS"
+#: the largest watched file read [bytes]
+WATCH_MAX_BYTES = 20_000_000
 WATCH_SECONDS = 30
+
+
+def watch_roots() -> tuple[Path, ...]:
+    """The folders the operator allowed for watching (`WATCH_ENV`), resolved; () when off."""
+    import os
+
+    raw = os.environ.get(WATCH_ENV, "")
+    return tuple(Path(p).expanduser().resolve() for p in raw.split(os.pathsep) if p.strip())
+
+
+def source_labels() -> dict[str, str]:
+    """The sources offered: watching a file on the server only when the operator allowed it."""
+    return {k: v for k, v in SOURCE_LABELS.items() if k != "watch" or watch_roots()}
 #: projection horizons offered, and those chosen at first
 HORIZONS = ("12h", "1d", "3d", "7d", "14d", "30d", "90d")
 DEFAULT_HORIZONS = ("1d", "3d", "7d", "30d")
@@ -249,37 +265,56 @@ def token_set(source: str) -> bool:
     return env is None or bool(os.environ.get(env, "").strip())
 
 
-def watch_path(text: str, root: Path | None = None) -> Path:
-    """The file a typed path points at, inside ``root`` (default `WATCH_ROOT`).
+def watch_path(text: str, roots: tuple[Path, ...] | None = None) -> Path:
+    """The file a typed path points at: relative to the first allowed folder, and inside one
+    of ``roots`` (default `watch_roots`) once links are resolved. Messages never show the
+    server's folders.
 
-    >>> watch_path("tests/../app.py", Path("/srv/app"))
-    PosixPath('/srv/app/app.py')
-    >>> watch_path("/etc/passwd", Path("/srv/app"))
+    >>> watch_path("live/../t.csv", (Path("/srv/feeds"),))
+    PosixPath('/srv/feeds/t.csv')
+    >>> watch_path("/etc/passwd", (Path("/srv/feeds"),))
     Traceback (most recent call last):
     ...
-    impact.errors.InputError: path: '/etc/passwd' is not accepted; a file inside the app's working directory (/srv/app)
+    impact.errors.InputError: path: '/etc/passwd' is not accepted; a file inside the folders the operator allowed for watching
     """
     from impact.errors import InputError
 
-    base = (root or WATCH_ROOT).resolve()
+    roots = watch_roots() if roots is None else roots
+    if not roots:
+        raise InputError("path", text, f"nothing: watching files on this server is off (the "
+                         f"operator turns it on with {WATCH_ENV})")
     raw = text.strip()
-    if not raw:
+    if not raw or "\x00" in raw:
         raise InputError("path", text, "the path of a timeline file")
-    path = (base / raw).resolve()
-    if not path.is_relative_to(base):
-        raise InputError("path", text, f"a file inside the app's working directory ({base})")
+    try:
+        path = (roots[0] / raw).resolve()
+    except (OSError, RuntimeError, ValueError):  # a link loop, a name too long
+        raise InputError("path", text, "the path of a timeline file") from None
+    if not any(path.is_relative_to(r) for r in roots):
+        raise InputError("path", text, "a file inside the folders the operator allowed for "
+                         "watching")
     return path
 
 
-def read_watched(text: str, root: Path | None = None) -> tuple[bytes, str]:
-    """(bytes, file name) of the watched file; a missing file is an `InputError`."""
+def read_watched(text: str, roots: tuple[Path, ...] | None = None) -> tuple[bytes, str]:
+    """(bytes, file name) of the watched file, at most `WATCH_MAX_BYTES`; a missing,
+    unreadable or too large file is an `InputError`."""
     from impact.errors import InputError
 
-    path = watch_path(text, root)
+    path = watch_path(text, roots)
     try:
-        return path.read_bytes(), path.name
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        if not path.is_file():
+            raise FileNotFoundError
+        if path.stat().st_size > WATCH_MAX_BYTES:
+            raise InputError("path", text, f"a file of at most {WATCH_MAX_BYTES // 1_000_000} "
+                             "MB")
+        with path.open("rb") as fh:
+            data = fh.read(WATCH_MAX_BYTES + 1)
+    except OSError:
         raise InputError("path", text, "an existing, readable timeline file") from None
+    if len(data) > WATCH_MAX_BYTES:
+        raise InputError("path", text, f"a file of at most {WATCH_MAX_BYTES // 1_000_000} MB")
+    return data, path.name
 
 
 # ---- the page's choices --------------------------------------------------------------------------

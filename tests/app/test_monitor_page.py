@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages import monitor_view as mv
 from impact import format as fmt
+from impact.errors import InputError
 from impact.methods import REGISTRY
 from impact.timeline import TimelineError
 
@@ -159,7 +160,7 @@ def test_watch_mode_is_a_timed_fragment_that_follows_the_file(tmp_path, monkeypa
         return fragment(func, run_every=run_every)
 
     monkeypatch.setattr(st, "fragment", recording)
-    monkeypatch.setattr(mv, "WATCH_ROOT", tmp_path)
+    monkeypatch.setenv(mv.WATCH_ENV, str(tmp_path))
     watched = tmp_path / "live.csv"
     watched.write_bytes(mv.SEED_CASE.read_bytes())
     at = _page()
@@ -175,7 +176,8 @@ def test_watch_mode_is_a_timed_fragment_that_follows_the_file(tmp_path, monkeypa
     assert not at.exception and not at.error
     assert _so_far(at) != first
     at.text_input(key="mon_watch_path").input("../outside.csv").run()
-    assert len(at.error) == 1 and "working directory" in at.error[0].value
+    assert len(at.error) == 1 and "operator allowed" in _shown(at.error[0].value)
+    assert str(tmp_path) not in _shown(at.error[0].value)  # no server path in messages
     at.text_input(key="mon_watch_path").input("missing.csv").run()
     assert len(at.error) == 1 and _shown(at.error[0].value).startswith("path: 'missing.csv'")
 
@@ -477,3 +479,23 @@ def test_chart_specs_carry_their_rows_and_fit_the_width(seed_result):
     first = view.intensity.row(0, named=True)
     assert first["hour_label"] == "08 Feb 06:00"  # 01:45 UTC is 06:45 PKT
     assert first["hour_local"] == "2024-02-08T06:00:00Z"
+
+
+def test_watching_server_files_is_off_unless_the_operator_allows_it(tmp_path, monkeypatch):
+    monkeypatch.delenv(mv.WATCH_ENV, raising=False)
+    at = _page()
+    assert "Watch a file on this server" not in at.radio(key="mon_source").options
+    with pytest.raises(InputError, match="watching files on this server is off"):
+        mv.read_watched(".env")
+    monkeypatch.setenv(mv.WATCH_ENV, str(tmp_path))
+    assert "Watch a file on this server" in _page().radio(key="mon_source").options
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * (mv.WATCH_MAX_BYTES + 1))
+    with pytest.raises(InputError, match="at most 20 MB"):
+        mv.read_watched("big.csv")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    with pytest.raises(InputError, match="path: 'loop'"):
+        mv.read_watched("loop")
+    (tmp_path / "out").symlink_to("/etc/passwd")
+    with pytest.raises(InputError, match="operator allowed"):
+        mv.read_watched("out")
