@@ -49,6 +49,8 @@ from impact.zones import CAPITAL_ZONES, country_timezone  # noqa: F401  (their o
 TIMELINE_COLUMNS = ("start_utc", "end_utc", "country", "region", "asn", "scope", "platforms",
                     "intensity", "affected_share", "source")
 REQUIRED_COLUMNS = ("start_utc", "end_utc", "country")
+#: the years a timeline row may fall in [year]
+YEARS = (2000, 2100)
 #: the longest timeline accepted [hours] (a year)
 MAX_TIMELINE_HOURS = 24 * 366
 ACCEPTED = {
@@ -168,6 +170,11 @@ class TimelineRow(BaseModel):
 
     @model_validator(mode="after")
     def _rules(self) -> TimelineRow:
+        for name in ("start_utc", "end_utc"):
+            moment = getattr(self, name)
+            if not YEARS[0] <= moment.year <= YEARS[1]:
+                raise InputError(name, moment.isoformat(), f"a date-time from {YEARS[0]} to "
+                                 f"{YEARS[1]}")
         if self.end_utc <= self.start_utc:
             raise InputError("end_utc", self.end_utc.isoformat(), ACCEPTED["end_utc"])
         if (self.end_utc - self.start_utc) > timedelta(hours=MAX_TIMELINE_HOURS):

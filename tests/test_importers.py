@@ -4,6 +4,7 @@ record and the field, and `read_any` detects each fixture's format."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -255,3 +256,33 @@ def test_undetectable_files_list_the_formats(tmp_path: Path) -> None:
     csv.write_text("a,b\n1,2\n")
     with pytest.raises(TimelineError, match=r"^odd.csv: format: 'CSV header a,b'.*accessnow"):
         read_any(csv)
+
+
+@pytest.mark.parametrize(("name", "text", "words"), [
+    ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deep"),
+    ("bigint.json", '{"data": [[{"from": ' + "9" * 5000 + "}]]}", "ordinary numbers"),
+    ("nan.json", '{"data": [[{"step": NaN}]]}', "finite numbers"),
+    ("inf.json", '{"data": [[{"step": Infinity}]]}', "finite numbers"),
+    ("y9999.csv", "start_utc,end_utc,country\n9999-12-31T20:00Z,9999-12-31T23:00Z,PAK\n",
+     "from 2000 to 2100"),
+    ("asn.csv", "start_utc,end_utc,country,asn\n2024-02-08T02:00Z,2024-02-08T05:00Z,PAK,²\n",
+     "autonomous system number"),
+    ("cell.csv", "start_utc,end_utc,country,region\n2024-02-08T02:00Z,2024-02-08T05:00Z,PAK,"
+     + "x" * 200_000 + "\n", "cells of at most"),
+])
+def test_hostile_files_are_one_line(name, text, words):
+    with pytest.raises(TimelineError, match=words) as info:
+        read_any(text.encode(), name=name)
+    assert "\n" not in str(info.value) and len(str(info.value)) < 400
+
+
+def test_ioda_steps_and_durations_out_of_range_are_refused():
+    series = {"entityType": "country", "entityCode": "PK", "datasource": "bgp",
+              "from": 1707350400, "until": 1707372000, "step": 1e15, "values": [1, 2]}
+    with pytest.raises(TimelineError, match="step: .* at most|<= 2,678,400"):
+        read_any(json.dumps({"type": "signals", "data": [[series]]}).encode(), name="s.json")
+    event = {"location": "country/PK", "start": 1707350400, "duration": 1e15, "score": 10,
+             "datasource": "bgp"}
+    with pytest.raises(TimelineError, match="duration: .*at most a year"):
+        read_any(json.dumps({"type": "outages.events", "data": [event]}).encode(),
+                 name="e.json")

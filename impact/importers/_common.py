@@ -53,10 +53,28 @@ def load_text(source: Source, name: str | None = None) -> tuple[str, str]:
 def parse_json(text: str, label: str) -> Any:
     """The JSON document; a syntax error names the file and the line."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise TimelineError("json", exc.msg, "a valid JSON document",
                             where=f"{label} line {exc.lineno}") from None
+    except _NotFinite as exc:
+        raise TimelineError("json", exc.args[0], "finite numbers (not NaN or Infinity)",
+                            where=label) from None
+    except RecursionError:
+        raise TimelineError("json", "nested too deep", "a JSON document nested at most a "
+                            "few hundred levels", where=label) from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise TimelineError("json", str(exc)[:60], "a valid JSON document with ordinary "
+                            "numbers", where=label) from None
+
+
+class _NotFinite(ValueError):
+    """NaN or Infinity in a JSON document (Python's reader accepts them; no monitor writes
+    them)."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotFinite(name)
 
 
 #: refused records listed in full in a report (the rest are counted)

@@ -139,9 +139,9 @@ def _event(rec: dict, path: str, ctx: Ctx, window: dict) -> tuple[datetime, date
     if "location" in rec and "entity" not in rec:
         start = ctx.time(ctx.need(rec, "start", path, (int, float), "epoch seconds"),
                          path, "start")
-        dur = ctx.need(rec, "duration", path, (int, float), "a duration in seconds > 0")
-        if dur <= 0:
-            raise ctx.fail(path, "duration", dur, "a duration in seconds > 0")
+        dur = ctx.need(rec, "duration", path, (int, float), "a duration in seconds > 0 and at most a year (31,622,400)")
+        if not 0 < dur <= 366 * 86_400:
+            raise ctx.fail(path, "duration", dur, "a duration in seconds > 0 and at most a year (31,622,400)")
         end = start + timedelta(seconds=dur)
     else:
         start = ctx.time(ctx.need(rec, "from", path, (int, float), "epoch seconds"), path,

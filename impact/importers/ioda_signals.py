@@ -184,6 +184,10 @@ def _number(v: Any, ds: str) -> float | None | str:
     return f"a {type(v).__name__}"
 
 
+#: the longest step a series may have [seconds] (31 days)
+MAX_STEP_SECONDS = 31 * 86_400
+
+
 def _hourly(s: dict, ds: str, path: str, ctx: Ctx) -> dict[datetime, float]:
     """Mean value per UTC hour, each value weighted by the seconds its step covers."""
     start = ctx.time(ctx.need(s, "from", path, (int, float), "epoch seconds"), path, "from")
@@ -191,8 +195,9 @@ def _hourly(s: dict, ds: str, path: str, ctx: Ctx) -> dict[datetime, float]:
     if until <= start:
         raise ctx.fail(path, "until", s["until"], f"epoch seconds after from ({s['from']})")
     step = ctx.need(s, "step", path, (int, float), "a step in seconds > 0")
-    if step <= 0:
-        raise ctx.fail(path, "step", step, "a step in seconds > 0")
+    if not 0 < step <= MAX_STEP_SECONDS:
+        raise ctx.fail(path, "step", step, f"a step in seconds > 0 and <= {MAX_STEP_SECONDS:,} "
+                       "(31 days)")
     values = ctx.need(s, "values", path, list, "a list of numbers (null = no data)")
     sums: dict[datetime, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for k, v in enumerate(values):

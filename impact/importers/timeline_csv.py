@@ -50,7 +50,9 @@ def read(source: Source, *, name: str | None = None, country: str | None = None,
         except csv.Error as exc:
             line_no += 1
             ctx.records += 1
-            ctx.refused.append(f"{label} line {line_no}: row: {exc} is not accepted; a CSV row")
+            ctx.refuse(TimelineError("row", str(exc)[:80], "a CSV row (cells of at most "
+                                     f"{csv.field_size_limit():,} characters)",
+                                     where=f"{label} line {line_no}"))
             continue
         line_no = reader.line_num
         if not any(c.strip() for c in cells):
