@@ -33,6 +33,7 @@ from impact.importers import (
     timeline_csv,
 )
 from impact.importers._common import Source, load_text, parse_json
+from impact.importers.workbook import is_workbook
 from impact.timeline import Timeline, TimelineError
 
 Reader = Callable[..., Timeline]
@@ -46,7 +47,8 @@ DESCRIPTIONS = {
     "ioda_outages": "IODA API v2 outage events or alerts JSON (/v2/outages/events, /alerts)",
     "cloudflare_radar": "Cloudflare Radar outage annotations JSON (/radar/annotations/outages)",
     "ooni": "OONI measurement aggregation JSON or CSV (/api/v1/aggregation)",
-    "accessnow": "Access Now #KeepItOn STOP CSV rows",
+    "accessnow": "Access Now #KeepItOn STOP rows: the public workbook (.xlsx) or a CSV of a "
+                 "sheet",
     "timeline": "our timeline CSV (start_utc, end_utc, country, ...)",
 }
 _JSON = (ioda_signals, ioda_outages, cloudflare_radar, ooni)
@@ -66,9 +68,12 @@ def detect_format(source: Source, name: str | None = None) -> str:
     ``level``, ``from``/``until``/``score`` or ``location``/``start``/``duration`` →
     ioda_outages. CSV: a header with ``start_utc`` and ``end_utc`` → timeline; with
     ``start_date`` and ``shutdown_extent`` or ``shutdown_type`` → accessnow; with
-    ``measurement_count`` and ``anomaly_count`` → ooni (``format=CSV``). Anything
-    else is an error listing the formats accepted.
+    ``measurement_count`` and ``anomaly_count`` → ooni (``format=CSV``). A workbook
+    (.xlsx, .xls, .ods; `impact.importers.workbook.is_workbook`) → accessnow, the one
+    format published as a workbook. Anything else is an error listing the formats accepted.
     """
+    if is_workbook(source, name):
+        return accessnow.FORMAT
     text, label = load_text(source, name)
     return _detect(text, label)
 
@@ -99,7 +104,9 @@ def read_any(source: Source, fmt: str = "auto", *, name: str | None = None,
     detect it, `detect_format`)."""
     if fmt != "auto" and fmt not in FORMATS:
         raise TimelineError("format", fmt, "auto or " + _accepted())
-    if fmt == "auto":
+    if fmt == "auto" and is_workbook(source, name):
+        fmt = accessnow.FORMAT  # workbook options: sheet= (a name or all, the default)
+    elif fmt == "auto":
         text, label = load_text(source, name)
         fmt = _detect(text, label)
         name = label
