@@ -48,7 +48,8 @@ def test_restrictions_only_by_default_with_a_note_counting_the_others() -> None:
     assert ("3 outages with other causes skipped: power outage (2), weather (1); give "
             "causes=all (--causes all) to cost them") in rep.notes
     assert any("1 REGIONAL outage naming no admin-1 region we know (scope 'Multiple "
-               "regions') costed as nationwide" in n for n in rep.notes)
+               "regions'): costed on the whole country at the catalogue's share" in n
+               for n in rep.notes)
     # the annotation with location ZZ is refused alone, naming itself
     assert len(rep.refused) == 1
     assert rep.refused[0].startswith("radar_outages_causes.json result.annotations[7]"
@@ -152,13 +153,15 @@ def test_real_docs_example_default_is_one_clear_line() -> None:
 @needs_real
 def test_real_docs_example_with_all_causes() -> None:
     # the Florida weather outage: 28 Sep 19:00 to 2 Nov 00:00 UTC = 821 h; no US admin-1
-    # regions are bundled, so it is costed nationwide (noted); the Ukrainian power outage is
+    # regions are bundled, so it is costed on the whole country at the catalogue's share of
+    # "several cities of one region" (1.5 %, noted), not all of it; the Ukrainian power outage is
     # still on (endDate null) and needs until
     tl = read_any(REAL, causes="all")
     assert [(r.country, r.region, r.asn) for r in tl.rows] == [("USA", None, None)]
     assert hours(tl) == 821 and {r.intensity for r in tl.rows} == {1.0}
     assert len(tl.report.refused) == 1 and "until" in tl.report.refused[0]
-    assert any("costed as nationwide" in n for n in tl.report.notes)
+    assert any("at the catalogue's share" in n for n in tl.report.notes)
+    assert {r.affected_share for r in tl.rows} == {0.015}
     # Ukraine to 1 Nov 2022: 25 Oct 00:00 to 1 Nov 00:00 = 168 h, ongoing
     ua = read_any(REAL, causes="all", country="UKR", until="2022-11-01T00:00Z")
     assert hours(ua) == 168 and ua.report.ongoing == 1
@@ -176,4 +179,4 @@ def test_real_docs_example_on_the_command_line(capsys) -> None:
                  "1d", "--draws", "200"]) == 0
     out = capsys.readouterr().out
     assert "USA, 2022-09-28 19:00 to 2022-11-02 00:00 UTC" in out
-    assert "costed as nationwide" in out
+    assert "at the catalogue's share" in out
