@@ -279,3 +279,17 @@ def test_ioda_steps_and_durations_out_of_range_are_refused():
     with pytest.raises(TimelineError, match="duration: .*at most a year"):
         read_any(json.dumps({"type": "outages.events", "data": [event]}).encode(),
                  name="e.json")
+
+
+def test_region_text_below_admin1_is_placed_as_the_catalogue_does():
+    """A district or "city, region" text is costed in its admin-1 region at the place's share
+    of it; a country without admin-1 regions at the place's share of the country."""
+    text = ("start_utc,end_utc,country,region\n"
+            '2024-02-08T02:00Z,2024-02-08T05:00Z,IND,"Srinagar, Jammu & Kashmir"\n')
+    tl = read_any(text.encode(), name="t.csv")
+    (row,) = tl.rows
+    assert row.region == "Jammu & Kashmir" and 0.02 < row.affected_share < 0.3
+    assert any("district, township or city" in n for n in tl.report.notes)
+    text = "start_utc,end_utc,country,region\n2024-02-08T02:00Z,2024-02-08T05:00Z,YEM,Aden\n"
+    (row,) = read_any(text.encode(), name="t.csv").rows
+    assert row.region is None and 0 < row.affected_share < 0.1

@@ -248,6 +248,8 @@ def finish(rows: list[tuple[str, dict[str, Any]]], ctx: Ctx, country: str | None
                 continue
             data["end_utc"] = iso(cut)
             ongoing += 1
+        if data.get("region"):
+            _place_region(data, ctx)
         try:
             parsed.append(parse_row(data, where=where))
         except TimelineError as exc:
@@ -262,6 +264,58 @@ def finish(rows: list[tuple[str, dict[str, Any]]], ctx: Ctx, country: str | None
     if not parsed:
         _nothing_kept(ctx, rows, want, other)
     return make_timeline(parsed, ctx.label, report)
+
+
+#: how a region text that is not an admin-1 name was placed -> note
+_PLACED = {
+    "below admin-1": "region text naming a district, township or city: costed in its admin-1 "
+                     "region at the place's share of the region's people (the catalogue's rule)",
+    "matched": "region text matched to admin-1 regions by the catalogue's rule",
+    "region only": "region text naming a place not found inside a region: costed in that "
+                   "region at the catalogue's share for a local area",
+    "not found": "region text not found among the country's places: costed on the whole "
+                 "country at the catalogue's share for an unknown area",
+    "no admin-1": "region text in a country without bundled admin-1 regions: costed on the "
+                  "whole country at the place's share of its people",
+}
+
+
+def _place_region(data: dict[str, Any], ctx: Ctx) -> None:
+    """A region text that is not a list of admin-1 names ("Srinagar, Jammu & Kashmir", a
+    district) is placed as the catalogue places Access Now areas
+    (`impact.importers.accessnow.area_region`): its admin-1 region and the place's share of
+    it (kept when the row gives its own affected share), or the whole country at a share.
+    Admin-1 names, and text that cannot be placed at all, are left to the row's check."""
+    from impact.timeline import _admin1
+
+    iso3 = _iso3_or_none(data.get("country"))
+    text = str(data["region"]).strip()
+    if iso3 is None or not text:
+        return
+    try:
+        _admin1(iso3, text)
+        return
+    except InputError:
+        pass
+    from impact.importers.accessnow import area_region
+
+    year = _start_or_none(data)
+    if year is None:
+        return
+    region, share, case = area_region(iso3, text, "", year)
+    if case not in _PLACED:
+        return
+    data["region"] = region
+    if data.get("affected_share") in (None, "") and share is not None:
+        data["affected_share"] = share
+    ctx.note(_PLACED[case])
+
+
+def _start_or_none(data: Mapping[str, Any]) -> int | None:
+    try:
+        return moment(data.get("start_utc"), "start_utc").year
+    except (InputError, TypeError, ValueError):
+        return None
 
 
 def _nothing_kept(ctx: Ctx, rows: list, want: str | None, other: int) -> None:
