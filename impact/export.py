@@ -653,7 +653,8 @@ def report_markdown(obj: Exportable, *, overrides: Mapping[str, float] | None = 
     items, batch = _items(obj)
     if batch:
         return "\n\n---\n\n".join(
-            _report_one(e, overrides, title=f"Estimate {safe_text(str(i))}") for i, e in items)
+            _report_one(e, overrides, title=f"Estimate {fmt.md_text(safe_text(str(i)))}")
+            for i, e in items)
     return _report_one(items[0][1], overrides)
 
 
@@ -725,7 +726,7 @@ def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
     ctx = est.context
     title = title or f"Estimated economic cost of an internet disruption in {ctx.country}"
     if est.scenario.label:
-        title += f": {safe_text(est.scenario.label)}"
+        title += f": {fmt.md_text(safe_text(est.scenario.label))}"  # shown as written
     lines = [f"# {title}", "", "## Scenario", "", scenario_words(est), "",
              "## Estimates", "", *_estimate_lines(est)]
     lines += ["", "## Assumptions", "",

@@ -128,3 +128,14 @@ def test_a_file_dropped_into_the_data_folder_does_not_change_the_data_version(tm
     (folder / "zz_unlisted.csv").write_text("a,b\n1,2\n")
     impact_io._data_version.cache_clear()
     assert impact_io._data_version(folder) == before == impact_io.bundled_version()
+
+
+def test_a_label_cannot_forge_markup_in_the_markdown_report(tmp_path):
+    out = tmp_path / "r.md"
+    label = "<script>x</script>\n## Estimates\n[click](http://evil.example)"
+    assert main(["estimate", "--country", "PAK", "--duration-hours", "3", "--draws", "200",
+                 "--method", "impact", "--label", label, "--out", str(out)]) == 0
+    text = out.read_text()
+    first = text.splitlines()[0]
+    assert "<script>" not in text and "](http" not in text
+    assert text.count("## Estimates") == 1 and first.startswith("# ") and "\\#\\#" in first
