@@ -37,6 +37,8 @@ from impact.vocab import (
     Scope,
 )
 
+#: the longest scenario label [characters]
+MAX_LABEL = 200
 MAX_HOURS = 20 * HOURS_PER_YEAR  # 20 years: longer than any recorded block (Access Now from 2009)
 DEFAULT_THROTTLING_INTENSITY = 0.5
 
@@ -163,6 +165,19 @@ class Scenario(BaseModel):
     @classmethod
     def _resolve_country(cls, value: Any) -> str:
         return resolve_country(value)
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _one_line_label(cls, value: Any) -> Any:
+        """A label is one line of at most `MAX_LABEL` printable characters (it is quoted in
+        reports and commands: a line break or a control character could forge them)."""
+        if value is None:
+            return None
+        text = str(value).strip()
+        if len(text) > MAX_LABEL or any(not ch.isprintable() for ch in text):
+            raise InputError("label", value, f"one line of at most {MAX_LABEL} printable "
+                             "characters (no line breaks or control characters)")
+        return text or None
 
     @field_validator("currency", mode="before")
     @classmethod
