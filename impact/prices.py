@@ -60,6 +60,10 @@ class Conversion:
     notes: tuple[str, ...]
 
 
+#: an official rate older than this before the event year is not used [years]
+MAX_RATE_AGE = 2
+
+
 def conversion(iso3: str, year: int, currency: str, price_basis: str,
                price_year: int | None, currency_code: str) -> Conversion:
     """Factor turning current-USD losses of ``year`` into the requested currency and prices."""
@@ -68,13 +72,18 @@ def conversion(iso3: str, year: int, currency: str, price_basis: str,
     out_currency = "USD"
     if currency == "local":
         fx = lookup(iso3, "lcu_per_usd", year)
+        if fx.year_used is not None and year - fx.year_used > MAX_RATE_AGE:
+            raise InputError("currency", "local", f"USD for {iso3} in {year}: its latest "
+                             f"official exchange rate is of {fx.year_used}, more than "
+                             f"{MAX_RATE_AGE} years earlier (the currency may have been "
+                             "redenominated since)")
         factor *= fx.value
-        out_currency = currency_code
+        out_currency = currency_code.split(",")[0]  # the currency of account, e.g. VES
         if fx.note:
             notes.append(fx.note)
         if iso3 in OFFICIAL_RATE_WARNING:
             notes.append(f"official exchange rate of {fx.year_used}, {fmt.number(fx.value)} "
-                         f"{currency_code} per USD, may differ widely from the market rate")
+                         f"{out_currency} per USD, may differ widely from the market rate")
     if price_basis == "constant":
         base_iso3 = iso3 if currency == "local" else "USA"
         latest = max(deflator_index(base_iso3) or {year: 1})

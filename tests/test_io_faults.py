@@ -139,3 +139,15 @@ def test_a_label_cannot_forge_markup_in_the_markdown_report(tmp_path, capsys):
     assert main([*base, "--label", "<script>x</script> [click](http://evil.example)"]) == 0
     first = out.read_text().splitlines()[0]
     assert first.startswith("# ") and "<script>" not in first and "](http" not in first
+
+
+def test_a_stale_exchange_rate_is_refused_not_relabelled():
+    from impact import estimate
+    from impact.errors import InputError
+
+    with pytest.raises(InputError, match="latest official exchange rate is of 2017"):
+        estimate({"country": "VEN", "duration_hours": 5, "year": 2024, "currency": "local"},
+                 methods=["impact"], draws=200)
+    est = estimate({"country": "PAK", "duration_hours": 5, "year": 2024, "currency": "local"},
+                   methods=["impact"], draws=200)
+    assert est.summary["currency"][0] == "PKR"
