@@ -144,10 +144,13 @@ def test_a_label_cannot_forge_markup_in_the_markdown_report(tmp_path, capsys):
 def test_a_stale_exchange_rate_is_refused_not_relabelled():
     from impact import estimate
     from impact.errors import InputError
+    from impact.scenario import parse_scenario
 
     with pytest.raises(InputError, match="latest official exchange rate is of 2017"):
-        estimate({"country": "VEN", "duration_hours": 5, "year": 2024, "currency": "local"},
+        estimate(parse_scenario({"country": "VEN", "duration_hours": 5, "year": 2024,
+                                 "currency": "local"}),
                  methods=["impact"], draws=200)
-    est = estimate({"country": "PAK", "duration_hours": 5, "year": 2024, "currency": "local"},
+    est = estimate(parse_scenario({"country": "PAK", "duration_hours": 5, "year": 2024,
+                                   "currency": "local"}),
                    methods=["impact"], draws=200)
     assert est.summary["currency"][0] == "PKR"
