@@ -487,9 +487,18 @@ def _shown_width(value: Any, num_format: str) -> int:
     return len(code) + len(text)
 
 
-def _write_sheet(wb: Any, name: str, frame: pl.DataFrame, formats: dict[str, Any]) -> None:
+#: the most characters an Excel cell holds
+XLSX_MAX_CELL = 32_767
+#: the sheet that holds texts too long for one cell, in pieces
+LONG_TEXT_SHEET = "long text"
+
+
+def _write_sheet(wb: Any, name: str, frame: pl.DataFrame, formats: dict[str, Any],
+                 long_text: list[tuple[str, int, str, str]] | None = None) -> None:
     """One sheet: a bold frozen header, text as strings (never formulas, `safe_text`),
-    numbers as numbers in their format, missing values blank, readable column widths."""
+    numbers as numbers in their format, missing values blank, readable column widths. A text
+    longer than a cell holds is cut with a pointer, and kept whole in ``long_text``."""
+    long_text = [] if long_text is None else long_text
     ws = wb.add_worksheet(name)
 
     def fmt_of(num_format: str) -> Any:
@@ -513,6 +522,10 @@ def _write_sheet(wb: Any, name: str, frame: pl.DataFrame, formats: dict[str, Any
                 ws.write_number(i, j, value, fmt_of(num_format))
             else:
                 value = safe_text(value if isinstance(value, str) else str(value))
+                if len(value) > XLSX_MAX_CELL:  # Excel's limit: the whole text on its own
+                    long_text.append((name, i + 1, frame.columns[j], value))
+                    value = (value[:XLSX_MAX_CELL - 80] + f" … (cut: the whole text is in "
+                             f"sheet {LONG_TEXT_SHEET!r}, item {len(long_text)})")
                 ws.write_string(i, j, value)
             if i <= 1000:  # widths from the first rows are enough
                 widths[j] = max(widths[j], _shown_width(value, num_format))
@@ -569,10 +582,18 @@ def to_xlsx(obj: Exportable, *, errors: Sequence[Any] = ()) -> bytes:
     with xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False}) as wb:
         formats = {"header": wb.add_format({"bold": True, "bottom": 1})}
+        long_text: list[tuple[str, int, str, str]] = []
         for name, frame in _sheet_frames(obj, errors).items():
             if frame.width == 0:
                 frame = pl.DataFrame({"empty": []}, schema={"empty": pl.String})
-            _write_sheet(wb, name, frame, formats)
+            _write_sheet(wb, name, frame, formats, long_text)
+        if long_text:  # each long text in pieces that fit a cell, in order
+            step = XLSX_MAX_CELL - 100
+            rows = [{"item": k, "sheet": sheet, "row": row, "column": col, "piece": n + 1,
+                     "text": text[a:a + step]}
+                    for k, (sheet, row, col, text) in enumerate(long_text, start=1)
+                    for n, a in enumerate(range(0, len(text), step))]
+            _write_sheet(wb, LONG_TEXT_SHEET, pl.DataFrame(rows), formats)
     return buf.getvalue()
 
 

@@ -3,6 +3,7 @@ which currency its money is in; CSV and Markdown quote formula-like text the sam
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from io import BytesIO
 
@@ -115,9 +116,9 @@ def test_csv_and_markdown_quote_formula_text(usd_est):
     assert set(frame["id"]) == {"'" + FORMULA}
     assert frame["loss_usd_p50"].dtype == pl.Float64  # numbers stay numbers
     text = report_markdown(usd_est)
-    assert text.splitlines()[0].endswith(": '" + FORMULA.replace("|", "\\|"))
+    assert text.splitlines()[0].endswith(": '" + fmt.md_text(FORMULA))  # quoted, as written
     batch = report_markdown({FORMULA: usd_est})
-    assert "# Estimate '=HYPERLINK" in batch
+    assert "# Estimate '\\=HYPERLINK" in batch
     # a negative figure in the assumptions is a number, not quoted text
     assert "'-" not in text.split("## Assumptions")[1].split("## Data notes")[0]
 
@@ -151,3 +152,25 @@ def test_local_currency_report(local_est):
     # assumptions through the one formatter: no raw 12-digit GDP
     gdp = local_est.assumptions.filter(pl.col("parameter") == "gdp_usd")["value"][0]
     assert str(int(gdp)) not in text and fmt.number(gdp, 6) in text
+
+
+def test_a_text_longer_than_a_cell_is_kept_whole_in_its_own_sheet():
+    import io
+
+    import openpyxl
+
+    from impact import export
+    from impact.scenario import parse_scenario
+
+    est = estimate(parse_scenario({"country": "PAK", "duration_hours": 5}),
+                   methods=["impact"], draws=200)
+    long = "n" * 70_000
+    est = dataclasses.replace(est, notes=(*est.notes, long))
+    wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(est)))
+    notes = [c.value for c in wb["notes"]["A"] if c.value and c.value.startswith("nnn")]
+    assert notes and len(notes[0]) <= export.XLSX_MAX_CELL and "long text" in notes[0]
+    rows = list(wb[export.LONG_TEXT_SHEET].iter_rows(min_row=2, values_only=True))
+    whole = {}
+    for item, _sheet, _row, _col, _piece, text in rows:
+        whole[item] = whole.get(item, "") + text
+    assert long in whole.values()
