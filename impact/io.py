@@ -39,7 +39,19 @@ def data_dir() -> Path:
 @functools.cache
 def _data_dir(env: str, _home: str) -> Path:
     if env:
-        return Path(env).expanduser().resolve()
+        from impact.errors import BundledDataError
+
+        shown = env if len(env) <= 120 else env[:117] + "..."
+        try:
+            folder = Path(env).expanduser().resolve()
+            ok = folder.is_dir()
+        except (OSError, RuntimeError, ValueError):  # a link loop, a name too long
+            ok = False
+        if not ok:
+            raise BundledDataError(f"{DATA_ENV}={shown!r} is not a data folder (a readable "
+                                   "folder with manifest.json; unset it to use the bundled "
+                                   "data)")
+        return folder
     from impact.datastore import current_dir
 
     return current_dir() or bundled_dir()

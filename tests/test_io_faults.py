@@ -154,3 +154,21 @@ def test_a_stale_exchange_rate_is_refused_not_relabelled():
                                    "currency": "local"}),
                    methods=["impact"], draws=200)
     assert est.summary["currency"][0] == "PKR"
+
+
+@pytest.mark.parametrize("folder", ["/tmp/" + "a" * 5000, "LOOP"])
+def test_a_data_folder_that_cannot_be_used_is_one_line(folder, tmp_path, monkeypatch, capsys):
+    from impact.io import forget_data_dir
+
+    if folder == "LOOP":
+        folder = str(tmp_path / "loop")
+        os.symlink(folder, folder)
+    monkeypatch.setenv("IMPACT_DATA_DIR", folder)
+    forget_data_dir()
+    try:
+        assert main(["estimate", "--country", "PAK", "--duration-hours", "3"]) == 2
+    finally:
+        monkeypatch.delenv("IMPACT_DATA_DIR")
+        forget_data_dir()
+    err = capsys.readouterr().err
+    assert "is not a data folder" in err and len(err) < 400 and "bug" not in err
