@@ -646,16 +646,23 @@ class ChunkOutput:
     n_results: int
 
 
+#: the provenance column a lean CSV leaves out of every row (written once, beside the file)
+LEAN_DROPPED = ("data_vintages",)
+
+
 def compute_chunk(rows: Sequence[tuple[int, str, dict[str, Any]]], fmt: str,
                   methods: str | Sequence[str], draws: int, seed: int,
-                  overrides: Mapping[str, float] | None) -> ChunkOutput:
-    """Estimate a chunk and render it: CSV text, JSON items or Excel sheet frames."""
+                  overrides: Mapping[str, float] | None, lean: bool = True) -> ChunkOutput:
+    """Estimate a chunk and render it: CSV text, JSON items or Excel sheet frames. ``lean``:
+    the CSV rows leave out `LEAN_DROPPED` (the same on every row)."""
     from impact import export
 
     if fmt == "csv":  # column by column from the pass: no frame per estimate
         result, ok, errors = run_rows(rows, methods, draws, seed, overrides, details=False)
         ids = [id_ for _, id_ in ok]
         frame = export.pass_csv_frame(result, ids)
+        if lean:
+            frame = frame.drop(LEAN_DROPPED)
         return ChunkOutput(frame.write_csv(include_header=False) if frame.height else "", (),
                            None, tuple(errors), len(ids) - len(result.errors), frame.height)
     estimates, errors = estimate_rows(rows, methods, draws, seed, overrides)
@@ -683,23 +690,49 @@ class _Writer:
     """Appends rendered chunks to ``path`` (written to ``path.partial``, renamed at the end:
     an interrupted run leaves the good rows computed so far in the partial file)."""
 
-    def __init__(self, path: Path | None, fmt: str, stream=None):
+    def __init__(self, path: Path | None, fmt: str, stream=None, lean: bool = True,
+                 resume: Resume | None = None):
         from impact import export
 
-        self.path, self.fmt = path, fmt
+        self.path, self.fmt, self.lean = path, fmt, lean
         self.tmp = path.with_name(path.name + ".partial") if path is not None else None
         self.first = True
         self.kept: dict[str, Estimate] = {}
         self.out = None
+        self.rows_done = resume.rows_done if resume else 0
+        if resume is not None:  # continue the partial file from its last complete chunk
+            with open(self.tmp, "r+b") as fh:
+                fh.truncate(resume.bytes_done)
+            self.out = open(self.tmp, "a", encoding="utf-8", newline="")  # noqa: SIM115
+            self.first = resume.first
+            return
         if fmt in ("csv", "json"):  # closed in `close`
             self.out = (open(self.tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
                         if self.tmp else stream)
         if fmt == "csv":
-            self.out.write(",".join(export.csv_frame({}).columns) + "\n")
+            columns = [c for c in export.csv_frame({}).columns
+                       if not (lean and c in LEAN_DROPPED)]
+            self.out.write(",".join(columns) + "\n")
         elif fmt == "json":
             versions = json.dumps({"impact": export.impact_version(),
                                    "data": export.data_version()})
             self.out.write(f'{{"versions": {versions}, "estimates": [')
+
+    def progress_path(self) -> Path | None:
+        """``OUT.partial.progress``: the bytes and input rows of the complete chunks so far."""
+        return None if self.tmp is None else self.tmp.with_name(self.tmp.name + ".progress")
+
+    def mark(self, n_rows: int, chunk_rows: int) -> None:
+        """Record a complete chunk (after it was flushed), for ``--resume``."""
+        self.rows_done += n_rows
+        if self.progress_path() is None or self.out is None:
+            return
+        record = {"bytes_done": self.out.tell(), "rows_done": self.rows_done,
+                  "chunk_rows": chunk_rows, "format": self.fmt, "lean": self.lean,
+                  "first": self.first}
+        tmp = self.progress_path().with_suffix(".tmp")
+        tmp.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(tmp, self.progress_path())
 
     def write(self, chunk: ChunkOutput) -> None:
         if self.fmt == "csv":
@@ -729,6 +762,10 @@ class _Writer:
             self.out.close()
         if self.tmp is not None and not interrupted:
             os.replace(self.tmp, self.path)
+            with contextlib.suppress(OSError):
+                self.progress_path().unlink()
+            if self.fmt == "csv" and self.lean:
+                write_vintages(self.path)
 
     def discard(self) -> None:
         """Remove ``path.partial`` after a write fault (disk full, read-only): a file cut
@@ -737,8 +774,56 @@ class _Writer:
             with contextlib.suppress(OSError):
                 self.out.close()
         if self.tmp is not None:
-            with contextlib.suppress(OSError):
-                self.tmp.unlink()
+            for stale in (self.tmp, self.progress_path()):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+
+
+def vintages_path(out: Path) -> Path:
+    """``OUT.vintages.csv``: the data vintages of a lean CSV, once for the whole file."""
+    return out.with_name(out.stem + ".vintages.csv")
+
+
+def write_vintages(out: Path) -> Path:
+    """Write the vintages of the data in use beside a lean CSV (`vintages_path`)."""
+    from impact import export
+    from impact.io import write_atomic
+
+    frame = export.safe_frame(export._bundled_vintages())
+    return write_atomic(vintages_path(out), frame.write_csv())
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where an interrupted batch stopped: bytes of complete chunks in ``OUT.partial`` and
+    the input rows they hold."""
+
+    bytes_done: int
+    rows_done: int
+    first: bool = True
+
+
+def resume_point(out: Path, fmt: str, chunk_rows: int, lean: bool) -> Resume:
+    """The `Resume` of ``out``'s partial file, or an `InputError` saying why it cannot be
+    continued (no partial, another format, chunk size or CSV form)."""
+    tmp = out.with_name(out.name + ".partial")
+    progress = tmp.with_name(tmp.name + ".progress")
+    if fmt == "xlsx":
+        raise InputError("resume", str(out), "a .csv or .json output (a workbook is written "
+                         "whole at the end)")
+    try:
+        record = json.loads(progress.read_text(encoding="utf-8"))
+        size = tmp.stat().st_size
+    except (OSError, ValueError):
+        raise InputError("resume", str(out), f"an interrupted run's {tmp.name} and "
+                         f"{progress.name} beside it") from None
+    same = (record.get("format") == fmt and record.get("chunk_rows") == chunk_rows
+            and record.get("lean") == lean)
+    if not same or not 0 <= int(record.get("bytes_done", -1)) <= size:
+        raise InputError("resume", str(out), f"the same format, --chunk-rows "
+                         f"({record.get('chunk_rows')}) and CSV form as the interrupted run")
+    return Resume(int(record["bytes_done"]), int(record["rows_done"]),
+                  bool(record.get("first", True)))
 
 
 def _progress(total: int, enabled: bool | None):
@@ -755,7 +840,7 @@ def stream_batch(source: CsvChunks, out: Path | None, fmt: str = "csv", *,
                  methods: str | Sequence[str] = "all", draws: int = DEFAULT_DRAWS,
                  seed: int = DEFAULT_SEED, overrides: Mapping[str, float] | None = None,
                  engine: str = "local", scheduler: str | None = None, progress: bool | None = None,
-                 stream=None) -> BatchStats:
+                 stream=None, lean: bool = True, resume: bool = False) -> BatchStats:
     """Read, estimate and write a batch chunk by chunk.
 
     Parameters
@@ -767,6 +852,10 @@ def stream_batch(source: CsvChunks, out: Path | None, fmt: str = "csv", *,
         ``scheduler`` is its address, e.g. ``tcp://10.0.0.5:8786``; a `LocalCluster` when None)
     progress : a progress bar on stderr: True always, False never, None when stderr is a
         terminal
+    lean : a CSV leaves `LEAN_DROPPED` out of every row and writes the data vintages once
+        beside it (`vintages_path`); False: every row carries them
+    resume : continue ``out``'s partial file (``OUT.partial``, ``OUT.partial.progress``)
+        from its last complete chunk: the rows it holds are not estimated again
 
     Returns the counts, the row errors (by row number) and the notes (blank lines skipped).
     Raises `InputError` for problems of the whole batch before any output is written.
@@ -778,20 +867,28 @@ def stream_batch(source: CsvChunks, out: Path | None, fmt: str = "csv", *,
     if fmt == "xlsx" and total > 20_000:
         raise InputError("out", str(out), "a .csv or .json path for batches of more than "
                          "20,000 rows (an Excel workbook holds every sheet in memory)")
-    chunks = _id_chunks(source)
+    start = None
+    if resume:
+        if out is None:
+            raise InputError("resume", "stdout", "an --out file to continue")
+        start = resume_point(out, fmt, source.chunk_rows, lean)
+    chunks = _id_chunks(source, skip_rows=start.rows_done if start else 0)
     if engine == "local":
-        results = ((compute_chunk(rows, fmt, methods, draws, seed, overrides), errs, n)
+        results = ((compute_chunk(rows, fmt, methods, draws, seed, overrides, lean), errs, n)
                    for rows, errs, n in chunks)
     else:
-        results = _dask_results(chunks, fmt, methods, draws, seed, overrides, scheduler)
+        results = _dask_results(chunks, fmt, methods, draws, seed, overrides, scheduler, lean)
     stats = BatchStats()
     bar = _progress(total, progress)
     writer = None
     try:
         first = next(results, None)  # a bad method, draws or override fails before any output
-        writer = _Writer(out, fmt, stream)
+        writer = _Writer(out, fmt, stream, lean, start)
+        if start is not None:
+            bar.update(start.rows_done)
         for chunk, id_errors, n_rows in itertools.chain([first] if first else [], results):
             writer.write(chunk)
+            writer.mark(n_rows, source.chunk_rows)
             stats.rows += n_rows
             stats.ok += chunk.n_ok
             stats.results += chunk.n_results
@@ -818,14 +915,20 @@ def stream_batch(source: CsvChunks, out: Path | None, fmt: str = "csv", *,
     return stats
 
 
-def _id_chunks(source: CsvChunks):
+def _id_chunks(source: CsvChunks, skip_rows: int = 0):
+    """(rows, id errors, rows read) per chunk; the first ``skip_rows`` input rows (whole
+    chunks of a resumed run) get their ids but are not yielded."""
     seen: set[str] = set()
+    done = 0
     for raw in source.chunks():
         good, id_errors = assign_ids(raw, seen)
+        if done < skip_rows:
+            done += len(raw)
+            continue
         yield good, id_errors, len(raw)
 
 
-def _dask_results(chunks, fmt, methods, draws, seed, overrides, scheduler):
+def _dask_results(chunks, fmt, methods, draws, seed, overrides, scheduler, lean=True):
     """Run `compute_chunk` on a Dask cluster, a bounded number of chunks in flight, and yield
     the results in input order."""
     try:
@@ -850,7 +953,7 @@ def _dask_results(chunks, fmt, methods, draws, seed, overrides, scheduler):
             for c in chunks:
                 rows, id_errors, n_rows = c
                 pending.append((client.submit(compute_chunk, rows, fmt, methods, draws, seed,
-                                              overrides, pure=False), id_errors, n_rows))
+                                              overrides, lean, pure=False), id_errors, n_rows))
                 while len(pending) > 2 * workers:
                     future, errs, n = pending.pop(0)
                     yield future.result(), errs, n

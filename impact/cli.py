@@ -158,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
                      "cluster on this machine)")
     bat.add_argument("--chunk-rows", metavar="N",
                      help="rows per engine pass (default 500)")
+    bat.add_argument("--resume", action="store_true", help="continue an interrupted run "
+                     "from its last complete chunk (OUT.partial and OUT.partial.progress; the "
+                     "same options)")
+    bat.add_argument("--full-provenance", action="store_true", help="CSV: repeat the data "
+                     "vintages on every row (default: once, in OUT.vintages.csv beside it)")
     bat.add_argument("--no-progress", action="store_true", help="no progress bar (default: "
                      "a bar on stderr when it is a terminal)")
     bat.add_argument("--progress", action="store_true", help="a progress bar even when "
@@ -520,8 +525,13 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                          overrides=_overrides(args.set), engine=args.engine,
                          scheduler=args.scheduler,
                          progress=False if args.no_progress else True if args.progress else None,
-                         stream=sys.stdout)
+                         stream=sys.stdout, lean=not args.full_provenance, resume=args.resume)
     where = f"written to {args.out}" if args.out else "written to stdout"
+    if fmt == "csv" and not args.full_provenance:
+        from impact.batch import vintages_path
+
+        where += (f" (data vintages once, in {vintages_path(Path(args.out)).name})"
+                  if args.out else " (data vintages: impact data status)")
     print(f"batch: {stats.rows} rows, {stats.ok} ok, {len(stats.errors)} failed; "
           f"{stats.results} result rows {where}", file=sys.stderr)
     for note in stats.notes:
@@ -1130,8 +1140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
     except BatchInterrupted as exc:
-        print(f"error: interrupted; the {exc.rows_ok:,} good rows so far are kept in "
-              f"{exc.partial} (rename it to use it)", file=sys.stderr)
+        print(f"error: interrupted; the good rows so far are kept in {exc.partial} (rename "
+              "it to use it, or run the same command with --resume to continue)",
+              file=sys.stderr)
         return 130
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

@@ -191,6 +191,7 @@ def write_atomic(path: str | Path, data: bytes | str, field: str = "out") -> Pat
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.chmod(tmp, 0o644)  # an ordinary file, not mkstemp's owner-only one
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()

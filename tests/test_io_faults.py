@@ -172,3 +172,47 @@ def test_a_data_folder_that_cannot_be_used_is_one_line(folder, tmp_path, monkeyp
         forget_data_dir()
     err = capsys.readouterr().err
     assert "is not a data folder" in err and len(err) < 400 and "bug" not in err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_interrupted_batch_resumes_from_its_last_complete_chunk(tmp_path, monkeypatch,
+                                                                   capsys, fmt):
+    whole, out = tmp_path / f"whole.{fmt}", tmp_path / f"out.{fmt}"
+    args = ["--chunk-rows", "1", *FAST]
+    assert main(["batch", str(EXAMPLE), "--out", str(whole), *args]) in (0, 1)
+    real_write, seen = batch_mod._Writer.write, []
+
+    def stop_at_the_third_chunk(self, chunk):
+        seen.append(1)
+        if len(seen) == 3:
+            self.out.write("half a ro")  # killed in the middle of a chunk
+            raise KeyboardInterrupt
+        real_write(self, chunk)
+
+    monkeypatch.setattr(batch_mod._Writer, "write", stop_at_the_third_chunk)
+    assert main(["batch", str(EXAMPLE), "--out", str(out), *args]) == 130
+    assert "--resume" in capsys.readouterr().err
+    monkeypatch.setattr(batch_mod._Writer, "write", real_write)
+    computed = []
+    real_chunk = batch_mod.compute_chunk
+    monkeypatch.setattr(batch_mod, "compute_chunk",
+                        lambda rows, *a: computed.append(len(rows)) or real_chunk(rows, *a))
+    assert main(["batch", str(EXAMPLE), "--out", str(out), "--resume", *args]) in (0, 1)
+    assert out.read_text() == whole.read_text()  # as if never interrupted
+    assert sum(computed) == 2  # only the 2 rows not written before (of 4)
+    assert not (tmp_path / f"out.{fmt}.partial").exists()
+    # nothing to continue: one line
+    assert main(["batch", str(EXAMPLE), "--out", str(out), "--resume", *args]) == 2
+    assert "interrupted run" in capsys.readouterr().err
+
+
+def test_a_lean_csv_writes_the_vintages_once(tmp_path):
+    out = tmp_path / "o.csv"
+    assert main(["batch", str(EXAMPLE), "--out", str(out), *FAST]) in (0, 1)
+    lines = out.read_text().splitlines()
+    assert "data_vintages" not in lines[0] and "data_version" in lines[0]
+    assert (tmp_path / "o.vintages.csv").read_text().startswith("table,")
+    full = tmp_path / "f.csv"
+    assert main(["batch", str(EXAMPLE), "--out", str(full), "--full-provenance", *FAST]) in (0, 1)
+    assert "data_vintages" in full.read_text().splitlines()[0]
+    assert out.stat().st_size < 0.6 * full.stat().st_size
