@@ -732,15 +732,10 @@ def _write_frame(frame: pl.DataFrame, out: str | None) -> None:
     suffix = Path(out).suffix.lower()
     if suffix not in (".csv", ".json"):
         raise InputError("out", out, "a path ending in .csv or .json")
-    try:
-        if suffix == ".csv":
-            from impact.export import safe_frame
+    from impact.export import safe_frame
+    from impact.io import write_atomic
 
-            safe_frame(frame).write_csv(out)
-        else:
-            frame.write_json(out)
-    except OSError as exc:
-        raise InputError("out", out, f"a writable path ({exc.strerror or exc})") from None
+    write_atomic(out, safe_frame(frame).write_csv() if suffix == ".csv" else frame.write_json())
     print(f"wrote {out}", file=sys.stderr)
 
 
