@@ -1,0 +1,118 @@
+"""The Monitor page fetches a monitor's answer in a real browser: the app runs with IODA's
+address pointed at a loopback server that answers with a recorded IODA signals file (our own
+fixture, the structure of IODA's /v2/signals/raw), and the user sees the figures it gives.
+Nothing leaves 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT = 60.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
+    try:
+        with opener.open(url, timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+pytestmark = pytest.mark.e2e
+TIMEOUT = 45_000
+IODA = ROOT / "tests" / "fixtures" / "monitor" / "ioda_signals" / "ioda_signals_pak_2024-02-08.json"
+
+
+@pytest.fixture(scope="module")
+def recorded_ioda():
+    """A loopback server answering every GET with the recorded IODA answer; its paths seen."""
+    body, paths = IODA.read_bytes(), []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            paths.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", paths
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def fetch_app(recorded_ioda, artifacts):
+    """`streamlit run app.py` whose IODA address is the recorded server."""
+    port = _free_port()
+    env = {**os.environ, "IMPACT_FETCH_BASE_IODA": recorded_ioda[0]}
+    log = (artifacts / "streamlit_fetch.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not _healthy(f"{base}/_stcore/health"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; see {log.name}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_the_user_fetches_from_ioda_and_sees_the_figures(chromium, fetch_app, recorded_ioda,
+                                                         artifacts):
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    try:
+        page.goto(f"{fetch_app}/monitor")
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_text("Fetch from IODA, Cloudflare Radar or OONI").click()
+        form = page.get_by_test_id("stForm")
+        expect(form).to_be_visible()
+        form.get_by_label("Country").fill("Pakistan")
+        form.get_by_role("button", name="Fetch").click()
+        metric = page.get_by_test_id("stMetric").filter(has_text="so far").first
+        expect(metric).to_be_visible()
+        expect(metric.get_by_test_id("stMetricValue")).to_contain_text("USD")
+        assert recorded_ioda[1] and recorded_ioda[1][-1].startswith("/v2/signals/raw/country/PK")
+        expect(page.get_by_text("ioda_PAK_", exact=False).first).to_be_visible()
+        page.screenshot(path=str(artifacts / "monitor_fetch.png"), full_page=True)
+    finally:
+        context.close()
