@@ -25,7 +25,6 @@ import streamlit as st
 from app_pages import monitor_view as mv
 from impact import ImpactError
 from impact.format import md_text
-from impact.methods import REGISTRY
 
 DRAWS = 2_000
 LOG = logging.getLogger("impact.app")
@@ -139,7 +138,9 @@ def _controls(source: tuple[bytes, str] | None) -> None:
         c1.date_input("Until (UTC date)", key="mon_until_date")
         c2.time_input("Until (UTC time)", key="mon_until_time", step=3600)
     sb.header("Show")
-    sb.selectbox("Method", list(REGISTRY), format_func=lambda m: REGISTRY[m].title,
+    if st.session_state.get("mon_method") not in mv.method_options():
+        st.session_state["mon_method"] = mv.MONITOR_DEFAULTS["mon_method"]
+    sb.selectbox("Method", mv.method_options(), format_func=mv.method_title,
                  key="mon_method")
     sb.multiselect("Projection: if it lasts … more", list(mv.HORIZONS), key="mon_horizons",
                    placeholder="Choose horizons")
@@ -199,16 +200,18 @@ def _render(view: mv.MonitorView, result) -> None:
     badge = "red" if view.current else "green"
     st.markdown(f":{badge}-badge[{view.status_word}] {view.status}")
     _report(result)
-    title = REGISTRY[view.method].title
+    title = mv.method_title(view.method)
     cols = st.columns(3)
     for col, (label, value, note) in zip(cols, (
-            (f"Cost so far ({title})", view.so_far, view.so_far_range),
+            (mv.card_label(view.method), view.so_far, view.so_far_range),
             ("Cost per additional hour", view.per_hour, view.per_hour_range),
             ("Cost per additional day", view.per_day, view.per_day_range)), strict=True):
         with col, st.container(border=True, height="stretch"):
             st.metric(label, value)
             if note:
                 st.caption(note)
+    if view.members:
+        st.caption(md_text(view.members))
     st.caption(view.spread)
     with st.expander("Cost so far by every method"):
         st.dataframe(view.methods_table, hide_index=True, width="stretch",

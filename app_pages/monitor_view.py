@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from impact import format as fmt
+from impact.ensemble import ENSEMBLE, ENSEMBLE_TITLE
 from impact.methods import REGISTRY
 
 #: options passed to a reader, as sorted ``(name, value)`` pairs (hashable: a cache key)
@@ -34,6 +35,30 @@ WATCH_ENV = "IMPACT_WATCH_DIRS"
 #: the largest watched file read [bytes]
 WATCH_MAX_BYTES = 20_000_000
 WATCH_SECONDS = 30
+
+
+def method_options() -> list[str]:
+    """The methods the page's picker offers: the headline first, then every method."""
+    return [ENSEMBLE, *REGISTRY]
+
+
+def method_title(method: str) -> str:
+    """What the picker, the chart and the tables call ``method``.
+
+    >>> method_title("ensemble")
+    'Headline: the methods that apply, combined'
+    """
+    return ENSEMBLE_TITLE if method == ENSEMBLE else REGISTRY[method].title
+
+
+def card_label(method: str) -> str:
+    """The cost-so-far card's label: short for the headline.
+
+    >>> card_label("ensemble")
+    'Cost so far (headline)'
+    """
+    return "Cost so far (headline)" if method == ENSEMBLE else (
+        f"Cost so far ({REGISTRY[method].title})")
 
 
 def watch_roots() -> tuple[Path, ...]:
@@ -75,7 +100,7 @@ OPTION_WIDGETS = {
 #: widget keys of the Monitor page and their defaults (kept in session state across pages)
 MONITOR_DEFAULTS: dict[str, Any] = {
     "mon_source": "seed",
-    "mon_method": "impact",
+    "mon_method": ENSEMBLE,
     "mon_until_mode": "end",
     "mon_horizons": list(DEFAULT_HORIZONS),
     "mon_watch_path": "",
@@ -364,6 +389,7 @@ class MonitorView:
     so_far: str  #: cost so far, P50 (or the method's status)
     so_far_range: str  #: "P5–P95: …" and local currency
     spread: str  #: the P50s of every method that costs it
+    members: str  #: who is in the headline and who is not, and why ("" for one method)
     per_hour: str
     per_hour_range: str
     per_day: str
@@ -440,7 +466,7 @@ def methods_table(result: Any) -> pl.DataFrame:
     for r in result.so_far.to_dicts():
         ok = r["status"] == "ok"
         out.append({
-            "method": REGISTRY[r["method"]].title,
+            "method": method_title(r["method"]),
             "status": r["status"].replace("_", " "),
             "so far P50 [USD]": fmt.money(r["loss_usd_p50"]) if ok else fmt.MISSING,
             "P5–P95 [USD]": (fmt.money_range(r["loss_usd_p05"], r["loss_usd_p95"])
@@ -454,8 +480,9 @@ def methods_table(result: Any) -> pl.DataFrame:
 
 
 def spread_text(result: Any) -> str:
-    """The range of the methods' P50s of the cost so far."""
-    ok = [r for r in result.so_far.to_dicts() if r["status"] == "ok"]
+    """The range of the methods' P50s of the cost so far (the methods, not the headline)."""
+    ok = [r for r in result.so_far.to_dicts() if r["status"] == "ok"
+          and r["method"] != ENSEMBLE]
     if not ok:
         return "No method costs this timeline."
     if len(ok) == 1:
@@ -465,6 +492,22 @@ def spread_text(result: Any) -> str:
     return (f"Across the {len(ok)} methods that cost it: {fmt.money(low['loss_usd_p50'])} "
             f"({REGISTRY[low['method']].title}) to {fmt.money(high['loss_usd_p50'])} "
             f"({REGISTRY[high['method']].title}), P50s.")
+
+
+def members_text(result: Any, method: str) -> str:
+    """Under the headline's cards: its members, how they are combined, who is not in it and
+    why (the rule of docs/headline.md); ``""`` for one method."""
+    from impact.ensemble import BESIDE
+
+    head = getattr(result, "headline", None)
+    if method != ENSEMBLE or head is None:
+        return ""
+    inside = "; ".join(method_title(m) for m in head.members) or "no method applies"
+    left = " ".join(f"Not in it: {method_title(m)}, {why.removeprefix(BESIDE)}."
+                    for m, why in head.excluded.items())
+    return (f"Headline: {inside}, their Monte Carlo draws combined quantile by quantile "
+            "(geometric means, equal weights), as on the Estimate page. "
+            + (f"{left} " if left else "") + "The rule: docs/headline.md.")
 
 
 def status_line(result: Any) -> tuple[str, str]:
@@ -689,7 +732,7 @@ def monitor_view(result: Any, method: str) -> MonitorView:
         method=method,
         so_far=fmt.money(so["loss_usd_p50"]) if ok else method_status,
         so_far_range=_range(so, cur) if ok else (so["reason"] or ""),
-        spread=spread_text(result),
+        spread=spread_text(result), members=members_text(result, method),
         per_hour=per_hour, per_hour_range=per_hour_range,
         per_day=per_day, per_day_range=per_day_range,
         projection=projection_table(result, method) if ok else pl.DataFrame(),

@@ -3,7 +3,8 @@ journalist: `brief_html` (self-contained HTML) and `brief_pdf` (A4, fpdf2).
 
 Both render the same content (`brief_content`): what is cut, where and since when (local time
 and UTC); the measured intensity now and at its peak; whether it is still on; the cost so far
-of the chosen method with its P5–P95 and the spread of every costed method; the cost of each
+of the chosen method (or of the headline, `impact.ensemble`: the methods that apply, combined)
+with its P5–P95 and the spread of every costed method; the cost of each
 additional hour and day; what it will have cost after 1, 3, 7 and 30 more days; local currency
 beside USD; the timeline's sources, the methods' citations, the data version, draws and seed;
 when it was produced and by which version; and a one-line caveat on uncertainty.
@@ -98,9 +99,23 @@ def _country(iso3: str) -> str:
 
 
 def _title(name: str) -> str:
+    from impact.ensemble import ENSEMBLE, ENSEMBLE_TITLE
     from impact.methods import REGISTRY
 
+    if name == ENSEMBLE:
+        return ENSEMBLE_TITLE
     return REGISTRY[name].title if name in REGISTRY else name
+
+
+def _by(result: MonitorResult, method: str) -> str:
+    """Whose figure the brief leads with: ``method: …``, or the headline and its members."""
+    from impact.ensemble import ENSEMBLE
+
+    head = result.headline
+    if method != ENSEMBLE or head is None or not head.members:
+        return f"method: {_title(method)}"
+    return ("headline: " + "; ".join(_title(m) for m in head.members)
+            + ", combined quantile by quantile")
 
 
 def _row(frame, **match) -> dict | None:
@@ -128,12 +143,15 @@ def _short(text: str | None, n: int = 110) -> str:
 
 def brief_content(result: MonitorResult, method: str = "impact", *,
                   produced: datetime | None = None, charts: bool = True) -> Brief:
-    """The text (and chart images) of the brief of ``result`` for ``method``."""
+    """The text (and chart images) of the brief of ``result`` for ``method`` (a method's
+    name, or ``ensemble``: the headline, the methods that apply combined)."""
+    from impact.ensemble import ENSEMBLE
     from impact.methods import REGISTRY
     from impact.monitor import lifted_at, now_utc
 
-    if method not in REGISTRY:
-        raise InputError("method", method, f"one of {', '.join(REGISTRY)}")
+    if method not in REGISTRY and method != ENSEMBLE:
+        raise InputError("method", method, f"{ENSEMBLE} (the headline) or one of "
+                         f"{', '.join(REGISTRY)}")
     zone = ZoneInfo(result.zone)
     tl = result.timeline
     country = _country(tl.iso3)
@@ -169,7 +187,7 @@ def brief_content(result: MonitorResult, method: str = "impact", *,
     # cost so far
     own = _row(result.so_far, method=method)
     method_ok = own is not None and own["status"] == "ok"
-    by = f"method: {_title(method)}"
+    by = _by(result, method)
     if own is None:
         facts.append(("Cost so far", f"{by} was not run for this brief"))
     elif not method_ok:
@@ -178,8 +196,8 @@ def brief_content(result: MonitorResult, method: str = "impact", *,
         facts.append(("Cost so far", f"{by} does not cost this timeline ({kind}): {why}"))
     else:
         facts.append(("Cost so far", f"{_est(own, result.currency)} — {by}"))
-    ok_rows = [r for r in result.so_far.iter_rows(named=True)
-               if r["status"] == "ok" and r["loss_usd_p50"] is not None]
+    ok_rows = [r for r in result.so_far.iter_rows(named=True) if r["method"] != ENSEMBLE
+               and r["status"] == "ok" and r["loss_usd_p50"] is not None]
     if ok_rows:
         p50s = [r["loss_usd_p50"] for r in ok_rows]
         plural = "s" if len(ok_rows) != 1 else ""
@@ -206,12 +224,13 @@ def brief_content(result: MonitorResult, method: str = "impact", *,
     methods_rows = []
     for r in result.so_far.iter_rows(named=True):
         name = r["method"]
-        if r["status"] != "ok":
-            methods_rows.append((_title(name), r["status"].replace("_", " "),
+        label = "Headline (methods that apply)" if name == ENSEMBLE else _title(name)
+        if r["status"] != "ok" or r["loss_usd_p50"] is None:
+            methods_rows.append((label, r["status"].replace("_", " "),
                                  _short(r["reason"], 70), ""))
             continue
         day = _row(result.burn, method=name, rate="per_day")
-        methods_rows.append((_title(name), money(r["loss_usd_p50"]),
+        methods_rows.append((label, money(r["loss_usd_p50"]),
                              money_range(r["loss_usd_p05"], r["loss_usd_p95"]),
                              money(day["loss_usd_p50"] if day else None)))
 
@@ -262,10 +281,18 @@ def brief_content(result: MonitorResult, method: str = "impact", *,
 
 def _add_charts(brief: Brief, result: MonitorResult, method: str) -> None:
     from impact import charts
+    from impact.methods import REGISTRY
 
     try:
         if brief.method_ok:
-            brief.charts.append(charts.png(charts.cumulative_chart(result, method)))
+            chart = charts.cumulative_chart(result, method)
+            if method not in REGISTRY:  # the headline: the chart's title says so
+                import altair as alt
+
+                chart = chart.properties(title=alt.Title(
+                    f"Cost so far: {_title(method)}", subtitle="line P50, band P5–P95",
+                    anchor="start", fontSize=12, subtitleFontSize=10))
+            brief.charts.append(charts.png(chart))
         brief.charts.append(charts.png(charts.intensity_chart(result)))
     except Exception as exc:  # noqa: BLE001 - a brief without charts beats no brief
         brief.chart_note = f"Charts could not be rendered ({type(exc).__name__})."

@@ -259,7 +259,9 @@ def _add_monitor_parser(sub) -> None:
     mon.add_argument("--timezone", metavar="ZONE", help="tz database zone for the local "
                      "hours (default: the country's)")
     mon.add_argument("--method", default="all", metavar="NAME|all",
-                     help="method name(s), comma separated, or all")
+                     help="method name(s), comma separated, or all (default: every method, "
+                     "after the headline of those that apply); 'ensemble' shows the headline "
+                     "alone, 'ensemble,impact' the headline and the impact method")
     mon.add_argument("--draws", metavar="N", help="Monte Carlo draws (default 2000)")
     mon.add_argument("--seed", metavar="N", help=f"random seed (default {DEFAULT_SEED})")
     mon.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -983,24 +985,28 @@ def _read_timeline(args: argparse.Namespace):
     return timeline
 
 
-def monitor_text(result, fmt_name: str = "table") -> str:
-    """The monitor figures as an aligned table (or CSV/JSON of the per-method frame)."""
-    from impact.methods import REGISTRY
+def monitor_text(result, fmt_name: str = "table", methods: list[str] | None = None) -> str:
+    """The monitor figures as an aligned table (or CSV/JSON of the per-method frame): the
+    headline (method ``ensemble``) first, then every method; ``methods`` keeps those rows
+    only (``--method ensemble``: the headline alone)."""
+    from impact.ensemble import ENSEMBLE
 
-    so_far = result.so_far
+    keep = (lambda frame: frame) if methods is None else (
+        lambda frame: frame.filter(pl.col("method").is_in(methods)))
+    so_far = keep(result.so_far)
     burn = {(r["method"], r["rate"]): r for r in result.burn.iter_rows(named=True)}
-    proj = result.projection
+    proj = keep(result.projection)
     if fmt_name in ("csv", "json"):
         wide = so_far.select("method", "status", "reason", "loss_usd_p05", "loss_usd_p50",
                              "loss_usd_p95", "loss_local_p50")
         for rate in ("per_hour", "per_day"):
             wide = wide.join(result.burn.filter(pl.col("rate") == rate).select(
                 "method", pl.col("loss_usd_p50").alias(f"burn_{rate}_usd_p50")), on="method",
-                how="left")
+                how="left", maintain_order="left")
         for d in proj["more_days"].unique(maintain_order=True).to_list():
             wide = wide.join(proj.filter(pl.col("more_days") == d).select(
                 "method", pl.col("loss_usd_p50").alias(f"total_if_{d:g}d_more_usd_p50")),
-                on="method", how="left")
+                on="method", how="left", maintain_order="left")
         return _frame_text(wide, fmt_name)
     t = result.timeline
     state = ("still on" if result.current else "lifted")
@@ -1016,7 +1022,7 @@ def monitor_text(result, fmt_name: str = "table") -> str:
     for r in so_far.iter_rows(named=True):
         m = r["method"]
         if r["status"] != "ok":  # the reason below the table, so columns stay narrow
-            rows.append([REGISTRY[m].name, r["status"].replace("_", " ") + f" ({len(reasons) + 1})"]
+            rows.append([m, r["status"].replace("_", " ") + f" ({len(reasons) + 1})"]
                         + [""] * (len(header) - 2))
             reasons.append(f"({len(reasons) + 1}) {m}: {_one_line(r['reason'] or '')}")
             continue
@@ -1026,6 +1032,8 @@ def monitor_text(result, fmt_name: str = "table") -> str:
                      _money(burn[(m, "per_day")]["loss_usd_p50"])] + [
             _money(proj.filter((pl.col("method") == m) & (pl.col("more_days") == d))
                    ["loss_usd_p50"][0]) for d in horizons])
+        if m == ENSEMBLE:
+            reasons.append(f"{ENSEMBLE}: {_one_line(r['reason'] or '')}")
     lines.append(_table(rows, header))
     lines += reasons
     if result.fx is not None:
@@ -1038,6 +1046,7 @@ def monitor_text(result, fmt_name: str = "table") -> str:
 
 def _cmd_monitor(args: argparse.Namespace) -> int:
     from impact import monitor as mon
+    from impact.ensemble import ENSEMBLE
 
     if args.file == "fetch":
         from impact import fetch
@@ -1056,15 +1065,18 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     interval = _int("interval", args.interval, 30, 1, 86_400, "whole seconds from 1 to 86,400")
     methods = _methods(args.method)
     horizons = mon.parse_horizons(args.project)
+    # naming the headline costs every method (it is made of those that apply) and shows the
+    # rows named; otherwise every row, the headline of the methods costed first
+    shown = methods if isinstance(methods, list) and ENSEMBLE in methods else None
 
     def once() -> None:
         timeline = _read_timeline(args)
         result = mon.monitor(timeline, until=args.until, methods=methods, draws=draws,
                              seed=seed, project=horizons, timezone=args.timezone)
-        sys.stdout.write(monitor_text(result, args.format))
+        sys.stdout.write(monitor_text(result, args.format, shown))
         sys.stdout.flush()
         if args.brief:
-            _write_brief(result, args.brief)
+            _write_brief(result, args.brief, ENSEMBLE)
 
     if not args.watch:
         once()
@@ -1086,13 +1098,13 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         return 0
 
 
-def _write_brief(result, path: str) -> None:
+def _write_brief(result, path: str, method: str = "impact") -> None:
     from impact import brief
     from impact.io import write_atomic
 
     out = Path(path)
-    write_atomic(out, brief.brief_pdf(result) if out.suffix.lower() == ".pdf"
-                 else brief.brief_html(result), field="brief")
+    write_atomic(out, brief.brief_pdf(result, method) if out.suffix.lower() == ".pdf"
+                 else brief.brief_html(result, method), field="brief")
     print(f"wrote {out}", file=sys.stderr)
 
 

@@ -11,6 +11,14 @@ far is the sum of the pieces' draws, draw by draw, and its P5–P95 are quantile
 A one-block timeline at intensity 1 therefore costs what `impact.estimate` costs for the same
 window (the time weights are additive over hours; tested).
 
+The headline (`impact.ensemble`, docs/headline.md) is one more method, ``ensemble``, listed
+first: the methods that apply, chosen by the rule of every other surface from their cost so
+far (status ok, inside the method's domain for the timeline's country and scope
+(`timeline_scope`), P5 > 0, within ×3 of the candidates' median P50), combined draw by draw
+with `impact.ensemble.combine_draws`. Its cost so far combines the members' summed draws; its
+hourly curve, burn rate and projections combine the members' draws of the same windows, so
+every figure of the headline comes from the same members in the same way.
+
 Burn rate and projection: the kinds restricted in the last hour continue at their intensity
 — 1 hour and 1 day more give the cost per additional hour and day, and 1, 3, 7 and 30 days
 more (or ``project``) what it will have cost. The restriction is *still on* when a row reaches
@@ -32,6 +40,7 @@ import numpy as np
 import polars as pl
 
 from impact import __version__
+from impact.ensemble import ENSEMBLE, Ensemble, combine_draws, combine_draws_many, from_rows
 from impact.errors import ImpactError, InputError
 from impact.io import data_version
 from impact.methods import get_methods
@@ -63,9 +72,9 @@ class MonitorResult:
     until: datetime  #: the cut [UTC]
     zone: str  #: the country's tz database zone
     current: bool  #: a row reaches ``until`` (the restriction is still on)
-    methods: tuple[str, ...]
+    methods: tuple[str, ...]  #: `ENSEMBLE` (the headline) first, then the methods costed
     hourly: pl.DataFrame  #: per hour: restriction and cumulative P5/P50/P95 per method
-    so_far: pl.DataFrame  #: per method: cost so far
+    so_far: pl.DataFrame  #: per method (the headline first): cost so far
     burn: pl.DataFrame  #: per method: cost per additional hour and day
     projection: pl.DataFrame  #: per method and horizon: total if it lasts that much longer
     currency: str
@@ -75,6 +84,8 @@ class MonitorResult:
     seed: int
     data_version: str = field(default_factory=data_version)
     impact_version: str = __version__
+    #: the headline's members and who is not in it and why (USD figures of the cost so far)
+    headline: Ensemble | None = None
 
 
 def _scenario(iso3: str, zone, piece: Piece, hours: float | None = None,
@@ -94,6 +105,41 @@ def _scenario(iso3: str, zone, piece: Piece, hours: float | None = None,
 
 def _quantiles(x: np.ndarray, axis: int = -1) -> np.ndarray:
     return np.quantile(x, QUANTILES, axis=axis)
+
+
+def timeline_scope(timeline: Timeline, pieces: Sequence[Piece]) -> str:
+    """The scope the headline's domain checks use for a timeline: ``platforms`` when every
+    row is a platform block, else the scope of the most restricted hours (the largest sum of
+    minutes × intensity over the pieces; the first seen on a tie).
+
+    >>> from impact.timeline import make_timeline, parse_row
+    >>> rows = [parse_row({"start_utc": "2024-02-08T02:00Z", "end_utc": e, "country": "PAK",
+    ...                    "scope": s, "platforms": p}) for e, s, p in (
+    ...     ("2024-02-08T03:00Z", "mobile", None), ("2024-02-08T09:00Z", "platforms", "x"))]
+    >>> t = make_timeline(rows)
+    >>> timeline_scope(t, hourly(t)), timeline_scope(make_timeline(rows[1:]), [])
+    ('platforms', 'platforms')
+    """
+    if all(r.scope == "platforms" for r in timeline.rows):
+        return "platforms"
+    weight: dict[str, float] = {}
+    for p in pieces:
+        weight[p.scope] = weight.get(p.scope, 0.0) + p.minutes * p.intensity
+    return max(weight, key=weight.get) if weight else timeline.rows[0].scope
+
+
+def _costed_methods(methods: str | Sequence[str]) -> list[str]:
+    """The methods to cost for ``methods`` (names, comma-separated text or ``all``): naming
+    `ENSEMBLE` costs every method, since the headline is made of the methods that apply."""
+    names = ([n.strip() for n in methods.split(",")] if isinstance(methods, str)
+             else list(methods) if isinstance(methods, list | tuple) else methods)
+    if isinstance(names, list) and ENSEMBLE in names:
+        return [m.name for m in get_methods("all")]
+    try:
+        return [m.name for m in get_methods(methods)]
+    except InputError as err:  # the headline is a name `monitor` accepts too
+        raise InputError(err.field, err.value, f"{err.accepted}; or {ENSEMBLE} for the "
+                         "headline of the methods that apply") from None
 
 
 def parse_horizons(text: str | Sequence[Any] | None) -> tuple[float, ...]:
@@ -129,7 +175,7 @@ def monitor(timeline: Timeline, *, until: datetime | str | None = None,
 
     seed = check_seed(seed)
     horizons = parse_horizons(project)
-    chosen = [m.name for m in get_methods(methods)]
+    chosen = _costed_methods(methods)
     zone = country_timezone(timeline.iso3, timezone)
     said_now = isinstance(until, str) and until.strip().lower() == "now"
     if timeline.ongoing and (until is None or said_now):
@@ -165,42 +211,52 @@ def monitor(timeline: Timeline, *, until: datetime | str | None = None,
     notes = tuple(dict.fromkeys(x for i in range(len(scenarios)) for x in result.notes[i]))
     notes += tuple(fx_notes) + timeline_notes(timeline)
     summary = result.summary
-    rows_so_far, rows_burn, rows_proj = [], [], []
-    curve: dict[str, np.ndarray] = {}
+    stacks: dict[str, np.ndarray] = {}  # method -> (pieces, draws) [USD]
+    totals: dict[str, np.ndarray | None] = {}  # method -> cost so far, draws [USD]
+    forwards: dict[str, dict[str, np.ndarray]] = {}  # method -> window label -> draws [USD]
+    rows_so_far = []
     for m in chosen:
         status, reason = _status(summary, m, n)
         per_piece = [result.samples.get((i, m)) for i in range(n)]
-        ok = status == "ok" and all(s is not None for s in per_piece)
-        if ok:
-            stack = np.vstack(per_piece)  # (pieces, draws)
-            total = stack.sum(axis=0)
-            q = _quantiles(total)
-            curve[m] = stack
-        else:
-            total, q = None, (None, None, None)
+        if status == "ok" and all(s is not None for s in per_piece):
+            stacks[m] = np.vstack(per_piece)
+            totals[m] = stacks[m].sum(axis=0)
+            forward: dict[str, np.ndarray] = {}
+            for j, (label, _hours) in enumerate(extra):
+                drawn = result.samples.get((n + j, m))
+                if drawn is not None:
+                    forward[label] = forward.get(label, 0) + drawn
+            forwards[m] = forward
         rows_so_far.append({"method": m, "status": status, "reason": reason,
-                            "loss_usd_p05": _f(q[0]), "loss_usd_p50": _f(q[1]),
-                            "loss_usd_p95": _f(q[2])})
-        forward: dict[str, np.ndarray] = {}
-        for j, (label, _hours) in enumerate(extra):
-            drawn = result.samples.get((n + j, m))
-            if drawn is not None and ok:
-                forward[label] = forward.get(label, 0) + drawn
+                            **_q_row(totals.get(m))})
+    domain_scope = timeline_scope(timeline, pieces)
+    head = from_rows(rows_so_far, timeline.iso3, domain_scope, 1.0, "USD")
+    members = [m for m in head.members if m in stacks]
+    totals[ENSEMBLE] = (combine_draws(np.vstack([totals[m] for m in members]))
+                        if members else None)
+    rows_so_far.insert(0, {"method": ENSEMBLE, "status": "ok" if members else
+                           "not_applicable", "reason": headline_reason(head, domain_scope),
+                           **_q_row(totals[ENSEMBLE])})
+    if members:
+        forwards[ENSEMBLE] = {
+            label: combine_draws(np.vstack([forwards[m][label] for m in members]))
+            for label, _hours in extra if all(label in forwards[m] for m in members)}
+    rows_burn, rows_proj = [], []
+    for m in (ENSEMBLE, *chosen):
+        total, ahead = totals.get(m), forwards.get(m, {})
         for label, key in (("per_hour", "hour"), ("per_day", "day")):
-            if not ok or key not in forward:
-                vals = (None, None, None)
-            else:
-                vals = tuple(_f(v) for v in _quantiles(forward[key]))
-            rows_burn.append({"method": m, "rate": label, "loss_usd_p05": vals[0],
-                              "loss_usd_p50": vals[1], "loss_usd_p95": vals[2]})
+            rows_burn.append({"method": m, "rate": label, **_q_row(
+                ahead.get(key) if total is not None else None)})
         for d in horizons:
             label = f"{d:g}d"
-            if not ok:
-                vals = (None, None, None)
+            if total is None:
+                after = None
+            elif m == ENSEMBLE:  # the members' own totals, combined: as for the cost so far
+                after = combine_draws(np.vstack([
+                    totals[k] + forwards[k].get(label, 0.0) for k in members]))
             else:
-                vals = tuple(_f(v) for v in _quantiles(total + forward.get(label, 0.0)))
-            rows_proj.append({"method": m, "more_days": float(d), "loss_usd_p05": vals[0],
-                              "loss_usd_p50": vals[1], "loss_usd_p95": vals[2]})
+                after = total + ahead.get(label, 0.0)
+            rows_proj.append({"method": m, "more_days": float(d), **_q_row(after)})
     money = ["loss_usd_p05", "loss_usd_p50", "loss_usd_p95"]
     so_far = _with_local(pl.DataFrame(rows_so_far, schema=_schema(
         ["method", "status", "reason"], money)), fx)
@@ -208,9 +264,30 @@ def monitor(timeline: Timeline, *, until: datetime | str | None = None,
     projection = _with_local(pl.DataFrame(rows_proj, schema=_schema(
         ["method"], money, floats=("more_days",))), fx)
     return MonitorResult(
-        timeline=timeline, until=cut, zone=zone.key, current=current, methods=tuple(chosen),
-        hourly=_hourly_frame(pieces, zone, curve), so_far=so_far, burn=burn,
-        projection=projection, currency=currency, fx=fx, notes=notes, draws=draws, seed=seed)
+        timeline=timeline, until=cut, zone=zone.key, current=current,
+        methods=(ENSEMBLE, *chosen),
+        hourly=_hourly_frame(pieces, zone, stacks, members), so_far=so_far, burn=burn,
+        projection=projection, currency=currency, fx=fx, notes=notes, draws=draws, seed=seed,
+        headline=head)
+
+
+def headline_reason(head: Ensemble, scope: str) -> str:
+    """The ``reason`` cell of the headline's row: its members, how they are combined, the
+    scope of the domain checks, and who is not in it and why."""
+    left = "; ".join(f"{m} not in it: {why}" for m, why in head.excluded.items())
+    if head.members:
+        text = (f"headline of {', '.join(head.members)}: their draws combined quantile by "
+                f"quantile (geometric means, equal weights; domains checked for {scope})")
+    else:
+        text = ("no method applies inside its domain with a range of a loss (domains "
+                f"checked for {scope})")
+    return text + (f"; {left}" if left else "")
+
+
+def _q_row(draws: np.ndarray | None) -> dict[str, float | None]:
+    """P5/P50/P95 of ``draws`` [USD] as ``loss_usd_*`` (None without draws)."""
+    q = (None, None, None) if draws is None else _quantiles(draws)
+    return {f"loss_usd_{k}": _f(v) for k, v in zip(("p05", "p50", "p95"), q, strict=True)}
 
 
 def _f(x) -> float | None:
@@ -253,9 +330,11 @@ def _with_local(frame: pl.DataFrame, fx: float | None) -> pl.DataFrame:
                                for q in ("p05", "p50", "p95")])
 
 
-def _hourly_frame(pieces: list[Piece], zone, curve: dict[str, np.ndarray]) -> pl.DataFrame:
+def _hourly_frame(pieces: list[Piece], zone, curve: dict[str, np.ndarray],
+                  members: Sequence[str] = ()) -> pl.DataFrame:
     """Per piece in time order: the hour (UTC and local), kind, minutes, intensity, and for
-    each costed method the cumulative P5/P50/P95 [USD] up to the end of that hour."""
+    the headline (of ``members``, when there are any) and each costed method the cumulative
+    P5/P50/P95 [USD] up to the end of that hour."""
     base: dict[str, list] = {
         "hour_utc": [p.hour_utc for p in pieces],
         "hour_local": [local_naive(p.hour_utc, zone) for p in pieces],
@@ -265,14 +344,30 @@ def _hourly_frame(pieces: list[Piece], zone, curve: dict[str, np.ndarray]) -> pl
         "minutes": [p.minutes for p in pieces],
         "intensity": [p.intensity for p in pieces],
     }
-    for m, stack in curve.items():
-        cum = np.cumsum(stack, axis=0)
-        q = _quantiles(cum, axis=1)
+    quantiles = {ENSEMBLE: _headline_curve([curve[m] for m in members])} if members else {}
+    quantiles |= {m: _quantiles(np.cumsum(stack, axis=0), axis=1) for m, stack in curve.items()}
+    for m, q in quantiles.items():
         for k, name in enumerate(("p05", "p50", "p95")):
             base[f"{m}_cum_usd_{name}"] = q[k].tolist()
     frame = pl.DataFrame(base).with_columns(
         pl.col("hour_utc").cast(pl.Datetime("us", "UTC")))
     return frame
+
+
+def _headline_curve(stacks: Sequence[np.ndarray], block: int = 256) -> np.ndarray:
+    """(3, pieces) cumulative P5/P50/P95 [USD] of the headline: at every piece, the members'
+    cumulative draws combined (`combine_draws`), ``block`` pieces at a time to bound memory.
+    ``stacks`` are the members' (pieces, draws) draws [USD]."""
+    n = stacks[0].shape[0]
+    running = np.zeros((len(stacks), stacks[0].shape[1]))
+    out = np.empty((3, n))
+    for start in range(0, n, block):
+        part = np.stack([r + np.cumsum(s[start:start + block], axis=0)
+                         for r, s in zip(running, stacks, strict=True)], axis=1)
+        mask = np.ones(part.shape[:2], dtype=bool)
+        out[:, start:start + part.shape[0]] = _quantiles(combine_draws_many(part, mask), axis=1)
+        running = part[-1]
+    return out
 
 
 def lifted_at(timeline: Timeline, until: datetime) -> datetime | None:

@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 
 from impact import estimate, parse_scenario
 from impact.cli import main
+from impact.ensemble import ENSEMBLE, ensemble
 from impact.errors import InputError
 from impact.importers.timeline_csv import read_timeline_csv
-from impact.monitor import monitor, parse_horizons
+from impact.methods import REGISTRY
+from impact.monitor import monitor, parse_horizons, timeline_scope
 from impact.timeline import TimelineError, hourly, make_timeline, parse_row
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "data" / "examples" / "pakistan_2024-02-08.csv"
@@ -169,13 +171,20 @@ def test_local_hours_come_from_the_time_zone_database():
 
 # ---- cost ----------------------------------------------------------------------------------------
 def test_one_block_at_full_intensity_costs_what_estimate_costs():
+    """Every method draw for draw, and the headline: with an odd number of draws each
+    quantile is one draw, so combining the members' draws (the Monitor) and combining their
+    quantiles (`estimate`) give the same number."""
     t = make_timeline([row("2024-02-08T02:00Z", "2024-02-08T12:00Z", scope="mobile")])
-    r = monitor(t, draws=2000)
+    r = monitor(t, draws=2001)
     e = estimate(parse_scenario({"country": "PAK", "start": "2024-02-08T07:00",
-                                 "duration_hours": 10, "scope": "mobile"}), draws=2000)
+                                 "duration_hours": 10, "scope": "mobile"}), draws=2001)
+    head = ensemble(e)
+    assert r.methods[0] == ENSEMBLE and r.headline.members == head.members
     for m in r.methods:
         ours = r.so_far.filter(r.so_far["method"] == m).row(0, named=True)
-        theirs = e.summary.filter(e.summary["method"] == m).row(0, named=True)
+        theirs = (e.summary.filter(e.summary["method"] == m).row(0, named=True)
+                  if m != ENSEMBLE else {f"loss_usd_{q}": getattr(head, f"loss_usd_{q}")
+                                         for q in ("p05", "p50", "p95")})
         for q in ("p05", "p50", "p95"):
             assert ours[f"loss_usd_{q}"] == pytest.approx(theirs[f"loss_usd_{q}"], rel=1e-9,
                                                           abs=1e-6), (m, q)
@@ -209,7 +218,8 @@ def test_projection_and_burn_rate():
         burn = r.burn.filter(r.burn["method"] == "impact")
         hour, day = burn["loss_usd_p50"].to_list()
         assert 0 < hour < day
-        assert r.so_far["loss_local_p50"][0] == pytest.approx(p50(r) * r.fx)
+        own = r.so_far.filter(r.so_far["method"] == "impact")
+        assert own["loss_local_p50"][0] == pytest.approx(p50(r) * r.fx)
     assert parse_horizons("12h,2d") == (0.5, 2.0)
     with pytest.raises(InputError, match="project"):
         parse_horizons("forever")
@@ -225,14 +235,105 @@ def test_platform_blocks_are_costed_by_the_methods_that_can():
     assert status["impact"] == "ok" and status["deloitte2016"] == "not_applicable"
 
 
+# ---- the headline --------------------------------------------------------------------------------
+def _method_rows(frame, method):
+    return frame.filter(frame["method"] == method)
+
+
+def test_the_headline_leads_and_combines_the_members_draws():
+    r = monitor(read_timeline_csv(SEED_FILE), draws=DRAWS, project="1d,7d")
+    assert r.methods == (ENSEMBLE, *REGISTRY)
+    for frame in (r.so_far, r.burn, r.projection):
+        assert frame["method"][0] == ENSEMBLE
+    head = r.so_far.row(0, named=True)
+    members = r.headline.members
+    assert head["status"] == "ok" and head["reason"].startswith(
+        f"headline of {', '.join(members)}")
+    assert "domains checked for mobile" in head["reason"]
+    # the rule of every surface: ICRIER outside India, the panel's P5 a gain, Deloitte far
+    assert "icrier2018 not in it: outside its domain" in head["reason"]
+    assert set(r.headline.excluded) == set(r.methods[1:]) - set(members)
+    p50s = [p50(r, m) for m in members]
+    assert min(p50s) <= head["loss_usd_p50"] <= max(p50s)
+    # so far, curve, burn and projection: the same members' draws, combined the same way
+    last = r.hourly.tail(1).row(0, named=True)
+    for q in ("p05", "p50", "p95"):
+        assert last[f"{ENSEMBLE}_cum_usd_{q}"] == pytest.approx(head[f"loss_usd_{q}"], rel=1e-9)
+    assert r.hourly[f"{ENSEMBLE}_cum_usd_p50"].is_sorted()
+    hour, day = _method_rows(r.burn, ENSEMBLE)["loss_usd_p50"].to_list()
+    assert 0 < hour < day
+    proj = _method_rows(r.projection, ENSEMBLE)["loss_usd_p50"].to_list()
+    assert head["loss_usd_p50"] < proj[0] < proj[1]
+    assert head["loss_local_p50"] == pytest.approx(head["loss_usd_p50"] * r.fx)
+
+
+def test_the_headline_of_one_method_is_that_method():
+    t = make_timeline([row("2024-02-08T02:00Z", "2024-02-08T08:00Z", scope="full")])
+    r = monitor(t, draws=DRAWS, methods=["impact"])
+    assert r.methods == (ENSEMBLE, "impact") and r.headline.members == ("impact",)
+    for frame in (r.so_far, r.burn, r.projection):
+        ours, theirs = (_method_rows(frame, m).select("loss_usd_p05", "loss_usd_p50",
+                                                      "loss_usd_p95").to_numpy()
+                        for m in (ENSEMBLE, "impact"))
+        assert ours == pytest.approx(theirs, rel=1e-12)
+    # naming the headline costs every method: it is made of those that apply
+    every = monitor(t, draws=DRAWS, methods="ensemble")
+    assert every.methods == (ENSEMBLE, *REGISTRY)
+    assert monitor(t, draws=DRAWS, methods=["ensemble", "impact"]).methods == every.methods
+    with pytest.raises(InputError, match="or ensemble for the headline"):
+        monitor(t, draws=DRAWS, methods="nonsense")
+
+
+def test_a_platform_block_checks_domains_for_platforms():
+    t = make_timeline([row("2024-02-17T00:00Z", "2024-02-17T06:00Z", scope="platforms",
+                           platforms="x")])
+    r = monitor(t, draws=DRAWS)
+    assert timeline_scope(t, hourly(t)) == "platforms"
+    head = r.so_far.row(0, named=True)
+    assert "domains checked for platforms" in head["reason"]
+    assert r.headline.excluded["panel"].startswith("outside its domain")
+    assert r.headline.excluded["deloitte2016"].startswith("not applicable")
+    # nothing applies: the headline says so and has no figures, no curve
+    none = monitor(t, draws=DRAWS, methods="deloitte2016")
+    row0 = none.so_far.row(0, named=True)
+    assert row0["status"] == "not_applicable" and row0["loss_usd_p50"] is None
+    assert row0["reason"].startswith("no method applies")
+    assert _method_rows(none.burn, ENSEMBLE)["loss_usd_p50"].null_count() == 2
+    assert f"{ENSEMBLE}_cum_usd_p50" not in none.hourly.columns
+
+
+def test_a_mixed_timeline_checks_domains_for_its_most_restricted_scope():
+    rows = [row("2024-02-08T02:00Z", "2024-02-08T03:00Z", scope="mobile"),
+            row("2024-02-08T02:00Z", "2024-02-08T12:00Z", scope="platforms", platforms="x")]
+    t = make_timeline(rows)
+    assert timeline_scope(t, hourly(t)) == "platforms"  # ten hours of X, one of mobile
+    t = make_timeline([rows[0], row("2024-02-08T02:00Z", "2024-02-08T03:00Z",
+                                    scope="platforms", platforms="x", intensity=0.5)])
+    assert timeline_scope(t, hourly(t)) == "mobile"
+
+
 # ---- command line --------------------------------------------------------------------------------
 def test_cli_monitor(capsys, tmp_path):
     assert main(["monitor", str(SEED_FILE), "--draws", "300", "--project", "1d,7d"]) == 0
     out = capsys.readouterr().out
     assert "cost so far" in out and "had it lasted 7 d more" in out and "USD" in out
+    table = out.splitlines()
+    first = next(i for i, line in enumerate(table) if line.startswith("---"))
+    assert table[first + 1].startswith(f"{ENSEMBLE} ")  # the headline's row first
+    assert any(line.startswith(f"{ENSEMBLE}: headline of impact") for line in table)
     assert main(["monitor", str(SEED_FILE), "--draws", "300", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["method"] == ENSEMBLE and rows[0]["reason"].startswith("headline of ")
     assert {r["method"] for r in rows} >= {"impact", "cost_compatible"}
+    assert main(["monitor", str(SEED_FILE), "--draws", "300", "--format", "csv",
+                 "--method", "ensemble"]) == 0
+    only = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["method"] for r in only] == [ENSEMBLE] and only[0] == rows[0]
+    assert main(["monitor", str(SEED_FILE), "--draws", "300", "--method", "ensemble,impact",
+                 "--brief", str(tmp_path / "b.html")]) == 0
+    out = capsys.readouterr().out
+    assert f"\n{ENSEMBLE} " in out and "\nimpact " in out and "\npanel " not in out
+    assert "Projection (Headline" in (tmp_path / "b.html").read_text(encoding="utf-8")
     assert float(rows[0]["total_if_1d_more_usd_p50"]) > float(rows[0]["loss_usd_p50"])
     bad = tmp_path / "bad.csv"
     bad.write_text("start_utc,end_utc,country\n2024-02-08T02:00Z,2024-02-08T01:00Z,PAK\n")

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages import monitor_view as mv
 from impact import format as fmt
+from impact.ensemble import ENSEMBLE, ENSEMBLE_TITLE
 from impact.errors import InputError
 from impact.methods import REGISTRY
 from impact.timeline import TimelineError
@@ -66,7 +67,7 @@ def test_seed_case_shows_cost_so_far_burn_and_projection():
     at = _page()
     assert not at.error
     metrics = _metrics(at)
-    assert list(metrics) == [f"Cost so far ({REGISTRY['impact'].title})",
+    assert list(metrics) == ["Cost so far (headline)",  # the headline leads, as on Estimate
                              "Cost per additional hour", "Cost per additional day"]
     assert all(v.startswith("USD ") for v in metrics.values()), metrics
     assert all(fmt.parse_number(v.removeprefix("USD ")) > 0 for v in metrics.values())
@@ -74,6 +75,9 @@ def test_seed_case_shows_cost_so_far_burn_and_projection():
     assert any("Lifted" in m.value for m in at.markdown)  # an old file: lifted at its end
     assert any(c.value.startswith("P5–P95: USD") and "PKR" in c.value for c in at.caption)
     assert any(c.value.startswith("Across the 6 methods") for c in at.caption)
+    members = next(_shown(c.value) for c in at.caption
+                   if _shown(c.value).startswith("Headline:"))
+    assert "Not in it" in members and REGISTRY["impact"].title in members
     projection = _projection(at)
     assert list(projection["if it lasts"]) == ["had it lasted 1 day more",
                                                "had it lasted 3 days more",
@@ -83,6 +87,19 @@ def test_seed_case_shows_cost_so_far_burn_and_projection():
     rows = _table(at, "start_utc")
     assert len(rows) == len(mv.load_timeline(mv.SEED_CASE.read_bytes(), "seed").rows)
     assert len(at.get("vega_lite_chart")) == 2  # cumulative cost and intensity
+
+
+def test_the_picker_offers_the_headline_first_and_selects_it():
+    at = _page()
+    picker = at.selectbox(key="mon_method")
+    assert picker.value == ENSEMBLE and picker.options[0] == ENSEMBLE_TITLE
+    assert picker.options[1:] == [REGISTRY[m].title for m in REGISTRY]
+    headline = _so_far(at)
+    picker.set_value("impact").run()
+    assert f"Cost so far ({REGISTRY['impact'].title})" in _metrics(at)
+    assert not any(_shown(c.value).startswith("Headline:") for c in at.caption)
+    at.selectbox(key="mon_method").set_value(ENSEMBLE).run()
+    assert _metrics(at)["Cost so far (headline)"] == headline
 
 
 def test_changing_the_method_updates_the_figures():
@@ -218,7 +235,8 @@ def test_view_of_the_seed_case(seed_result):
     assert view.so_far == fmt.money(so["loss_usd_p50"])
     assert view.so_far_range.startswith("P5–P95: USD ")
     assert view.projection.height == 4
-    assert view.methods_table.height == len(REGISTRY)
+    assert view.methods_table.height == len(REGISTRY) + 1  # the headline's row first
+    assert view.methods_table["method"][0] == ENSEMBLE_TITLE and view.members == ""
     cum = view.cumulative
     assert cum.height == seed_result.hourly["hour_utc"].n_unique()
     assert cum["p50"].is_sorted() and (cum["p05"] <= cum["p50"]).all()
@@ -230,6 +248,33 @@ def test_view_of_the_seed_case(seed_result):
                  mv.intensity_chart_spec(view.intensity, seed_result.zone)):
         json.dumps(spec)  # a plain Vega-Lite dict
     assert view.stem == "impact_monitor_PAK_20240208T1500Z"
+
+
+def test_view_of_the_headline(seed_result):
+    """The cards, table, curve and members line of the headline: its own row's figures."""
+    view = mv.monitor_view(seed_result, ENSEMBLE)
+    so = seed_result.so_far.row(0, named=True)
+    assert so["method"] == ENSEMBLE and so["status"] == "ok"
+    members = seed_result.headline.members
+    assert len(members) >= 2 and all(m in so["reason"] for m in members)
+    assert view.so_far == fmt.money(so["loss_usd_p50"]) and view.so_far_range.startswith(
+        "P5–P95: USD ")
+    day = seed_result.burn.filter((pl.col("method") == ENSEMBLE)
+                                  & (pl.col("rate") == "per_day")).row(0, named=True)
+    assert view.per_day == fmt.money(day["loss_usd_p50"])
+    p50s = [seed_result.so_far.filter(pl.col("method") == m)["loss_usd_p50"][0]
+            for m in members]
+    assert min(p50s) <= so["loss_usd_p50"] <= max(p50s)
+    assert view.projection.height == 4
+    assert view.cumulative.height == seed_result.hourly["hour_utc"].n_unique()
+    assert view.cumulative["p50"][-1] == pytest.approx(so["loss_usd_p50"], rel=1e-9)
+    assert view.members.startswith("Headline: ") and "Not in it: " in view.members
+    for m in members:
+        assert REGISTRY[m].title in view.members
+    assert set(seed_result.headline.excluded) <= set(REGISTRY)
+    spec = mv.cumulative_chart_spec(view.cumulative, seed_result.zone,
+                                    mv.method_title(ENSEMBLE))
+    assert spec["title"]["text"] == f"Cost so far, {ENSEMBLE_TITLE}"
 
 
 def test_lifted_restriction_says_what_it_would_have_cost():
@@ -258,7 +303,8 @@ def test_method_that_does_not_cost_the_timeline():
 def test_hourly_csv_has_every_method(seed_result):
     header = mv.hourly_csv(seed_result).splitlines()[0].split(",")
     assert header[:2] == ["hour_utc", "hour_local"]
-    assert all(f"{m}_cum_usd_p50" in header for m in REGISTRY)
+    assert all(f"{m}_cum_usd_p50" in header for m in (ENSEMBLE, *REGISTRY))
+    assert header.index(f"{ENSEMBLE}_cum_usd_p05") < header.index("impact_cum_usd_p05")
 
 
 def test_bad_files_are_one_line_errors():
@@ -277,6 +323,11 @@ def test_brief_is_built_from_the_result(seed_result):
     assert isinstance(html, str) and "Pakistan" in html
     pdf = mv.brief_file("pdf", seed_result, "impact")
     assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF")
+    html = mv.brief_file("html", seed_result, ENSEMBLE)  # the page's default
+    head = seed_result.so_far.row(0, named=True)
+    assert fmt.money(head["loss_usd_p50"]) in html and "headline: " in html
+    assert f"Projection ({ENSEMBLE_TITLE})" in html
+    assert mv.brief_file("pdf", seed_result, ENSEMBLE).startswith(b"%PDF")
 
 
 # ---- reading options, rows still on, refused records, fetching -----------------------------------
