@@ -161,8 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument("--resume", action="store_true", help="continue an interrupted run "
                      "from its last complete chunk (OUT.partial and OUT.partial.progress; the "
                      "same options)")
-    bat.add_argument("--full-provenance", action="store_true", help="CSV: repeat the data "
-                     "vintages on every row (default: once, in OUT.vintages.csv beside it)")
+    bat.add_argument("--full-provenance", action="store_true", help="CSV file: repeat the "
+                     "data vintages on every row (default: once, in OUT.vintages.csv beside it; "
+                     "CSV on stdout always repeats them)")
     bat.add_argument("--no-progress", action="store_true", help="no progress bar (default: "
                      "a bar on stderr when it is a terminal)")
     bat.add_argument("--progress", action="store_true", help="a progress bar even when "
@@ -527,13 +528,13 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                          overrides=_overrides(args.set), engine=args.engine,
                          scheduler=args.scheduler,
                          progress=False if args.no_progress else True if args.progress else None,
-                         stream=sys.stdout, lean=not args.full_provenance, resume=args.resume)
+                         stream=sys.stdout, lean=bool(args.out) and not args.full_provenance,
+                         resume=args.resume)
     where = f"written to {args.out}" if args.out else "written to stdout"
-    if fmt == "csv" and not args.full_provenance:
+    if fmt == "csv" and args.out and not args.full_provenance:
         from impact.batch import vintages_path
 
-        where += (f" (data vintages once, in {vintages_path(Path(args.out)).name})"
-                  if args.out else " (data vintages: impact data status)")
+        where += f" (data vintages once, in {vintages_path(Path(args.out)).name})"
     print(f"batch: {stats.rows} rows, {stats.ok} ok, {len(stats.errors)} failed; "
           f"{stats.results} result rows {where}", file=sys.stderr)
     for note in stats.notes:

@@ -108,6 +108,7 @@ def test_the_user_fetches_from_ioda_and_sees_the_figures(chromium, fetch_app, re
         expect(form).to_be_visible()
         form.get_by_label("Country").fill("Pakistan")
         form.get_by_role("button", name="Fetch").click()
+        expect(page.get_by_text("Showing the answer fetched as ioda_PAK_")).to_be_visible()
         metric = page.get_by_test_id("stMetric").filter(has_text="so far").first
         expect(metric).to_be_visible()
         expect(metric.get_by_test_id("stMetricValue")).to_contain_text("USD")
