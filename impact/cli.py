@@ -1028,13 +1028,14 @@ def monitor_text(result, fmt_name: str = "table", methods: list[str] | None = No
             reasons.append(f"({len(reasons) + 1}) {m}: {_one_line(r['reason'] or '')}")
             continue
         spread = fmt.money_range(r["loss_usd_p05"], r["loss_usd_p95"], "")
-        rows.append([m, f"{_money(r['loss_usd_p50'])} ({spread})",
+        label = "headline" if m == ENSEMBLE else m  # the word every page uses
+        rows.append([label, f"{_money(r['loss_usd_p50'])} ({spread})",
                      _money(burn[(m, "per_hour")]["loss_usd_p50"]),
                      _money(burn[(m, "per_day")]["loss_usd_p50"])] + [
             _money(proj.filter((pl.col("method") == m) & (pl.col("more_days") == d))
                    ["loss_usd_p50"][0]) for d in horizons])
         if m == ENSEMBLE:
-            reasons.append(f"{ENSEMBLE}: {_one_line(r['reason'] or '')}")
+            reasons.append(f"headline ({ENSEMBLE}): {_one_line(r['reason'] or '')}")
     lines.append(_table(rows, header))
     lines += reasons
     if result.fx is not None:

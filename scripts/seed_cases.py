@@ -74,11 +74,12 @@ def _table(extra: list[str], rows: list[tuple[dict, list[str]]], notes) -> list[
     out = ["| method | P50 | P5–P95 | " + " | ".join(extra) + " |",
            "|---|---|---|" + "---|" * len(extra)]
     for r, cells in rows:
+        name = "**headline**" if r["method"] == "ensemble" else r["method"]
         if r["status"] != "ok":
-            out.append(f"| {r['method']} | {fmt.MISSING} | {r['status'].replace('_', ' ')} |"
+            out.append(f"| {name} | {fmt.MISSING} | {r['status'].replace('_', ' ')} |"
                        + " |" * len(extra))
             continue
-        out.append(f"| {r['method']} | {fmt.money(r['loss_usd_p50'])} | "
+        out.append(f"| {name} | {fmt.money(r['loss_usd_p50'])} | "
                    f"{fmt.money(r['loss_usd_p05'])} – {fmt.money(r['loss_usd_p95'])} | "
                    + " | ".join(cells) + " |")
     return out + (["", "Data notes: " + "; ".join(notes)] if notes else [])

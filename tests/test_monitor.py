@@ -319,8 +319,8 @@ def test_cli_monitor(capsys, tmp_path):
     assert "cost so far" in out and "had it lasted 7 d more" in out and "USD" in out
     table = out.splitlines()
     first = next(i for i, line in enumerate(table) if line.startswith("---"))
-    assert table[first + 1].startswith(f"{ENSEMBLE} ")  # the headline's row first
-    assert any(line.startswith(f"{ENSEMBLE}: headline of impact") for line in table)
+    assert table[first + 1].startswith("headline ")  # the headline's row first
+    assert any(line.startswith(f"headline ({ENSEMBLE}): headline of impact") for line in table)
     assert main(["monitor", str(SEED_FILE), "--draws", "300", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert rows[0]["method"] == ENSEMBLE and rows[0]["reason"].startswith("headline of ")
@@ -332,7 +332,7 @@ def test_cli_monitor(capsys, tmp_path):
     assert main(["monitor", str(SEED_FILE), "--draws", "300", "--method", "ensemble,impact",
                  "--brief", str(tmp_path / "b.html")]) == 0
     out = capsys.readouterr().out
-    assert f"\n{ENSEMBLE} " in out and "\nimpact " in out and "\npanel " not in out
+    assert "\nheadline " in out and "\nimpact " in out and "\npanel " not in out
     assert "Projection (Headline" in (tmp_path / "b.html").read_text(encoding="utf-8")
     assert float(rows[0]["total_if_1d_more_usd_p50"]) > float(rows[0]["loss_usd_p50"])
     bad = tmp_path / "bad.csv"
