@@ -39,6 +39,16 @@ from impact.vocab import (
 
 #: the longest scenario label [characters]
 MAX_LABEL = 200
+
+
+def _unsafe_in_label(ch: str) -> bool:
+    """A control character, a line or paragraph break, or a bidirectional override (which
+    can reorder what a reader sees); joiners such as Persian's zero-width non-joiner are
+    fine."""
+    import unicodedata
+
+    return (unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+            or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069")
 MAX_HOURS = 20 * HOURS_PER_YEAR  # 20 years: longer than any recorded block (Access Now from 2009)
 DEFAULT_THROTTLING_INTENSITY = 0.5
 
@@ -174,7 +184,7 @@ class Scenario(BaseModel):
         if value is None:
             return None
         text = str(value).strip()
-        if len(text) > MAX_LABEL or any(not ch.isprintable() for ch in text):
+        if len(text) > MAX_LABEL or any(_unsafe_in_label(ch) for ch in text):
             raise InputError("label", value, f"one line of at most {MAX_LABEL} printable "
                              "characters (no line breaks or control characters)")
         return text or None
