@@ -283,6 +283,7 @@ _QUERY_ACCEPTED = {
     "duration_hours": f"a number of hours from {APP_HOURS[0]:g} to {APP_HOURS[1]:g} on this page",
     "intensity": "an intensity only with scope=throttling",
     "methods": f"comma-separated method names: {', '.join(REGISTRY)}",
+    "dates": "a date from 2010-01-01 to 2100-12-31 (YYYY-MM-DD, or YYYY-MM-DDTHH:MM)",
     "headline": f"ensemble or one of the chosen methods: {', '.join(REGISTRY)}",
 }
 _DEFAULT_INTENSITY = ESTIMATE_DEFAULTS["intensity"]
@@ -360,6 +361,11 @@ def query_url(params: Mapping[str, str]) -> str:
     return "/?" + urlencode(dict(params), safe=";,:", quote_via=quote) if params else "/"
 
 
+def _in_years(text: str) -> bool:
+    """Whether a link's date ``text`` begins with a year the page accepts (2010 to 2100)."""
+    return text[:4].isdigit() and 2010 <= int(text[:4]) <= 2100
+
+
 def state_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     """Estimate-page widget values from a scenario link's query parameters.
 
@@ -405,9 +411,18 @@ def state_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[st
     except ImpactError as err:
         problems.append(str(err))
         return {}, problems
+    except OverflowError:  # a date at the calendar's ends (year 1, 9999) has no local time
+        bad = [k for k in ("start", "end") if k in params and not _in_years(params[k])]
+        problems += [f"{k}: {params[k]!r} is not accepted; {_QUERY_ACCEPTED['dates']}"
+                     for k in bad or [k for k in ("start", "end") if k in params]]
+        return {}, problems
     if not APP_HOURS[0] <= scenario.hours <= APP_HOURS[1]:
-        problems.append(f"duration_hours: {params.get('duration_hours')!r} is not accepted; "
-                        f"{_QUERY_ACCEPTED['duration_hours']}")
+        problems.append(
+            f"end: {params['end']!r} is not accepted; an end {APP_HOURS[0]:g} to "
+            f"{APP_HOURS[1]:g} hours after start on this page (here {scenario.hours:.10g} hours)"
+            if scenario.end is not None else
+            f"duration_hours: {params.get('duration_hours')!r} is not accepted; "
+            f"{_QUERY_ACCEPTED['duration_hours']}")
     if scenario.intensity is not None and scenario.scope != "throttling":
         problems.append(f"intensity: {params.get('intensity')!r} is not accepted; "
                         f"{_QUERY_ACCEPTED['intensity']}")
