@@ -306,6 +306,11 @@ class Scenario(BaseModel):
 
         if self.end is not None:
             _same_zone_rule(self.start, self.end)
+        for field in ("start", "end"):  # before any zone arithmetic (year 1 or 9999 overflow)
+            moment = getattr(self, field)
+            if moment is not None and not 2010 <= moment.year <= 2100:
+                raise InputError(field, moment.isoformat(), "a date from 2010-01-01 to "
+                                 "2100-12-31")
         zone = zone_or_none(self.country)
         for field in ("start", "end"):
             given = getattr(self, field)

@@ -63,3 +63,9 @@ def test_an_instant_gives_one_local_start_and_one_duration(iso3, t, minutes, off
                                "end": t1.astimezone(other)})
     assert as_utc.start == as_other.start == t0.astimezone(zone).replace(tzinfo=None)
     assert as_utc.hours == pytest.approx(minutes / 60) == as_other.hours
+
+
+@pytest.mark.parametrize("start", ["0001-01-01", "9999-12-31T23:59", "9999-12-31T23:59Z"])
+def test_dates_at_the_calendars_ends_are_one_line(start):
+    with pytest.raises(InputError, match=r"^start: .*a date from 2010-01-01 to 2100-12-31"):
+        parse_scenario({"country": "PAK", "start": start, "duration_hours": 3})
