@@ -45,6 +45,7 @@ from app_pages.events_view import (
     table_csv,
     totals_display,
     variant_label,
+    with_rows,
 )
 from app_pages.viewmodel import (
     PLATFORM_LABELS,
@@ -153,7 +154,8 @@ def _chart(table: pl.DataFrame, labels: dict[str, str], norm: str) -> None:
         st.session_state["ev_top_n"] = max(1, min(int(st.session_state["ev_top_n"]), costed))
         top_n = st.slider("Events in the chart", 1, costed, key="ev_top_n")
     frame = events_chart_frame(table, labels, norm, top_n)
-    st.vega_lite_chart(frame, events_chart_spec(norm, frame.height), width="stretch")
+    st.vega_lite_chart(spec=with_rows(events_chart_spec(norm, frame.height), frame),
+                       width="stretch")
 
 
 def _where_and_when(filters: dict, view: EventsView, method: str, variant: str,
@@ -239,8 +241,9 @@ def _compare(filters: dict, table: pl.DataFrame, labels: dict[str, str], method:
     for col, (field, title, tick_format) in zip(cols, panels, strict=True):
         frame = shown.select(pl.col("event"), pl.col(field).alias("value")).with_columns(
             short=pl.Series(short))
-        col.vega_lite_chart(frame, compare_chart_spec(title, tick_format, frame.height),
-                            width="stretch")
+        col.vega_lite_chart(
+            spec=with_rows(compare_chart_spec(title, tick_format, frame.height), frame),
+            width="stretch")
 
 
 def _totals_table(frame: pl.DataFrame, key: str) -> None:

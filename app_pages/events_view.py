@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from impact import charts
 from impact import events as ev
 from impact import format as fmt
 
@@ -414,9 +415,25 @@ def events_view(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str, v
                       shown=events_display(table, normalisation))
 
 
+def with_rows(spec: dict[str, Any], frame: pl.DataFrame) -> dict[str, Any]:
+    """``spec`` drawing ``frame``'s rows, sent within the spec in a layer
+    (`impact.charts.rows_in_layer`: rows given to Streamlit as a table are drawn empty
+    first, which logs "Infinite extent" warnings); it fits the container's width, its
+    title and axes added to its height, with room for the title (`impact.charts.PADDING`).
+
+    >>> with_rows({"mark": "bar"}, pl.DataFrame({"v": [1.0, float("nan")]}))["layer"]
+    [{'data': {'values': [{'v': 1.0}, {'v': None}]}, 'mark': 'bar'}]
+    """
+    rows = frame.with_columns(pl.col(pl.Float32, pl.Float64).fill_nan(None)).to_dicts()
+    return charts.rows_in_layer(
+        {"autosize": {"type": "fit-x", "contains": "padding"},
+         "padding": dict(charts.PADDING)} | spec | {"data": {"values": rows}})
+
+
 def events_chart_spec(normalisation: str, rows: int) -> dict[str, Any]:
     """Vega-Lite spec of the ranked events chart for `events_chart_frame`'s columns: a bar
-    per event (its normalised P50) and, for the total, a line from P5 to P95."""
+    per event (its normalised P50) and, for the total, a line from P5 to P95 (`with_rows`
+    puts a frame's rows in it)."""
     title = ("loss (USD); bar = P50, line = P5 to P95" if normalisation == "total"
              else NORMALISATIONS[normalisation][1])
     layers: list[dict[str, Any]] = [
@@ -431,7 +448,8 @@ def events_chart_spec(normalisation: str, rows: int) -> dict[str, Any]:
         "height": 26 * rows + 40,
         "encoding": {
             "y": {"field": "label", "type": "nominal", "sort": None, "title": None,
-                  "axis": {"labelLimit": 420}},
+                  # a phone keeps most of its width for the bars
+                  "axis": {"labelLimit": charts.container_limit(420, share=0.4, least=80)}},
             "tooltip": [{"field": "label", "type": "nominal", "title": "event"},
                         {"field": "text", "type": "nominal",
                          "title": NORMALISATION_LABELS[normalisation]}],
@@ -442,14 +460,15 @@ def events_chart_spec(normalisation: str, rows: int) -> dict[str, Any]:
 
 def compare_chart_spec(title: str, tick_format: str, rows: int) -> dict[str, Any]:
     """Vega-Lite spec of one comparison panel: a bar per event (columns ``event``,
-    ``short`` and ``value``)."""
+    ``short`` and ``value``; `with_rows` puts a frame's rows in it)."""
     return {
         "title": title, "height": 30 * rows + 40, "mark": {"type": "bar"},
         "encoding": {
             "x": {"field": "value", "type": "quantitative", "title": None,
                   "axis": {"format": tick_format}},
             "y": {"field": "short", "type": "nominal", "sort": None, "title": None,
-                  "axis": {"labelLimit": 200, "labelOverlap": False}},
+                  "axis": {"labelLimit": charts.container_limit(200, share=0.55),
+                           "labelOverlap": False}},
             "tooltip": [{"field": "event", "type": "nominal"},
                         {"field": "value", "type": "quantitative", "format": ",.4~g"}],
         },

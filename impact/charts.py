@@ -206,12 +206,81 @@ def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dicts()
 
 
+#: room around a chart [px] (the app's theme has none: a title's ascent would be cut)
+PADDING = {"top": 8, "bottom": 4, "left": 4, "right": 8}
+#: data formats that stay a spec's top-level data (Streamlit keeps geometry in the spec)
+_GEO_FORMATS = ("topojson", "geojson")
+
+
+def container_limit(most: int, *, share: float = 1.0, less: int = 0,
+                    least: int = 60) -> dict[str, str]:
+    """A label limit [px] that follows the width of the chart's container: ``share`` of it
+    minus ``less``, between ``least`` and ``most``; ``most`` where there is no container (a
+    static image, a hidden tab). A Vega-Lite expression, read again whenever the chart's
+    width changes (a phone turned, a tab shown).
+
+    >>> container_limit(270, less=110)["expr"].endswith(": 270")
+    True
+    """
+    size = "containerSize()[0]"
+    return {"expr": f"width >= 0 && isFinite({size}) && {size} > 0 ? "
+                    f"clamp({size} * {share} - {less}, {least}, {most}) : {most}"}
+
+
+def rows_in_layer(spec: dict) -> dict:
+    """``spec`` with its top-level rows (``data.values``) moved into one layer around its
+    layers (or its mark), where Streamlit leaves them in the spec (top-level rows it sends
+    apart as a table, which Vega draws empty first: "Infinite extent" warnings). Geometry
+    (TopoJSON, GeoJSON) stays where it is: Streamlit keeps it in the spec.
+
+    >>> rows_in_layer({"title": "t", "data": {"values": [{"a": 1}]}, "mark": "bar"})
+    {'title': 't', 'layer': [{'data': {'values': [{'a': 1}]}, 'mark': 'bar'}]}
+    """
+    data = spec.get("data")
+    if not isinstance(data, dict) or "values" not in data:
+        return spec
+    if ("layer" not in spec and "mark" not in spec
+            or data.get("format", {}).get("type") in _GEO_FORMATS):
+        return spec
+    inner = {"data": spec.pop("data")}
+    for key in ("transform", "mark", "encoding", "layer"):
+        if key in spec:
+            inner[key] = spec.pop(key)
+    spec["layer"] = [inner]
+    return spec
+
+
+def fit_labels(spec: dict) -> dict:
+    """``spec`` with its fixed label limits made to follow the container's width, so that a
+    phone still has room for the plot: a y axis's labels take at most 40 % of the width (at
+    least 80 px), a colour legend's labels the width less 150 px (the y axis and the symbol
+    left of them). Limits already given as expressions are kept."""
+    for layer in layers(spec):
+        encoding = layer.get("encoding", {})
+        axis = encoding.get("y", {}).get("axis")
+        if isinstance(axis, dict) and isinstance(axis.get("labelLimit"), int | float):
+            axis["labelLimit"] = container_limit(axis["labelLimit"], share=0.4, least=80)
+        legend = encoding.get("color", {}).get("legend")
+        if isinstance(legend, dict) and isinstance(legend.get("labelLimit"), int | float):
+            legend["labelLimit"] = container_limit(legend["labelLimit"], less=150)
+    return spec
+
+
+def layers(spec: dict) -> list[dict]:
+    """The drawing layers of ``spec`` (those inside `rows_in_layer`'s wrapper, if any)."""
+    out = []
+    for layer in spec.get("layer", []):
+        out.extend(layers(layer) if "layer" in layer else [layer])
+    return out
+
+
 def _filled(name: str, slots: dict[str, str], width: int | str | None,
             height: int | None, **datasets: list[dict[str, Any]]) -> dict:
     """The spec of layout ``name``: its ``@slot@`` texts filled, the plot's size set
     (``width`` None: the container's) and the rows of each named dataset put inline where
     it is used (``data.values``: sent within the spec, where named datasets would each be
-    converted to a table by the app)."""
+    converted to a table by the app; top-level rows go into a layer, `rows_in_layer`), with
+    room around the drawing (`PADDING`) and label limits that fit a phone (`fit_labels`)."""
     text = _layout(name)
     for slot, value in slots.items():
         text = text.replace(f"@{slot}@", json.dumps(value)[1:-1])
@@ -230,7 +299,8 @@ def _filled(name: str, slots: dict[str, str], width: int | str | None,
                 fill(step["from"], "data")
     spec.pop("datasets", None)
     spec.update({k: v for k, v in (("width", width), ("height", height)) if v is not None})
-    return spec
+    spec.setdefault("padding", dict(PADDING))
+    return fit_labels(rows_in_layer(spec))
 
 
 def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = "impact",

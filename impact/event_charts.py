@@ -23,7 +23,7 @@ import json
 
 import polars as pl
 
-from impact.charts import _filled
+from impact.charts import _filled, layers
 from impact.io import read_geometry_text
 
 #: the colour scheme of the map (sequential; low = pale)
@@ -65,7 +65,7 @@ def loss_map(frame: pl.DataFrame, *, normalisation: str = "total",
     spec = _filled(layout, {"legend": legend_title, "figure": tooltip_title or "figure"},
                    width, height, shapes=json.loads(read_geometry_text()), rows=rows)
     if not tooltip_title:  # the total is already in the tooltip
-        for layer in spec["layer"]:
+        for layer in layers(spec):
             tips = layer.get("encoding", {}).get("tooltip")
             if isinstance(tips, list):
                 layer["encoding"]["tooltip"] = [t for t in tips if t["field"] != "value_text"]
@@ -81,15 +81,17 @@ def events_timeline(frame: pl.DataFrame, *, years: tuple[int, int] | None = None
     ``end`` (ISO dates, ``end`` the day after the last day), ``one_day`` (a tick) and the
     tooltip texts ``title, dates, hours_text, cost_text``. Its rows should already be
     limited to a readable number of countries (the view model keeps the top twelve).
-    ``years`` (first, last), when given, is the time axis: a longer event is cut at its
-    ends."""
+    ``years`` (first, last), when given, is the time axis (1 January of the first to 1
+    January after the last, UTC): a longer event is cut at its ends."""
     cols = ["country", "rank", "type_label", "start", "end", "one_day", "title", "dates",
             "hours_text", "cost_text"]
     records = frame.select(cols).to_dicts()
     n_rows = len({r["country"] for r in records})
     spec = _filled("timeline", {}, width, max(ROW_HEIGHT * n_rows, 60), events=records)
     if years is not None:  # the time axis: the chosen calendar years
-        domain = [f"{int(years[0])}-01-01", f"{int(years[1]) + 1}-01-01"]
-        for layer in spec["layer"]:
+        # an expression: dates given as values in both layers are merged by Vega-Lite into
+        # a domain that Vega cannot read ("Infinite extent for field data")
+        domain = {"expr": f"[utc({int(years[0])}, 0, 1), utc({int(years[1]) + 1}, 0, 1)]"}
+        for layer in layers(spec):
             layer["encoding"]["x"]["scale"]["domain"] = domain
     return spec

@@ -237,6 +237,95 @@ def test_waterfall_without_components_is_empty(est):
     assert vm.waterfall_frame({}, est.summary).height == 0
 
 
+# ---- what the app is given: rows within the spec, labels that fit a phone --------------------
+def _built(scenario, est, curve) -> dict[str, dict]:
+    from impact.chart_frames import methods_range_frame
+    from impact.ensemble import ensemble_row
+
+    tornado, p50 = vm.tornado_frame(est.sensitivity, est.summary, "impact")
+    ranges = methods_range_frame(est.summary, ensemble_row(est))
+    return {"duration": charts.duration_chart(curve, scenario.hours),
+            "tornado": charts.tornado_chart(tornado, p50, title="impact"),
+            "waterfall": charts.waterfall_chart(
+                vm.waterfall_frame(est.components["impact"], est.summary)),
+            "range": charts.range_chart(ranges),
+            "range_log": charts.range_chart(ranges, log=True)}
+
+
+def test_no_chart_has_top_level_rows(scenario, est, curve):
+    """Streamlit sends a spec's top-level rows apart as a table, drawn empty first ("Infinite
+    extent"): every chart's rows are inside its layers, each drawing layer finds them."""
+    for name, spec in _built(scenario, est, curve).items():
+        assert "data" not in spec and "datasets" not in spec, name
+
+        def drawn(part: dict, rows: bool) -> list[bool]:
+            rows = rows or "values" in part.get("data", {})
+            if "layer" in part:
+                return [x for layer in part["layer"] for x in drawn(layer, rows)]
+            return [rows]
+
+        assert all(drawn(spec, False)), name
+        assert charts.layers(spec) and all("mark" in x for x in charts.layers(spec)), name
+        assert spec["padding"] == charts.PADDING  # room for the title's ascent
+
+
+def test_range_chart_rows_are_one_layer_around_its_marks(est):
+    from impact.chart_frames import methods_range_frame
+    from impact.ensemble import ensemble_row
+
+    frame = methods_range_frame(est.summary, ensemble_row(est))
+    spec = charts.range_chart(frame)
+    [inner] = spec["layer"]
+    assert len(inner["data"]["values"]) == frame.height  # one set of rows for every mark
+    assert [_mark(x) for x in inner["layer"]] == [_mark(x) for x in charts.layers(spec)]
+    assert all("data" not in x for x in inner["layer"])
+
+
+def test_rows_in_layer_keeps_geometry_and_specs_without_rows():
+    geo = {"data": {"values": {"type": "Topology"}, "format": {"type": "topojson"}},
+           "layer": [{"mark": "geoshape"}]}
+    assert charts.rows_in_layer(json.loads(json.dumps(geo))) == geo
+    named = {"data": {"name": "rows"}, "mark": "bar"}
+    assert charts.rows_in_layer(dict(named)) == named
+    spec = charts.rows_in_layer({"title": "t", "height": 90, "data": {"values": [{"a": 1}]},
+                                 "transform": [{"filter": "true"}],
+                                 "encoding": {"y": {"field": "a"}}, "mark": "bar"})
+    assert spec == {"title": "t", "height": 90, "layer": [{
+        "data": {"values": [{"a": 1}]}, "transform": [{"filter": "true"}],
+        "mark": "bar", "encoding": {"y": {"field": "a"}}}]}
+
+
+def test_label_limits_follow_the_container(scenario, est, curve):
+    """A phone keeps room for the plot: the duration legend's labels and the tornado's and
+    waterfall's input names are limited by the container's width (the layout's fixed limit
+    where there is no container, as in a static image)."""
+    built = _built(scenario, est, curve)
+    lines = charts.layers(built["duration"])[1]
+    legend = lines["encoding"]["color"]["legend"]
+    assert legend["labelLimit"] == charts.container_limit(270, less=150)
+    assert legend["orient"] == "bottom" and legend["columns"] == 1
+    for name in ("tornado", "waterfall"):
+        axis = charts.layers(built[name])[0]["encoding"]["y"]["axis"]
+        assert axis["labelLimit"] == charts.container_limit(170, share=0.4, least=80), name
+    limit = charts.container_limit(270, share=0.5, less=10, least=60)["expr"]
+    assert "containerSize()[0] * 0.5 - 10, 60, 270" in limit and limit.endswith(": 270")
+    assert "width" in limit  # read again when the chart's width changes
+
+
+def test_label_limits_fall_back_to_the_layout_in_a_static_image(scenario, curve):
+    """vl-convert has no container: a limit is its largest value (the layout's), as before."""
+    import re
+
+    def label(spec: dict) -> str:  # the legend's label of the longest method title
+        return re.search(r">(COST-[^<]*)</text>", charts.svg(spec)).group(1)
+
+    spec = charts.duration_chart(curve, scenario.hours, width=600)
+    assert len(label(spec)) > 30  # 270 px
+    legend = charts.layers(spec)[1]["encoding"]["color"]["legend"]
+    legend["labelLimit"] = charts.container_limit(60, less=150)
+    assert len(label(spec)) < 12  # 60 px (a limit that failed would cut nothing)
+
+
 # ---- offline rendering and light imports -----------------------------------------------------
 @pytest.mark.parametrize("width", [330, 1200])
 def test_every_chart_renders_to_png_offline(scenario, est, curve, width):
@@ -269,14 +358,9 @@ def test_every_chart_is_valid_vega_lite(scenario, est, curve):
     """Filled layouts are still valid Vega-Lite, with no slot left unfilled."""
     import altair as alt
 
-    tornado, p50 = vm.tornado_frame(est.sensitivity, est.summary, "impact")
-    for spec in (charts.duration_chart(curve, scenario.hours),
-                 charts.tornado_chart(tornado, p50, title="impact"),
-                 charts.waterfall_chart(vm.waterfall_frame(est.components["impact"],
-                                                           est.summary))):
+    for spec in _built(scenario, est, curve).values():
         alt.LayerChart.from_dict(spec, validate=True)  # raises on a schema error
         assert "@" not in json.dumps({k: v for k, v in spec.items() if k != "layer"})
         # every layer's rows are inline (no named dataset is left to fill)
         assert "datasets" not in spec
-        assert all("values" in layer.get("data", spec.get("data", {}))
-                   for layer in spec["layer"])
+        assert all("values" in layer.get("data", {}) for layer in spec["layer"])

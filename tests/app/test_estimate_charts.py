@@ -70,6 +70,21 @@ def test_default_page_shows_four_charts_in_tabs():
         _titled(at, title)
 
 
+def test_every_chart_sends_its_rows_within_its_spec():
+    """Rows Streamlit gets apart from the spec (top-level rows, named datasets) are sent as
+    tables and drawn empty first ("Infinite extent" in the browser): none here."""
+    at = _page()
+    at.toggle(key="log_scale").set_value(True).run()
+    assert not at.exception
+    found = at.get("vega_lite_chart")
+    assert len(found) >= 4
+    for e in found:
+        spec = json.loads(e.proto.spec)
+        assert not e.proto.data.data and not e.proto.datasets, spec.get("title")
+        assert "data" not in spec, spec.get("title")
+        assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+
+
 def test_duration_chart_has_every_method_and_marks_the_scenario():
     at = _page()
     spec = _titled(at, "Loss by duration")

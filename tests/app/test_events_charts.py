@@ -62,6 +62,34 @@ def test_whole_catalogue_map_and_top_twelve_timeline():
     assert "other countries with" in _captions(at)
 
 
+def test_every_chart_sends_its_rows_within_its_spec():
+    """The ranked events, the map, the timeline and the comparison panels: no rows apart
+    from the spec (Streamlit sends those as tables, drawn empty first: "Infinite extent" in
+    the browser); the geometry of the map stays the spec's top-level data (Streamlit keeps
+    it). Their label limits leave a phone room for the bars."""
+    from impact import charts
+
+    at = AppTest.from_file(EVENTS, default_timeout=TIMEOUT).run()
+    assert not at.exception and not at.error
+    found = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+    assert len(found) >= 3
+    for e, spec in zip(at.get("vega_lite_chart"), found, strict=True):
+        assert not e.proto.data.data and not e.proto.datasets, spec.get("title")
+        assert spec.get("data", {}).get("format", {}).get("type") in (None, "topojson")
+        assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+    ranked = found[0]  # the first chart of the page: the events by their loss
+    [rows] = ranked["layer"]
+    assert rows["data"]["values"] and rows["encoding"]["y"]["field"] == "label"
+    assert rows["encoding"]["y"]["axis"]["labelLimit"] == charts.container_limit(
+        420, share=0.4, least=80)
+    panels = [s for s in found if isinstance(s.get("title"), str)]
+    assert len(panels) == 3  # per day, per capita, % of GDP
+    for panel in panels:
+        [rows] = panel["layer"]
+        assert len(rows["data"]["values"]) >= 1 and rows["mark"]["type"] == "bar"
+        json.dumps(rows["data"]["values"], allow_nan=False)  # NaN is not JSON
+
+
 def test_no_matching_event_shows_a_caption_and_no_chart():
     at = AppTest.from_file(EVENTS, default_timeout=TIMEOUT).run()
     at.text_input(key="ev_search").set_value("no such words at all").run()

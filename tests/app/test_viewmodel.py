@@ -149,12 +149,14 @@ def test_range_chart_shows_the_ensemble_and_each_method(platform_estimate, log):
     ranges = estimate_view(platform_estimate).ranges
     spec = range_chart(ranges, currency="PKR", log=log)
     json.dumps(spec)  # plain data
-    bars, dots, names = spec["layer"]
+    assert "data" not in spec  # the rows in a layer, where Streamlit leaves them in the spec
+    [inner] = spec["layer"]
+    bars, dots, names = inner["layer"]
     assert bars["encoding"]["x"]["field"] == "p05" and bars["encoding"]["x2"]["field"] == "p95"
     assert dots["encoding"]["x"]["field"] == "p50"
     assert "PKR" in bars["encoding"]["x"]["axis"]["title"]
     assert bars["encoding"]["x"]["scale"] == ({"type": "log"} if log else {"zero": True})
-    rows = spec["data"]["values"]  # one set of rows for the bars, dots and names
+    rows = inner["data"]["values"]  # one set of rows for the bars, dots and names
     assert names["encoding"]["text"]["field"] == "label"
     assert [r["kind"] for r in rows] == ["ensemble"] + ["method"] * (len(rows) - 1)
     assert rows[0]["label"].startswith(rows[0]["p50_label"]) and "Headline" in rows[0]["label"]

@@ -28,15 +28,6 @@ PAGES = {
     "methods": ("methods", False),
     "data": ("data", False),
 }
-#: pages whose console still logs "Infinite extent" (their charts give Streamlit a table,
-#: drawn once empty before its rows arrive): not this change's pages; fix them and drop them
-INFINITE_EXTENT_KNOWN = {
-    "estimate": "impact.charts.range_chart's rows are the spec's top-level data.values, which "
-                "Streamlit sends apart as a table (drawn empty first); put them in a layer",
-    "events": "events_view's event and comparison charts pass a data frame to "
-              "st.vega_lite_chart (drawn empty first); put the rows inline in a layer",
-}
-
 #: JavaScript: what each Vega drawing in the page shows (for the visible ones)
 CHARTS_JS = """
 () => [...document.querySelectorAll('.vega-embed')].map((embed, index) => {
@@ -161,20 +152,7 @@ def visits(chromium, app_url, artifacts):
     return visit
 
 
-#: (page, screen) whose charts do not draw fully yet (not this change's charts): fix them,
-#: then drop them here
-DRAWING_KNOWN = {
-    ("events", "phone"): "the ranked events chart's y labels (labelLimit 420) take the whole "
-                         "width of a phone: its bars are 0 px wide (events_view."
-                         "events_chart_spec; a smaller labelLimit, or fit-x, would draw them)",
-    ("estimate", "phone"): "the loss-by-duration chart's legend is wider than a phone and cut "
-                           "(impact/layouts/duration.json: a vertical or wrapped legend)",
-}
-
-
-@pytest.mark.parametrize("name, screen", [
-    pytest.param(n, w, marks=pytest.mark.xfail(reason=DRAWING_KNOWN[(n, w)], strict=True))
-    if (n, w) in DRAWING_KNOWN else (n, w) for n in PAGES for w in SCREENS])
+@pytest.mark.parametrize("name, screen", [(n, w) for n in PAGES for w in SCREENS])
 def test_every_chart_draws_its_marks(visits, name, screen):
     charts, _ = visits(name, screen)
     if PAGES[name][1]:
@@ -198,9 +176,7 @@ def test_monitor_charts_show_their_titles(visits, screen):
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason=INFINITE_EXTENT_KNOWN[n], strict=True))
-    if n in INFINITE_EXTENT_KNOWN else n for n in PAGES])
+@pytest.mark.parametrize("name", list(PAGES))
 def test_console_has_no_infinite_extent(visits, name, screen):
     _, console = visits(name, screen)
     bad = [line for line in console if "Infinite extent" in line]
