@@ -223,7 +223,9 @@ def _render(view: mv.MonitorView, result) -> None:
     else:
         st.info(f"{title} does not cost this timeline: choose another method.")
     if view.cumulative.height:
-        st.vega_lite_chart(spec=mv.cumulative_chart_spec(view.cumulative, result.zone, title),
+        chart_title = "headline" if view.method == mv.ENSEMBLE else title  # short on a phone
+        st.vega_lite_chart(spec=mv.cumulative_chart_spec(view.cumulative, result.zone,
+                                                         chart_title),
                            width="stretch")
     st.vega_lite_chart(spec=mv.intensity_chart_spec(view.intensity, result.zone),
                        width="stretch")

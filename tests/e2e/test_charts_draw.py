@@ -170,7 +170,7 @@ def test_every_chart_draws_its_marks(visits, name, screen):
 def test_monitor_charts_show_their_titles(visits, screen):
     charts, _ = visits("monitor", screen)
     titles = sorted(c["title"] for c in charts.values())
-    assert titles == ["Cost so far, impact (this project)", "Restriction per hour"], titles
+    assert titles == ["Cost so far, headline", "Restriction per hour"], titles
     assert all(c["titleFullyInside"] and c["legendsInside"] for c in charts.values())
     assert all(c["sized"] >= 2 for c in charts.values())  # the band and line; bars
 
