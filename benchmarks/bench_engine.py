@@ -305,6 +305,17 @@ def main(argv: list[str] | None = None) -> int:
                      f"{med(bat['kernel'], 'timed_s'):.1f} s)"), "≤ 3×, ≤ 1 GB",
                      f"{med(bat['engine'], 'peak_mb'):.0f} MB"))
         results["batch"] = {"ratio": ratio, "target": 3.0, "rows": small, "runs": bat}
+        # the size of a CSV result row, lean (the default) and with --full-provenance
+        lines = max(1, sum(1 for _ in out.open(encoding="utf-8")) - 1)
+        lean_b = out.stat().st_size / lines
+        full = Path(tmp) / "full.csv"
+        subprocess.run([*cmd[:6], str(full), *cmd[7:], "--full-provenance"], check=True,
+                       capture_output=True)
+        full_b = full.stat().st_size / max(1, sum(1 for _ in full.open(encoding="utf-8")) - 1)
+        rows.append(("CSV result row size (batch above)", (f"{lean_b:,.0f} bytes lean; "
+                     f"{full_b:,.0f} with --full-provenance"), "lean by default",
+                     f"{lean_b * 20_000 * 7 / 1e6:,.0f} MB for 20,000 scenarios × 7 rows"))
+        results["csv_row_bytes"] = {"lean": lean_b, "full": full_b}
         # 100,000 rows with the progress bar on: it completes, memory stays flat
         big = batch_file(Path(tmp) / "big.csv", large)
         log = Path(tmp) / "progress.txt"
