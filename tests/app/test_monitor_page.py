@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import streamlit as st
+from loopback import Recorded
 from streamlit.testing.v1 import AppTest
 
 from app_pages import monitor_view as mv
@@ -429,36 +430,6 @@ def test_uploader_takes_workbooks():
     assert not at.exception
 
 
-class _Recorded:
-    """A loopback HTTP server answering every GET with ``body`` (recorded answers)."""
-
-    def __init__(self, body: bytes, status: int = 200):
-        import http.server
-        import threading
-
-        paths = self.paths = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                paths.append(self.path)
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def _fetch(at: AppTest, source: str, country: str) -> AppTest:
     at.radio(key="mon_source").set_value("fetch").run()
     at.selectbox(key="mon_fetch_source").set_value(source)
@@ -468,7 +439,7 @@ def _fetch(at: AppTest, source: str, country: str) -> AppTest:
 
 
 def test_fetch_from_a_loopback_server(monkeypatch):
-    server = _Recorded(IODA.read_bytes())
+    server = Recorded(IODA.read_bytes())
     try:
         monkeypatch.setenv("IMPACT_FETCH_BASE_IODA", server.url)
         at = _page()

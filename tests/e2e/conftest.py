@@ -4,17 +4,16 @@ Debian chromium driven by Playwright. Nothing leaves 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from loopback import free_port, healthy
 from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,26 +34,11 @@ def _require_chromium() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
-    try:
-        with opener.open(url, timeout=2) as resp:
-            return resp.status == 200 and resp.read().decode().strip() == "ok"
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """Base URL of a headless `streamlit run app.py`, stopped after the session."""
     _require_chromium()
-    port = _free_port()
+    port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "streamlit.log").open("w")
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -65,7 +49,7 @@ def app_url() -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not _healthy(f"{base}/_stcore/health"):
+        while not healthy(f"{base}/_stcore/health"):
             if proc.poll() is not None:
                 pytest.fail(f"streamlit exited with {proc.returncode}; see {log.name}")
             if time.monotonic() > deadline:

@@ -5,72 +5,37 @@ Nothing leaves 127.0.0.1."""
 
 from __future__ import annotations
 
-import http.server
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from loopback import Recorded, free_port, healthy
 from playwright.sync_api import expect
 
+pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
-    try:
-        with opener.open(url, timeout=2) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
-
-pytestmark = pytest.mark.e2e
 TIMEOUT = 45_000
 IODA = ROOT / "tests" / "fixtures" / "monitor" / "ioda_signals" / "ioda_signals_pak_2024-02-08.json"
 
 
 @pytest.fixture(scope="module")
 def recorded_ioda():
-    """A loopback server answering every GET with the recorded IODA answer; its paths seen."""
-    body, paths = IODA.read_bytes(), []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            paths.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    """A loopback server answering every GET with the recorded IODA answer."""
+    server = Recorded(IODA.read_bytes())
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", paths
+        yield server.url, server.paths
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()
 
 
 @pytest.fixture(scope="module")
 def fetch_app(recorded_ioda, artifacts):
     """`streamlit run app.py` whose IODA address is the recorded server."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "IMPACT_FETCH_BASE_IODA": recorded_ioda[0]}
     log = (artifacts / "streamlit_fetch.log").open("w")
     proc = subprocess.Popen(
@@ -81,7 +46,7 @@ def fetch_app(recorded_ioda, artifacts):
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not _healthy(f"{base}/_stcore/health"):
+        while not healthy(f"{base}/_stcore/health"):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not start; see {log.name}")
             time.sleep(0.25)
