@@ -1,12 +1,18 @@
-"""Loopback helpers for the tests: a free port, a health check and a server answering every
-GET with one recorded body. Nothing here leaves 127.0.0.1."""
+"""Loopback helpers for the tests: a free port, a health check, a server answering every
+GET with one recorded body, and the app run headless. Nothing here leaves 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import socket
+import subprocess
+import sys
 import threading
+import time
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -52,3 +58,39 @@ class Recorded:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class AppFailed(RuntimeError):
+    """`streamlit_app` could not start the app (the message names the log)."""
+
+
+@contextlib.contextmanager
+def streamlit_app(root: Path, log_path: Path, env: dict[str, str] | None = None,
+                  startup_s: float = 60.0) -> Iterator[str]:
+    """Run ``streamlit run app.py`` headless on a free loopback port in ``root`` (its output in
+    ``log_path``, its environment ``env``) and yield its base URL once healthy; stopped after."""
+    port = free_port()
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false"],
+            cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + startup_s
+            while not healthy(f"{base}/_stcore/health"):
+                if proc.poll() is not None:
+                    raise AppFailed(f"streamlit exited with {proc.returncode}; see {log_path}")
+                if time.monotonic() > deadline:
+                    raise AppFailed(f"streamlit not healthy after {startup_s:.0f} s; see "
+                                    f"{log_path}")
+                time.sleep(0.25)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)

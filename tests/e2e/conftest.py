@@ -4,16 +4,13 @@ Debian chromium driven by Playwright. Nothing leaves 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from loopback import free_port, healthy
+from loopback import AppFailed, streamlit_app
 from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,32 +35,12 @@ def _require_chromium() -> None:
 def app_url() -> Iterator[str]:
     """Base URL of a headless `streamlit run app.py`, stopped after the session."""
     _require_chromium()
-    port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "streamlit.log").open("w")
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not healthy(f"{base}/_stcore/health"):
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}; see {log.name}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT:.0f} s; see {log.name}")
-            time.sleep(0.25)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+        with streamlit_app(ROOT, ARTIFACTS / "streamlit.log", startup_s=STARTUP_TIMEOUT) as base:
+            yield base
+    except AppFailed as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

@@ -6,13 +6,10 @@ Nothing leaves 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from loopback import Recorded, free_port, healthy
+from loopback import AppFailed, Recorded, streamlit_app
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -35,29 +32,13 @@ def recorded_ioda():
 @pytest.fixture(scope="module")
 def fetch_app(recorded_ioda, artifacts):
     """`streamlit run app.py` whose IODA address is the recorded server."""
-    port = free_port()
     env = {**os.environ, "IMPACT_FETCH_BASE_IODA": recorded_ioda[0]}
-    log = (artifacts / "streamlit_fetch.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not healthy(f"{base}/_stcore/health"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; see {log.name}")
-            time.sleep(0.25)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        with streamlit_app(ROOT, artifacts / "streamlit_fetch.log", env=env,
+                           startup_s=STARTUP_TIMEOUT) as base:
+            yield base
+    except AppFailed as exc:
+        pytest.fail(str(exc))
 
 
 def test_the_user_fetches_from_ioda_and_sees_the_figures(chromium, fetch_app, recorded_ioda,
