@@ -931,6 +931,9 @@ def _user_events(args: argparse.Namespace):
         if getattr(args, "sheet", None):
             raise InputError("sheet", args.sheet, "a sheet of --events-file (give the file)")
         return None
+    out = getattr(args, "out", None)
+    if out and Path(out).resolve() == Path(path).resolve():
+        raise InputError("out", out, "a path other than --events-file (the input)")
     user = ev.read_user_events(path, sheet=args.sheet)
     print(f"{path}: {user.summary()}", file=sys.stderr)
     for line in user.refused:

@@ -148,3 +148,13 @@ def test_real_access_now_workbook():
     one = ev.read_user_events(SAMPLES / "keepiton_stop_2020-2022_sheets.xlsx",
                               sheet="2022 Data")
     assert one.records == 187
+
+
+def test_an_events_output_cannot_be_its_own_input(tmp_path, capsys):
+    from impact.cli import main
+
+    mine = tmp_path / "mine.csv"
+    mine.write_bytes(EXAMPLE.read_bytes())
+    assert main(["events", "list", "--events-file", str(mine), "--out", str(mine)]) == 2
+    assert "other than --events-file" in capsys.readouterr().err
+    assert mine.read_bytes() == EXAMPLE.read_bytes()
