@@ -210,32 +210,7 @@ def load_events(country: str | Sequence[str] | None = None, years: Any = None,
     InputError : a filter names an unknown country, type or platform, or years outside the
         catalogue's range
     """
-    events = catalogue()
-    year = pl.col("start").dt.year()
-    if country is not None:
-        names = [country] if isinstance(country, str) else list(country)
-        if not names:
-            raise InputError("country", country, "one or more countries")
-        codes = [resolve_country(c) for c in names]
-        events = events.filter(pl.col("iso3").is_in(codes))
-    if years is not None:
-        first, last = year_range(years)
-        until = pl.col("end").fill_null(pl.col("start")).dt.year() if "end" in events.columns \
-            else year
-        events = events.filter((year <= last) & (until >= first))
-    if type is not None:
-        events = events.filter(pl.col("scope").is_in(sorted(_types(type))))
-    if platform is not None:
-        key = _platform(platform)
-        events = events.filter(pl.col("platforms").fill_null("").str.split(";")
-                               .list.contains(key))
-    if election is not None:
-        if not isinstance(election, bool):
-            raise InputError("election", election, "true or false")
-        events = events.filter(pl.col("election") == election)
-    if search is not None:
-        events = events.filter(search_mask(events, search))
-    return events.sort("start", "event_id")
+    return filter_events(catalogue(), country, years, type, platform, election, search)
 
 
 def search_mask(events: pl.DataFrame, text: str) -> pl.Expr:
@@ -1551,6 +1526,8 @@ def filter_events(events: pl.DataFrame, country: str | Sequence[str] | None = No
         events = events.filter(pl.col("platforms").fill_null("").str.split(";")
                                .list.contains(key))
     if election is not None:
+        if not isinstance(election, bool):
+            raise InputError("election", election, "true or false")
         events = events.filter(pl.col("election") == election)
     if search is not None:
         events = events.filter(search_mask(events, search))
