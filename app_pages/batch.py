@@ -1,6 +1,6 @@
 """Batch page: upload a CSV of scenarios, estimate every row, download the results.
 
-Thin by design: parsing and estimation are `impact.batch`, exports are `impact.export`. The
+Thin by design: parsing and estimation are `impact.batch.run`, exports are `impact.report.export`. The
 results are cached by the file's bytes, so other reruns do not estimate it again, and the
 downloads are built only when clicked. The limits are on the content, after decompression
 (`read_upload`); the upload itself is capped by ``server.maxUploadSize``.
@@ -22,7 +22,7 @@ from app_pages.viewmodel import (
     read_upload,
 )
 from impact import ImpactError
-from impact.batch import ACCEPTED_COLUMNS, BATCH_COLUMNS, UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS
+from impact.batch.run import ACCEPTED_COLUMNS, BATCH_COLUMNS, UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS
 from impact.format import md_text
 from impact.methods import REGISTRY
 

@@ -26,12 +26,12 @@ from app_pages.viewmodel import (
     run_uploaded_batch,
 )
 from impact import Estimate, ImpactError, Scenario
-from impact import events as ev
-from impact.countries import resolve_country
-from impact.ensemble import ENSEMBLE
-from impact.exposure import variant_world
-from impact.io import data_version
-from impact.regions import region_names
+from impact.bundled.countries import resolve_country
+from impact.bundled.io import data_version
+from impact.bundled.regions import region_names
+from impact.catalogue import events as ev
+from impact.catalogue.exposure import variant_world
+from impact.estimation.ensemble import ENSEMBLE
 
 
 def _scenario_key(scenario: Scenario) -> str:
@@ -114,7 +114,7 @@ def filtered_events(countries: tuple[str, ...], years: tuple[int, int],
 @st.cache_resource(show_spinner="Reading your events…", max_entries=8)
 def user_events(digest: str, _data: bytes | None = None, _name: str = "upload"
                 ) -> ev.UserEvents:
-    """`impact.events.read_user_events` of an upload, cached by its SHA-256 ``digest``
+    """`impact.catalogue.events.read_user_events` of an upload, cached by its SHA-256 ``digest``
     (the bytes are not hashed again)."""
     if _data is None:
         raise ImpactError("your events file is no longer in memory; upload it again")
@@ -127,8 +127,8 @@ def event_estimates(countries: tuple[str, ...], years: tuple[int, int],
                     search: str | None, method: str, draws: int,
                     variant: str = "capped", yours: str | None = None) -> pl.DataFrame:
     """Estimates of the filtered events with one method (or the headline, ``ensemble``: every
-    method combined per event, `impact.events.add_headline`) in one variant (platform-block cap,
-    open-ended events; `impact.events.VARIANTS`), the Monte Carlo draws kept for the
+    method combined per event, `impact.catalogue.events.add_headline`) in one variant (platform-block cap,
+    open-ended events; `impact.catalogue.events.VARIANTS`), the Monte Carlo draws kept for the
     country-year totals. Only the variant shown is costed, so the default page stays fast
     and another variant is costed when it is chosen. A resource cache: the frame
     (with its draws) is shared, not copied, and only read by the cached tables below."""
@@ -166,7 +166,7 @@ def events_chart_specs(countries: tuple[str, ...], years: tuple[int, int],
     recomputed). JSON text, so that every rerun gives Streamlit a fresh spec cheaply."""
     import json
 
-    from impact import event_charts
+    from impact.report import event_charts
 
     view = events_page_view(countries, years, types, platform, election, search, method,
                             draws, variant, normalisation, yours)
@@ -183,7 +183,7 @@ def events_chart_specs(countries: tuple[str, ...], years: tuple[int, int],
 def events_totals(countries: tuple[str, ...], years: tuple[int, int], types: tuple[str, ...],
                   platform: str | None, election: bool | None, search: str | None,
                   method: str, draws: int, variant: str, yours: str | None = None) -> pl.DataFrame:
-    """Totals per country and calendar year of the chosen years (`impact.events.summarise`;
+    """Totals per country and calendar year of the chosen years (`impact.catalogue.events.summarise`;
     an event's other years are left out) for display."""
     estimates = event_estimates(countries, years, types, platform, election, search, method,
                                 draws, variant, yours)
@@ -197,7 +197,7 @@ def events_platform_totals(countries: tuple[str, ...], years: tuple[int, int],
                            types: tuple[str, ...], platform: str | None, election: bool | None,
                            search: str | None, method: str, draws: int,
                            variant: str, yours: str | None = None) -> pl.DataFrame:
-    """The per-platform ledger of the chosen calendar years (`impact.events.summarise` by
+    """The per-platform ledger of the chosen calendar years (`impact.catalogue.events.summarise` by
     platform and year) for display."""
     estimates = event_estimates(countries, years, types, platform, election, search, method,
                                 draws, variant, yours)
@@ -210,7 +210,7 @@ def events_compared(countries: tuple[str, ...], years: tuple[int, int],
                     types: tuple[str, ...], platform: str | None, election: bool | None,
                     search: str | None, method: str, draws: int, variant: str,
                     chosen: tuple[str, ...], yours: str | None = None) -> pl.DataFrame:
-    """`impact.events.compare` of the ``chosen`` events, in that order, for display."""
+    """`impact.catalogue.events.compare` of the ``chosen`` events, in that order, for display."""
     estimates = event_estimates(countries, years, types, platform, election, search, method,
                                 draws, variant, yours)
     rows = estimates.drop("draws_usd", strict=False).filter(pl.col("event_id").is_in(chosen))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from impact.datastore import refresh_record
-from impact.io import bundled_dir, data_dir, data_version, read_bundled
+from impact.bundled.datastore import refresh_record
+from impact.bundled.io import bundled_dir, data_dir, data_version, read_bundled
 
 st.title("Data & sources")
 _record = refresh_record(data_dir())

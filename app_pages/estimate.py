@@ -8,7 +8,7 @@ Fast by design: the estimate and its view are cached per scenario (the validated
 `Scenario` is the key, hashed by its JSON), downloads are built only when clicked, the range
 chart is a fragment (its log-axis toggle reruns only the chart) and is a Vega-Lite spec, so
 no chart library is imported for it. The charts under it (loss by duration, what drives the
-range, the parts of the loss) are `impact.charts` specs, filled per scenario into layouts
+range, the parts of the loss) are `impact.report.charts` specs, filled per scenario into layouts
 built once per process, and kept in the session (`CHARTS_KEY`); their duration grid is one
 engine pass, memoised by the scenario (`app_pages.viewmodel.duration_curve`), and they are a
 fragment too.
@@ -56,12 +56,13 @@ from app_pages.viewmodel import (
     unestimable_names,
     waterfall_frame,
 )
-from impact import Estimate, ImpactError, Scenario, charts, parse_scenario
-from impact.ensemble import ENSEMBLE, ENSEMBLE_TITLE
-from impact.ensemble import headline as headline_sentence
+from impact import Estimate, ImpactError, Scenario, parse_scenario
+from impact.bundled.io import data_version
+from impact.estimation.ensemble import ENSEMBLE, ENSEMBLE_TITLE
+from impact.estimation.ensemble import headline as headline_sentence
 from impact.format import md_text
-from impact.io import data_version
 from impact.methods import REGISTRY
+from impact.report import charts
 
 DRAWS = 10_000
 LOG = logging.getLogger("impact.app")

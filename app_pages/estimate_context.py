@@ -1,7 +1,7 @@
 """Estimate page context: beside the estimate, the risk that a new shutdown starts in the
-country (`impact.associations.risk_outlook`), saying which year is predicted and why; further
+country (`impact.catalogue.associations.risk_outlook`), saying which year is predicted and why; further
 down, the section "Beyond the loss: associations", the panel fits' effects of the scenario on
-GDP growth, FDI and unemployment (`impact.associations.scenario_effects`).
+GDP growth, FDI and unemployment (`impact.catalogue.associations.scenario_effects`).
 
 Self-contained: ``render_risk(scenario)`` and ``render_context(scenario, est)`` draw their
 part wherever they are called. The econometrics are imported only when first drawn; the risk
@@ -37,7 +37,7 @@ class ContextView:
 @dataclass(frozen=True)
 class RiskView:
     """The risk beside the estimate: the sentence (country, year, probability, rank), why
-    that year is predicted (`impact.associations.RiskYear.why`) and what the model is."""
+    that year is predicted (`impact.catalogue.associations.RiskYear.why`) and what the model is."""
 
     risk: str
     why: str
@@ -52,10 +52,10 @@ def _scenario_key(scenario: Scenario) -> str:
 def context_view(scenario: Scenario, _est) -> ContextView:
     """The effects of ``scenario`` (``_est``, its estimate or None, is not hashed: it follows
     from the scenario)."""
-    from impact import associations as A
+    from impact.catalogue import associations as A
 
     if _est is None:
-        from impact.context import build_context
+        from impact.model.context import build_context
 
         _est = build_context(scenario)
     effects = A.scenario_effects(_est)
@@ -65,7 +65,7 @@ def context_view(scenario: Scenario, _est) -> ContextView:
 @st.cache_data(show_spinner=False, max_entries=256)
 def risk_view(iso3: str, today: str) -> RiskView:
     """The shutdown risk of ``iso3`` on the day ``today`` (ISO date)."""
-    from impact import associations as A
+    from impact.catalogue import associations as A
 
     outlook = A.risk_outlook(iso3, date.fromisoformat(today))
     return RiskView(outlook.text, outlook.why, A.RISK_NOTE)

@@ -1,6 +1,6 @@
 """Past events page: the bundled shutdown catalogue, filtered, estimated, ranked and compared.
 
-Thin by design: filtering and estimates are `impact.events`, the risk model is
+Thin by design: filtering and estimates are `impact.catalogue.events`, the risk model is
 `impact.econometrics.risk_table`, tables and labels are `app_pages.events_view`. Only the
 filtered events are estimated, with fewer draws than the Estimate page so that a few hundred
 events take seconds; the estimates and every table built from them are cached by the filter
@@ -51,14 +51,14 @@ from app_pages.viewmodel import (
     PLATFORM_LABELS,
 )
 from impact import ImpactError
-from impact import events as ev
 from impact import format as fmt
-from impact.ensemble import ENSEMBLE
-from impact.ensemble import title as method_title
+from impact.bundled.io import data_version
+from impact.catalogue import events as ev
+from impact.estimation.ensemble import ENSEMBLE
+from impact.estimation.ensemble import title as method_title
 from impact.format import md_text
-from impact.io import data_version
 from impact.methods import REGISTRY
-from impact.parameters import PLATFORMS
+from impact.model.parameters import PLATFORMS
 
 DRAWS = 1_000
 LOG = logging.getLogger("impact.app")
@@ -275,8 +275,8 @@ def _summary(filters: dict, method: str, variant: str) -> None:
 @st.fragment
 def _risk(names: dict[str, str], countries: tuple[str, ...]) -> None:
     """The risk model, fitted only once the panel is opened (opening reruns only this), for
-    the year `impact.associations.risk_year` chooses (the next one the data supports)."""
-    from impact.associations import risk_year
+    the year `impact.catalogue.associations.risk_year` chooses (the next one the data supports)."""
+    from impact.catalogue.associations import risk_year
 
     outlook = risk_year()
     year = outlook.year
@@ -308,7 +308,7 @@ def _risk(names: dict[str, str], countries: tuple[str, ...]) -> None:
                          format="%.0f")})
 
 
-#: largest file of your own events [MB] (`impact.events.USER_MAX_BYTES`)
+#: largest file of your own events [MB] (`impact.catalogue.events.USER_MAX_BYTES`)
 YOURS_MAX_MB = ev.USER_MAX_BYTES // 2**20
 
 

@@ -1,5 +1,5 @@
 """The Past events page's view model: filter keys and defaults, the ranked table, chart frames
-and specs, comparisons, totals and risk rows built from `impact.events` output.
+and specs, comparisons, totals and risk rows built from `impact.catalogue.events` output.
 
 Nothing here imports streamlit, so every function can be tested on its own.
 """
@@ -13,9 +13,9 @@ from typing import Any
 
 import polars as pl
 
-from impact import charts
-from impact import events as ev
 from impact import format as fmt
+from impact.catalogue import events as ev
+from impact.report import charts
 
 #: event types of the catalogue filter (``platforms`` includes blocks of other services)
 EVENT_TYPE_LABELS = {
@@ -24,7 +24,7 @@ EVENT_TYPE_LABELS = {
     "throttling": "Throttling",
     "platforms": "Platforms",
 }
-#: normalisation -> (column of `impact.events.estimate_events`, label of the shown column)
+#: normalisation -> (column of `impact.catalogue.events.estimate_events`, label of the shown column)
 NORMALISATIONS: dict[str, tuple[str, str]] = {
     "total": ("loss_usd_p50", "total loss (P50) [USD]"),
     "per_day": ("loss_usd_per_day_p50", "per day (P50) [USD]"),
@@ -76,7 +76,7 @@ def events_defaults(events: pl.DataFrame) -> dict[str, Any]:
 
 
 def variant_label(cap: str, open_ended: str) -> str:
-    """The `impact.events.VARIANTS` label of the page's two choices.
+    """The `impact.catalogue.events.VARIANTS` label of the page's two choices.
 
     >>> variant_label("capped", "known"), variant_label("uncapped", "to_snapshot")
     ('capped', 'to_snapshot_uncapped')
@@ -86,8 +86,8 @@ def variant_label(cap: str, open_ended: str) -> str:
 
 def pick_variant(estimates: pl.DataFrame, method: str, variant: str) -> pl.DataFrame:
     """One row per event of the chosen method and variant, its calendar years added up
-    (`impact.events.event_totals`)."""
-    from impact.events import event_totals
+    (`impact.catalogue.events.event_totals`)."""
+    from impact.catalogue.events import event_totals
 
     rows = estimates.filter((pl.col("method") == method) & (pl.col("variant") == variant))
     return event_totals(rows.drop("draws_usd", strict=False))
@@ -138,7 +138,7 @@ def events_table(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str,
     platforms, costed (exposed) hours by the catalogue's rule, the range the hours are drawn
     from where the source gives no times or no end (``hours from``/``hours to``), the years
     they fall in, P50 and P5–P95 [USD] (with the hours drawn), the ``flag`` of an event above
-    0.5 % of GDP or 2,000 hours (`impact.events.event_flags`), unless
+    0.5 % of GDP or 2,000 hours (`impact.catalogue.events.event_flags`), unless
     the normalisation is ``total`` the normalised P50 (per day or per capita [USD], or % of
     annual GDP [%]), then the affected share with its range, how it was obtained, the area
     as reported, the cause, the first source link and the event id. Ranked by the normalised P50 (largest first); events the method cannot
@@ -230,7 +230,7 @@ def _with_iso3(table: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     """`events_table` rows with the catalogue's ``iso3`` of each event and, as ``country``,
     our country table's name of it (an event split from a report of several countries keeps
     the report's list of names in the catalogue)."""
-    from impact.countries import country_name
+    from impact.bundled.countries import country_name
 
     codes = events.select(pl.col("event_id").alias("id"), "iso3")
     rows = table.join(codes, on="id", how="left", validate="m:1")
@@ -417,9 +417,9 @@ def events_view(estimates: pl.DataFrame, events: pl.DataFrame, *, method: str, v
 
 def with_rows(spec: dict[str, Any], frame: pl.DataFrame) -> dict[str, Any]:
     """``spec`` drawing ``frame``'s rows, sent within the spec in a layer
-    (`impact.charts.rows_in_layer`: rows given to Streamlit as a table are drawn empty
+    (`impact.report.charts.rows_in_layer`: rows given to Streamlit as a table are drawn empty
     first, which logs "Infinite extent" warnings); it fits the container's width, its
-    title and axes added to its height, with room for the title (`impact.charts.PADDING`).
+    title and axes added to its height, with room for the title (`impact.report.charts.PADDING`).
 
     >>> with_rows({"mark": "bar"}, pl.DataFrame({"v": [1.0, float("nan")]}))["layer"]
     [{'data': {'values': [{'v': 1.0}, {'v': None}]}, 'mark': 'bar'}]
@@ -476,7 +476,7 @@ def compare_chart_spec(title: str, tick_format: str, rows: int) -> dict[str, Any
 
 
 def compare_table(compared: pl.DataFrame, labels: Mapping[str, str]) -> pl.DataFrame:
-    """`impact.events.compare` output for display: one row per event, per day, per capita
+    """`impact.catalogue.events.compare` output for display: one row per event, per day, per capita
     and % of annual GDP side by side, each with its rank among the compared events."""
     return compared.select(
         pl.col("event_id").replace_strict(dict(labels), default=pl.col("event_id"))
@@ -510,12 +510,12 @@ def _totals_display(frame: pl.DataFrame, key: str, names: Mapping[str, str],
 
 
 def summary_table(summary: pl.DataFrame, names: Mapping[str, str]) -> pl.DataFrame:
-    """`impact.events.summarise` output with country names and display column names."""
+    """`impact.catalogue.events.summarise` output with country names and display column names."""
     return _totals_display(summary, "iso3", names, "country")
 
 
 def platform_table(ledger: pl.DataFrame) -> pl.DataFrame:
-    """`impact.events.summarise` by platform and year with display names: a block of several
+    """`impact.catalogue.events.summarise` by platform and year with display names: a block of several
     platforms counts under each, so the rows do not add up to all blocks."""
     from impact.vocab import PLATFORM_LABELS
 
@@ -592,7 +592,7 @@ def totals_display(frame: pl.DataFrame) -> pl.DataFrame:
 
 def table_csv(table: pl.DataFrame) -> str:
     """CSV of a display table, exactly the columns shown; text a spreadsheet would run as a
-    formula is quoted (`impact.export.safe_frame`: a user's own events are in it)."""
-    from impact.export import safe_frame
+    formula is quoted (`impact.report.export.safe_frame`: a user's own events are in it)."""
+    from impact.report.export import safe_frame
 
     return safe_frame(table).write_csv()

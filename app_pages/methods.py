@@ -9,9 +9,9 @@ import streamlit as st
 
 from app_pages.cached import formula_terms
 from app_pages.viewmodel import SCOPE_LABELS
-from impact.io import data_version, read_bundled
+from impact.bundled.io import data_version, read_bundled
 from impact.methods import REGISTRY
-from impact.parameters import platform_level
+from impact.model.parameters import platform_level
 
 st.title("Methods & assumptions")
 st.write(

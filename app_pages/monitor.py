@@ -2,7 +2,7 @@
 have cost if it lasts longer — from a timeline file, the example case or a watched file.
 
 Thin by design: reading is `app_pages.monitor_view.load_timeline` (the importers when they
-are installed, else our CSV), figures are `impact.monitor.monitor`, and what is shown is
+are installed, else our CSV), figures are `impact.monitor.costing.monitor`, and what is shown is
 `app_pages.monitor_view.monitor_view`. The result is cached by the file's bytes, the cut and
 the horizons (every method is costed at once, so choosing another method only rebuilds the
 view, itself cached); the brief and the CSV are built only when their download is clicked.
@@ -281,7 +281,7 @@ def _watch(path_text: str) -> None:
 
 
 def _fetch_form() -> tuple[bytes, str] | None:
-    """Fetch the last days of a monitor's answer for a country (`impact.fetch`); the answer
+    """Fetch the last days of a monitor's answer for a country (`impact.monitor.fetch`); the answer
     is kept in session state and read like an uploaded file."""
     s = st.session_state
     with st.form("mon_fetch_form", border=True):

@@ -1,5 +1,5 @@
 """The Monitor page's view model: reading a timeline file, the page's choices, and the
-display tables, figures and Vega-Lite chart specs built from a `impact.monitor.MonitorResult`.
+display tables, figures and Vega-Lite chart specs built from a `impact.monitor.costing.MonitorResult`.
 
 Nothing here imports streamlit, so every function can be tested on its own (the page caches
 `run_monitor` by the file's bytes and the choices, and `monitor_view` by those and the
@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from impact import format as fmt
-from impact.ensemble import ENSEMBLE, ENSEMBLE_TITLE
+from impact.estimation.ensemble import ENSEMBLE, ENSEMBLE_TITLE
 from impact.methods import REGISTRY
 
 #: options passed to a reader, as sorted ``(name, value)`` pairs (hashable: a cache key)
@@ -89,7 +89,7 @@ UNTIL_MODES = {
     "now": "now (rows still on are costed to now)",
     "at": "a chosen moment",
 }
-#: monitors the page can fetch from (`impact.fetch`), and the token each needs
+#: monitors the page can fetch from (`impact.monitor.fetch`), and the token each needs
 FETCH_SOURCES = {"ioda": "IODA", "cloudflare": "Cloudflare Radar", "ooni": "OONI"}
 #: reader options the page offers (beyond country and until), with their labels and help
 OPTION_WIDGETS = {
@@ -126,12 +126,12 @@ SCOPE_WORDS = {"full": "full internet", "mobile": "mobile data", "platforms": "p
 
 # ---- reading the file ----------------------------------------------------------------------------
 def load_timeline(data: bytes, name: str, options: Options = ()) -> Any:
-    """The `impact.timeline.Timeline` of an uploaded, fetched or watched file, read with
+    """The `impact.monitor.timeline.Timeline` of an uploaded, fetched or watched file, read with
     ``options`` (``(name, value)`` pairs passed to the reader: country, until, datasource,
     platform, sheet, causes; see `read_options`).
 
-    `impact.importers.read_any`: IODA, Cloudflare Radar, OONI, Access Now and our CSV,
-    detected from the content. A bad file raises `impact.timeline.TimelineError`, one line
+    `impact.monitor.importers.read_any`: IODA, Cloudflare Radar, OONI, Access Now and our CSV,
+    detected from the content. A bad file raises `impact.monitor.timeline.TimelineError`, one line
     naming the file, line and field.
 
     >>> csv = b"start_utc,end_utc,country\\n2024-02-08T03:00Z,2024-02-08T05:00Z,PAK\\n"
@@ -140,22 +140,22 @@ def load_timeline(data: bytes, name: str, options: Options = ()) -> Any:
     >>> load_timeline(b"start_utc,end_utc,country\\nyesterday,,PAK\\n", "bad.csv")
     Traceback (most recent call last):
     ...
-    impact.timeline.TimelineError: bad.csv line 2: start_utc: 'yesterday' is not accepted; an ISO date-time in UTC, e.g. 2024-02-08T02:00Z or 2024-02-08 02:00 (0 of 1 records kept)
+    impact.monitor.timeline.TimelineError: bad.csv line 2: start_utc: 'yesterday' is not accepted; an ISO date-time in UTC, e.g. 2024-02-08T02:00Z or 2024-02-08 02:00 (0 of 1 records kept)
     """
-    from impact.importers import read_any
+    from impact.monitor.importers import read_any
 
     return read_any(data, name=name, **dict(options))
 
 
 def file_format(data: bytes, name: str) -> str | None:
-    """The format `impact.importers.read_any` detects in the file (None: not recognised, the
+    """The format `impact.monitor.importers.read_any` detects in the file (None: not recognised, the
     error is shown when it is read).
 
     >>> file_format(b"start_utc,end_utc,country\\n", "t.csv")
     'timeline'
     """
-    from impact.importers import detect_format
-    from impact.timeline import TimelineError
+    from impact.errors import TimelineError
+    from impact.monitor.importers import detect_format
 
     try:
         return detect_format(data, name)
@@ -171,7 +171,7 @@ def format_options(fmt: str | None) -> tuple[str, ...]:
     """
     import sys
 
-    from impact.importers import FORMATS
+    from impact.monitor.importers import FORMATS
 
     reader = FORMATS.get(fmt or "")
     if reader is None:
@@ -181,7 +181,7 @@ def format_options(fmt: str | None) -> tuple[str, ...]:
 
 def sheet_names(data: bytes, name: str) -> tuple[str, ...]:
     """The sheets of a workbook (empty: not a workbook, or one that cannot be opened)."""
-    from impact.importers import workbook
+    from impact import workbook
 
     if not workbook.is_workbook(data, name):
         return ()
@@ -240,7 +240,7 @@ def until_choice(mode: str, day: date | None = None, clock: time | None = None,
 
 @dataclass(frozen=True)
 class ReadReport:
-    """What the reader did with the file, display-ready (`impact.timeline.ImportReport`)."""
+    """What the reader did with the file, display-ready (`impact.monitor.timeline.ImportReport`)."""
 
     summary: str  #: ``read 12 records: kept 10 rows, refused 2; 1 still on, …``
     refused: tuple[str, ...]  #: one line per refused record (user text: shown as plain text)
@@ -261,20 +261,20 @@ def read_report(timeline: Any) -> ReadReport | None:
 
 
 def fetch_export(source: str, country: str, start: str, end: str) -> tuple[str, bytes]:
-    """(file name, body) of a monitor's export fetched with `impact.fetch.fetch` (the only
+    """(file name, body) of a monitor's export fetched with `impact.monitor.fetch.fetch` (the only
     call that uses the network; the base URL of each source can be replaced by
     ``IMPACT_FETCH_BASE_<SOURCE>``). Every failure, offline included, is one `InputError`
     line."""
     import tempfile
 
-    from impact import fetch
+    from impact.monitor import fetch
 
     with tempfile.TemporaryDirectory(prefix="impact-fetch-") as tmp:
         iso3 = country.strip()
         path = fetch.fetch(source, iso3 or None, start, end,
                            str(Path(tmp) / "answer.json"))
         body = path.read_bytes()
-    from impact.countries import resolve_country
+    from impact.bundled.countries import resolve_country
 
     t0 = start.replace(":", "").replace("-", "")[:13]
     return f"{source}_{resolve_country(country)}_{t0}.json", body
@@ -284,7 +284,7 @@ def token_set(source: str) -> bool:
     """Whether the API token ``source`` needs is in the environment (True: none needed)."""
     import os
 
-    from impact import fetch
+    from impact.monitor import fetch
 
     env = fetch.TOKEN_ENV.get(source)
     return env is None or bool(os.environ.get(env, "").strip())
@@ -344,7 +344,7 @@ def read_watched(text: str, roots: tuple[Path, ...] | None = None) -> tuple[byte
 
 # ---- the page's choices --------------------------------------------------------------------------
 def horizons_text(chosen: list[str] | tuple[str, ...]) -> str:
-    """The chosen horizons in `HORIZONS` order, as `impact.monitor.monitor` takes them.
+    """The chosen horizons in `HORIZONS` order, as `impact.monitor.costing.monitor` takes them.
 
     >>> horizons_text(["30d", "1d", "12h"])
     '12h,1d,30d'
@@ -365,10 +365,10 @@ def until_text(day: date | None, clock: time | None) -> str | None:
 
 def run_monitor(data: bytes, name: str, until: str | None, project: str, draws: int,
                 options: Options = ()) -> Any:
-    """`impact.monitor.monitor` of a file's bytes read with ``options`` (every method, so
+    """`impact.monitor.costing.monitor` of a file's bytes read with ``options`` (every method, so
     choosing another one only changes the view); ``until`` is also the reader's, so rows
     still on are costed to it."""
-    from impact.monitor import monitor
+    from impact.monitor.costing import monitor
 
     if until is not None:
         options = tuple(sorted({**dict(options), "until": until}.items()))
@@ -497,7 +497,7 @@ def spread_text(result: Any) -> str:
 def members_text(result: Any, method: str) -> str:
     """Under the headline's cards: its members, how they are combined, who is not in it and
     why (the rule of docs/headline.md); ``""`` for one method."""
-    from impact.ensemble import BESIDE
+    from impact.estimation.ensemble import BESIDE
 
     head = getattr(result, "headline", None)
     if method != ENSEMBLE or head is None:
@@ -512,7 +512,7 @@ def members_text(result: Any, method: str) -> str:
 
 def status_line(result: Any) -> tuple[str, str]:
     """(``Still on`` or ``Lifted``, since when and until when in the country's local time)."""
-    from impact.monitor import lifted_at
+    from impact.monitor.costing import lifted_at
 
     tl = result.timeline
     began = _local_text(tl.start, result.zone)
@@ -670,7 +670,7 @@ def intensity_chart_spec(frame: pl.DataFrame, zone: str) -> dict[str, Any]:
 
 def rows_table(timeline: Any) -> pl.DataFrame:
     """The timeline's rows, as read."""
-    from impact.timeline import rows_frame
+    from impact.monitor.timeline import rows_frame
 
     return rows_frame(timeline)
 
@@ -689,22 +689,22 @@ def file_stem(result: Any) -> str:
 
 def brief_file(kind: str, result: Any, method: str) -> str | bytes:
     """The brief (``html`` or ``pdf``) of ``result``, built when its download is clicked."""
-    from impact import brief
+    from impact.report import brief
 
     return brief.brief_html(result, method=method) if kind == "html" else brief.brief_pdf(
         result, method=method)
 
 
 def brief_available() -> bool:
-    """Whether `impact.brief` is installed (checked without importing it)."""
+    """Whether `impact.report.brief` is installed (checked without importing it)."""
     from importlib.util import find_spec
 
-    return find_spec("impact.brief") is not None
+    return find_spec("impact.report.brief") is not None
 
 
 def monitor_view(result: Any, method: str) -> MonitorView:
     """The Monitor page's display of ``result`` with ``method`` in front (pure)."""
-    from impact.countries import country_name
+    from impact.bundled.countries import country_name
 
     cur = result.currency
     so = _row(result.so_far, method=method)

@@ -17,7 +17,9 @@ from typing import Any
 import polars as pl
 
 from impact import format as fmt
-from impact.chart_frames import (  # noqa: F401 - the chart frames, importable from here too
+from impact.bundled.io import read_bundled
+from impact.methods import REGISTRY
+from impact.report.chart_frames import (  # noqa: F401 - the chart frames, importable from here too
     DURATION_DRAWS,
     DURATION_POINTS,
     DURATION_REACH,
@@ -31,9 +33,7 @@ from impact.chart_frames import (  # noqa: F401 - the chart frames, importable f
     tornado_frame,
     waterfall_frame,
 )
-from impact.chart_frames import money_basis as _money_basis
-from impact.io import read_bundled
-from impact.methods import REGISTRY
+from impact.report.chart_frames import money_basis as _money_basis
 
 SCOPE_LABELS = {
     "full": "Full internet",
@@ -92,8 +92,8 @@ def country_names() -> tuple[str, ...]:
 
 @functools.cache
 def unestimable_names() -> dict[str, str]:
-    """``{country name: why it cannot be estimated}`` (`impact.context.unestimable_countries`)."""
-    from impact.context import unestimable_countries
+    """``{country name: why it cannot be estimated}`` (`impact.model.context.unestimable_countries`)."""
+    from impact.model.context import unestimable_countries
 
     names = dict(read_bundled("countries").select("iso3", "name").iter_rows())
     return {names[iso3]: why for iso3, why in unestimable_countries().items() if iso3 in names}
@@ -118,7 +118,7 @@ def scenario_input(*, country: str, duration_hours: float, scope: str,
     With a start, an ``end_date`` (and ``end_time``) replaces the duration: the scenario
     counts the hours from start to end. A start date without ``start_time`` is a date alone:
     no time of day is stated, so the hours are not weighted by time of day
-    (`impact.context.hour_weighting`, the same rule on every page).
+    (`impact.model.context.hour_weighting`, the same rule on every page).
 
     Platforms are passed only for the platforms scope and intensity only for throttling, so
     that the scenario's cross-field rules see exactly what the user chose. Chosen ``regions``
@@ -126,7 +126,7 @@ def scenario_input(*, country: str, duration_hours: float, scope: str,
     ``share_range`` ``(central, low, high)`` [0-1] (a preset's catalogue range) gives the
     share its range while ``affected_share`` is still that central value; ``hours_range``
     ``(central, low, high)`` [hours] (a preset's hours where the source states none,
-    `impact.exposure.hours_range`) likewise while ``duration_hours`` is still the central
+    `impact.catalogue.exposure.hours_range`) likewise while ``duration_hours`` is still the central
     value and no end is given.
 
     >>> scenario_input(country="Pakistan", duration_hours=10, scope="full")["scope"]
@@ -187,8 +187,8 @@ def estimate_input(s: Mapping[str, Any]) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Preset:
     """A past event of the bundled catalogue as a starting scenario. Its fields come from
-    the catalogue row ``event_id`` (`impact.events.event_start` gives its start: the time of
-    day only where a source states it, `impact.events.STATED_START_TIMES`), so the preset
+    the catalogue row ``event_id`` (`impact.catalogue.events.event_start` gives its start: the time of
+    day only where a source states it, `impact.catalogue.events.STATED_START_TIMES`), so the preset
     costs what the Past events page costs for the event."""
 
     key: str
@@ -211,12 +211,12 @@ PRESET_LABELS = {p.key: p.label for p in PRESETS}
 
 def preset_state(preset: Preset, event: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
     """(Estimate-page widget values, a caption saying where they come from) of ``preset``
-    from its catalogue row ``event`` (`impact.events.load_events`). Durations beyond the
+    from its catalogue row ``event`` (`impact.catalogue.events.load_events`). Durations beyond the
     page's limit keep its first `APP_HOURS` [1] hours and say so; a start without a stated
     time of day leaves the page's start time empty (a date alone: no hour-of-day
     weighting, as on the Past events page)."""
-    from impact.events import STATED_START_TIMES, event_start
-    from impact.exposure import hours_range
+    from impact.catalogue.events import STATED_START_TIMES, event_start
+    from impact.catalogue.exposure import hours_range
 
     names = dict(read_bundled("countries").select("iso3", "name").iter_rows())
     hours = float(event["duration_hours"])
@@ -344,7 +344,7 @@ def scenario_query(scenario: Any, methods: Sequence[str] = (),
 def _timed(scenario: Any) -> bool:
     """Whether the page shows a start time: every start but a date alone (the page has no
     time-weighting switch, so weighting off means a date-only start)."""
-    from impact.context import hour_weighting
+    from impact.model.context import hour_weighting
 
     return hour_weighting(scenario)[0] or scenario.start.time() != time(0, 0)
 
@@ -522,9 +522,9 @@ _TABLE_COLUMNS = ("method", "status", "P5", "P50", "P95", "per day (P50)", "% of
 
 def _table(rows: list[dict[str, Any]], currency: str, factor: float,
            ens: Any = None) -> pl.DataFrame:
-    """The methods' table; with ``ens`` (`impact.ensemble.Ensemble`) each note starts with
+    """The methods' table; with ``ens`` (`impact.estimation.ensemble.Ensemble`) each note starts with
     the method's part in the headline."""
-    from impact.ensemble import role
+    from impact.estimation.ensemble import role
 
     out = []
     for r in rows:
@@ -550,7 +550,7 @@ def _table(rows: list[dict[str, Any]], currency: str, factor: float,
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: the Estimate page's downloads: (widget key, label, `impact.export.render` format,
+#: the Estimate page's downloads: (widget key, label, `impact.report.export.render` format,
 #: extension, MIME)
 DOWNLOADS = (
     ("download_csv", "Download CSV", "csv", "csv", "text/csv"),
@@ -563,17 +563,17 @@ DOWNLOADS = (
 
 
 def export_file(fmt: str, obj: Any, errors: Sequence[Any] = ()) -> str | bytes:
-    """``impact.export.render(obj, fmt)``: the contents of a download, built when it is asked
+    """``impact.report.writer.render(obj, fmt)``: the contents of a download, built when it is asked
     for (the pages pass ``functools.partial(export_file, fmt, est)`` as a deferred ``data=``),
     so the export module and the Excel writer are imported only then.
 
-    The command line's exports go through the same `impact.export.render`, so a download and
+    The command line's exports go through the same `impact.report.export.render`, so a download and
     ``impact estimate ... --format csv`` (or ``--out``) of the same scenario are the same file;
     ``errors`` are a batch's row errors (its JSON and Excel list them, as ``impact batch``
     does)."""
-    from impact import export
+    from impact.report import writer
 
-    return export.render(obj, fmt, errors=errors)
+    return writer.render(obj, fmt, errors=errors)
 
 
 def file_stem(est: Any) -> str:
@@ -588,15 +588,15 @@ class EstimateView:
     (built once per scenario and cached by the page)."""
 
     headline: str  #: markdown: country, year, hours, scope, affected users
-    sentence: str  #: the headline sentence to quote (`impact.ensemble.headline`)
-    why: str  #: why the methods differ, one line (`impact.ensemble.why_they_differ`)
+    sentence: str  #: the headline sentence to quote (`impact.estimation.ensemble.headline`)
+    why: str  #: why the methods differ, one line (`impact.estimation.ensemble.why_they_differ`)
     ensemble_note: str  #: who is in the ensemble and who was left out, and why
     area: str  #: caption: the affected area and its range
     data_line: str  #: caption: GDP, population, users and hour weighting used
     cards: tuple[dict[str, str], ...]  #: one per method, see `method_cards`
     table: pl.DataFrame  #: `results_table`
     ranges: pl.DataFrame  #: the ensemble's and every costed method's P5/P50/P95
-    #: (`impact.chart_frames.methods_range_frame`; empty when no method costs the scenario)
+    #: (`impact.report.chart_frames.methods_range_frame`; empty when no method costs the scenario)
     notes: tuple[str, ...]
     assumptions: pl.DataFrame
     sensitivity: pl.DataFrame
@@ -705,8 +705,7 @@ def estimate_view(est: Any) -> EstimateView:
     headline, area, data_line = headline_text(est.context)
     rows = est.summary.to_dicts()
     currency, factor = _money_basis(rows)
-    from impact.chart_frames import methods_range_frame
-    from impact.ensemble import (
+    from impact.estimation.ensemble import (
         beside_text,
         ensemble,
         ensemble_row,
@@ -714,7 +713,8 @@ def estimate_view(est: Any) -> EstimateView:
         range_text,
         why_they_differ,
     )
-    from impact.ensemble import headline as sentence
+    from impact.estimation.ensemble import headline as sentence
+    from impact.report.chart_frames import methods_range_frame
 
     ens = ensemble(est)
     ensemble_note = members_note(ens, _title_of)
@@ -743,13 +743,13 @@ BATCH_TEMPLATE = (
 
 
 def read_upload(data: bytes, name: str):
-    """An uploaded batch file parsed within the app's limits: a `impact.batch.BatchTable`.
+    """An uploaded batch file parsed within the app's limits: a `impact.batch.run.BatchTable`.
 
-    The limits are on the content: at most `impact.batch.UPLOAD_MAX_BYTES` of CSV text once
-    decompressed (gzip is recognised by its bytes) and `impact.batch.UPLOAD_MAX_ROWS` data
+    The limits are on the content: at most `impact.batch.run.UPLOAD_MAX_BYTES` of CSV text once
+    decompressed (gzip is recognised by its bytes) and `impact.batch.run.UPLOAD_MAX_ROWS` data
     rows. Raises `InputError` (one line) when the file is over a limit or unusable as a whole.
     """
-    from impact.batch import UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS, parse_batch_csv
+    from impact.batch.run import UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS, parse_batch_csv
 
     return parse_batch_csv(data, name, max_bytes=UPLOAD_MAX_BYTES, max_rows=UPLOAD_MAX_ROWS)
 
@@ -764,7 +764,7 @@ def batch_table(results: pl.DataFrame) -> pl.DataFrame:
     titles, money in each scenario's output currency, shares as percentages, the formatter's
     missing mark for what is not costed), after the id, country, scope and duration.
 
-    ``results`` is `impact.export.summary_frame` of the batch (an ``id`` column, then the
+    ``results`` is `impact.report.export.summary_frame` of the batch (an ``id`` column, then the
     summary columns)."""
     out: list[dict[str, Any]] = []
     rows = results.to_dicts()
@@ -788,8 +788,8 @@ def run_uploaded_batch(data: bytes, name: str, methods: Sequence[str], draws: in
     Raises `InputError` when the file as a whole is unusable (over a limit, empty, not CSV
     text, a bad header).
     """
-    from impact.batch import run_batch_estimates
-    from impact.export import summary_frame
+    from impact.batch.run import run_batch_estimates
+    from impact.report.export import summary_frame
 
     table = read_upload(data, name)
     estimates, errors = run_batch_estimates(table, list(methods), draws=draws)

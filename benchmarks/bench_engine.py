@@ -95,10 +95,10 @@ def catalogue_scenarios():
     """The scenarios and seeds `estimate_events` builds for the whole catalogue in both
     platform-cap variants: one per event and calendar year of its exposure (each distinct
     one once, as the engine pass does)."""
-    from impact import events as ev
+    from impact.catalogue import events as ev
+    from impact.catalogue.exposure import worlds
     from impact.errors import InputError
-    from impact.exposure import worlds
-    from impact.montecarlo import DEFAULT_SEED, scenario_seed
+    from impact.model.montecarlo import DEFAULT_SEED, scenario_seed
 
     events = ev.catalogue()
     rows = {r["event_id"]: r for r in events.iter_rows(named=True)}
@@ -120,9 +120,9 @@ def catalogue_scenarios():
 
 
 def batch_scenarios(path: Path):
-    from impact.batch import CsvChunks, assign_ids
-    from impact.montecarlo import DEFAULT_SEED, scenario_seed
-    from impact.scenario import parse_scenario
+    from impact.batch.run import CsvChunks, assign_ids
+    from impact.model.montecarlo import DEFAULT_SEED, scenario_seed
+    from impact.model.scenario import parse_scenario
 
     scenarios, seeds = [], []
     for chunk in CsvChunks(path, 10_000).chunks():
@@ -137,7 +137,7 @@ def batch_scenarios(path: Path):
 def kernel_inputs(scenarios, seeds):
     """Per method group: the method, the group's scope, its input names, (value, low, high,
     code) arrays and the GDP caps, resolved by the engine's planner (not timed)."""
-    from impact.engine import _spec_arrays, plan
+    from impact.estimation.engine import _spec_arrays, plan
 
     p = plan(scenarios, "all", seeds=seeds)
     out = []
@@ -218,7 +218,7 @@ def child(kind: str, what: str, draws: int, arg: str | None) -> None:
     """Run one measurement inside this (child) process and print its timed region."""
     if kind == "catalogue":
         if what == "engine":
-            from impact.events import catalogue, estimate_events
+            from impact.catalogue.events import catalogue, estimate_events
 
             events = catalogue()
             estimate_events(events.head(3), draws=draws)  # load the tables once

@@ -13,21 +13,21 @@ from __future__ import annotations
 
 import importlib
 import sys
-import types
 from typing import TYPE_CHECKING
 
 from impact.errors import DataError, ImpactError, InputError
 
 if TYPE_CHECKING:
-    from impact.estimate import Estimate, estimate
-    from impact.scenario import Scenario, parse_scenario, with_changes
+    from impact.estimation.scenario_estimate import Estimate, estimate
+    from impact.model.scenario import Scenario, parse_scenario, with_changes
 
 __all__ = ["DataError", "Estimate", "ImpactError", "InputError", "Scenario", "estimate",
            "parse_scenario", "with_changes"]
 __version__ = "0.1.0"
-_LAZY = {"Estimate": "impact.estimate", "estimate": "impact.estimate",
-         "Scenario": "impact.scenario", "parse_scenario": "impact.scenario",
-         "with_changes": "impact.scenario"}
+_LAZY = {"Estimate": "impact.estimation.scenario_estimate",
+         "estimate": "impact.estimation.scenario_estimate",
+         "Scenario": "impact.model.scenario", "parse_scenario": "impact.model.scenario",
+         "with_changes": "impact.model.scenario"}
 
 
 def __getattr__(name: str):
@@ -36,16 +36,3 @@ def __getattr__(name: str):
         setattr(sys.modules[__name__], name, value)
         return value
     raise AttributeError(f"module 'impact' has no attribute {name!r}")
-
-
-class _Package(types.ModuleType):
-    """``impact.estimate`` is the function, as with an eager import: importing the submodule
-    of the same name must not replace it with the module."""
-
-    def __setattr__(self, name: str, value) -> None:
-        if name == "estimate" and isinstance(value, types.ModuleType):
-            value = value.estimate
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import math
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import polars as pl
-
-from impact import format as fmt
-from impact.errors import BatchInterrupted, ImpactError, InputError, RefreshError
-from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
-from impact.vocab import VALUE_FIELDS
+from impact.bundled.datastore import forget_data_dir
+from impact.bundled.io import data_version
+from impact.errors import BatchInterrupted, ImpactError, RefreshError
+from impact.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
+from impact.model.scenario import ACCEPTED, Scenario
+from impact.text import one_line
+from impact.vocab import SUMMED_RANGE_NOTE, VALUE_FIELDS
 
 SCENARIO_FLAGS = VALUE_FIELDS
+
+
 _REPO = Path(__file__).resolve().parents[1]
 
 
@@ -35,62 +37,13 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
-def _int(field: str, text: str | None, default: int, lo: int, hi: int, accepted: str) -> int:
-    if text is None:
-        return default
-    try:
-        value = fmt.plain_number(text)  # refuses digit separators; reads 1e3
-        if math.isfinite(value) and value == int(value):
-            value = int(text) if text.strip().lstrip("+-").isdigit() else int(value)
-    except ValueError:  # exact for whole numbers: float() would round 2**60 + 1
-        raise InputError(field, text, accepted) from None
-    if not math.isfinite(value) or value != int(value) or not lo <= value <= hi:
-        raise InputError(field, text, accepted)
-    return int(value)
-
-
-def _draws(text: str | None) -> int:
-    return _int("draws", text, DEFAULT_DRAWS, 100, 1_000_000,
-                "a whole number from 100 to 1,000,000")
-
-
-def _seed(text: str | None) -> int:
-    return _int("seed", text, DEFAULT_SEED, 0, 2**63 - 1, "a whole number >= 0")
-
-
-def _overrides(items: Sequence[str] | None) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for item in items or ():
-        name, sep, value = item.partition("=")
-        try:
-            number = fmt.plain_number(value)
-        except ValueError:
-            number = math.nan
-        if not sep or not name.strip() or not math.isfinite(number):
-            raise InputError("set", item, "NAME=VALUE with a finite plain number (no digit "
-                             "separators), e.g. --set indirect_multiplier=0.8 or "
-                             "--set impact.recovery_share=0.1")
-        out[name.strip()] = number
-    return out
-
-
-def _methods(text: str) -> str | list[str]:
-    """``all`` or the names of ``--method``; no name at all (``--method ,``) is given back as
-    typed, for `impact.methods.get_methods` to refuse with the text in its message."""
-    if text.strip() == "all":
-        return "all"
-    return [m.strip() for m in text.split(",") if m.strip()] or text
-
-
-# ---- parser ----------------------------------------------------------------------------------
-#: the metavar of a scenario flag whose field description ends in this unit
 UNIT_METAVARS = {"hours": "HOURS", "0-1": "SHARE", "year": "YEAR", "people": "PEOPLE"}
 
 
 def scenario_flag(name: str) -> tuple[str, str]:
     """(metavar, help) of the ``impact estimate`` flag of scenario field ``name``, from the
     scenario model: its description with the unit in brackets, then what is accepted
-    (`impact.scenario.ACCEPTED`, the words of the errors). The metavar lists the choices of
+    (`impact.model.scenario.ACCEPTED`, the words of the errors). The metavar lists the choices of
     an enumeration (``USD|local``), else names the unit (``HOURS``, ``SHARE``), else the
     field (``COUNTRY``).
 
@@ -101,7 +54,6 @@ def scenario_flag(name: str) -> tuple[str, str]:
     import typing
     from datetime import datetime
 
-    from impact.scenario import ACCEPTED, Scenario
 
     field = Scenario.model_fields[name]
     text = field.description or ""
@@ -291,11 +243,6 @@ def _add_monitor_parser(sub) -> None:
                      "events; default the first)")
 
 
-_SUMMED_NOTE = ("P5/P95 totals are sums of the events' own P5/P95, not quantiles of the sum; "
-                "--aggregate keeps the Monte Carlo draws and gives P5/P95 of the summed draws "
-                "(the events of a country share their random numbers)")
-
-
 def _add_events_parser(sub) -> None:
     ev = sub.add_parser("events", help="the catalogue of recorded events: list, show, "
                         "estimate, compare, summary")
@@ -364,7 +311,7 @@ def _add_events_parser(sub) -> None:
     run(cmp_, ("capped", "uncapped"), "capped")
     output(cmp_)
     summ = ev_sub.add_parser("summary", help="totals per country-year, country or year. "
-                             + _SUMMED_NOTE)
+                             + SUMMED_RANGE_NOTE)
     filters(summ)
     summ.add_argument("--by", choices=("country-year", "country", "year", "platform-year",
                                        "platform"), default="country-year",
@@ -387,744 +334,14 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
 
 
 # ---- commands --------------------------------------------------------------------------------
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-              for r in rows]
-    return "\n".join(lines)
 
 
-def estimate_table(est) -> str:
-    """Readable aligned table of an `Estimate` plus its data notes."""
-    from impact import export  # in the commands, so that `impact --help` stays light
-    rows = []
-    code = next((r["currency"] for r in est.summary.iter_rows(named=True)
-                 if r["status"] == "ok" and r["currency"]), "USD")
-    basis = next((r["price_basis"] for r in est.summary.iter_rows(named=True)
-                  if r["status"] == "ok" and r["price_basis"]), "current")
-    usd = code == "USD" and basis == "current"
-    for r in est.summary.iter_rows(named=True):
-        if r["status"] == "ok":
-            spread = fmt.money_range(r["loss_p05"], r["loss_p95"], "")
-            cells = [r["method"], f"{fmt.money(r['loss_p50'], code)} ({spread})"]
-            if not usd:
-                cells.append(fmt.money(r["loss_usd_p50"]))
-            cells += [fmt.money(r["loss_per_day_p50"], code),
-                      fmt.percent(r["share_of_gdp_p50"]), r["main_driver"] or "", "ok"]
-            rows.append(cells)
-        else:
-            rows.append([r["method"]] + [fmt.MISSING] * (4 if usd else 5)
-                        + [f"{r['status']}: {r['reason']}"])
-    header = ["method", "loss P50 (P5–P95)"] + ([] if usd else ["USD P50"]) + [
-        "per day", "% of GDP", "main driver", "status"]
-    from impact.ensemble import (
-        beside_text,
-        ensemble,
-        headline,
-        members_note,
-        range_text,
-        why_they_differ,
-    )
-
-    ens = ensemble(est)
-    out = [headline(est)]
-    out += [line for line in (range_text(est, ens), beside_text(est, ens), why_they_differ(est),
-                              members_note(ens, lambda m: m)) if line]
-    out += context_lines(est)
-    out += ["", export.scenario_words(est), "", _table(rows, header)]
-    if est.notes:
-        out += ["", "Data notes:"] + [f"  - {n}" for n in est.notes]
-    money = (f"USD, current prices of {est.context.year}" if usd else
-             f"{code}, {basis} prices (USD at current prices of {est.context.year} beside)")
-    out += ["", f"{money}; impact {export.impact_version()}, data {export.data_version()}."]
-    return "\n".join(out)
-
-
-def context_lines(est) -> list[str]:
-    """Beyond the loss: the scenario's fitted effects on GDP growth, FDI and unemployment and
-    the next-year shutdown risk (`impact.associations`), as lines after the headline."""
-    from impact import associations
-
-    try:
-        effects = associations.scenario_effects(est)
-        outlook = associations.risk_outlook(est.context.iso3)
-    except ImpactError as err:
-        return ["", f"Associations and risk: not available ({_one_line(str(err))})."]
-    return (["", "Beyond the loss (associations in past country-years, not measured causes):"]
-            + [f"  {line}" for line in associations.effect_lines(effects)]
-            + [f"  {outlook.text} {outlook.why}"])
-
-
-def _cmd_estimate(args: argparse.Namespace) -> int:
-    from impact import export
-    from impact.estimate import estimate
-    from impact.scenario import parse_scenario
-
-    fields = {name: getattr(args, name) for name in SCENARIO_FLAGS}
-    if args.no_time_weighting:
-        fields["time_weighting"] = False
-    draws, seed, overrides = _draws(args.draws), _seed(args.seed), _overrides(args.set)
-    if args.out:
-        export.export_format(args.out)  # fail before computing
-    if args.brief and Path(args.brief).suffix.lower() not in (".html", ".pdf"):
-        raise InputError("brief", args.brief, "a path ending in .html or .pdf")
-    est = estimate(parse_scenario(fields), _methods(args.method), draws=draws, seed=seed,
-                   overrides=overrides)
-    if args.format == "table":
-        text = estimate_table(est)
-    else:
-        text = export.render(est, args.format, overrides=overrides)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    if args.out:
-        path = _write(est, args.out, overrides=overrides)
-        print(f"wrote {path}", file=sys.stderr)
-    if args.brief:
-        from impact.brief import write_estimate_brief
-
-        try:
-            path = write_estimate_brief(est, args.brief)
-        except OSError as exc:
-            raise InputError("brief", args.brief,
-                             f"a writable path ({exc.strerror or exc})") from None
-        print(f"wrote {path}", file=sys.stderr)
-    return 0
-
-
-def _write(obj, out: str, **kwargs) -> Path:
-    from impact import export
-    try:
-        return export.write_export(obj, out, **kwargs)
-    except OSError as exc:
-        raise InputError("out", out, f"a writable path ({exc.strerror or exc})") from None
-
-
-def _cmd_batch(args: argparse.Namespace) -> int:
-    from impact import export
-    from impact.batch import DEFAULT_CHUNK_ROWS, CsvChunks, stream_batch
-
-    draws, seed = _draws(args.draws), _seed(args.seed)
-    chunk_rows = _int("chunk-rows", args.chunk_rows, DEFAULT_CHUNK_ROWS, 1, 1_000_000,
-                      "a whole number of rows from 1 to 1,000,000")
-    if args.scheduler and args.engine != "dask":
-        raise InputError("scheduler", args.scheduler, "only with --engine dask")
-    fmt = "csv"
-    if args.out:
-        fmt = export.export_format(args.out)
-        if fmt == "markdown":
-            raise InputError("out", args.out, "a path ending in .csv, .json or .xlsx")
-        out, given = Path(args.out).resolve(), Path(args.file).resolve()
-        if given in (out, out.with_name(out.name + ".partial")):
-            raise InputError("out", args.out, "a path other than the input file (and than "
-                             "the input without its .partial)")
-        if out.is_dir():
-            raise InputError("out", args.out, "a file path, not a folder")
-        if not out.parent.is_dir():
-            raise InputError("out", args.out, "a path in an existing folder")
-    source = CsvChunks(Path(args.file), chunk_rows)
-    stats = stream_batch(source, Path(args.out) if args.out else None, fmt,
-                         methods=_methods(args.method), draws=draws, seed=seed,
-                         overrides=_overrides(args.set), engine=args.engine,
-                         scheduler=args.scheduler,
-                         progress=False if args.no_progress else True if args.progress else None,
-                         stream=sys.stdout, lean=bool(args.out) and not args.full_provenance,
-                         resume=args.resume)
-    where = f"written to {args.out}" if args.out else "written to stdout"
-    if fmt == "csv" and args.out and not args.full_provenance:
-        from impact.batch import vintages_path
-
-        where += f" (data vintages once, in {vintages_path(Path(args.out)).name})"
-    print(f"batch: {stats.rows} rows, {stats.ok} ok, {len(stats.errors)} failed; "
-          f"{stats.results} result rows {where}", file=sys.stderr)
-    for note in stats.notes:
-        print(f"note: {note}", file=sys.stderr)
-    for err in stats.errors:
-        print(f"error: {_one_line(str(err))}", file=sys.stderr)
-    return 1 if stats.errors else 0
-
-
-def _cmd_countries(args: argparse.Namespace) -> int:
-    from impact.io import read_bundled
-
-    frame = (read_bundled("countries").select("iso3", "name", "region", "income_group")
-             .sort("iso3"))
-    if args.format == "csv":
-        sys.stdout.write(frame.write_csv())
-    else:
-        rows = [[c or "" for c in r] for r in frame.iter_rows()]
-        print(_table(rows, frame.columns))
-    return 0
-
-
-def _cmd_regions(args: argparse.Namespace) -> int:
-    from impact.countries import resolve_country
-    from impact.regions import region_names
-
-    iso3 = resolve_country(args.country)
-    names = region_names(iso3)
-    if not names:
-        raise InputError("country", args.country, "a country with bundled admin-1 populations "
-                         "(none are bundled for this one; use --affected-share instead)")
-    print("\n".join(names))
-    return 0
-
-
-def _cmd_methods(args: argparse.Namespace) -> int:
-    from impact import export
-    from impact.methods import REGISTRY
-
-    info = export.methods_info(list(REGISTRY))
-    if args.format == "csv":
-        frame = pl.DataFrame([{"name": n, "title": i["title"], "scopes": ";".join(i["scopes"]),
-                               "formula": i["formula"], "citation": i["citation"]}
-                              for n, i in info.items()])
-        sys.stdout.write(frame.write_csv())
-        return 0
-    blocks = []
-    for name, i in info.items():
-        blocks.append(f"{name} — {i['title']}\n  scopes:   {', '.join(i['scopes'])}\n"
-                      f"  formula:  {i['formula']}\n  citation: {i['citation']}")
-    print("\n\n".join(blocks))
-    return 0
-
-
-def _cmd_data(args: argparse.Namespace) -> int:
-    if args.data_command == "status":
-        from impact.data_status import status, status_text
-
-        print(status_text(status()))
-        if args.online:
-            from impact.build.refresh import preview
-            from impact.data_status import changes_lines
-
-            print("\nwhat a refresh of the World Bank indicators would change now:")
-            print("\n".join(changes_lines(preview())))
-        return 0
-    if args.data_command == "refresh":
-        return _cmd_data_refresh(args)
-    if args.data_command == "use":
-        from impact.datastore import use
-
-        print(use(args.version))
-        return 0
-    if args.data_command == "manifest":
-        return _cmd_data_manifest(Path(args.out))
-    if args.data_command == "check":
-        from impact.io import check_bundled, data_dir, data_version
-
-        files = check_bundled()
-        print(f"ok: {len(files)} bundled files in {data_dir()} match manifest.json "
-              f"(data {data_version()})")
-        return 0
-    from impact.build import raw_dir  # lazily: only the builds need it
-
-    geometry = args.source if args.data_command == "geometry" else args.geometry
-    if geometry is not None and not Path(geometry).is_file():
-        raise InputError("geometry", str(geometry), "the world-atlas npm tarball "
-                         "(`npm pack world-atlas@2`) or its countries-110m.json")
-    from impact.build.staging import building
-
-    raw, out = raw_dir(args.raw), Path(args.out).resolve()
-    paths = {}
-    try:  # into a copy of --out, swapped in when complete: a failed build changes nothing
-        with building(out) as tmp:
-            if args.data_command == "build":
-                from impact.build.tables import build_all  # lazily: only this command
-
-                paths = build_all(raw, tmp, report=print)
-            if geometry is not None:
-                from impact.build.geometry import build_geometry
-
-                paths["geometry"] = build_geometry(Path(geometry), raw, tmp, report=print)
-    except FileNotFoundError as exc:  # a raw file missing (polars gives no filename)
-        raise InputError("raw", str(raw), f"a complete raw snapshot: {_one_line(exc)}; pass "
-                         "--raw DIR or set IMPACT_RAW_DATA=DIR; --out is unchanged") from None
-    paths = {name: out / Path(path).relative_to(tmp) for name, path in paths.items()}
-    for path in paths.values():
-        print(f"wrote {path}")
-    return 0
-
-
-def _cmd_data_refresh(args: argparse.Namespace) -> int:
-    from impact.build.refresh import refresh  # lazily: only this command needs it
-    from impact.data_status import changes_lines
-
-    def say(line: str) -> None:
-        print(line, file=sys.stderr)
-
-    staged, where = refresh(indicators=args.indicators or not args.events, events=args.events,
-                            to=args.to, say=say)
-    print(f"data {staged.version} (refreshed from {staged.based_on}) is now in use: {where}")
-    print("\n".join(changes_lines(staged.changes)))
-    if args.to is None:
-        print("go back with `impact data use bundled` (or `impact data use "
-              f"{staged.based_on}` if that version is stored)")
-    else:
-        print(f"use it with IMPACT_DATA_DIR={where}")
-    return 0
-
-
-def _cmd_data_manifest(out: Path) -> int:
-    if not out.is_dir():
-        raise InputError("out", str(out), "an existing data folder (data/)")
-    from impact.build.manifest import write_manifest  # lazily: only this command needs it
-
-    print(f"wrote {write_manifest(out)}")
-    return 0
-
-
-# ---- events ----------------------------------------------------------------------------------
-def _event_filters(args: argparse.Namespace) -> dict:
-    return {"country": args.country, "years": args.years, "type": args.type,
-            "platform": args.platform, "election": args.election, "search": args.search}
-
-
-def _variant(args: argparse.Namespace) -> str:
-    """The one variant label of ``--variant`` and ``--open-ended`` (compare, summary)."""
-    end = "" if args.open_ended == "known" else "to_snapshot_"
-    return end + args.variant
-
-
-def _price_year(text: str | None) -> int | None:
-    if text is None:
-        return None
-    return _int("price_year", text, 0, 2010, 2100, "a year from 2010 to the latest US "
-                "deflator year")
-
-
-def _short(text: str, width: int = 60) -> str:
-    """``text`` cut to ``width`` characters with an ellipsis (table cells)."""
-    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
-
-
-def _cell(x, column: str = "") -> str:
-    """A table cell: money, shares and hours by the column's name (``*usd*``, ``*share*``,
-    ``*hours*``), other numbers with three significant figures (`impact.format`)."""
-    if isinstance(x, bool) or (x is not None and not isinstance(x, float | int)):
-        return str(x)
-    if fmt.is_missing(x):
-        return fmt.MISSING
-    if isinstance(x, int) and not ("usd" in column or "hours" in column):
-        return str(x)  # years, ranks, counts of events
-    if "usd" in column:
-        return fmt.money(x)
-    if "share" in column:
-        return fmt.percent(x)
-    if "hours" in column:
-        return fmt.hours(x, unit=False)
-    return fmt.number(x)
-
-
-def _frame_text(frame: pl.DataFrame, fmt: str, columns: list[str] | None = None) -> str:
-    if fmt == "csv":  # text a spreadsheet would run as a formula is quoted (export.safe_text)
-        from impact.export import safe_frame
-
-        return safe_frame(frame).write_csv()
-    if fmt == "json":
-        return frame.write_json()
-    shown = frame.select(columns) if columns else frame
-    rows = [[_cell(c, col) for c, col in zip(r, shown.columns, strict=True)]
-            for r in shown.iter_rows()]
-    return _table(rows, shown.columns) + "\n"
-
-
-def _write_frame(frame: pl.DataFrame, out: str | None) -> None:
-    if not out:
-        return
-    suffix = Path(out).suffix.lower()
-    if suffix not in (".csv", ".json"):
-        raise InputError("out", out, "a path ending in .csv or .json")
-    from impact.export import safe_frame
-    from impact.io import write_atomic
-
-    write_atomic(out, safe_frame(frame).write_csv() if suffix == ".csv" else frame.write_json())
-    print(f"wrote {out}", file=sys.stderr)
-
-
-def _check_out(out: str | None) -> None:
-    if out and Path(out).suffix.lower() not in (".csv", ".json"):
-        raise InputError("out", out, "a path ending in .csv or .json")
-
-
-def _show_cell(key: str, value, pad: str) -> str:
-    """One value of `impact events show`: links one a line, Access Now's count years named
-    as such (the event's own year is ``year``, its start year)."""
-    if key == "links" and value:
-        return pad.join(str(value).split("|"))
-    if key == "listed_years" and value:
-        return (", ".join(str(value).split(";"))
-                + " (the years of the Access Now STOP lists that record it)")
-    return _cell(value, key)
-
-
-def _money(x) -> str:
-    return fmt.money(x)
-
-
-def _loss_cell(p50, p05, p95) -> str:
-    """``USD 4.3 bn (1.2 bn – 9 bn)``: the central loss with its P5–P95 range."""
-    return f"{_money(p50)} ({fmt.money_range(p05, p95, '')})"
-
-
-def compare_text(frame: pl.DataFrame) -> str:
-    """`impact.events.compare` as text: the events named in the order given, then one block
-    per method with each event's costed hours, loss P50 (P5–P95), per day, per capita and
-    share of GDP with their ranks, and a total row (sums of the costed events)."""
-    names = frame.unique("event_id", maintain_order=True)
-    lines = ["events, in the order given:"] + [
-        f"  {r['event_id']}  {r['title'] or ', '.join(str(r[c]) for c in ('country', 'year', 'scope'))}"
-        for r in names.iter_rows(named=True)]
-    rows = []
-    for method in frame["method"].unique(maintain_order=True):
-        block = frame.filter(pl.col("method") == method)
-        for r in block.iter_rows(named=True):
-            ok = r["status"] == "ok"
-            rows.append([r["event_id"], method, fmt.hours(r["costed_hours"], unit=False),
-                         _loss_cell(r["loss_usd_p50"], r["loss_usd_p05"], r["loss_usd_p95"])
-                         if ok else fmt.MISSING,
-                         _money(r["loss_usd_per_day_p50"]), _cell(r["rank_per_day"]),
-                         _money(r["loss_usd_per_capita_p50"]), _cell(r["rank_per_capita"]),
-                         fmt.percent(r["share_of_gdp_p50"]), _cell(r["rank_share_of_gdp"]),
-                         r["status"]])
-        costed = block.filter(pl.col("status") == "ok")
-        sums = {c: math.fsum(costed[c].to_list()) for c in
-                ("costed_hours", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95")}
-        of = (f"{costed.height} events" if costed.height == block.height
-              else f"{costed.height} of {block.height} events costed")
-        rows.append(["total", method, fmt.hours(sums["costed_hours"], unit=False),
-                     _loss_cell(sums["loss_usd_p50"], sums["loss_usd_p05"],
-                                sums["loss_usd_p95"]) if costed.height else fmt.MISSING,
-                     "", "", "", "", "", "", of])
-    header = ["event", "method", "hours", "loss P50 (P5–P95)", "per day", "rank",
-              "per capita", "rank", "% of GDP", "rank", "status"]
-    return "\n".join(lines) + "\n\n" + _table(rows, header) + "\n"
-
-
-def _cmd_events(args: argparse.Namespace) -> int:
-    from impact import events as ev
-
-    _check_out(getattr(args, "out", None))
-    cmd = args.events_command
-    yours = _user_events(args)
-    if cmd == "show":
-        row = (ev.rows_by_id([args.event_id], yours).row(0, named=True)
-               if args.event_id.startswith(ev.USER_ID_PREFIX) else ev.get_event(args.event_id))
-        frame = pl.DataFrame([row])
-        if args.format == "table":
-            width = max(len(k) for k in row)
-            pad = "\n" + " " * (width + 2)
-            text = "\n".join(f"{k.ljust(width)}  " + _show_cell(k, v, pad)
-                             for k, v in row.items()) + "\n"
-        else:
-            text = _frame_text(frame, args.format)
-        sys.stdout.write(text)
-        _write_frame(frame, args.out)
-        return 0
-    if cmd == "list":
-        frame = _events(args, yours)
-        cols = [c for c in ("event_id", "origin", "title", "iso3", "start", "end", "duration_hours",
-                            "hours_basis", "scope", "platforms", "affected_share", "election",
-                            "links") if c in frame.columns]
-        if args.format == "table":
-            cols = [c for c in cols if c not in ("links", "platforms", "end", "election")]
-        if args.flags and frame.height:
-            frame = frame.join(_event_flags(frame), on="event_id", how="left")
-            cols.append("flag")
-        sys.stdout.write(_frame_text(frame, args.format, cols))
-        if args.format == "table":
-            print(f"{frame.height} events", file=sys.stderr)
-        _write_frame(frame, args.out)
-        return 0
-    draws, seed, price_year = _draws(args.draws or "2000"), _seed(args.seed), \
-        _price_year(args.price_year)
-    cap = {"capped": True, "uncapped": False, "both": "both"}[args.variant]
-    open_ended = args.open_ended.replace("-", "_")
-    if cmd == "compare":
-        ids = ev.rows_by_id(args.event_ids, yours) if yours is not None else args.event_ids
-        frame = ev.compare(ids, _methods(args.method), variant=_variant(args),
-                           draws=draws, seed=seed)
-        frame = ev.with_origin(frame) if yours is not None else frame
-        text = compare_text(frame) if args.format == "table" else _frame_text(frame,
-                                                                             args.format)
-        sys.stdout.write(text)
-        if args.format == "table":
-            print("USD, current prices of each event year; total: sums of the events' P50, "
-                  "P5 and P95 (summed P5/P95 are not quantiles of the sum)", file=sys.stderr)
-        _write_frame(frame, args.out)
-        return 0
-    events = _events(args, yours)
-    if cmd == "estimate":
-        frame = ev.estimate_events(events, _methods(args.method), draws=draws, seed=seed,
-                                   price_year=price_year, cap_platform_days=cap,
-                                   open_ended=open_ended)
-        if _methods(args.method) == "all":  # and each event's headline, after its methods
-            frame = ev.add_headline(frame)
-        if yours is not None:
-            frame = ev.with_origin(frame)
-        if args.format == "table":
-            rows = [[_short(("[yours] " if r["event_id"].startswith(ev.USER_ID_PREFIX)
-                             else "") + (r["title"] or r["event_id"])), _cell(r["year"]),
-                     fmt.hours(r["costed_hours"]), r["variant"],
-                     r["method"],
-                     (f"{_money(r['loss_usd_p50'])} ({_money(r['loss_usd_p05'])}–"
-                      f"{_money(r['loss_usd_p95'])})") if r["status"] == "ok" else fmt.MISSING,
-                     r["status"] if r["status"] == "ok" else f"{r['status']}: {r['reason']}"]
-                    for r in frame.iter_rows(named=True)]
-            text = _table(rows, ["event", "year", "hours", "variant", "method",
-                                 "loss P50 (P5–P95)", "status"]) + "\n"
-        else:
-            text = _frame_text(frame, args.format)
-        sys.stdout.write(text)
-        _write_frame(frame, args.out)
-        return 0
-    # summary
-    from impact.ensemble import ENSEMBLE
-    from impact.methods import REGISTRY
-
-    methods = _methods(args.method)
-    if methods == "all" or len(methods) != 1:
-        raise InputError("method", args.method, "exactly one method name for a summary, "
-                         f"e.g. --method impact, or --method {ENSEMBLE} for the headline")
-    headline = methods == [ENSEMBLE]
-    if not headline and methods[0] not in REGISTRY:
-        raise InputError("method", methods[0], f"one of {', '.join(REGISTRY)}, or {ENSEMBLE} "
-                         "for each event's headline")
-    frame = ev.estimate_events(events, "all" if headline else methods, draws=draws, seed=seed,
-                               price_year=price_year, cap_platform_days=cap,
-                               open_ended=open_ended, keep_draws=args.aggregate)
-    if headline:
-        frame = ev.add_headline(frame).filter(pl.col("method") == ENSEMBLE)
-    if args.years is not None:  # the calendar years asked for, not the events' other years
-        first, last = ev.year_range(args.years, yours)
-        frame = frame.filter(pl.col("year").is_between(first, last))
-    summary = ev.summarise(frame, by=args.by, method=methods[0], variant=_variant(args))
-    # rows whose every event went uncosted say "0 events, USD 0": the table and files list
-    # costed events only, and stderr says how many rows were left out and why
-    empty = summary.filter(pl.col("n_events") == 0).height
-    summary = summary.filter(pl.col("n_events") > 0)
-    cols = ev.SUMMARY_COLUMNS + (ev.AGG_COLUMNS if args.aggregate else [])
-    if args.by.startswith("platform"):
-        cols = ["platform"] + [c for c in cols if c != "iso3"]
-    summary = summary.select(cols)
-    # the table shows only the keys of this --by (files keep every column, for stable headers)
-    shown = [c for c in summary.columns
-             if not (c in ("iso3", "year") and summary[c].null_count() == summary.height)]
-    sys.stdout.write(_frame_text(summary, args.format, shown))
-    if args.format == "table":
-        print(f"USD, current prices of each event year; {_SUMMED_NOTE}.", file=sys.stderr)
-    if empty:
-        print(f"note: {fmt.count(empty)} {args.by} rows with no costed event left out (their "
-              "events could not be costed: blocks of services that are not costed platforms, "
-              "parts before 2010; `impact events estimate` gives each reason)", file=sys.stderr)
-    _write_frame(summary, args.out)
-    return 0
-
-
-def _user_events(args: argparse.Namespace):
-    """The user's events of ``--events-file`` (None without one); what was read, kept and
-    refused goes to stderr, one line per refused record."""
-    from impact import events as ev
-
-    path = getattr(args, "events_file", None)
-    if not path:
-        if getattr(args, "sheet", None):
-            raise InputError("sheet", args.sheet, "a sheet of --events-file (give the file)")
-        return None
-    out = getattr(args, "out", None)
-    if out and Path(out).resolve() == Path(path).resolve():
-        raise InputError("out", out, "a path other than --events-file (the input)")
-    user = ev.read_user_events(path, sheet=args.sheet)
-    print(f"{path}: {user.summary()}", file=sys.stderr)
-    for line in user.refused:
-        print(f"refused: {line}", file=sys.stderr)
-    return user.events
-
-
-def _events(args: argparse.Namespace, yours):
-    """The catalogue's events matching the filters, with the user's (``origin``) if any."""
-    from impact import events as ev
-
-    if yours is None:
-        return ev.load_events(**_event_filters(args))
-    return ev.filter_events(ev.with_yours(ev.catalogue(), yours), **_event_filters(args))
-
-
-#: the method and draws `impact events list --flags` costs the events with
-FLAG_METHOD, FLAG_DRAWS = "cost_compatible", 1_000
-
-
-def _event_flags(events):
-    """``event_id, flag`` of catalogue events (`impact.events.event_flags`, variant capped)."""
-    from impact import events as ev
-
-    totals = ev.event_totals(ev.estimate_events(events, [FLAG_METHOD], draws=FLAG_DRAWS))
-    return totals.select("event_id", pl.col("flag").fill_null(""))
-
-
-def _iso_now() -> str:
-    from impact.timeline import now_utc
-
-    return now_utc().strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-#: `impact monitor` options passed to the file's reader when given (argparse dest -> option)
-READER_OPTIONS = ("until", "datasource", "platform", "sheet", "causes")
-
-
-def _read_timeline(args: argparse.Namespace):
-    """The monitor file as a `Timeline`, with the options the user gave; what was read,
-    kept and refused goes to stderr (refused records one line each, the first 20)."""
-    from impact.importers import read_any
-
-    options = {k: getattr(args, k) for k in READER_OPTIONS if getattr(args, k, None)}
-    timeline = read_any(args.file, fmt=args.input_format, country=args.country, **options)
-    report = timeline.report
-    if report is not None and (report.refused or report.other_countries or report.ongoing):
-        print(f"{timeline.name}: {report.summary()}", file=sys.stderr)
-        for line in report.refused[:20]:
-            print(f"  refused: {_one_line(line)}", file=sys.stderr)
-        if len(report.refused) > 20:
-            print(f"  … {len(report.refused) - 20:,} more refused", file=sys.stderr)
-    return timeline
-
-
-def monitor_text(result, fmt_name: str = "table", methods: list[str] | None = None) -> str:
-    """The monitor figures as an aligned table (or CSV/JSON of the per-method frame): the
-    headline (method ``ensemble``) first, then every method; ``methods`` keeps those rows
-    only (``--method ensemble``: the headline alone)."""
-    from impact.ensemble import ENSEMBLE
-
-    keep = (lambda frame: frame) if methods is None else (
-        lambda frame: frame.filter(pl.col("method").is_in(methods)))
-    so_far = keep(result.so_far)
-    burn = {(r["method"], r["rate"]): r for r in result.burn.iter_rows(named=True)}
-    proj = keep(result.projection)
-    if fmt_name in ("csv", "json"):
-        wide = so_far.select("method", "status", "reason", "loss_usd_p05", "loss_usd_p50",
-                             "loss_usd_p95", "loss_local_p50")
-        for rate in ("per_hour", "per_day"):
-            wide = wide.join(result.burn.filter(pl.col("rate") == rate).select(
-                "method", pl.col("loss_usd_p50").alias(f"burn_{rate}_usd_p50")), on="method",
-                how="left", maintain_order="left")
-        for d in proj["more_days"].unique(maintain_order=True).to_list():
-            wide = wide.join(proj.filter(pl.col("more_days") == d).select(
-                "method", pl.col("loss_usd_p50").alias(f"total_if_{d:g}d_more_usd_p50")),
-                on="method", how="left", maintain_order="left")
-        return _frame_text(wide, fmt_name)
-    t = result.timeline
-    state = ("still on" if result.current else "lifted")
-    head = (f"{t.name}: {t.iso3}, {t.start:%Y-%m-%d %H:%M} to {result.until:%Y-%m-%d %H:%M} "
-            f"UTC ({state}; local time {result.zone}); {result.draws} draws, seed "
-            f"{result.seed}")
-    lines = [head, ""]
-    horizons = proj["more_days"].unique(maintain_order=True).to_list()
-    verb = "if it lasts" if result.current else "had it lasted"
-    header = ["method", "cost so far P50 (P5–P95)", "per hour", "per day"] + [
-        f"{verb} {d:g} d more" for d in horizons]
-    rows, reasons = [], []
-    for r in so_far.iter_rows(named=True):
-        m = r["method"]
-        if r["status"] != "ok":  # the reason below the table, so columns stay narrow
-            rows.append([m, r["status"].replace("_", " ") + f" ({len(reasons) + 1})"]
-                        + [""] * (len(header) - 2))
-            reasons.append(f"({len(reasons) + 1}) {m}: {_one_line(r['reason'] or '')}")
-            continue
-        spread = fmt.money_range(r["loss_usd_p05"], r["loss_usd_p95"], "")
-        label = "headline" if m == ENSEMBLE else m  # the word every page uses
-        rows.append([label, f"{_money(r['loss_usd_p50'])} ({spread})",
-                     _money(burn[(m, "per_hour")]["loss_usd_p50"]),
-                     _money(burn[(m, "per_day")]["loss_usd_p50"])] + [
-            _money(proj.filter((pl.col("method") == m) & (pl.col("more_days") == d))
-                   ["loss_usd_p50"][0]) for d in horizons])
-        if m == ENSEMBLE:
-            reasons.append(f"headline ({ENSEMBLE}): {_one_line(r['reason'] or '')}")
-    lines.append(_table(rows, header))
-    lines += reasons
-    if result.fx is not None:
-        lines.append(f"\nLocal currency: {result.currency} {result.fx:,.4g} per USD (official "
-                     "rate of the year); every figure above is USD at current prices.")
-    if result.notes:
-        lines.append("Data notes: " + "; ".join(result.notes))
-    return "\n".join(lines) + "\n"
-
-
-def _cmd_monitor(args: argparse.Namespace) -> int:
-    from impact import monitor as mon
-    from impact.ensemble import ENSEMBLE
-
-    if args.file == "fetch":
-        from impact import fetch
-
-        until = None if args.until is None else (
-            _iso_now() if args.until.strip().lower() == "now" else args.until)
-        path = fetch.fetch(args.source, args.country, args.start, until, args.out,
-                           endpoint=args.endpoint)
-        print(f"wrote {path}", file=sys.stderr)
-        return 0
-    if args.brief and Path(args.brief).suffix.lower() not in (".html", ".pdf"):
-        raise InputError("brief", args.brief, "a path ending in .html or .pdf")
-    draws = _int("draws", args.draws, mon.DEFAULT_MONITOR_DRAWS, 100, 1_000_000,
-                 "a whole number from 100 to 1,000,000")
-    seed = _seed(args.seed)
-    interval = _int("interval", args.interval, 30, 1, 86_400, "whole seconds from 1 to 86,400")
-    methods = _methods(args.method)
-    horizons = mon.parse_horizons(args.project)
-    # naming the headline costs every method (it is made of those that apply) and shows the
-    # rows named; otherwise every row, the headline of the methods costed first
-    shown = methods if isinstance(methods, list) and ENSEMBLE in methods else None
-
-    def once() -> None:
-        timeline = _read_timeline(args)
-        result = mon.monitor(timeline, until=args.until, methods=methods, draws=draws,
-                             seed=seed, project=horizons, timezone=args.timezone)
-        sys.stdout.write(monitor_text(result, args.format, shown))
-        sys.stdout.flush()
-        if args.brief:
-            _write_brief(result, args.brief, ENSEMBLE)
-
-    if not args.watch:
-        once()
-        return 0
-    import time
-
-    seen = None
-    try:
-        while True:
-            stamp = Path(args.file).stat().st_mtime_ns if Path(args.file).exists() else None
-            if stamp != seen:
-                seen = stamp
-                try:
-                    once()
-                except ImpactError as exc:  # a file caught mid-write: say so, keep watching
-                    print(f"error: {_one_line(str(exc))}", file=sys.stderr)
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        return 0
-
-
-def _write_brief(result, path: str, method: str = "impact") -> None:
-    from impact import brief
-    from impact.io import write_atomic
-
-    out = Path(path)
-    write_atomic(out, brief.brief_pdf(result, method) if out.suffix.lower() == ".pdf"
-                 else brief.brief_html(result, method), field="brief")
-    print(f"wrote {out}", file=sys.stderr)
-
-
-COMMANDS = {"estimate": _cmd_estimate, "batch": _cmd_batch, "countries": _cmd_countries,
-            "regions": _cmd_regions,
-            "methods": _cmd_methods, "data": _cmd_data, "events": _cmd_events,
-            "monitor": _cmd_monitor}
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+#: each command and the function of `impact.commands` that runs it (or a callable)
+COMMANDS = {name: f"{name}_command" for name in (
+    "estimate", "batch", "countries", "regions", "methods", "data", "events", "monitor")}
 
 
 def _version_in_use() -> str:
-    from impact.io import data_version, forget_data_dir
 
     forget_data_dir()
     return data_version()
@@ -1138,16 +355,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = None
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
-        return COMMANDS[args.command](args)
+        run = COMMANDS[args.command]
+        if isinstance(run, str):
+            from impact import commands  # start-up: --help and bad flags load no model
+
+            run = getattr(commands, run)
+        return run(args)
     except _UsageError as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except RefreshError as exc:  # nothing was switched: say so
-        print(f"error: {_one_line(str(exc))}; nothing was changed (data "
+        print(f"error: {one_line(str(exc))}; nothing was changed (data "
               f"{_version_in_use()} still in use)", file=sys.stderr)
         return 4
     except ImpactError as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
@@ -1171,7 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line, never a traceback unless asked for
         if os.environ.get("IMPACT_DEBUG", "").strip() in ("1", "true"):
             raise
-        print(f"error: internal error ({type(exc).__name__}: {_one_line(str(exc))}); this is "
+        print(f"error: internal error ({type(exc).__name__}: {one_line(str(exc))}); this is "
               "a bug in impact: please report the command (IMPACT_DEBUG=1 shows the "
               "traceback)", file=sys.stderr)
         return 3

@@ -15,12 +15,12 @@ Committed tables (``data/``):
 * ``econometrics_fit.csv`` — ``model, kind, term, term2, value``: per model (an outcome of
   `OUTCOMES`, or ``risk``) its coefficients, clustered SEs, p-values, covariance, sample
   statistics; for the risk model also its formula, region levels, AUCs and calibration
-  table (kinds as in `impact.fits`);
+  table (kinds as in `impact.bundled.fits`);
 * ``econometrics_sample.csv`` — ``model, iso3``: the countries of each estimation sample;
 * ``risk_features.csv`` — the risk model's covariates per country and outcome year (t − 1
   values, complete rows only), for every year `risk_table` accepts.
 
-Fits are cached by `impact.io.data_version`. Run ``python -m impact.econometrics
+Fits are cached by `impact.bundled.io.data_version`. Run ``python -m impact.econometrics
 --write-docs`` to regenerate ``docs/econometrics.md`` (report writing is build-side code).
 
 References
@@ -39,9 +39,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from impact import fits
+from impact.bundled import fits
+from impact.bundled.io import data_version, read_bundled
 from impact.errors import DataError
-from impact.io import data_version, read_bundled
 
 YEARS = tuple(range(2016, 2025))  # effect-model panel
 RISK_YEARS = tuple(range(2017, 2026))  # outcome years of the risk model (lags need t-1)
@@ -142,7 +142,7 @@ def _effect_cached(version: str, outcome: str) -> EffectFit:
 
 def fit_effect_model(outcome: str = "gdp_growth_pct") -> EffectFit:
     """The effect model fitted at build time on the bundled data (read from
-    ``data/econometrics_fit.csv``), cached by `impact.io.data_version`."""
+    ``data/econometrics_fit.csv``), cached by `impact.bundled.io.data_version`."""
     if outcome not in OUTCOMES:
         raise DataError(f"outcome {outcome!r} is not modelled; one of {', '.join(OUTCOMES)}")
     return _effect_cached(data_version(), outcome)
@@ -331,7 +331,7 @@ def _risk_cached(version: str) -> RiskFit:
 
 def fit_risk_model() -> RiskFit:
     """The risk model fitted at build time on the bundled data (read from
-    ``data/econometrics_fit.csv``), cached by `impact.io.data_version`."""
+    ``data/econometrics_fit.csv``), cached by `impact.bundled.io.data_version`."""
     return _risk_cached(data_version())
 
 

@@ -36,12 +36,25 @@ def _shown(value: object) -> str:
     return text if len(text) <= MAX_ECHO else text[:MAX_ECHO - 1] + "…"
 
 
+class TimelineError(InputError):
+    """A timeline row that cannot be used: one line naming the file, the line, the field,
+    the value and what is accepted."""
+
+    def __init__(self, field: str, value: object, accepted: str, *, where: str = "") -> None:
+        super().__init__(field, value, accepted)
+        self.where = where
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return f"{self.where}: {text}" if self.where else text
+
+
 class DataError(ImpactError):
     """The bundled data cannot answer a question (e.g. a country with no usable GDP)."""
 
 
 class BundledDataError(DataError):
-    """A bundled data file is missing, unreadable, breaks a rule of `impact.datacheck.RULES`
+    """A bundled data file is missing, unreadable, breaks a rule of `impact.bundled.datacheck.RULES`
     or changed since the build. Unlike other `DataError` cases it is not one method's or one
     country's gap: an estimate stops with it (the CLI exits 2, the app shows it)."""
 

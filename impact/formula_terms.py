@@ -2,7 +2,7 @@
 under the formula (the app's Methods & assumptions page).
 
 The formulas are each method's ``Method.formula``; this module says what each symbol in them
-is. Most symbols are inputs of the method: their words are `impact.chart_frames.
+is. Most symbols are inputs of the method: their words are `impact.report.chart_frames.
 parameter_label` and their unit the input's own (`Method.inputs` of reference scenarios, the
 unit the Assumptions table and the exports show), and a literature coefficient carries its
 central value and range from ``data/parameters.csv`` (or the bundled fit it comes from). Only
@@ -18,9 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from impact import format as fmt
-from impact.chart_frames import parameter_label
 from impact.methods import REGISTRY
-from impact.parameters import ParamSpec, param
+from impact.model.parameters import ParamSpec, param
+from impact.report.chart_frames import parameter_label
 from impact.vocab import HOURS_PER_YEAR
 
 #: the reference scenarios whose inputs give each input's unit (one per scope; a unit does
@@ -58,9 +58,9 @@ class Term:
 @functools.lru_cache(maxsize=4)
 def input_specs(version: str) -> Mapping[tuple[str, str], ParamSpec]:
     """``(method, input name) -> ParamSpec`` of every input of every method for the
-    `REFERENCE_SCENARIOS` (data ``version``, the cache key: `impact.io.data_version`)."""
-    from impact.context import build_context
-    from impact.scenario import parse_scenario
+    `REFERENCE_SCENARIOS` (data ``version``, the cache key: `impact.bundled.io.data_version`)."""
+    from impact.model.context import build_context
+    from impact.model.scenario import parse_scenario
 
     out: dict[tuple[str, str], ParamSpec] = {}
     for fields in REFERENCE_SCENARIOS:
@@ -177,7 +177,7 @@ def _first_sentence(text: str) -> str:
     return head[0].lower() + head[1:] if head else head
 
 
-#: what each coefficient of the COST-compatible fit multiplies (`impact.fits` terms, in order)
+#: what each coefficient of the COST-compatible fit multiplies (`impact.bundled.fits` terms, in order)
 COST_FIT_TERMS = ("the intercept", "log a", "s", "log GDP per head", "s·log(W/W_ref)")
 
 
@@ -287,7 +287,7 @@ def formula_terms(method: str, specs: Mapping[tuple[str, str], ParamSpec] | None
     method without a list (the test of this module makes sure every registered one has
     one)."""
     if specs is None:
-        from impact.io import data_version
+        from impact.bundled.io import data_version
 
         specs = input_specs(data_version())
     return tuple(Term(symbol, *describe(method, specs)) for symbol, describe in TERMS[method])

@@ -20,3 +20,8 @@ def normalise(text: str) -> str:
     text = text.lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return " ".join(text.split())
+
+
+def one_line(text: object) -> str:
+    """``text`` on one line: every run of whitespace (newlines included) as one space."""
+    return " ".join(str(text).split())

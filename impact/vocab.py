@@ -21,6 +21,8 @@ from typing import Literal
 
 import polars as pl
 
+Z95 = 1.6448536269514722  # standard normal quantile at 0.95 (ends of a 90 % interval)
+Z99 = 2.3263478740408408  # standard normal quantile at 0.99
 HOURS_PER_YEAR = 8760.0  # [hours], the convention of every method (365 days)
 HOURS_PER_DAY = 24.0
 DAYS_PER_YEAR = 365.0
@@ -32,6 +34,15 @@ SCOPE_LABELS = {
     "platforms": "platform block",
     "throttling": "throttling",
 }
+#: scopes as the short titles of legends and event types, in legend order
+SCOPE_TITLES = {"full": "Full internet", "mobile": "Mobile data", "throttling": "Throttling",
+                "platforms": "Platforms"}
+#: scopes as the noun of a sentence ("a 10-hour nationwide ... in Pakistan")
+SCOPE_NOUNS = {"full": "internet shutdown", "mobile": "mobile-data shutdown",
+               "throttling": "throttling", "platforms": "block"}
+#: scopes in words with their article (a platform block names its platforms instead)
+SCOPE_WORDS = {"full": "a full internet shutdown", "mobile": "a mobile-data shutdown",
+               "throttling": "throttling of internet service"}
 PLATFORMS = ("x", "facebook", "instagram", "whatsapp", "youtube", "tiktok", "telegram", "signal")
 PLATFORM_LABELS = {"x": "X (Twitter)", "facebook": "Facebook", "instagram": "Instagram",
                    "whatsapp": "WhatsApp", "youtube": "YouTube", "tiktok": "TikTok",
@@ -45,7 +56,7 @@ STATUSES = ("ok", "not_applicable", "unavailable")
 
 #: every field of a scenario, in the order flags, batch columns and exports list them; the
 #: CLI's flags, the batch columns and the reproducing command are derived from it (a test
-#: checks it matches `impact.scenario.Scenario`)
+#: checks it matches `impact.model.scenario.Scenario`)
 SCENARIO_FIELDS = ("country", "start", "end", "duration_hours", "duration_hours_low",
                    "duration_hours_high", "year", "scope", "platforms",
                    "affected_share", "affected_share_low", "affected_share_high",
@@ -87,3 +98,9 @@ def summary_schema() -> dict[str, pl.DataType]:
     """Fixed dtypes of the summary columns."""
     return {c: (pl.Float64 if c in FLOAT_SUMMARY_COLUMNS else pl.Int64
                 if c in INT_SUMMARY_COLUMNS else pl.String) for c in SUMMARY_COLUMNS}
+
+
+#: how the totals of several events are summed (the CLI help, events summaries)
+SUMMED_RANGE_NOTE = ("P5/P95 totals are sums of the events' own P5/P95, not quantiles of the sum; "
+                "--aggregate keeps the Monte Carlo draws and gives P5/P95 of the summed draws "
+                "(the events of a country share their random numbers)")

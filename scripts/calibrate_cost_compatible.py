@@ -28,7 +28,7 @@ from impact.build.calibration import (
     service_share_by_country_year,
     usage_weights,
 )
-from impact.fits import COST_COMPATIBLE_TERMS as TERMS
+from impact.bundled.fits import COST_COMPATIBLE_TERMS as TERMS
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from impact import format as fmt
-from impact.events import estimate_events, event_totals, events_by_id
+from impact.catalogue.events import estimate_events, event_totals, events_by_id
 
 CASES = {
     "AN-128b3eb3d9": "Pakistan, election-day mobile shutdown",

@@ -1,8 +1,8 @@
 """Print the costliest catalogue events as a markdown table (docs/events.md).
 
 The run time costs the whole bundled catalogue with every method and takes each event's
-headline, as the Past events page ranks it (`impact.events.estimate_events`,
-`impact.events.add_headline`, `impact.events.event_totals`, variant ``capped``), and this
+headline, as the Past events page ranks it (`impact.catalogue.events.estimate_events`,
+`impact.catalogue.events.add_headline`, `impact.catalogue.events.event_totals`, variant ``capped``), and this
 script lists the ``--top`` events by P50 loss with their costed hours, affected share (and
 its range), share rule and hours flag. The "what was checked" and "verdict" columns of the
 docs are written by hand in ``docs/costliest_checked.csv`` (``event_id,checked,verdict``),
@@ -21,15 +21,15 @@ from pathlib import Path
 
 import polars as pl
 
-from impact.ensemble import ENSEMBLE
-from impact.events import add_headline, estimate_events, event_totals, load_events
+from impact.catalogue.events import add_headline, estimate_events, event_totals, load_events
+from impact.estimation.ensemble import ENSEMBLE
 
 CHECKED = Path(__file__).resolve().parents[1] / "docs" / "costliest_checked.csv"
 
 
 def totals(method: str = ENSEMBLE, variant: str = "capped", draws: int = 2_000
            ) -> pl.DataFrame:
-    """Every catalogue event's totals (`impact.events.event_totals`) by ``method``: the
+    """Every catalogue event's totals (`impact.catalogue.events.event_totals`) by ``method``: the
     headline, ``ensemble``, or one method's name; variant ``variant``."""
     events = load_events()
     if method == ENSEMBLE:
@@ -57,7 +57,7 @@ def costliest(top: int = 30, method: str = ENSEMBLE, variant: str = "capped",
 
 def flagged(method: str = ENSEMBLE, variant: str = "capped", draws: int = 2_000
             ) -> pl.DataFrame:
-    """Every event with a ``flag`` (`impact.events.event_flags`: above 0.5 % of its
+    """Every event with a ``flag`` (`impact.catalogue.events.event_flags`: above 0.5 % of its
     country's GDP or 2,000 costed hours), costliest first, with the share of GDP."""
     return (totals(method, variant, draws).filter(pl.col("flag").is_not_null())
             .select("event_id", "title", "costed_hours", "loss_usd_p50", "share_of_gdp_p50",

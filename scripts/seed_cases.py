@@ -16,11 +16,11 @@ from pathlib import Path
 
 from impact import estimate, parse_scenario
 from impact import format as fmt
-from impact.importers.timeline_csv import read_timeline_csv
-from impact.indicators import lookup
-from impact.monitor import monitor
-from impact.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
-from impact.timeline import country_timezone
+from impact.bundled.indicators import lookup
+from impact.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
+from impact.monitor.costing import monitor
+from impact.monitor.importers.timeline_csv import read_timeline_csv
+from impact.monitor.timeline import country_timezone
 
 REPO = Path(__file__).resolve().parents[1]
 TIMELINE = REPO / "data" / "examples" / "pakistan_2024-02-08.csv"

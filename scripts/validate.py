@@ -4,7 +4,7 @@
                                [--draws 2000] [--no-write] [--docs docs]
 
 Estimates every catalogue event active in 2019–2022 with every method, year by year of its
-exposure (`impact.events.estimate_events`: reports of the same place and days counted once,
+exposure (`impact.catalogue.events.estimate_events`: reports of the same place and days counted once,
 events split over calendar years, platform blocks costed for at most 365 days as Top10VPN
 does), sums each method's P50 per country-year and compares hours and costs with Top10VPN,
 "The Cost of Internet Shutdowns" (2019, 2020, 2021 and 2022 reports; figures © Top10VPN,
@@ -31,9 +31,9 @@ import numpy as np
 import polars as pl
 
 from impact import format as fmt
-from impact.context import internet_users
+from impact.bundled.indicators import internet_users
+from impact.catalogue.events import catalogue, estimate_events
 from impact.errors import ImpactError
-from impact.events import catalogue, estimate_events
 from impact.methods import REGISTRY
 
 REPO = Path(__file__).resolve().parents[1]
@@ -269,8 +269,8 @@ def leave_one_out(compared: pl.DataFrame, estimates: pl.DataFrame, events: pl.Da
     P50 (the platform level's own leave-one-out figures are in docs/platforms.md). None when
     the raw files for the refit are missing."""
     from impact.build.calibration import frame_from_files, loo_coefficients
-    from impact.indicators import lookup
-    from impact.io import data_dir
+    from impact.bundled.indicators import lookup
+    from impact.bundled.io import data_dir
     from impact.methods.cost_compatible import fit_coefficients
 
     shared = shared or DEFAULT_VALIDATION.parents[1]
@@ -330,10 +330,10 @@ def scope_class(scope: str | None, affected_share: float | None) -> str:
 def headline_parts(estimates: pl.DataFrame, events: pl.DataFrame,
                    variant: str = "capped") -> pl.DataFrame:
     """One row per event-year of 2019–2022 and method, plus the headline (method
-    ``headline``, `impact.events.add_headline`): its Monte Carlo draws [USD] and the event's
+    ``headline``, `impact.catalogue.events.add_headline`): its Monte Carlo draws [USD] and the event's
     scope class."""
-    from impact.ensemble import ENSEMBLE
-    from impact.events import add_headline
+    from impact.catalogue.events import add_headline
+    from impact.estimation.ensemble import ENSEMBLE
 
     rows = add_headline(estimates.filter((pl.col("variant") == variant)
                                          & pl.col("year").is_between(*YEARS)))
@@ -440,7 +440,7 @@ def standard_scenarios(path: Path = DEFAULT_STANDARD, draws: int = 10_000) -> pl
     headline P50, P5, P95 and P95/P5 [USD], its members and the methods shown beside it or
     left out, with their P50s."""
     from impact import estimate, parse_scenario
-    from impact.ensemble import ensemble
+    from impact.estimation.ensemble import ensemble
 
     out = []
     for r in pl.read_csv(path, infer_schema_length=0).iter_rows(named=True):
@@ -473,7 +473,7 @@ def headline_lines(result: dict) -> list[str]:
         "## The headline and every method's range, by scope class", "",
         ("Country-years of 2019–2022 (variant `capped`): each method's P5–P95 is the range "
          "of the summed Monte Carlo draws of the country-year's events (not a sum of "
-         "quantiles); the headline's draws per event come from `impact.ensemble.combine_draws` "
+         "quantiles); the headline's draws per event come from `impact.estimation.ensemble.combine_draws` "
          "over the event's members. A country-year's scope class is that of all its costed "
          "events (`scope_class`: platforms; regional below half the country; mobile; full, "
          "throttling included), or `mixed` when they differ. Coverage: share of Top10VPN figures "
@@ -705,8 +705,8 @@ def markdown(result: dict) -> str:
         "`../shared/validation/` and are never copied into `data/` or the package; this page "
         "shows them only side by side with ours."), "",
         ("How: `python scripts/validate.py` estimates every catalogue event (`data/events.csv`) "
-        "active in 2019–2022 with every method through `impact.events.estimate_events`: each "
-        "place and day counted once however many reports name it (`impact.exposure`), each "
+        "active in 2019–2022 with every method through `impact.catalogue.events.estimate_events`: each "
+        "place and day counted once however many reports name it (`impact.catalogue.exposure`), each "
         "event split over the calendar years of its days and costed with each year's "
         "indicators, platform blocks costed for their first 365 days (Top10VPN's convention). "
         "It sums each method's P50 per country-year and divides by Top10VPN's cost; hours are "
@@ -734,7 +734,7 @@ def markdown(result: dict) -> str:
         "## Events each rule changed (dev set)", "", "| rule | events |", "|---|---|"]
     lines += [f"| {label} | {n} |" for label, n in result["rules"]]
     lines += [
-        "", "The rules are in `docs/events.md` (catalogue) and `impact/exposure.py` (timeline).",
+        "", "The rules are in `docs/events.md` (catalogue) and `impact/catalogue/exposure.py` (timeline).",
         "",
         f"![ours vs Top10VPN, {MAIN_METHOD}](validation_ratio.svg)", "",
         f"## Worst country-years ({MAIN_METHOD}, variant capped)", "",

@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 
 import impact
-from impact import associations as A
-from impact.context import build_context
+from impact.catalogue import associations as A
 from impact.methods.panel import equivalent_days
+from impact.model.context import build_context
 
 Z90 = 1.6448536269514722
 # data/econometrics_fit.csv, model,kind,term rows coef/se/pvalue of full_days

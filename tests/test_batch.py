@@ -8,10 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from impact.batch import read_batch_csv, run_batch, run_batch_estimates
+from impact.batch.run import read_batch_csv, run_batch, run_batch_estimates
 from impact.cli import main
-from impact.ensemble import ENSEMBLE
 from impact.errors import InputError
+from impact.estimation.ensemble import ENSEMBLE
 from impact.methods import REGISTRY
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import impact.batch
+import impact.batch.run
 from app_pages.viewmodel import read_upload, run_uploaded_batch
-from impact.batch import (
+from impact.batch.run import (
     UPLOAD_MAX_BYTES,
     UPLOAD_MAX_ROWS,
     CsvChunks,
@@ -33,7 +33,7 @@ from impact.batch import (
 )
 from impact.cli import main
 from impact.errors import InputError
-from impact.export import FORMULA_START, report_markdown, to_csv, to_json, to_xlsx
+from impact.report.export import FORMULA_START, report_markdown, to_csv, to_json, to_xlsx
 
 CORPUS = Path(__file__).parent / "fixtures" / "malformed"
 EXAMPLE = Path(__file__).parent / "fixtures" / "batch_example.csv"
@@ -381,8 +381,8 @@ def test_bad_lines_cost_only_themselves(rows, end, encoding, gz, block):
             expect.append((no, f"line {no}: {fields} fields where the header has 3"))
     data = (end.join(lines) + end).encode(encoding)
     data = gzip.compress(data, mtime=0) if gz else data
-    old = impact.batch._BLOCK
-    impact.batch._BLOCK = block
+    old = impact.batch.run._BLOCK
+    impact.batch.run._BLOCK = block
     try:
         if all(e == "blank" for _, e in expect):
             with pytest.raises(InputError, match="at least one data row"):
@@ -390,7 +390,7 @@ def test_bad_lines_cost_only_themselves(rows, end, encoding, gz, block):
             return
         table = parse_batch_csv(data, "p.csv")
     finally:
-        impact.batch._BLOCK = old
+        impact.batch.run._BLOCK = old
     got = {n + 1: row for n, row in table.rows}
     blank = [no for no, e in expect if e == "blank"]
     assert (table.blank_lines.count, table.blank_lines.first) == (len(blank), blank[:5])

@@ -1,7 +1,7 @@
-"""The decision brief (`impact.brief`) and its charts (`impact.charts`): the figures are the
+"""The decision brief (`impact.report.brief`) and its charts (`impact.report.charts`): the figures are the
 result's, written by `impact.format`; timeline text is escaped; no external asset; the PDF is
 one A4 page; lifted and not-applicable cases are said, not failed; the heavy chart stack is
-not imported by `impact.monitor`."""
+not imported by `impact.monitor.costing`."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from impact.brief import brief_content, brief_html, brief_pdf, render_pdf
 from impact.errors import InputError
 from impact.format import money, money_range
-from impact.monitor import monitor
-from impact.timeline import make_timeline, parse_row
+from impact.monitor.costing import monitor
+from impact.monitor.timeline import make_timeline, parse_row
+from impact.report.brief import brief_content, brief_html, brief_pdf, render_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTILE = "<script>alert('x')</script>"
@@ -165,7 +165,7 @@ def test_unknown_method_is_an_input_error(current) -> None:
 
 # ---- charts ---------------------------------------------------------------------------------
 def test_charts_render_offline(current) -> None:
-    from impact import charts
+    from impact.report import charts
 
     image = charts.png(charts.cumulative_chart(current, "impact"))
     assert image.startswith(PNG_SIGNATURE)
@@ -176,7 +176,7 @@ def test_charts_render_offline(current) -> None:
 
 
 def test_cumulative_curve_ends_at_the_cost_so_far(current) -> None:
-    from impact.charts import cumulative_points, intensity_points
+    from impact.report.charts import cumulative_points, intensity_points
 
     points = cumulative_points(current, "impact")
     own = current.so_far.filter(current.so_far["method"] == "impact").row(0, named=True)
@@ -188,7 +188,7 @@ def test_cumulative_curve_ends_at_the_cost_so_far(current) -> None:
 
 
 def test_cumulative_chart_of_a_method_without_curve(platforms) -> None:
-    from impact.charts import cumulative_chart
+    from impact.report.charts import cumulative_chart
 
     with pytest.raises(InputError):
         cumulative_chart(platforms, "deloitte2016")
@@ -197,7 +197,7 @@ def test_cumulative_chart_of_a_method_without_curve(platforms) -> None:
 def test_monitor_does_not_import_the_chart_stack() -> None:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    code = ("import sys, impact.monitor, impact.brief, impact.charts; "
+    code = ("import sys, impact.monitor.costing, impact.report.brief, impact.report.charts; "
             "heavy = [m for m in ('altair', 'vl_convert', 'fpdf') if m in sys.modules]; "
             "assert not heavy, heavy")
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env,

@@ -1,4 +1,4 @@
-"""The PDF brief shows the scripts of the countries we cost (`impact.brief`, fpdf2 with Noto
+"""The PDF brief shows the scripts of the countries we cost (`impact.report.brief`, fpdf2 with Noto
 fallback fonts and HarfBuzz shaping), or prints '?' for what no font on the system draws and
 names those scripts in its notes; never a dropped character, a traceback or stderr noise.
 
@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from impact import brief as brief_mod
-from impact.brief import brief_content, render_pdf
-from impact.monitor import monitor
-from impact.timeline import make_timeline, parse_row
+from impact.monitor.costing import monitor
+from impact.monitor.timeline import make_timeline, parse_row
+from impact.report import brief as brief_mod
+from impact.report.brief import brief_content, render_pdf
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -163,7 +163,7 @@ def test_greek_and_cyrillic_need_no_fallback():
 def test_estimate_brief_shows_a_label_in_every_script(capfd, caplog):
     _require_fonts()
     from impact import estimate, parse_scenario
-    from impact.brief import estimate_brief_pdf
+    from impact.report.brief import estimate_brief_pdf
 
     label = " · ".join(v for k, v in SAMPLES.items() if k != "Persian")  # a label: no ZWNJ
     est = estimate(parse_scenario({"country": "PAK", "duration_hours": 10, "scope": "mobile",

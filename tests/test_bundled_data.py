@@ -19,9 +19,9 @@ import pytest
 import impact
 from impact import cli
 from impact.build.manifest import manifest_text
-from impact.datacheck import DATA_ENV, MANIFEST_FILE, RULES
+from impact.bundled.datacheck import DATA_ENV, MANIFEST_FILE, RULES
+from impact.bundled.io import GEOMETRY_FILE, check_bundled, data_dir, data_version, read_bundled
 from impact.errors import DataError
-from impact.io import GEOMETRY_FILE, check_bundled, data_dir, data_version, read_bundled
 
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 #: a scenario with a start, so that the hour-of-week weights are read
@@ -159,7 +159,7 @@ def _api(rel: str) -> None:
 
         fit_effect_model("gdp_growth_pct")
     elif rel == GEOMETRY_FILE.as_posix():
-        from impact.io import read_geometry
+        from impact.bundled.io import read_geometry
 
         read_geometry()
     else:
@@ -207,7 +207,7 @@ def test_the_data_copy_is_good(data_copy, capsys):
 
 
 def test_message_names_the_remedy_for_the_checkout(tmp_path):
-    from impact.datacheck import remedy
+    from impact.bundled.datacheck import remedy
 
     assert "git checkout data/" in remedy(REPO_DATA)
     assert "impact data build --raw" in remedy(REPO_DATA)
@@ -216,7 +216,7 @@ def test_message_names_the_remedy_for_the_checkout(tmp_path):
 
 def test_missing_optional_table_keeps_its_fallback(data_copy):
     """A missing file is also a FileNotFoundError: the vintages are optional."""
-    from impact.estimate import vintages
+    from impact.estimation.scenario_estimate import vintages
 
     (data_copy / "vintages.csv").unlink()
     assert vintages().height == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from impact.events import estimate_events, load_events
+from impact.catalogue.events import estimate_events, load_events
 from impact.methods import REGISTRY
 
 
@@ -35,7 +35,7 @@ def test_every_large_bundled_event_has_a_flag_and_no_other_does() -> None:
     """Over the whole bundled catalogue (cost_compatible, variant capped): an event costed
     above 0.5 % of its country's GDP or above 2,000 hours has a flag with its reason; an
     event below both has none."""
-    from impact.events import FLAG_HOURS, FLAG_SHARE_OF_GDP, event_totals
+    from impact.catalogue.events import FLAG_HOURS, FLAG_SHARE_OF_GDP, event_totals
 
     events = load_events()
     totals = event_totals(estimate_events(events, ["cost_compatible"], draws=200))

@@ -1,4 +1,4 @@
-"""Charts of one estimate (`impact.charts.duration_chart`, `tornado_chart`, `waterfall_chart`)
+"""Charts of one estimate (`impact.report.charts.duration_chart`, `tornado_chart`, `waterfall_chart`)
 over the view model's frames (`app_pages.viewmodel`): their specs, their data and offline PNGs."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 
 import impact
 from app_pages import viewmodel as vm
-from impact import charts
 from impact.methods import REGISTRY
+from impact.report import charts
 
 DRAWS = 2_000
 
@@ -65,13 +65,13 @@ def test_duration_grid_runs_from_one_hour_to_four_times_the_scenario(hours):
 
 
 def test_duration_grid_stays_within_the_longest_scenario():
-    from impact.scenario import MAX_HOURS
+    from impact.model.scenario import MAX_HOURS
 
     assert vm.duration_grid(MAX_HOURS)[-1] == MAX_HOURS
 
 
 def test_duration_curve_is_one_engine_pass_with_one_seed(scenario, monkeypatch):
-    from impact import engine
+    from impact.estimation import engine
 
     calls = []
     real = engine.run
@@ -239,8 +239,8 @@ def test_waterfall_without_components_is_empty(est):
 
 # ---- what the app is given: rows within the spec, labels that fit a phone --------------------
 def _built(scenario, est, curve) -> dict[str, dict]:
-    from impact.chart_frames import methods_range_frame
-    from impact.ensemble import ensemble_row
+    from impact.estimation.ensemble import ensemble_row
+    from impact.report.chart_frames import methods_range_frame
 
     tornado, p50 = vm.tornado_frame(est.sensitivity, est.summary, "impact")
     ranges = methods_range_frame(est.summary, ensemble_row(est))
@@ -270,8 +270,8 @@ def test_no_chart_has_top_level_rows(scenario, est, curve):
 
 
 def test_range_chart_rows_are_one_layer_around_its_marks(est):
-    from impact.chart_frames import methods_range_frame
-    from impact.ensemble import ensemble_row
+    from impact.estimation.ensemble import ensemble_row
+    from impact.report.chart_frames import methods_range_frame
 
     frame = methods_range_frame(est.summary, ensemble_row(est))
     spec = charts.range_chart(frame)
@@ -341,7 +341,7 @@ def test_every_chart_renders_to_png_offline(scenario, est, curve, width):
 
 
 def test_importing_the_charts_or_the_view_model_does_not_import_altair():
-    code = ("import sys, impact.charts, app_pages.viewmodel; "
+    code = ("import sys, impact.report.charts, app_pages.viewmodel; "
             "print([m for m in ('altair', 'vl_convert') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

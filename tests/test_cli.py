@@ -32,7 +32,7 @@ def test_estimate_table(capsys):
 
 
 def test_estimate_table_shows_associations_and_risk_after_the_headline(capsys):
-    from impact.associations import risk_year
+    from impact.catalogue.associations import risk_year
 
     code, out, err = run(capsys, "estimate", "--country", "Pakistan", "--duration-hours", "10",
                          "--scope", "full", "--draws", "500")
@@ -328,7 +328,7 @@ def test_no_flag_shows_a_bare_value(capsys, path):
 def test_estimate_flags_name_their_values_and_units(capsys):
     """The scenario flags come from the scenario model: the unit in brackets, the accepted
     values in the words of the errors, the choices of an enumeration as the metavar."""
-    from impact.scenario import ACCEPTED
+    from impact.model.scenario import ACCEPTED
     from impact.vocab import VALUE_FIELDS
 
     flags = _help_lines(capsys, "estimate")

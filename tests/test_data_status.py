@@ -7,9 +7,9 @@ from datetime import date
 
 import polars as pl
 
+from impact.bundled.data_status import status, status_text, vintage_date
+from impact.bundled.io import data_version, read_bundled
 from impact.cli import main
-from impact.data_status import status, status_text, vintage_date
-from impact.io import data_version, read_bundled
 
 TODAY = date(2026, 12, 2)
 

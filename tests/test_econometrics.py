@@ -7,8 +7,8 @@ import polars as pl
 import pytest
 
 from impact import econometrics as E
+from impact.bundled.io import data_dir, read_bundled
 from impact.errors import DataError
-from impact.io import data_dir, read_bundled
 
 needs_fits = pytest.mark.skipif(not (data_dir() / f"{E.FIT_TABLE}.csv").is_file(),
                                 reason="the fitted tables are not bundled")

@@ -8,12 +8,12 @@ import polars as pl
 import pytest
 
 from impact import estimate, parse_scenario
-from impact.batch import CsvChunks, assign_ids, estimate_rows, stream_batch
-from impact.context import build_context
-from impact.engine import apply_overrides, run
+from impact.batch.run import CsvChunks, assign_ids, estimate_rows, stream_batch
+from impact.estimation.engine import apply_overrides, run
 from impact.methods import REGISTRY
-from impact.montecarlo import method_rng, scenario_seed
-from impact.scenario import Scenario
+from impact.model.context import build_context
+from impact.model.montecarlo import method_rng, scenario_seed
+from impact.model.scenario import Scenario
 
 SCENARIOS = [
     {"country": "PAK", "start": "2024-02-08T07:00", "end": "2024-02-08T17:00",
@@ -185,9 +185,9 @@ def test_dask_engine_equals_local(tmp_path):
 
 def test_batch_csv_rows_equal_the_per_estimate_export(tmp_path):
     """The chunk writer's column-wise CSV has exactly the cells of `export.csv_frame`."""
-    from impact import export
-    from impact.batch import run_rows
-    from impact.estimate import split
+    from impact.batch.run import run_rows
+    from impact.estimation.scenario_estimate import split
+    from impact.report import export
 
     path = _table(tmp_path, n=9)
     good, _ = assign_ids(next(iter(CsvChunks(path, 1000).chunks())), set())
@@ -204,7 +204,7 @@ def test_batch_csv_rows_equal_the_per_estimate_export(tmp_path):
 @pytest.mark.parametrize("method", ["impact", "cost_compatible", "", "é"])
 def test_streams_are_numpys_streams(method):
     """The vectorised seeding gives exactly ``default_rng([seed, crc32(method)])``."""
-    from impact.montecarlo import streams
+    from impact.model.montecarlo import streams
 
     seeds = [0, 1, 2**32 - 1, 2**32, 2**63 - 1, 20240208] + [
         int(s) for s in np.random.default_rng(5).integers(0, 2**63, 50)]
@@ -218,7 +218,7 @@ def test_streams_are_numpys_streams(method):
 
 def test_vocabulary_names_every_scenario_field():
     """Flags, batch columns and the reproducing command come from `vocab.SCENARIO_FIELDS`."""
-    from impact.batch import ACCEPTED_COLUMNS
+    from impact.batch.run import ACCEPTED_COLUMNS
     from impact.cli import SCENARIO_FLAGS
     from impact.vocab import SCENARIO_FIELDS
 

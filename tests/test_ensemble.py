@@ -8,8 +8,15 @@ import numpy as np
 import pytest
 
 from impact import estimate, parse_scenario
-from impact.ensemble import ENSEMBLE, day_share, ensemble, headline, members, why_they_differ
 from impact.errors import InputError
+from impact.estimation.ensemble import (
+    ENSEMBLE,
+    day_share,
+    ensemble,
+    headline,
+    members,
+    why_they_differ,
+)
 from impact.methods import REGISTRY
 
 DRAWS = 2000
@@ -49,7 +56,7 @@ def test_combine_by_hand():
     """Candidates: methods 0-2 (method 3's P5 is a gain). Median P50 of the candidates is
     4 (P50s 4, 8, 0.5 → median 4); 0.5 is 8× below: beside. Members 0 and 1: geometric means
     of (1, 2), (4, 8), (16, 32) = 1.414, 5.657, 22.63."""
-    from impact.ensemble import FAR_FACTOR, combine
+    from impact.estimation.ensemble import FAR_FACTOR, combine
 
     assert FAR_FACTOR == 3.0
     q = np.array([[[1, 2, 0.1, -5]], [[4, 8, 0.5, 9]], [[16, 32, 2.5, 40]]], dtype=float)
@@ -126,7 +133,7 @@ def test_why_they_differ(pakistan):
 
 
 def test_ensemble_row_has_the_summary_columns(pakistan):
-    from impact.ensemble import ensemble_row
+    from impact.estimation.ensemble import ensemble_row
 
     row = ensemble_row(pakistan)
     assert row.columns == pakistan.summary.columns and row.height == 1
@@ -153,10 +160,10 @@ def test_batch_row_equals_the_single_estimate_row():
     exactly `ensemble_row` of the same scenario estimated alone with the row's seed."""
     import polars as pl
 
-    from impact import export
-    from impact.batch import run_rows
-    from impact.ensemble import ensemble_row
-    from impact.montecarlo import scenario_seed
+    from impact.batch.run import run_rows
+    from impact.estimation.ensemble import ensemble_row
+    from impact.model.montecarlo import scenario_seed
+    from impact.report import export
 
     cells = [{"country": "PAK", "start": "2024-02-08T07:00", "duration_hours": "10",
               "scope": "mobile"},
@@ -190,8 +197,8 @@ def test_ensemble_row_is_in_every_export_not_in_the_summary(pakistan):
 
     import polars as pl
 
-    from impact.ensemble import ENSEMBLE_TITLE
-    from impact.export import report_markdown, to_csv, to_json
+    from impact.estimation.ensemble import ENSEMBLE_TITLE
+    from impact.report.export import report_markdown, to_csv, to_json
 
     assert ENSEMBLE not in pakistan.summary["method"]
     ens = ensemble(pakistan)
@@ -215,7 +222,7 @@ def test_ensemble_row_is_in_every_export_not_in_the_summary(pakistan):
 
 
 def test_ensemble_row_in_local_currency_and_without_members():
-    from impact.ensemble import ensemble_row
+    from impact.estimation.ensemble import ensemble_row
 
     local = estimate(parse_scenario({"country": "PAK", "duration_hours": 24, "year": 2024,
                                      "currency": "local"}), draws=300)
@@ -236,7 +243,7 @@ def test_the_range_line_says_how_wide_and_why(pakistan):
     """The headline's P95/P5 is the geometric mean of its members' own P95/P5 (quantile
     averaging), and the line under the headline gives both."""
     from impact import format as fmt
-    from impact.ensemble import range_text
+    from impact.estimation.ensemble import range_text
 
     ens = ensemble(pakistan)
     widths = [pakistan.row(m)["loss_usd_p95"] / pakistan.row(m)["loss_usd_p05"]
@@ -247,6 +254,6 @@ def test_the_range_line_says_how_wide_and_why(pakistan):
     assert line.startswith(f"Why the range is this wide: P95 is ×{fmt.number(width)} P5")
     for m, w in zip(ens.members, widths, strict=True):
         assert f"{REGISTRY[m].title} ×{fmt.number(w)}" in line
-    from impact.ensemble import Ensemble
+    from impact.estimation.ensemble import Ensemble
 
     assert range_text(pakistan, Ensemble((), {}, None, None, None, 1.0, "USD")) == ""

@@ -8,9 +8,9 @@ import pytest
 
 from impact import DataError, InputError, estimate, parse_scenario
 from impact import format as fmt
-from impact.engine import draw_notes
-from impact.estimate import SUMMARY_COLUMNS
-from impact.indicators import lookup
+from impact.bundled.indicators import lookup
+from impact.estimation.engine import draw_notes
+from impact.estimation.scenario_estimate import SUMMARY_COLUMNS
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 DRAWS = 1000
@@ -295,7 +295,7 @@ def test_full_scope_does_not_need_mobile_data() -> None:
 
 
 def test_scenario_sentence_and_affected_detail_read_as_words():
-    from impact.export import scenario_words
+    from impact.report.export import scenario_words
 
     est = estimate(parse_scenario({"country": "IRN", "duration_hours": 24,
                                    "scope": "throttling", "intensity": 0.7}))

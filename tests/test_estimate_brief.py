@@ -1,4 +1,4 @@
-"""The one-page brief of an estimate (`impact.brief.estimate_brief_html` / `_pdf`): the headline
+"""The one-page brief of an estimate (`impact.report.brief.estimate_brief_html` / `_pdf`): the headline
 sentence, every method in the output currency, four charts rendered offline as PNG, the key
 assumptions in words, the citations, the data vintages and the command that reproduces it."""
 
@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 import pytest
 
 from impact import estimate, parse_scenario
-from impact.brief import estimate_brief_content, estimate_brief_html, estimate_brief_pdf
-from impact.ensemble import headline, why_they_differ
-from impact.export import cli_command
+from impact.estimation.ensemble import headline, why_they_differ
 from impact.format import money
 from impact.methods import REGISTRY
+from impact.report.brief import estimate_brief_content, estimate_brief_html, estimate_brief_pdf
+from impact.report.export import cli_command
 
 PRODUCED = datetime(2024, 2, 9, 9, 30, tzinfo=UTC)
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -121,7 +121,7 @@ def test_the_core_does_not_import_the_app():
     import sys
     from pathlib import Path
 
-    code = ("import sys, impact.brief, impact.chart_frames, impact.export; "
+    code = ("import sys, impact.report.brief, impact.report.chart_frames, impact.report.export; "
             "assert not [m for m in sys.modules if m.startswith('app_pages')]")
     repo = Path(__file__).resolve().parents[1]
     proc = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True,

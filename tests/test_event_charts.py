@@ -1,6 +1,6 @@
 """The Past events page's loss map and events timeline: their frames
 (`app_pages.events_view.country_frame`, `timeline_frame`), their Vega-Lite specs
-(`impact.event_charts`) and offline PNGs."""
+(`impact.report.event_charts`) and offline PNGs."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from app_pages.events_view import (
     map_titles,
     timeline_frame,
 )
-from impact import charts, event_charts
-from impact.events import estimate_events, load_events
+from impact.catalogue.events import estimate_events, load_events
+from impact.report import charts, event_charts
 
 
 def _table(rows: list[dict]) -> pl.DataFrame:
@@ -190,7 +190,7 @@ def test_drawing_imports_no_chart_library(pakistan):
     table, events = pakistan
     rows = timeline_frame(table, events).rows.write_json()
     countries = country_frame(table, events).write_json()
-    code = ("import io, sys, polars as pl; from impact import event_charts; "
+    code = ("import io, sys, polars as pl; from impact.report import event_charts; "
             f"event_charts.events_timeline(pl.read_json(io.StringIO({rows!r}))); "
             f"event_charts.loss_map(pl.read_json(io.StringIO({countries!r}))); "
             "print('altair' in sys.modules)")
@@ -230,7 +230,7 @@ def test_the_full_catalogue_renders_with_a_bounded_timeline():
 
 
 def test_importing_the_chart_module_does_not_import_altair():
-    code = ("import sys, impact.event_charts, app_pages.events_view; "
+    code = ("import sys, impact.report.event_charts, app_pages.events_view; "
             "print([m for m in ('altair', 'vl_convert') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

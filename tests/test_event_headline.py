@@ -1,4 +1,4 @@
-"""Each catalogue event's headline (`impact.events.add_headline`): the same rule as an
+"""Each catalogue event's headline (`impact.catalogue.events.add_headline`): the same rule as an
 estimate's headline, over the whole catalogue, and the figure a preset of the event gives."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 
 from impact import estimate
-from impact.ensemble import ENSEMBLE, combine_draws, ensemble
-from impact.events import add_headline, estimate_events, event_scenario, load_events
-from impact.montecarlo import DEFAULT_SEED, scenario_seed
+from impact.catalogue.events import add_headline, estimate_events, event_scenario, load_events
+from impact.estimation.ensemble import ENSEMBLE, combine_draws, ensemble
+from impact.model.montecarlo import DEFAULT_SEED, scenario_seed
 
 DRAWS = 200
 

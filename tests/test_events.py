@@ -1,4 +1,4 @@
-"""impact.events and `impact events ...`: filters, per-event estimates, the 365-day cap,
+"""impact.catalogue.events and `impact events ...`: filters, per-event estimates, the 365-day cap,
 summaries and comparisons. A small synthetic catalogue keeps these tests fast and independent
 of the bundled one; one test checks the bundled catalogue when it is present."""
 
@@ -12,11 +12,11 @@ import numpy as np
 import polars as pl
 import pytest
 
-from impact import events as ev
 from impact import format as fmt
+from impact.bundled.io import data_dir
+from impact.catalogue import events as ev
 from impact.cli import main
 from impact.errors import InputError
-from impact.io import data_dir
 from impact.methods import REGISTRY
 
 DRAWS = 300
@@ -54,7 +54,7 @@ def catalogue(monkeypatch):
     def read(name):
         if name == "events":
             return fake
-        from impact.io import read_bundled
+        from impact.bundled.io import read_bundled
 
         return read_bundled(name)
 
@@ -214,7 +214,7 @@ def test_duplicate_reports_are_counted_once(monkeypatch):
         "area_names": ["Nationwide"] * 3, "nationwide": [True] * 3})
 
     def read(name):
-        from impact.io import read_bundled
+        from impact.bundled.io import read_bundled
         return fake if name == "events" else read_bundled(name)
 
     monkeypatch.setattr(ev, "read_bundled", read)
@@ -524,7 +524,7 @@ def test_cli_list_with_flags_names_the_large_events(catalogue, capsys):
 def test_cli_summary_of_the_headline_and_a_wrong_method(catalogue, capsys):
     """--method ensemble totals each event's headline (`add_headline`): PAK 2024's P50 is
     the sum of its event-years' headline P50s. A wrong name says ensemble is accepted too."""
-    from impact.events import add_headline, estimate_events, load_events
+    from impact.catalogue.events import add_headline, estimate_events, load_events
 
     code, out, err = run(capsys, "events", "summary", "--country", "PAK", "--years", "2024",
                          "--method", "ensemble", "--format", "csv", "--draws", str(DRAWS))

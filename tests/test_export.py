@@ -11,18 +11,18 @@ import pytest
 
 from impact import estimate, parse_scenario
 from impact import format as fmt
-from impact.ensemble import ENSEMBLE, ensemble
-from impact.export import (
+from impact.bundled.io import data_version
+from impact.estimation.ensemble import ENSEMBLE, ensemble
+from impact.methods import REGISTRY
+from impact.report.export import (
     PROVENANCE_COLUMNS,
     report_markdown,
     summary_frame,
     to_csv,
     to_json,
     to_xlsx,
-    write_export,
 )
-from impact.io import data_version
-from impact.methods import REGISTRY
+from impact.report.writer import write_export
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +167,7 @@ def test_write_export_by_extension(tmp_path, est):
 
 def test_render_is_the_one_path_of_every_format(est, platform_est):
     from impact.errors import InputError
-    from impact.export import FORMATS, render
+    from impact.report.writer import FORMATS, render
 
     assert render(est, "csv") == to_csv(est)
     assert render(est, "markdown") == report_markdown(est)

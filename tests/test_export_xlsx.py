@@ -13,8 +13,8 @@ import pytest
 
 from impact import estimate, parse_scenario
 from impact import format as fmt
-from impact.ensemble import ensemble
-from impact.export import (
+from impact.estimation.ensemble import ensemble
+from impact.report.export import (
     column_format,
     report_markdown,
     safe_text,
@@ -159,8 +159,8 @@ def test_a_text_longer_than_a_cell_is_kept_whole_in_its_own_sheet():
 
     import openpyxl
 
-    from impact import export
-    from impact.scenario import parse_scenario
+    from impact.model.scenario import parse_scenario
+    from impact.report import export
 
     est = estimate(parse_scenario({"country": "PAK", "duration_hours": 5}),
                    methods=["impact"], draws=200)

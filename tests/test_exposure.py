@@ -1,4 +1,4 @@
-"""impact.exposure: hand-made overlapping events (union, not sum), nesting, cross-scope cover,
+"""impact.catalogue.exposure: hand-made overlapping events (union, not sum), nesting, cross-scope cover,
 calendar years, worlds; and properties over the bundled catalogue."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from impact.errors import InputError
-from impact.exposure import (
+from impact.bundled.io import data_dir
+from impact.catalogue.exposure import (
     World,
     alone,
     daily_exposure,
@@ -20,7 +20,7 @@ from impact.exposure import (
     worlds,
     year_parts,
 )
-from impact.io import data_dir
+from impact.errors import InputError
 
 
 def frame(*rows: dict) -> pl.DataFrame:
@@ -182,7 +182,7 @@ needs_catalogue = pytest.mark.skipif(not (data_dir() / "events.csv").is_file(),
 @needs_catalogue
 @pytest.mark.parametrize("world", worlds("both", "both"), ids=lambda w: w.label)
 def test_whole_catalogue_is_bounded(world):
-    from impact.events import catalogue
+    from impact.catalogue.events import catalogue
 
     events = catalogue()
     day, _ = daily_exposure(events, world)
@@ -206,7 +206,7 @@ def test_hours_range_by_basis_hand_computed():
     """Each hours basis, by hand: stated hours are known; whole days run from 3 h to 24 h a
     day; open-ended events up to the earliest of the snapshot, the end of their last listed
     year and 365 days after their known part."""
-    from impact.exposure import FLOOR_HOURS_PER_DAY, hours_range
+    from impact.catalogue.exposure import FLOOR_HOURS_PER_DAY, hours_range
 
     d = dt.date.fromisoformat
     rows = [
@@ -254,7 +254,7 @@ def test_hours_range_by_basis_hand_computed():
 
 
 def test_bound_events_keep_the_days_of_a_whole_day_event():
-    from impact.exposure import bound_events
+    from impact.catalogue.exposure import bound_events
 
     events = frame(ev("a", "2020-03-01", 72, hours_basis="dates_whole_days"))
     low = bound_events(events, "low")
@@ -267,8 +267,8 @@ def test_bound_events_keep_the_days_of_a_whole_day_event():
 
 
 def test_whole_catalogue_hours_ranges_hold_the_rule_hours():
-    from impact.events import catalogue
-    from impact.exposure import KNOWN_HOURS_BASES, hours_range
+    from impact.catalogue.events import catalogue
+    from impact.catalogue.exposure import KNOWN_HOURS_BASES, hours_range
 
     events = catalogue()
     ranges = events.join(hours_range(events), on="event_id")

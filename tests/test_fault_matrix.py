@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from impact import batch as batch_mod
+from impact.batch import run as batch_mod
 from impact.cli import main
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -103,10 +103,10 @@ def test_a_closed_pipe_on_stdout_ends_quietly(command, monkeypatch, capsys):
 
 @pytest.mark.parametrize("fault", ["disk full", "ctrl-c"])
 def test_refresh_faults_change_nothing_and_the_next_refresh_works(fault, tmp_path, monkeypatch):
-    from impact import datastore
     from impact.build import refresh as rf
+    from impact.bundled import datastore
+    from impact.bundled.datastore import forget_data_dir
     from impact.errors import ImpactError
-    from impact.io import forget_data_dir
 
     home = tmp_path / "home"
     monkeypatch.setenv(datastore.HOME_ENV, str(home))

@@ -15,10 +15,10 @@ from typing import ClassVar
 
 import pytest
 
-from impact import fetch
 from impact.cli import main
 from impact.errors import InputError
-from impact.importers import read_any
+from impact.monitor import fetch
+from impact.monitor.importers import read_any
 
 T0, T1 = datetime(2024, 2, 8, tzinfo=UTC), datetime(2024, 2, 9, tzinfo=UTC)
 #: a response constructed to the documented IODA v2 signals format (not a real measurement)

@@ -8,7 +8,7 @@ import pytest
 
 from impact.formula_terms import TERMS, formula_terms
 from impact.methods import REGISTRY
-from impact.parameters import param
+from impact.model.parameters import param
 
 #: words of the formulas that are prose, not symbols ("fitted on Top10VPN", "(≤ 365 days for
 #: platform blocks)", "(0.31 total, 0.16 mobile)", "while b4 is not identified")

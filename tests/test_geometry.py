@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from impact.io import GEOMETRY_FILE, data_dir, read_bundled, read_geometry
+from impact.bundled.io import GEOMETRY_FILE, data_dir, read_bundled, read_geometry
 
 
 @pytest.fixture(scope="module")

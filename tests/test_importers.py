@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from impact.importers import FORMATS, detect_format, read_any
-from impact.importers import ioda_signals as sig
-from impact.timeline import TimelineError, hourly
+from impact.errors import TimelineError
+from impact.monitor.importers import FORMATS, detect_format, read_any
+from impact.monitor.importers import ioda_signals as sig
+from impact.monitor.timeline import hourly
 
 FIX = Path(__file__).parent / "fixtures" / "monitor"
 

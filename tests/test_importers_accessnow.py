@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from impact.importers import accessnow as an
-from impact.importers import detect_format, read_any
-from impact.timeline import TimelineError
+from impact.errors import TimelineError
+from impact.monitor.importers import accessnow as an
+from impact.monitor.importers import detect_format, read_any
 
 REPO = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).parent / "fixtures" / "monitor" / "accessnow"
@@ -158,7 +158,7 @@ def test_a_file_of_many_countries_needs_country() -> None:
 
 
 def test_reading_stop_data_imports_no_build_code() -> None:
-    code = ("import json, sys\nfrom impact.importers import read_any\n"
+    code = ("import json, sys\nfrom impact.monitor.importers import read_any\n"
             f"read_any({str(FIX / 'stop_sheet_pandas_2021.csv')!r}, country='IND')\n"
             "print(json.dumps(sorted(m for m in sys.modules if m.startswith('impact.build'))))")
     env = dict(os.environ, PYTHONPATH=str(REPO))

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from impact.importers import detect_format, read_any
-from impact.importers import ioda_outages as out
-from impact.importers import ioda_signals as sig
-from impact.timeline import TimelineError, hourly
+from impact.errors import TimelineError
+from impact.monitor.importers import detect_format, read_any
+from impact.monitor.importers import ioda_outages as out
+from impact.monitor.importers import ioda_signals as sig
+from impact.monitor.timeline import hourly
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = REPO.parent / "shared" / "monitor_samples" / "ioda"

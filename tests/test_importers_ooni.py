@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from impact.importers import detect_format, ooni, read_any
-from impact.timeline import TimelineError
+from impact.errors import TimelineError
+from impact.monitor.importers import detect_format, ooni, read_any
 
 FIX = Path(__file__).parent / "fixtures" / "monitor" / "ooni"
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "monitor_samples" / "ooni"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from impact import timeline as timeline_module
 from impact.cli import main
-from impact.importers import FORMATS, detect_format, read_any
-from impact.importers.cloudflare_radar import cause_key, is_restriction, parse_causes
-from impact.timeline import TimelineError
+from impact.errors import TimelineError
+from impact.monitor import timeline as timeline_module
+from impact.monitor.importers import FORMATS, detect_format, read_any
+from impact.monitor.importers.cloudflare_radar import cause_key, is_restriction, parse_causes
 
 REPO = Path(__file__).resolve().parents[1]
 FIX = REPO / "tests" / "fixtures" / "monitor" / "cloudflare_radar"

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 from impact import ImpactError, estimate, parse_scenario
 from impact.cli import main
-from impact.context import build_context
 from impact.errors import InputError
 from impact.methods import REGISTRY, get_methods
-from impact.parameters import UNIT_RANGES, parameter_table, unit_range
+from impact.model.context import build_context
+from impact.model.parameters import UNIT_RANGES, parameter_table, unit_range
 from impact.vocab import PLATFORMS
 
 DRAWS = 100  # the engine's minimum: the brief's 50 draws would only test the draws check
@@ -97,7 +97,7 @@ def test_cli_batch_validates_overrides_through_the_engine(capsys, tmp_path):
 
 
 def test_seed_as_a_huge_whole_number_is_read_exactly(capsys):
-    from impact.cli import _seed
+    from impact.commands import _seed
 
     assert _seed(str(2**60 + 1)) == 2**60 + 1  # not rounded through a float
     assert _seed("1e3") == 1000
@@ -263,7 +263,7 @@ def _units_in_use() -> dict[str, set[str]]:
 
 def test_every_unit_in_use_has_a_physical_range():
     missing = {u: sorted(v) for u, v in _units_in_use().items() if u not in UNIT_RANGES}
-    assert not missing, f"add these units to impact.parameters.UNIT_RANGES: {missing}"
+    assert not missing, f"add these units to impact.model.parameters.UNIT_RANGES: {missing}"
 
 
 def test_every_bundled_parameter_lies_in_its_range():
@@ -341,7 +341,7 @@ def test_a_nan_loss_is_unavailable_with_a_reason_and_out_of_the_ensemble():
 def test_the_guard_holds_without_the_ensemble_and_for_any_method(monkeypatch):
     from dataclasses import replace
 
-    from impact.engine import run
+    from impact.estimation.engine import run
 
     nan = replace(REGISTRY["deloitte2016"], name="nan_method",
                   loss_usd=lambda ctx, p: np.full(np.broadcast(p["gdp_usd"]).shape, np.nan))

@@ -1,15 +1,15 @@
-"""`impact.io.forget_data_dir`: after a switch of data folder nothing read from the old one is
+"""`impact.bundled.datastore.forget_data_dir`: after a switch of data folder nothing read from the old one is
 kept (an estimate of PAK 2027 looked up 2026's GDP as 2025's; a refresh that added 2026 then
 still saw 2025 in the same process)."""
 
 from __future__ import annotations
 
-from impact.context import digital_share
-from impact.indicators import _table, lookup
-from impact.io import forget_data_dir
+from impact.bundled.datastore import forget_data_dir
+from impact.bundled.indicators import _table, lookup
+from impact.bundled.prices import deflator_index
 from impact.methods.cost_compatible import fit_coefficients
-from impact.parameters import _param_index, param
-from impact.prices import deflator_index
+from impact.model.context import digital_share
+from impact.model.parameters import _param_index, param
 
 
 def test_forget_data_dir_empties_every_cache_of_the_package():

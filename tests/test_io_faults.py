@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from impact import batch as batch_mod
+from impact.batch import run as batch_mod
 from impact.cli import main
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "batch_example.csv"
@@ -120,7 +120,7 @@ def test_a_closed_pipe_is_not_an_error():
 def test_a_file_dropped_into_the_data_folder_does_not_change_the_data_version(tmp_path):
     import shutil
 
-    from impact import io as impact_io
+    from impact.bundled import io as impact_io
 
     folder = tmp_path / "data"
     shutil.copytree(impact_io.bundled_dir(), folder)
@@ -144,7 +144,7 @@ def test_a_label_cannot_forge_markup_in_the_markdown_report(tmp_path, capsys):
 def test_a_stale_exchange_rate_is_refused_not_relabelled():
     from impact import estimate
     from impact.errors import InputError
-    from impact.scenario import parse_scenario
+    from impact.model.scenario import parse_scenario
 
     with pytest.raises(InputError, match="latest official exchange rate is of 2017"):
         estimate(parse_scenario({"country": "VEN", "duration_hours": 5, "year": 2024,
@@ -158,7 +158,7 @@ def test_a_stale_exchange_rate_is_refused_not_relabelled():
 
 @pytest.mark.parametrize("folder", ["/tmp/" + "a" * 5000, "LOOP"])
 def test_a_data_folder_that_cannot_be_used_is_one_line(folder, tmp_path, monkeypatch, capsys):
-    from impact.io import forget_data_dir
+    from impact.bundled.datastore import forget_data_dir
 
     if folder == "LOOP":
         folder = str(tmp_path / "loop")

@@ -1,4 +1,4 @@
-"""impact.timeline and impact.monitor: rows, overlap rules, local hours, cost so far equal to
+"""impact.monitor.timeline and impact.monitor.costing: rows, overlap rules, local hours, cost so far equal to
 `estimate` for one block, intensity scaling, projection, and `impact monitor`."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from impact import estimate, parse_scenario
 from impact.cli import main
-from impact.ensemble import ENSEMBLE, ensemble
-from impact.errors import InputError
-from impact.importers.timeline_csv import read_timeline_csv
+from impact.errors import InputError, TimelineError
+from impact.estimation.ensemble import ENSEMBLE, ensemble
 from impact.methods import REGISTRY
-from impact.monitor import monitor, parse_horizons, timeline_scope
-from impact.timeline import TimelineError, hourly, make_timeline, parse_row
+from impact.monitor.costing import monitor, parse_horizons, timeline_scope
+from impact.monitor.importers.timeline_csv import read_timeline_csv
+from impact.monitor.timeline import hourly, make_timeline, parse_row
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "data" / "examples" / "pakistan_2024-02-08.csv"
 DRAWS = 400
@@ -82,7 +82,7 @@ def test_csv_bad_rows_are_refused_and_named_the_good_kept(tmp_path):
 
 
 def test_a_blank_end_is_still_on_and_costed_to_until(tmp_path, capsys):
-    from impact import monitor as mon
+    from impact.monitor import costing as mon
 
     path = tmp_path / "t.csv"
     path.write_text("start_utc,end_utc,country,scope\n2024-02-08T02:00Z,,PAK,mobile\n")
@@ -207,7 +207,7 @@ def test_projection_and_burn_rate():
     t = read_timeline_csv(SEED_FILE)
     lifted = monitor(t, draws=DRAWS, project="1d,3d,7d")
     assert not lifted.current  # an old file: lifted at its last moment
-    from impact.monitor import lifted_at
+    from impact.monitor.costing import lifted_at
 
     assert lifted_at(t, lifted.until) == datetime(2024, 2, 8, 15, tzinfo=UTC)
     on = monitor(t, until="2024-02-08T10:00Z", draws=DRAWS, project="1d,3d,7d")
@@ -354,7 +354,7 @@ def test_cli_watch_prints_and_stops_on_interrupt(capsys, monkeypatch):
 
 
 def test_until_defaults_to_the_end_and_a_live_file_is_still_on(monkeypatch):
-    from impact import monitor as mon
+    from impact.monitor import costing as mon
 
     t = read_timeline_csv(SEED_FILE)
     monkeypatch.setattr(mon, "now_utc", lambda: datetime(2024, 2, 8, 15, 30, tzinfo=UTC))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from impact.errors import ParameterFileError
-from impact.parameters import (
+from impact.model.parameters import (
     DISTRIBUTIONS,
     PARAMETER_COLUMNS,
     ParamSpec,

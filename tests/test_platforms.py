@@ -5,10 +5,10 @@ import polars as pl
 import pytest
 
 from impact import estimate, parse_scenario
-from impact.context import build_context
 from impact.errors import ParameterFileError
 from impact.methods import REGISTRY
-from impact.parameters import (
+from impact.model.context import build_context
+from impact.model.parameters import (
     platform_level,
     platform_param,
     platform_reach,

@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from impact import estimate, parse_scenario
-from impact.engine import run
-from impact.estimate import split
-from impact.parameters import PLATFORMS, param
+from impact.estimation.engine import run
+from impact.estimation.scenario_estimate import split
+from impact.model.parameters import PLATFORMS, param
 
 DRAWS = 300
 SEED = 12345
@@ -171,7 +171,7 @@ def test_zero_affected_users_is_zero(country, year, h, _):
 
 
 # ---- time weighting -------------------------------------------------------------------------
-# Known package bug (see the report): `impact.context.time_weight` averages over
+# Known package bug (see the report): `impact.model.context.time_weight` averages over
 # round(hours × 60) whole minutes, so loss ∝ hours × mean weight drops slightly each time the
 # rounded minute count steps onto a minute lighter than the running mean.
 @pytest.mark.parametrize("minutes", [600, 660, 690])

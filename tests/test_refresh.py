@@ -19,13 +19,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from impact import datastore
 from impact.build import refresh as rf
 from impact.build import worldbank as wb
+from impact.bundled import datastore
+from impact.bundled.data_status import status, status_text
+from impact.bundled.datastore import forget_data_dir
+from impact.bundled.io import bundled_dir, bundled_version, data_dir, data_version
 from impact.cli import main
-from impact.data_status import status, status_text
 from impact.errors import InputError, RefreshError
-from impact.io import bundled_dir, bundled_version, data_dir, data_version, forget_data_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from worldbank_answers import RECORDED_ERROR, WorldBankAnswers, recorded_page
@@ -112,8 +113,8 @@ def test_good_refresh_switches_to_a_new_checked_version(home):
     assert where == datastore.version_dir(staged.version, home)
     assert datastore.pointed(home) == staged.version
     assert data_dir() == where and data_version() == staged.version
-    from impact.datacheck import manifest
-    from impact.io import check_bundled, read_bundled
+    from impact.bundled.datacheck import manifest
+    from impact.bundled.io import check_bundled, read_bundled
 
     # every file (those a refresh keeps and those it rewrites) matches the new manifest
     assert len(check_bundled()) == len(manifest(bundled_dir())["files"])
@@ -150,8 +151,8 @@ def test_good_refresh_switches_to_a_new_checked_version(home):
     assert f"data {staged.version}" in text and "refreshed, from the user-level" in text
     assert "gdp_usd" in text and "2025 -> 2026" in text and "(in use)" in text
     # an estimate runs on the new data and names its version
-    from impact.estimate import estimate
-    from impact.scenario import Scenario
+    from impact.estimation.scenario_estimate import estimate
+    from impact.model.scenario import Scenario
 
     est = estimate(Scenario(country="PAK", duration_hours=10, year=2026))
     assert est.context.gdp.year_used == 2026  # the new GDP year, not 2025 carried forward
@@ -414,14 +415,14 @@ def test_events_export_without_iso3_helper_is_read_with_our_country_names(home, 
     monkeypatch.setattr(rf, "MIN_ROW_SHARE", 0.0)  # a small export, on purpose
     # nine events cannot carry the panel fits (a refresh would refuse them: see
     # test_truncated_events_export_is_refused); here the fits in use are kept
-    from impact.io import read_bundled as bundled
+    from impact.bundled.io import read_bundled as bundled
 
     monkeypatch.setattr(rf.pm, "fit_tables", lambda *a: {
         n: bundled(n) for n in (rf.pm.FIT_TABLE, rf.pm.SAMPLE_TABLE, rf.pm.FEATURES_TABLE)})
     path = tmp_path / "stop.csv"
     path.write_text(_export(9), encoding="utf-8")
     staged, _ = rf.refresh(events=str(path), indicators=False, today=TODAY)
-    from impact.io import read_bundled
+    from impact.bundled.io import read_bundled
 
     ev = read_bundled("events")
     assert sorted(ev["iso3"].unique()) == ["IRN", "LAO", "MMR", "PAK"]
@@ -457,8 +458,8 @@ def test_a_damaged_stored_version_says_how_to_go_back(home):
     (where / "parameters.csv").write_text("junk\n", encoding="utf-8")
     forget_data_dir()
     assert main(["data", "check"]) == 2
+    from impact.bundled.io import read_bundled
     from impact.errors import BundledDataError
-    from impact.io import read_bundled
 
     with pytest.raises(BundledDataError, match=r"parameters\.csv: .*go back to the bundled "
                        r"data with `impact data use bundled`"):
@@ -469,8 +470,8 @@ def test_a_damaged_stored_version_says_how_to_go_back(home):
 
 def test_estimates_in_the_same_process_follow_a_switch(home):
     """What was read and cached from the old data is forgotten on a switch (and back)."""
-    from impact.estimate import estimate
-    from impact.scenario import Scenario
+    from impact.estimation.scenario_estimate import estimate
+    from impact.model.scenario import Scenario
 
     def gdp_year() -> int:
         return estimate(Scenario(country="PAK", duration_hours=10, year=2026)

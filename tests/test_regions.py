@@ -1,10 +1,10 @@
-"""Tests for ``impact.regions``: admin-1 names and the share of a choice of regions."""
+"""Tests for ``impact.bundled.regions``: admin-1 names and the share of a choice of regions."""
 
 from __future__ import annotations
 
 import pytest
 
-from impact import regions as rg
+from impact.bundled import regions as rg
 from impact.errors import InputError
 
 

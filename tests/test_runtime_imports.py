@@ -23,7 +23,7 @@ assert code == 0, code
 from impact.econometrics import fit_effect_model, fit_risk_model, risk_table
 assert risk_table(2026).height > 100
 fit_risk_model(), fit_effect_model()
-from impact import events as ev
+from impact.catalogue import events as ev
 events = ev.load_events("PAK", (2023, 2024)).head(4)
 out = ev.estimate_events(events, ["impact", "panel", "cost_compatible"], draws=200)
 assert out.height > 0

@@ -8,7 +8,7 @@ Seeds: Past events draws every event of a country from the country's stream,
 ``scenario_seed(seed, iso3)`` (its ``seed`` column); Batch seeds a row by
 ``scenario_seed(seed, id)``, so the row's id here is the country; the Estimate page and the
 Monitor take their seed as is, so they get the event's seed. Hours: where the source states
-none, Past events draws them (`impact.exposure.hours_range`) and the preset carries the same
+none, Past events draws them (`impact.catalogue.exposure.hours_range`) and the preset carries the same
 range (`preset_state`'s ``hours_range``), as does the batch row. Where the surfaces
 legitimately differ the relation is tested instead:
 
@@ -17,10 +17,10 @@ legitimately differ the relation is tested instead:
   one scenario of the event's own hours with its start year's data. Costs are linear in
   hours, so the start year's part is the preset's P50 × costed hours / preset hours, exactly.
 - The Monitor's rows are clock times, so its hours are always weighted by time of day (the
-  one rule, `impact.context.hour_weighting`); a catalogue event given by dates is not. For
+  one rule, `impact.model.context.hour_weighting`); a catalogue event given by dates is not. For
   such an event the Monitor costs the impact method's P50 × the mean weight of its pieces
   and every other method exactly the same.
-- The headline (`impact.ensemble`): the Monitor chooses its members by the rule of the
+- The headline (`impact.estimation.ensemble`): the Monitor chooses its members by the rule of the
   Estimate page and combines their draws (`combine_draws`: the k-th smallest headline draw
   is the geometric mean of the members' k-th smallest), the Estimate page their P5, P50 and
   P95. With an odd number of draws each quantile is one draw, so the two are the same
@@ -40,10 +40,8 @@ import pytest
 
 from app_pages.viewmodel import ESTIMATE_DEFAULTS, PRESETS, estimate_input, preset_state
 from impact import estimate, parse_scenario
-from impact.batch import run_batch
-from impact.context import hour_weighting, time_weight
-from impact.ensemble import ENSEMBLE, ensemble
-from impact.events import (
+from impact.batch.run import run_batch
+from impact.catalogue.events import (
     STATED_START_TIMES,
     estimate_events,
     event_scenario,
@@ -51,9 +49,11 @@ from impact.events import (
     event_totals,
     load_events,
 )
-from impact.monitor import monitor
-from impact.montecarlo import DEFAULT_SEED, scenario_seed
-from impact.timeline import country_timezone, make_timeline, parse_row
+from impact.estimation.ensemble import ENSEMBLE, ensemble
+from impact.model.context import hour_weighting, time_weight
+from impact.model.montecarlo import DEFAULT_SEED, scenario_seed
+from impact.monitor.costing import monitor
+from impact.monitor.timeline import country_timezone, make_timeline, parse_row
 
 DRAWS = 200
 EXACT = {"rel": 1e-9, "abs": 1e-6}

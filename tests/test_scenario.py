@@ -10,7 +10,7 @@ import pydantic
 import pytest
 
 from impact import InputError, Scenario, parse_scenario, with_changes
-from impact.schema import SCHEMA_PATH, scenario_json_schema
+from impact.model.schema import SCHEMA_PATH, scenario_json_schema
 
 BASE = {"country": "PAK", "duration_hours": 10}
 
@@ -243,9 +243,9 @@ def test_schema_is_valid_json_with_all_fields():
 
 def test_committed_schema_is_current():
     assert SCHEMA_PATH.exists(), "docs/scenario.schema.json is missing: run " \
-                                 "`python -m impact.schema --write`"
+                                 "`python -m impact.model.schema --write`"
     assert SCHEMA_PATH.read_text(encoding="utf-8") == scenario_json_schema(), (
-        "docs/scenario.schema.json is out of date: run `python -m impact.schema --write`")
+        "docs/scenario.schema.json is out of date: run `python -m impact.model.schema --write`")
 
 
 def test_affected_share_range_needs_both_ends_and_a_centre_inside() -> None:

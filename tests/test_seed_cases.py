@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from impact.importers.timeline_csv import read_timeline_csv
+from impact.monitor.importers.timeline_csv import read_timeline_csv
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "seed_cases.py"

@@ -1,6 +1,6 @@
 """One instant, one cost: times with a UTC offset are converted to the country's local wall
 clock, durations are elapsed hours (daylight saving counted), a local time skipped by the
-clocks is refused and a repeated one is its first occurrence (`impact.zones`)."""
+clocks is refused and a repeated one is its first occurrence (`impact.bundled.zones`)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from impact import estimate
+from impact.bundled.zones import country_timezone
 from impact.errors import InputError
-from impact.scenario import parse_scenario
-from impact.zones import country_timezone
+from impact.model.scenario import parse_scenario
 
 
 def test_the_same_instant_written_three_ways_costs_the_same():

@@ -1,4 +1,4 @@
-"""A user's own events beside the catalogue (`impact.events.read_user_events`): the same rules
+"""A user's own events beside the catalogue (`impact.catalogue.events.read_user_events`): the same rules
 as the catalogue's rows, bad rows refused one line each, origin marked, the catalogue's
 figures unchanged; and ``impact events … --events-file``."""
 
@@ -12,9 +12,9 @@ import polars as pl
 import pytest
 
 from impact import cli
-from impact import events as ev
+from impact.catalogue import events as ev
+from impact.catalogue.rules import rows as rules
 from impact.errors import InputError
-from impact.eventrules import catalogue as rules
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "examples" / "events_since_snapshot.csv"

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from impact.io import data_dir
+from impact.bundled.io import data_dir
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "validate.py"
@@ -53,7 +53,7 @@ def test_worst_rows_have_reasons(validate, result):
 
 
 def test_country_years_match_the_event_summary(validate, result):
-    from impact.events import summarise
+    from impact.catalogue.events import summarise
 
     est = result["estimates"]
     calendar = est.filter(pl.col("year").is_between(2019, 2022))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from impact.errors import InputError
+
 #: environment variable naming the raw snapshot folder (default: ``<repo>/../shared/data``)
 RAW_ENV = "IMPACT_RAW_DATA"
 REPO_DIR = Path(__file__).resolve().parents[2]
@@ -38,8 +40,6 @@ def raw_dir(given: Path | str | None = None) -> Path:
     InputError : (field ``raw``) the folder is missing or holds no `RAW_MARKER`; the line
         names the folder looked in, where it came from, ``--raw`` and ``IMPACT_RAW_DATA``
     """
-    from impact.errors import InputError
-
     if given is not None:
         folder, origin = Path(given).expanduser(), "given by --raw"
     elif os.environ.get(RAW_ENV, "").strip():

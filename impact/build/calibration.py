@@ -32,13 +32,13 @@ import numpy as np
 import polars as pl
 
 from impact.build.catalogue import map_other_affected
-from impact.fits import (
+from impact.bundled.fits import (
     COST_COMPATIBLE_MIN_T,
     FIT_COLUMNS,
     FIT_SIG_FIGS,
     log_platform_weight,
 )
-from impact.fits import COST_COMPATIBLE_TERMS as TERMS
+from impact.bundled.fits import COST_COMPATIBLE_TERMS as TERMS
 from impact.vocab import PLATFORMS
 
 #: Access Now's yes/no platform columns -> our platform keys (Twitter is X)

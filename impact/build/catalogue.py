@@ -1,7 +1,7 @@
 """Build time: ``data/events.csv`` from Access Now's #KeepItOn STOP data.
 
 Credit: "Access Now, #KeepItOn STOP data". The row rules (dates, hours, scope, platforms,
-deduplication, affected shares, networks, flags, titles) are `impact.eventrules.catalogue`,
+deduplication, affected shares, networks, flags, titles) are `impact.catalogue.rules.rows`,
 shared with run-time code that costs a user's own event list; `events_table` applies them
 to the whole snapshot and counts what each rule did. Every name of the rules stays
 importable from here.
@@ -13,10 +13,10 @@ import datetime as dt
 
 import polars as pl
 
-from impact.eventrules import areas as rg
-from impact.eventrules import facts as fx
-from impact.eventrules import networks as nw
-from impact.eventrules.catalogue import (
+from impact.bundled import areas as rg
+from impact.catalogue.rules import facts as fx
+from impact.catalogue.rules import networks as nw
+from impact.catalogue.rules.rows import (
     CREDIT,
     DEDUP_KEY,
     EVENT_COLUMNS,

@@ -2,11 +2,11 @@
 
     python -m impact.build.chart_layouts [--check]
 
-Each chart of an estimate (`impact.charts.duration_chart`, `tornado_chart`,
-`waterfall_chart`, `range_chart`) and of the catalogue (`impact.event_charts.loss_map`,
+Each chart of an estimate (`impact.report.charts.duration_chart`, `tornado_chart`,
+`waterfall_chart`, `range_chart`) and of the catalogue (`impact.report.event_charts.loss_map`,
 `events_timeline`) is an Altair chart with **named data** and a few ``@name@`` text slots
-(the currency, a subtitle, a legend), written as JSON to ``impact/layouts/<chart>.json``. At run time
-`impact.charts` reads the JSON, fills the slots and puts each call's rows inline, so the app
+(the currency, a subtitle, a legend), written as JSON to ``impact/report/layouts/<chart>.json``. At run time
+`impact.report.charts` reads the JSON, fills the slots and puts each call's rows inline, so the app
 never imports Altair or builds a chart. ``--check`` exits 1 when a committed layout differs
 from what this module builds (a test runs it).
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import altair as alt
 
-from impact.charts import (
+from impact.report.charts import (
     LAYOUT_DIR,
     METHOD_COLOURS,
     MONEY_LABELS,
@@ -30,8 +30,16 @@ from impact.charts import (
     TORNADO_ENDS,
     WATERFALL_COLOURS,
 )
+from impact.report.event_charts import (
+    _MAP_FIELDS,
+    MAP_SCHEME,
+    MONEY_LEGEND,
+    NO_DATA_COLOUR,
+    PERCENT_LABELS,
+)
+from impact.vocab import SCOPE_TITLES
 
-#: text slots a layout may carry, filled by `impact.charts` (`impact.charts.fill_slots`)
+#: text slots a layout may carry, filled by `impact.report.charts` (`impact.report.charts.fill_slots`)
 CURRENCY = "@currency@"
 SUBTITLE = "@subtitle@"
 HEADING = "@heading@"
@@ -159,14 +167,6 @@ def map_layout(percent: bool = False) -> alt.LayerChart:
     against the per-country rows (``rows``, by ``iso3``); grey where no event is costed, a
     log colour scale elsewhere. Slots: ``legend`` (the legend's title) and ``figure`` (the
     tooltip's name of the coloured figure); ``percent``: legend labels in per cent."""
-    from impact.event_charts import (
-        _MAP_FIELDS,
-        MAP_SCHEME,
-        MONEY_LEGEND,
-        NO_DATA_COLOUR,
-        PERCENT_LABELS,
-    )
-
     shapes = alt.Data(name="shapes", format=alt.DataFormat(type="topojson", feature="countries"))
     rows = alt.LookupData(data=alt.Data(name="rows"), key="iso3", fields=list(_MAP_FIELDS))
     outline = {"stroke": "white", "strokeWidth": 0.5}
@@ -197,8 +197,6 @@ def map_layout(percent: bool = False) -> alt.LayerChart:
 def timeline_layout() -> alt.LayerChart:
     """Events over time: one bar (or a tick for a one-day event) per event (named data
     ``events``), one row per country in the order of ``rank``, coloured by type."""
-    from impact.event_charts import TYPE_LABELS
-
     data = alt.Data(name="events")
     y = alt.Y("country:N", title=None,
               sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
@@ -207,7 +205,7 @@ def timeline_layout() -> alt.LayerChart:
               axis=alt.Axis(labelOverlap=True, labelAngle=0, grid=True,
                             tickCount=alt.ExprRef("max(2, floor(width / 90))")))
     colour = alt.Color("type_label:N", title=None, scale=alt.Scale(
-        domain=list(TYPE_LABELS.values()), range=[SCOPE_COLOURS[t] for t in TYPE_LABELS]),
+        domain=list(SCOPE_TITLES.values()), range=[SCOPE_COLOURS[t] for t in SCOPE_TITLES]),
         legend=alt.Legend(orient="bottom", direction="horizontal", symbolType="square",
                           columns=2, labelFontSize=11, columnPadding=16))
     tooltip = [alt.Tooltip("title:N", title="event"), alt.Tooltip("country:N"),
@@ -231,7 +229,7 @@ LAYOUTS = {"duration": duration_layout, "tornado": tornado_layout,
 
 
 def layout_json(name: str) -> str:
-    """The layout ``name`` as the JSON text committed under `impact.charts.LAYOUT_DIR`
+    """The layout ``name`` as the JSON text committed under `impact.report.charts.LAYOUT_DIR`
     (validated against the Vega-Lite schema)."""
     return json.dumps(LAYOUTS[name]().to_dict(validate=True), indent=1, sort_keys=True) + "\n"
 

@@ -32,6 +32,7 @@ from typing import Any
 import polars as pl
 
 from impact.build import REPO_DIR
+from impact.build.manifest import write_manifest
 from impact.build.tables import read_raw
 
 #: the world-atlas file read, and where it is in the npm tarball
@@ -177,7 +178,6 @@ def build_geometry(source: Path, raw_dir: Path, out_dir: Path, *,
         + (", ".join(f"{c} ({n})" for c, n in info["unmatched"]) or "none")
         + f"; left out: {', '.join(info['dropped']) or 'none'}; "
         f"{path.stat().st_size / 1024:.0f} KB")
-    from impact.build.manifest import write_manifest
 
     manifest = write_manifest(Path(out_dir))  # the shapes changed: record their checksum
     say(f"{manifest.name}: checksums and schemas of the files in {out_dir}")

@@ -2,8 +2,8 @@
 
 Written at the end of the data build (`impact.build.tables.build_all`,
 `impact.build.geometry.build_geometry`) and by ``impact data manifest`` for the files already
-in ``data/`` (no raw snapshot needed). `impact.datacheck` checks every file against it when it
-is read. A file is recorded only if its rows pass `impact.datacheck.RULES`, so the manifest
+in ``data/`` (no raw snapshot needed). `impact.bundled.datacheck` checks every file against it when it
+is read. A file is recorded only if its rows pass `impact.bundled.datacheck.RULES`, so the manifest
 never certifies data the run time would reject.
 
 The file is deterministic (files in path order, one a line, ``\\n`` line endings): rewriting it
@@ -20,7 +20,8 @@ from pathlib import Path
 
 import polars as pl
 
-from impact import datacheck as dc
+from impact.bundled import datacheck as dc
+from impact.bundled.io import _SCHEMAS
 from impact.errors import DataError
 
 #: the files recorded: the tables and fits (``*.csv`` at the top of ``data/``) and the map
@@ -29,7 +30,7 @@ FORMAT = 1
 
 
 def _version(files: list[Path], folder: Path) -> str:
-    """The data version, computed as `impact.io.data_version` computes it."""
+    """The data version, computed as `impact.bundled.io.data_version` computes it."""
     h = hashlib.sha256()
     for p in sorted(f for f in files if f.parent == folder and f.suffix == ".csv"):
         h.update(p.name.encode())
@@ -38,8 +39,6 @@ def _version(files: list[Path], folder: Path) -> str:
 
 
 def _declared_schema(name: str) -> dict[str, pl.DataType] | None:
-    from impact.io import _SCHEMAS
-
     return _SCHEMAS.get(name)
 
 

@@ -1,7 +1,7 @@
-"""Operators and network shares: moved to `impact.eventrules.networks`, which run-time code may
+"""Operators and network shares: moved to `impact.catalogue.rules.networks`, which run-time code may
 import (a user's own event list is costed with the catalogue's rules). Every name of it,
 private ones too, stays importable from here (``from impact.build import networks``)."""
 
-from impact.eventrules import networks as _module
+from impact.catalogue.rules import networks as _module
 
 globals().update({k: v for k, v in vars(_module).items() if not k.startswith("__")})

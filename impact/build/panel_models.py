@@ -12,7 +12,7 @@ by `build_politics_panel`):
 
 `fit_tables` turns them into the committed tables read at run time by `impact.econometrics`:
 ``econometrics_fit.csv`` (long ``model, kind, term, term2, value``; floats to
-`impact.fits.FIT_SIG_FIGS` significant digits), ``econometrics_sample.csv`` (``model,
+`impact.bundled.fits.FIT_SIG_FIGS` significant digits), ``econometrics_sample.csv`` (``model,
 iso3``) and ``risk_features.csv`` (the risk covariates per country and outcome year).
 statsmodels is reached through one polars -> pandas adapter (`to_pandas`).
 
@@ -39,6 +39,8 @@ import pandas as pd
 import polars as pl
 
 from impact.build import REPO_DIR
+from impact.bundled.fits import FIT_COLUMNS, FIT_SIG_FIGS
+from impact.bundled.io import data_version, read_bundled
 from impact.econometrics import (
     EFFECT_TERMS,
     FEATURES_TABLE,
@@ -57,8 +59,6 @@ from impact.econometrics import (
     risk_table,
 )
 from impact.errors import DataError
-from impact.fits import FIT_COLUMNS, FIT_SIG_FIGS
-from impact.io import data_version, read_bundled
 
 FULL_SCOPES = ("full", "mobile", "throttling")
 SERVICE_SCOPES = ("platforms", "platforms_other")

@@ -9,7 +9,7 @@ activity, over the blocked platforms p:
   reach × the activity per user of Facebook (messaging) or YouTube (TikTok) there;
 - ``L``, the **level**: how much of digital activity depends on social-media activity,
   fitted on the Top10VPN 2019–2022 platform-block country-years (`fit_level`); the run time
-  draws it over the 90 % confidence interval of the fit (`impact.parameters.platform_level`).
+  draws it over the 90 % confidence interval of the fit (`impact.model.parameters.platform_level`).
 
 The table keeps each platform's **reach** (share of the country's social-media users on it
 [0-1], `reach_table`): an input of the usage rule and informative. Reach, per country
@@ -47,7 +47,14 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from impact.fits import FIT_COLUMNS, FIT_SIG_FIGS
+from impact import parse_scenario
+from impact.build.manifest import write_manifest
+from impact.bundled.datacheck import DATA_ENV
+from impact.bundled.datastore import forget_data_dir
+from impact.bundled.fits import FIT_COLUMNS, FIT_SIG_FIGS
+from impact.catalogue.events import catalogue, estimate_events
+from impact.methods import REGISTRY
+from impact.model.context import build_context
 from impact.vocab import PLATFORMS
 
 STATCOUNTER_FILE = Path("platforms") / "statcounter_social_media_share_by_country_monthly_2016_2024.csv"
@@ -271,7 +278,7 @@ def fit_level(frame: pl.DataFrame) -> pl.DataFrame:
     ``ours_unit_usd``, ``hours_ours``). Per hour, because where the catalogue's hours and
     Top10VPN's disagree (Russia 2021: 7,128 against 6) the totals say nothing about the level.
 
-    Returns a long fit table (`impact.fits.FIT_COLUMNS`): the level L = exp(b), its standard
+    Returns a long fit table (`impact.bundled.fits.FIT_COLUMNS`): the level L = exp(b), its standard
     error, the residual variance, n, the 90 % prediction interval of L (``level_p05``,
     ``level_p95``) and of its mean, and leave-one-out figures (each country-year predicted
     from the others): median ratio ours ÷ published and share within ×2, of totals
@@ -336,10 +343,6 @@ PLATFORM_SCOPES = ("platforms", "platforms_other")
 def platform_methods() -> list[str]:
     """Registry names of the methods that price platforms: those whose inputs for a platform
     block include the platform level (an attribute of what they do, not their name)."""
-    from impact import parse_scenario
-    from impact.context import build_context
-    from impact.methods import REGISTRY
-
     ctx = build_context(parse_scenario({"country": "PAK", "duration_hours": 24,
                                           "scope": "platforms", "platforms": "x"}))
     return [name for name, m in REGISTRY.items()
@@ -353,8 +356,6 @@ def catalogue_country_years(methods: list[str], draws: int = FIT_DRAWS) -> pl.Da
     scripts/validate.py does), and their exposed hours. Columns ``method, iso3, year,
     ours_usd, hours_ours, n_events``."""
     from datetime import date
-
-    from impact.events import catalogue, estimate_events
 
     events = catalogue()
     first, last = date(YEARS[0], 1, 1), date(YEARS[1], 12, 31)
@@ -405,10 +406,6 @@ def build_platform_tables(raw_dir: Path, out_dir: Path, validation: Path | None 
     (the catalogue is priced from it).
     ``validation``: the Top10VPN file (default ``<raw>/../validation/...``)."""
     import os
-
-    from impact.build.manifest import write_manifest
-    from impact.datacheck import DATA_ENV
-    from impact.io import forget_data_dir
 
     say = report or (lambda _m: None)
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)

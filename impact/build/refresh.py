@@ -11,12 +11,12 @@ Starts from the data in use (or the ``--to`` folder) and
    the panel fits (``econometrics_fit``, ``econometrics_sample``, ``risk_features``), and
    writes ``vintages.csv``, a section of ``SOURCES.md``, ``refresh.json`` and
    ``manifest.json``;
-3. validates the new folder: every file against the new manifest (schema, `impact.datacheck`
+3. validates the new folder: every file against the new manifest (schema, `impact.bundled.datacheck`
    ranges, SHA-256), and every table (but ``vintages``) and indicator keeps at least `MIN_ROW_SHARE` of the rows
    it had (``countries``, ``regions``, ``parameters``, ``cost_compatible_fit`` — fitted on the
    validation figures, which are not shipped — and the map are kept as they are);
 4. only then switches: the new version is renamed into the user-level store and named in its
-   ``current`` file (`impact.datastore`), or swapped in for the ``--to`` folder.
+   ``current`` file (`impact.bundled.datastore`), or swapped in for the ``--to`` folder.
 
 All of 1-3 happen in a temporary folder beside the destination; any failure removes it and
 raises one `RefreshError` line saying what failed and where, with the data in use unchanged.
@@ -37,16 +37,21 @@ from pathlib import Path
 
 import polars as pl
 
-from impact import datacheck as dc
-from impact import datastore
 from impact.build import areas as rg
 from impact.build import catalogue as cat
 from impact.build import panel_models as pm
 from impact.build import tables as tb
 from impact.build import worldbank as wb
+from impact.build.manifest import write_manifest
 from impact.build.staging import swap_in
-from impact.data_status import changes_lines
+from impact.bundled import datacheck as dc
+from impact.bundled import datastore
+from impact.bundled.countries import name_keys
+from impact.bundled.data_status import changes_lines
+from impact.bundled.datastore import forget_data_dir
+from impact.bundled.io import bundled_version, data_dir, read_bundled
 from impact.errors import DataError, InputError, RefreshError
+from impact.text import normalise
 
 #: a refreshed table (and each refreshed indicator) keeps at least this share of its rows
 MIN_ROW_SHARE = 0.95
@@ -144,7 +149,7 @@ def fetch_indicators(old: pl.DataFrame, economies: pl.Series, today: dt.date,
     """``old`` with every `API_INDICATORS` series replaced by the API's values (economies in
     ``economies``, years `impact.build.tables.FIRST_YEAR` to ``today``'s), and per code
     ``{indicator, rows, latest_year, last_updated}``. A series with fewer than
-    `MIN_ROW_SHARE` of its old rows, or breaking a rule of `impact.datacheck.RULES`, is a
+    `MIN_ROW_SHARE` of its old rows, or breaking a rule of `impact.bundled.datacheck.RULES`, is a
     `RefreshError`."""
     from tqdm import tqdm
 
@@ -183,9 +188,6 @@ def read_export(spec: str, countries: pl.DataFrame, get: wb.Getter = wb.http_get
     """A STOP export (CSV file or http(s) URL) as the catalogue reads it, with
     ``iso3_helper`` made from ``country`` (``;``-separated names, looked up in the
     countries table) when the export has none."""
-    from impact.countries import name_keys
-    from impact.text import normalise
-
     if spec.startswith(("http://", "https://")):
         body = get(spec)
     else:
@@ -322,8 +324,6 @@ def stage(source: Path, parent: Path, *, indicators: bool = True, events: str | 
           say: Say | None = None) -> Staged:
     """Build and validate a new data version from ``source`` in a temporary folder inside
     ``parent``; nothing in use is touched. The caller switches it in or removes it."""
-    from impact.build.manifest import write_manifest
-
     say = say or (lambda _m: None)
     today = today or dt.date.today()
     source = Path(source)
@@ -384,7 +384,6 @@ def stage(source: Path, parent: Path, *, indicators: bool = True, events: str | 
         except DataError as exc:
             raise RefreshError(f"the new data failed its check ({dc._one_line(exc)})") from None
         version = dc.manifest(tmp)["data_version"]
-        from impact.io import bundled_version
 
         record = {"version": version, "based_on": based_on, "bundled": bundled_version(),
                   "refreshed": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -488,8 +487,6 @@ def refresh(*, indicators: bool = True, events: str | None = None, to: Path | No
             say: Say | None = None) -> tuple[Staged, Path]:
     """Refresh the data in use (into the user-level store) or the folder ``to``; returns the
     new version and where it now is. Any failure leaves the data in use unchanged."""
-    from impact.io import data_dir, forget_data_dir
-
     if to is not None:
         to = Path(to).expanduser().resolve()
         if to.exists() and not (to / dc.MANIFEST_FILE).is_file():
@@ -512,8 +509,6 @@ def refresh(*, indicators: bool = True, events: str | None = None, to: Path | No
 
 def preview(today: dt.date | None = None, get: wb.Getter = wb.http_get) -> dict:
     """What a refresh of the indicators would change, fetched but not written."""
-    from impact.io import read_bundled
-
     today = today or dt.date.today()
     old = read_bundled("indicators")
     new, _ = fetch_indicators(old, read_bundled("countries")["iso3"], today, get)

@@ -339,7 +339,7 @@ def read_raw(path: Path) -> pl.DataFrame:
 
 
 def read_written(out_dir: Path, name: str) -> pl.DataFrame:
-    """Read a table this build wrote, with the options of `impact.io.read_bundled`."""
+    """Read a table this build wrote, with the options of `impact.bundled.io.read_bundled`."""
     overrides = {"iso3": pl.String, "indicator": pl.String, "year": pl.Int64,
                  "value": pl.Float64} if name == "indicators" else None
     return pl.read_csv(out_dir / f"{name}.csv", infer_schema_length=None,

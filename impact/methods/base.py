@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from impact.context import Context, digital_share
-from impact.parameters import ParamSpec, param, platform_level, platform_usage_param
+from impact.model.context import Context, digital_share
+from impact.model.parameters import ParamSpec, param, platform_level, platform_usage_param
 
 
 class Draws(dict):
@@ -55,7 +55,7 @@ class Method:
         shown beside the headline, not in it
     domain_scopes_note : why the other scopes are outside its domain (shown beside its figure)
     difference_note : what makes its figure differ from the share-based methods, shown when
-        it is far from the headline's members (`impact.ensemble`); empty when nothing is known
+        it is far from the headline's members (`impact.estimation.ensemble`); empty when nothing is known
     circumvention_note : why the method ignores the scenario's circumvention (VPN use),
         shown in the summary row's reason whenever a scenario sets circumvention above 0;
         empty for a method whose loss uses it (then circumvention 1 costs nothing)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from impact.context import Context, bcg_2016_share
 from impact.methods.base import (
     Draws,
     Method,
@@ -19,7 +18,8 @@ from impact.methods.base import (
     scope_factor,
     scope_inputs,
 )
-from impact.parameters import ParamSpec
+from impact.model.context import Context, bcg_2016_share
+from impact.model.parameters import ParamSpec
 
 
 def brookings2016(gdp_usd, days, internet_share, affected_share=1.0, service_factor=1.0):

@@ -5,7 +5,7 @@ from open inputs, calibrated only on Top10VPN's 2019–2022 country-year figures
     log(rate) = b0 + b1·log(affected share) + b2·s + b3·log(GDP per head) + b4·s·log(W/W_ref)
 
 ``s`` is 1 for a platform block (0 otherwise) and ``W`` the combined usage of the blocked
-platforms (`impact.fits.log_platform_weight` over data/platform_weights.csv), relative to
+platforms (`impact.bundled.fits.log_platform_weight` over data/platform_weights.csv), relative to
 ``W_ref``, the usage of Facebook + Instagram + WhatsApp + X.
 
 Platform blocks and the Brookings branch
@@ -49,11 +49,10 @@ import numpy as np
 import polars as pl
 
 from impact import format as fmt
-from impact.context import Context, bcg_2016_share
-from impact.fits import COST_COMPATIBLE_TERMS as TERMS
-from impact.fits import log_platform_weight
-from impact.indicators import lookup
-from impact.io import read_bundled
+from impact.bundled.fits import COST_COMPATIBLE_TERMS as TERMS
+from impact.bundled.fits import log_platform_weight
+from impact.bundled.indicators import lookup
+from impact.bundled.io import read_bundled
 from impact.methods.base import (
     Draws,
     Method,
@@ -66,7 +65,8 @@ from impact.methods.base import (
     platform_inputs,
     scope_factor,
 )
-from impact.parameters import ParamSpec, param, platform_usage
+from impact.model.context import Context, bcg_2016_share
+from impact.model.parameters import ParamSpec, param, platform_usage
 
 _Z95 = 1.6448536269514722
 #: base year of the BCG shares COST escalates

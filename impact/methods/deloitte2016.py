@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from impact.context import Context
 from impact.methods.base import (
     Draws,
     Method,
@@ -20,7 +19,8 @@ from impact.methods.base import (
     mobile_input,
     scope_factor,
 )
-from impact.parameters import ParamSpec, param
+from impact.model.context import Context
+from impact.model.parameters import ParamSpec, param
 
 
 def deloitte2016(gdp_usd, days, loss_share_per_day, affected_share=1.0, service_factor=1.0):

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from impact.context import Context
 from impact.methods.base import Draws, Method, common_inputs, data_spec
-from impact.parameters import ParamSpec, param
+from impact.model.context import Context
+from impact.model.parameters import ParamSpec, param
 
 
 def icrier2018(gdp_prev_usd, hours, population_share, elasticity=0.31):

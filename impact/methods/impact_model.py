@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from impact.context import Context
 from impact.methods.base import (
     Draws,
     Method,
@@ -20,7 +19,8 @@ from impact.methods.base import (
     scope_factor,
     scope_inputs,
 )
-from impact.parameters import ParamSpec, param
+from impact.model.context import Context
+from impact.model.parameters import ParamSpec, param
 
 
 def impact_components(gdp_usd, hours, digital_share, affected_share, scope_factor, intensity,

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from impact.context import Context
 from impact.econometrics import fit_effect_model, panel_loss_usd, require_growth_data
 from impact.methods.base import Draws, Method, common_inputs, mobile_input, scope_factor
-from impact.parameters import ParamSpec
+from impact.model.context import Context
+from impact.model.parameters import ParamSpec
 
 
 def equivalent_days(hours, affected_share, intensity, service=1.0):

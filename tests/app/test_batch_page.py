@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from impact import format as fmt
-from impact.ensemble import ENSEMBLE_TITLE
+from impact.estimation.ensemble import ENSEMBLE_TITLE
 from impact.methods import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]

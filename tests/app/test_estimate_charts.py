@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact import charts
 from impact.methods import REGISTRY
+from impact.report import charts
 
 ROOT = Path(__file__).resolve().parents[2]
 ESTIMATE = str(ROOT / "app_pages" / "estimate.py")

@@ -15,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 import impact
 from app_pages import viewmodel as vm
 from impact import format as fmt
-from impact.ensemble import ENSEMBLE_TITLE, ensemble, headline
-from impact.events import load_events
+from impact.catalogue.events import load_events
+from impact.estimation.ensemble import ENSEMBLE_TITLE, ensemble, headline
 from impact.methods import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -209,7 +209,7 @@ def _in_order(node) -> list:
 
 
 def test_risk_is_shown_beside_the_estimate_with_its_year_and_why():
-    from impact.associations import risk_year
+    from impact.catalogue.associations import risk_year
 
     at = _page()
     shown = _in_order(at.main)

@@ -103,12 +103,12 @@ def test_country_outside_the_sample():
 
 
 def test_a_failure_is_a_caption_not_an_exception(monkeypatch):
-    import impact.associations
+    import impact.catalogue.associations
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(impact.associations, "scenario_effects", broken)
+    monkeypatch.setattr(impact.catalogue.associations, "scenario_effects", broken)
     at = _run({"country": "Pakistan", "duration_hours": 10})
     assert not at.error
     assert any(c.value == FAILED for c in at.caption)
@@ -116,12 +116,12 @@ def test_a_failure_is_a_caption_not_an_exception(monkeypatch):
 
 
 def test_a_risk_failure_is_a_caption_and_the_effects_are_still_shown(monkeypatch):
-    import impact.associations
+    import impact.catalogue.associations
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(impact.associations, "risk_outlook", broken)
+    monkeypatch.setattr(impact.catalogue.associations, "risk_outlook", broken)
     at = _run({"country": "Pakistan", "duration_hours": 10})
     assert not at.error
     assert any(c.value == RISK_FAILED for c in at.caption)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact.events import load_events
+from impact.catalogue.events import load_events
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = str(ROOT / "app_pages" / "events.py")
@@ -67,7 +67,7 @@ def test_every_chart_sends_its_rows_within_its_spec():
     from the spec (Streamlit sends those as tables, drawn empty first: "Infinite extent" in
     the browser); the geometry of the map stays the spec's top-level data (Streamlit keeps
     it). Their label limits leave a phone room for the bars."""
-    from impact import charts
+    from impact.report import charts
 
     at = AppTest.from_file(EVENTS, default_timeout=TIMEOUT).run()
     assert not at.exception and not at.error
@@ -112,7 +112,7 @@ def test_events_no_method_costs_show_a_caption_instead_of_the_map():
 
 
 def test_a_failure_in_drawing_is_a_caption(monkeypatch):
-    from impact import event_charts
+    from impact.report import event_charts
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

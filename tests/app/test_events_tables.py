@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages import cached
 from impact import format as fmt
-from impact.events import load_events
+from impact.catalogue.events import load_events
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = str(ROOT / "app_pages" / "events.py")

@@ -23,7 +23,7 @@ from impact import format as fmt
 
 @pytest.fixture(scope="module")
 def pakistan_2024():
-    from impact.events import estimate_events, load_events
+    from impact.catalogue.events import estimate_events, load_events
 
     events = load_events("PAK", 2024)
     if events.height == 0:

@@ -60,7 +60,7 @@ def _candidates() -> list:
     """Every raw option value the app's choice widgets use (the harness shows labels)."""
     from app_pages import events_view as ev
     from app_pages import monitor_view as mv
-    from impact.ensemble import ENSEMBLE
+    from impact.estimation.ensemble import ENSEMBLE
     from impact.methods import REGISTRY
 
     values: list = [*REGISTRY, ENSEMBLE, *vm.SCOPE_LABELS, *vm.PLATFORM_LABELS,

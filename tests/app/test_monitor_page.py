@@ -16,10 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages import monitor_view as mv
 from impact import format as fmt
-from impact.ensemble import ENSEMBLE, ENSEMBLE_TITLE
-from impact.errors import InputError
+from impact.errors import InputError, TimelineError
+from impact.estimation.ensemble import ENSEMBLE, ENSEMBLE_TITLE
 from impact.methods import REGISTRY
-from impact.timeline import TimelineError
 
 ROOT = Path(__file__).resolve().parents[2]
 MONITOR = str(ROOT / "app_pages" / "monitor.py")
@@ -204,7 +203,7 @@ def test_hourly_csv_download_and_brief_when_installed():
     at = _page()
     keys = {b.proto.id for b in at.get("download_button")}
     assert any("mon_hourly_csv" in k for k in keys)
-    pytest.importorskip("impact.brief")
+    pytest.importorskip("impact.report.brief")
     assert any("mon_brief_html" in k for k in keys)
     assert any("mon_brief_pdf" in k for k in keys)
 
@@ -319,7 +318,7 @@ def test_bad_files_are_one_line_errors():
 
 
 def test_brief_is_built_from_the_result(seed_result):
-    pytest.importorskip("impact.brief")
+    pytest.importorskip("impact.report.brief")
     html = mv.brief_file("html", seed_result, "impact")
     assert isinstance(html, str) and "Pakistan" in html
     pdf = mv.brief_file("pdf", seed_result, "impact")
@@ -383,7 +382,7 @@ def test_format_options_are_offered_and_passed(monkeypatch):
 
 
 def test_options_reach_read_any(monkeypatch):
-    from impact import importers
+    from impact.monitor import importers
 
     seen = {}
     real = importers.read_any
@@ -477,7 +476,7 @@ def test_fetch_offline_or_without_a_token_is_one_line(monkeypatch):
 def test_fetch_base_url_from_the_environment(monkeypatch):
     from datetime import UTC, datetime
 
-    from impact import fetch
+    from impact.monitor import fetch
 
     t0, t1 = datetime(2024, 2, 8, tzinfo=UTC), datetime(2024, 2, 9, tzinfo=UTC)
     monkeypatch.setenv("IMPACT_FETCH_BASE_IODA", "http://127.0.0.1:9/")

@@ -12,10 +12,10 @@ import impact
 from app_pages import viewmodel as vm
 from app_pages.viewmodel import ESTIMATE_DEFAULTS
 from impact import format as fmt
+from impact.bundled.regions import region_names
+from impact.catalogue.events import load_events
 from impact.errors import DataError
-from impact.events import load_events
 from impact.methods import REGISTRY
-from impact.regions import region_names
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -233,7 +233,7 @@ def _money(text: str) -> float:
 @pytest.mark.parametrize("country", ["Pakistan", "India", "United States", "Narnia"])
 def test_sidebar_regions_are_those_of_impact_regions(country):
     from app_pages.cached import country_regions
-    from impact.countries import resolve_country
+    from impact.bundled.countries import resolve_country
 
     try:
         expected = region_names(resolve_country(country))
@@ -431,7 +431,7 @@ def test_other_method_and_comparison_selection():
 
 
 def test_risk_panel_title_says_which_year_and_why_before_it_is_opened():
-    from impact.associations import risk_year
+    from impact.catalogue.associations import risk_year
 
     at = _events_page()
     year = risk_year()
@@ -451,7 +451,7 @@ def test_risk_panel_is_fitted_only_when_opened():
     risk = _frame_with(at, "probability [%]")
     assert list(risk.columns) == ["country", "probability [%]", "90 % interval"]
     assert any("associations in past data" in c.value for c in at.caption)
-    from impact.associations import risk_year
+    from impact.catalogue.associations import risk_year
 
     year = risk_year()  # the year predicted, and why, are said
     assert any(e.label == f"Risk of a new shutdown starting in {year.short} — associational"
@@ -463,7 +463,7 @@ def test_events_error_is_a_message_not_a_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(impact.events, "estimate_events", broken)
+    monkeypatch.setattr(impact.catalogue.events, "estimate_events", broken)
     at = AppTest.from_file(EVENTS, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert len(at.error) == 1 and "could not be estimated" in at.error[0].value

@@ -144,7 +144,7 @@ def test_detail_tables_speak_in_words_and_in_the_output_currency():
 
 @pytest.mark.parametrize("log", [False, True])
 def test_range_chart_shows_the_ensemble_and_each_method(platform_estimate, log):
-    from impact.charts import range_chart
+    from impact.report.charts import range_chart
 
     ranges = estimate_view(platform_estimate).ranges
     spec = range_chart(ranges, currency="PKR", log=log)

@@ -471,7 +471,7 @@ def test_links_split_dedupe_and_merge() -> None:
 
 def test_area_units_format_and_sum() -> None:
     from impact.build import areas as rg
-    from impact.regions import REGION_COLUMNS
+    from impact.bundled.regions import REGION_COLUMNS
 
     regions = pl.DataFrame(
         [("PAK", "Balochistan", "admin1", None, 1.2e7, 2017, "t"),

@@ -10,8 +10,8 @@ import pytest
 from impact import econometrics as E
 from impact.build import default_raw_dir
 from impact.build import panel_models as pm
+from impact.bundled.io import data_dir, read_bundled
 from impact.errors import DataError
-from impact.io import data_dir, read_bundled
 
 HAS_EVENTS = (data_dir() / "events.csv").is_file()
 needs_events = pytest.mark.skipif(not HAS_EVENTS, reason="data/events.csv not bundled yet")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from impact.events import load_events
+from impact.catalogue.events import load_events
 from impact.methods import REGISTRY
 
 pytestmark = pytest.mark.e2e

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from impact import estimate, parse_scenario
-from impact.context import digital_share
 from impact.methods.brookings2016 import brookings2016
-from impact.parameters import platform_usage
+from impact.model.context import digital_share
+from impact.model.parameters import platform_usage
 
 DRAWS = 1000
 

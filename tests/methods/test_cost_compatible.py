@@ -20,7 +20,7 @@ from impact.methods.cost_compatible import (
     predicted_rate,
     throttling_share,
 )
-from impact.parameters import param, platform_level, platform_usage
+from impact.model.parameters import param, platform_level, platform_usage
 
 DRAWS = 1000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from impact import estimate, parse_scenario
-from impact.indicators import lookup
+from impact.bundled.indicators import lookup
 from impact.methods.icrier2018 import icrier2018
 
 DRAWS = 1000

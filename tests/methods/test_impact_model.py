@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from impact import estimate, parse_scenario
-from impact.context import digital_share
 from impact.methods.impact_model import impact2024, impact_components
-from impact.parameters import platform_level, platform_usage
+from impact.model.context import digital_share
+from impact.model.parameters import platform_level, platform_usage
 
 DRAWS = 1000
 

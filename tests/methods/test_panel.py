@@ -7,11 +7,11 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from impact.bundled.io import data_dir
 from impact.errors import DataError
-from impact.io import data_dir
 from impact.methods.panel import METHOD, equivalent_days
-from impact.montecarlo import draw, method_rng, quantiles
-from impact.parameters import ParamSpec
+from impact.model.montecarlo import draw, method_rng, quantiles
+from impact.model.parameters import ParamSpec
 
 needs_events = pytest.mark.skipif(not (data_dir() / "events.csv").is_file(),
                                   reason="data/events.csv not bundled yet")
@@ -60,7 +60,7 @@ def test_normal_param_spec_samples_and_quantiles():
 @pytest.mark.parametrize("scope", ["full", "mobile", "throttling", "platforms"])
 def test_quantiles_are_ordered(scope):
     from impact import parse_scenario
-    from impact.context import build_context
+    from impact.model.context import build_context
 
     extra = {"platforms": "whatsapp"} if scope == "platforms" else {}
     ctx = build_context(parse_scenario({"country": "PAK", "duration_hours": 72, "year": 2022,
@@ -78,7 +78,7 @@ def test_quantiles_are_ordered(scope):
 @needs_events
 def test_country_without_growth_data_is_a_data_error():
     from impact import parse_scenario
-    from impact.context import build_context
+    from impact.model.context import build_context
 
     ctx = build_context(parse_scenario({"country": "ERI", "duration_hours": 24,
                                         "year": 2020}))

@@ -4,7 +4,7 @@ Data-driven from ``tests/worked_figures.csv``: ``inputs`` is the JSON of the key
 arguments of the method's plain formula function, with the same inputs the publication used.
 An input may be a reference to bundled data instead of a number:
 
-- ``{"$indicator": [iso3, indicator, year]}`` -> `impact.indicators.lookup(...).value`
+- ``{"$indicator": [iso3, indicator, year]}`` -> `impact.bundled.indicators.lookup(...).value`
 - ``{"$digital_share": [iso3, year]}`` -> our imputed digital-economy share (central)
 
 Rows whose ``inputs`` hold ``numerator``/``denominator`` or ``terms`` are arithmetic checks of
@@ -25,13 +25,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from impact.context import digital_share
-from impact.indicators import lookup
+from impact.bundled.indicators import lookup
 from impact.methods.brookings2016 import brookings2016
 from impact.methods.cost_compatible import cost_compatible
 from impact.methods.deloitte2016 import deloitte2016
 from impact.methods.icrier2018 import icrier2018
 from impact.methods.impact_model import impact2024
+from impact.model.context import digital_share
 
 TABLE = Path(__file__).resolve().parents[1] / "worked_figures.csv"
 FORMULAS = {"brookings2016": brookings2016, "deloitte2016": deloitte2016,
@@ -103,7 +103,7 @@ def test_icrier_parts_add_up_in_hours():
 
 def test_icrier_elasticities_are_the_published_ones():
     # "a 10% increase in mobile traffic ... 1.6% increase ... 10% in Internet traffic ... 3.1%"
-    from impact.parameters import param
+    from impact.model.parameters import param
 
     assert param("icrier2018", "elasticity_mobile").value == 0.16
     assert param("icrier2018", "elasticity_total").value == 0.31
@@ -112,14 +112,14 @@ def test_icrier_elasticities_are_the_published_ones():
 
 
 def test_deloitte_tiers_are_the_published_ones():
-    from impact.parameters import param
+    from impact.model.parameters import param
 
     assert [param("deloitte2016", f"loss_share_{t}").value
             for t in ("high", "medium", "low")] == [0.019, 0.010, 0.004]
 
 
 def test_bcg_uk_share_is_the_published_one():
-    from impact.context import bcg_2016_share
+    from impact.model.context import bcg_2016_share
 
     # "12.4 percent in the U.K. to 1.4 percent in Indonesia" (MIT Technology Review, 2016)
     assert bcg_2016_share("GBR") == 0.124
@@ -130,6 +130,6 @@ def test_bcg_indonesia_share_is_the_published_one():
     low end of his range is Indonesia at 1.4 % (MIT Technology Review, 24 Oct 2016;
     methodology.md 2.1), but data/digital_share_anchors.csv has no IDN 2016
     internet_economy_bcg row, so brookings2016 falls back to our imputed share for Indonesia."""
-    from impact.context import bcg_2016_share
+    from impact.model.context import bcg_2016_share
 
     assert bcg_2016_share("IDN") == pytest.approx(0.014)

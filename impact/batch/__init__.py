@@ -1,0 +1,3 @@
+"""Many scenarios from a file, costed in one vectorised pass and written as they finish
+(`run`).
+"""

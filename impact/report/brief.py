@@ -1,0 +1,1187 @@
+"""A one-page decision brief of a monitored restriction, for a regulator, an operator or a
+journalist: `brief_html` (self-contained HTML) and `brief_pdf` (A4, fpdf2).
+
+Both render the same content (`brief_content`): what is cut, where and since when (local time
+and UTC); the measured intensity now and at its peak; whether it is still on; the cost so far
+of the chosen method (or of the headline, `impact.estimation.ensemble`: the methods that apply, combined)
+with its P5–P95 and the spread of every costed method; the cost of each
+additional hour and day; what it will have cost after 1, 3, 7 and 30 more days; local currency
+beside USD; the timeline's sources, the methods' citations, the data version, draws and seed;
+when it was produced and by which version; and a one-line caveat on uncertainty.
+
+Every figure is written by `impact.format`. Every text from the timeline is escaped (HTML) or
+written as plain text (PDF): nothing in a brief is a formula or a script. The PDF draws the
+scripts of the countries costed with the system's DejaVu and Noto fonts; a character that no
+font on the system draws is printed as '?' and its script named in the brief's notes. The charts
+(`impact.report.charts`) are embedded as PNG; when they cannot be rendered the brief says so and
+goes on.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import functools
+import html
+import io
+import os
+import re
+import weakref
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from impact.bundled.countries import country_name
+from impact.errors import InputError
+from impact.estimation.ensemble import (
+    BESIDE,
+    ENSEMBLE,
+    ENSEMBLE_TITLE,
+    ensemble,
+    ensemble_row,
+    headline,
+    why_they_differ,
+)
+from impact.format import MISSING, hours, money, money_range, number, percent
+from impact.methods import REGISTRY
+from impact.monitor.costing import lifted_at, now_utc
+from impact.report import charts, export
+from impact.report.chart_frames import (
+    duration_curve,
+    methods_range_frame,
+    money_basis,
+    parameter_label,
+    tornado_frame,
+    waterfall_frame,
+)
+from impact.vocab import PLATFORM_LABELS, SCOPE_LABELS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from impact.monitor.costing import MonitorResult
+
+CAVEAT = ("These are model estimates, not measurements: P5–P95 holds 90 % of the simulated "
+          "draws of one method, and the methods disagree by more than that; read the order "
+          "of magnitude, not the last digit.")
+_URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+@dataclass
+class Brief:
+    """What a brief says, as plain text (rendered by `brief_html` and `brief_pdf`)."""
+
+    title: str
+    facts: list[tuple[str, str]]  #: (label, value) lines under the title
+    methods_head: tuple[str, ...]
+    methods_rows: list[tuple[str, ...]]
+    projection_head: tuple[str, ...]
+    projection_rows: list[tuple[str, ...]]
+    projection_note: str
+    sources: list[str]
+    citations: list[tuple[str, str]]  #: (method title, citation)
+    assumptions: list[str]
+    footer: str
+    caveat: str = CAVEAT
+    method: str = "impact"
+    method_ok: bool = True
+    charts: list[bytes] = field(default_factory=list)  #: PNG images
+    chart_note: str = ""
+
+
+# ---- the content ------------------------------------------------------------------------------
+def _when(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%d %b %Y %H:%M} {local.tzname()} ({moment.astimezone(UTC):%d %b %Y %H:%M} UTC)"
+
+
+def _what(result: MonitorResult) -> tuple[str, str]:
+    kinds: list[str] = []
+    for r in result.timeline.rows:
+        label = SCOPE_LABELS.get(r.scope, r.scope)
+        if r.platforms:
+            label += " of " + ", ".join(PLATFORM_LABELS.get(p, p) for p in r.platforms)
+        if label not in kinds:
+            kinds.append(label)
+    regions = {r.region for r in result.timeline.rows}
+    if None in regions or not regions:
+        where = "nationwide"
+    else:
+        where = "in " + ", ".join(sorted(x for x in regions if x))
+    asns = sorted({r.asn for r in result.timeline.rows if r.asn is not None})
+    if asns:
+        where += " on " + ", ".join(f"AS{a}" for a in asns)
+    return "; ".join(kinds), where
+
+
+def _country(iso3: str) -> str:
+    try:
+        return country_name(iso3)
+    except Exception:  # noqa: BLE001 - a brief names the code rather than fail
+        return iso3
+
+
+def _title(name: str) -> str:
+    if name == ENSEMBLE:
+        return ENSEMBLE_TITLE
+    return REGISTRY[name].title if name in REGISTRY else name
+
+
+def _by(result: MonitorResult, method: str) -> str:
+    """Whose figure the brief leads with: ``method: …``, or the headline and its members."""
+    head = result.headline
+    if method != ENSEMBLE or head is None or not head.members:
+        return f"method: {_title(method)}"
+    return ("headline: " + "; ".join(_title(m) for m in head.members)
+            + ", combined quantile by quantile")
+
+
+def _row(frame, **match) -> dict | None:
+    for row in frame.iter_rows(named=True):
+        if all(row.get(k) == v for k, v in match.items()):
+            return row
+    return None
+
+
+def _est(row: dict | None, currency: str, local: bool = True) -> str:
+    """``USD 31.9 m (P5–P95 USD 13.8 m – 78 m) · PKR 8.87 bn``."""
+    if row is None or row.get("loss_usd_p50") is None:
+        return MISSING
+    text = (f"{money(row['loss_usd_p50'])} (P5–P95 "
+            f"{money_range(row['loss_usd_p05'], row['loss_usd_p95'])})")
+    if local and row.get("loss_local_p50") is not None:
+        text += f" · {money(row['loss_local_p50'], currency)}"
+    return text
+
+
+def _short(text: str | None, n: int = 110) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def brief_content(result: MonitorResult, method: str = "impact", *,
+                  produced: datetime | None = None, charts: bool = True) -> Brief:
+    """The text (and chart images) of the brief of ``result`` for ``method`` (a method's
+    name, or ``ensemble``: the headline, the methods that apply combined)."""
+    if method not in REGISTRY and method != ENSEMBLE:
+        raise InputError("method", method, f"{ENSEMBLE} (the headline) or one of "
+                         f"{', '.join(REGISTRY)}")
+    zone = ZoneInfo(result.zone)
+    tl = result.timeline
+    country = _country(tl.iso3)
+    what, where = _what(result)
+    title = f"{country}: {what}, {where}, since {_when(tl.start, zone)}"
+    facts: list[tuple[str, str]] = []
+
+    # status and duration
+    if result.current:
+        status = f"still on at {_when(result.until, zone)}"
+        stop = result.until
+    else:
+        lifted = lifted_at(tl, result.until) or result.until
+        status = f"lifted at {_when(lifted, zone)}"
+        stop = lifted
+    span = (stop - tl.start).total_seconds() / 3600
+    facts.append(("Status", f"{status}; {hours(span)} since it began"))
+
+    # intensity now and peak
+    frame = result.hourly
+    if frame.height:
+        peak_i = float(frame["intensity"].max())
+        peak_at = frame.filter(frame["intensity"] == peak_i)["hour_utc"][0]
+        peak = f"peak {percent(peak_i)} in the hour from {_when(peak_at, zone)}"
+        if result.current:
+            last = frame.filter(frame["hour_utc"] == frame["hour_utc"].max())
+            now = ", ".join(f"{s} {percent(i)}" for s, i in zip(
+                last["scope"].to_list(), last["intensity"].to_list(), strict=True))
+        else:
+            now = "0 % (lifted)"
+        facts.append(("Measured intensity", f"now {now}; {peak}; 100 % = service fully lost"))
+
+    # cost so far
+    own = _row(result.so_far, method=method)
+    method_ok = own is not None and own["status"] == "ok"
+    by = _by(result, method)
+    if own is None:
+        facts.append(("Cost so far", f"{by} was not run for this brief"))
+    elif not method_ok:
+        why = _short(own["reason"], 200) or "no reason given"
+        kind = own["status"].replace("_", " ")
+        facts.append(("Cost so far", f"{by} does not cost this timeline ({kind}): {why}"))
+    else:
+        facts.append(("Cost so far", f"{_est(own, result.currency)} — {by}"))
+    ok_rows = [r for r in result.so_far.iter_rows(named=True) if r["method"] != ENSEMBLE
+               and r["status"] == "ok" and r["loss_usd_p50"] is not None]
+    if ok_rows:
+        p50s = [r["loss_usd_p50"] for r in ok_rows]
+        plural = "s" if len(ok_rows) != 1 else ""
+        spread = money_range(min(p50s), max(p50s))
+        n_ok = len(ok_rows)
+        facts.append(("Spread of methods", f"{spread} (P50 of {n_ok} costed method{plural})"))
+    else:
+        facts.append(("Spread of methods", "no method costs this timeline"))
+
+    # burn rate
+    tail = "" if result.current else " (had it lasted)"
+    for rate, label in (("per_hour", "Each additional hour"), ("per_day", "Each additional day")):
+        row = _row(result.burn, method=method, rate=rate)
+        value = _est(row, result.currency) if method_ok else MISSING
+        facts.append((label + tail, value))
+    if result.fx is None:
+        facts.append(("Local currency", f"{result.currency}: no official exchange rate"))
+    else:
+        facts.append(("Local currency",
+                      f"{result.currency} at {money(result.fx, '')} per USD (official rate)"))
+
+    # methods table
+    methods_head = ("Method", "Cost so far P50", "P5–P95", "Per day P50")
+    methods_rows = []
+    for r in result.so_far.iter_rows(named=True):
+        name = r["method"]
+        label = "Headline (methods that apply)" if name == ENSEMBLE else _title(name)
+        if r["status"] != "ok" or r["loss_usd_p50"] is None:
+            methods_rows.append((label, r["status"].replace("_", " "),
+                                 _short(r["reason"], 70), ""))
+            continue
+        day = _row(result.burn, method=name, rate="per_day")
+        methods_rows.append((label, money(r["loss_usd_p50"]),
+                             money_range(r["loss_usd_p05"], r["loss_usd_p95"]),
+                             money(day["loss_usd_p50"] if day else None)))
+
+    # projection
+    projection_head = ("If it lasts" if result.current else "Had it lasted", "Total P50",
+                       "P5–P95", f"Total P50 ({result.currency})")
+    projection_rows = []
+    proj = result.projection.filter(result.projection["method"] == method).sort("more_days")
+    for r in proj.iter_rows(named=True):
+        d = r["more_days"]
+        projection_rows.append((f"{d:g} more day{'s' if d != 1 else ''}",
+                                money(r["loss_usd_p50"]),
+                                money_range(r["loss_usd_p05"], r["loss_usd_p95"]),
+                                money(r["loss_local_p50"], result.currency)))
+    if not method_ok:
+        projection_note = f"{_title(method)} does not cost this timeline: no projection."
+    elif result.current:
+        projection_note = ("The kinds restricted in the last hour continue at their "
+                           "intensity.")
+    else:
+        projection_note = ("Lifted: what it would have cost had the last hour's restriction "
+                           "lasted longer, from when it ended.")
+
+    sources = list(dict.fromkeys(r.source for r in tl.rows if r.source))
+    citations = [(_title(m), REGISTRY[m].citation) for m in result.methods if m in REGISTRY]
+    assumptions = [
+        ("Time is cut into UTC clock hours; overlapping reports of one outage count once "
+         "(the highest intensity); hour-of-day and weekday weights are local "
+         f"({result.zone})."),
+        "Money is USD at current prices of the year; local currency at the official rate.",
+        (f"Monte Carlo: {result.draws:,} draws, seed {result.seed}; data version "
+         f"{result.data_version}."),
+        *[_short(n, 200) for n in result.notes],
+    ]
+    produced = produced or now_utc()
+    footer = (f"Produced {produced.astimezone(UTC):%Y-%m-%d %H:%M} UTC by impact "
+              f"{result.impact_version} (data {result.data_version}; {result.draws:,} draws, "
+              f"seed {result.seed}).")
+    brief = Brief(title=title, facts=facts, methods_head=methods_head,
+                  methods_rows=methods_rows, projection_head=projection_head,
+                  projection_rows=projection_rows, projection_note=projection_note,
+                  sources=sources, citations=citations, assumptions=assumptions,
+                  footer=footer, method=method, method_ok=method_ok)
+    if charts:
+        _add_charts(brief, result, method)
+    return brief
+
+
+def _add_charts(brief: Brief, result: MonitorResult, method: str) -> None:
+    try:
+        if brief.method_ok:
+            chart = charts.cumulative_chart(result, method)
+            if method not in REGISTRY:  # the headline: the chart's title says so
+                import altair as alt
+
+                chart = chart.properties(title=alt.Title(
+                    f"Cost so far: {_title(method)}", subtitle="line P50, band P5–P95",
+                    anchor="start", fontSize=12, subtitleFontSize=10))
+            brief.charts.append(charts.png(chart))
+        brief.charts.append(charts.png(charts.intensity_chart(result)))
+    except Exception as exc:  # noqa: BLE001 - a brief without charts beats no brief
+        brief.chart_note = f"Charts could not be rendered ({type(exc).__name__})."
+
+
+# ---- HTML -----------------------------------------------------------------------------------
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#1a1a1a;font-size:14px;line-height:1.4}
+h1{font-size:1.35rem;margin:0 0 .6rem}h2{font-size:1rem;margin:1.1rem 0 .3rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0}
+dt{font-weight:600}dd{margin:0}table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{text-align:left;padding:.2rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
+.charts{display:flex;flex-wrap:wrap;gap:1rem}.charts img{max-width:48%;height:auto}
+.caveat{background:#fff4e5;border-left:4px solid #e69500;padding:.4rem .7rem;margin:.8rem 0}
+.small{font-size:12px;color:#444}footer{margin-top:1rem;font-size:12px;color:#555}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    out = ["<table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in head), "</tr></thead><tbody>"]
+    for row in rows:
+        out.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _source_html(source: str) -> str:
+    if _URL.match(source):
+        return f'<a href="{_e(source)}" rel="noopener noreferrer">{_e(source)}</a>'
+    return _e(source)
+
+
+def _page_start(title: str) -> list[str]:
+    """The head of a self-contained brief page and its title heading."""
+    return ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+            f"<h1>{_e(title)}</h1>"]
+
+
+def _facts_html(facts: list[tuple[str, str]]) -> str:
+    return "<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts) + "</dl>"
+
+
+def _charts_html(images: list[tuple[str, bytes]]) -> str:
+    """(alt text, PNG) images as inline data: URIs in a two-column block."""
+    if not images:
+        return ""
+    return ('<div class="charts">' + "".join(
+        f'<img alt="{_e(alt)}" src="data:image/png;base64,'
+        f'{base64.b64encode(image).decode("ascii")}">' for alt, image in images) + "</div>")
+
+
+def render_html(brief: Brief) -> str:
+    """The brief as one self-contained HTML page (inline CSS, charts as data: PNG)."""
+    parts = _page_start(brief.title)
+    parts.append(_facts_html(brief.facts))
+    parts.append(f'<p class="caveat">{_e(brief.caveat)}</p>')
+    if brief.charts:
+        parts.append(_charts_html([
+            ("cumulative cost so far" if (i == 0 and brief.method_ok) else
+             "measured intensity", image) for i, image in enumerate(brief.charts)]))
+    if brief.chart_note:
+        parts.append(f'<p class="small">{_e(brief.chart_note)}</p>')
+    parts.append(f"<h2>Projection ({_e(_title(brief.method))})</h2>")
+    parts.append(_table(brief.projection_head, brief.projection_rows))
+    parts.append(f'<p class="small">{_e(brief.projection_note)}</p>')
+    parts.append("<h2>Every method</h2>")
+    parts.append(_table(brief.methods_head, brief.methods_rows))
+    parts.append("<h2>Sources and assumptions</h2>")
+    if brief.sources:
+        parts.append('<p class="small">Timeline: ' + "; ".join(
+            _source_html(s) for s in brief.sources) + "</p>")
+    else:
+        parts.append('<p class="small">Timeline: no source given in the rows.</p>')
+    parts.append('<ul class="small">' + "".join(f"<li>{_e(a)}</li>" for a in brief.assumptions)
+                 + "</ul>")
+    parts.append('<ul class="small">' + "".join(
+        f"<li><b>{_e(t)}</b>: {_e(c)}</li>" for t, c in brief.citations) + "</ul>")
+    parts.append(f"<footer>{_e(brief.footer)}</footer></body></html>")
+    return "\n".join(parts)
+
+
+def brief_html(result: MonitorResult, method: str = "impact", *,
+               produced: datetime | None = None) -> str:
+    """A one-page, self-contained HTML brief of ``result`` for ``method`` (see the module
+    docstring); ``produced`` defaults to now [UTC]."""
+    return render_html(brief_content(result, method, produced=produced))
+
+
+# ---- PDF ------------------------------------------------------------------------------------
+#: where the PDF brief looks for fonts, each folder searched with its subfolders
+FONT_DIRS: tuple[str, ...] = ("/usr/share/fonts", "/usr/local/share/fonts",
+                              "~/.local/share/fonts", "/Library/Fonts", "C:/Windows/Fonts")
+#: the main font (regular, bold), first found wins: DejaVu Sans (Debian fonts-dejavu-core),
+#: else Noto Sans (fonts-noto-core)
+_MAIN_FONTS = (("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+               ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"))
+#: fonts for what the main font lacks: (regular, bold or None, face in a collection), the
+#: first that has a character draws it. Debian: fonts-noto-core, fonts-noto-cjk,
+#: fonts-noto-color-emoji (and fonts-droid-fallback, fonts-symbola when present).
+_FALLBACK_FONTS = (
+    *((f"Noto{n}-Regular.ttf", f"Noto{n}-Bold.ttf", 0) for n in (
+        "NaskhArabic", "SansArabic", "SansHebrew", "SansDevanagari", "SansBengali",
+        "SansGurmukhi", "SansGujarati", "SansOriya", "SansTamil", "SansTelugu", "SansKannada",
+        "SansMalayalam", "SansSinhala", "SansMyanmar", "SansThai", "SansLao", "SansKhmer",
+        "SansEthiopic", "SansGeorgian", "SansArmenian", "SansThaana", "SerifTibetan")),
+    *((f"NotoSans{n}-Regular.ttf", None, 0) for n in (
+        "Tifinagh", "NKo", "Mongolian", "Syriac")),
+    ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc", 2),  # face 2: Simplified Chinese
+    ("DroidSansFallbackFull.ttf", None, 0),
+    ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", 0),
+    ("NotoSansSymbols2-Regular.ttf", None, 0),
+    ("NotoSansSymbols-Regular.ttf", "NotoSansSymbols-Bold.ttf", 0),
+    ("NotoSansMath-Regular.ttf", None, 0),
+    ("NotoColorEmoji.ttf", None, 0),
+    ("Symbola_hint.ttf", None, 0),
+)
+#: Arabic-script blocks [code points]: drawn by an Arabic font rather than by the main font
+#: (DejaVu Sans lacks letters of Urdu, and one word must not mix two fonts)
+_ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
+           (0xFE70, 0xFEFF))
+_REPLACEMENT = "?"
+_LATIN1 = str.maketrans({"–": "-", "—": "-", "×": "x", "≈": "~", "…": "...", "’": "'",
+                         "‘": "'", "“": '"', "”": '"', "≤": "<=", "≥": ">=", "·": "|",
+                         "−": "-", "\u00a0": " ", "\u202f": " "})
+_SCRIPT_NAMES = {"CJK": "Chinese/Japanese (CJK)", "HIRAGANA": "Japanese kana",
+                 "KATAKANA": "Japanese kana", "HANGUL": "Korean (Hangul)",
+                 "ARABIC": "Arabic script (Arabic, Persian, Urdu)",
+                 "MYANMAR": "Burmese (Myanmar)", "ETHIOPIC": "Ethiopic (Amharic, Tigrinya)",
+                 "NKO": "N'Ko", "MODIFIER": "symbols", "COMBINING": "symbols"}
+_RTL_JOINER = re.compile("(?<=[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff])([\u200c\u200d])"
+                         "(?=[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff])")
+
+
+def _invisible(ch: str) -> bool:
+    """A format character or variation selector: shapes its neighbours, draws nothing."""
+    import unicodedata
+
+    code = ord(ch)
+    return (unicodedata.category(ch) == "Cf" or 0xFE00 <= code <= 0xFE0F
+            or 0xE0100 <= code <= 0xE01EF)
+
+
+def _script(ch: str) -> str:
+    """The script of a character in words, for the brief's note on what it cannot show.
+
+    Examples
+    --------
+    >>> _script("م"), _script("中"), _script("😀"), _script("ж")
+    ('Arabic script (Arabic, Persian, Urdu)', 'Chinese/Japanese (CJK)', 'emoji', 'Cyrillic')
+    """
+    import unicodedata
+
+    code = ord(ch)
+    if 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF:
+        return "emoji"
+    if not unicodedata.category(ch).startswith(("L", "M")):
+        return "symbols"
+    first = unicodedata.name(ch, "SYMBOL").split(" ")[0]
+    return _SCRIPT_NAMES.get(first, first.title())
+
+
+@functools.cache
+def _font_files(dirs: tuple[str, ...]) -> dict[str, Path]:
+    """Font files by file name under ``dirs`` (first found wins; missing folders skipped)."""
+    found: dict[str, Path] = {}
+    for d in dirs:
+        root = Path(d).expanduser()
+        if not root.is_dir():
+            continue
+        for folder, _, names in os.walk(root):
+            for name in names:
+                if name.lower().endswith((".ttf", ".otf", ".ttc")):
+                    found.setdefault(name, Path(folder) / name)
+    return found
+
+
+@functools.cache
+def _cmap(path: Path, face: int = 0) -> frozenset[int]:
+    """The code points that the font ``path`` (face ``face`` of a collection) draws; empty
+    when it cannot be read."""
+    return _font_facts(path, face)[0]
+
+
+@functools.cache
+def _font_facts(path: Path, face: int = 0) -> tuple[frozenset[int], bool]:
+    """The code points of a font and whether it is a colour font (emoji)."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, lazy=True, fontNumber=face) as font:
+            colour = any(tag in font for tag in ("CBDT", "COLR", "sbix", "SVG "))
+            return frozenset(font.getBestCmap() or ()), colour
+    except Exception:  # noqa: BLE001 - an unreadable font is a missing font
+        return frozenset(), False
+
+
+def _shaping_available() -> bool:
+    try:
+        import uharfbuzz  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class _FontPlan:
+    """Which fonts draw a brief's text, and what no font can show."""
+
+    main: tuple[Path, Path] | None  #: regular and bold; None: Helvetica over Latin-1
+    main_skip: frozenset[int] = frozenset()  #: code points left to the fallback fonts
+    #: (regular, bold or None, face in a collection, the code points it draws)
+    fallbacks: tuple[tuple[Path, Path | None, int, frozenset[int]], ...] = ()
+    shown: frozenset[int] = frozenset()  #: code points that a font of the plan draws
+    missing: dict[str, int] = field(default_factory=dict)  #: script -> characters replaced
+    #: code points whose text HarfBuzz shapes (right-to-left and fallback-font scripts)
+    shaped: frozenset[int] = frozenset()
+    why: str = "no font for them on this system"
+
+    @property
+    def note(self) -> str:
+        """The brief's note on the characters it replaced (empty when none)."""
+        if not self.missing:
+            return ""
+        n = sum(self.missing.values())
+        return (f"Not shown: {', '.join(self.missing)} ({n} different character"
+                f"{'s' if n != 1 else ''}, each printed as '{_REPLACEMENT}'): {self.why}. "
+                "Debian's fonts-dejavu-core, fonts-noto-core, fonts-noto-cjk and "
+                "fonts-noto-color-emoji show them.")
+
+
+def _missing(chars: set[str]) -> dict[str, int]:
+    """How many of ``chars`` each script has, scripts in the order of their first character."""
+    out: dict[str, int] = {}
+    for ch in sorted(chars):
+        out[_script(ch)] = out.get(_script(ch), 0) + 1
+    return out
+
+
+def _font_plan(text: str, unicode_font: bool = True,
+               dirs: tuple[str, ...] | None = None) -> _FontPlan:
+    """The fonts that draw ``text`` (found under ``dirs``, default `FONT_DIRS`): the main
+    font, then the fallback fonts that draw what it lacks (only those the text needs), and
+    the characters that none can show."""
+    import unicodedata
+
+    chars = {ch for ch in set(text) if ord(ch) > 0x7E}
+    visible = {ch for ch in chars if not _invisible(ch)}
+    files = _font_files(tuple(FONT_DIRS if dirs is None else dirs)) if unicode_font else {}
+    main = next(((files[r], files[b]) for r, b in _MAIN_FONTS if r in files and b in files),
+                None)
+    main_cmap = _cmap(main[0]) if main else frozenset()
+    if not main_cmap:
+        latin1 = {ch for ch in visible if max(map(ord, ch.translate(_LATIN1))) > 0xFF}
+        return _FontPlan(None, missing=_missing(latin1))
+    rtl = {ch for ch in visible if unicodedata.bidirectional(ch) in ("R", "AL")}
+    if not _shaping_available():  # fpdf2 would write right-to-left text left to right
+        missing = {ch for ch in visible if ord(ch) not in main_cmap} | rtl
+        return _FontPlan(main, shown=main_cmap - {ord(ch) for ch in missing},
+                         missing=_missing(missing),
+                         why="no font for them, or no text shaping (uharfbuzz is missing)")
+    arabic = {ch for ch in visible if any(lo <= ord(ch) <= hi for lo, hi in _ARABIC)}
+    needed = {ch for ch in visible if ord(ch) not in main_cmap} | arabic
+    fallbacks, drawn = [], set()
+    for regular, bold, face in _FALLBACK_FONTS:
+        if not needed:
+            break
+        if regular not in files:
+            continue
+        cmap = _cmap(files[regular], face)
+        hit = {ch for ch in needed if ord(ch) in cmap}
+        if hit:  # the font draws these and the joiners it has (its own glyphs only: faster)
+            codes = frozenset(ord(ch) for ch in hit | (chars - visible) if ord(ch) in cmap)
+            fallbacks.append((files[regular], files.get(bold) if bold else None, face, codes))
+            drawn |= codes
+            needed -= hit
+    skip = {ord(ch) for ch in arabic | (chars - visible) if ord(ch) in drawn}
+    return _FontPlan(main, frozenset(skip), tuple(fallbacks), frozenset(main_cmap | drawn),
+                     _missing({ch for ch in needed if ord(ch) not in main_cmap}),
+                     shaped=frozenset(drawn | {ord(ch) for ch in rtl} | {0x2067, 0x2069}
+                                      if fallbacks or rtl else ()))
+
+
+def _ranges_without(skip: frozenset[int]) -> list[tuple[int, int]]:
+    """Every code point but ``skip``, as (first, last) ranges (fpdf2's ``unicode_range``).
+
+    Examples
+    --------
+    >>> _ranges_without(frozenset({5, 6, 9}))
+    [(0, 4), (7, 8), (10, 1114111)]
+    """
+    out, start = [], 0
+    for code in sorted(skip):
+        if code > start:
+            out.append((start, code - 1))
+        start = code + 1
+    return [*out, (start, 0x10FFFF)]
+
+
+@functools.cache
+def _pdf_class():
+    """`fpdf.FPDF` whose fallback font keeps a joiner or mark with the letters before it."""
+    import unicodedata
+
+    from fpdf import FPDF
+
+    class _PDF(FPDF):
+        _last_fallback: str | None = None
+
+        def get_fallback_font(self, char: str, style: str = "") -> str | None:
+            last = self._last_fallback
+            if (last and unicodedata.category(char) in ("Mn", "Me", "Cf")
+                    and ord(char) in self.fonts[last].cmap):
+                return last
+            font = super().get_fallback_font(char, style)
+            self._last_fallback = font or last
+            return font
+
+    return _PDF
+
+
+def _brief_text(brief) -> str:
+    """Every text of a brief (`Brief` or `EstimateBrief`), one per line."""
+    out: list[str] = []
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+
+    for f in fields(brief):
+        walk(getattr(brief, f.name))
+    return "\n".join(out)
+
+
+def _close_fonts(fonts: list) -> None:
+    for font in fonts:
+        with contextlib.suppress(Exception):  # closing what is closed already
+            font.close()
+
+
+class _Writer:
+    """fpdf2 with DejaVu Sans and, for the scripts it lacks, Noto fonts (`_font_plan`);
+    what no font on the system can show is printed as '?' and named in `note`. Without any
+    Unicode font: Helvetica over Latin-1-safe text."""
+
+    def __init__(self, unicode_font: bool = True, text: str = "") -> None:
+        pdf = _pdf_class()(orientation="P", unit="mm", format="A4")
+        pdf.set_margins(12, 11, 12)
+        pdf.set_auto_page_break(True, margin=11)
+        pdf.add_page()
+        plan = _font_plan(text, unicode_font)
+        self.family, self.unicode = "Helvetica", False
+        if plan.main:
+            try:
+                self._add_fonts(pdf, plan)
+                self.family, self.unicode = "Main", True
+            except Exception:  # noqa: BLE001 - an unreadable font: Helvetica over Latin-1
+                plan = _font_plan(text, unicode_font=False)
+            # fpdf2 leaves the font files open: close them with the document
+            weakref.finalize(pdf, _close_fonts, [getattr(f, "ttfont", None)
+                                                 for f in pdf.fonts.values()])
+        self.plan, self.pdf = plan, pdf
+
+    @staticmethod
+    def _add_fonts(pdf, plan: _FontPlan) -> None:
+        skip = _ranges_without(plan.main_skip) if plan.main_skip else None
+        pdf.add_font("Main", "", str(plan.main[0]), unicode_range=skip)
+        pdf.add_font("Main", "B", str(plan.main[1]), unicode_range=skip)
+        names = []
+        for i, (regular, bold, face, codes) in enumerate(plan.fallbacks):
+            # only the glyphs it draws here (faster); fpdf2 fails on a colour font cut so
+            only = None if _font_facts(regular, face)[1] else sorted(codes)
+            for style, path in (("", regular), ("B", bold)):
+                if path is not None:
+                    pdf.add_font(f"Fallback{i}", style, str(path), unicode_range=only,
+                                 collection_font_number=face)
+            names.append(f"Fallback{i}")
+        if names:
+            pdf.set_fallback_fonts(names, exact_match=False)
+
+    @property
+    def note(self) -> str:
+        """What this PDF could not show, for the brief's notes (empty when all is shown)."""
+        return self.plan.note
+
+    def text(self, value: object) -> str:
+        s = str(value)
+        if not self.unicode:
+            s = s.translate(_LATIN1)
+            return "".join(ch if ord(ch) <= 0xFF else "" if _invisible(ch) else _REPLACEMENT
+                           for ch in s)
+        shown = self.plan.shown
+        s = "".join(ch if ch <= "~" or ch == "\n" or ord(ch) in shown
+                    else "" if _invisible(ch) else _REPLACEMENT for ch in s)
+        if self.plan.shaped:  # fpdf2 puts a joiner inside right-to-left text left to right
+            s = _RTL_JOINER.sub("\u2067\\1\u2069", s)
+        self.shape(s)
+        return s
+
+    def shape(self, text: str) -> None:
+        """Shape the next text with HarfBuzz when it holds a right-to-left or complex script
+        (and only then: Latin text is laid out as without shaping)."""
+        shaped = self.plan.shaped
+        want = bool(shaped) and any(ord(ch) in shaped for ch in text if ch > "~")
+        if want != bool(self.pdf.text_shaping):
+            self.pdf.set_text_shaping(want)
+
+    def font(self, size: float, bold: bool = False) -> None:
+        self.pdf.set_font(self.family, "B" if bold else "", size)
+
+    def para(self, value: object, size: float = 8, bold: bool = False, h: float = 3.6) -> None:
+        self.font(size, bold)
+        self.pdf.multi_cell(0, h, self.text(value), new_x="LMARGIN", new_y="NEXT")
+
+    def heading(self, value: str) -> None:
+        self.pdf.ln(1.2)
+        self.para(value, size=9.5, bold=True, h=4.6)
+
+    def facts(self, rows: list[tuple[str, str]]) -> None:
+        pdf = self.pdf
+        width = pdf.w - pdf.l_margin - pdf.r_margin
+        for label, value in rows:
+            self.font(8.5, True)
+            pdf.cell(40, 4.2, self.text(label))
+            self.font(8.5)
+            pdf.multi_cell(width - 40, 4.2, self.text(value), new_x="LMARGIN", new_y="NEXT")
+
+    def table(self, head: tuple[str, ...], rows: list[tuple[str, ...]],
+              widths: tuple[float, ...]) -> None:
+        pdf = self.pdf
+        total = pdf.w - pdf.l_margin - pdf.r_margin
+        cols = [w * total for w in widths]
+        self.font(7.5, True)
+        for w, h in zip(cols, head, strict=True):
+            pdf.cell(w, 4, self.text(h), border="B")
+        pdf.ln(4)
+        self.font(7.5)
+        for row in rows:
+            texts = [self.text(c) for c in row]
+            height = 3.5 * max(self._lines(t, w) for t, w in zip(texts, cols, strict=True))
+            if pdf.will_page_break(height):
+                pdf.add_page()
+            y, x = pdf.get_y(), pdf.l_margin
+            for w, t in zip(cols, texts, strict=True):
+                pdf.set_xy(x, y)
+                self.shape(t)
+                pdf.multi_cell(w, 3.5, t, new_x="RIGHT", new_y="TOP")
+                x += w
+            pdf.set_xy(pdf.l_margin, y + height)
+        pdf.ln(0.8)
+
+    def _lines(self, text: str, width: float) -> int:
+        self.shape(text)
+        return _lines(self.pdf, text, width)
+
+    def charts(self, images: list[bytes], columns: int = 2, max_height: float | None = None,
+               gap: float = 4) -> None:
+        """PNG images side by side, ``columns`` to a row, each as wide as its column and at
+        most ``max_height`` [mm] tall (aspect kept); the cursor goes under the tallest."""
+        pdf = self.pdf
+        width = (pdf.w - pdf.l_margin - pdf.r_margin - gap * (columns - 1)) / columns
+        for start in range(0, len(images), columns):
+            y, tallest = pdf.get_y(), 0.0
+            for k, image in enumerate(images[start:start + columns]):
+                w, h = _fit(image, width, max_height)
+                x = pdf.l_margin + k * (width + gap) + (width - w) / 2
+                pdf.image(io.BytesIO(image), x=x, y=y, w=w, h=h)
+                tallest = max(tallest, h)
+            pdf.set_y(y + tallest + 1)
+
+
+def _fit(image: bytes, width: float, max_height: float | None) -> tuple[float, float]:
+    """Width and height [mm] of a PNG drawn ``width`` wide, shrunk to ``max_height``."""
+    import struct
+
+    px_w, px_h = struct.unpack(">II", image[16:24])  # the PNG header's IHDR size
+    h = width * px_h / max(px_w, 1)
+    if max_height is not None and h > max_height:
+        return width * max_height / h, max_height
+    return width, h
+
+
+def _pdf_bytes(layout, unicode_first: bool = True) -> bytes:
+    """``layout(unicode_font)`` (an `fpdf.FPDF`) as PDF bytes: the system's Unicode fonts
+    (`_Writer`), and the Latin-1 version with Helvetica if they fail on the text (its notes
+    then name the scripts it replaced)."""
+    try:
+        return bytes(layout(unicode_first).output())
+    except Exception:  # noqa: BLE001 - a glyph or font problem: the Latin-1 version
+        return bytes(layout(False).output())
+
+
+def _lines(pdf, text: str, width: float) -> int:
+    try:
+        return max(1, len(pdf.multi_cell(width, 3.5, text, dry_run=True, output="LINES")))
+    except Exception:  # noqa: BLE001 - an estimate is enough for the row height
+        return 1
+
+
+def render_pdf(brief: Brief, unicode_font: bool = True) -> bytes:
+    """The brief as an A4 portrait PDF (one page for a typical timeline)."""
+    return bytes(_layout(brief, unicode_font).output())
+
+
+def _layout(brief: Brief, unicode_font: bool = True):
+    """The laid-out `fpdf.FPDF` document of ``brief``."""
+    w = _Writer(unicode_font, _brief_text(brief))
+    pdf = w.pdf
+    w.para(brief.title, size=13, bold=True, h=5.6)
+    pdf.ln(1)
+    w.facts(brief.facts)
+    pdf.ln(0.8)
+    pdf.set_fill_color(255, 244, 229)
+    w.font(7.5)
+    pdf.multi_cell(0, 3.6, w.text(brief.caveat), fill=True, new_x="LMARGIN", new_y="NEXT")
+    if brief.charts:
+        pdf.ln(1.5)
+        gap = 4
+        width = (pdf.w - pdf.l_margin - pdf.r_margin - gap) / 2
+        y = pdf.get_y()
+        tallest = 0.0
+        for i, image in enumerate(brief.charts[:2]):
+            info = pdf.image(io.BytesIO(image), x=pdf.l_margin + i * (width + gap), y=y,
+                             w=width)
+            tallest = max(tallest, float(getattr(info, "rendered_height", 0) or width / 2))
+        pdf.set_y(y + tallest + 1)
+    if brief.chart_note:
+        w.para(brief.chart_note, size=7.5)
+    w.heading(f"Projection ({_title(brief.method)})")
+    w.table(brief.projection_head, brief.projection_rows, (0.22, 0.2, 0.33, 0.25))
+    w.para(brief.projection_note, size=7.5)
+    w.heading("Every method")
+    w.table(brief.methods_head, brief.methods_rows, (0.3, 0.17, 0.35, 0.18))
+    w.heading("Sources and assumptions")
+    w.para("Timeline: " + ("; ".join(brief.sources) if brief.sources
+                           else "no source given in the rows."), size=7)
+    for a in brief.assumptions:
+        w.para(f"- {a}", size=7, h=3.2)
+    if w.note:
+        w.para(f"- {w.note}", size=7, h=3.2)
+    for t, c in brief.citations:
+        w.para(f"{t}: {c}", size=6.5, h=3.0)
+    pdf.ln(1)
+    w.para(brief.footer, size=7, h=3.2)
+    return pdf
+
+
+def brief_pdf(result: MonitorResult, method: str = "impact", *,
+              produced: datetime | None = None) -> bytes:
+    """A one-page A4 PDF brief of ``result`` for ``method`` (see the module docstring).
+
+    Uses DejaVu Sans and, for the scripts it lacks, the Noto fonts the system has (Debian
+    fonts-noto-core, fonts-noto-cjk, fonts-noto-color-emoji), with right-to-left and complex
+    scripts shaped by HarfBuzz; what no font draws is printed as '?' and named in the notes.
+    Without a Unicode font: Helvetica over Latin-1-safe text, likewise."""
+    brief = brief_content(result, method, produced=produced)
+    return _pdf_bytes(lambda unicode_font: _layout(brief, unicode_font))
+
+
+# ---- the brief of one estimate -----------------------------------------------------------------
+ESTIMATE_CAVEAT = ("These are model estimates, not measurements: each range holds 90 % of a "
+                   "method's simulated draws, the ensemble's range holds the disagreement "
+                   "between methods too; read the order of magnitude, not the last digit.")
+#: uncertain inputs per method named in the assumptions, largest swing first
+KEY_INPUTS = 3
+
+
+@dataclass
+class EstimateBrief:
+    """What the brief of one `impact.estimation.scenario_estimate.Estimate` says, as plain text and PNG charts
+    (rendered by `estimate_brief_html` and `estimate_brief_pdf`)."""
+
+    title: str
+    headline: str  #: the sentence to quote (`impact.estimation.ensemble.headline`)
+    why: str  #: why the methods differ (`impact.estimation.ensemble.why_they_differ`)
+    ensemble_note: str  #: who is in the ensemble, who was left out and why
+    facts: list[tuple[str, str]]
+    methods_head: tuple[str, ...]
+    methods_rows: list[tuple[str, ...]]
+    assumptions: list[str]
+    citations: list[tuple[str, str]]  #: (method title, citation)
+    vintages: list[str]
+    notes: list[str]
+    command: str  #: the ``impact estimate`` command that reproduces it
+    footer: str
+    caveat: str = ESTIMATE_CAVEAT
+    charts: list[tuple[str, bytes]] = field(default_factory=list)  #: (alt text, PNG)
+    chart_note: str = ""
+
+
+def _value(x: float | None, unit: str | None) -> str:
+    """An input's value in words by its unit: a share as a percentage, USD as money."""
+    u = (unit or "").lower()
+    if x is None:
+        return MISSING
+    if u.startswith("share"):
+        return percent(x)
+    if u.startswith("usd") and not u.startswith("usd per usd"):
+        return money(x)
+    if u == "hours":
+        return hours(x)
+
+    return number(x)
+
+
+def _key_assumptions(est) -> list[str]:
+    """The scenario's own assumptions and, per costed method, its inputs that move the loss
+    most (`KEY_INPUTS`, by the one-at-a-time swing), in words with their ranges."""
+    import polars as pl
+
+    ctx = est.context
+    out = [f"Affected: {ctx.affected_detail}.", f"Hours: {ctx.hour_weight_detail}."]
+    if est.scenario.circumvention is not None:
+        out.append(f"Activity continuing via VPN: {percent(est.scenario.circumvention)}.")
+    for key, value in est.overrides.items():
+        out.append(f"Set by the user: {parameter_label(key.split('.')[-1])} = {value:g}.")
+    for r in est.summary.iter_rows(named=True):
+        if r["status"] != "ok":
+            continue
+        m = r["method"]
+        sens = est.sensitivity.filter(pl.col("method") == m).sort("rank").head(KEY_INPUTS)
+        specs = {a["parameter"]: a for a in
+                 est.assumptions.filter(pl.col("method") == m).iter_rows(named=True)}
+        parts = []
+        for name in sens["parameter"].to_list():
+            a = specs.get(name)
+            if a is None:
+                continue
+            spread = "" if a["low"] == a["high"] else (
+                f" ({_value(a['low'], a['unit'])} – {_value(a['high'], a['unit'])})")
+            parts.append(f"{parameter_label(name)} {_value(a['value'], a['unit'])}{spread}")
+        if parts:
+            out.append(f"{_title(m)}: " + "; ".join(parts) + ".")
+    return out
+
+
+def _headline_method(est) -> str | None:
+    """The method whose inputs the tornado shows: the impact model when it costs the
+    scenario, else the first costed member of the ensemble (else of the methods)."""
+    ok = [r["method"] for r in est.summary.iter_rows(named=True) if r["status"] == "ok"]
+    if "impact" in ok:
+        return "impact"
+    members = [m for m in ensemble(est).members if m in ok]
+    return (members or ok or [None])[0]
+
+
+def _legend_columns(spec: dict, columns: int) -> dict:
+    """``spec`` with its colour legends in ``columns`` columns (a shorter chart on paper)."""
+    for part in [spec, *spec.get("layer", [])]:
+        legend = part.get("encoding", {}).get("color", {}).get("legend")
+        if isinstance(legend, dict):
+            legend["columns"] = columns
+    return spec
+
+
+def _estimate_charts(brief: EstimateBrief, est) -> None:
+    """The four charts as PNG, rendered offline: methods as ranges, loss by duration, the
+    tornado of the headline method and the waterfall of the impact model (those that the
+    estimate has)."""
+    currency = money_basis(est.summary.to_dicts())[0]
+    width = 430
+    missing = []
+    try:
+        frame = methods_range_frame(est.summary, ensemble_row(est))
+        if frame.height:
+            brief.charts.append(("every method's P5–P95 range and P50", charts.png(
+                charts.range_chart(frame, currency=currency, width=width,
+                                   height=19 * frame.height))))
+        ok = tuple(r["method"] for r in est.summary.iter_rows(named=True)
+                   if r["status"] == "ok")
+        if ok:
+            curve = duration_curve(est.scenario.model_dump_json(), ok)
+            band = "impact" if "impact" in ok else ok[0]
+            spec = charts.duration_chart(curve, est.context.hours, band_method=band,
+                                         currency=currency, width=width, height=120)
+            brief.charts.append(("loss by duration", charts.png(_legend_columns(spec, 2))))
+        method = _headline_method(est)
+        torn, centre = tornado_frame(est.sensitivity, est.summary, method or "")
+        if torn.height:
+            brief.charts.append((f"what drives the range of {_title(method)}", charts.png(
+                charts.tornado_chart(torn, centre, currency=currency, title=_title(method),
+                                     width=width,
+                                     height=22 * torn["parameter"].n_unique() + 10))))
+        else:
+            missing.append("tornado")
+        fall = waterfall_frame(est.components.get("impact", {}), est.summary)
+        if fall.height:
+            brief.charts.append(("direct, indirect, recovered and net loss", charts.png(
+                charts.waterfall_chart(fall, currency=currency, width=width, height=100))))
+        else:
+            missing.append("waterfall (the impact model does not cost this scenario)")
+    except Exception as exc:  # noqa: BLE001 - a brief without charts beats no brief
+        brief.chart_note = f"Charts could not be rendered ({type(exc).__name__})."
+        return
+    if missing:
+        brief.chart_note = "Not shown: " + "; ".join(missing) + "."
+
+
+def estimate_brief_content(est, *, produced: datetime | None = None,
+                           charts: bool = True) -> EstimateBrief:
+    """The text (and chart images) of the one-page brief of an estimate ``est``: the headline
+    sentence and why the methods differ, every method's P50 and 90 % range in the output
+    currency (`impact.format`), the charts, the key assumptions in words, the methods'
+    citations, the data vintages and the command that reproduces it."""
+    ctx = est.context
+    ens = ensemble(est)
+    currency = money_basis(est.summary.to_dicts())[0]
+    left = ", ".join(_title(m) for m in ens.excluded)
+    ensemble_note = (f"Headline: {', '.join(_title(m) for m in ens.members) or 'no method'}, "
+                     "combined quantile by quantile (geometric means of their P5s, P50s and "
+                     "P95s; docs/headline.md)." + (f" Not in it: {left} (why: in the table)."
+                                                  if left else ""))
+    conv = est.conversion
+    basis = (f"{conv.currency} at {conv.price_basis} prices"
+             + (f" of {conv.price_year}" if conv.price_basis == "constant" else
+                f" of {ctx.year}"))
+    facts = [("Scenario", export.scenario_words(est)),
+             ("Money", basis + ("" if conv.currency == "USD" else
+                                f"; {money(conv.factor, '')} {conv.currency} per USD"))]
+    head = ("Method", f"P50 ({currency})", "90 % range (P5–P95)", "Status / note")
+    rows: list[tuple[str, ...]] = []
+    for r in [ensemble_row(est).row(0, named=True), *est.summary.iter_rows(named=True)]:
+        name = "Headline (methods that apply)" if r["method"] == ENSEMBLE else r["title"]
+        if r["status"] != "ok":
+            why = _short(r["reason"], 90)
+            rows.append((name, MISSING, MISSING, f"{r['status'].replace('_', ' ')}: {why}"))
+            continue
+        note = ""
+        method = REGISTRY.get(r["method"])
+        if r["method"] == ENSEMBLE:
+            note = f"{len(ens.members)} methods combined"
+        elif r["method"] in ens.beside:
+            note = "beside the headline: " + _short(ens.excluded[r["method"]].removeprefix(
+                BESIDE), 60)
+        elif r["method"] not in ens.members:
+            note = "not in the headline: " + _short(ens.excluded.get(r["method"], ""), 60)
+        elif method is not None and method.domain_note:
+            note = _short(method.domain_note, 60)
+        rows.append((name, money(r["loss_p50"], currency),
+                     money_range(r["loss_p05"], r["loss_p95"], currency), note))
+    citations = [(_title(m), REGISTRY[m].citation) for m in est.summary["method"]
+                 if m in REGISTRY]
+    by_table: dict[str, dict[str, list[str]]] = {}  # table -> publisher -> vintages
+    for r in est.vintages.iter_rows(named=True):
+        seen = by_table.setdefault(r["table"].replace("_", " "), {}).setdefault(
+            r["publisher"], [])
+        if r["vintage"] not in seen:
+            seen.append(r["vintage"])
+    vintages = [f"{table}: " + "; ".join(f"{p} {', '.join(v)}" for p, v in pubs.items())
+                for table, pubs in by_table.items()]
+    draws = est.summary["draws"].drop_nulls()
+    seeds = est.summary["seed"].drop_nulls()
+    produced = produced or datetime.now(UTC)
+    footer = (f"Produced {produced.astimezone(UTC):%Y-%m-%d %H:%M} UTC by impact "
+              f"{export.impact_version()} (data {export.data_version()}"
+              + (f"; {draws[0]:,} draws, seed {seeds[0]}" if draws.len() else "") + ").")
+    brief = EstimateBrief(
+        title=f"Economic cost of {export._scenario_short(est)}",
+        headline=headline(est), why=why_they_differ(est), ensemble_note=ensemble_note,
+        facts=facts, methods_head=head, methods_rows=rows,
+        assumptions=_key_assumptions(est), citations=citations, vintages=vintages,
+        notes=[_short(n, 200) for n in est.notes], command=export.cli_command(est),
+        footer=footer)
+    if charts:
+        _estimate_charts(brief, est)
+    return brief
+
+
+def render_estimate_html(brief: EstimateBrief) -> str:
+    """An estimate's brief as one self-contained HTML page (inline CSS, charts as data: PNG)."""
+    parts = _page_start(brief.title)
+    parts.append(f'<p class="headline"><b>{_e(brief.headline)}</b></p>')
+    if brief.why:
+        parts.append(f"<p>{_e(brief.why)}</p>")
+    parts.append(f'<p class="small">{_e(brief.ensemble_note)}</p>')
+    parts.append(_facts_html(brief.facts))
+    parts.append(f'<p class="caveat">{_e(brief.caveat)}</p>')
+    parts.append("<h2>Every method</h2>")
+    parts.append(_table(brief.methods_head, brief.methods_rows))
+    parts.append(_charts_html(brief.charts))
+    if brief.chart_note:
+        parts.append(f'<p class="small">{_e(brief.chart_note)}</p>')
+    parts.append("<h2>Key assumptions</h2>")
+    parts.append('<ul class="small">' + "".join(f"<li>{_e(a)}</li>" for a in brief.assumptions)
+                 + "".join(f"<li>Data note: {_e(n)}</li>" for n in brief.notes) + "</ul>")
+    parts.append("<h2>Sources</h2>")
+    parts.append('<ul class="small">' + "".join(
+        f"<li><b>{_e(t)}</b>: {_e(c)}</li>" for t, c in brief.citations) + "</ul>")
+    parts.append('<p class="small">Data vintages: ' + _e("; ".join(brief.vintages)) + "</p>")
+    parts.append("<h2>Reproduce</h2>")
+    parts.append(f"<pre><code>{_e(brief.command)}</code></pre>")
+    parts.append(f"<footer>{_e(brief.footer)}</footer></body></html>")
+    return "\n".join(parts)
+
+
+#: the largest height of a chart on the PDF page [mm], tried in order until it fits one page
+_CHART_HEIGHTS = (56.0, 50.0, 45.0, 40.0, 35.0, 30.0)
+
+
+def _estimate_layout(brief: EstimateBrief, unicode_font: bool = True,
+                     chart_height: float = _CHART_HEIGHTS[0]):
+    """The laid-out `fpdf.FPDF` document of an estimate's ``brief``."""
+    w = _Writer(unicode_font, _brief_text(brief))
+    pdf = w.pdf
+    w.para(brief.title, size=12.5, bold=True, h=5.4)
+    pdf.ln(0.6)
+    w.para(brief.headline, size=9, bold=True, h=4.2)
+    if brief.why:
+        w.para(brief.why, size=8, h=3.6)
+    w.para(brief.ensemble_note, size=7, h=3.2)
+    pdf.ln(0.6)
+    w.facts(brief.facts)
+    w.heading("Every method")
+    w.table(brief.methods_head, brief.methods_rows, (0.4, 0.13, 0.2, 0.27))
+    if brief.charts:
+        w.charts([image for _, image in brief.charts], max_height=chart_height)
+    if brief.chart_note:
+        w.para(brief.chart_note, size=7)
+    w.heading("Key assumptions")
+    for a in brief.assumptions:
+        w.para(f"- {a}", size=6.5, h=2.9)
+    for n in brief.notes:
+        w.para(f"- Data note: {n}", size=6.5, h=2.9)
+    if w.note:
+        w.para(f"- {w.note}", size=6.5, h=2.9)
+    w.heading("Sources and data vintages")
+    for t, c in brief.citations:
+        w.para(f"{t}: {c}", size=6.2, h=2.7)
+    w.para("Data vintages: " + "; ".join(brief.vintages), size=6.2, h=2.7)
+    pdf.set_fill_color(255, 244, 229)
+    w.font(6.8)
+    pdf.ln(0.8)
+    pdf.multi_cell(0, 3.0, w.text(brief.caveat), fill=True, new_x="LMARGIN", new_y="NEXT")
+    w.heading("Reproduce")
+    w.para(brief.command, size=6.8, h=3.0)
+    pdf.ln(0.6)
+    w.para(brief.footer, size=6.5, h=3.0)
+    return pdf
+
+
+def _estimate_pdf_layout(brief: EstimateBrief, unicode_font: bool):
+    """The layout with the tallest charts (`_CHART_HEIGHTS`) that fits one page, else the
+    one with the smallest: the tallest and the smallest are tried first, then a bisection
+    (fewer charts shrink the page monotonically), so at most 4 layouts instead of 6."""
+    first = _estimate_layout(brief, unicode_font, _CHART_HEIGHTS[0])
+    if first.pages_count == 1:
+        return first
+    last = _estimate_layout(brief, unicode_font, _CHART_HEIGHTS[-1])
+    if last.pages_count > 1:
+        return last
+    lo, hi, best = 1, len(_CHART_HEIGHTS) - 2, last  # best: the tallest known to fit
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        pdf = _estimate_layout(brief, unicode_font, _CHART_HEIGHTS[mid])
+        if pdf.pages_count == 1:
+            best, hi = pdf, mid - 1
+        else:
+            lo = mid + 1
+    return best
+
+
+def estimate_brief_html(est, *, produced: datetime | None = None) -> str:
+    """A one-page, self-contained HTML brief of an estimate (`estimate_brief_content`);
+    ``produced`` defaults to now [UTC]."""
+    return render_estimate_html(estimate_brief_content(est, produced=produced))
+
+
+def estimate_brief_pdf(est, *, produced: datetime | None = None) -> bytes:
+    """A one-page A4 PDF brief of an estimate (`estimate_brief_content`), in the fonts of
+    `brief_pdf`."""
+    brief = estimate_brief_content(est, produced=produced)
+    return _pdf_bytes(lambda unicode_font: _estimate_pdf_layout(brief, unicode_font))
