@@ -6,7 +6,8 @@ Bank indicators, and committed as data; this module reads them and predicts in n
 
 * an **effect model** — two-way fixed-effects OLS of an outcome (GDP growth, FDI inflows,
   unemployment) on national-equivalent shutdown days, with country-clustered standard errors.
-  The GDP-growth coefficient is turned into a per-event loss (`panel_loss_usd`);
+  The GDP-growth coefficient is turned into a per-event loss
+  (`impact.methods.panel.panel_loss_usd`);
 * a **risk model** — a logit of "a shutdown starts in year t" on last year's shutdown, an
   election year, income, internet use, regime type and WB region (`risk_table`).
 
@@ -170,23 +171,13 @@ class EventLoss:
     draws: np.ndarray = field(repr=False)
 
 
-def panel_loss_usd(beta, gdp_usd, equiv_days):
-    """Loss [USD] = −β [pp of annual growth per national-equivalent day] / 100 × GDP [USD/yr]
-    × national-equivalent days.
-
-    Examples
-    --------
-    >>> float(panel_loss_usd(-0.01, 100e9, 5.0))
-    50000000.0
-    """
-    return -np.asarray(beta) / 100.0 * gdp_usd * equiv_days
-
-
 def event_loss(gdp_usd: float, equiv_days: float, kind: str = "full",
                fit: EffectFit | None = None, draws: int = 10_000,
                seed: int = DEFAULT_SEED) -> EventLoss:
     """Per-event loss with a 90 % CI from the clustered SE and Monte Carlo P5/P50/P95 over
     β ~ Normal(β̂, se). Draws with β > 0 are gains (negative loss) and are kept."""
+    from impact.methods.panel import panel_loss_usd  # the method imports this module
+
     fit = fit or fit_effect_model("gdp_growth_pct")
     b, se = fit.coef(kind)
     lo_b, hi_b = fit.ci90(kind)
