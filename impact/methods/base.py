@@ -36,7 +36,9 @@ class Method:
     ----------
     name : registry key, e.g. ``brookings2016``
     title : human title
-    citation : full reference of the paper (and of docs/methods.md for our own choices)
+    citation : full reference of the paper (docs/methods.md for our own model), without a
+        link: it is printed in briefs; the links are in the formula's References and
+        docs/methods.md
     scopes : scenario scopes the method can cost; others get a "not applicable" row
     inputs : context -> list of `ParamSpec` (every input, data and literature)
     loss_usd : (context, draws) -> loss [USD], elementwise over scenarios × draws; the

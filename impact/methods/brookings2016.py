@@ -105,8 +105,7 @@ METHOD = Method(
     name="brookings2016",
     title="Brookings (West 2016)",
     citation="West, D. M. (2016). Internet shutdowns cost countries $2.4 billion last year. "
-             "Center for Technology Innovation, Brookings Institution. https://www.brookings."
-             "edu/research/internet-shutdowns-cost-countries-2-4-billion-last-year/",
+             "Brookings Center for Technology Innovation.",
     scopes=frozenset({"full", "mobile", "platforms", "throttling"}),
     inputs=_inputs,
     loss_usd=_loss,

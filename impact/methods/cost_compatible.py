@@ -436,12 +436,9 @@ TERMS = (
 METHOD = Method(
     name="cost_compatible",
     title="COST-compatible (NetBlocks COST / Top10VPN family)",
-    citation="Calibrated to Top10VPN (2019–2022), The Cost of Internet Shutdowns, "
-             "https://www.top10vpn.com/research/cost-of-internet-shutdowns/ (figures © "
-             "Top10VPN, used for calibration only); method after NetBlocks, COST: the Cost of "
-             "Shutdown Tool, https://netblocks.org/cost/, and its Brookings branch (West, "
-             "D. M. (2016). Internet shutdowns cost countries $2.4 billion last year. "
-             "Brookings Institution).",
+    citation="Calibrated to Top10VPN, The Cost of Internet Shutdowns 2019–2022 (figures "
+             "© Top10VPN, used for calibration only); method after NetBlocks COST and its "
+             "Brookings branch (West 2016).",
     scopes=frozenset({"full", "mobile", "platforms", "throttling"}),
     inputs=_inputs,
     loss_usd=_loss,

@@ -154,9 +154,7 @@ METHOD = Method(
     name="deloitte2016",
     title="Deloitte for GNI (2016)",
     citation="Deloitte (2016). The economic impact of disruptions to Internet connectivity: "
-             "a report for Facebook. Global Network Initiative. https://www.deloitte.com/ng/en/"
-             "Industries/tmt/perspectives/the-economic-impact-of-disruptions-to-internet-"
-             "connectivity-report-for-facebook.html",
+             "a report for Facebook. Global Network Initiative.",
     scopes=frozenset({"full", "mobile", "throttling"}),
     inputs=_inputs,
     loss_usd=_loss,

@@ -102,8 +102,7 @@ METHOD = Method(
     title="ICRIER (Kathuria et al. 2018)",
     citation="Kathuria, R., Kedia, M., Varma, G., Bagchi, K., Sekhani, R. (2018). The Anatomy "
              "of an Internet Blackout: Measuring the Economic Impact of Internet Shutdowns in "
-             "India. Indian Council for Research on International Economic Relations. "
-             "https://icrier.org/pdf/Anatomy_of_an_Internet_Blackout.pdf",
+             "India. Indian Council for Research on International Economic Relations.",
     scopes=frozenset({"full", "mobile", "throttling"}),
     inputs=_inputs,
     loss_usd=_loss,

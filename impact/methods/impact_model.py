@@ -193,8 +193,7 @@ METHOD = Method(
     name="impact",
     title="impact (this project)",
     citation="impact contributors (2026). impact: open estimates of the cost of internet "
-             "shutdowns. docs/methods.md (\"impact\"): the model, its parameters and their "
-             "sources.",
+             "shutdowns, docs/methods.md.",
     scopes=frozenset({"full", "mobile", "platforms", "throttling"}),
     inputs=_inputs,
     loss_usd=_loss,

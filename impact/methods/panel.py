@@ -164,11 +164,10 @@ TERMS = (
 METHOD = Method(
     name="panel",
     title="Panel econometrics (ours, NetLoss-style)",
-    citation="Our two-way fixed-effects panel fit (docs/econometrics.md, docs/methods.md), "
-             "inspired by Internet Society Pulse (2023), NetLoss: the cost of internet "
-             "shutdowns, https://pulse.internetsociety.org/netloss, and Tagat, A., Phokeer, "
-             "A., & Kreitem, H. (2024), NetLoss: an econometric framework for the economic "
-             "cost of internet shutdowns. Internet Society.",
+    citation="Our two-way fixed-effects panel fit (docs/econometrics.md), inspired by "
+             "Internet Society Pulse (2023), NetLoss, and Tagat, A., Phokeer, A., & Kreitem, "
+             "H. (2024), NetLoss: an econometric framework for the economic cost of internet "
+             "shutdowns. Internet Society.",
     scopes=frozenset({"full", "mobile", "platforms", "throttling"}),
     inputs=_inputs,
     loss_usd=_loss,

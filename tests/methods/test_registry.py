@@ -51,6 +51,7 @@ def test_shown_text_cites_no_document_outside_the_repository(name):
         assert "methodology §" not in text and "methodology.md" not in text, text
     for doc in re.findall(r"docs/[\w./-]+\.md", method.citation):
         assert (ROOT / doc).is_file(), doc
+    assert "http" not in method.citation  # printed in briefs; links live in docs/methods.md
 
 
 @pytest.mark.parametrize("fn", FORMULAS, ids=lambda f: f.__name__)
