@@ -223,16 +223,16 @@ def events_compared(countries: tuple[str, ...], years: tuple[int, int],
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def formula_terms(version: str) -> dict:
-    """``{method: its formula's "where" list}`` (`impact.formula_terms`) of data ``version``."""
-    from impact.formula_terms import formula_terms as terms
+    """``{method: its formula's "where" list}`` (`impact.methods.terms`) of data ``version``."""
     from impact.methods import REGISTRY
+    from impact.methods.formula_terms import formula_terms as terms
 
     return {name: terms(name) for name in REGISTRY}
 
 
 @st.cache_data(show_spinner=False)
 def shutdown_risk(version: str, year: int) -> pl.DataFrame:
-    """`impact.econometrics.risk_table` (imported only when the risk panel is opened)."""
-    from impact.econometrics import risk_table
+    """`impact.bundled.econometrics.risk_table` (imported only when the risk panel is opened)."""
+    from impact.bundled.econometrics import risk_table
 
     return risk_table(year)

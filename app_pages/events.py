@@ -1,7 +1,7 @@
 """Past events page: the bundled shutdown catalogue, filtered, estimated, ranked and compared.
 
 Thin by design: filtering and estimates are `impact.catalogue.events`, the risk model is
-`impact.econometrics.risk_table`, tables and labels are `app_pages.events_view`. Only the
+`impact.bundled.econometrics.risk_table`, tables and labels are `app_pages.events_view`. Only the
 filtered events are estimated, with fewer draws than the Estimate page so that a few hundred
 events take seconds; the estimates and every table built from them are cached by the filter
 values (`app_pages.cached`). The chart, the comparison and the risk model are fragments, so

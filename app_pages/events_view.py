@@ -524,7 +524,7 @@ def platform_table(ledger: pl.DataFrame) -> pl.DataFrame:
 
 def risk_rows(risk: pl.DataFrame, iso3s: Sequence[str], names: Mapping[str, str],
               top: int = 10) -> pl.DataFrame:
-    """`impact.econometrics.risk_table` rows of the chosen countries (the ``top`` highest when
+    """`impact.bundled.econometrics.risk_table` rows of the chosen countries (the ``top`` highest when
     none are chosen), as percentages with the 90 % interval."""
     rows = risk.filter(pl.col("iso3").is_in(list(iso3s))) if iso3s else risk.head(top)
     return rows.select(

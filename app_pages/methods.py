@@ -1,5 +1,5 @@
 """Methods & assumptions page: every registered method with its formula and what each of its
-symbols is (`impact.formula_terms`, from the methods' inputs and the parameter data), scopes
+symbols is (`impact.methods.terms`, from the methods' inputs and the parameter data), scopes
 and citation, then the bundled literature parameters and the platform table (usage per
 country and the fitted level)."""
 

@@ -23,17 +23,16 @@ from impact.report.chart_frames import (  # noqa: F401 - the chart frames, impor
     DURATION_DRAWS,
     DURATION_POINTS,
     DURATION_REACH,
-    PARAMETER_LABELS,
     TORNADO_ENDS,
     WATERFALL_STEPS,
     duration_curve,
     duration_frame,
     duration_grid,
-    parameter_label,
     tornado_frame,
     waterfall_frame,
 )
 from impact.report.chart_frames import money_basis as _money_basis
+from impact.vocab import PARAMETER_LABELS, parameter_label  # noqa: F401 - importable from here too
 
 SCOPE_LABELS = {
     "full": "Full internet",

@@ -98,7 +98,8 @@ def catalogue_scenarios():
     from impact.catalogue import events as ev
     from impact.catalogue.exposure import worlds
     from impact.errors import InputError
-    from impact.model.montecarlo import DEFAULT_SEED, scenario_seed
+    from impact.model.montecarlo import scenario_seed
+    from impact.vocab import DEFAULT_SEED
 
     events = ev.catalogue()
     rows = {r["event_id"]: r for r in events.iter_rows(named=True)}
@@ -121,8 +122,9 @@ def catalogue_scenarios():
 
 def batch_scenarios(path: Path):
     from impact.batch.run import CsvChunks, assign_ids
-    from impact.model.montecarlo import DEFAULT_SEED, scenario_seed
+    from impact.model.montecarlo import scenario_seed
     from impact.model.scenario import parse_scenario
+    from impact.vocab import DEFAULT_SEED
 
     scenarios, seeds = [], []
     for chunk in CsvChunks(path, 10_000).chunks():

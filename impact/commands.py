@@ -22,8 +22,8 @@ from impact.catalogue import events as ev
 from impact.errors import ImpactError, InputError
 from impact.estimation.ensemble import ENSEMBLE
 from impact.estimation.scenario_estimate import estimate
-from impact.methods import REGISTRY
-from impact.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
+from impact.methods import CALIBRATED_METHOD, REGISTRY
+from impact.model.montecarlo import DEFAULT_DRAWS
 from impact.model.scenario import parse_scenario
 from impact.monitor import costing as mon
 from impact.monitor import fetch
@@ -42,7 +42,7 @@ from impact.report.text import (
     text_table,
 )
 from impact.text import one_line
-from impact.vocab import SUMMED_RANGE_NOTE, VALUE_FIELDS
+from impact.vocab import DEFAULT_SEED, SUMMED_RANGE_NOTE, VALUE_FIELDS
 
 
 def _int(field: str, text: str | None, default: int, lo: int, hi: int, accepted: str) -> int:
@@ -466,9 +466,7 @@ def _events(args: argparse.Namespace, yours):
 
 
 #: the method and draws `impact events list --flags` costs the events with
-
-
-FLAG_METHOD, FLAG_DRAWS = "cost_compatible", 1_000
+FLAG_METHOD, FLAG_DRAWS = CALIBRATED_METHOD, 1_000
 
 
 def _event_flags(events):

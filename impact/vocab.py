@@ -21,6 +21,9 @@ from typing import Literal
 
 import polars as pl
 
+#: the default random seed: any fixed integer would do (the date of Pakistan's 2024 election-day
+#: shutdown)
+DEFAULT_SEED = 20240208
 Z95 = 1.6448536269514722  # standard normal quantile at 0.95 (ends of a 90 % interval)
 Z99 = 2.3263478740408408  # standard normal quantile at 0.99
 HOURS_PER_YEAR = 8760.0  # [hours], the convention of every method (365 days)
@@ -104,3 +107,52 @@ def summary_schema() -> dict[str, pl.DataType]:
 SUMMED_RANGE_NOTE = ("P5/P95 totals are sums of the events' own P5/P95, not quantiles of the sum; "
                 "--aggregate keeps the Monte Carlo draws and gives P5/P95 of the summed draws "
                 "(the events of a country share their random numbers)")
+
+
+#: method inputs in words, for charts and tables people read (`parameter_label`)
+PARAMETER_LABELS = {
+    "affected_share": "Share of internet users affected",
+    "beta_full": "Growth effect of a shutdown day (panel fit)",
+    "beta_service": "Growth effect of a platform-block day (panel fit)",
+    "brookings_escalator": "Yearly growth of the internet economy (COST)",
+    "platform_level": "Level of platform dependence (fitted)",
+    "circumvention": "Share of activity continuing via VPN",
+    "connectivity_tier_high": "High-connectivity country",
+    "connectivity_tier_medium": "Medium-connectivity country",
+    "digital_share": "Digital-economy share of GDP",
+    "duration_hours": "Duration",
+    "elasticity": "Output elasticity of internet traffic",
+    "escalation_years": "Years of growth since the base year",
+    "gdp_per_capita_usd": "GDP per person",
+    "gdp_prev_usd": "GDP of the previous year",
+    "gdp_usd": "GDP",
+    "indirect_multiplier": "Spillover to the wider economy",
+    "intensity": "Share of service lost",
+    "internet_share": "Internet-economy share of GDP",
+    "loss_share_per_day": "Share of daily GDP lost per day",
+    "mobile_share": "Mobile share of internet access",
+    "rate": "Share of hourly GDP lost (COST rate)",
+    "recovery_share": "Share of lost activity made up later",
+    "severe_throttling_threshold": "Intensity counted as a shutdown",
+    "time_weight": "Activity in these hours vs an average hour",
+}
+
+
+def parameter_label(name: str) -> str:
+    """A method input in words (`PARAMETER_LABELS`; a platform's weight or usage names the
+    platform; any other name is written out in words).
+
+    >>> parameter_label("digital_share"), parameter_label("platform_weight_x")
+    ('Digital-economy share of GDP', 'Share of digital activity on X (Twitter)')
+    >>> parameter_label("some_new_input")
+    'Some new input'
+    """
+    if name in PARAMETER_LABELS:
+        return PARAMETER_LABELS[name]
+    if name.startswith("platform_weight_"):
+        platform = name.removeprefix("platform_weight_")
+        return f"Share of digital activity on {PLATFORM_LABELS.get(platform, platform)}"
+    if name.startswith("platform_usage_"):
+        platform = name.removeprefix("platform_usage_")
+        return f"Share of social-media activity on {PLATFORM_LABELS.get(platform, platform)}"
+    return name.replace("_", " ").strip().capitalize()

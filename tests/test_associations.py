@@ -12,8 +12,8 @@ import impact
 from impact.catalogue import associations as A
 from impact.methods.panel import equivalent_days
 from impact.model.context import build_context
+from impact.vocab import Z95
 
-Z90 = 1.6448536269514722
 # data/econometrics_fit.csv, model,kind,term rows coef/se/pvalue of full_days
 HAND = {  # outcome -> (coef, se, p) of full_days
     "gdp_growth_pct": (-0.02466508703, 0.04194898402, 0.5565469427),
@@ -43,8 +43,8 @@ def test_pakistan_10_hours_full_by_hand(pak10):
         assert row["status"] == "ok" and row["kind"] == "full"
         assert row["equivalent_days"] == pytest.approx(days)
         assert row["effect"] == pytest.approx(b * days, rel=1e-9)
-        assert row["low"] == pytest.approx((b - Z90 * se) * days, rel=1e-9)
-        assert row["high"] == pytest.approx((b + Z90 * se) * days, rel=1e-9)
+        assert row["low"] == pytest.approx((b - Z95 * se) * days, rel=1e-9)
+        assert row["high"] == pytest.approx((b + Z95 * se) * days, rel=1e-9)
         assert row["p_value"] == pytest.approx(p)
         assert row["verdict"].startswith(A.NOT_DISTINGUISHABLE)
     # -0.02466509 × 10/24 = -0.0102771; (-0.02466509 ∓ 1.6449 × 0.04194898) × 10/24
@@ -79,7 +79,7 @@ def test_days_follow_the_panel_method_for_mobile_and_platforms():
     gdp = effects.row(0, named=True)
     b, se, _ = HAND_SERVICE["gdp_growth_pct"]
     assert gdp["effect"] == pytest.approx(b * 10, rel=1e-9)  # 240 h = 10 days, no weights
-    assert gdp["high"] == pytest.approx((b + Z90 * se) * 10, rel=1e-9) and gdp["high"] < 0
+    assert gdp["high"] == pytest.approx((b + Z95 * se) * 10, rel=1e-9) and gdp["high"] < 0
     assert gdp["verdict"].startswith(f"{A.ASSOCIATION}: country-years with more "
                                      "platform-block shutdown days had lower GDP growth")
     assert gdp["p_text"] == "0.068"
@@ -161,7 +161,7 @@ def test_the_snapshot_and_latest_year_come_from_the_data():
 
 
 def test_pakistan_risk_outlook():
-    from impact.econometrics import risk_table
+    from impact.bundled.econometrics import risk_table
 
     outlook = A.risk_outlook("PAK", date(2026, 12, 2))
     table = risk_table(2026)

@@ -155,7 +155,7 @@ CASES = [
 def _api(rel: str) -> None:
     """Use the file through the public API the way its users do."""
     if rel.startswith("econometrics"):
-        from impact.econometrics import fit_effect_model
+        from impact.bundled.econometrics import fit_effect_model
 
         fit_effect_model("gdp_growth_pct")
     elif rel == GEOMETRY_FILE.as_posix():

@@ -6,9 +6,11 @@ import numpy as np
 import polars as pl
 import pytest
 
-from impact import econometrics as E
+from impact.bundled import econometrics as E
 from impact.bundled.io import data_dir, read_bundled
 from impact.errors import DataError
+from impact.methods.panel import event_loss
+from impact.vocab import Z95
 
 needs_fits = pytest.mark.skipif(not (data_dir() / f"{E.FIT_TABLE}.csv").is_file(),
                                 reason="the fitted tables are not bundled")
@@ -24,19 +26,19 @@ def test_ci90_and_coef():
     fit = _fit()
     assert fit.coef("full") == (-0.01, 0.02)
     lo, hi = fit.ci90("full")
-    assert lo == pytest.approx(-0.01 - E.Z90 * 0.02) and hi == pytest.approx(-0.01 + E.Z90 * 0.02)
+    assert lo == pytest.approx(-0.01 - Z95 * 0.02) and hi == pytest.approx(-0.01 + Z95 * 0.02)
     with pytest.raises(ValueError, match="full or service"):
         fit.coef("mobile")
 
 
 def test_event_loss_keeps_negative_draws():
     fit = _fit(beta=0.0)
-    out = E.event_loss(100e9, 3.0, "full", fit, draws=5000, seed=1)
+    out = event_loss(100e9, 3.0, "full", fit, draws=5000, seed=1)
     assert out.p05 <= out.p50 <= out.p95
     assert out.central == 0.0
     assert out.ci90[0] <= out.central <= out.ci90[1]
     assert 0 < out.share_negative < 1 and (out.draws < 0).any()
-    again = E.event_loss(100e9, 3.0, "full", fit, draws=5000, seed=1)
+    again = event_loss(100e9, 3.0, "full", fit, draws=5000, seed=1)
     assert np.array_equal(out.draws, again.draws)
 
 
@@ -111,7 +113,7 @@ def test_predict_by_hand_and_incomplete_rows():
     se = np.sqrt(np.array([xi @ fit.cov @ xi for xi in x]))
     got = fit.predict(feats)
     np.testing.assert_allclose(got["probability"], 1 / (1 + np.exp(-eta)))
-    np.testing.assert_allclose(got["low"], 1 / (1 + np.exp(-(eta - E.Z90 * se))))
+    np.testing.assert_allclose(got["low"], 1 / (1 + np.exp(-(eta - Z95 * se))))
     # a row missing a covariate is left out; an unknown region is an error
     gap = feats.with_columns(pl.when(pl.col("iso3") == feats["iso3"][0]).then(None)
                              .otherwise(pl.col("log_gdp_pc_lag")).alias("log_gdp_pc_lag"))

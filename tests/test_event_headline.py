@@ -10,7 +10,8 @@ import pytest
 from impact import estimate
 from impact.catalogue.events import add_headline, estimate_events, event_scenario, load_events
 from impact.estimation.ensemble import ENSEMBLE, combine_draws, ensemble
-from impact.model.montecarlo import DEFAULT_SEED, scenario_seed
+from impact.model.montecarlo import scenario_seed
+from impact.vocab import DEFAULT_SEED
 
 DRAWS = 200
 

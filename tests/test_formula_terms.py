@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from impact.formula_terms import TERMS, formula_terms
+import impact.methods.terms
 from impact.methods import REGISTRY
+from impact.methods.formula_terms import formula_terms
 from impact.model.parameters import param
 
 #: words of the formulas that are prose, not symbols ("fitted on Top10VPN", "(≤ 365 days for
@@ -37,7 +39,18 @@ def test_the_check_finds_an_undefined_symbol():
 
 
 def test_every_registered_method_has_a_where_list():
-    assert set(TERMS) == set(REGISTRY)
+    assert all(method.terms for method in REGISTRY.values())
+
+
+def test_the_generic_machinery_names_no_method():
+    source = Path(impact.methods.terms.__file__).read_text(encoding="utf-8")
+    named = [n for n in REGISTRY if re.search(rf"[\"']{n}[\"']", source)]  # e.g. "icrier2018"
+    assert named == []
+
+
+def test_a_method_without_a_where_list_is_refused():
+    with pytest.raises(KeyError, match="nope"):
+        formula_terms("nope")
 
 
 @pytest.mark.parametrize("method", list(REGISTRY))

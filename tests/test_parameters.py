@@ -108,3 +108,70 @@ def test_with_value_keeps_relative_range():
     s = _spec("triangular", 0.5, 0.1, 1.0).with_value(0.8)
     assert (s.value, s.low, s.high) == pytest.approx((0.8, 0.16, 1.6))
     assert "overridden" in s.notes
+
+
+# ---- one source per published coefficient: the method's constant ----------------------------
+
+
+def _coefficients():
+    from impact.methods import REGISTRY
+
+    return [(m.name, name, value) for m in REGISTRY.values()
+            for name, value in m.coefficients.items()]
+
+
+@pytest.mark.parametrize("method,name,value", _coefficients())
+def test_the_table_carries_the_formula_coefficient(method, name, value):
+    """data/parameters.csv's central value is the constant the formula defaults to; edit
+    both together (the table adds the range and the source)."""
+    from impact.model.parameters import param
+
+    assert param(method, name).value == pytest.approx(value, rel=0, abs=1e-12), (
+        f"data/parameters.csv {method}.{name} = {param(method, name).value}, "
+        f"the formula's constant is {value}")
+
+
+def test_every_method_coefficient_is_checked():
+    names = {(m, n) for m, n, _ in _coefficients()}
+    assert ("icrier2018", "elasticity_total") in names
+    assert len(names) >= 10
+
+
+def test_formula_defaults_and_text_use_the_constants():
+    import inspect
+
+    from impact import format as fmt
+    from impact.methods import REGISTRY, cost_compatible, icrier2018, impact_model
+
+    def default(fn, arg):
+        return inspect.signature(fn).parameters[arg].default
+
+    assert default(icrier2018.icrier2018, "elasticity") == icrier2018.ELASTICITY_TOTAL
+    assert default(impact_model.impact2024, "indirect_multiplier") == \
+        impact_model.INDIRECT_MULTIPLIER
+    assert default(impact_model.impact2024, "recovery_share") == impact_model.RECOVERY_SHARE
+    assert default(cost_compatible.brookings_rate, "escalator") == \
+        cost_compatible.BROOKINGS_ESCALATOR
+    assert default(cost_compatible.throttling_share, "threshold") == \
+        cost_compatible.SEVERE_THROTTLING_THRESHOLD
+    icrier = REGISTRY["icrier2018"].formula
+    assert f"{fmt.number(icrier2018.ELASTICITY_TOTAL)} total" in icrier
+    assert f"{fmt.number(icrier2018.ELASTICITY_MOBILE)} mobile" in icrier
+    cost = REGISTRY["cost_compatible"].formula
+    assert f"≤ {cost_compatible.PLATFORM_BLOCK_MAX_DAYS} days" in cost
+    assert f"{fmt.number(1 + cost_compatible.BROOKINGS_ESCALATOR)}^(year" in cost
+
+
+def test_a_drifted_table_is_caught(tmp_path):
+    """A copy of the table whose ICRIER elasticity no longer matches the formula fails the
+    comparison above."""
+    from impact.methods.icrier2018 import ELASTICITY_TOTAL
+
+    text = (ROOT / "data" / "parameters.csv").read_text(encoding="utf-8")
+    drifted = tmp_path / "parameters.csv"
+    drifted.write_text(text.replace("icrier2018,elasticity_total,0.31,",
+                                    "icrier2018,elasticity_total,0.33,"), encoding="utf-8")
+    frame = load_parameter_file(drifted)
+    row = frame.filter((frame["method"] == "icrier2018")
+                       & (frame["parameter"] == "elasticity_total"))
+    assert row["value"][0] != pytest.approx(ELASTICITY_TOTAL)

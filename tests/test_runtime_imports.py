@@ -20,7 +20,7 @@ with contextlib.redirect_stdout(io.StringIO()):
     code = impact.cli.main(["estimate", "--country", "PAK", "--duration-hours", "10",
                             "--scope", "mobile"])
 assert code == 0, code
-from impact.econometrics import fit_effect_model, fit_risk_model, risk_table
+from impact.bundled.econometrics import fit_effect_model, fit_risk_model, risk_table
 assert risk_table(2026).height > 100
 fit_risk_model(), fit_effect_model()
 from impact.catalogue import events as ev

@@ -51,9 +51,10 @@ from impact.catalogue.events import (
 )
 from impact.estimation.ensemble import ENSEMBLE, ensemble
 from impact.model.context import hour_weighting, time_weight
-from impact.model.montecarlo import DEFAULT_SEED, scenario_seed
+from impact.model.montecarlo import scenario_seed
 from impact.monitor.costing import monitor
 from impact.monitor.timeline import country_timezone, make_timeline, parse_row
+from impact.vocab import DEFAULT_SEED
 
 DRAWS = 200
 EXACT = {"rel": 1e-9, "abs": 1e-6}

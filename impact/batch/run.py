@@ -43,11 +43,11 @@ from impact.errors import BatchInterrupted, ImpactError, InputError
 from impact.estimation.engine import run
 from impact.estimation.scenario_estimate import Estimate, split
 from impact.methods import get_methods
-from impact.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, scenario_seed
+from impact.model.montecarlo import DEFAULT_DRAWS, scenario_seed
 from impact.model.scenario import parse_scenario
 from impact.report import export
 from impact.report.export import summary_frame
-from impact.vocab import SCENARIO_FIELDS
+from impact.vocab import DEFAULT_SEED, SCENARIO_FIELDS
 
 #: columns of the documented batch layout (blank cell = default)
 BATCH_COLUMNS = ("id", "country", "start", "end", "duration_hours", "scope", "platforms",

@@ -10,14 +10,14 @@ by `build_politics_panel`):
 * the **risk model** — a logit (GLM Binomial, SEs clustered by country) of "a shutdown
   starts in year t" (`fit_risk`).
 
-`fit_tables` turns them into the committed tables read at run time by `impact.econometrics`:
+`fit_tables` turns them into the committed tables read at run time by `impact.bundled.econometrics`:
 ``econometrics_fit.csv`` (long ``model, kind, term, term2, value``; floats to
 `impact.bundled.fits.FIT_SIG_FIGS` significant digits), ``econometrics_sample.csv`` (``model,
 iso3``) and ``risk_features.csv`` (the risk covariates per country and outcome year).
 statsmodels is reached through one polars -> pandas adapter (`to_pandas`).
 
 `econometrics_report` writes the tables of ``docs/econometrics.md`` from the committed fits
-(``python -m impact.econometrics --write-docs``).
+(``python -m impact.bundled.econometrics --write-docs``).
 
 References
 ----------
@@ -39,9 +39,7 @@ import pandas as pd
 import polars as pl
 
 from impact.build import REPO_DIR
-from impact.bundled.fits import FIT_COLUMNS, FIT_SIG_FIGS
-from impact.bundled.io import data_version, read_bundled
-from impact.econometrics import (
+from impact.bundled.econometrics import (
     EFFECT_TERMS,
     FEATURES_TABLE,
     FIT_TABLE,
@@ -51,14 +49,16 @@ from impact.econometrics import (
     RISK_YEARS,
     SAMPLE_TABLE,
     YEARS,
-    Z90,
     EffectFit,
-    event_loss,
     fit_effect_model,
     fit_risk_model,
     risk_table,
 )
+from impact.bundled.fits import FIT_COLUMNS, FIT_SIG_FIGS
+from impact.bundled.io import data_version, read_bundled
 from impact.errors import DataError
+from impact.methods.panel import event_loss
+from impact.vocab import Z95
 
 FULL_SCOPES = ("full", "mobile", "throttling")
 SERVICE_SCOPES = ("platforms", "platforms_other")
@@ -413,7 +413,7 @@ def _glm(formula: str, df: pd.DataFrame):
 def predict_statsmodels(result, frame: pl.DataFrame) -> pl.DataFrame:
     """iso3, year, probability, low, high from a statsmodels GLM result (``get_prediction``
     of the linear predictor, 90 % CI, expit): the reference the run time's numpy
-    `impact.econometrics.RiskFit.predict` is tested against."""
+    `impact.bundled.econometrics.RiskFit.predict` is tested against."""
     cols = [c for c in _risk_columns(result.model.formula) if c != "any_shutdown"]
     df = to_pandas(frame, cols)
     if df.empty:
@@ -426,8 +426,8 @@ def predict_statsmodels(result, frame: pl.DataFrame) -> pl.DataFrame:
     eta, se = np.asarray(linear.predicted), np.sqrt(np.asarray(linear.var_pred))
 
     return pl.DataFrame({"iso3": df["iso3"].to_numpy(), "year": df["year"].to_numpy(),
-                         "probability": expit(eta), "low": expit(eta - Z90 * se),
-                         "high": expit(eta + Z90 * se)})
+                         "probability": expit(eta), "low": expit(eta - Z95 * se),
+                         "high": expit(eta + Z95 * se)})
 
 
 def auc(y: np.ndarray, p: np.ndarray) -> float:
@@ -709,11 +709,11 @@ def econometrics_report() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m impact.econometrics [--write-docs]``: print the report, or write it
+    """``python -m impact.bundled.econometrics [--write-docs]``: print the report, or write it
     between the GENERATED markers of ``docs/econometrics.md``."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m impact.econometrics",
+    parser = argparse.ArgumentParser(prog="python -m impact.bundled.econometrics",
                                      description="Print the report of the committed panel "
                                                  "fits")
     parser.add_argument("--write-docs", action="store_true",

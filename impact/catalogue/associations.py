@@ -1,6 +1,6 @@
 """Beyond the loss: the panel fits' associations for one scenario, and next-year shutdown risk.
 
-Two pure read-outs of the committed econometric fits (`impact.econometrics`), for showing
+Two pure read-outs of the committed econometric fits (`impact.bundled.econometrics`), for showing
 beside an estimate:
 
 * `scenario_effects` — for each modelled outcome (GDP growth, FDI net inflows, unemployment)
@@ -28,8 +28,14 @@ import polars as pl
 from impact import format as fmt
 from impact.bundled.countries import country_name
 from impact.bundled.data_status import vintage_date
+from impact.bundled.econometrics import (
+    FEATURES_TABLE,
+    OUTCOMES,
+    _read,
+    fit_effect_model,
+    risk_table,
+)
 from impact.bundled.io import read_bundled
-from impact.econometrics import FEATURES_TABLE, OUTCOMES, _read, fit_effect_model, risk_table
 from impact.methods.panel import central_equivalent_days, effect_kind
 
 #: outcome -> (label in words with the unit of the effect, short name used in verdicts)
@@ -162,7 +168,7 @@ def scenario_effects(est_or_context) -> pl.DataFrame:
 
     Returns
     -------
-    polars frame with `EFFECT_SCHEMA`: ``outcome`` (key of `impact.econometrics.OUTCOMES`),
+    polars frame with `EFFECT_SCHEMA`: ``outcome`` (key of `impact.bundled.econometrics.OUTCOMES`),
     ``label`` (in words, with the unit of the effect), ``kind`` (``full`` or ``service``, as
     the method `panel` chooses by scope), ``status`` (``ok`` or ``unavailable`` when the
     country is outside that outcome's estimation sample), ``equivalent_days`` [days],

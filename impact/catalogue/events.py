@@ -63,7 +63,7 @@ from impact.errors import BundledDataError, DataError, ImpactError, InputError, 
 from impact.estimation.engine import run
 from impact.estimation.ensemble import ENSEMBLE, combine_draws_many, combine_frame
 from impact.methods import get_methods
-from impact.model.montecarlo import DEFAULT_SEED, scenario_seed
+from impact.model.montecarlo import scenario_seed
 from impact.model.parameters import PLATFORMS
 from impact.model.scenario import (
     DEFAULT_THROTTLING_INTENSITY,
@@ -71,6 +71,7 @@ from impact.model.scenario import (
     Scenario,
     parse_scenario,
 )
+from impact.vocab import DEFAULT_SEED
 from impact.workbook import is_workbook, sheets
 
 #: event types accepted by `load_events` (``platforms`` includes ``platforms_other``)

@@ -15,9 +15,9 @@ from impact.bundled.io import read_bundled
 from impact.bundled.prices import Conversion, conversion
 from impact.estimation.engine import Pass, run
 from impact.model.context import Context
-from impact.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, check_seed
+from impact.model.montecarlo import DEFAULT_DRAWS, check_seed
 from impact.model.scenario import Scenario
-from impact.vocab import SUMMARY_COLUMNS
+from impact.vocab import DEFAULT_SEED, SUMMARY_COLUMNS
 
 __all__ = ["SUMMARY_COLUMNS", "Estimate", "estimate", "split", "vintages"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -36,7 +36,9 @@ class Method:
     ----------
     name : registry key, e.g. ``brookings2016``
     title : human title
-    citation : full reference
+    citation : full reference of the paper (docs/methods.md for our own model), without a
+        link: it is printed in briefs; the links are in the formula's References and
+        docs/methods.md
     scopes : scenario scopes the method can cost; others get a "not applicable" row
     inputs : context -> list of `ParamSpec` (every input, data and literature)
     loss_usd : (context, draws) -> loss [USD], elementwise over scenarios × draws; the
@@ -63,6 +65,12 @@ class Method:
         notes (e.g. the share of a blackout a throttling is costed as); ``inputs`` are its
         `ParamSpec` rows with overrides applied; ``""`` when there is nothing to say. None
         for a method that never adds a note
+    terms : the symbols of ``formula`` in the order they appear, each with how it is
+        described (`impact.methods.terms.Describe`): the "where" list under the formula
+    coefficients : ``parameter -> value`` of the published (or our central) coefficients the
+        formula takes as keyword defaults, keyed by their name in data/parameters.csv; the
+        module's constant is the one source, and tests/test_parameters.py checks the table
+        against it
     """
 
     name: str
@@ -82,6 +90,8 @@ class Method:
     difference_note: str = ""
     circumvention_note: str = ""
     note: Callable[[Context, Sequence[ParamSpec]], str] | None = None
+    terms: tuple[tuple[str, Callable], ...] = ()
+    coefficients: Mapping[str, float] = field(default_factory=dict, compare=False)
 
     def outside_domain(self, iso3: str, scope: str) -> str:
         """Why a scenario in ``iso3`` of ``scope`` is outside the method's domain, in words;

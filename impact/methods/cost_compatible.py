@@ -1,5 +1,6 @@
-"""`cost_compatible` — reproduces the NetBlocks COST / Top10VPN family (methodology §2.5)
-from open inputs, calibrated only on Top10VPN's 2019–2022 country-year figures.
+"""`cost_compatible` — reproduces the NetBlocks COST / Top10VPN family (docs/methods.md,
+"cost_compatible") from open inputs, calibrated only on Top10VPN's 2019–2022 country-year
+figures.
 
     loss = GDP/8760 × hours_costed × rate × scope factor
     log(rate) = b0 + b1·log(affected share) + b2·s + b3·log(GDP per head) + b4·s·log(W/W_ref)
@@ -19,7 +20,7 @@ Brookings branch and the one platform table every method reads (docs/platforms.m
 (share of its social-media activity) and the level ``L`` fitted on Top10VPN's platform-block
 country-years, drawn over its 90 % confidence interval. ``s_internet`` is BCG's 2016
 internet-economy share for the G20 countries West (2016) used, escalated by COST's documented
-10 %/year (``brookings_escalator``); elsewhere our imputed digital share of the event year (COST
+10 %/year (`BROOKINGS_ESCALATOR`); elsewhere our imputed digital share of the event year (COST
 "produces digital economy extent estimations from updated ICT indicators"; its 20 %/year
 CIPESA escalator applies to CIPESA's Annex 1 figures, which are not public, so it is not
 reproduced). The rate fit's platform slope b4 is reported in the fit table, not used: a
@@ -27,17 +28,16 @@ slope fitted on the weights it then rescales prices single platforms far from th
 single-platform figures (docs/cost_compatible.md). Blackouts, mobile-only cuts and throttling
 keep the fitted rate (with s = 0).
 
-Platform blocks are costed for at most 365 days (Top10VPN's convention). A throttling is
+Platform blocks are costed for at most `PLATFORM_BLOCK_MAX_DAYS` (Top10VPN's convention). A throttling is
 costed as intensity ÷ the severe-throttling threshold of a blackout, and as a blackout from the
 threshold on, since Top10VPN counts severe throttling as a blackout (`throttling_share`). The
 fitted rate's 90 % range is the regression's prediction interval, so it carries the scatter of
 Top10VPN's own figures around the fit. Like COST, the method has no circumvention term: VPN
 use is ignored and said so.
 
-References
-----------
-NetBlocks COST (Cost of Shutdown Tool); Top10VPN, The Cost of Internet Shutdowns (2019–2022);
-West, D. M. (2016), Brookings.
+The conventions (`BROOKINGS_ESCALATOR`, `PLATFORM_BLOCK_MAX_DAYS`,
+`SEVERE_THROTTLING_THRESHOLD`) are COST's and Top10VPN's; data/parameters.csv carries them
+with their sources. The citation is ``METHOD.citation``.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ import numpy as np
 import polars as pl
 
 from impact import format as fmt
-from impact.bundled.fits import COST_COMPATIBLE_TERMS as TERMS
+from impact.bundled.fits import COST_COMPATIBLE_TERMS as FIT_TERMS
 from impact.bundled.fits import log_platform_weight
 from impact.bundled.indicators import lookup
 from impact.bundled.io import read_bundled
@@ -65,17 +65,81 @@ from impact.methods.base import (
     platform_inputs,
     scope_factor,
 )
+from impact.methods.terms import (
+    AFFECTED_SHARE,
+    GDP,
+    HOURS,
+    PARAMETERS_FILE,
+    YEAR_HOURS,
+    Describe,
+    coefficient,
+    data_input,
+    first_sentence,
+    parameter_label,
+    table_value,
+    value_text,
+    words,
+)
 from impact.model.context import Context, bcg_2016_share
 from impact.model.parameters import ParamSpec, param, platform_usage
+from impact.vocab import PLATFORMS, Z95
 
-_Z95 = 1.6448536269514722
 #: base year of the BCG shares COST escalates
 BROOKINGS_BASE_YEAR = 2016
+#: COST's yearly escalator on the BCG 2016 internet-economy shares of the G20 [per year]
+#: (NetBlocks COST changelog, 9 Nov 2021)
+BROOKINGS_ESCALATOR = 0.1
+#: Top10VPN's cap on the costed duration of a platform block [days]
+PLATFORM_BLOCK_MAX_DAYS = 365
+#: intensity from which Top10VPN counts a throttling as a blackout [0-1]
+SEVERE_THROTTLING_THRESHOLD = 0.5
+
+_REFERENCES = """
+    References
+    ----------
+    .. [1] NetBlocks (2019–). COST: the NetBlocks Cost of Shutdown Tool.
+       https://netblocks.org/cost/
+    .. [2] Top10VPN (2019–2022). The Cost of Internet Shutdowns (annual reports).
+       https://www.top10vpn.com/research/cost-of-internet-shutdowns/
+    .. [3] West, D. M. (2016). Internet shutdowns cost countries $2.4 billion last year.
+       Center for Technology Innovation, Brookings Institution.
+       https://www.brookings.edu/research/internet-shutdowns-cost-countries-2-4-billion-last-year/
+"""
 
 
 def cost_compatible(gdp_usd, hours, rate, scope_factor=1.0):
-    """Loss [USD] = GDP/8760 [USD/h] × hours × rate [share of hourly GDP] × scope factor [0-1].
+    """Loss of GDP to a shutdown at a rate of hourly GDP, as COST and Top10VPN cost it.
 
+    Parameters
+    ----------
+    gdp_usd : array_like
+        GDP of the country [USD per year].
+    hours : array_like
+        Duration costed [hours] (at most `PLATFORM_BLOCK_MAX_DAYS` for a platform block).
+    rate : array_like
+        Share of hourly national GDP lost [0-1]: the rate fitted on Top10VPN's country-year
+        figures (`predicted_rate`), or COST's Brookings branch (`brookings_rate`).
+    scope_factor : array_like, default 1.0
+        Share of the blackout's loss the restriction is costed as [0-1]: the mobile share
+        of access, the platform weight, or `throttling_share`, times the intensity where it
+        applies.
+
+    Returns
+    -------
+    loss_usd : numpy.ndarray or float
+        GDP lost [USD], broadcast over the inputs.
+
+    Notes
+    -----
+    .. math::
+
+        L = \\frac{\\mathrm{GDP}}{8760} \\cdot h \\cdot \\rho \\cdot p, \\qquad
+        \\log \\rho = b_0 + b_1 \\log a + b_2 s + b_3 \\log \\mathrm{GDPpc}
+        + b_4 s \\log(W / W_{ref})
+
+    COST is closed source; the rate is fitted by ordinary least squares on the log of
+    Top10VPN's implied rates (data/cost_compatible_fit.csv), so the coefficients are ours.
+    {references}
     Examples
     --------
     >>> round(cost_compatible(8760e6, 24, 0.064))  # 6.4 % of a day's GDP
@@ -84,29 +148,37 @@ def cost_compatible(gdp_usd, hours, rate, scope_factor=1.0):
     return gdp_usd / 8760.0 * np.asarray(hours) * rate * scope_factor
 
 
-def throttling_share(intensity, threshold):
-    """Share of a blackout's loss [0-1] that a throttling of ``intensity`` is costed as:
-    intensity ÷ threshold, at most 1.
+def throttling_share(intensity, threshold=SEVERE_THROTTLING_THRESHOLD):
+    """Share of a blackout's loss that a throttling of ``intensity`` is costed as.
 
     Parameters
     ----------
-    intensity : share of service lost [0-1]
-    threshold : severe-throttling threshold, the intensity from which a throttling counts as
-        a blackout [0-1] (``cost_compatible.severe_throttling_threshold``); 0 makes any
-        throttling a blackout
+    intensity : array_like
+        Share of service lost [0-1].
+    threshold : array_like, default `SEVERE_THROTTLING_THRESHOLD`
+        Severe-throttling threshold, the intensity from which a throttling counts as a
+        blackout [0-1]; 0 makes any throttling a blackout.
+
+    Returns
+    -------
+    share : numpy.ndarray
+        Share of a blackout's loss [0-1]: intensity ÷ threshold, at most 1.
 
     Notes
     -----
-    The methodology fixes two points: a throttling that takes nothing costs nothing (§3,
-    "intensity — 1 for a blackout; throttling is a fraction (severe throttling ≈ blackout)"),
-    and Top10VPN counts "severe throttling ... as a blackout" (§2.5). Between them the share
-    rises linearly, so the loss is continuous and non-decreasing in intensity: 0 at 0, a
-    blackout at the threshold and above (Top10VPN's convention kept), with no jump at the
-    threshold.
+    .. math::
 
+        p = \\min(1, i / t)
+
+    Two points are fixed: a throttling that takes nothing costs nothing, and Top10VPN counts
+    severe throttling as a blackout. Between them the share rises linearly (our choice), so
+    the loss is continuous and non-decreasing in intensity: 0 at 0, a blackout at the
+    threshold and above, with no jump at the threshold (docs/methods.md,
+    "cost_compatible").
+    {references}
     Examples
     --------
-    >>> throttling_share(np.array([0.0, 0.1, 0.25, 0.5, 0.7, 1.0]), 0.5).tolist()
+    >>> throttling_share(np.array([0.0, 0.1, 0.25, 0.5, 0.7, 1.0])).tolist()
     [0.0, 0.2, 0.5, 1.0, 1.0, 1.0]
     >>> float(throttling_share(0.3, 0.0)), float(throttling_share(0.0, 0.0))
     (1.0, 0.0)
@@ -118,15 +190,45 @@ def throttling_share(intensity, threshold):
     return np.minimum(ratio, 1.0)
 
 
-def brookings_rate(internet_share, escalator, years, affected_share=1.0):
-    """COST's Brookings branch: rate [share of hourly GDP] = s_internet × (1 + e)^years × a.
+def brookings_rate(internet_share, years, affected_share=1.0, escalator=BROOKINGS_ESCALATOR):
+    """COST's Brookings branch: the share of hourly GDP a platform block costs, before the
+    platform weight.
 
+    Parameters
+    ----------
+    internet_share : array_like
+        Internet economy's share of GDP [0-1]: BCG's 2016 projection for the G20 countries,
+        else our digital share of the event year.
+    years : array_like
+        Years of escalation [years]: event year − `BROOKINGS_BASE_YEAR` for a BCG share, 0
+        for a share of the event year.
+    affected_share : array_like, default 1.0
+        Share of the country affected [0-1].
+    escalator : array_like, default `BROOKINGS_ESCALATOR`
+        Yearly growth applied to the BCG share [per year].
+
+    Returns
+    -------
+    rate : numpy.ndarray or float
+        Share of hourly national GDP lost [0-1] (not capped here).
+
+    Notes
+    -----
+    .. math::
+
+        \\rho = s_{internet} \\cdot (1 + e)^{y} \\cdot a
+    {references}
     Examples
     --------
-    >>> round(float(brookings_rate(0.05, 0.1, 2, 0.5)), 6)  # 0.05 × 1.21 × 0.5
+    >>> round(float(brookings_rate(0.05, 2, 0.5)), 6)  # 0.05 × 1.1² × 0.5
     0.03025
     """
     return internet_share * (1.0 + escalator) ** np.asarray(years) * affected_share
+
+
+for _formula in (cost_compatible, throttling_share, brookings_rate):  # none under -OO
+    if _formula.__doc__:
+        _formula.__doc__ = _formula.__doc__.replace("{references}", _REFERENCES)
 
 
 @functools.cache
@@ -136,15 +238,14 @@ def fit_coefficients() -> tuple[np.ndarray, np.ndarray, float, dict[str, float]]
     coef = dict(table.filter(pl.col("kind") == "coef").select("term", "value").rows())
     cov_rows = table.filter(pl.col("kind") == "cov")
     stats = dict(table.filter(pl.col("kind") == "stat").select("term", "value").rows())
-    b = np.array([coef[t] for t in TERMS])
+    b = np.array([coef[t] for t in FIT_TERMS])
     cov = np.array([[cov_rows.filter((pl.col("term") == a) & (pl.col("term2") == c))["value"][0]
-                     for c in TERMS] for a in TERMS])
+                     for c in FIT_TERMS] for a in FIT_TERMS])
     return b, cov, float(stats["resid_var"]), stats
 
 
 def _central_weights(iso3: str | None) -> dict[str, float]:
     """Usage of every platform in ``iso3`` (the level cancels in W/W_ref)."""
-    from impact.vocab import PLATFORMS
     return {p: platform_usage(p, iso3)[0] for p in PLATFORMS}
 
 
@@ -163,8 +264,8 @@ def predicted_rate(affected_share: float, platforms: Sequence[str] | None,
                   float(block) * log_w])
     mean = float(x @ b)
     sd = float(np.sqrt(x @ cov @ x + resid_var))
-    return (float(np.exp(mean)), float(np.exp(mean - _Z95 * sd)),
-            float(np.exp(mean + _Z95 * sd)))
+    return (float(np.exp(mean)), float(np.exp(mean - Z95 * sd)),
+            float(np.exp(mean + Z95 * sd)))
 
 
 def _fallback_note(stats: dict[str, float]) -> str:
@@ -245,8 +346,8 @@ def throttling_note(ctx: Context, specs: Sequence[ParamSpec]) -> str:
 
 def _loss(ctx: Context, p: Draws) -> np.ndarray:
     if ctx.scope == "platforms" and "internet_share" in p:  # the Brookings branch
-        rate = np.minimum(brookings_rate(p["internet_share"], p["brookings_escalator"],
-                                         p["escalation_years"], p["affected_share"]), 1.0)
+        rate = np.minimum(brookings_rate(p["internet_share"], p["escalation_years"],
+                                         p["affected_share"], p["brookings_escalator"]), 1.0)
         return cost_compatible(p["gdp_usd"], p["duration_hours"], rate,
                                scope_factor(ctx, p) * p["intensity"])
     if ctx.scope == "throttling":
@@ -265,6 +366,72 @@ def _loss(ctx: Context, p: Draws) -> np.ndarray:
     return cost_compatible(p["gdp_usd"], p["duration_hours"], rate, factor)
 
 
+# ---- the "where" list of the formula ----------------------------------------------------------
+
+
+def scope_term(method: str, specs) -> tuple[str, str, str]:
+    """The scope factor: the intensity times the share the scope cuts, with Top10VPN's
+    throttling convention (the threshold's note in `PARAMETERS_FILE`)."""
+    threshold = param(method, "severe_throttling_threshold")
+    platforms = ("W in the Brookings branch below and 1 in the fitted rate (which depends on "
+                 "W) for a platform block")
+    throttling = (f"for throttling, {first_sentence(threshold.notes)} (threshold "
+                  f"{value_text(threshold.value, threshold.unit)}, {PARAMETERS_FILE})")
+    parts = ["1 for a full shutdown",
+             f"the {parameter_label('mobile_share').lower()} for a mobile-only cut",
+             platforms, throttling]
+    return (f"{parameter_label('intensity')} × the share of activity the scope cuts",
+            "share 0-1", "; ".join(parts))
+
+
+#: what each coefficient of the rate fit multiplies (`FIT_TERMS`, in order)
+FIT_TERM_WORDS = ("the intercept", "log a", "s", "log GDP per head", "s·log(W/W_ref)")
+
+
+def fit_term(i: int) -> Describe:
+    """Coefficient ``b{i}`` of the fitted rate, with its value from the bundled fit."""
+    def describe(method, specs):
+        b, _, _, stats = fit_coefficients()
+        what = "Intercept" if i == 0 else f"Coefficient of {FIT_TERM_WORDS[i]}"
+        fit = (f"fitted {fmt.number(b[i])} on Top10VPN's country-year totals "
+               f"(n = {fmt.count(stats['n'])}, data/cost_compatible_fit.csv)")
+        return f"{what} in log(rate)", "", fit
+    return describe
+
+
+#: the symbols of ``METHOD.formula``, in order, and how each is described
+TERMS = (
+    ("GDP", GDP), ("8760", YEAR_HOURS),
+    ("hours", HOURS),
+    (f"{PLATFORM_BLOCK_MAX_DAYS} days", table_value("platform_block_max_days",
+                                                    "Top10VPN's convention")),
+    ("rate", data_input("rate", "the fitted rate below, with the fit's 90 % prediction "
+                                "interval")),
+    ("scope factor", scope_term),
+    ("exp", words("Exponential function (exp(x) = e^x)")),
+    ("log", words("Natural logarithm")),
+    *((f"b{i}", fit_term(i)) for i in range(len(FIT_TERM_WORDS))),
+    ("a", AFFECTED_SHARE),
+    ("s", words("1 for a platform block, 0 otherwise")),
+    ("GDP per head", data_input("gdp_per_capita_usd")),
+    ("W", words("Combined weight L × (1 − Π(1 − u)) of the blocked platforms (u: share "
+                "of the country's social-media activity on each platform, "
+                "data/platform_weights.csv; L: fitted level, data/platform_level_fit.csv)",
+                "share 0-1")),
+    ("W_ref", words("W of the typical social-media block the fit is centred on: Facebook, "
+                    "Instagram, WhatsApp and X", "share 0-1")),
+    ("Top10VPN", words("The Cost of Internet Shutdowns reports (2019–2022), whose "
+                       "country-year totals the rate is fitted on")),
+    ("s_internet", data_input("internet_share", "BCG's 2016 internet-economy share for the "
+                                                "G20 countries, else our digital share")),
+    (fmt.number(1 + BROOKINGS_ESCALATOR), coefficient(
+        "brookings_escalator",
+        note=f"{fmt.number(1 + BROOKINGS_ESCALATOR)} is 1 + this growth")),
+    ("year", words("Year of the event", "year")),
+    (str(BROOKINGS_BASE_YEAR), words("Base year of the BCG shares")),
+    ("G20", words("The escalator applies only to the G20 countries' BCG shares")),
+)
+
 METHOD = Method(
     name="cost_compatible",
     title="COST-compatible (NetBlocks COST / Top10VPN family)",
@@ -275,10 +442,11 @@ METHOD = Method(
     inputs=_inputs,
     loss_usd=_loss,
     platform_cap_param="cost_compatible.platform_block_max_days",
-    formula="GDP/8760 × hours (≤ 365 days for platform blocks) × rate × scope factor; "
-            "rate = exp(b0 + b1·log a + b2·s + b3·log GDP per head + b4·s·log(W/W_ref)) "
-            "fitted on Top10VPN; platform blocks: s_internet × 1.1^(year − 2016) (G20) × a × "
-            "W(platforms)",
+    formula=f"GDP/8760 × hours (≤ {PLATFORM_BLOCK_MAX_DAYS} days for platform blocks) × rate "
+            "× scope factor; rate = exp(b0 + b1·log a + b2·s + b3·log GDP per head + "
+            "b4·s·log(W/W_ref)) fitted on Top10VPN; platform blocks: s_internet × "
+            f"{fmt.number(1 + BROOKINGS_ESCALATOR)}^(year − {BROOKINGS_BASE_YEAR}) (G20) × a "
+            "× W(platforms)",
     scope_note="platform blocks depend on the blocked platforms: COST's Brookings branch "
                "(internet-economy share × the platform table's weight: the platforms' usage "
                "in the country × the fitted level); mobile-only scaled by the "
@@ -288,4 +456,8 @@ METHOD = Method(
     note=throttling_note,
     circumvention_note="no circumvention term (COST and Top10VPN publish none): VPN use "
                        "is ignored",
+    terms=TERMS,
+    coefficients={"brookings_escalator": BROOKINGS_ESCALATOR,
+                  "platform_block_max_days": PLATFORM_BLOCK_MAX_DAYS,
+                  "severe_throttling_threshold": SEVERE_THROTTLING_THRESHOLD},
 )

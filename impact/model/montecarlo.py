@@ -12,7 +12,6 @@ from impact.errors import InputError
 from impact.model.parameters import ParamSpec
 
 DEFAULT_DRAWS = 10_000
-DEFAULT_SEED = 20240208  # Pakistan's election-day shutdown; any fixed integer would do
 
 
 def check_seed(seed: object) -> int:

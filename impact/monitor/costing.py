@@ -53,7 +53,7 @@ from impact.estimation.ensemble import (
     from_rows,
 )
 from impact.methods import get_methods
-from impact.model.montecarlo import DEFAULT_SEED, check_seed
+from impact.model.montecarlo import check_seed
 from impact.model.scenario import Scenario, parse_scenario
 from impact.monitor.timeline import (
     Piece,
@@ -65,6 +65,7 @@ from impact.monitor.timeline import (
     now_utc,
     timeline_notes,
 )
+from impact.vocab import DEFAULT_SEED
 
 DEFAULT_MONITOR_DRAWS = 2_000
 DEFAULT_PROJECTION_DAYS = (1, 3, 7, 30)

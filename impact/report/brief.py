@@ -45,18 +45,17 @@ from impact.estimation.ensemble import (
     why_they_differ,
 )
 from impact.format import MISSING, hours, money, money_range, number, percent
-from impact.methods import REGISTRY
+from impact.methods import OWN_METHOD, REGISTRY, lead_method
 from impact.monitor.costing import lifted_at, now_utc
 from impact.report import charts, export
 from impact.report.chart_frames import (
     duration_curve,
     methods_range_frame,
     money_basis,
-    parameter_label,
     tornado_frame,
     waterfall_frame,
 )
-from impact.vocab import PLATFORM_LABELS, SCOPE_LABELS
+from impact.vocab import PLATFORM_LABELS, SCOPE_LABELS, parameter_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from impact.monitor.costing import MonitorResult
@@ -83,7 +82,7 @@ class Brief:
     assumptions: list[str]
     footer: str
     caveat: str = CAVEAT
-    method: str = "impact"
+    method: str = OWN_METHOD
     method_ok: bool = True
     charts: list[bytes] = field(default_factory=list)  #: PNG images
     chart_note: str = ""
@@ -159,7 +158,7 @@ def _short(text: str | None, n: int = 110) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def brief_content(result: MonitorResult, method: str = "impact", *,
+def brief_content(result: MonitorResult, method: str = OWN_METHOD, *,
                   produced: datetime | None = None, charts: bool = True) -> Brief:
     """The text (and chart images) of the brief of ``result`` for ``method`` (a method's
     name, or ``ensemble``: the headline, the methods that apply combined)."""
@@ -392,7 +391,7 @@ def render_html(brief: Brief) -> str:
     return "\n".join(parts)
 
 
-def brief_html(result: MonitorResult, method: str = "impact", *,
+def brief_html(result: MonitorResult, method: str = OWN_METHOD, *,
                produced: datetime | None = None) -> str:
     """A one-page, self-contained HTML brief of ``result`` for ``method`` (see the module
     docstring); ``produced`` defaults to now [UTC]."""
@@ -860,7 +859,7 @@ def _layout(brief: Brief, unicode_font: bool = True):
     return pdf
 
 
-def brief_pdf(result: MonitorResult, method: str = "impact", *,
+def brief_pdf(result: MonitorResult, method: str = OWN_METHOD, *,
               produced: datetime | None = None) -> bytes:
     """A one-page A4 PDF brief of ``result`` for ``method`` (see the module docstring).
 
@@ -950,11 +949,11 @@ def _key_assumptions(est) -> list[str]:
 
 
 def _headline_method(est) -> str | None:
-    """The method whose inputs the tornado shows: the impact model when it costs the
-    scenario, else the first costed member of the ensemble (else of the methods)."""
+    """The method whose inputs the tornado shows: our own model (`OWN_METHOD`) when it costs
+    the scenario, else the first costed member of the ensemble (else of the methods)."""
     ok = [r["method"] for r in est.summary.iter_rows(named=True) if r["status"] == "ok"]
-    if "impact" in ok:
-        return "impact"
+    if OWN_METHOD in ok:
+        return OWN_METHOD
     members = [m for m in ensemble(est).members if m in ok]
     return (members or ok or [None])[0]
 
@@ -985,7 +984,7 @@ def _estimate_charts(brief: EstimateBrief, est) -> None:
                    if r["status"] == "ok")
         if ok:
             curve = duration_curve(est.scenario.model_dump_json(), ok)
-            band = "impact" if "impact" in ok else ok[0]
+            band = lead_method(ok)
             spec = charts.duration_chart(curve, est.context.hours, band_method=band,
                                          currency=currency, width=width, height=120)
             brief.charts.append(("loss by duration", charts.png(_legend_columns(spec, 2))))
@@ -998,7 +997,7 @@ def _estimate_charts(brief: EstimateBrief, est) -> None:
                                      height=22 * torn["parameter"].n_unique() + 10))))
         else:
             missing.append("tornado")
-        fall = waterfall_frame(est.components.get("impact", {}), est.summary)
+        fall = waterfall_frame(est.components.get(OWN_METHOD, {}), est.summary)
         if fall.height:
             brief.charts.append(("direct, indirect, recovered and net loss", charts.png(
                 charts.waterfall_chart(fall, currency=currency, width=width, height=100))))

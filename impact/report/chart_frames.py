@@ -17,11 +17,10 @@ import polars as pl
 from impact import format as fmt
 from impact import parse_scenario, with_changes
 from impact.estimation import engine
-from impact.methods import REGISTRY
-from impact.model.montecarlo import DEFAULT_SEED
+from impact.methods import OWN_METHOD, REGISTRY
 from impact.model.scenario import MAX_HOURS
 from impact.report import charts
-from impact.vocab import PLATFORM_LABELS
+from impact.vocab import DEFAULT_SEED, parameter_label
 
 
 def money_basis(rows: list[dict[str, Any]]) -> tuple[str, float]:
@@ -32,55 +31,6 @@ def money_basis(rows: list[dict[str, Any]]) -> tuple[str, float]:
     priced = next((r for r in ok if (r["loss_usd_p50"] or 0) > 0), None)
     factor = float(priced["loss_p50"] / priced["loss_usd_p50"]) if priced else 1.0
     return currency, factor
-
-
-#: method inputs in words, for charts and tables people read (`parameter_label`)
-PARAMETER_LABELS = {
-    "affected_share": "Share of internet users affected",
-    "beta_full": "Growth effect of a shutdown day (panel fit)",
-    "beta_service": "Growth effect of a platform-block day (panel fit)",
-    "brookings_escalator": "Yearly growth of the internet economy (COST)",
-    "platform_level": "Level of platform dependence (fitted)",
-    "circumvention": "Share of activity continuing via VPN",
-    "connectivity_tier_high": "High-connectivity country",
-    "connectivity_tier_medium": "Medium-connectivity country",
-    "digital_share": "Digital-economy share of GDP",
-    "duration_hours": "Duration",
-    "elasticity": "Output elasticity of internet traffic",
-    "escalation_years": "Years of growth since the base year",
-    "gdp_per_capita_usd": "GDP per person",
-    "gdp_prev_usd": "GDP of the previous year",
-    "gdp_usd": "GDP",
-    "indirect_multiplier": "Spillover to the wider economy",
-    "intensity": "Share of service lost",
-    "internet_share": "Internet-economy share of GDP",
-    "loss_share_per_day": "Share of daily GDP lost per day",
-    "mobile_share": "Mobile share of internet access",
-    "rate": "Share of hourly GDP lost (COST rate)",
-    "recovery_share": "Share of lost activity made up later",
-    "severe_throttling_threshold": "Intensity counted as a shutdown",
-    "time_weight": "Activity in these hours vs an average hour",
-}
-
-
-def parameter_label(name: str) -> str:
-    """A method input in words (`PARAMETER_LABELS`; a platform's weight or usage names the
-    platform; any other name is written out in words).
-
-    >>> parameter_label("digital_share"), parameter_label("platform_weight_x")
-    ('Digital-economy share of GDP', 'Share of digital activity on X (Twitter)')
-    >>> parameter_label("some_new_input")
-    'Some new input'
-    """
-    if name in PARAMETER_LABELS:
-        return PARAMETER_LABELS[name]
-    if name.startswith("platform_weight_"):
-        platform = name.removeprefix("platform_weight_")
-        return f"Share of digital activity on {PLATFORM_LABELS.get(platform, platform)}"
-    if name.startswith("platform_usage_"):
-        platform = name.removeprefix("platform_usage_")
-        return f"Share of social-media activity on {PLATFORM_LABELS.get(platform, platform)}"
-    return name.replace("_", " ").strip().capitalize()
 
 
 #: duration curve: points of the grid, how far past the scenario it reaches, draws per point
@@ -159,7 +109,7 @@ TORNADO_ENDS = charts.TORNADO_ENDS
 
 
 def tornado_frame(sensitivity: pl.DataFrame, summary: pl.DataFrame,
-                  method: str = "impact") -> tuple[pl.DataFrame, float]:
+                  method: str = OWN_METHOD) -> tuple[pl.DataFrame, float]:
     """What drives ``method``'s range: per input, two rows (`TORNADO_ENDS`) from the
     method's P50 to the loss with that input at its P5 / P95 and everything else central
     [output currency], largest swing first (``rank``), with the input in words; and the P50.
@@ -199,7 +149,7 @@ WATERFALL_STEPS = ("Direct loss", "Indirect (spillover)", "Recovered later", "Ne
 def waterfall_frame(components: Mapping[str, float], summary: pl.DataFrame) -> pl.DataFrame:
     """The impact model's loss as steps [output currency, central values]: direct, then
     indirect added, recovered taken off, and the net loss (direct + indirect − recovered)
-    from zero. ``components`` is `Estimate.components["impact"]` (USD); empty without them."""
+    from zero. ``components`` is ``Estimate.components[OWN_METHOD]`` (USD); empty without them."""
     if not components or not {"direct", "indirect", "recovered"} <= set(components):
         return pl.DataFrame(schema=_WATERFALL_SCHEMA)
     currency, factor = money_basis(summary.to_dicts())

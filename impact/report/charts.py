@@ -35,7 +35,7 @@ import polars as pl
 
 from impact import format as fmt
 from impact.errors import InputError
-from impact.methods import REGISTRY
+from impact.methods import OWN_METHOD, REGISTRY
 
 if TYPE_CHECKING:  # pragma: no cover
     from impact.monitor.costing import MonitorResult
@@ -303,7 +303,7 @@ def _filled(name: str, slots: dict[str, str], width: int | str | None,
     return fit_labels(rows_in_layer(spec))
 
 
-def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = "impact",
+def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = OWN_METHOD,
                    currency: str = "USD", width: int | str | None = None,
                    height: int | None = 280) -> dict:
     """Loss against duration (a Vega-Lite spec): the P50 of every method in ``frame`` as a

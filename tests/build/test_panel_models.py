@@ -7,11 +7,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from impact import econometrics as E
 from impact.build import default_raw_dir
 from impact.build import panel_models as pm
+from impact.bundled import econometrics as E
 from impact.bundled.io import data_dir, read_bundled
 from impact.errors import DataError
+from impact.methods.panel import event_loss
 
 HAS_EVENTS = (data_dir() / "events.csv").is_file()
 needs_events = pytest.mark.skipif(not HAS_EVENTS, reason="data/events.csv not bundled yet")
@@ -104,12 +105,12 @@ def test_fit_is_reproducible_and_recovers_beta():
 
 def test_event_loss_keeps_negative_draws():
     fit = pm.fit_outcome(_synthetic_panel(beta=0.0))
-    out = E.event_loss(100e9, 3.0, "full", fit, draws=5000, seed=1)
+    out = event_loss(100e9, 3.0, "full", fit, draws=5000, seed=1)
     assert out.p05 <= out.p50 <= out.p95
     assert out.central == pytest.approx(-fit.beta_full / 100 * 100e9 * 3.0)
     assert out.ci90[0] <= out.central <= out.ci90[1]
     assert 0 < out.share_negative < 1 and (out.draws < 0).any()
-    again = E.event_loss(100e9, 3.0, "full", fit, draws=5000, seed=1)
+    again = event_loss(100e9, 3.0, "full", fit, draws=5000, seed=1)
     assert np.array_equal(out.draws, again.draws)
 
 
@@ -239,7 +240,7 @@ def test_risk_features_are_the_model_rows():
 
 @needs_events
 def test_report_has_the_tables():
-    text = E.econometrics_report()
+    text = pm.econometrics_report()
     for heading in ("### Sample", "### Effect model", "### Risk model", "### Top 15"):
         assert heading in text
 
@@ -255,4 +256,4 @@ def test_docs_match_the_committed_fits():
         return [line for line in t.splitlines() if not line.startswith("| data version")]
 
     assert strip(committed) == strip(pm.econometrics_report()), (
-        "docs/econometrics.md is stale: run `python -m impact.econometrics --write-docs`")
+        "docs/econometrics.md is stale: run `python -m impact.bundled.econometrics --write-docs`")

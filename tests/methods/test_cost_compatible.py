@@ -64,8 +64,10 @@ def test_predicted_rate_is_the_log_linear_fit():
 
 def test_brookings_rate_by_hand():
     # 0.056 × 1.1^5 × 0.5 = 0.056 × 1.61051 × 0.5
-    assert brookings_rate(0.056, 0.1, 5, 0.5) == pytest.approx(0.045094, rel=1e-4)
-    assert brookings_rate(0.03, 0.1, 0) == pytest.approx(0.03)
+    assert brookings_rate(0.056, 5, 0.5) == pytest.approx(0.045094, rel=1e-4)
+    assert brookings_rate(0.056, 5, 0.5, escalator=0.1) == pytest.approx(0.045094, rel=1e-4)
+    assert brookings_rate(0.03, 0) == pytest.approx(0.03)
+    assert brookings_rate(0.03, 2, escalator=0.0) == pytest.approx(0.03)
 
 
 def _spec(est, name):

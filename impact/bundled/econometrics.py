@@ -6,7 +6,8 @@ Bank indicators, and committed as data; this module reads them and predicts in n
 
 * an **effect model** — two-way fixed-effects OLS of an outcome (GDP growth, FDI inflows,
   unemployment) on national-equivalent shutdown days, with country-clustered standard errors.
-  The GDP-growth coefficient is turned into a per-event loss (`panel_loss_usd`);
+  The GDP-growth coefficient is turned into a per-event loss
+  (`impact.methods.panel.panel_loss_usd`);
 * a **risk model** — a logit of "a shutdown starts in year t" on last year's shutdown, an
   election year, income, internet use, regime type and WB region (`risk_table`).
 
@@ -42,6 +43,7 @@ import polars as pl
 from impact.bundled import fits
 from impact.bundled.io import data_version, read_bundled
 from impact.errors import DataError
+from impact.vocab import Z95
 
 YEARS = tuple(range(2016, 2025))  # effect-model panel
 RISK_YEARS = tuple(range(2017, 2026))  # outcome years of the risk model (lags need t-1)
@@ -53,8 +55,6 @@ OUTCOMES = {
 }
 EFFECT_TERMS = ("full_days", "service_days")
 RISK_MODEL = "risk"
-Z90 = 1.6448536269514722  # standard normal quantile at 0.95
-DEFAULT_SEED = 20240208
 FIT_TABLE = "econometrics_fit"
 SAMPLE_TABLE = "econometrics_sample"
 FEATURES_TABLE = "risk_features"
@@ -108,7 +108,7 @@ class EffectFit:
 
     def ci90(self, kind: str = "full") -> tuple[float, float]:
         b, se = self.coef(kind)
-        return b - Z90 * se, b + Z90 * se
+        return b - Z95 * se, b + Z95 * se
 
     def coef(self, kind: str = "full") -> tuple[float, float]:
         if kind == "full":
@@ -155,48 +155,6 @@ def require_growth_data(iso3: str, fit: EffectFit | None = None) -> None:
         raise DataError(f"{iso3} has no World Bank GDP growth data for {fit.years[0]}–"
                         f"{fit.years[1]}, so it is outside the panel model's estimation "
                         "sample and the panel coefficient is not applied to it")
-
-
-@dataclass(frozen=True)
-class EventLoss:
-    """Loss of one event from the panel coefficient [USD]; negative values are gains."""
-
-    central: float
-    ci90: tuple[float, float]
-    p05: float
-    p50: float
-    p95: float
-    share_negative: float
-    draws: np.ndarray = field(repr=False)
-
-
-def panel_loss_usd(beta, gdp_usd, equiv_days):
-    """Loss [USD] = −β [pp of annual growth per national-equivalent day] / 100 × GDP [USD/yr]
-    × national-equivalent days.
-
-    Examples
-    --------
-    >>> float(panel_loss_usd(-0.01, 100e9, 5.0))
-    50000000.0
-    """
-    return -np.asarray(beta) / 100.0 * gdp_usd * equiv_days
-
-
-def event_loss(gdp_usd: float, equiv_days: float, kind: str = "full",
-               fit: EffectFit | None = None, draws: int = 10_000,
-               seed: int = DEFAULT_SEED) -> EventLoss:
-    """Per-event loss with a 90 % CI from the clustered SE and Monte Carlo P5/P50/P95 over
-    β ~ Normal(β̂, se). Draws with β > 0 are gains (negative loss) and are kept."""
-    fit = fit or fit_effect_model("gdp_growth_pct")
-    b, se = fit.coef(kind)
-    lo_b, hi_b = fit.ci90(kind)
-    rng = np.random.default_rng(seed)
-    sample = panel_loss_usd(rng.normal(b, se, draws), gdp_usd, equiv_days)
-    q05, q50, q95 = np.quantile(sample, [0.05, 0.5, 0.95])
-    ends = sorted([float(panel_loss_usd(lo_b, gdp_usd, equiv_days)),
-                   float(panel_loss_usd(hi_b, gdp_usd, equiv_days))])
-    return EventLoss(float(panel_loss_usd(b, gdp_usd, equiv_days)), (ends[0], ends[1]),
-                     float(q05), float(q50), float(q95), float((sample < 0).mean()), sample)
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,7 +206,7 @@ class RiskFit:
 
     def ci90(self) -> tuple[np.ndarray, np.ndarray]:
         """90 % confidence interval of each coefficient (normal, clustered SE)."""
-        return self.coef - Z90 * self.se, self.coef + Z90 * self.se
+        return self.coef - Z95 * self.se, self.coef + Z95 * self.se
 
     @property
     def covariates(self) -> tuple[str, ...]:
@@ -295,8 +253,8 @@ class RiskFit:
         if rows.height == 0:
             return pl.DataFrame(schema=_PREDICTION_SCHEMA)
         return pl.DataFrame({"iso3": rows["iso3"], "year": rows["year"].cast(pl.Int64),
-                             "probability": expit(eta), "low": expit(eta - Z90 * se),
-                             "high": expit(eta + Z90 * se)})
+                             "probability": expit(eta), "low": expit(eta - Z95 * se),
+                             "high": expit(eta + Z95 * se)})
 
 
 def risk_fit_from_table(rows: pl.DataFrame, countries: frozenset[str]) -> RiskFit:
@@ -356,20 +314,3 @@ def risk_table(year: int = 2026) -> pl.DataFrame:
 
 # --------------------------------------------------------------------------------------------
 # report (build-side code: imported only when a report is written)
-
-
-def econometrics_report() -> str:
-    """Markdown tables of the committed fits (`impact.build.panel_models.econometrics_report`)."""
-    from impact.build.panel_models import econometrics_report as report
-
-    return report()
-
-
-def _main(argv: list[str] | None = None) -> int:
-    from impact.build.panel_models import main
-
-    return main(argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main())
