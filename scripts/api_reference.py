@@ -342,6 +342,10 @@ def render_module(module: types.ModuleType) -> list[str]:
     return lines
 
 
+class ReferenceFailed(RuntimeError):
+    """The reference cannot be written: a module does not import, or imports streamlit."""
+
+
 class NetworkUsed(RuntimeError):
     """Raised when importing a module tries to open a connection."""
 
@@ -354,12 +358,18 @@ def import_all(names: list[str]) -> list[types.ModuleType]:
     """Import each module with connections refused; streamlit must not be imported."""
     original = socket.socket.connect, socket.create_connection
     socket.socket.connect, socket.create_connection = _no_network, _no_network
+    modules = []
     try:
-        modules = [importlib.import_module(name) for name in names]
+        for name in names:
+            try:
+                modules.append(importlib.import_module(name))
+            except Exception as exc:
+                raise ReferenceFailed(f"{name}: cannot be imported ({type(exc).__name__}: "
+                                      f"{clean(str(exc))})") from exc
     finally:
         socket.socket.connect, socket.create_connection = original
     if "streamlit" in sys.modules:
-        raise RuntimeError("importing the impact package imported streamlit")
+        raise ReferenceFailed("importing the impact package imported streamlit; it must not")
     return modules
 
 
@@ -385,7 +395,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="exit 1 if docs/api.md differs from what would be written")
     parser.add_argument("--out", type=Path, default=OUT, help="where to write [default: docs/api.md]")
     args = parser.parse_args(argv)
-    text = render()
+    try:
+        text = render()
+    except ReferenceFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else None
         if current != text:
