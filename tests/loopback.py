@@ -1,4 +1,4 @@
-"""Loopback helpers for the tests: a free port, a health check, a server answering every
+"""Loopback support for the tests: a free port, a health check, a server answering every
 GET with one recorded body, and the app run headless. Nothing here leaves 127.0.0.1."""
 
 from __future__ import annotations

@@ -313,7 +313,7 @@ def test_label_limits_follow_the_container(scenario, est, curve):
 
 
 def test_label_limits_fall_back_to_the_layout_in_a_static_image(scenario, curve):
-    """vl-convert has no container: a limit is its largest value (the layout's), as before."""
+    """vl-convert has no container: a limit falls back to its largest value (the layout's)."""
     import re
 
     def label(spec: dict) -> str:  # the legend's label of the longest method title

@@ -339,7 +339,8 @@ def test_cli_summary_csv_header(catalogue, capsys):
 
 
 def test_cli_summary_table_shows_only_the_keys_of_its_grouping(catalogue, capsys):
-    """--by country has no year column in the table (it was always '–'); files keep it."""
+    """The printed table shows only its grouping's keys (--by country: no year column);
+    files keep every column."""
     for by, key, other in (("country", "iso3", "year"), ("year", "year", "iso3"),
                            ("platform", "platform", "year")):
         code, out, err = run(capsys, "events", "summary", "--by", by, "--method", "impact",

@@ -333,7 +333,7 @@ def test_dates_refused(text: str) -> None:
 
 def test_only_unknown_platforms_is_one_line() -> None:
     path = FIX / "bad_no_platform.csv"
-    for options in ({}, {"skip_unknown_platforms": True}):  # the old option is still taken
+    for options in ({}, {"skip_unknown_platforms": True}):  # skip_unknown_platforms is still accepted
         with pytest.raises(TimelineError, match=r"^bad_no_platform.csv: shutdown_extent: "
                            r"'Service-based' .*the 1 service-based rows name none$"):
             read_any(path, **options)

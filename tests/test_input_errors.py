@@ -2,9 +2,10 @@
 `ImpactError` subclass; the CLI exits 2 with one line on stderr), never a traceback, and no
 figure that comes out NaN or infinite is ever status ``ok``.
 
-The repro list of the issue, then the override ranges (one table by unit), the engine's
-non-finite guard, and seeded Hypothesis fuzzing of `parse_scenario` + `estimate` and of the
-CLI's argv over valid and invalid inputs.
+Bad flags through the CLI (a zone on one end only, empty method lists, digit separators,
+out-of-range overrides, bad seeds and draws), then the override ranges (one table by unit),
+the engine's non-finite guard, and seeded Hypothesis fuzzing of `parse_scenario` +
+`estimate` and of the CLI's argv over valid and invalid inputs.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def assert_one_line_error(code: int, err: str, field: str) -> str:
     return lines[0]
 
 
-# ---- the repro list, through the CLI --------------------------------------------------------
+# ---- bad flags, through the CLI -------------------------------------------------------------
 EST = ["estimate", "--country", "PAK", "--draws", "100"]
 
 

@@ -171,9 +171,9 @@ def test_zero_affected_users_is_zero(country, year, h, _):
 
 
 # ---- time weighting -------------------------------------------------------------------------
-# Known package bug (see the report): `impact.model.context.time_weight` averages over
-# round(hours × 60) whole minutes, so loss ∝ hours × mean weight drops slightly each time the
-# rounded minute count steps onto a minute lighter than the running mean.
+# The weighted duration (hours × `impact.model.context.time_weight`, the exact integral of the
+# weekly profile) never drops as the hours grow, also across a step of the hourly profile
+# and at the half-minute marks where a sum over whole minutes would round.
 @pytest.mark.parametrize("minutes", [600, 660, 690])
 def test_time_weighted_loss_monotone_in_duration(minutes):
     start = "2024-02-05T12:00"   # Monday noon; the outage runs into the light evening hours

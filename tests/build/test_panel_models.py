@@ -226,7 +226,7 @@ def test_numpy_prediction_equals_statsmodels(risk_result, rows):
 
 @needs_events
 def test_risk_features_are_the_model_rows():
-    """A year's committed covariates are the rows the old per-year panel gave."""
+    """A year's committed covariates are the rows `risk_frame` gives on the panel built per year."""
     year = 2026
     old = pm.risk_frame(pm.bundled_panel(range(E.RISK_YEARS[0] - 1, year + 1))).filter(
         pl.col("year") == year)
@@ -247,7 +247,7 @@ def test_report_has_the_tables():
 
 @needs_events
 def test_docs_match_the_committed_fits():
-    """docs/econometrics.md is what the report writes (the data version row aside)."""
+    """docs/econometrics.md is what `econometrics_report` writes (the data version row aside)."""
     begin, end = "<!-- BEGIN GENERATED -->\n", "<!-- END GENERATED -->"
     text = pm.DOCS_PATH.read_text(encoding="utf-8")
     committed = text.split(begin, 1)[1].split(end, 1)[0]

@@ -102,8 +102,7 @@ def test_throttling_scaled_by_intensity():
 
 
 def test_docstring_example_is_correct():
-    """Package bug: the docstring example expects 6849315, but 100e9 × 0.05 × 10/365 × 0.5 =
-    68,493,150.68 (the code is right, the doctest expectation lacks a digit)."""
+    """The module's doctest passes: 100e9 × 0.05 × 10/365 × 0.5 = 68,493,150.68."""
     import doctest
 
     import impact.methods.brookings2016 as module

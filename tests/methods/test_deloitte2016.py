@@ -90,8 +90,7 @@ def test_tier_range_is_plus_minus_30_percent():
 
 
 def test_docstring_example_is_correct():
-    """Package bug: the docstring example expects 520241, but 94e6 × 505 / 365 × 0.004 =
-    520,219.18 (the code is right, the doctest expectation is wrong)."""
+    """The module's doctest passes: 94e6 × 505 / 365 × 0.004 = 520,219.18."""
     import doctest
 
     import impact.methods.deloitte2016 as module

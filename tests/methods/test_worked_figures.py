@@ -25,13 +25,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from impact.model.context import digital_share
 from impact.bundled.indicators import lookup
 from impact.methods.brookings2016 import brookings2016
 from impact.methods.cost_compatible import cost_compatible
 from impact.methods.deloitte2016 import deloitte2016
 from impact.methods.icrier2018 import icrier2018
 from impact.methods.impact_model import impact2024
-from impact.model.context import digital_share
 
 TABLE = Path(__file__).resolve().parents[1] / "worked_figures.csv"
 FORMULAS = {"brookings2016": brookings2016, "deloitte2016": deloitte2016,
@@ -126,10 +126,9 @@ def test_bcg_uk_share_is_the_published_one():
 
 
 def test_bcg_indonesia_share_is_the_published_one():
-    """Package data bug: West (2016) used BCG's 2016 projection for every G20 country, and the
-    low end of his range is Indonesia at 1.4 % (MIT Technology Review, 24 Oct 2016;
-    methodology.md 2.1), but data/digital_share_anchors.csv has no IDN 2016
-    internet_economy_bcg row, so brookings2016 falls back to our imputed share for Indonesia."""
+    """West (2016) used BCG's 2016 projection for every G20 country, and the low end of his
+    range is Indonesia at 1.4 % (MIT Technology Review, 24 Oct 2016; methodology.md 2.1):
+    brookings2016 reads it from data/digital_share_anchors.csv, not our imputed share."""
     from impact.model.context import bcg_2016_share
 
     assert bcg_2016_share("IDN") == pytest.approx(0.014)
