@@ -22,7 +22,7 @@ FENCE = re.compile(r"^(`{3,}|~{3,}).*?^\1", re.MULTILINE | re.DOTALL)
 #: characters of a pattern or a placeholder, not of a file name
 PLACEHOLDER = re.compile(r"[*?<>{}…]|\.\.\.")
 #: files whose prose names a path that does not exist (fixed in their own change)
-KNOWN_STALE = {"docs/cost_compatible.md": "names data/platform_dependence.csv, which is not in data/"}
+KNOWN_STALE: dict[str, str] = {}  # doc -> why it may name a missing path (none today)
 
 
 def _prose(path: Path) -> str:
