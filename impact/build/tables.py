@@ -490,7 +490,7 @@ def build_indicators(raw_dir: Path, iso3: pl.Series) -> pl.DataFrame:
 
 
 #: Values quoted in a publication we cite but missing from the raw anchors file
-#: (methodology §2.1: West 2016 lists Indonesia's BCG 2016 projection as 1.4 %).
+#: (docs/methods.md, brookings2016: West 2016 lists Indonesia's BCG 2016 projection as 1.4 %).
 SUPPLEMENTARY_ANCHORS = [
     {"iso3": "IDN", "year": 2016, "share_pct": 1.4, "definition": "internet_economy_bcg",
      "is_projection": True, "publisher": "Brookings Institution (West 2016), quoting BCG",

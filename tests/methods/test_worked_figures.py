@@ -127,7 +127,7 @@ def test_bcg_uk_share_is_the_published_one():
 
 def test_bcg_indonesia_share_is_the_published_one():
     """West (2016) used BCG's 2016 projection for every G20 country, and the low end of his
-    range is Indonesia at 1.4 % (MIT Technology Review, 24 Oct 2016; methodology.md 2.1):
+    range is Indonesia at 1.4 % (MIT Technology Review, 24 Oct 2016; docs/methods.md):
     brookings2016 reads it from data/digital_share_anchors.csv, not our imputed share."""
     from impact.model.context import bcg_2016_share
 
