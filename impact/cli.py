@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -337,9 +338,11 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
 # ---- commands --------------------------------------------------------------------------------
 
 
-#: each command and the function of `impact.commands` that runs it (or a callable)
-COMMANDS = {name: f"{name}_command" for name in (
-    "estimate", "batch", "countries", "regions", "methods", "data", "events", "monitor")}
+#: each command and where it runs: ``module:function`` of `impact.commands` (or a callable)
+COMMANDS = {"estimate": "estimate:estimate_command", "batch": "batch:batch_command",
+            "countries": "lookup:countries_command", "regions": "lookup:regions_command",
+            "methods": "lookup:methods_command", "data": "data:data_command",
+            "events": "events:events_command", "monitor": "monitor:monitor_command"}
 
 
 def _version_in_use() -> str:
@@ -357,10 +360,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
         run = COMMANDS[args.command]
-        if isinstance(run, str):
-            from impact import commands  # start-up: --help and bad flags load no model
-
-            run = getattr(commands, run)
+        if isinstance(run, str):  # start-up: only the command that runs is imported
+            module, _, name = run.partition(":")
+            run = getattr(importlib.import_module(f"impact.commands.{module}"), name)
         return run(args)
     except _UsageError as exc:
         print(f"error: {one_line(str(exc))}", file=sys.stderr)

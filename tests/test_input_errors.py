@@ -98,10 +98,10 @@ def test_cli_batch_validates_overrides_through_the_engine(capsys, tmp_path):
 
 
 def test_seed_as_a_huge_whole_number_is_read_exactly(capsys):
-    from impact.commands import _seed
+    from impact.commands.args import seed_arg
 
-    assert _seed(str(2**60 + 1)) == 2**60 + 1  # not rounded through a float
-    assert _seed("1e3") == 1000
+    assert seed_arg(str(2**60 + 1)) == 2**60 + 1  # not rounded through a float
+    assert seed_arg("1e3") == 1000
 
 
 # ---- the same, through the API --------------------------------------------------------------
