@@ -16,7 +16,13 @@ Measured side by side in one run, interleaved (the order alternates every round)
 (a'') a rerun with nothing changed;
 (b)   a cold first render: a fresh process running a fresh AppTest of `app.py` (the router and
       the Estimate page, so imports, bundled data and the first estimate count) vs a fresh
-      process running `benchmarks/bare_one_slider.py`.
+      process running `benchmarks/bare_one_slider.py`;
+(c)   the Past events page's first render in a new session (a fresh AppTest in a process that
+      has drawn the page once: the process-wide caches are warm, the session is new) vs
+      `benchmarks/bare_events.py`, a bare page drawing as many elements of each kind (counted
+      on the real page) from constant data, also in a new session;
+(c')  the same first render in a fresh process (imports, the catalogue and its estimates
+      count), vs the bare events page in a fresh process.
 
 Ratios are medians of the per-round ratios (the two pages run back to back in each round), so
 that a change in the machine's load during the run cancels out. Each page runs in its own
@@ -42,9 +48,15 @@ REAL_PAGE = ROOT / "app_pages" / "estimate.py"
 BARE_PAGE = ROOT / "benchmarks" / "bare_estimate.py"
 APP = ROOT / "app.py"
 BARE_APP = ROOT / "benchmarks" / "bare_one_slider.py"
+EVENTS_PAGE = ROOT / "app_pages" / "events.py"
+BARE_EVENTS = ROOT / "benchmarks" / "bare_events.py"
+#: the page each worker kind runs
+PAGES = {"real": REAL_PAGE, "bare": BARE_PAGE, "events": EVENTS_PAGE,
+         "bare_events": BARE_EVENTS}
+KINDS = tuple(PAGES)
 TIMEOUT = 600  # seconds for one AppTest run (a cold first estimate takes several)
 OPS = ("new", "change", "same")
-TARGETS = {"a": 1.5, "b": 2.0}
+TARGETS = {"a": 1.5, "b": 2.0, "c": 2.0}
 
 
 # ---- child processes ---------------------------------------------------------------------------
@@ -70,8 +82,10 @@ def _layout(at) -> dict:
 
     walk(at.main, counts)
     walk(at.sidebar, sidebar)
+    from pandas.api.types import is_numeric_dtype
+
     tables = [[int(d.value.shape[0]),
-               ["str" if str(t) == "object" else "num" for t in d.value.dtypes]]
+               ["num" if is_numeric_dtype(t) else "str" for t in d.value.dtypes]]
               for d in at.dataframe]
     return {"counts": counts, "sidebar": sidebar, "tables": tables}
 
@@ -97,8 +111,10 @@ def worker(kind: str) -> None:
                 spent[0] += time.perf_counter() - t0
 
         impact.estimate = timed  # the page calls impact.estimate: time the engine apart
-    at = AppTest.from_file(str(REAL_PAGE if kind == "real" else BARE_PAGE),
-                           default_timeout=TIMEOUT)
+    if kind in ("events", "bare_events"):
+        _events_worker(kind, reply, AppTest)
+        return
+    at = AppTest.from_file(str(PAGES[kind]), default_timeout=TIMEOUT)
     at.run()
     hours, new = 10.0, 100.0
     for h in (11.0, 10.0):  # both durations of the "change" toggle are cached
@@ -127,16 +143,38 @@ def worker(kind: str) -> None:
                                 "exception": bool(at.exception)}) + "\n")
 
 
+def _events_worker(kind: str, reply, app_test) -> None:
+    """The Past events page (or its bare page): each ``{"op": "first"}`` is the first render
+    of a new session (a fresh AppTest) in this process, whose caches the first one warmed."""
+    at = app_test.from_file(str(PAGES[kind]), default_timeout=TIMEOUT)
+    at.run()
+    ready = {"ready": True, "exception": [str(e.value) for e in at.exception]}
+    if kind == "events":
+        ready["layout"] = _layout(at)
+    reply.write(json.dumps(ready) + "\n")
+    for line in sys.stdin:
+        if json.loads(line)["op"] == "quit":
+            break
+        t0 = time.perf_counter()
+        at = app_test.from_file(str(PAGES[kind]), default_timeout=TIMEOUT)
+        at.run()
+        seconds = time.perf_counter() - t0
+        reply.write(json.dumps({"seconds": seconds, "estimate_seconds": 0.0,
+                                "exception": bool(at.exception)}) + "\n")
+
+
 def cold(kind: str) -> None:
     """One cold first render in this (fresh) process; prints its time as JSON."""
     t0 = time.perf_counter()
     sys.path.insert(0, str(ROOT))
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(APP if kind == "real" else BARE_APP), default_timeout=TIMEOUT)
+    page = {"real": APP, "bare": BARE_APP}.get(kind, PAGES[kind])
+    at = AppTest.from_file(str(page), default_timeout=TIMEOUT)
     at.run()
     seconds = time.perf_counter() - t0
-    ok = not at.exception and (kind != "real" or len(at.metric) > 0)
+    ok = not at.exception and (kind != "real" or len(at.metric) > 0) \
+        and (kind != "events" or len(at.dataframe) > 0)
     print(json.dumps({"seconds": seconds, "ok": ok}))
 
 
@@ -170,9 +208,12 @@ class Worker:
         return usage.ru_maxrss
 
 
-def _cold_run(kind: str) -> dict:
+def _cold_run(kind: str, layout: dict | None = None) -> dict:
+    env = _env()
+    if layout is not None:
+        env["IMPACT_BENCH_LAYOUT"] = json.dumps(layout)
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--cold", kind], cwd=ROOT, env=_env(),
+    proc = subprocess.Popen([sys.executable, __file__, "--cold", kind], cwd=ROOT, env=env,
                             text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -200,15 +241,44 @@ def run(runs: int, cold_runs: int) -> dict:
                 if name == "real":
                     warm[op]["estimate"].append(answer["estimate_seconds"])
     rss = {"real": real.close(), "bare": bare.close()}
+    first, events_layout, events_rss = _events_first(runs)
     coldest = {"real": [], "bare": []}
+    cold_events = {"events": [], "bare_events": []}
     for i in range(cold_runs):
         for kind in (("real", "bare") if i % 2 == 0 else ("bare", "real")):
             result = _cold_run(kind)
             if not result.get("ok"):
                 raise RuntimeError(f"the cold {kind} run failed: {result}")
             coldest[kind].append(result)
+        for kind in (("events", "bare_events") if i % 2 == 0 else ("bare_events", "events")):
+            result = _cold_run(kind, events_layout if kind == "bare_events" else None)
+            if not result.get("ok"):
+                raise RuntimeError(f"the cold {kind} run failed: {result}")
+            cold_events[kind].append(result)
     return {"warm": warm, "warm_maxrss_kib": rss, "cold": coldest,
+            "events_first": first, "events_maxrss_kib": events_rss,
+            "cold_events": cold_events, "events_layout": events_layout,
             "layout": real.ready["layout"], "machine": machine()}
+
+
+def _events_first(runs: int) -> tuple[dict, dict, dict]:
+    """(seconds of each new session's first render of the Past events page and of its bare
+    page, interleaved; the real page's layout; peak memory [KiB] of both workers)."""
+    real = Worker("events")
+    bare = Worker("bare_events", real.ready["layout"])
+    if real.ready["exception"] or bare.ready["exception"]:
+        raise RuntimeError(f"an events page failed: "
+                           f"{real.ready['exception'] or bare.ready['exception']}")
+    first = {"events": [], "bare_events": []}
+    for i in range(runs):
+        for name, w in ((("events", real), ("bare_events", bare)) if i % 2 == 0
+                        else (("bare_events", bare), ("events", real))):
+            answer = w.ask("first")
+            if answer["exception"]:
+                raise RuntimeError(f"the {name} page raised on its first render")
+            first[name].append(answer["seconds"])
+    rss = {"events": real.close(), "bare_events": bare.close()}
+    return first, real.ready["layout"], rss
 
 
 def machine() -> dict:
@@ -249,6 +319,20 @@ def summarise(result: dict) -> dict:
     pairs = list(zip(cold["real"], cold["bare"], strict=True))
     out["cold"]["ratio"] = med([r["seconds"] / b["seconds"] for r, b in pairs])
     out["cold"]["wall_ratio"] = med([r["wall"] / b["wall"] for r, b in pairs])
+    first = result.get("events_first")
+    if first and first["events"]:
+        pairs = list(zip(first["events"], first["bare_events"], strict=True))
+        out["events_first"] = {"real": med(first["events"]), "bare": med(first["bare_events"]),
+                               "ratio": med([r / b for r, b in pairs]), "n": len(pairs)}
+    cold_events = result.get("cold_events")
+    if cold_events and cold_events["events"]:
+        pairs = list(zip(cold_events["events"], cold_events["bare_events"], strict=True))
+        out["cold_events"] = {"real": med([r["seconds"] for r, _ in pairs]),
+                              "bare": med([b["seconds"] for _, b in pairs]),
+                              "ratio": med([r["seconds"] / b["seconds"] for r, b in pairs]),
+                              "maxrss_kib": {"real": max(r["maxrss"] for r, _ in pairs),
+                                             "bare": max(b["maxrss"] for _, b in pairs)},
+                              "n": len(pairs)}
     return out
 
 
@@ -262,6 +346,27 @@ def _cold_rows(c: dict) -> list[str]:
         f"{_ms(c['real']['wall'])} | {_ms(c['bare']['wall'])} | {c['wall_ratio']:.2f}× | "
         f"– | {mem} |"),
     ]
+
+
+def _events_rows(result: dict, summary: dict) -> list[str]:
+    rows = []
+    e = summary.get("events_first")
+    if e:
+        rss = result["events_maxrss_kib"]
+        mem = f"{_mib(rss['events'])} / {_mib(rss['bare_events'])}"
+        rows.append(
+            f"| (c) Past events first render, new session in a warm process: "
+            f"`app_pages/events.py` vs `bare_events.py` (median of {e['n']}) | "
+            f"{_ms(e['real'])} | {_ms(e['bare'])} | {e['ratio']:.2f}× | ≤ {TARGETS['c']}× | "
+            f"{mem} |")
+    c = summary.get("cold_events")
+    if c:
+        mem = f"{_mib(c['maxrss_kib']['real'])} / {_mib(c['maxrss_kib']['bare'])}"
+        rows.append(
+            f"| (c') the same in a fresh process (imports, catalogue and its estimates) "
+            f"(median of {c['n']}) | {_ms(c['real'])} | {_ms(c['bare'])} | "
+            f"{c['ratio']:.2f}× | – | {mem} |")
+    return rows
 
 
 def table(result: dict, summary: dict) -> str:
@@ -289,13 +394,16 @@ def table(result: dict, summary: dict) -> str:
     c = summary.get("cold")
     if c:
         rows += _cold_rows(c)
+    rows += _events_rows(result, summary)
     counts = ", ".join(f"{v} {k}" for k, v in sorted(result["layout"]["counts"].items()))
     head = (f"Machine: {m['cpus']} CPUs, Python {m['python']}, streamlit {m['streamlit']}, "
             f"polars {m['polars']} ({m['platform']}; load average {m['load']:.1f} at the end)")
-    return "\n".join([
-        head, "", *rows, "",
-        f"Elements drawn by both pages (main area): {counts}.",
-    ])
+    lines = [head, "", *rows, "", f"Elements drawn by both pages (main area): {counts}."]
+    if result.get("events_layout"):
+        kinds = ", ".join(f"{v} {k}" for k, v in
+                          sorted(result["events_layout"]["counts"].items()))
+        lines.append(f"Elements drawn by both Past events pages (main area): {kinds}.")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,8 +413,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", nargs="?", const="-", metavar="PATH",
                         help="also write the raw timings and the summary as JSON "
                              "(to PATH, or stdout)")
-    parser.add_argument("--worker", choices=("real", "bare"), help=argparse.SUPPRESS)
-    parser.add_argument("--cold", choices=("real", "bare"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)
+    parser.add_argument("--cold", choices=KINDS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         worker(args.worker)
