@@ -6,9 +6,7 @@ Run with ``streamlit run app.py``.
 import streamlit as st
 
 from app_pages import monitor as monitor_page
-from app_pages.events_view import (
-    EVENTS_KEYS,
-)
+from app_pages.events_filters import EVENTS_KEYS
 from app_pages.monitor_view import MONITOR_KEYS
 from app_pages.viewmodel import (
     ESTIMATE_DEFAULTS,

@@ -248,7 +248,7 @@ def preset_state(preset: Preset, event: Mapping[str, Any]) -> tuple[dict[str, An
         "regions": [],
         "use_circumvention": False,
     }
-    from app_pages.events_view import first_link
+    from app_pages.events_labels import first_link
 
     stated = STATED_START_TIMES.get(str(event["event_id"]))
     when = (f"from {begins:%H:%M} local ({stated.source}), hours weighted by time of day"
