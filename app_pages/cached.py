@@ -2,11 +2,16 @@
 interaction; a ``@st.cache_data`` there would be rebuilt, and its code hashed, on every run).
 
 Per-scenario results are keyed by the validated, frozen `Scenario` itself, hashed by its JSON.
+The estimate and what the page shows of it are resource caches: frozen, only read, and
+shared by every rerun and session without the copy a data cache makes on each read.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
+import pyarrow as pa
 import streamlit as st
 
 import impact
@@ -29,17 +34,38 @@ def _scenario_key(scenario: Scenario) -> str:
 SCENARIO_HASH = {Scenario: _scenario_key}
 
 
-@st.cache_data(show_spinner="Running the Monte Carlo…", max_entries=256,
-               hash_funcs=SCENARIO_HASH)
+@st.cache_resource(show_spinner="Running the Monte Carlo…", max_entries=256,
+                   hash_funcs=SCENARIO_HASH)
 def run_estimate(scenario: Scenario, methods: tuple[str, ...], draws: int) -> Estimate:
     """`impact.estimate` of one scenario, cached by the scenario, the methods and the draws."""
     return impact.estimate(scenario, list(methods), draws=draws)
 
 
-@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=SCENARIO_HASH)
+@st.cache_resource(show_spinner=False, max_entries=256, hash_funcs=SCENARIO_HASH)
 def page_view(scenario: Scenario, methods: tuple[str, ...], draws: int) -> EstimateView:
     """What the Estimate page shows for the scenario (cached like `run_estimate`)."""
     return estimate_view(run_estimate(scenario, methods, draws))
+
+
+@dataclass(frozen=True)
+class ShownTables:
+    """The Estimate page's tables as handed to `st.dataframe` (Arrow: no conversion on a
+    rerun), from its `EstimateView`."""
+
+    table: pa.Table
+    assumptions: pa.Table
+    sensitivity: pa.Table
+    components: pa.Table
+    vintages: pa.Table
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, hash_funcs=SCENARIO_HASH)
+def shown_tables(scenario: Scenario, methods: tuple[str, ...], draws: int) -> ShownTables:
+    """`ShownTables` of the scenario's `page_view` (cached like it)."""
+    view = page_view(scenario, methods, draws)
+    return ShownTables(view.table.to_arrow(), view.assumptions.to_arrow(),
+                       view.sensitivity.to_arrow(), view.components.to_arrow(),
+                       view.vintages.to_arrow())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -18,7 +18,7 @@ import logging
 
 import streamlit as st
 
-from app_pages.cached import page_view, run_estimate
+from app_pages.cached import page_view, run_estimate, shown_tables
 from app_pages.estimate_charts import draw_more_charts
 from app_pages.estimate_context import render_context, render_risk
 from app_pages.estimate_details import draw_comparison, draw_details, draw_downloads
@@ -72,6 +72,7 @@ def main() -> None:
         scenario = parse_scenario(inputs)
         est = run_estimate(scenario, methods, DRAWS)
         view = page_view(scenario, methods, DRAWS)
+        tables = shown_tables(scenario, methods, DRAWS)
         params = scenario_query(scenario, methods, st.session_state["headline_method"])
         draw_preset_note()
         draw_headline(view, est, st.session_state["headline_method"])
@@ -81,10 +82,10 @@ def main() -> None:
         draw_range_chart(view)
         render_context(scenario, est)
         draw_more_charts(scenario, methods, est, DRAWS)
-        draw_comparison(view)
+        draw_comparison(tables)
         draw_downloads(view, est)
         draw_share_link(query_url(params))
-        draw_details(view)
+        draw_details(view, tables)
         write_link(params)
     except ImpactError as err:
         st.error(md_text(err))

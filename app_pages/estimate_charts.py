@@ -1,6 +1,6 @@
 """The Estimate page's charts under the range chart, in tabs: loss by duration, what drives
 the range (a tornado of a chosen method) and the parts of the loss. `impact.charts` specs,
-built once per scenario and kept in the session (`CHARTS_KEY`); a fragment, so choosing the
+built once per scenario and process (as JSON: a fresh dict for every rerun); a fragment, so choosing the
 tornado's method reruns only this panel."""
 
 from __future__ import annotations
@@ -21,32 +21,48 @@ from impact.chart_frames import (
 from impact.methods import REGISTRY
 
 LOG = logging.getLogger("impact.app")
-#: session state: the chart specs (JSON) of the last scenario shown, with its key
-CHARTS_KEY = "_estimate_chart_specs"
 #: the method whose P5–P95 band the duration chart shows, and the tornado's default
 HEADLINE_METHOD = "impact"
 #: the tabs of the charts (short, so that a phone shows all three)
 CHART_TABS = ("By duration", "Drivers", "Parts of the loss")
 
 
-def _memo(scenario: Scenario, methods: tuple[str, ...]) -> dict:
-    """The session's chart specs of this scenario and these methods (a new, empty memo when
-    either changed): ``{"key": ..., name: spec JSON}``."""
-    key = [scenario.model_dump_json(), list(methods)]
-    memo = st.session_state.get(CHARTS_KEY)
-    if not memo or memo["key"] != key:
-        memo = {"key": key}
-        st.session_state[CHARTS_KEY] = memo
-    return memo
+@st.cache_data(show_spinner=False, max_entries=512)
+def _spec_json(name: str, scenario_json: str, methods: tuple[str, ...], _build) -> str | None:
+    """The spec ``name`` of a scenario (its JSON) and methods, built by ``_build()`` -> a
+    Vega-Lite dict or None, as JSON: once per process."""
+    spec = _build()
+    return json.dumps(spec) if spec is not None else None
 
 
-def _spec(memo: dict, name: str, build) -> dict | None:
-    """The spec ``name`` of the memo's scenario (built by ``build()`` -> a Vega-Lite dict or
-    None, once per scenario), as a fresh dict (Streamlit changes the spec it is given)."""
-    if name not in memo:
-        spec = build()
-        memo[name] = json.dumps(spec) if spec is not None else None
-    return json.loads(memo[name]) if memo[name] else None
+@st.cache_data(show_spinner="Costing other durations…", max_entries=256)
+def _duration_json(scenario_json: str, methods: tuple[str, ...], _build) -> str | None:
+    """`_spec_json` of the duration chart (a spinner while the other durations are costed)."""
+    spec = _build()
+    return json.dumps(spec) if spec is not None else None
+
+
+def _spec(name: str, scenario: Scenario, methods: tuple[str, ...], build) -> dict | None:
+    """The spec ``name`` of the scenario as a fresh dict (Streamlit changes the spec it is
+    given)."""
+    key = scenario.model_dump_json()
+    text = (_duration_json(key, methods, build) if name == "duration"
+            else _spec_json(name, key, methods, build))
+    return json.loads(text) if text else None
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _currency(scenario_json: str, methods: tuple[str, ...], _est: Estimate) -> str:
+    """The output currency of the scenario's figures."""
+    return money_basis(_est.summary.to_dicts())[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _sensitive(scenario_json: str, methods: tuple[str, ...], _est: Estimate) -> list[str]:
+    """The chosen methods that cost the scenario and have uncertain inputs."""
+    costed = set(_est.summary.filter(_est.summary["status"] == "ok")["method"].to_list())
+    uncertain = set(_est.sensitivity["method"].to_list())
+    return [m for m in methods if m in costed and m in uncertain]
 
 
 def _duration_chart(scenario: Scenario, methods: tuple[str, ...], currency: str):
@@ -76,10 +92,9 @@ def _show(spec: dict | None, missing: str) -> None:
         st.vega_lite_chart(spec=spec, width="stretch")
 
 
-def _drivers(memo: dict, est: Estimate, methods: tuple[str, ...], currency: str) -> None:
-    costed = set(est.summary.filter(est.summary["status"] == "ok")["method"].to_list())
-    uncertain = set(est.sensitivity["method"].to_list())
-    sensitive = [m for m in methods if m in costed and m in uncertain]
+def _drivers(scenario: Scenario, est: Estimate, methods: tuple[str, ...],
+             currency: str) -> None:
+    sensitive = _sensitive(scenario.model_dump_json(), methods, est)
     if not sensitive:
         st.caption("No costed method has uncertain inputs here.")
         return
@@ -88,7 +103,8 @@ def _drivers(memo: dict, est: Estimate, methods: tuple[str, ...], currency: str)
             HEADLINE_METHOD if HEADLINE_METHOD in sensitive else sensitive[0])
     method = st.selectbox("Method", sensitive, key="tornado_method",
                           format_func=lambda m: REGISTRY[m].title)
-    _show(_spec(memo, f"tornado:{method}", lambda: _tornado_chart(est, method, currency)),
+    _show(_spec(f"tornado:{method}", scenario, methods,
+                lambda: _tornado_chart(est, method, currency)),
           "This method has no uncertain inputs here.")
 
 
@@ -98,21 +114,20 @@ def draw_more_charts(scenario: Scenario, methods: tuple[str, ...], est: Estimate
     """Loss by duration, the tornado of a chosen method and the impact model's waterfall, in
     tabs (``draws``: those of the figures above, for the caption)."""
     try:
-        memo = _memo(scenario, methods)
-        currency = money_basis(est.summary.to_dicts())[0]
+        currency = _currency(scenario.model_dump_json(), methods, est)
         by_duration, drivers, parts = st.tabs(list(CHART_TABS))
         with by_duration:
-            with st.spinner("Costing other durations…"):
-                spec = _spec(memo, "duration",
-                             lambda: _duration_chart(scenario, methods, currency))
+            spec = _spec("duration", scenario, methods,
+                         lambda: _duration_chart(scenario, methods, currency))
             _show(spec, "No method costs this scenario.")
             if spec is not None:
                 st.caption(f"Each point: {DURATION_DRAWS:,} draws per method, the same "
                            f"seed at every duration (the figures above use {draws:,}).")
         with drivers:
-            _drivers(memo, est, methods, currency)
+            _drivers(scenario, est, methods, currency)
         with parts:
-            _show(_spec(memo, "waterfall", lambda: _waterfall_chart(est, currency)),
+            _show(_spec("waterfall", scenario, methods,
+                        lambda: _waterfall_chart(est, currency)),
                   f"Only {REGISTRY[HEADLINE_METHOD].title} splits its loss into parts; "
                   "choose it in the sidebar to see them.")
     except Exception:  # the charts must never break the page

@@ -8,13 +8,14 @@ import functools
 
 import streamlit as st
 
+from app_pages.cached import ShownTables
 from app_pages.viewmodel import DOWNLOADS, EstimateView, export_file
 from impact import Estimate
 
 
-def draw_comparison(view: EstimateView) -> None:
+def draw_comparison(tables: ShownTables) -> None:
     st.subheader("Comparison")
-    st.dataframe(view.table, hide_index=True, width="stretch", key="results_table")
+    st.dataframe(tables.table, hide_index=True, width="stretch", key="results_table")
 
 
 def draw_downloads(view: EstimateView, est: Estimate) -> None:
@@ -26,22 +27,22 @@ def draw_downloads(view: EstimateView, est: Estimate) -> None:
                             on_click="ignore", icon=":material/download:")
 
 
-def draw_details(view: EstimateView) -> None:
+def draw_details(view: EstimateView, tables: ShownTables) -> None:
     """Data notes, then every input, the sensitivity, the components and the vintages."""
     if view.notes:
         st.info("**Data notes**  \n" + "  \n".join(f"- {n}" for n in view.notes))
     with st.expander("Assumptions (every input of every method)"):
-        st.dataframe(view.assumptions, hide_index=True, width="stretch",
+        st.dataframe(tables.assumptions, hide_index=True, width="stretch",
                      key="assumptions_table")
-    if view.sensitivity.height:
+    if tables.sensitivity.num_rows:
         with st.expander("Sensitivity: loss with each input at its P5 and P95"):
-            st.dataframe(view.sensitivity, hide_index=True, width="stretch",
+            st.dataframe(tables.sensitivity, hide_index=True, width="stretch",
                          key="sensitivity_table")
-    if view.components.height:
+    if tables.components.num_rows:
         with st.expander("Components of the loss (central values)"):
-            st.dataframe(view.components, hide_index=True, key="components_table")
+            st.dataframe(tables.components, hide_index=True, key="components_table")
     with st.expander("Data vintages"):
-        if view.vintages.height:
-            st.dataframe(view.vintages, hide_index=True, width="stretch")
+        if tables.vintages.num_rows:
+            st.dataframe(tables.vintages, hide_index=True, width="stretch")
         else:
             st.write("No vintage table bundled.")

@@ -224,13 +224,13 @@ def _cold_run(kind: str, layout: dict | None = None) -> dict:
 
 
 # ---- the benchmark -----------------------------------------------------------------------------
-def run(runs: int, cold_runs: int) -> dict:
+def run(runs: int, cold_runs: int, parts: str = "abc") -> dict:
     real = Worker("real")
     bare = Worker("bare", real.ready["layout"])
     if real.ready["exception"] or bare.ready["exception"]:
         raise RuntimeError(f"a page failed: {real.ready['exception'] or bare.ready['exception']}")
     warm = {op: {"real": [], "bare": [], "estimate": []} for op in OPS}
-    for i in range(runs):
+    for i in range(runs if "a" in parts else 0):
         for op in OPS:
             for name, w in ((("real", real), ("bare", bare)) if i % 2 == 0
                             else (("bare", bare), ("real", real))):
@@ -241,16 +241,18 @@ def run(runs: int, cold_runs: int) -> dict:
                 if name == "real":
                     warm[op]["estimate"].append(answer["estimate_seconds"])
     rss = {"real": real.close(), "bare": bare.close()}
-    first, events_layout, events_rss = _events_first(runs)
+    first, events_layout, events_rss = _events_first(runs if "c" in parts else 0)
     coldest = {"real": [], "bare": []}
     cold_events = {"events": [], "bare_events": []}
     for i in range(cold_runs):
-        for kind in (("real", "bare") if i % 2 == 0 else ("bare", "real")):
+        for kind in (("real", "bare") if i % 2 == 0 else ("bare", "real")) \
+                if "b" in parts else ():
             result = _cold_run(kind)
             if not result.get("ok"):
                 raise RuntimeError(f"the cold {kind} run failed: {result}")
             coldest[kind].append(result)
-        for kind in (("events", "bare_events") if i % 2 == 0 else ("bare_events", "events")):
+        for kind in (("events", "bare_events") if i % 2 == 0 else ("bare_events", "events")) \
+                if "c" in parts else ():
             result = _cold_run(kind, events_layout if kind == "bare_events" else None)
             if not result.get("ok"):
                 raise RuntimeError(f"the cold {kind} run failed: {result}")
@@ -296,11 +298,25 @@ def _mib(kib: float) -> str:
     return f"{kib / 1024:.0f} MiB"
 
 
+def _cold_summary(cold: dict) -> dict:
+    med = statistics.median
+    out = {k: {"seconds": med([r["seconds"] for r in v]),
+               "wall": med([r["wall"] for r in v]),
+               "maxrss_kib": max(r["maxrss"] for r in v), "n": len(v)}
+           for k, v in cold.items()}
+    pairs = list(zip(cold["real"], cold["bare"], strict=True))
+    out["ratio"] = med([r["seconds"] / b["seconds"] for r, b in pairs])
+    out["wall_ratio"] = med([r["wall"] / b["wall"] for r, b in pairs])
+    return out
+
+
 def summarise(result: dict) -> dict:
     med = statistics.median
     warm, out = result["warm"], {}
     for op in OPS:
         real, bare, est = warm[op]["real"], warm[op]["bare"], warm[op]["estimate"]
+        if not real:
+            continue
         around = [r - e for r, e in zip(real, est, strict=True)]
         # ratios of the same round (the two pages ran back to back): robust to load drift
         out[op] = {"real": med(real), "bare": med(bare), "estimate": med(est),
@@ -310,15 +326,8 @@ def summarise(result: dict) -> dict:
                                                   zip(around, bare, strict=True)]),
                    "n": len(real)}
     cold = result["cold"]
-    if not cold["real"]:
-        return out
-    out["cold"] = {k: {"seconds": med([r["seconds"] for r in v]),
-                       "wall": med([r["wall"] for r in v]),
-                       "maxrss_kib": max(r["maxrss"] for r in v), "n": len(v)}
-                   for k, v in cold.items()}
-    pairs = list(zip(cold["real"], cold["bare"], strict=True))
-    out["cold"]["ratio"] = med([r["seconds"] / b["seconds"] for r, b in pairs])
-    out["cold"]["wall_ratio"] = med([r["wall"] / b["wall"] for r, b in pairs])
+    if cold["real"]:
+        out["cold"] = _cold_summary(cold)
     first = result.get("events_first")
     if first and first["events"]:
         pairs = list(zip(first["events"], first["bare_events"], strict=True))
@@ -371,10 +380,16 @@ def _events_rows(result: dict, summary: dict) -> list[str]:
 
 def table(result: dict, summary: dict) -> str:
     rss = result["warm_maxrss_kib"]
-    m = result["machine"]
     mem = f"{_mib(rss['real'])} / {_mib(rss['bare'])}"
     rows = ["| measurement | app | bare | ratio | target | peak memory app / bare |",
             "|---|---|---|---|---|---|"]
+    if "new" in summary:
+        rows += _warm_rows(summary, mem)
+    return _table_rest(rows, result, summary)
+
+
+def _warm_rows(summary: dict, mem: str) -> list[str]:
+    rows = []
     new, change, same = summary["new"], summary["change"], summary["same"]
     rows.append(
         f"| (a) Estimate page rerun after a duration change, new scenario "
@@ -391,6 +406,11 @@ def table(result: dict, summary: dict) -> str:
     rows.append(
         f"| (a'') rerun with nothing changed (median of {same['n']}) | {_ms(same['real'])} | "
         f"{_ms(same['bare'])} | {same['ratio']:.2f}× | ≤ {TARGETS['a']}× | {mem} |")
+    return rows
+
+
+def _table_rest(rows: list[str], result: dict, summary: dict) -> str:
+    m = result["machine"]
     c = summary.get("cold")
     if c:
         rows += _cold_rows(c)
@@ -410,6 +430,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="warm reruns per kind (>= 10)")
     parser.add_argument("--cold-runs", type=int, default=10, help="cold starts per app")
+    parser.add_argument("--parts", default="abc",
+                        help="which measurements: a (Estimate reruns), b (cold start), "
+                             "c (Past events first render); default all")
     parser.add_argument("--json", nargs="?", const="-", metavar="PATH",
                         help="also write the raw timings and the summary as JSON "
                              "(to PATH, or stdout)")
@@ -422,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cold:
         cold(args.cold)
         return 0
-    result = run(args.runs, args.cold_runs)
+    result = run(args.runs, args.cold_runs, args.parts)
     summary = summarise(result)
     print(table(result, summary))
     if args.json:
