@@ -5,12 +5,10 @@ Run with ``streamlit run app.py``.
 
 import streamlit as st
 
+from app_pages.estimate_query import LINK_READ_KEY
 from app_pages.events_filters import EVENTS_KEYS
 from app_pages.monitor_choices import MONITOR_KEYS
-from app_pages.viewmodel import (
-    ESTIMATE_DEFAULTS,
-    LINK_READ_KEY,
-)
+from app_pages.viewmodel import ESTIMATE_DEFAULTS
 from impact.errors import ImpactError
 from impact.format import md_text
 

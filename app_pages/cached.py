@@ -15,11 +15,8 @@ import pyarrow as pa
 import streamlit as st
 
 import impact
-from app_pages.viewmodel import (
-    EstimateView,
-    estimate_view,
-    run_uploaded_batch,
-)
+from app_pages.estimate_view import EstimateView, estimate_view
+from app_pages.viewmodel import run_uploaded_batch
 from impact import Estimate, ImpactError, Scenario
 from impact import events as ev
 from impact.countries import resolve_country

@@ -23,6 +23,7 @@ from app_pages.estimate_charts import draw_more_charts
 from app_pages.estimate_context import render_context, render_risk
 from app_pages.estimate_details import draw_comparison, draw_details, draw_downloads
 from app_pages.estimate_link import draw_share_link, link_warning, state_from_link, write_link
+from app_pages.estimate_query import query_url, scenario_query
 from app_pages.estimate_results import (
     draw_cards,
     draw_headline,
@@ -31,7 +32,7 @@ from app_pages.estimate_results import (
 )
 from app_pages.estimate_sidebar import draw_controls, init_state
 from app_pages.static import style
-from app_pages.viewmodel import query_url, scenario_query, unestimable_names
+from app_pages.viewmodel import unestimable_names
 from impact import ImpactError, parse_scenario
 from impact.format import md_text
 

@@ -9,7 +9,8 @@ import functools
 import streamlit as st
 
 from app_pages.cached import ShownTables
-from app_pages.viewmodel import DOWNLOADS, EstimateView, export_file
+from app_pages.estimate_exports import DOWNLOADS, export_file
+from app_pages.estimate_view import EstimateView
 from impact import Estimate
 
 

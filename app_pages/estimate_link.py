@@ -10,8 +10,8 @@ from urllib.parse import urljoin
 
 import streamlit as st
 
+from app_pages.estimate_query import LINK_READ_KEY, state_from_query
 from app_pages.static import script
-from app_pages.viewmodel import LINK_READ_KEY, state_from_query
 from impact.format import md_text
 
 LOG = logging.getLogger("impact.app")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.estimate_sidebar import PRESET_NOTE_KEY
-from app_pages.viewmodel import EstimateView, estimate_input
+from app_pages.estimate_view import EstimateView
+from app_pages.viewmodel import estimate_input
 from impact import Estimate, charts
 from impact.ensemble import ENSEMBLE
 from impact.ensemble import headline as headline_sentence

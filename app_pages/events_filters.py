@@ -115,8 +115,8 @@ def filters_from_state(s: Mapping[str, Any], yours: str | None = None) -> EventF
     """`EventFilters` of the page's widget values ``s`` (session state) and the digest of
     the user's events file in use (``yours``).
 
-    >>> s = events_defaults(pl.DataFrame({"iso3": ["PAK"], "start": [None]},
-    ...                                  schema={"iso3": pl.String, "start": pl.Date}))
+    >>> import datetime as dt
+    >>> s = events_defaults(pl.DataFrame({"iso3": ["PAK"], "start": [dt.date(2024, 2, 8)]}))
     >>> f = filters_from_state(s | {"ev_types": ["platforms", "full"], "ev_search": " x "})
     >>> f.types, f.search, f.platform, f.variant
     (('full', 'platforms'), 'x', None, 'capped')
