@@ -5,15 +5,10 @@ Run with ``streamlit run app.py``.
 
 import streamlit as st
 
-from app_pages import monitor as monitor_page
-from app_pages.events_view import (
-    EVENTS_KEYS,
-)
-from app_pages.monitor_view import MONITOR_KEYS
-from app_pages.viewmodel import (
-    ESTIMATE_DEFAULTS,
-    LINK_READ_KEY,
-)
+from app_pages.estimate_query import LINK_READ_KEY
+from app_pages.events_filters import EVENTS_KEYS
+from app_pages.monitor_choices import MONITOR_KEYS
+from app_pages.viewmodel import ESTIMATE_DEFAULTS
 from impact.errors import ImpactError
 from impact.format import md_text
 
@@ -25,13 +20,22 @@ for key in (*ESTIMATE_DEFAULTS, *EVENTS_KEYS, *MONITOR_KEYS):
     if key in st.session_state:
         st.session_state[key] = st.session_state[key]
 
+
+
+def monitor() -> None:
+    """The Monitor page: a callable page, so its module (caches, watch fragment) is imported
+    once, on the first visit, and not re-run."""
+    from app_pages.monitor import main
+
+    main()
+
+
 estimate_page = st.Page("app_pages/estimate.py", title="Estimate", default=True)
 page = st.navigation([
     estimate_page,
     st.Page("app_pages/events.py", title="Past events"),
     st.Page("app_pages/batch.py", title="Batch"),
-    # a callable page: its module (caches, watch fragment) is imported once, not re-run
-    st.Page(monitor_page.main, title="Monitor", url_path="monitor"),
+    st.Page(monitor, title="Monitor", url_path="monitor"),
     st.Page("app_pages/methods.py", title="Methods & assumptions"),
     st.Page("app_pages/data.py", title="Data & sources"),
 ])

@@ -13,14 +13,10 @@ import logging
 
 import streamlit as st
 
+from app_pages.batch_view import BATCH_TEMPLATE, batch_table
 from app_pages.cached import batch_results
-from app_pages.viewmodel import (
-    BATCH_TEMPLATE,
-    XLSX_MIME,
-    batch_table,
-    export_file,
-    read_upload,
-)
+from app_pages.estimate_exports import XLSX_MIME, export_file
+from app_pages.viewmodel import read_upload
 from impact import ImpactError
 from impact.batch.run import ACCEPTED_COLUMNS, BATCH_COLUMNS, UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS
 from impact.format import md_text

@@ -1,37 +1,29 @@
 """Data & sources page: the data in use (bundled or refreshed), the vintage of every table
-and the SOURCES.md of that data if present."""
+and the SOURCES.md of that data if present (read once per process and data version,
+`app_pages.data_sources`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from impact.bundled.datastore import refresh_record
-from impact.bundled.io import bundled_dir, data_dir, data_version, read_bundled
+from app_pages.data_sources import data_sources
+from impact.bundled.io import data_dir, data_version
 
 st.title("Data & sources")
-_record = refresh_record(data_dir())
-if data_dir() == bundled_dir():
-    _which = "the data bundled with the package"
-elif _record:
-    _which = (f"refreshed from the publishers on {_record.get('refreshed', '?')[:10]} "
-              f"(from data `{_record.get('based_on', '?')}`)")
-else:
-    _which = f"read from {data_dir()}"
+_version = data_version()
+_page = data_sources(_version, str(data_dir()))
 st.write("Every figure comes from local tables; the app never downloads anything. Data "
-         f"version in use: `{data_version()}`, {_which}. To bring it up to date, run "
+         f"version in use: `{_version}`, {_page.which}. To bring it up to date, run "
          "`impact data refresh` and restart the app; `impact data use bundled` goes back.")
 
 st.header("Data vintages")
-try:
-    vintages = read_bundled("vintages")
-except FileNotFoundError:
+if _page.vintages is None:
     st.info("No vintage table (data/vintages.csv) is bundled.")
 else:
-    st.dataframe(vintages, hide_index=True, width="stretch", key="vintages_table")
+    st.dataframe(_page.vintages, hide_index=True, width="stretch", key="vintages_table")
 
-sources = data_dir() / "SOURCES.md"
-if sources.is_file():
+if _page.sources is not None:
     st.divider()
-    st.markdown(sources.read_text(encoding="utf-8"))
+    st.markdown(_page.sources)
 else:
     st.caption("data/SOURCES.md is not present in this build.")

@@ -6,7 +6,7 @@ GDP growth, FDI and unemployment (`impact.catalogue.associations.scenario_effect
 Self-contained: ``render_risk(scenario)`` and ``render_context(scenario, est)`` draw their
 part wherever they are called. The econometrics are imported only when first drawn; the risk
 is cached per country and day (the year predicted depends on today's date), the effects per
-scenario. Neither raises: a failure is logged and shown as a caption.
+scenario (resource caches: frozen views, shared and only read). Neither raises: a failure is logged and shown as a caption.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def _scenario_key(scenario: Scenario) -> str:
     return scenario.model_dump_json()
 
 
-@st.cache_data(show_spinner=False, max_entries=256, hash_funcs={Scenario: _scenario_key})
+@st.cache_resource(show_spinner=False, max_entries=256, hash_funcs={Scenario: _scenario_key})
 def context_view(scenario: Scenario, _est) -> ContextView:
     """The effects of ``scenario`` (``_est``, its estimate or None, is not hashed: it follows
     from the scenario)."""
@@ -62,7 +62,7 @@ def context_view(scenario: Scenario, _est) -> ContextView:
     return ContextView(A.effects_intro(effects), A.effects_display(effects))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def risk_view(iso3: str, today: str) -> RiskView:
     """The shutdown risk of ``iso3`` on the day ``today`` (ISO date)."""
     from impact.catalogue import associations as A
@@ -92,7 +92,8 @@ def render_context(scenario: Scenario, est) -> None:
     try:
         view = context_view(scenario, est)
         st.caption(view.intro)
-        st.dataframe(view.table, hide_index=True, width="stretch", key="context_effects")
+        st.dataframe(view.table.to_arrow(), hide_index=True, width="stretch",
+                     key="context_effects")
     except Exception:  # this section must never break the page
         LOG.exception("associations failed for %r", scenario)
         st.caption(FAILED)

@@ -9,14 +9,21 @@ Measured side by side in one run, interleaved (the order alternates every round)
       `benchmarks/bare_estimate.py`, a bare page drawing as many elements of each kind
       (metrics, tables of the same shapes, chart, text blocks, buttons, expanders and sidebar
       widgets; counted on the real page in AppTest) from constant data after the same change.
-      This includes the estimate itself (its time is shown: the engine is rewritten
-      separately), so the page around it is also shown without it;
+      This includes the engine's own time (the estimate and the loss-by-duration curve's
+      engine pass, shown apart: the engine lives in `impact/`), so the page around it is also
+      shown without it;
 (a')  the same after a change back to a scenario seen before (the estimate is cached): the
       page's own cost;
 (a'') a rerun with nothing changed;
 (b)   a cold first render: a fresh process running a fresh AppTest of `app.py` (the router and
       the Estimate page, so imports, bundled data and the first estimate count) vs a fresh
-      process running `benchmarks/bare_one_slider.py`.
+      process running `benchmarks/bare_one_slider.py`;
+(c)   the Past events page's first render in a new session (a fresh AppTest in a process that
+      has drawn the page once: the process-wide caches are warm, the session is new) vs
+      `benchmarks/bare_events.py`, a bare page drawing as many elements of each kind (counted
+      on the real page) from constant data, also in a new session;
+(c')  the same first render in a fresh process (imports, the catalogue and its estimates
+      count), vs the bare events page in a fresh process.
 
 Ratios are medians of the per-round ratios (the two pages run back to back in each round), so
 that a change in the machine's load during the run cancels out. Each page runs in its own
@@ -42,9 +49,15 @@ REAL_PAGE = ROOT / "app_pages" / "estimate.py"
 BARE_PAGE = ROOT / "benchmarks" / "bare_estimate.py"
 APP = ROOT / "app.py"
 BARE_APP = ROOT / "benchmarks" / "bare_one_slider.py"
+EVENTS_PAGE = ROOT / "app_pages" / "events.py"
+BARE_EVENTS = ROOT / "benchmarks" / "bare_events.py"
+#: the page each worker kind runs
+PAGES = {"real": REAL_PAGE, "bare": BARE_PAGE, "events": EVENTS_PAGE,
+         "bare_events": BARE_EVENTS}
+KINDS = tuple(PAGES)
 TIMEOUT = 600  # seconds for one AppTest run (a cold first estimate takes several)
 OPS = ("new", "change", "same")
-TARGETS = {"a": 1.5, "b": 2.0}
+TARGETS = {"a": 1.5, "b": 2.0, "c": 2.0}
 
 
 # ---- child processes ---------------------------------------------------------------------------
@@ -70,10 +83,37 @@ def _layout(at) -> dict:
 
     walk(at.main, counts)
     walk(at.sidebar, sidebar)
+    from pandas.api.types import is_numeric_dtype
+
     tables = [[int(d.value.shape[0]),
-               ["str" if str(t) == "object" else "num" for t in d.value.dtypes]]
+               ["num" if is_numeric_dtype(t) else "str" for t in d.value.dtypes]]
               for d in at.dataframe]
     return {"counts": counts, "sidebar": sidebar, "tables": tables}
+
+
+def _time_the_engine(spent: list[float]) -> None:
+    """Add to ``spent[0]`` the seconds of every outermost call of `impact.estimate` (the
+    figures) and `impact.estimation.engine.run` (the loss-by-duration curve's pass): the engine's own
+    time, apart from the page's."""
+    import impact
+    from impact.estimation import engine
+
+    depth = [0]
+
+    def timing(func):
+        def timed(*args, **kwargs):
+            depth[0] += 1
+            t0 = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                if depth[0] == 0:
+                    spent[0] += time.perf_counter() - t0
+        return timed
+
+    impact.estimate = timing(impact.estimate)  # the page calls impact.estimate
+    engine.run = timing(engine.run)  # impact.report.chart_frames.duration_curve calls engine.run
 
 
 def worker(kind: str) -> None:
@@ -85,20 +125,11 @@ def worker(kind: str) -> None:
 
     spent = [0.0]
     if kind == "real":
-        import impact
-
-        real_estimate = impact.estimate
-
-        def timed(*args, **kwargs):
-            t0 = time.perf_counter()
-            try:
-                return real_estimate(*args, **kwargs)
-            finally:
-                spent[0] += time.perf_counter() - t0
-
-        impact.estimate = timed  # the page calls impact.estimate: time the engine apart
-    at = AppTest.from_file(str(REAL_PAGE if kind == "real" else BARE_PAGE),
-                           default_timeout=TIMEOUT)
+        _time_the_engine(spent)
+    if kind in ("events", "bare_events"):
+        _events_worker(kind, reply, AppTest)
+        return
+    at = AppTest.from_file(str(PAGES[kind]), default_timeout=TIMEOUT)
     at.run()
     hours, new = 10.0, 100.0
     for h in (11.0, 10.0):  # both durations of the "change" toggle are cached
@@ -127,16 +158,38 @@ def worker(kind: str) -> None:
                                 "exception": bool(at.exception)}) + "\n")
 
 
+def _events_worker(kind: str, reply, app_test) -> None:
+    """The Past events page (or its bare page): each ``{"op": "first"}`` is the first render
+    of a new session (a fresh AppTest) in this process, whose caches the first one warmed."""
+    at = app_test.from_file(str(PAGES[kind]), default_timeout=TIMEOUT)
+    at.run()
+    ready = {"ready": True, "exception": [str(e.value) for e in at.exception]}
+    if kind == "events":
+        ready["layout"] = _layout(at)
+    reply.write(json.dumps(ready) + "\n")
+    for line in sys.stdin:
+        if json.loads(line)["op"] == "quit":
+            break
+        t0 = time.perf_counter()
+        at = app_test.from_file(str(PAGES[kind]), default_timeout=TIMEOUT)
+        at.run()
+        seconds = time.perf_counter() - t0
+        reply.write(json.dumps({"seconds": seconds, "estimate_seconds": 0.0,
+                                "exception": bool(at.exception)}) + "\n")
+
+
 def cold(kind: str) -> None:
     """One cold first render in this (fresh) process; prints its time as JSON."""
     t0 = time.perf_counter()
     sys.path.insert(0, str(ROOT))
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(APP if kind == "real" else BARE_APP), default_timeout=TIMEOUT)
+    page = {"real": APP, "bare": BARE_APP}.get(kind, PAGES[kind])
+    at = AppTest.from_file(str(page), default_timeout=TIMEOUT)
     at.run()
     seconds = time.perf_counter() - t0
-    ok = not at.exception and (kind != "real" or len(at.metric) > 0)
+    ok = not at.exception and (kind != "real" or len(at.metric) > 0) \
+        and (kind != "events" or len(at.dataframe) > 0)
     print(json.dumps({"seconds": seconds, "ok": ok}))
 
 
@@ -170,9 +223,12 @@ class Worker:
         return usage.ru_maxrss
 
 
-def _cold_run(kind: str) -> dict:
+def _cold_run(kind: str, layout: dict | None = None) -> dict:
+    env = _env()
+    if layout is not None:
+        env["IMPACT_BENCH_LAYOUT"] = json.dumps(layout)
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--cold", kind], cwd=ROOT, env=_env(),
+    proc = subprocess.Popen([sys.executable, __file__, "--cold", kind], cwd=ROOT, env=env,
                             text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -183,13 +239,13 @@ def _cold_run(kind: str) -> dict:
 
 
 # ---- the benchmark -----------------------------------------------------------------------------
-def run(runs: int, cold_runs: int) -> dict:
+def run(runs: int, cold_runs: int, parts: str = "abc") -> dict:
     real = Worker("real")
     bare = Worker("bare", real.ready["layout"])
     if real.ready["exception"] or bare.ready["exception"]:
         raise RuntimeError(f"a page failed: {real.ready['exception'] or bare.ready['exception']}")
     warm = {op: {"real": [], "bare": [], "estimate": []} for op in OPS}
-    for i in range(runs):
+    for i in range(runs if "a" in parts else 0):
         for op in OPS:
             for name, w in ((("real", real), ("bare", bare)) if i % 2 == 0
                             else (("bare", bare), ("real", real))):
@@ -200,15 +256,46 @@ def run(runs: int, cold_runs: int) -> dict:
                 if name == "real":
                     warm[op]["estimate"].append(answer["estimate_seconds"])
     rss = {"real": real.close(), "bare": bare.close()}
+    first, events_layout, events_rss = _events_first(runs if "c" in parts else 0)
     coldest = {"real": [], "bare": []}
+    cold_events = {"events": [], "bare_events": []}
     for i in range(cold_runs):
-        for kind in (("real", "bare") if i % 2 == 0 else ("bare", "real")):
+        for kind in (("real", "bare") if i % 2 == 0 else ("bare", "real")) \
+                if "b" in parts else ():
             result = _cold_run(kind)
             if not result.get("ok"):
                 raise RuntimeError(f"the cold {kind} run failed: {result}")
             coldest[kind].append(result)
+        for kind in (("events", "bare_events") if i % 2 == 0 else ("bare_events", "events")) \
+                if "c" in parts else ():
+            result = _cold_run(kind, events_layout if kind == "bare_events" else None)
+            if not result.get("ok"):
+                raise RuntimeError(f"the cold {kind} run failed: {result}")
+            cold_events[kind].append(result)
     return {"warm": warm, "warm_maxrss_kib": rss, "cold": coldest,
+            "events_first": first, "events_maxrss_kib": events_rss,
+            "cold_events": cold_events, "events_layout": events_layout,
             "layout": real.ready["layout"], "machine": machine()}
+
+
+def _events_first(runs: int) -> tuple[dict, dict, dict]:
+    """(seconds of each new session's first render of the Past events page and of its bare
+    page, interleaved; the real page's layout; peak memory [KiB] of both workers)."""
+    real = Worker("events")
+    bare = Worker("bare_events", real.ready["layout"])
+    if real.ready["exception"] or bare.ready["exception"]:
+        raise RuntimeError(f"an events page failed: "
+                           f"{real.ready['exception'] or bare.ready['exception']}")
+    first = {"events": [], "bare_events": []}
+    for i in range(runs):
+        for name, w in ((("events", real), ("bare_events", bare)) if i % 2 == 0
+                        else (("bare_events", bare), ("events", real))):
+            answer = w.ask("first")
+            if answer["exception"]:
+                raise RuntimeError(f"the {name} page raised on its first render")
+            first[name].append(answer["seconds"])
+    rss = {"events": real.close(), "bare_events": bare.close()}
+    return first, real.ready["layout"], rss
 
 
 def machine() -> dict:
@@ -226,11 +313,25 @@ def _mib(kib: float) -> str:
     return f"{kib / 1024:.0f} MiB"
 
 
+def _cold_summary(cold: dict) -> dict:
+    med = statistics.median
+    out = {k: {"seconds": med([r["seconds"] for r in v]),
+               "wall": med([r["wall"] for r in v]),
+               "maxrss_kib": max(r["maxrss"] for r in v), "n": len(v)}
+           for k, v in cold.items()}
+    pairs = list(zip(cold["real"], cold["bare"], strict=True))
+    out["ratio"] = med([r["seconds"] / b["seconds"] for r, b in pairs])
+    out["wall_ratio"] = med([r["wall"] / b["wall"] for r, b in pairs])
+    return out
+
+
 def summarise(result: dict) -> dict:
     med = statistics.median
     warm, out = result["warm"], {}
     for op in OPS:
         real, bare, est = warm[op]["real"], warm[op]["bare"], warm[op]["estimate"]
+        if not real:
+            continue
         around = [r - e for r, e in zip(real, est, strict=True)]
         # ratios of the same round (the two pages ran back to back): robust to load drift
         out[op] = {"real": med(real), "bare": med(bare), "estimate": med(est),
@@ -240,15 +341,22 @@ def summarise(result: dict) -> dict:
                                                   zip(around, bare, strict=True)]),
                    "n": len(real)}
     cold = result["cold"]
-    if not cold["real"]:
-        return out
-    out["cold"] = {k: {"seconds": med([r["seconds"] for r in v]),
-                       "wall": med([r["wall"] for r in v]),
-                       "maxrss_kib": max(r["maxrss"] for r in v), "n": len(v)}
-                   for k, v in cold.items()}
-    pairs = list(zip(cold["real"], cold["bare"], strict=True))
-    out["cold"]["ratio"] = med([r["seconds"] / b["seconds"] for r, b in pairs])
-    out["cold"]["wall_ratio"] = med([r["wall"] / b["wall"] for r, b in pairs])
+    if cold["real"]:
+        out["cold"] = _cold_summary(cold)
+    first = result.get("events_first")
+    if first and first["events"]:
+        pairs = list(zip(first["events"], first["bare_events"], strict=True))
+        out["events_first"] = {"real": med(first["events"]), "bare": med(first["bare_events"]),
+                               "ratio": med([r / b for r, b in pairs]), "n": len(pairs)}
+    cold_events = result.get("cold_events")
+    if cold_events and cold_events["events"]:
+        pairs = list(zip(cold_events["events"], cold_events["bare_events"], strict=True))
+        out["cold_events"] = {"real": med([r["seconds"] for r, _ in pairs]),
+                              "bare": med([b["seconds"] for _, b in pairs]),
+                              "ratio": med([r["seconds"] / b["seconds"] for r, b in pairs]),
+                              "maxrss_kib": {"real": max(r["maxrss"] for r, _ in pairs),
+                                             "bare": max(b["maxrss"] for _, b in pairs)},
+                              "n": len(pairs)}
     return out
 
 
@@ -264,19 +372,46 @@ def _cold_rows(c: dict) -> list[str]:
     ]
 
 
+def _events_rows(result: dict, summary: dict) -> list[str]:
+    rows = []
+    e = summary.get("events_first")
+    if e:
+        rss = result["events_maxrss_kib"]
+        mem = f"{_mib(rss['events'])} / {_mib(rss['bare_events'])}"
+        rows.append(
+            f"| (c) Past events first render, new session in a warm process: "
+            f"`app_pages/events.py` vs `bare_events.py` (median of {e['n']}) | "
+            f"{_ms(e['real'])} | {_ms(e['bare'])} | {e['ratio']:.2f}× | ≤ {TARGETS['c']}× | "
+            f"{mem} |")
+    c = summary.get("cold_events")
+    if c:
+        mem = f"{_mib(c['maxrss_kib']['real'])} / {_mib(c['maxrss_kib']['bare'])}"
+        rows.append(
+            f"| (c') the same in a fresh process (imports, catalogue and its estimates) "
+            f"(median of {c['n']}) | {_ms(c['real'])} | {_ms(c['bare'])} | "
+            f"{c['ratio']:.2f}× | – | {mem} |")
+    return rows
+
+
 def table(result: dict, summary: dict) -> str:
     rss = result["warm_maxrss_kib"]
-    m = result["machine"]
     mem = f"{_mib(rss['real'])} / {_mib(rss['bare'])}"
     rows = ["| measurement | app | bare | ratio | target | peak memory app / bare |",
             "|---|---|---|---|---|---|"]
+    if "new" in summary:
+        rows += _warm_rows(summary, mem)
+    return _table_rest(rows, result, summary)
+
+
+def _warm_rows(summary: dict, mem: str) -> list[str]:
+    rows = []
     new, change, same = summary["new"], summary["change"], summary["same"]
     rows.append(
         f"| (a) Estimate page rerun after a duration change, new scenario "
-        f"(median of {new['n']}) | {_ms(new['real'])} (estimate {_ms(new['estimate'])}) | "
+        f"(median of {new['n']}) | {_ms(new['real'])} (engine {_ms(new['estimate'])}) | "
         f"{_ms(new['bare'])} | {new['ratio']:.2f}× | ≤ {TARGETS['a']}× | {mem} |")
     rows.append(
-        f"| (a) the same without the estimate call (the page around it) | "
+        f"| (a) the same without the engine's time (the page around it) | "
         f"{_ms(new['real_without_estimate'])} | {_ms(new['bare'])} | "
         f"{new['ratio_without_estimate']:.2f}× | ≤ {TARGETS['a']}× | {mem} |")
     rows.append(
@@ -286,27 +421,38 @@ def table(result: dict, summary: dict) -> str:
     rows.append(
         f"| (a'') rerun with nothing changed (median of {same['n']}) | {_ms(same['real'])} | "
         f"{_ms(same['bare'])} | {same['ratio']:.2f}× | ≤ {TARGETS['a']}× | {mem} |")
+    return rows
+
+
+def _table_rest(rows: list[str], result: dict, summary: dict) -> str:
+    m = result["machine"]
     c = summary.get("cold")
     if c:
         rows += _cold_rows(c)
+    rows += _events_rows(result, summary)
     counts = ", ".join(f"{v} {k}" for k, v in sorted(result["layout"]["counts"].items()))
     head = (f"Machine: {m['cpus']} CPUs, Python {m['python']}, streamlit {m['streamlit']}, "
             f"polars {m['polars']} ({m['platform']}; load average {m['load']:.1f} at the end)")
-    return "\n".join([
-        head, "", *rows, "",
-        f"Elements drawn by both pages (main area): {counts}.",
-    ])
+    lines = [head, "", *rows, "", f"Elements drawn by both pages (main area): {counts}."]
+    if result.get("events_layout"):
+        kinds = ", ".join(f"{v} {k}" for k, v in
+                          sorted(result["events_layout"]["counts"].items()))
+        lines.append(f"Elements drawn by both Past events pages (main area): {kinds}.")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="warm reruns per kind (>= 10)")
     parser.add_argument("--cold-runs", type=int, default=10, help="cold starts per app")
+    parser.add_argument("--parts", default="abc",
+                        help="which measurements: a (Estimate reruns), b (cold start), "
+                             "c (Past events first render); default all")
     parser.add_argument("--json", nargs="?", const="-", metavar="PATH",
                         help="also write the raw timings and the summary as JSON "
                              "(to PATH, or stdout)")
-    parser.add_argument("--worker", choices=("real", "bare"), help=argparse.SUPPRESS)
-    parser.add_argument("--cold", choices=("real", "bare"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)
+    parser.add_argument("--cold", choices=KINDS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         worker(args.worker)
@@ -314,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cold:
         cold(args.cold)
         return 0
-    result = run(args.runs, args.cold_runs)
+    result = run(args.runs, args.cold_runs, args.parts)
     summary = summarise(result)
     print(table(result, summary))
     if args.json:

@@ -14,7 +14,6 @@ import polars as pl
 import pytest
 
 from app_pages.events_view import (
-    EVENT_TYPE_LABELS,
     country_frame,
     events_table,
     map_titles,
@@ -22,6 +21,7 @@ from app_pages.events_view import (
 )
 from impact.catalogue.events import estimate_events, load_events
 from impact.report import charts, event_charts
+from impact.vocab import SCOPE_TITLES
 
 
 def _table(rows: list[dict]) -> pl.DataFrame:
@@ -98,7 +98,7 @@ def test_timeline_keeps_the_top_n_countries_by_loss(hand):
     assert india[0]["dates"] == "2024-01-01 – 2024-01-03" and not india[0]["one_day"]
     pak = {r["type"]: r for r in tl.rows.filter(pl.col("iso3") == "PAK").to_dicts()}
     assert pak["mobile"]["one_day"] and pak["mobile"]["dates"] == "2024-02-08"
-    assert pak["platforms"]["type_label"] == EVENT_TYPE_LABELS["platforms"]
+    assert pak["platforms"]["type_label"] == SCOPE_TITLES["platforms"]
 
 
 def test_timeline_lists_uncosted_events_and_maps_other_services_to_platforms(hand):
@@ -164,7 +164,7 @@ def test_timeline_spec_rows_and_layers(pakistan):
     assert bars["encoding"]["x"]["scale"]["domain"] == ticks["encoding"]["x"]["scale"]["domain"]
     assert bars["encoding"]["x"]["scale"]["domain"] == domain
     colours = bars["encoding"]["color"]["scale"]
-    assert colours["domain"] == list(EVENT_TYPE_LABELS.values())
+    assert colours["domain"] == list(SCOPE_TITLES.values())
     assert spec["autosize"]["type"] == "fit-x"
 
 

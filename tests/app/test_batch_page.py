@@ -76,7 +76,8 @@ def test_not_costed_rows_show_the_missing_mark():
 
 
 def test_each_scenario_in_its_own_output_currency():
-    from app_pages.viewmodel import batch_table, run_uploaded_batch
+    from app_pages.batch_view import batch_table
+    from app_pages.viewmodel import run_uploaded_batch
 
     rows = "id,country,duration_hours,currency\npk,PAK,10,local\nin,IND,10,\n"
     results, _, errors = run_uploaded_batch(rows.encode(), "c.csv", list(REGISTRY), 1000)

@@ -4,22 +4,23 @@ missing value, never ``None``), while the downloads and charts keep the numbers.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import cached
+from app_pages import events_cache as cached
+from app_pages.events_filters import EventFilters
 from impact import format as fmt
+from impact.bundled.io import data_version
 from impact.catalogue.events import load_events
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = str(ROOT / "app_pages" / "events.py")
 TIMEOUT = 120
-DRAWS = 1_000  # the page's draws (app_pages.events.DRAWS)
-#: the page's default filters (Pakistan, 2024) as `app_pages.cached` takes them
-DEFAULT = {"countries": ("PAK",), "years": (2024, 2024), "types": (), "platform": None,
-           "election": None, "search": None}
+#: the page's default filters (Pakistan, 2024)
+DEFAULT = EventFilters(countries=("PAK",), years=(2024, 2024))
 RANKED_MONEY = ("P50 [USD]", "P5 [USD]", "P95 [USD]")
 TOTALS_MONEY = ("P50 [USD]", "P5 [USD]", "P95 [USD]")
 
@@ -56,10 +57,9 @@ def _assert_text_only(frame) -> None:
         assert bad not in cells, bad
 
 
-def _raw_view(method: str = "ensemble", variant: str = "capped", norm: str = "total",
-              filters: dict = DEFAULT):
-    return cached.events_page_view(**filters, method=method, draws=DRAWS, variant=variant,
-                                   normalisation=norm)
+def _raw_view(method: str = "ensemble", norm: str = "total", filters: EventFilters = DEFAULT):
+    chosen = dataclasses.replace(filters, method=method, normalisation=norm)
+    return cached.events_screen(data_version(), chosen).view
 
 
 def test_every_displayed_table_is_text_without_none():
@@ -116,8 +116,8 @@ def test_totals_are_formatted_and_missing_quantiles_show_the_missing_mark():
     # Deloitte costs no platform block: a total of no costed event
     at = _page(ev_method="deloitte2016", ev_types=["platforms"])
     shown = _frame_with(at, "events costed")
-    raw = cached.events_totals(**(DEFAULT | {"types": ("platforms",)}),
-                               method="deloitte2016", draws=DRAWS, variant="capped")
+    raw = cached.events_totals(data_version(), dataclasses.replace(
+        DEFAULT, types=("platforms",), method="deloitte2016")).raw
     assert len(shown) == raw.height
     for r, (_, s) in zip(raw.iter_rows(named=True), shown.iterrows(), strict=True):
         for column in TOTALS_MONEY:
@@ -136,8 +136,8 @@ def test_compare_table_is_formatted():
     chosen = tuple(at.multiselect(key="ev_compare").value)
     assert chosen
     shown = _frame_with(at, "rank per day")
-    raw = cached.events_compared(**DEFAULT, method="ensemble", draws=DRAWS, variant="capped",
-                                 chosen=chosen)  # the page's default: each event's headline
+    # the page's default: each event's headline
+    raw, _ = cached.events_compared(data_version(), DEFAULT, chosen)
     _assert_text_only(shown)
     for r, (_, s) in zip(raw.iter_rows(named=True), shown.iterrows(), strict=True):
         for column in ("total (P50) [USD]", "per day [USD]", "per capita [USD]"):

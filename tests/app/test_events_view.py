@@ -7,17 +7,9 @@ import json
 import polars as pl
 import pytest
 
-from app_pages.events_view import (
-    NORMALISATIONS,
-    compare_chart_spec,
-    events_chart_frame,
-    events_chart_spec,
-    events_display,
-    events_table,
-    events_view,
-    table_csv,
-    totals_display,
-)
+from app_pages.events_display import events_display, table_csv, totals_display
+from app_pages.events_specs import compare_chart_spec, events_chart_frame, events_chart_spec
+from app_pages.events_view import NORMALISATIONS, events_table, events_view
 from impact import format as fmt
 
 
@@ -91,7 +83,7 @@ def test_events_display_is_text_and_the_csv_keeps_numbers(pakistan_2024):
     events, estimates = pakistan_2024
     view = events_view(estimates, events, method="impact", variant="capped",
                        normalisation="per_day")
-    shown, raw = view.shown, view.table
+    shown, raw = events_display(view.table, "per_day"), view.table
     assert shown.columns == raw.columns and shown["id"].to_list() == raw["id"].to_list()
     assert all(dtype == pl.String for dtype in shown.dtypes)
     assert shown.null_count().sum_horizontal().item() == 0

@@ -20,6 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import viewmodel as vm
+from impact.vocab import SCOPE_TITLES
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {
@@ -58,15 +59,16 @@ RAW_OPTIONS = {"preset": [p.key for p in vm.PRESETS]}
 
 def _candidates() -> list:
     """Every raw option value the app's choice widgets use (the harness shows labels)."""
+    from app_pages import events_filters as ef
     from app_pages import events_view as ev
-    from app_pages import monitor_view as mv
+    from app_pages import monitor_choices as mc
     from impact.estimation.ensemble import ENSEMBLE
     from impact.methods import REGISTRY
 
     values: list = [*REGISTRY, ENSEMBLE, *vm.SCOPE_LABELS, *vm.PLATFORM_LABELS,
                     *vm.AREA_LABELS, *vm.PRESET_LABELS, "USD", "local", *vm.country_names(),
-                    *ev.EVENT_TYPE_LABELS, *ev.NORMALISATIONS, *ev.CAP_LABELS,
-                    *ev.OPEN_ENDED_LABELS, ev.ANY_PLATFORM, *mv.SOURCE_LABELS]
+                    *SCOPE_TITLES, *ev.NORMALISATIONS, *ef.CAP_LABELS,
+                    *ef.OPEN_ENDED_LABELS, ef.ANY_PLATFORM, *mc.SOURCE_LABELS]
     return list(dict.fromkeys(values))
 
 

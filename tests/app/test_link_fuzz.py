@@ -3,7 +3,7 @@ runs (no exception element), shows at most one warning (the Estimate page's "thi
 scenario could not be used"), and never renders a link, an image or HTML that came from the
 link (text from a link reaches Markdown only through `impact.format.md_text`).
 
-Hypothesis draws the links: the Estimate page's parameters (`vm.QUERY_FIELDS`) and unknown
+Hypothesis draws the links: the Estimate page's parameters (`q.QUERY_FIELDS`) and unknown
 ones, with hostile values — numbers huge, negative, NaN, infinite, in other scripts' digits;
 dates far in the past and future (a start of 2100-12-31T23:00 with an end in 2101); empty and
 10,000-character strings; Markdown and HTML; control and bidirectional characters; a
@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from app_pages import viewmodel as vm
+from app_pages import estimate_query as q
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -55,7 +55,7 @@ value = st.one_of(st.sampled_from(NUMBERS), st.sampled_from(DATES), st.sampled_f
                   st.floats(allow_nan=True, allow_infinity=True).map(repr),
                   st.integers(min_value=-(10**30), max_value=10**30).map(str),
                   st.sampled_from(INJECTIONS).map(lambda s: s * 3))
-known = st.sampled_from(vm.QUERY_FIELDS)
+known = st.sampled_from(q.QUERY_FIELDS)
 unknown = st.sampled_from(["colour", "page", "embed", "x" * 500, "<b>k</b>", "[k](http://e)",
                            "Country", "duration", ""])
 links = st.dictionaries(st.one_of(known, known, known, unknown),
@@ -205,7 +205,7 @@ def test_a_refused_date_names_itself(link, named):
     """Dates at the calendar's ends (no local time exists for them) and a start-to-end span
     outside the page's 1 to 8,760 hours are refused naming the parameter, not as an
     unreadable link or as a missing duration."""
-    state, problems = vm.state_from_query(link)
+    state, problems = q.state_from_query(link)
     assert state == {}
     assert len(problems) == 1 and named in problems[0], problems
     assert "None" not in problems[0]

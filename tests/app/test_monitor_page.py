@@ -14,6 +14,11 @@ import streamlit as st
 from loopback import Recorded
 from streamlit.testing.v1 import AppTest
 
+from app_pages import monitor_charts as mch
+from app_pages import monitor_choices as mc
+from app_pages import monitor_exports as mx
+from app_pages import monitor_read as mr
+from app_pages import monitor_sources as ms
 from app_pages import monitor_view as mv
 from impact import format as fmt
 from impact.errors import InputError, TimelineError
@@ -30,8 +35,8 @@ TIMEOUT = 60
 
 @pytest.fixture(scope="module")
 def seed_result():
-    data = mv.SEED_CASE.read_bytes()
-    return mv.run_monitor(data, mv.SEED_CASE.name, None, "1d,3d,7d,30d", 500)
+    data = mc.SEED_CASE.read_bytes()
+    return mr.run_monitor(data, mc.SEED_CASE.name, None, "1d,3d,7d,30d", 500)
 
 
 def _page() -> AppTest:
@@ -85,7 +90,7 @@ def test_seed_case_shows_cost_so_far_burn_and_projection():
                                                "had it lasted 30 days more"]
     assert {"total P50 [USD]", "total P50 [PKR]"} <= set(projection.columns)
     rows = _table(at, "start_utc")
-    assert len(rows) == len(mv.load_timeline(mv.SEED_CASE.read_bytes(), "seed").rows)
+    assert len(rows) == len(mr.load_timeline(mc.SEED_CASE.read_bytes(), "seed").rows)
     assert len(at.get("vega_lite_chart")) == 2  # cumulative cost and intensity
 
 
@@ -154,12 +159,12 @@ def test_uploaded_file_is_costed_and_a_bad_one_is_one_line_error():
     at = _page()
     seed = _so_far(at)
     at.radio(key="mon_source").set_value("upload").run()
-    at.session_state[mv.UPLOADED_KEY] = (STILL_ON.name, STILL_ON.read_bytes())
+    at.session_state[mc.UPLOADED_KEY] = (STILL_ON.name, STILL_ON.read_bytes())
     at.run()
     assert not at.exception and not at.error
     assert _so_far(at) != seed
     assert any(STILL_ON.name in _shown(m.value) for m in at.markdown)
-    at.session_state[mv.UPLOADED_KEY] = (BAD.name, BAD.read_bytes())
+    at.session_state[mc.UPLOADED_KEY] = (BAD.name, BAD.read_bytes())
     at.run()
     assert not at.exception and not at.metric
     assert len(at.error) == 1
@@ -177,11 +182,11 @@ def test_watch_mode_is_a_timed_fragment_that_follows_the_file(tmp_path, monkeypa
         return fragment(func, run_every=run_every)
 
     monkeypatch.setattr(st, "fragment", recording)
-    monkeypatch.setenv(mv.WATCH_ENV, str(tmp_path))
+    monkeypatch.setenv(mc.WATCH_ENV, str(tmp_path))
     watched = tmp_path / "live.csv"
-    watched.write_bytes(mv.SEED_CASE.read_bytes())
+    watched.write_bytes(mc.SEED_CASE.read_bytes())
     at = _page()
-    assert mv.WATCH_SECONDS in calls  # the watch fragment reruns itself every 30 s
+    assert mc.WATCH_SECONDS in calls  # the watch fragment reruns itself every 30 s
     at.radio(key="mon_source").set_value("watch").run()
     assert any("re-read every" in i.value for i in at.info)
     at.text_input(key="mon_watch_path").input("live.csv").run()
@@ -216,13 +221,17 @@ def test_page_is_in_the_navigation_and_keeps_its_choices():
     assert callable(page_module.main)  # the router's page: imported once, not re-run
     text = (ROOT / "app.py").read_text()
     assert 'title="Monitor"' in text and "MONITOR_KEYS" in text
-    assert "mon_method" in mv.MONITOR_KEYS and "mon_file" not in mv.MONITOR_KEYS
+    assert "mon_method" in mc.MONITOR_KEYS and "mon_file" not in mc.MONITOR_KEYS
 
 
 # ---- the view model ------------------------------------------------------------------------------
 def test_view_model_doctests():
-    failed, tried = doctest.testmod(mv, optionflags=doctest.ELLIPSIS)
-    assert tried and not failed
+    tried = 0
+    for module in (mc, mch, mr, ms, mv, mx):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert not result.failed, module.__name__
+        tried += result.attempted
+    assert tried
 
 
 def test_view_of_the_seed_case(seed_result):
@@ -244,8 +253,8 @@ def test_view_of_the_seed_case(seed_result):
     assert cum["p50"][-1] == pytest.approx(so["loss_usd_p50"], rel=0.05)
     assert set(view.intensity["kind"]) == {"mobile data, nationwide"}
     assert view.intensity["lost"].max() <= 1
-    for spec in (mv.cumulative_chart_spec(cum, seed_result.zone, "impact"),
-                 mv.intensity_chart_spec(view.intensity, seed_result.zone)):
+    for spec in (mch.cumulative_chart_spec(cum, seed_result.zone, "impact"),
+                 mch.intensity_chart_spec(view.intensity, seed_result.zone)):
         json.dumps(spec)  # a plain Vega-Lite dict
     assert view.stem == "impact_monitor_PAK_20240208T1500Z"
 
@@ -272,27 +281,27 @@ def test_view_of_the_headline(seed_result):
     for m in members:
         assert REGISTRY[m].title in view.members
     assert set(seed_result.headline.excluded) <= set(REGISTRY)
-    spec = mv.cumulative_chart_spec(view.cumulative, seed_result.zone,
-                                    mv.method_title(ENSEMBLE))
+    spec = mch.cumulative_chart_spec(view.cumulative, seed_result.zone,
+                                    mc.method_title(ENSEMBLE))
     assert spec["title"]["text"] == f"Cost so far, {ENSEMBLE_TITLE}"
 
 
 def test_lifted_restriction_says_what_it_would_have_cost():
-    data = mv.SEED_CASE.read_bytes()
-    result = mv.run_monitor(data, "seed.csv", "2024-02-12T00:00Z", "1d,7d", 300)
+    data = mc.SEED_CASE.read_bytes()
+    result = mr.run_monitor(data, "seed.csv", "2024-02-12T00:00Z", "1d,7d", 300)
     view = mv.monitor_view(result, "impact")
     assert not view.current and view.status_word == "Lifted"
     assert fmt.parse_number(view.per_day.removeprefix("USD ")) > 0
     assert "had it lasted" in view.per_day_range
     assert all(t.startswith("had it lasted") for t in view.projection["if it lasts"])
-    still = mv.monitor_view(mv.run_monitor(data, "seed.csv", "2024-02-08T10:00Z", "1d,7d",
+    still = mv.monitor_view(mr.run_monitor(data, "seed.csv", "2024-02-08T10:00Z", "1d,7d",
                                            300), "impact")
     assert still.current and still.status_word == "Still on"
     assert list(still.projection["if it lasts"]) == ["1 day more", "7 days more"]
 
 
 def test_method_that_does_not_cost_the_timeline():
-    result = mv.run_monitor(STILL_ON.read_bytes(), STILL_ON.name, "2024-02-19T00:00Z",
+    result = mr.run_monitor(STILL_ON.read_bytes(), STILL_ON.name, "2024-02-19T00:00Z",
                             "1d", 300)
     view = mv.monitor_view(result, "deloitte2016")
     assert view.so_far == "not applicable" and view.projection.height == 0
@@ -301,7 +310,7 @@ def test_method_that_does_not_cost_the_timeline():
 
 
 def test_hourly_csv_has_every_method(seed_result):
-    header = mv.hourly_csv(seed_result).splitlines()[0].split(",")
+    header = mx.hourly_csv(seed_result).splitlines()[0].split(",")
     assert header[:2] == ["hour_utc", "hour_local"]
     assert all(f"{m}_cum_usd_p50" in header for m in (ENSEMBLE, *REGISTRY))
     assert header.index(f"{ENSEMBLE}_cum_usd_p05") < header.index("impact_cum_usd_p05")
@@ -309,25 +318,25 @@ def test_hourly_csv_has_every_method(seed_result):
 
 def test_bad_files_are_one_line_errors():
     with pytest.raises(TimelineError) as err:
-        mv.load_timeline(BAD.read_bytes(), BAD.name)
+        mr.load_timeline(BAD.read_bytes(), BAD.name)
     assert str(err.value).count("\n") == 0 and "line 2" in str(err.value)
     with pytest.raises(TimelineError):
-        mv.load_timeline(b"", "empty.csv")
+        mr.load_timeline(b"", "empty.csv")
     with pytest.raises(TimelineError):
-        mv.load_timeline(b"{not json", "broken.json")
+        mr.load_timeline(b"{not json", "broken.json")
 
 
 def test_brief_is_built_from_the_result(seed_result):
     pytest.importorskip("impact.report.brief")
-    html = mv.brief_file("html", seed_result, "impact")
+    html = mx.brief_file("html", seed_result, "impact")
     assert isinstance(html, str) and "Pakistan" in html
-    pdf = mv.brief_file("pdf", seed_result, "impact")
+    pdf = mx.brief_file("pdf", seed_result, "impact")
     assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF")
-    html = mv.brief_file("html", seed_result, ENSEMBLE)  # the page's default
+    html = mx.brief_file("html", seed_result, ENSEMBLE)  # the page's default
     head = seed_result.so_far.row(0, named=True)
     assert fmt.money(head["loss_usd_p50"]) in html and "headline: " in html
     assert f"Projection ({ENSEMBLE_TITLE})" in html
-    assert mv.brief_file("pdf", seed_result, ENSEMBLE).startswith(b"%PDF")
+    assert mx.brief_file("pdf", seed_result, ENSEMBLE).startswith(b"%PDF")
 
 
 # ---- reading options, rows still on, refused records, fetching -----------------------------------
@@ -339,7 +348,7 @@ def _upload(at: AppTest, path_or_bytes, name: str | None = None) -> AppTest:
     """Show a file as if uploaded (AppTest cannot upload; the page keeps uploads in state)."""
     at.radio(key="mon_source").set_value("upload").run()
     data = path_or_bytes if isinstance(path_or_bytes, bytes) else path_or_bytes.read_bytes()
-    at.session_state[mv.UPLOADED_KEY] = (name or path_or_bytes.name, data)
+    at.session_state[mc.UPLOADED_KEY] = (name or path_or_bytes.name, data)
     return at.run()
 
 
@@ -393,14 +402,14 @@ def test_options_reach_read_any(monkeypatch):
 
     monkeypatch.setattr(importers, "read_any", spy)
     accepted = ("datasource", "platform", "causes", "sheet", "until")
-    options = mv.read_options({"country": "PAK", "datasource": "bgp", "platform": "whatsapp",
+    options = mr.read_options({"country": "PAK", "datasource": "bgp", "platform": "whatsapp",
                                "causes": "all", "sheet": "2024"}, accepted)
-    mv.load_timeline(IODA.read_bytes(), IODA.name,
+    mr.load_timeline(IODA.read_bytes(), IODA.name,
                      tuple((k, v) for k, v in options if k in ("country", "datasource")))
     assert seen == {"name": IODA.name, "country": "PAK", "datasource": "bgp"}
     assert dict(options) == {"country": "PAK", "datasource": "bgp", "platform": "whatsapp",
                              "causes": "all", "sheet": "2024"}
-    assert mv.read_options({"platform": "x", "country": " "}, ("until",)) == ()
+    assert mr.read_options({"platform": "x", "country": " "}, ("until",)) == ()
 
 
 def test_rows_still_on_are_refused_at_the_end_and_costed_to_now():
@@ -423,7 +432,7 @@ def test_rows_still_on_are_refused_at_the_end_and_costed_to_now():
 
 
 def test_uploader_takes_workbooks():
-    assert {"csv", "json", "xlsx"} <= set(mv.UPLOAD_TYPES)
+    assert {"csv", "json", "xlsx"} <= set(mc.UPLOAD_TYPES)
     at = _page()
     at.radio(key="mon_source").set_value("upload").run()
     assert not at.exception
@@ -488,9 +497,9 @@ def test_fetch_base_url_from_the_environment(monkeypatch):
 
 def test_chart_specs_carry_their_rows_and_fit_the_width(seed_result):
     view = mv.monitor_view(seed_result, "impact")
-    for spec, frame in ((mv.cumulative_chart_spec(view.cumulative, "Asia/Karachi", "x"),
+    for spec, frame in ((mch.cumulative_chart_spec(view.cumulative, "Asia/Karachi", "x"),
                          view.cumulative),
-                        (mv.intensity_chart_spec(view.intensity, "Asia/Karachi"),
+                        (mch.intensity_chart_spec(view.intensity, "Asia/Karachi"),
                          view.intensity)):
         assert spec["autosize"]["type"] == "fit-x" and spec["title"]["text"]
         values = spec["layer"][0]["data"]["values"]
@@ -503,20 +512,20 @@ def test_chart_specs_carry_their_rows_and_fit_the_width(seed_result):
 
 
 def test_watching_server_files_is_off_unless_the_operator_allows_it(tmp_path, monkeypatch):
-    monkeypatch.delenv(mv.WATCH_ENV, raising=False)
+    monkeypatch.delenv(mc.WATCH_ENV, raising=False)
     at = _page()
     assert "Watch a file on this server" not in at.radio(key="mon_source").options
     with pytest.raises(InputError, match="watching files on this server is off"):
-        mv.read_watched(".env")
-    monkeypatch.setenv(mv.WATCH_ENV, str(tmp_path))
+        ms.read_watched(".env")
+    monkeypatch.setenv(mc.WATCH_ENV, str(tmp_path))
     assert "Watch a file on this server" in _page().radio(key="mon_source").options
     big = tmp_path / "big.csv"
-    big.write_bytes(b"x" * (mv.WATCH_MAX_BYTES + 1))
+    big.write_bytes(b"x" * (mc.WATCH_MAX_BYTES + 1))
     with pytest.raises(InputError, match="at most 20 MB"):
-        mv.read_watched("big.csv")
+        ms.read_watched("big.csv")
     (tmp_path / "loop").symlink_to(tmp_path / "loop")
     with pytest.raises(InputError, match="path: 'loop'"):
-        mv.read_watched("loop")
+        ms.read_watched("loop")
     (tmp_path / "out").symlink_to("/etc/passwd")
     with pytest.raises(InputError, match="operator allowed"):
-        mv.read_watched("out")
+        ms.read_watched("out")

@@ -11,23 +11,14 @@ from datetime import date, time
 import polars as pl
 import pytest
 
-from app_pages import viewmodel as vm
-from app_pages.viewmodel import (
-    DOWNLOADS,
-    ESTIMATE_DEFAULTS,
-    country_names,
-    estimate_view,
-    export_file,
-    method_cards,
-    query_url,
-    results_table,
-    scenario_input,
-    scenario_query,
-    state_from_query,
-)
+from app_pages.estimate_exports import DOWNLOADS, export_file
+from app_pages.estimate_query import query_url, scenario_query, state_from_query
+from app_pages.estimate_view import conversion_factor, estimate_view, method_cards, results_table
+from app_pages.viewmodel import ESTIMATE_DEFAULTS, country_names, scenario_input
 from impact import estimate, parse_scenario
 from impact import format as fmt
 from impact.methods import REGISTRY
+from impact.vocab import parameter_label
 
 
 @pytest.fixture(scope="module")
@@ -115,13 +106,13 @@ def test_detail_tables_speak_in_words_and_in_the_output_currency():
     est = estimate(sc, draws=500)
     view = estimate_view(est)
     gdp = view.assumptions.filter((pl.col("Method") == REGISTRY["impact"].title)
-                                  & (pl.col("Input") == vm.parameter_label("gdp_usd")))
-    factor = vm.conversion_factor(est.summary)
+                                  & (pl.col("Input") == parameter_label("gdp_usd")))
+    factor = conversion_factor(est.summary)
     gdp_usd = est.assumptions.filter((pl.col("method") == "impact")
                                      & (pl.col("parameter") == "gdp_usd"))["value"][0]
     assert gdp["Value"][0] == fmt.money(gdp_usd * factor, "PKR")
     assert gdp["Unit"][0] == "per year"
-    share = view.assumptions.filter(pl.col("Input") == vm.parameter_label("digital_share"))
+    share = view.assumptions.filter(pl.col("Input") == parameter_label("digital_share"))
     assert share["Value"][0].endswith(" %")
     assert view.sensitivity.columns[2:] == ["Loss with the input at P5 [PKR]",
                                             "Loss with the input at P95 [PKR]", "Swing [PKR]"]
@@ -189,7 +180,8 @@ def test_display_text_follows_impact_format(platform_estimate):
 
 
 def test_uploaded_batch_template_runs_and_bad_files_are_rejected():
-    from app_pages.viewmodel import BATCH_TEMPLATE, run_uploaded_batch
+    from app_pages.batch_view import BATCH_TEMPLATE
+    from app_pages.viewmodel import run_uploaded_batch
     from impact import InputError
 
     results, estimates, errors = run_uploaded_batch(BATCH_TEMPLATE.encode(), "t.csv",

@@ -25,13 +25,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from impact.model.context import digital_share
 from impact.bundled.indicators import lookup
 from impact.methods.brookings2016 import brookings2016
 from impact.methods.cost_compatible import cost_compatible
 from impact.methods.deloitte2016 import deloitte2016
 from impact.methods.icrier2018 import icrier2018
 from impact.methods.impact_model import impact2024
+from impact.model.context import digital_share
 
 TABLE = Path(__file__).resolve().parents[1] / "worked_figures.csv"
 FORMULAS = {"brookings2016": brookings2016, "deloitte2016": deloitte2016,

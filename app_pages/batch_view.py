@@ -1,0 +1,51 @@
+"""The Batch page's view: its template file and the result table, formatted like the
+Estimate page's comparison.
+
+Nothing here imports streamlit, so every function can be tested on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from app_pages.estimate_view import TABLE_COLUMNS, methods_table
+from app_pages.viewmodel import SCOPE_LABELS
+from impact import format as fmt
+from impact.report.chart_frames import money_basis
+
+BATCH_TEMPLATE = (
+    "id,country,start,end,duration_hours,scope,platforms,affected_share,affected_users,"
+    "intensity,circumvention\n"
+    "pak-election,PAK,2024-02-08T07:00,2024-02-08T17:00,,mobile,,,,,\n"
+    "pak-x,PAK,2024-02-17,2025-01-01,,platforms,x,,,,\n"
+    "ind-regional,IND,,,72,full,,0.01,,,\n"
+    "irn-throttle,IRN,,,24,throttling,,,,0.7,\n"
+)
+
+
+#: the Batch page's result table: the scenario of each row, then the Estimate page's columns
+BATCH_TABLE_COLUMNS = ("id", "country", "scope", "duration", *TABLE_COLUMNS)
+
+
+def batch_table(results: pl.DataFrame) -> pl.DataFrame:
+    """The Batch page's result table (strings, for display): one row per id and method (the
+    ensemble last), formatted like the Estimate page's comparison (`results_table`: method
+    titles, money in each scenario's output currency, shares as percentages, the formatter's
+    missing mark for what is not costed), after the id, country, scope and duration.
+
+    ``results`` is `impact.report.export.summary_frame` of the batch (an ``id`` column, then the
+    summary columns)."""
+    out: list[dict[str, Any]] = []
+    rows = results.to_dicts()
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_id.setdefault(r["id"], []).append(r)
+    for id_, group in by_id.items():
+        scenario = next((r for r in group if r["country"]), group[0])
+        lead = {"id": id_, "country": scenario["country"] or scenario["iso3"] or fmt.MISSING,
+                "scope": SCOPE_LABELS.get(scenario["scope"], scenario["scope"] or fmt.MISSING),
+                "duration": fmt.hours(scenario["duration_hours"])}
+        out += [lead | row for row in methods_table(group, *money_basis(group)).to_dicts()]
+    return pl.DataFrame(out, schema=dict.fromkeys(BATCH_TABLE_COLUMNS, pl.String))
