@@ -139,6 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--geometry", type=Path, metavar="WORLD_ATLAS",
                        help="also rebuild data/geometry/ from the world-atlas npm tarball "
                        "(`npm pack world-atlas@2`) or its countries-110m.json (optional)")
+    build.add_argument("--platforms-only", action="store_true",
+                       help="rebuild only the platform table and its level fit "
+                       "(platform_weights.csv, platform_level_fit.csv) from the other tables")
+    build.add_argument("--validation", type=Path, metavar="FILE",
+                       help="the Top10VPN country-year file the platform level is fitted on "
+                       "(default: <raw>/../validation/top10vpn_country_year_2019_2022.csv; "
+                       "read, never written to data/)")
     geo = data_sub.add_parser("geometry", help="rebuild only the map's country shapes "
                               "(data/geometry/) from world-atlas, offline")
     geo.add_argument("source", type=Path, metavar="WORLD_ATLAS",

@@ -52,11 +52,17 @@ def data_command(args: argparse.Namespace) -> int:
     try:  # into a copy of --out, swapped in when complete: a failed build changes nothing
         with building(out) as tmp:
             if args.data_command == "build":
+                from impact.build.platforms import (
+                    build_platform_tables,  # start-up: the build stack loads for data commands only
+                )
                 from impact.build.tables import (
                     build_all,  # start-up: the build stack loads for data commands only
                 )
 
-                paths = build_all(raw, tmp, report=print)
+                if not args.platforms_only:
+                    paths = build_all(raw, tmp, report=print)
+                # the level is fitted by pricing the catalogue just written
+                paths |= build_platform_tables(raw, tmp, args.validation, report=print)
             if geometry is not None:
                 from impact.build.geometry import (
                     build_geometry,  # start-up: the build stack loads for data commands only
