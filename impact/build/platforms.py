@@ -41,6 +41,7 @@ Top10VPN figures are read for the fit only and never written.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,6 +49,7 @@ import numpy as np
 import polars as pl
 
 from impact import parse_scenario
+from impact.build import REPO_DIR
 from impact.build.manifest import write_manifest
 from impact.bundled.datacheck import DATA_ENV
 from impact.bundled.datastore import forget_data_dir
@@ -115,6 +117,10 @@ def wpr_users(path: Path) -> pl.DataFrame:
                     pl.col("platform").replace_strict(names).alias("platform"),
                     pl.col("users").cast(pl.Float64))
             .group_by("iso3", "platform").agg(pl.col("users").max()))
+
+
+#: the hand-set table of world users per platform (in data/, each row sourced)
+WORLD_USERS_FILE = "platform_world_users.csv"
 
 
 def world_reach(world_users: pl.DataFrame, users: pl.DataFrame) -> dict[str, float]:
@@ -412,8 +418,11 @@ def build_platform_tables(raw_dir: Path, out_dir: Path, validation: Path | None 
     validation = validation or raw_dir.parent / VALIDATION_FILE
     countries = pl.read_csv(out_dir / "countries.csv", infer_schema_length=None)
     shares = statcounter_shares(raw_dir / STATCOUNTER_FILE)
-    reach = reach_table(shares, wpr_users(raw_dir / WPR_FILE),
-                        pl.read_csv(out_dir / "platform_world_users.csv"), countries, say)
+    world_users = out_dir / WORLD_USERS_FILE
+    if not world_users.is_file():  # a new output folder: the hand-set table comes with us
+        shutil.copyfile(REPO_DIR / "data" / WORLD_USERS_FILE, world_users)
+    reach = reach_table(shares, wpr_users(raw_dir / WPR_FILE), pl.read_csv(world_users),
+                        countries, say)
     table = usage_table(reach, shares, countries, say)
     paths = {"platform_weights": out_dir / "platform_weights.csv",
              "platform_level_fit": out_dir / "platform_level_fit.csv"}
