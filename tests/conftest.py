@@ -13,6 +13,7 @@ The profile is taken from the ``HYPOTHESIS_PROFILE`` environment variable; when 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -227,11 +228,31 @@ WORKER_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
-    """Under pytest-xdist (``-n``), schedule by group (``--dist loadgroup``) unless another
-    grouped mode is asked for: plain ``load`` would spread a group over the workers."""
+    """Under pytest-xdist (``-n``): schedule by group (``--dist loadgroup``) unless another
+    grouped mode is asked for, as plain ``load`` would spread a group over the workers; and
+    give the workers a short temporary folder (``/tmp/ptXXXXXXXX/popen-gwN/``, no longer than
+    pytest's own ``/tmp/pytest-of-USER/pytest-N/``), as tests echo their file names in
+    messages that cut a name past `impact.errors.MAX_ECHO` characters."""
     if getattr(config.option, "dist", "no") == "load":
         config.option.dist = "loadgroup"
+    distributed = getattr(config.option, "dist", "no") != "no" and getattr(
+        config.option, "tx", None)
+    if distributed and not hasattr(config, "workerinput") and config.option.basetemp is None:
+        config.option.basetemp = tempfile.mkdtemp(prefix="pt")
+        config.stash[_SHORT_BASETEMP] = Path(config.option.basetemp)
+
+
+_SHORT_BASETEMP = pytest.StashKey[Path]()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove the workers' short temporary folder after a run that passed (kept otherwise,
+    like pytest's own)."""
+    folder = session.config.stash.get(_SHORT_BASETEMP, None)
+    if folder is not None and exitstatus == 0:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _in(nodeid: str, entries: dict[str, tuple[str, ...]]) -> bool:
