@@ -59,7 +59,8 @@ def _clear_app_caches(request):
 
 # --- markers given from here, so that no test file needs editing ---------------------------------
 
-#: browser tests: every test under tests/e2e/ is marked ``e2e``
+#: browser tests: every test under tests/e2e/ is marked ``e2e``, and ``slow`` (each loads the
+#: app in a browser: 2 to 30 s)
 E2E_DIR = "tests/e2e/"
 
 #: tests that took more than about 2 s each (setup, call and teardown added up, as
@@ -267,12 +268,14 @@ def _in(nodeid: str, entries: dict[str, tuple[str, ...]]) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark the browser tests ``e2e`` and the `SLOW` tests ``slow``; put the tests of each of
+    """Mark the browser tests ``e2e`` and ``slow``, and the `SLOW` tests ``slow``; put the tests of each of
     `WORKER_GROUPS` (folders) in that ``xdist_group``."""
     for item in items:
         nodeid = item.nodeid
-        if nodeid.startswith(E2E_DIR) and item.get_closest_marker("e2e") is None:
-            item.add_marker(pytest.mark.e2e)
+        if nodeid.startswith(E2E_DIR):
+            for marker in ("e2e", "slow"):
+                if item.get_closest_marker(marker) is None:
+                    item.add_marker(getattr(pytest.mark, marker))
         if item.get_closest_marker("slow") is None and _in(nodeid, SLOW):
             item.add_marker(pytest.mark.slow)
         for group, folders in WORKER_GROUPS.items():
