@@ -19,10 +19,10 @@ from app_pages.estimate_tables import (
     sensitivity_table,
     title_of,
 )
-from app_pages.viewmodel import PLATFORM_LABELS, SCOPE_LABELS
+from app_pages.viewmodel import SCOPE_LABELS
 from impact import format as fmt
 from impact.report.chart_frames import money_basis
-from impact.vocab import parameter_label
+from impact.vocab import PLATFORM_LABELS, parameter_label
 
 STATUS_LABELS = {"ok": "ok", "not_applicable": "not applicable", "unavailable": "unavailable"}
 

@@ -23,34 +23,15 @@ import polars as pl
 from impact import format as fmt
 from impact.bundled.io import read_bundled
 from impact.methods import REGISTRY
+from impact.vocab import PLATFORM_LABELS
 
 # the chart frames' names as tests/test_charts.py reads them (their home: impact.report.chart_frames)
-from impact.report.chart_frames import (  # noqa: F401
-    DURATION_DRAWS,
-    DURATION_POINTS,
-    TORNADO_ENDS,
-    WATERFALL_STEPS,
-    duration_curve,
-    duration_grid,
-    tornado_frame,
-    waterfall_frame,
-)
 
 SCOPE_LABELS = {
     "full": "Full internet",
     "mobile": "Mobile data only",
     "platforms": "Named platforms",
     "throttling": "Throttling",
-}
-PLATFORM_LABELS = {
-    "x": "X (Twitter)",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "whatsapp": "WhatsApp",
-    "youtube": "YouTube",
-    "tiktok": "TikTok",
-    "telegram": "Telegram",
-    "signal": "Signal",
 }
 #: widget keys of the Estimate page and their defaults (kept in session state across pages)
 ESTIMATE_DEFAULTS: dict[str, Any] = {

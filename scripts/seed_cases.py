@@ -17,10 +17,10 @@ from pathlib import Path
 from impact import estimate, parse_scenario
 from impact import format as fmt
 from impact.bundled.indicators import lookup
+from impact.bundled.zones import country_timezone
 from impact.model.montecarlo import DEFAULT_DRAWS
 from impact.monitor.costing import monitor
 from impact.monitor.importers.timeline_csv import read_timeline_csv
-from impact.monitor.timeline import country_timezone
 from impact.vocab import DEFAULT_SEED
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,8 +10,9 @@ import sys
 import pytest
 
 import impact
-from app_pages import viewmodel as vm
+from impact import vocab
 from impact.methods import REGISTRY
+from impact.report import chart_frames as cf
 from impact.report import charts
 
 DRAWS = 2_000
@@ -29,7 +30,7 @@ def est(scenario):
 
 @pytest.fixture(scope="module")
 def curve(scenario):
-    return vm.duration_curve(scenario.model_dump_json(), tuple(REGISTRY))
+    return cf.duration_curve(scenario.model_dump_json(), tuple(REGISTRY))
 
 
 def _resolved(spec: dict) -> dict:
@@ -56,18 +57,18 @@ def _mark(layer: dict) -> str:
 # ---- the duration grid -----------------------------------------------------------------------
 @pytest.mark.parametrize("hours", [1.0, 2.5, 10.0, 72.0, 8760.0])
 def test_duration_grid_runs_from_one_hour_to_four_times_the_scenario(hours):
-    grid = vm.duration_grid(hours)
+    grid = cf.duration_grid(hours)
     assert grid[0] == 1.0
     assert grid[-1] == pytest.approx(max(4 * hours, 4.0), rel=1e-3)
     assert hours in grid
     assert list(grid) == sorted(set(grid))
-    assert vm.DURATION_POINTS <= len(grid) <= vm.DURATION_POINTS + 1
+    assert cf.DURATION_POINTS <= len(grid) <= cf.DURATION_POINTS + 1
 
 
 def test_duration_grid_stays_within_the_longest_scenario():
     from impact.model.scenario import MAX_HOURS
 
-    assert vm.duration_grid(MAX_HOURS)[-1] == MAX_HOURS
+    assert cf.duration_grid(MAX_HOURS)[-1] == MAX_HOURS
 
 
 def test_duration_curve_is_one_engine_pass_with_one_seed(scenario, monkeypatch):
@@ -81,19 +82,19 @@ def test_duration_curve_is_one_engine_pass_with_one_seed(scenario, monkeypatch):
         return real(scenarios, methods, **kw)
 
     monkeypatch.setattr(engine, "run", spy)
-    frame = vm.duration_curve.__wrapped__(scenario.model_dump_json(), ("impact", "panel"))
-    grid = vm.duration_grid(scenario.hours)
+    frame = cf.duration_curve.__wrapped__(scenario.model_dump_json(), ("impact", "panel"))
+    grid = cf.duration_grid(scenario.hours)
     assert len(calls) == 1
     n, kw = calls[0]
     assert n == len(grid)
-    assert len(set(kw["seeds"])) == 1 and kw["draws"] == vm.DURATION_DRAWS
+    assert len(set(kw["seeds"])) == 1 and kw["draws"] == cf.DURATION_DRAWS
     assert frame.height == 2 * len(grid)
     assert frame["method"].unique(maintain_order=True).to_list() == ["impact", "panel"]
 
 
 def test_duration_curve_at_the_scenarios_hours_is_the_scenarios_estimate(scenario, curve):
     """Same seed and draws: the grid point at the scenario's own duration is its estimate."""
-    alone = impact.estimate(scenario, draws=vm.DURATION_DRAWS)
+    alone = impact.estimate(scenario, draws=cf.DURATION_DRAWS)
     p50 = dict(alone.summary.select("method", "loss_p50").iter_rows())
     at = curve.filter(curve["hours"] == scenario.hours)
     assert dict(at.select("method", "p50").iter_rows()) == pytest.approx(p50)
@@ -111,7 +112,7 @@ def test_duration_chart_lines_band_and_scenario_mark(scenario, curve):
     chart = charts.duration_chart(curve, scenario.hours)
     band, lines, rule, text = _layers(chart)
     assert [_mark(x) for x in (band, lines, rule, text)] == ["area", "line", "rule", "text"]
-    grid = vm.duration_grid(scenario.hours)
+    grid = cf.duration_grid(scenario.hours)
     # one row per method and grid point; the band only for the headline method
     assert len(lines["data"]["values"]) == len(REGISTRY) * len(grid)
     assert {r["method"] for r in band["data"]["values"]} == {"impact"}
@@ -129,7 +130,7 @@ def test_duration_chart_lines_band_and_scenario_mark(scenario, curve):
 
 
 def test_duration_chart_bands_the_first_method_without_the_headline(scenario):
-    frame = vm.duration_curve(scenario.model_dump_json(), ("brookings2016", "panel"))
+    frame = cf.duration_curve(scenario.model_dump_json(), ("brookings2016", "panel"))
     band = _layers(charts.duration_chart(frame, scenario.hours))[0]
     assert {r["method"] for r in band["data"]["values"]} == {"brookings2016"}
 
@@ -137,7 +138,7 @@ def test_duration_chart_bands_the_first_method_without_the_headline(scenario):
 def test_local_currency_reaches_the_axis():
     sc = impact.parse_scenario({"country": "Pakistan", "duration_hours": 10,
                                 "currency": "local"})
-    frame = vm.duration_curve(sc.model_dump_json(), ("impact",))
+    frame = cf.duration_curve(sc.model_dump_json(), ("impact",))
     assert set(frame["currency"]) == {"PKR"}
     lines = _layers(charts.duration_chart(frame, sc.hours, currency="PKR"))[1]
     assert lines["encoding"]["y"]["axis"]["title"] == "loss [PKR]"
@@ -145,7 +146,7 @@ def test_local_currency_reaches_the_axis():
 
 # ---- tornado ---------------------------------------------------------------------------------
 def test_tornado_frame_sorted_by_swing_in_words(est):
-    frame, p50 = vm.tornado_frame(est.sensitivity, est.summary, "impact")
+    frame, p50 = cf.tornado_frame(est.sensitivity, est.summary, "impact")
     sens = est.sensitivity.filter(est.sensitivity["method"] == "impact")
     assert frame.height == 2 * sens.height
     assert p50 == est.summary.filter(est.summary["method"] == "impact")["loss_p50"][0]
@@ -156,12 +157,12 @@ def test_tornado_frame_sorted_by_swing_in_words(est):
     assert set(frame["start"]) == {p50}
     ends = {(r["parameter"], r["at"]): r["end"] for r in frame.iter_rows(named=True)}
     for s in sens.iter_rows(named=True):
-        assert ends[(s["parameter"], vm.TORNADO_ENDS[0])] == pytest.approx(s["loss_usd_at_p05"])
-        assert ends[(s["parameter"], vm.TORNADO_ENDS[1])] == pytest.approx(s["loss_usd_at_p95"])
+        assert ends[(s["parameter"], cf.TORNADO_ENDS[0])] == pytest.approx(s["loss_usd_at_p05"])
+        assert ends[(s["parameter"], cf.TORNADO_ENDS[1])] == pytest.approx(s["loss_usd_at_p95"])
 
 
 def test_tornado_chart_spec(est):
-    frame, p50 = vm.tornado_frame(est.sensitivity, est.summary, "impact")
+    frame, p50 = cf.tornado_frame(est.sensitivity, est.summary, "impact")
     bars, rule = _layers(charts.tornado_chart(frame, p50, title="impact"))
     assert (_mark(bars), _mark(rule)) == ("bar", "rule")
     # the largest swing on top: the inputs are ordered by their rank
@@ -171,28 +172,28 @@ def test_tornado_chart_spec(est):
     assert sorted(ranks, key=ranks.get) == \
         frame.sort("rank")["label"].unique(maintain_order=True).to_list()
     assert (bars["encoding"]["x"]["field"], bars["encoding"]["x2"]["field"]) == ("start", "end")
-    assert bars["encoding"]["color"]["scale"]["domain"] == list(vm.TORNADO_ENDS)
+    assert bars["encoding"]["color"]["scale"]["domain"] == list(cf.TORNADO_ENDS)
     assert rule["data"]["values"] == [{"centre": p50}]
     assert len(bars["data"]["values"]) == frame.height
 
 
 def test_tornado_of_an_uncosted_or_unknown_method_is_empty(est):
-    frame, p50 = vm.tornado_frame(est.sensitivity, est.summary, "nope")
+    frame, p50 = cf.tornado_frame(est.sensitivity, est.summary, "nope")
     assert frame.height == 0 and p50 == 0.0
 
 
 def test_every_uncertain_input_has_words():
     """No raw parameter name reaches a chart: every input of every scope has a label."""
     cases = [{"scope": "full"}, {"scope": "mobile"}, {"scope": "throttling", "intensity": 0.5},
-             {"scope": "platforms", "platforms": list(vm.PLATFORM_LABELS)}]
+             {"scope": "platforms", "platforms": list(vocab.PLATFORM_LABELS)}]
     names = set()
     for extra in cases:
         sc = impact.parse_scenario({"country": "India", "duration_hours": 30,
                                     "start": "2024-02-08T08:00", **extra})
         names |= set(impact.estimate(sc, draws=200).assumptions["parameter"])
     for name in names:
-        label = vm.parameter_label(name)
-        assert name in vm.PARAMETER_LABELS or name.startswith(
+        label = vocab.parameter_label(name)
+        assert name in vocab.PARAMETER_LABELS or name.startswith(
             ("platform_weight_", "platform_usage_")), name
         assert "_" not in label and label[0].isupper(), label
 
@@ -200,8 +201,8 @@ def test_every_uncertain_input_has_words():
 # ---- waterfall -------------------------------------------------------------------------------
 def test_waterfall_adds_up_to_the_net_loss(est):
     comps = est.components["impact"]
-    frame = vm.waterfall_frame(comps, est.summary)
-    assert frame["step"].to_list() == list(vm.WATERFALL_STEPS)
+    frame = cf.waterfall_frame(comps, est.summary)
+    assert frame["step"].to_list() == list(cf.WATERFALL_STEPS)
     direct, indirect, recovered, net = frame["amount"].to_list()
     assert direct == pytest.approx(comps["direct"])
     assert indirect == pytest.approx(comps["indirect"])
@@ -217,13 +218,13 @@ def test_waterfall_adds_up_to_the_net_loss(est):
 
 
 def test_waterfall_chart_spec(est):
-    frame = vm.waterfall_frame(est.components["impact"], est.summary)
+    frame = cf.waterfall_frame(est.components["impact"], est.summary)
     chart = charts.waterfall_chart(frame)
     bars, labels, room = _layers(chart)
     assert (_mark(bars), _mark(labels), _mark(room)) == ("bar", "text", "point")
     assert bars["encoding"]["y"]["sort"]["field"] == "order"
     steps = sorted(bars["data"]["values"], key=lambda r: r["order"])
-    assert [r["step"] for r in steps] == list(vm.WATERFALL_STEPS)
+    assert [r["step"] for r in steps] == list(cf.WATERFALL_STEPS)
     values = bars["data"]["values"]
     assert labels["data"] == bars["data"]  # the bars and their labels share the rows
     # room on the right for the amounts written after the longest bar
@@ -234,7 +235,7 @@ def test_waterfall_chart_spec(est):
 
 
 def test_waterfall_without_components_is_empty(est):
-    assert vm.waterfall_frame({}, est.summary).height == 0
+    assert cf.waterfall_frame({}, est.summary).height == 0
 
 
 # ---- what the app is given: rows within the spec, labels that fit a phone --------------------
@@ -242,12 +243,12 @@ def _built(scenario, est, curve) -> dict[str, dict]:
     from impact.estimation.ensemble import ensemble_row
     from impact.report.chart_frames import methods_range_frame
 
-    tornado, p50 = vm.tornado_frame(est.sensitivity, est.summary, "impact")
+    tornado, p50 = cf.tornado_frame(est.sensitivity, est.summary, "impact")
     ranges = methods_range_frame(est.summary, ensemble_row(est))
     return {"duration": charts.duration_chart(curve, scenario.hours),
             "tornado": charts.tornado_chart(tornado, p50, title="impact"),
             "waterfall": charts.waterfall_chart(
-                vm.waterfall_frame(est.components["impact"], est.summary)),
+                cf.waterfall_frame(est.components["impact"], est.summary)),
             "range": charts.range_chart(ranges),
             "range_log": charts.range_chart(ranges, log=True)}
 
@@ -329,10 +330,10 @@ def test_label_limits_fall_back_to_the_layout_in_a_static_image(scenario, curve)
 # ---- offline rendering and light imports -----------------------------------------------------
 @pytest.mark.parametrize("width", [330, 1200])
 def test_every_chart_renders_to_png_offline(scenario, est, curve, width):
-    tornado, p50 = vm.tornado_frame(est.sensitivity, est.summary, "impact")
+    tornado, p50 = cf.tornado_frame(est.sensitivity, est.summary, "impact")
     built = [charts.duration_chart(curve, scenario.hours, width=width),
              charts.tornado_chart(tornado, p50, title="impact", width=width),
-             charts.waterfall_chart(vm.waterfall_frame(est.components["impact"], est.summary),
+             charts.waterfall_chart(cf.waterfall_frame(est.components["impact"], est.summary),
                                     width=width)]
     for chart in built:
         image = charts.png(chart, scale=1)

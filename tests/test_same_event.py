@@ -41,6 +41,7 @@ import pytest
 from app_pages.viewmodel import ESTIMATE_DEFAULTS, PRESETS, estimate_input, preset_state
 from impact import estimate, parse_scenario
 from impact.batch.run import run_batch
+from impact.bundled.zones import country_timezone
 from impact.catalogue.events import (
     STATED_START_TIMES,
     estimate_events,
@@ -53,7 +54,7 @@ from impact.estimation.ensemble import ENSEMBLE, ensemble
 from impact.model.context import hour_weighting, time_weight
 from impact.model.montecarlo import scenario_seed
 from impact.monitor.costing import monitor
-from impact.monitor.timeline import country_timezone, make_timeline, parse_row
+from impact.monitor.timeline import make_timeline, parse_row
 from impact.vocab import DEFAULT_SEED
 
 DRAWS = 200

@@ -43,6 +43,7 @@ from impact import __version__
 from impact.bundled.countries import currency_code
 from impact.bundled.io import data_version
 from impact.bundled.prices import conversion
+from impact.bundled.zones import country_timezone
 from impact.errors import ImpactError, InputError
 from impact.estimation.engine import run
 from impact.estimation.ensemble import (
@@ -58,7 +59,6 @@ from impact.model.scenario import Scenario, parse_scenario
 from impact.monitor.timeline import (
     Piece,
     Timeline,
-    country_timezone,
     hourly,
     local_naive,
     moment,

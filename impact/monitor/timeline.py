@@ -25,7 +25,7 @@ Rules (`hourly`, documented in ``docs/monitor.md``):
    ``i × (1 − i_full)`` of the same place (nationwide full covers every region).
 6. Each hour and kind becomes one piece: ``minutes`` covered and the minute-weighted mean
    intensity over them; the local start of the hour comes from the country's time zone in
-   the tz database (`country_timezone`), so hour-of-day and weekday weights are local.
+   the tz database (`impact.bundled.zones.country_timezone`), so hour-of-day and weekday weights are local.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from impact.bundled.countries import resolve_country
 from impact.bundled.regions import name_key, region_names
-from impact.bundled.zones import CAPITAL_ZONES, country_timezone  # noqa: F401  (their old home)
 from impact.errors import InputError, TimelineError
 from impact.model.scenario import platform_keys
 from impact.vocab import PLATFORMS, Platform, Scope

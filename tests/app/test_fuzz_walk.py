@@ -20,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import viewmodel as vm
-from impact.vocab import SCOPE_TITLES
+from impact.vocab import PLATFORM_LABELS, SCOPE_TITLES
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {
@@ -65,7 +65,7 @@ def _candidates() -> list:
     from impact.estimation.ensemble import ENSEMBLE
     from impact.methods import REGISTRY
 
-    values: list = [*REGISTRY, ENSEMBLE, *vm.SCOPE_LABELS, *vm.PLATFORM_LABELS,
+    values: list = [*REGISTRY, ENSEMBLE, *vm.SCOPE_LABELS, *PLATFORM_LABELS,
                     *vm.AREA_LABELS, *vm.PRESET_LABELS, "USD", "local", *vm.country_names(),
                     *SCOPE_TITLES, *ev.NORMALISATIONS, *ef.CAP_LABELS,
                     *ef.OPEN_ENDED_LABELS, ef.ANY_PLATFORM, *mc.SOURCE_LABELS]
