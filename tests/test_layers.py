@@ -227,3 +227,35 @@ print(json.dumps({{"build": sorted(m for m in sys.modules if m.startswith("impac
     got = json.loads(proc.stdout.strip().splitlines()[-1])
     assert got["build"] == [], got
     assert set(got["done"]) == set(files)
+
+
+#: where the package's own name is written as a string (it is also our method's name):
+#: the program's name, the user data folder, the version keys and the module prefix
+PACKAGE_NAME_USES = ("prog=", "user_data_dir(", '"versions"', '{"impact": ', 'name != "impact"',
+                     'args = ["impact"')
+
+
+def test_no_module_outside_methods_names_a_method() -> None:
+    sys.path.insert(0, str(REPO))
+    from impact.methods import REGISTRY
+
+    named = []
+    for root in (PACKAGE, REPO / "app_pages"):
+        for path in sorted(root.rglob("*.py")):
+            rel = path.relative_to(REPO).as_posix()
+            if rel.startswith(("impact/methods/", "impact/build/")):
+                continue
+            source = path.read_text(encoding="utf-8")
+            tree = ast.parse(source)
+            docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                          if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                                               ast.AsyncFunctionDef))
+                          and node.body and isinstance(node.body[0], ast.Expr)}
+            lines = source.splitlines()
+            for node in ast.walk(tree):
+                if (isinstance(node, ast.Constant) and node.value in REGISTRY
+                        and id(node) not in docstrings
+                        and not any(use in lines[node.lineno - 1]
+                                    for use in PACKAGE_NAME_USES)):
+                    named.append(f"{rel}:{node.lineno} {node.value!r}")
+    assert named == []
