@@ -18,7 +18,7 @@ from app_pages.cached import batch_results
 from app_pages.estimate_exports import XLSX_MIME, export_file
 from app_pages.viewmodel import read_upload
 from impact import ImpactError
-from impact.batch.run import ACCEPTED_COLUMNS, BATCH_COLUMNS, UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS
+from impact.batch.read import ACCEPTED_COLUMNS, BATCH_COLUMNS, UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS
 from impact.format import md_text
 from impact.methods import REGISTRY
 

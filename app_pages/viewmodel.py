@@ -257,13 +257,13 @@ APP_HOURS = (1.0, 8760.0)
 
 
 def read_upload(data: bytes, name: str):
-    """An uploaded batch file parsed within the app's limits: a `impact.batch.run.BatchTable`.
+    """An uploaded batch file parsed within the app's limits: a `impact.batch.read.BatchTable`.
 
-    The limits are on the content: at most `impact.batch.run.UPLOAD_MAX_BYTES` of CSV text once
-    decompressed (gzip is recognised by its bytes) and `impact.batch.run.UPLOAD_MAX_ROWS` data
+    The limits are on the content: at most `impact.batch.read.UPLOAD_MAX_BYTES` of CSV text once
+    decompressed (gzip is recognised by its bytes) and `impact.batch.read.UPLOAD_MAX_ROWS` data
     rows. Raises `InputError` (one line) when the file is over a limit or unusable as a whole.
     """
-    from impact.batch.run import UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS, parse_batch_csv
+    from impact.batch.read import UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS, parse_batch_csv
 
     return parse_batch_csv(data, name, max_bytes=UPLOAD_MAX_BYTES, max_rows=UPLOAD_MAX_ROWS)
 

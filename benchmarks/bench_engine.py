@@ -121,7 +121,8 @@ def catalogue_scenarios():
 
 
 def batch_scenarios(path: Path):
-    from impact.batch.run import CsvChunks, assign_ids
+    from impact.batch.read import CsvChunks
+    from impact.batch.run import assign_ids
     from impact.model.montecarlo import scenario_seed
     from impact.model.scenario import parse_scenario
     from impact.vocab import DEFAULT_SEED

@@ -8,7 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from impact.batch.run import read_batch_csv, run_batch, run_batch_estimates
+from impact.batch.read import read_batch_csv
+from impact.batch.run import run_batch, run_batch_estimates
 from impact.cli import main
 from impact.errors import InputError
 from impact.estimation.ensemble import ENSEMBLE

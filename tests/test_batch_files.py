@@ -22,15 +22,15 @@ from hypothesis import strategies as st
 
 import impact.batch.run
 from app_pages.viewmodel import read_upload, run_uploaded_batch
-from impact.batch.run import (
+from impact.batch.read import (
     UPLOAD_MAX_BYTES,
     UPLOAD_MAX_ROWS,
     CsvChunks,
     RowError,
     decode_batch_bytes,
     parse_batch_csv,
-    run_batch_estimates,
 )
+from impact.batch.run import run_batch_estimates
 from impact.cli import main
 from impact.errors import InputError
 from impact.report.export import FORMULA_START, report_markdown, to_csv, to_json, to_xlsx
@@ -381,8 +381,8 @@ def test_bad_lines_cost_only_themselves(rows, end, encoding, gz, block):
             expect.append((no, f"line {no}: {fields} fields where the header has 3"))
     data = (end.join(lines) + end).encode(encoding)
     data = gzip.compress(data, mtime=0) if gz else data
-    old = impact.batch.run._BLOCK
-    impact.batch.run._BLOCK = block
+    old = impact.batch.read._BLOCK
+    impact.batch.read._BLOCK = block
     try:
         if all(e == "blank" for _, e in expect):
             with pytest.raises(InputError, match="at least one data row"):
@@ -390,7 +390,7 @@ def test_bad_lines_cost_only_themselves(rows, end, encoding, gz, block):
             return
         table = parse_batch_csv(data, "p.csv")
     finally:
-        impact.batch.run._BLOCK = old
+        impact.batch.read._BLOCK = old
     got = {n + 1: row for n, row in table.rows}
     blank = [no for no, e in expect if e == "blank"]
     assert (table.blank_lines.count, table.blank_lines.first) == (len(blank), blank[:5])

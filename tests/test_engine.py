@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 from impact import estimate, parse_scenario
-from impact.batch.run import CsvChunks, assign_ids, estimate_rows, stream_batch
+from impact.batch.read import CsvChunks
+from impact.batch.run import assign_ids, estimate_rows, stream_batch
 from impact.estimation.engine import apply_overrides, run
 from impact.methods import REGISTRY
 from impact.model.context import build_context
@@ -218,7 +219,7 @@ def test_streams_are_numpys_streams(method):
 
 def test_vocabulary_names_every_scenario_field():
     """Flags, batch columns and the reproducing command come from `vocab.SCENARIO_FIELDS`."""
-    from impact.batch.run import ACCEPTED_COLUMNS
+    from impact.batch.read import ACCEPTED_COLUMNS
     from impact.cli import SCENARIO_FLAGS
     from impact.vocab import SCENARIO_FIELDS
 

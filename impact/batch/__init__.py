@@ -1,3 +1,2 @@
-"""Many scenarios from a file, costed in one vectorised pass and written as they finish
-(`run`).
-"""
+"""Many scenarios from a file: read as text, row by row (`read`), costed in one vectorised
+pass per chunk and written as they finish (`run`)."""

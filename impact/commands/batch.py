@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from impact.batch.run import DEFAULT_CHUNK_ROWS, CsvChunks, stream_batch, vintages_path
+from impact.batch.read import DEFAULT_CHUNK_ROWS, CsvChunks
+from impact.batch.run import stream_batch, vintages_path
 from impact.commands.args import (
     draws_arg,
     methods_arg,
