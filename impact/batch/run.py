@@ -82,7 +82,7 @@ def run_rows(rows: Sequence[tuple[int, str, dict[str, Any]]],
              seed: int = DEFAULT_SEED, overrides: Mapping[str, float] | None = None,
              *, details: bool = True):
     """Validate ``(row number, id, cells)`` rows and run the good ones through the engine in
-    one pass (with each scenario's headline ensemble). Returns the `impact.estimation.engine.Pass`, the
+    one pass (with each scenario's headline ensemble). Returns the `impact.estimation.results.Pass`, the
     ``(row number, id)`` of each of its
     scenarios, and the errors of every row that failed (validation or data), by row number.
     ``details=False`` skips the assumption and sensitivity tables (a CSV needs neither).

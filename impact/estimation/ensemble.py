@@ -35,7 +35,7 @@ import polars as pl
 from impact import format as fmt
 from impact.bundled.prices import Conversion
 from impact.errors import InputError
-from impact.estimation.figures import figures
+from impact.estimation.results import figures
 from impact.methods import REGISTRY
 from impact.model.context import Context
 from impact.model.scenario import Scenario

@@ -13,7 +13,8 @@ import polars as pl
 from impact.bundled.countries import currency_code
 from impact.bundled.io import read_bundled
 from impact.bundled.prices import Conversion, conversion
-from impact.estimation.engine import Pass, run
+from impact.estimation.engine import run
+from impact.estimation.results import Pass
 from impact.model.context import Context
 from impact.model.montecarlo import DEFAULT_DRAWS, check_seed
 from impact.model.scenario import Scenario

@@ -217,7 +217,7 @@ def pass_csv_frame(result: Any, ids: Sequence[str]) -> pl.DataFrame:
     """The CSV rows of a whole engine pass (a batch chunk), built column by column: the same
     columns and cells as `csv_frame` of the pass's estimates, without one frame per estimate.
 
-    ``result`` is an `impact.estimation.engine.Pass`; ``ids[i]`` names scenario ``i``. Scenarios that
+    ``result`` is an `impact.estimation.results.Pass`; ``ids[i]`` names scenario ``i``. Scenarios that
     could not be resolved at all (``result.errors``) are left out (a batch reports them as
     row errors).
     """
