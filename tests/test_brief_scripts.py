@@ -21,7 +21,7 @@ import pytest
 
 from impact.monitor.costing import monitor
 from impact.monitor.timeline import make_timeline, parse_row
-from impact.report import brief as brief_mod
+from impact.report import pdf as pdf_mod
 from impact.report.brief import brief_content, render_pdf
 
 pypdf = pytest.importorskip("pypdf")
@@ -40,7 +40,7 @@ ALL = " · ".join(SAMPLES.values())
 
 
 def _require_fonts() -> None:
-    plan = brief_mod._font_plan(ALL)
+    plan = pdf_mod.font_plan(ALL)
     if plan.main and not plan.missing:
         return
     reason = (f"fonts missing ({plan.note or 'no DejaVu Sans'}): install Debian's "
@@ -118,13 +118,13 @@ def test_every_script_is_shown_when_the_fonts_are_installed(content, capfd, capl
 def test_a_latin_brief_loads_no_fallback_font(result):
     brief = dataclasses.replace(brief_content(result, produced=PRODUCED, charts=False),
                                 sources=["Access Now"])
-    plan = brief_mod._font_plan(brief_mod._brief_text(brief))
+    plan = pdf_mod.font_plan(pdf_mod.brief_text(brief))
     assert plan.fallbacks == () and plan.shaped == frozenset() and not plan.missing
 
 
 def test_missing_fonts_are_named_and_replaced_visibly(content, monkeypatch, tmp_path, capfd,
                                                       caplog):
-    monkeypatch.setattr(brief_mod, "FONT_DIRS", (str(tmp_path),))  # an empty folder
+    monkeypatch.setattr(pdf_mod, "FONT_DIRS", (str(tmp_path),))  # an empty folder
     pdf = _quiet_render(capfd, caplog, lambda: render_pdf(content))
     text = _squash(_text(pdf))
     assert "Notshown:" in text
@@ -137,12 +137,12 @@ def test_missing_fonts_are_named_and_replaced_visibly(content, monkeypatch, tmp_
 
 
 def test_only_dejavu_names_what_it_cannot_show(content, monkeypatch, tmp_path, capfd, caplog):
-    files = brief_mod._font_files(tuple(brief_mod.FONT_DIRS))
+    files = pdf_mod.font_files(tuple(pdf_mod.FONT_DIRS))
     if "DejaVuSans.ttf" not in files or "DejaVuSans-Bold.ttf" not in files:
         pytest.skip("DejaVu Sans is not installed (Debian fonts-dejavu-core)")
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
         (tmp_path / name).symlink_to(files[name])
-    monkeypatch.setattr(brief_mod, "FONT_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(pdf_mod, "FONT_DIRS", (str(tmp_path),))
     pdf = _quiet_render(capfd, caplog, lambda: render_pdf(content))
     text = _squash(_text(pdf))
     # DejaVu Sans lacks two Urdu letters (ے, ہ) and these scripts whole
@@ -154,7 +154,7 @@ def test_only_dejavu_names_what_it_cannot_show(content, monkeypatch, tmp_path, c
 
 
 def test_greek_and_cyrillic_need_no_fallback():
-    plan = brief_mod._font_plan("Ελλάδα · Россия · Україна", dirs=tuple(brief_mod.FONT_DIRS))
+    plan = pdf_mod.font_plan("Ελλάδα · Россия · Україна", dirs=tuple(pdf_mod.FONT_DIRS))
     if plan.main is None:
         pytest.skip("no Unicode font installed")
     assert not plan.missing and plan.fallbacks == ()
@@ -176,26 +176,26 @@ def test_estimate_brief_shows_a_label_in_every_script(capfd, caplog):
 
 
 def test_script_names_in_the_note():
-    assert brief_mod._script("ے") == "Arabic script (Arabic, Persian, Urdu)"
-    assert brief_mod._script("မ") == "Burmese (Myanmar)"
-    assert brief_mod._script("ሀ") == "Ethiopic (Amharic, Tigrinya)"
-    assert brief_mod._script("한") == "Korean (Hangul)"
-    assert brief_mod._script("क") == "Devanagari"
-    assert brief_mod._script("★") == "emoji"
-    note = brief_mod._FontPlan(None, missing={"Burmese (Myanmar)": 3}).note
+    assert pdf_mod.script_name("ے") == "Arabic script (Arabic, Persian, Urdu)"
+    assert pdf_mod.script_name("မ") == "Burmese (Myanmar)"
+    assert pdf_mod.script_name("ሀ") == "Ethiopic (Amharic, Tigrinya)"
+    assert pdf_mod.script_name("한") == "Korean (Hangul)"
+    assert pdf_mod.script_name("क") == "Devanagari"
+    assert pdf_mod.script_name("★") == "emoji"
+    note = pdf_mod.FontPlan(None, missing={"Burmese (Myanmar)": 3}).note
     assert note.startswith("Not shown: Burmese (Myanmar) (3 different characters, each "
                            "printed as '?')")
 
 
 def test_font_search_skips_missing_folders(tmp_path):
-    assert brief_mod._font_files((str(tmp_path / "absent"),)) == {}
+    assert pdf_mod.font_files((str(tmp_path / "absent"),)) == {}
 
 
 def test_without_harfbuzz_right_to_left_text_is_replaced_and_said(content, monkeypatch, capfd,
                                                                    caplog):
-    if brief_mod._font_plan("abc").main is None:
+    if pdf_mod.font_plan("abc").main is None:
         pytest.skip("no Unicode font installed")
-    monkeypatch.setattr(brief_mod, "_shaping_available", lambda: False)
+    monkeypatch.setattr(pdf_mod, "shaping_available", lambda: False)
     pdf = _quiet_render(capfd, caplog, lambda: render_pdf(content))
     text = _squash(_text(pdf))
     assert _squash("Not shown: Arabic script (Arabic, Persian, Urdu)") in text

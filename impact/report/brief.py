@@ -20,16 +20,11 @@ goes on.
 from __future__ import annotations
 
 import base64
-import contextlib
-import functools
 import html
 import io
-import os
 import re
-import weakref
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -55,6 +50,7 @@ from impact.report.chart_frames import (
     tornado_frame,
     waterfall_frame,
 )
+from impact.report.pdf import PdfWriter, brief_text, pdf_bytes
 from impact.vocab import PLATFORM_LABELS, SCOPE_LABELS, parameter_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -399,418 +395,6 @@ def brief_html(result: MonitorResult, method: str = OWN_METHOD, *,
 
 
 # ---- PDF ------------------------------------------------------------------------------------
-#: where the PDF brief looks for fonts, each folder searched with its subfolders
-FONT_DIRS: tuple[str, ...] = ("/usr/share/fonts", "/usr/local/share/fonts",
-                              "~/.local/share/fonts", "/Library/Fonts", "C:/Windows/Fonts")
-#: the main font (regular, bold), first found wins: DejaVu Sans (Debian fonts-dejavu-core),
-#: else Noto Sans (fonts-noto-core)
-_MAIN_FONTS = (("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
-               ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"))
-#: fonts for what the main font lacks: (regular, bold or None, face in a collection), the
-#: first that has a character draws it. Debian: fonts-noto-core, fonts-noto-cjk,
-#: fonts-noto-color-emoji (and fonts-droid-fallback, fonts-symbola when present).
-_FALLBACK_FONTS = (
-    *((f"Noto{n}-Regular.ttf", f"Noto{n}-Bold.ttf", 0) for n in (
-        "NaskhArabic", "SansArabic", "SansHebrew", "SansDevanagari", "SansBengali",
-        "SansGurmukhi", "SansGujarati", "SansOriya", "SansTamil", "SansTelugu", "SansKannada",
-        "SansMalayalam", "SansSinhala", "SansMyanmar", "SansThai", "SansLao", "SansKhmer",
-        "SansEthiopic", "SansGeorgian", "SansArmenian", "SansThaana", "SerifTibetan")),
-    *((f"NotoSans{n}-Regular.ttf", None, 0) for n in (
-        "Tifinagh", "NKo", "Mongolian", "Syriac")),
-    ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc", 2),  # face 2: Simplified Chinese
-    ("DroidSansFallbackFull.ttf", None, 0),
-    ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", 0),
-    ("NotoSansSymbols2-Regular.ttf", None, 0),
-    ("NotoSansSymbols-Regular.ttf", "NotoSansSymbols-Bold.ttf", 0),
-    ("NotoSansMath-Regular.ttf", None, 0),
-    ("NotoColorEmoji.ttf", None, 0),
-    ("Symbola_hint.ttf", None, 0),
-)
-#: Arabic-script blocks [code points]: drawn by an Arabic font rather than by the main font
-#: (DejaVu Sans lacks letters of Urdu, and one word must not mix two fonts)
-_ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
-           (0xFE70, 0xFEFF))
-_REPLACEMENT = "?"
-_LATIN1 = str.maketrans({"–": "-", "—": "-", "×": "x", "≈": "~", "…": "...", "’": "'",
-                         "‘": "'", "“": '"', "”": '"', "≤": "<=", "≥": ">=", "·": "|",
-                         "−": "-", "\u00a0": " ", "\u202f": " "})
-_SCRIPT_NAMES = {"CJK": "Chinese/Japanese (CJK)", "HIRAGANA": "Japanese kana",
-                 "KATAKANA": "Japanese kana", "HANGUL": "Korean (Hangul)",
-                 "ARABIC": "Arabic script (Arabic, Persian, Urdu)",
-                 "MYANMAR": "Burmese (Myanmar)", "ETHIOPIC": "Ethiopic (Amharic, Tigrinya)",
-                 "NKO": "N'Ko", "MODIFIER": "symbols", "COMBINING": "symbols"}
-_RTL_JOINER = re.compile("(?<=[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff])([\u200c\u200d])"
-                         "(?=[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff])")
-
-
-def _invisible(ch: str) -> bool:
-    """A format character or variation selector: shapes its neighbours, draws nothing."""
-    import unicodedata
-
-    code = ord(ch)
-    return (unicodedata.category(ch) == "Cf" or 0xFE00 <= code <= 0xFE0F
-            or 0xE0100 <= code <= 0xE01EF)
-
-
-def _script(ch: str) -> str:
-    """The script of a character in words, for the brief's note on what it cannot show.
-
-    Examples
-    --------
-    >>> _script("م"), _script("中"), _script("😀"), _script("ж")
-    ('Arabic script (Arabic, Persian, Urdu)', 'Chinese/Japanese (CJK)', 'emoji', 'Cyrillic')
-    """
-    import unicodedata
-
-    code = ord(ch)
-    if 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF:
-        return "emoji"
-    if not unicodedata.category(ch).startswith(("L", "M")):
-        return "symbols"
-    first = unicodedata.name(ch, "SYMBOL").split(" ")[0]
-    return _SCRIPT_NAMES.get(first, first.title())
-
-
-@functools.cache
-def _font_files(dirs: tuple[str, ...]) -> dict[str, Path]:
-    """Font files by file name under ``dirs`` (first found wins; missing folders skipped)."""
-    found: dict[str, Path] = {}
-    for d in dirs:
-        root = Path(d).expanduser()
-        if not root.is_dir():
-            continue
-        for folder, _, names in os.walk(root):
-            for name in names:
-                if name.lower().endswith((".ttf", ".otf", ".ttc")):
-                    found.setdefault(name, Path(folder) / name)
-    return found
-
-
-@functools.cache
-def _cmap(path: Path, face: int = 0) -> frozenset[int]:
-    """The code points that the font ``path`` (face ``face`` of a collection) draws; empty
-    when it cannot be read."""
-    return _font_facts(path, face)[0]
-
-
-@functools.cache
-def _font_facts(path: Path, face: int = 0) -> tuple[frozenset[int], bool]:
-    """The code points of a font and whether it is a colour font (emoji)."""
-    from fontTools.ttLib import TTFont
-
-    try:
-        with TTFont(path, lazy=True, fontNumber=face) as font:
-            colour = any(tag in font for tag in ("CBDT", "COLR", "sbix", "SVG "))
-            return frozenset(font.getBestCmap() or ()), colour
-    except Exception:  # noqa: BLE001 - an unreadable font is a missing font
-        return frozenset(), False
-
-
-def _shaping_available() -> bool:
-    try:
-        import uharfbuzz  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@dataclass(frozen=True)
-class _FontPlan:
-    """Which fonts draw a brief's text, and what no font can show."""
-
-    main: tuple[Path, Path] | None  #: regular and bold; None: Helvetica over Latin-1
-    main_skip: frozenset[int] = frozenset()  #: code points left to the fallback fonts
-    #: (regular, bold or None, face in a collection, the code points it draws)
-    fallbacks: tuple[tuple[Path, Path | None, int, frozenset[int]], ...] = ()
-    shown: frozenset[int] = frozenset()  #: code points that a font of the plan draws
-    missing: dict[str, int] = field(default_factory=dict)  #: script -> characters replaced
-    #: code points whose text HarfBuzz shapes (right-to-left and fallback-font scripts)
-    shaped: frozenset[int] = frozenset()
-    why: str = "no font for them on this system"
-
-    @property
-    def note(self) -> str:
-        """The brief's note on the characters it replaced (empty when none)."""
-        if not self.missing:
-            return ""
-        n = sum(self.missing.values())
-        return (f"Not shown: {', '.join(self.missing)} ({n} different character"
-                f"{'s' if n != 1 else ''}, each printed as '{_REPLACEMENT}'): {self.why}. "
-                "Debian's fonts-dejavu-core, fonts-noto-core, fonts-noto-cjk and "
-                "fonts-noto-color-emoji show them.")
-
-
-def _missing(chars: set[str]) -> dict[str, int]:
-    """How many of ``chars`` each script has, scripts in the order of their first character."""
-    out: dict[str, int] = {}
-    for ch in sorted(chars):
-        out[_script(ch)] = out.get(_script(ch), 0) + 1
-    return out
-
-
-def _font_plan(text: str, unicode_font: bool = True,
-               dirs: tuple[str, ...] | None = None) -> _FontPlan:
-    """The fonts that draw ``text`` (found under ``dirs``, default `FONT_DIRS`): the main
-    font, then the fallback fonts that draw what it lacks (only those the text needs), and
-    the characters that none can show."""
-    import unicodedata
-
-    chars = {ch for ch in set(text) if ord(ch) > 0x7E}
-    visible = {ch for ch in chars if not _invisible(ch)}
-    files = _font_files(tuple(FONT_DIRS if dirs is None else dirs)) if unicode_font else {}
-    main = next(((files[r], files[b]) for r, b in _MAIN_FONTS if r in files and b in files),
-                None)
-    main_cmap = _cmap(main[0]) if main else frozenset()
-    if not main_cmap:
-        latin1 = {ch for ch in visible if max(map(ord, ch.translate(_LATIN1))) > 0xFF}
-        return _FontPlan(None, missing=_missing(latin1))
-    rtl = {ch for ch in visible if unicodedata.bidirectional(ch) in ("R", "AL")}
-    if not _shaping_available():  # fpdf2 would write right-to-left text left to right
-        missing = {ch for ch in visible if ord(ch) not in main_cmap} | rtl
-        return _FontPlan(main, shown=main_cmap - {ord(ch) for ch in missing},
-                         missing=_missing(missing),
-                         why="no font for them, or no text shaping (uharfbuzz is missing)")
-    arabic = {ch for ch in visible if any(lo <= ord(ch) <= hi for lo, hi in _ARABIC)}
-    needed = {ch for ch in visible if ord(ch) not in main_cmap} | arabic
-    fallbacks, drawn = [], set()
-    for regular, bold, face in _FALLBACK_FONTS:
-        if not needed:
-            break
-        if regular not in files:
-            continue
-        cmap = _cmap(files[regular], face)
-        hit = {ch for ch in needed if ord(ch) in cmap}
-        if hit:  # the font draws these and the joiners it has (its own glyphs only: faster)
-            codes = frozenset(ord(ch) for ch in hit | (chars - visible) if ord(ch) in cmap)
-            fallbacks.append((files[regular], files.get(bold) if bold else None, face, codes))
-            drawn |= codes
-            needed -= hit
-    skip = {ord(ch) for ch in arabic | (chars - visible) if ord(ch) in drawn}
-    return _FontPlan(main, frozenset(skip), tuple(fallbacks), frozenset(main_cmap | drawn),
-                     _missing({ch for ch in needed if ord(ch) not in main_cmap}),
-                     shaped=frozenset(drawn | {ord(ch) for ch in rtl} | {0x2067, 0x2069}
-                                      if fallbacks or rtl else ()))
-
-
-def _ranges_without(skip: frozenset[int]) -> list[tuple[int, int]]:
-    """Every code point but ``skip``, as (first, last) ranges (fpdf2's ``unicode_range``).
-
-    Examples
-    --------
-    >>> _ranges_without(frozenset({5, 6, 9}))
-    [(0, 4), (7, 8), (10, 1114111)]
-    """
-    out, start = [], 0
-    for code in sorted(skip):
-        if code > start:
-            out.append((start, code - 1))
-        start = code + 1
-    return [*out, (start, 0x10FFFF)]
-
-
-@functools.cache
-def _pdf_class():
-    """`fpdf.FPDF` whose fallback font keeps a joiner or mark with the letters before it."""
-    import unicodedata
-
-    from fpdf import FPDF
-
-    class _PDF(FPDF):
-        _last_fallback: str | None = None
-
-        def get_fallback_font(self, char: str, style: str = "") -> str | None:
-            last = self._last_fallback
-            if (last and unicodedata.category(char) in ("Mn", "Me", "Cf")
-                    and ord(char) in self.fonts[last].cmap):
-                return last
-            font = super().get_fallback_font(char, style)
-            self._last_fallback = font or last
-            return font
-
-    return _PDF
-
-
-def _brief_text(brief) -> str:
-    """Every text of a brief (`Brief` or `EstimateBrief`), one per line."""
-    out: list[str] = []
-
-    def walk(value) -> None:
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item)
-
-    for f in fields(brief):
-        walk(getattr(brief, f.name))
-    return "\n".join(out)
-
-
-def _close_fonts(fonts: list) -> None:
-    for font in fonts:
-        with contextlib.suppress(Exception):  # closing what is closed already
-            font.close()
-
-
-class _Writer:
-    """fpdf2 with DejaVu Sans and, for the scripts it lacks, Noto fonts (`_font_plan`);
-    what no font on the system can show is printed as '?' and named in `note`. Without any
-    Unicode font: Helvetica over Latin-1-safe text."""
-
-    def __init__(self, unicode_font: bool = True, text: str = "") -> None:
-        pdf = _pdf_class()(orientation="P", unit="mm", format="A4")
-        pdf.set_margins(12, 11, 12)
-        pdf.set_auto_page_break(True, margin=11)
-        pdf.add_page()
-        plan = _font_plan(text, unicode_font)
-        self.family, self.unicode = "Helvetica", False
-        if plan.main:
-            try:
-                self._add_fonts(pdf, plan)
-                self.family, self.unicode = "Main", True
-            except Exception:  # noqa: BLE001 - an unreadable font: Helvetica over Latin-1
-                plan = _font_plan(text, unicode_font=False)
-            # fpdf2 leaves the font files open: close them with the document
-            weakref.finalize(pdf, _close_fonts, [getattr(f, "ttfont", None)
-                                                 for f in pdf.fonts.values()])
-        self.plan, self.pdf = plan, pdf
-
-    @staticmethod
-    def _add_fonts(pdf, plan: _FontPlan) -> None:
-        skip = _ranges_without(plan.main_skip) if plan.main_skip else None
-        pdf.add_font("Main", "", str(plan.main[0]), unicode_range=skip)
-        pdf.add_font("Main", "B", str(plan.main[1]), unicode_range=skip)
-        names = []
-        for i, (regular, bold, face, codes) in enumerate(plan.fallbacks):
-            # only the glyphs it draws here (faster); fpdf2 fails on a colour font cut so
-            only = None if _font_facts(regular, face)[1] else sorted(codes)
-            for style, path in (("", regular), ("B", bold)):
-                if path is not None:
-                    pdf.add_font(f"Fallback{i}", style, str(path), unicode_range=only,
-                                 collection_font_number=face)
-            names.append(f"Fallback{i}")
-        if names:
-            pdf.set_fallback_fonts(names, exact_match=False)
-
-    @property
-    def note(self) -> str:
-        """What this PDF could not show, for the brief's notes (empty when all is shown)."""
-        return self.plan.note
-
-    def text(self, value: object) -> str:
-        s = str(value)
-        if not self.unicode:
-            s = s.translate(_LATIN1)
-            return "".join(ch if ord(ch) <= 0xFF else "" if _invisible(ch) else _REPLACEMENT
-                           for ch in s)
-        shown = self.plan.shown
-        s = "".join(ch if ch <= "~" or ch == "\n" or ord(ch) in shown
-                    else "" if _invisible(ch) else _REPLACEMENT for ch in s)
-        if self.plan.shaped:  # fpdf2 puts a joiner inside right-to-left text left to right
-            s = _RTL_JOINER.sub("\u2067\\1\u2069", s)
-        self.shape(s)
-        return s
-
-    def shape(self, text: str) -> None:
-        """Shape the next text with HarfBuzz when it holds a right-to-left or complex script
-        (and only then: Latin text is laid out as without shaping)."""
-        shaped = self.plan.shaped
-        want = bool(shaped) and any(ord(ch) in shaped for ch in text if ch > "~")
-        if want != bool(self.pdf.text_shaping):
-            self.pdf.set_text_shaping(want)
-
-    def font(self, size: float, bold: bool = False) -> None:
-        self.pdf.set_font(self.family, "B" if bold else "", size)
-
-    def para(self, value: object, size: float = 8, bold: bool = False, h: float = 3.6) -> None:
-        self.font(size, bold)
-        self.pdf.multi_cell(0, h, self.text(value), new_x="LMARGIN", new_y="NEXT")
-
-    def heading(self, value: str) -> None:
-        self.pdf.ln(1.2)
-        self.para(value, size=9.5, bold=True, h=4.6)
-
-    def facts(self, rows: list[tuple[str, str]]) -> None:
-        pdf = self.pdf
-        width = pdf.w - pdf.l_margin - pdf.r_margin
-        for label, value in rows:
-            self.font(8.5, True)
-            pdf.cell(40, 4.2, self.text(label))
-            self.font(8.5)
-            pdf.multi_cell(width - 40, 4.2, self.text(value), new_x="LMARGIN", new_y="NEXT")
-
-    def table(self, head: tuple[str, ...], rows: list[tuple[str, ...]],
-              widths: tuple[float, ...]) -> None:
-        pdf = self.pdf
-        total = pdf.w - pdf.l_margin - pdf.r_margin
-        cols = [w * total for w in widths]
-        self.font(7.5, True)
-        for w, h in zip(cols, head, strict=True):
-            pdf.cell(w, 4, self.text(h), border="B")
-        pdf.ln(4)
-        self.font(7.5)
-        for row in rows:
-            texts = [self.text(c) for c in row]
-            height = 3.5 * max(self._lines(t, w) for t, w in zip(texts, cols, strict=True))
-            if pdf.will_page_break(height):
-                pdf.add_page()
-            y, x = pdf.get_y(), pdf.l_margin
-            for w, t in zip(cols, texts, strict=True):
-                pdf.set_xy(x, y)
-                self.shape(t)
-                pdf.multi_cell(w, 3.5, t, new_x="RIGHT", new_y="TOP")
-                x += w
-            pdf.set_xy(pdf.l_margin, y + height)
-        pdf.ln(0.8)
-
-    def _lines(self, text: str, width: float) -> int:
-        self.shape(text)
-        return _lines(self.pdf, text, width)
-
-    def charts(self, images: list[bytes], columns: int = 2, max_height: float | None = None,
-               gap: float = 4) -> None:
-        """PNG images side by side, ``columns`` to a row, each as wide as its column and at
-        most ``max_height`` [mm] tall (aspect kept); the cursor goes under the tallest."""
-        pdf = self.pdf
-        width = (pdf.w - pdf.l_margin - pdf.r_margin - gap * (columns - 1)) / columns
-        for start in range(0, len(images), columns):
-            y, tallest = pdf.get_y(), 0.0
-            for k, image in enumerate(images[start:start + columns]):
-                w, h = _fit(image, width, max_height)
-                x = pdf.l_margin + k * (width + gap) + (width - w) / 2
-                pdf.image(io.BytesIO(image), x=x, y=y, w=w, h=h)
-                tallest = max(tallest, h)
-            pdf.set_y(y + tallest + 1)
-
-
-def _fit(image: bytes, width: float, max_height: float | None) -> tuple[float, float]:
-    """Width and height [mm] of a PNG drawn ``width`` wide, shrunk to ``max_height``."""
-    import struct
-
-    px_w, px_h = struct.unpack(">II", image[16:24])  # the PNG header's IHDR size
-    h = width * px_h / max(px_w, 1)
-    if max_height is not None and h > max_height:
-        return width * max_height / h, max_height
-    return width, h
-
-
-def _pdf_bytes(layout, unicode_first: bool = True) -> bytes:
-    """``layout(unicode_font)`` (an `fpdf.FPDF`) as PDF bytes: the system's Unicode fonts
-    (`_Writer`), and the Latin-1 version with Helvetica if they fail on the text (its notes
-    then name the scripts it replaced)."""
-    try:
-        return bytes(layout(unicode_first).output())
-    except Exception:  # noqa: BLE001 - a glyph or font problem: the Latin-1 version
-        return bytes(layout(False).output())
-
-
-def _lines(pdf, text: str, width: float) -> int:
-    try:
-        return max(1, len(pdf.multi_cell(width, 3.5, text, dry_run=True, output="LINES")))
-    except Exception:  # noqa: BLE001 - an estimate is enough for the row height
-        return 1
-
-
 def render_pdf(brief: Brief, unicode_font: bool = True) -> bytes:
     """The brief as an A4 portrait PDF (one page for a typical timeline)."""
     return bytes(_layout(brief, unicode_font).output())
@@ -818,7 +402,7 @@ def render_pdf(brief: Brief, unicode_font: bool = True) -> bytes:
 
 def _layout(brief: Brief, unicode_font: bool = True):
     """The laid-out `fpdf.FPDF` document of ``brief``."""
-    w = _Writer(unicode_font, _brief_text(brief))
+    w = PdfWriter(unicode_font, brief_text(brief))
     pdf = w.pdf
     w.para(brief.title, size=13, bold=True, h=5.6)
     pdf.ln(1)
@@ -868,7 +452,7 @@ def brief_pdf(result: MonitorResult, method: str = OWN_METHOD, *,
     scripts shaped by HarfBuzz; what no font draws is printed as '?' and named in the notes.
     Without a Unicode font: Helvetica over Latin-1-safe text, likewise."""
     brief = brief_content(result, method, produced=produced)
-    return _pdf_bytes(lambda unicode_font: _layout(brief, unicode_font))
+    return pdf_bytes(lambda unicode_font: _layout(brief, unicode_font))
 
 
 # ---- the brief of one estimate -----------------------------------------------------------------
@@ -1114,7 +698,7 @@ _CHART_HEIGHTS = (56.0, 50.0, 45.0, 40.0, 35.0, 30.0)
 def _estimate_layout(brief: EstimateBrief, unicode_font: bool = True,
                      chart_height: float = _CHART_HEIGHTS[0]):
     """The laid-out `fpdf.FPDF` document of an estimate's ``brief``."""
-    w = _Writer(unicode_font, _brief_text(brief))
+    w = PdfWriter(unicode_font, brief_text(brief))
     pdf = w.pdf
     w.para(brief.title, size=12.5, bold=True, h=5.4)
     pdf.ln(0.6)
@@ -1183,4 +767,4 @@ def estimate_brief_pdf(est, *, produced: datetime | None = None) -> bytes:
     """A one-page A4 PDF brief of an estimate (`estimate_brief_content`), in the fonts of
     `brief_pdf`."""
     brief = estimate_brief_content(est, produced=produced)
-    return _pdf_bytes(lambda unicode_font: _estimate_pdf_layout(brief, unicode_font))
+    return pdf_bytes(lambda unicode_font: _estimate_pdf_layout(brief, unicode_font))
