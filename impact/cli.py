@@ -18,7 +18,6 @@ from pathlib import Path
 from impact.bundled.datastore import forget_data_dir
 from impact.bundled.io import data_version
 from impact.errors import BatchInterrupted, ImpactError, RefreshError
-from impact.methods import OWN_METHOD
 from impact.model.montecarlo import DEFAULT_DRAWS
 from impact.model.scenario import ACCEPTED, Scenario
 from impact.text import one_line
@@ -328,7 +327,7 @@ def _add_events_parser(sub) -> None:
                       "per platform (and year): a block of several platforms counts under "
                       "each")
     run(summ, ("capped", "uncapped"), "capped")
-    summ.set_defaults(method=OWN_METHOD)
+    summ.set_defaults(method=None)  # our own model (`impact.methods.OWN_METHOD`)
     summ.add_argument("--aggregate", action="store_true",
                       help="P5/P95 of the summed Monte Carlo draws (also as loss_usd_p05_agg "
                       "and loss_usd_p95_agg) instead of sums of the events' P5/P95")

@@ -19,7 +19,7 @@ from impact.commands.args import (
 )
 from impact.errors import InputError
 from impact.estimation.ensemble import ENSEMBLE
-from impact.methods import CALIBRATED_METHOD, REGISTRY
+from impact.methods import CALIBRATED_METHOD, OWN_METHOD, REGISTRY
 from impact.report import writer
 from impact.report.text import (
     cell_text,
@@ -126,10 +126,10 @@ def events_command(args: argparse.Namespace) -> int:
         return 0
     # summary
 
-    methods = methods_arg(args.method)
+    methods = methods_arg(args.method) if args.method else [OWN_METHOD]
     if methods == "all" or len(methods) != 1:
         raise InputError("method", args.method, "exactly one method name for a summary, "
-                         f"e.g. --method impact, or --method {ENSEMBLE} for the headline")
+                         f"e.g. --method {OWN_METHOD}, or --method {ENSEMBLE} for the headline")
     headline = methods == [ENSEMBLE]
     if not headline and methods[0] not in REGISTRY:
         raise InputError("method", methods[0], f"one of {', '.join(REGISTRY)}, or {ENSEMBLE} "
