@@ -4,7 +4,7 @@ there only for start-up time, with its reason on the line.
 
 The order, lowest first (README, "Layout"):
 
-foundation (``impact``, ``errors``, ``vocab``, ``text``, ``format``, ``workbook``) < ``bundled``
+foundation (``impact``, ``errors``, ``vocab``, ``text``, ``format``, ``workbook``, ``net``) < ``bundled``
 < ``model`` < ``methods`` < ``estimation`` < ``catalogue`` < ``monitor`` < ``report`` <
 ``batch`` < ``commands`` < ``cli``; ``build`` (the data build) sits apart: only
 ``commands.data`` (the ``impact data`` commands) may import it, and it imports anything it needs.
@@ -28,7 +28,7 @@ PACKAGE = REPO / "impact"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("impact", "impact.errors", "impact.vocab", "impact.text", "impact.format",
-     "impact.workbook"),
+     "impact.workbook", "impact.net"),
     ("impact.bundled",),
     ("impact.model",),
     ("impact.methods",),

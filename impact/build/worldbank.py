@@ -18,12 +18,12 @@ import json
 import os
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 
+from impact import net
 from impact.errors import RefreshError
 
 BASE_URL = "https://api.worldbank.org/v2"
@@ -48,12 +48,10 @@ def indicator_url(code: str, first_year: int, last_year: int, page: int = 1) -> 
 
 def http_get(url: str) -> bytes:
     """GET ``url``; a failure is one `RefreshError` line (offline, HTTP status, timeout)."""
-    req = urllib.request.Request(url, headers={"Accept": "application/json",
-                                               "User-Agent": "impact-data-refresh"})
+    headers = {"Accept": "application/json", "User-Agent": "impact-data-refresh"}
     host = urllib.parse.urlsplit(url).netloc
     try:
-        with urllib.request.urlopen(req, timeout=TIMEOUT_S) as response:
-            return response.read()
+        return net.get(url, headers, TIMEOUT_S)
     except urllib.error.HTTPError as exc:
         raise RefreshError(f"the server answered HTTP {exc.code} ({exc.reason}) for {url}"
                            ) from None

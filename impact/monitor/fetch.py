@@ -1,6 +1,6 @@
 """`impact monitor fetch`: download a monitor's export for a country and window.
 
-The only code that reaches the network, and only when asked. Each source's public API
+It reaches the network only when asked, through the one client (`impact.net`). Each source's public API
 (`ENDPOINTS`; the first endpoint of a source is its default):
 
 - ``ioda`` ``signals``: IODA API v2 raw signals, ``/v2/signals/raw/country/{ISO2}?from=&until=``
@@ -30,13 +30,13 @@ import os
 import sys
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from impact import net
 from impact.bundled.countries import iso2_code, resolve_country
 from impact.errors import InputError
 from impact.monitor.timeline import _utc
@@ -161,9 +161,7 @@ def request(source: str, iso3: str, start: datetime, end: datetime, *,
 
 
 def _get(url: str, headers: dict) -> bytes:
-    req = urllib.request.Request(url, headers=headers)
-    with urllib.request.urlopen(req, timeout=TIMEOUT_S) as response:
-        return response.read()
+    return net.get(url, headers, TIMEOUT_S)
 
 
 def _download(url: str, headers: dict, source: str, opener: Opener) -> tuple[bytes, Any]:
