@@ -13,7 +13,7 @@ import polars as pl
 from app_pages.estimate_view import TABLE_COLUMNS, methods_table
 from app_pages.viewmodel import SCOPE_LABELS
 from impact import format as fmt
-from impact.report.chart_frames import money_basis
+from impact.report.chart_frames import currency_of
 
 BATCH_TEMPLATE = (
     "id,country,start,end,duration_hours,scope,platforms,affected_share,affected_users,"
@@ -47,5 +47,5 @@ def batch_table(results: pl.DataFrame) -> pl.DataFrame:
         lead = {"id": id_, "country": scenario["country"] or scenario["iso3"] or fmt.MISSING,
                 "scope": SCOPE_LABELS.get(scenario["scope"], scenario["scope"] or fmt.MISSING),
                 "duration": fmt.hours(scenario["duration_hours"])}
-        out += [lead | row for row in methods_table(group, *money_basis(group)).to_dicts()]
+        out += [lead | row for row in methods_table(group, currency_of(group)).to_dicts()]
     return pl.DataFrame(out, schema=dict.fromkeys(BATCH_TABLE_COLUMNS, pl.String))

@@ -16,7 +16,6 @@ from impact.report import charts
 from impact.report.chart_frames import (
     DURATION_DRAWS,
     duration_curve,
-    money_basis,
     tornado_frame,
     waterfall_frame,
 )
@@ -53,7 +52,7 @@ def _spec(name: str, scenario: Scenario, methods: tuple[str, ...], build) -> dic
 @st.cache_data(show_spinner=False, max_entries=256)
 def _currency(scenario_json: str, methods: tuple[str, ...], _est: Estimate) -> str:
     """The output currency of the scenario's figures."""
-    return money_basis(_est.summary.to_dicts())[0]
+    return _est.conversion.currency
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -73,14 +72,14 @@ def _duration_chart(scenario: Scenario, methods: tuple[str, ...], currency: str)
 
 
 def _tornado_chart(est: Estimate, method: str, currency: str):
-    frame, p50 = tornado_frame(est.sensitivity, est.summary, method)
+    frame, p50 = tornado_frame(est.sensitivity, est.summary, est.conversion, method)
     if frame.height == 0:
         return None
     return charts.tornado_chart(frame, p50, currency=currency, title=REGISTRY[method].title)
 
 
 def _waterfall_chart(est: Estimate, currency: str):
-    frame = waterfall_frame(est.components.get(OWN_METHOD, {}), est.summary)
+    frame = waterfall_frame(est.components.get(OWN_METHOD, {}), est.conversion)
     return charts.waterfall_chart(frame, currency=currency) if frame.height else None
 
 

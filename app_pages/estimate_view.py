@@ -21,28 +21,23 @@ from app_pages.estimate_tables import (
 )
 from app_pages.viewmodel import SCOPE_LABELS
 from impact import format as fmt
-from impact.report.chart_frames import money_basis
+from impact.report.chart_frames import currency_of
 from impact.vocab import PLATFORM_LABELS, parameter_label
 
 STATUS_LABELS = {"ok": "ok", "not_applicable": "not applicable", "unavailable": "unavailable"}
 
 
-def conversion_factor(summary: pl.DataFrame) -> float:
-    """Output-currency units per USD, read back from the summary (1 when nothing is costed)."""
-    return money_basis(summary.to_dicts())[1]
-
-
 def output_currency(summary: pl.DataFrame) -> str:
-    return money_basis(summary.to_dicts())[0]
+    return currency_of(summary.to_dicts())
 
 
 def method_cards(summary: pl.DataFrame) -> list[dict[str, str]]:
     """One display card per method: title, headline P50, P5-P95 range and secondary lines."""
     rows = summary.to_dicts()
-    return _cards(rows, *money_basis(rows))
+    return _cards(rows, currency_of(rows))
 
 
-def _cards(rows: list[dict[str, Any]], currency: str, factor: float) -> list[dict[str, str]]:
+def _cards(rows: list[dict[str, Any]], currency: str) -> list[dict[str, str]]:
     cards = []
     for r in rows:
         if r["status"] != "ok":
@@ -52,9 +47,9 @@ def _cards(rows: list[dict[str, Any]], currency: str, factor: float) -> list[dic
                           "range": "", "reason": r["reason"] or "", "lines": ""})
             continue
         lines = [
-            f"per day: {fmt.money(r['loss_usd_per_day_p50'] * factor, currency)}",
+            f"per day: {fmt.money(r['loss_per_day_p50'], currency)}",
             f"share of annual GDP: {fmt.percent(r['share_of_gdp_p50'])}",
-            f"per person: {fmt.money(r['loss_usd_per_capita_p50'] * factor, currency)}",
+            f"per person: {fmt.money(r['loss_per_capita_p50'], currency)}",
             f"main driver: {_driver(r['main_driver'])}",
         ]
         cards.append({
@@ -69,7 +64,7 @@ def _cards(rows: list[dict[str, Any]], currency: str, factor: float) -> list[dic
 def results_table(summary: pl.DataFrame) -> pl.DataFrame:
     """Human-readable comparison table, one row per method (strings, for display)."""
     rows = summary.to_dicts()
-    return methods_table(rows, *money_basis(rows))
+    return methods_table(rows, currency_of(rows))
 
 
 def _driver(name: str | None) -> str:
@@ -84,7 +79,7 @@ TABLE_COLUMNS = ("method", "status", "P5", "P50", "P95", "per day (P50)", "% of 
                   "per capita (P50)", "main driver", "note / reason")
 
 
-def methods_table(rows: list[dict[str, Any]], currency: str, factor: float,
+def methods_table(rows: list[dict[str, Any]], currency: str,
            ens: Any = None) -> pl.DataFrame:
     """The methods' table; with ``ens`` (`impact.estimation.ensemble.Ensemble`) each note starts with
     the method's part in the headline."""
@@ -102,10 +97,10 @@ def methods_table(rows: list[dict[str, Any]], currency: str, factor: float,
             "P5": fmt.money(r["loss_p05"], currency) if ok else fmt.MISSING,
             "P50": fmt.money(r["loss_p50"], currency) if ok else fmt.MISSING,
             "P95": fmt.money(r["loss_p95"], currency) if ok else fmt.MISSING,
-            "per day (P50)": (fmt.money(r["loss_usd_per_day_p50"] * factor, currency)
+            "per day (P50)": (fmt.money(r["loss_per_day_p50"], currency)
                               if ok else fmt.MISSING),
             "% of GDP (P50)": fmt.percent(r["share_of_gdp_p50"]) if ok else fmt.MISSING,
-            "per capita (P50)": (fmt.money(r["loss_usd_per_capita_p50"] * factor, currency)
+            "per capita (P50)": (fmt.money(r["loss_per_capita_p50"], currency)
                                  if ok else fmt.MISSING),
             "main driver": _driver(r["main_driver"]) if ok else fmt.MISSING,
             "note / reason": note,
@@ -161,7 +156,7 @@ def estimate_view(est: Any) -> EstimateView:
     """The Estimate page's display of ``est`` (pure; the page caches it per scenario)."""
     headline, area, data_line = headline_text(est.context)
     rows = est.summary.to_dicts()
-    currency, factor = money_basis(rows)
+    currency, factor = est.conversion.currency, est.conversion.factor
     from impact.estimation.ensemble import (
         beside_text,
         ensemble,
@@ -180,7 +175,7 @@ def estimate_view(est: Any) -> EstimateView:
     return EstimateView(
         headline=headline, sentence=sentence(est), why=why,
         ensemble_note=ensemble_note, area=area, data_line=data_line,
-        cards=tuple(_cards(rows, currency, factor)), table=methods_table(rows, currency, factor, ens),
+        cards=tuple(_cards(rows, currency)), table=methods_table(rows, currency, ens),
         ranges=methods_range_frame(est.summary, ensemble_row(est)), notes=tuple(est.notes),
         assumptions=assumptions_table(est.assumptions, currency, factor),
         sensitivity=sensitivity_table(est.sensitivity, currency, factor),

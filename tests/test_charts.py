@@ -146,7 +146,7 @@ def test_local_currency_reaches_the_axis():
 
 # ---- tornado ---------------------------------------------------------------------------------
 def test_tornado_frame_sorted_by_swing_in_words(est):
-    frame, p50 = cf.tornado_frame(est.sensitivity, est.summary, "impact")
+    frame, p50 = cf.tornado_frame(est.sensitivity, est.summary, est.conversion, "impact")
     sens = est.sensitivity.filter(est.sensitivity["method"] == "impact")
     assert frame.height == 2 * sens.height
     assert p50 == est.summary.filter(est.summary["method"] == "impact")["loss_p50"][0]
@@ -162,7 +162,7 @@ def test_tornado_frame_sorted_by_swing_in_words(est):
 
 
 def test_tornado_chart_spec(est):
-    frame, p50 = cf.tornado_frame(est.sensitivity, est.summary, "impact")
+    frame, p50 = cf.tornado_frame(est.sensitivity, est.summary, est.conversion, "impact")
     bars, rule = _layers(charts.tornado_chart(frame, p50, title="impact"))
     assert (_mark(bars), _mark(rule)) == ("bar", "rule")
     # the largest swing on top: the inputs are ordered by their rank
@@ -178,7 +178,7 @@ def test_tornado_chart_spec(est):
 
 
 def test_tornado_of_an_uncosted_or_unknown_method_is_empty(est):
-    frame, p50 = cf.tornado_frame(est.sensitivity, est.summary, "nope")
+    frame, p50 = cf.tornado_frame(est.sensitivity, est.summary, est.conversion, "nope")
     assert frame.height == 0 and p50 == 0.0
 
 
@@ -201,7 +201,7 @@ def test_every_uncertain_input_has_words():
 # ---- waterfall -------------------------------------------------------------------------------
 def test_waterfall_adds_up_to_the_net_loss(est):
     comps = est.components["impact"]
-    frame = cf.waterfall_frame(comps, est.summary)
+    frame = cf.waterfall_frame(comps, est.conversion)
     assert frame["step"].to_list() == list(cf.WATERFALL_STEPS)
     direct, indirect, recovered, net = frame["amount"].to_list()
     assert direct == pytest.approx(comps["direct"])
@@ -218,7 +218,7 @@ def test_waterfall_adds_up_to_the_net_loss(est):
 
 
 def test_waterfall_chart_spec(est):
-    frame = cf.waterfall_frame(est.components["impact"], est.summary)
+    frame = cf.waterfall_frame(est.components["impact"], est.conversion)
     chart = charts.waterfall_chart(frame)
     bars, labels, room = _layers(chart)
     assert (_mark(bars), _mark(labels), _mark(room)) == ("bar", "text", "point")
@@ -235,7 +235,7 @@ def test_waterfall_chart_spec(est):
 
 
 def test_waterfall_without_components_is_empty(est):
-    assert cf.waterfall_frame({}, est.summary).height == 0
+    assert cf.waterfall_frame({}, est.conversion).height == 0
 
 
 # ---- what the app is given: rows within the spec, labels that fit a phone --------------------
@@ -243,12 +243,12 @@ def _built(scenario, est, curve) -> dict[str, dict]:
     from impact.estimation.ensemble import ensemble_row
     from impact.report.chart_frames import methods_range_frame
 
-    tornado, p50 = cf.tornado_frame(est.sensitivity, est.summary, "impact")
+    tornado, p50 = cf.tornado_frame(est.sensitivity, est.summary, est.conversion, "impact")
     ranges = methods_range_frame(est.summary, ensemble_row(est))
     return {"duration": charts.duration_chart(curve, scenario.hours),
             "tornado": charts.tornado_chart(tornado, p50, title="impact"),
             "waterfall": charts.waterfall_chart(
-                cf.waterfall_frame(est.components["impact"], est.summary)),
+                cf.waterfall_frame(est.components["impact"], est.conversion)),
             "range": charts.range_chart(ranges),
             "range_log": charts.range_chart(ranges, log=True)}
 
@@ -330,10 +330,10 @@ def test_label_limits_fall_back_to_the_layout_in_a_static_image(scenario, curve)
 # ---- offline rendering and light imports -----------------------------------------------------
 @pytest.mark.parametrize("width", [330, 1200])
 def test_every_chart_renders_to_png_offline(scenario, est, curve, width):
-    tornado, p50 = cf.tornado_frame(est.sensitivity, est.summary, "impact")
+    tornado, p50 = cf.tornado_frame(est.sensitivity, est.summary, est.conversion, "impact")
     built = [charts.duration_chart(curve, scenario.hours, width=width),
              charts.tornado_chart(tornado, p50, title="impact", width=width),
-             charts.waterfall_chart(cf.waterfall_frame(est.components["impact"], est.summary),
+             charts.waterfall_chart(cf.waterfall_frame(est.components["impact"], est.conversion),
                                     width=width)]
     for chart in built:
         image = charts.png(chart, scale=1)

@@ -46,7 +46,6 @@ from impact.report import charts, export
 from impact.report.chart_frames import (
     duration_curve,
     methods_range_frame,
-    money_basis,
     tornado_frame,
     waterfall_frame,
 )
@@ -555,7 +554,7 @@ def _estimate_charts(brief: EstimateBrief, est) -> None:
     """The four charts as PNG, rendered offline: methods as ranges, loss by duration, the
     tornado of the headline method and the waterfall of the impact model (those that the
     estimate has)."""
-    currency = money_basis(est.summary.to_dicts())[0]
+    currency = est.conversion.currency
     width = 430
     missing = []
     try:
@@ -573,7 +572,8 @@ def _estimate_charts(brief: EstimateBrief, est) -> None:
                                          currency=currency, width=width, height=120)
             brief.charts.append(("loss by duration", charts.png(_legend_columns(spec, 2))))
         method = _headline_method(est)
-        torn, centre = tornado_frame(est.sensitivity, est.summary, method or "")
+        torn, centre = tornado_frame(est.sensitivity, est.summary, est.conversion,
+                                     method or "")
         if torn.height:
             brief.charts.append((f"what drives the range of {_title(method)}", charts.png(
                 charts.tornado_chart(torn, centre, currency=currency, title=_title(method),
@@ -581,7 +581,7 @@ def _estimate_charts(brief: EstimateBrief, est) -> None:
                                      height=22 * torn["parameter"].n_unique() + 10))))
         else:
             missing.append("tornado")
-        fall = waterfall_frame(est.components.get(OWN_METHOD, {}), est.summary)
+        fall = waterfall_frame(est.components.get(OWN_METHOD, {}), est.conversion)
         if fall.height:
             brief.charts.append(("direct, indirect, recovered and net loss", charts.png(
                 charts.waterfall_chart(fall, currency=currency, width=width, height=100))))
@@ -602,7 +602,7 @@ def estimate_brief_content(est, *, produced: datetime | None = None,
     citations, the data vintages and the command that reproduces it."""
     ctx = est.context
     ens = ensemble(est)
-    currency = money_basis(est.summary.to_dicts())[0]
+    currency = est.conversion.currency
     left = ", ".join(_title(m) for m in ens.excluded)
     ensemble_note = (f"Headline: {', '.join(_title(m) for m in ens.members) or 'no method'}, "
                      "combined quantile by quantile (geometric means of their P5s, P50s and "

@@ -16,6 +16,7 @@ import polars as pl
 
 from impact import format as fmt
 from impact import parse_scenario, with_changes
+from impact.bundled.prices import Conversion
 from impact.estimation import engine
 from impact.methods import OWN_METHOD, REGISTRY
 from impact.model.scenario import MAX_HOURS
@@ -23,14 +24,11 @@ from impact.report import charts
 from impact.vocab import DEFAULT_SEED, parameter_label
 
 
-def money_basis(rows: list[dict[str, Any]]) -> tuple[str, float]:
-    """(output currency, its units per USD) of summary ``rows`` (USD and 1 when nothing is
-    costed)."""
-    ok = [r for r in rows if r["status"] == "ok"]
-    currency = next((r["currency"] for r in ok if r["currency"]), "USD")
-    priced = next((r for r in ok if (r["loss_usd_p50"] or 0) > 0), None)
-    factor = float(priced["loss_p50"] / priced["loss_usd_p50"]) if priced else 1.0
-    return currency, factor
+def currency_of(rows: list[dict[str, Any]]) -> str:
+    """The output currency of summary ``rows`` (their ``currency``; USD when nothing is
+    costed). Money in another currency is converted by the engine (the rows' ``loss_*``
+    columns, `impact.estimation.scenario_estimate.Estimate.conversion`), never here."""
+    return next((r["currency"] for r in rows if r["status"] == "ok" and r["currency"]), "USD")
 
 
 #: duration curve: points of the grid, how far past the scenario it reaches, draws per point
@@ -66,7 +64,7 @@ def duration_frame(summary: pl.DataFrame, grid: Sequence[float]) -> pl.DataFrame
     over ``grid`` (``summary`` with its ``index`` column = the position in ``grid``), with
     formatted labels, in method order then duration."""
     rows = [r for r in summary.to_dicts() if r["status"] == "ok"]
-    currency = money_basis(rows)[0]
+    currency = currency_of(rows)
     out = {k: [] for k in _DURATION_SCHEMA}
     for r in rows:
         hours = float(grid[r["index"]])
@@ -108,15 +106,16 @@ _TORNADO_SCHEMA = {"parameter": pl.String, "label": pl.String, "at": pl.String,
 TORNADO_ENDS = charts.TORNADO_ENDS
 
 
-def tornado_frame(sensitivity: pl.DataFrame, summary: pl.DataFrame,
+def tornado_frame(sensitivity: pl.DataFrame, summary: pl.DataFrame, conversion: Conversion,
                   method: str = OWN_METHOD) -> tuple[pl.DataFrame, float]:
     """What drives ``method``'s range: per input, two rows (`TORNADO_ENDS`) from the
     method's P50 to the loss with that input at its P5 / P95 and everything else central
     [output currency], largest swing first (``rank``), with the input in words; and the P50.
 
+    ``conversion`` is the estimate's (`Estimate.conversion`: the sensitivity is in USD).
     Empty (and 0) when the method has no sensitivity rows or is not costed."""
     rows = summary.to_dicts()
-    currency, factor = money_basis(rows)
+    currency, factor = conversion.currency, conversion.factor
     row = next((r for r in rows if r["method"] == method and r["status"] == "ok"), None)
     empty = pl.DataFrame(schema=_TORNADO_SCHEMA)
     if row is None:
@@ -146,13 +145,14 @@ _WATERFALL_SCHEMA = {"step": pl.String, "kind": pl.String, "start": pl.Float64,
 WATERFALL_STEPS = ("Direct loss", "Indirect (spillover)", "Recovered later", "Net loss")
 
 
-def waterfall_frame(components: Mapping[str, float], summary: pl.DataFrame) -> pl.DataFrame:
+def waterfall_frame(components: Mapping[str, float], conversion: Conversion) -> pl.DataFrame:
     """The impact model's loss as steps [output currency, central values]: direct, then
     indirect added, recovered taken off, and the net loss (direct + indirect − recovered)
-    from zero. ``components`` is ``Estimate.components[OWN_METHOD]`` (USD); empty without them."""
+    from zero. ``components`` is ``Estimate.components[OWN_METHOD]`` [USD], turned into the output
+    currency by ``conversion`` (`Estimate.conversion`); empty without them."""
     if not components or not {"direct", "indirect", "recovered"} <= set(components):
         return pl.DataFrame(schema=_WATERFALL_SCHEMA)
-    currency, factor = money_basis(summary.to_dicts())
+    currency, factor = conversion.currency, conversion.factor
     direct, indirect, recovered = (float(components[k]) * factor
                                    for k in ("direct", "indirect", "recovered"))
     net = direct + indirect - recovered
@@ -180,7 +180,7 @@ def methods_range_frame(summary: pl.DataFrame,
     of the headline ensemble (``kind`` ensemble, from `impact.estimation.ensemble.ensemble_row`), with
     formatted labels: the rows of `impact.report.charts.range_chart`."""
     rows = summary.to_dicts()
-    currency = money_basis(rows)[0]
+    currency = currency_of(rows)
     lead = ensemble.to_dicts() if ensemble is not None else []
     out = {k: [] for k in _METHODS_RANGE_SCHEMA}
     for r in lead + rows:

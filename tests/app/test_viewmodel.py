@@ -13,7 +13,7 @@ import pytest
 
 from app_pages.estimate_exports import DOWNLOADS, export_file
 from app_pages.estimate_query import query_url, scenario_query, state_from_query
-from app_pages.estimate_view import conversion_factor, estimate_view, method_cards, results_table
+from app_pages.estimate_view import estimate_view, method_cards, results_table
 from app_pages.viewmodel import ESTIMATE_DEFAULTS, country_names, scenario_input
 from impact import estimate, parse_scenario
 from impact import format as fmt
@@ -107,7 +107,7 @@ def test_detail_tables_speak_in_words_and_in_the_output_currency():
     view = estimate_view(est)
     gdp = view.assumptions.filter((pl.col("Method") == REGISTRY["impact"].title)
                                   & (pl.col("Input") == parameter_label("gdp_usd")))
-    factor = conversion_factor(est.summary)
+    factor = est.conversion.factor
     gdp_usd = est.assumptions.filter((pl.col("method") == "impact")
                                      & (pl.col("parameter") == "gdp_usd"))["value"][0]
     assert gdp["Value"][0] == fmt.money(gdp_usd * factor, "PKR")
