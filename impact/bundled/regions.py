@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -239,6 +240,44 @@ def region_names(iso3: str, *, index: RegionIndex | None = None) -> list[str]:
     return sorted(u.name for u in idx.units(iso3) if u.kind in ADMIN1_KINDS)
 
 
+def admin1_keys(iso3: str, *, index: RegionIndex | None = None) -> dict[str, str]:
+    """The admin-1 names of ``iso3`` and their `ALIASES`, by `name_key`: key -> the bundled
+    name. The one table every admin-1 name is matched against."""
+    accepted = region_names(iso3, index=index)
+    keys = {name_key(n): n for n in accepted}
+    for alias, canonical in ALIASES.get(iso3, {}).items():
+        if canonical in accepted:
+            keys.setdefault(name_key(alias), canonical)
+    return keys
+
+
+#: pieces of a free text that may each name a region ("Gwadar, Balochistan")
+_PIECES = re.compile(r"[,;/()]|\band\b|&")
+
+
+def find_admin1(iso3: str, text: str, *, cutoff: float = 0.88,
+                index: RegionIndex | None = None) -> list[str]:
+    """The admin-1 regions a free ``text`` names, in the country's order: the whole text, or
+    else each of its pieces (split at , ; / ( ) "and" &), matched by `admin1_keys` exactly or
+    as a close spelling (difflib ratio ≥ ``cutoff``). "Gwadar, Balochistan" -> Balochistan: a
+    place inside a region names the region. Empty when it names none."""
+    keys = admin1_keys(iso3, index=index)
+    found: set[str] = set()
+    for piece in [text, *_PIECES.split(text)]:
+        key = name_key(piece)
+        if not key:
+            continue
+        hit = keys.get(key)
+        if hit is None:
+            close = difflib.get_close_matches(key, list(keys), n=1, cutoff=cutoff)
+            hit = keys[close[0]] if close else None
+        if hit is not None:
+            found.add(hit)
+            if piece is text:
+                break
+    return [n for n in region_names(iso3, index=index) if n in found]
+
+
 def region_share(
     iso3: str, names: list[str] | tuple[str, ...] | str, year: int,
     *, index: RegionIndex | None = None,
@@ -255,10 +294,7 @@ def region_share(
     accepted = region_names(iso3, index=idx)
     if not accepted:
         raise InputError("regions", iso3, "a country with bundled admin-1 populations")
-    by_key = {name_key(n): n for n in accepted}
-    for alias, canonical in ALIASES.get(iso3, {}).items():
-        if canonical in accepted:
-            by_key.setdefault(name_key(alias), canonical)
+    by_key = admin1_keys(iso3, index=idx)
     units = {u.name: u for u in idx.units(iso3) if u.kind in ADMIN1_KINDS}
     chosen: list[Unit] = []
     for name in names:

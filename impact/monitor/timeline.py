@@ -30,7 +30,6 @@ Rules (`hourly`, documented in ``docs/monitor.md``):
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from impact.bundled.countries import resolve_country
-from impact.bundled.regions import name_key, region_names
+from impact.bundled.regions import find_admin1, region_names
 from impact.errors import InputError, TimelineError
 from impact.model.scenario import platform_keys
 from impact.vocab import PLATFORMS, Platform, Scope
@@ -188,31 +187,14 @@ class TimelineRow(BaseModel):
 
 
 def _admin1(iso3: str, text: str) -> str:
-    """The admin-1 regions of ``iso3`` that ``text`` names, ``;``-joined in the country's
-    order ("Balochistan province" -> "Balochistan"; "Gwadar, Balochistan" -> "Balochistan":
-    a place inside a region is costed as the whole region, an upper bound), or `InputError`
-    listing the country's regions when it names none."""
-    import re
-
-    names = region_names(iso3)
-    by_key = {name_key(n): n for n in names}
-    found: set[str] = set()
-    for piece in [text, *re.split(r"[,;/()]|\band\b|&", text)]:
-        key = name_key(piece)
-        if not key:
-            continue
-        if key in by_key:
-            found.add(by_key[key])
-            if piece is text:
-                break
-            continue
-        close = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.88)
-        if close:
-            found.add(by_key[close[0]])
-            if piece is text:
-                break
+    """The admin-1 regions of ``iso3`` that ``text`` names (`impact.bundled.regions.find_admin1`),
+    ``;``-joined in the country's order ("Balochistan province" -> "Balochistan"; "Gwadar,
+    Balochistan" -> "Balochistan": a place inside a region is costed as the whole region, an
+    upper bound), or `InputError` listing the country's regions when it names none."""
+    found = find_admin1(iso3, text)
     if found:
-        return ";".join(n for n in names if n in found)
+        return ";".join(found)
+    names = region_names(iso3)
     shown = ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
     raise InputError("region", text, f"admin-1 regions of {iso3} ({shown}), ; separated, "
                      "or blank for the whole country")
