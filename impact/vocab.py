@@ -46,6 +46,11 @@ SCOPE_NOUNS = {"full": "internet shutdown", "mobile": "mobile-data shutdown",
 #: scopes in words with their article (a platform block names its platforms instead)
 SCOPE_WORDS = {"full": "a full internet shutdown", "mobile": "a mobile-data shutdown",
                "throttling": "throttling of internet service"}
+#: the distributions a parameter may have (`impact.model.distributions`)
+DISTRIBUTIONS = ("fixed", "triangular", "uniform", "lognormal", "normal", "lognormal_capped")
+#: the columns of a parameter table (``data/parameters.csv`` or a user's own)
+PARAMETER_COLUMNS = ("method", "parameter", "value", "low", "high", "unit", "distribution",
+                     "source", "notes")
 PLATFORMS = ("x", "facebook", "instagram", "whatsapp", "youtube", "tiktok", "telegram", "signal")
 PLATFORM_LABELS = {"x": "X (Twitter)", "facebook": "Facebook", "instagram": "Instagram",
                    "whatsapp": "WhatsApp", "youtube": "YouTube", "tiktok": "TikTok",

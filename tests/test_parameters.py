@@ -10,12 +10,11 @@ import pytest
 
 from impact.errors import ParameterFileError
 from impact.model.parameters import (
-    DISTRIBUTIONS,
-    PARAMETER_COLUMNS,
     ParamSpec,
     load_parameter_file,
     parameter_table,
 )
+from impact.vocab import DISTRIBUTIONS, PARAMETER_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad_parameters"
@@ -33,11 +32,12 @@ def test_bundled_table_validates():
 BROKEN = {
     "missing_column.csv": ["missing column", "unit"],
     "low_above_value.csv": ["impact.indirect_multiplier", "low <= value <= high", "0.6"],
-    "unknown_distribution.csv": ["unknown distribution", "'gamma'", "triangular"],
-    "empty_source.csv": ["impact.recovery_share", "empty source"],
+    "unknown_distribution.csv": ["distribution must be one of", "'gamma'", "triangular"],
+    "empty_source.csv": ["impact.recovery_share", "source must not be empty"],
     "non_numeric_value.csv": ["impact.indirect_multiplier", "must be numbers"],
-    "duplicate_parameter.csv": ["duplicate parameter", "circumvention_full"],
-    "lognormal_low_zero.csv": ["impact.indirect_multiplier", "lognormal", "low > 0"],
+    "duplicate_parameter.csv": ["must not repeat together", "circumvention_full"],
+    "lognormal_low_zero.csv": ["impact.indirect_multiplier", "lognormal", "column low",
+                               "> 0"],
 }
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import polars as pl
 
 from impact.errors import BundledDataError
-from impact.vocab import PLATFORMS
+from impact.vocab import DISTRIBUTIONS, PLATFORMS
 
 MANIFEST_FILE = "manifest.json"
 #: environment variable pointing `impact.bundled.io.data_dir` at another data folder (it needs its own
@@ -57,7 +57,8 @@ class Rule:
     ``check`` is one of ``required`` (no empty cell), ``finite`` (a number, not NaN or
     infinite), ``positive`` (finite and > 0), ``share`` (finite, in [0, 1]), ``range``
     (finite, in [lo, hi]), ``ordered`` (``columns`` finite and non-decreasing left to right),
-    ``one_of`` (a value of ``allowed``) and ``unique`` (no repeated value). Empty cells pass
+    ``one_of`` (a value of ``allowed``), ``unique`` (no repeated value) and ``unique_rows``
+    (no repeated combination of ``columns``). Empty cells pass
     every check but ``required`` and ``ordered``. ``where`` keeps the check to the rows whose
     column ``where[0]`` has one of the values ``where[1]``.
     """
@@ -95,8 +96,12 @@ RULES: tuple[Rule, ...] = tuple(
              ("value", "positive", {"where": ("indicator", _GDP)}),
              ("value", "range", {"lo": 0, "hi": 100, "where": ("indicator", _PCT)}))
     + _rules("parameters",
-             ("method parameter value low high distribution", "required"),
-             ("low value high", "ordered"))
+             ("method parameter value low high unit distribution source", "required"),
+             ("value low high", "finite"),
+             ("low value high", "ordered"),
+             ("distribution", "one_of", {"allowed": DISTRIBUTIONS}),
+             ("low", "positive", {"where": ("distribution", ("lognormal",))}),
+             ("method parameter", "unique_rows"))
     + _rules("platform_weights",
              ("iso3 platform reach basis usage usage_basis", "required"),
              ("reach", "share"),
@@ -147,7 +152,8 @@ RULES: tuple[Rule, ...] = tuple(
 def _describe(rule: Rule) -> str:
     what = {"required": "must not be empty", "finite": "must be a finite number",
             "positive": "must be finite and > 0", "share": "must be a share in [0, 1]",
-            "unique": "must not repeat"}.get(rule.check)
+            "unique": "must not repeat", "unique_rows": "must not repeat together"
+            }.get(rule.check)
     if rule.check == "range":
         what = f"must be in [{rule.lo:g}, {rule.hi:g}]"
     elif rule.check == "ordered":
@@ -190,6 +196,8 @@ def _rule_checks(frame: pl.DataFrame, rule: Rule) -> list[tuple[str, pl.Expr]] |
                if c not in frame.columns]
     if missing:
         return f"has no column {missing[0]!r}"
+    if rule.check == "unique_rows":
+        return [(", ".join(rule.columns), ~pl.struct(rule.columns).is_duplicated())]
     if rule.check == "ordered":
         a = [pl.col(c) for c in rule.columns]
         ok = pl.all_horizontal([x.is_not_null() & x.is_finite() for x in a]
@@ -205,13 +213,24 @@ def _rule_checks(frame: pl.DataFrame, rule: Rule) -> list[tuple[str, pl.Expr]] |
 
 def _first_bad(frame: pl.DataFrame, rule: Rule, label: str, ok: pl.Expr) -> str:
     row = frame.select((~ok).arg_true().first()).item()
-    cols = rule.columns if rule.check == "ordered" else (label,)
+    cols = rule.columns if rule.check in ("ordered", "unique_rows") else (label,)
     shown = ", ".join(_show(frame[c][row]) for c in cols)
     kind = "columns" if len(cols) > 1 else "column"
     what = _describe(rule)
     if rule.where is not None:  # name the row's own key, not every key of the rule
         what = what.split(" where ")[0] + f" for {rule.where[0]} {frame[rule.where[0]][row]}"
-    return f"{kind} {label} {what}, but row {row + 1} (line {row + 2}) has {shown}"
+    return f"{kind} {label} {what}, but {row_name(rule.table, frame, row)} has {shown}"
+
+
+#: the columns that name a row of a table in a message (``impact.indirect_multiplier``)
+ROW_KEYS = {"parameters": ("method", "parameter")}
+
+
+def row_name(table: str, frame: pl.DataFrame, row: int) -> str:
+    """Row ``row`` (0-based) of ``frame`` in words: its number, its line in the file (the
+    header is line 1) and, for a table with `ROW_KEYS`, its key."""
+    key = ".".join(str(frame[c][row]) for c in ROW_KEYS.get(table, ()) if c in frame.columns)
+    return f"row {row + 1} (line {row + 2}{', ' + key if key else ''})"
 
 
 def _show(value: object) -> str:

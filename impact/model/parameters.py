@@ -15,15 +15,12 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
+from impact.bundled.datacheck import check_rows, row_name
 from impact.bundled.io import read_bundled
 from impact.errors import ParameterFileError
 from impact.model.distributions import KIND, UNIFORM_KINDS, draw, quantile_at
 from impact.model.scenario import MAX_HOURS
-from impact.vocab import PLATFORMS
-
-DISTRIBUTIONS = ("fixed", "triangular", "uniform", "lognormal", "normal", "lognormal_capped")
-PARAMETER_COLUMNS = ("method", "parameter", "value", "low", "high", "unit", "distribution",
-                     "source", "notes")
+from impact.vocab import PARAMETER_COLUMNS, PLATFORMS
 
 
 class ParamSpec(NamedTuple):
@@ -166,35 +163,26 @@ def within_range(spec: ParamSpec) -> ParamSpec:
 
 
 def validate_parameter_table(frame: pl.DataFrame, origin: str = "parameters") -> pl.DataFrame:
-    """Check a parameter table; raise `ParameterFileError` naming the first problem."""
+    """Check a parameter table under the parameter rules of `impact.bundled.datacheck.RULES`
+    (the bundled table and a user's own are held to the same rules); raise
+    `ParameterFileError` naming ``origin`` and the first problem, with its line and
+    ``method.parameter``. Returns the table with value, low and high as numbers."""
     missing = [c for c in PARAMETER_COLUMNS if c not in frame.columns]
     if missing:
         raise ParameterFileError(f"{origin}: missing column(s) {missing}; "
                                  f"expected {list(PARAMETER_COLUMNS)}")
-    for i, row in enumerate(frame.iter_rows(named=True), start=2):
-        where = f"{origin} line {i} ({row['method']}.{row['parameter']})"
-        for col in ("method", "parameter", "unit", "distribution", "source"):
-            if row[col] is None or str(row[col]).strip() == "":
-                raise ParameterFileError(f"{where}: empty {col}")
-        try:
-            value, low, high = float(row["value"]), float(row["low"]), float(row["high"])
-        except (TypeError, ValueError):
-            raise ParameterFileError(f"{where}: value, low and high must be numbers") from None
-        if any(np.isnan(x) for x in (value, low, high)):
-            raise ParameterFileError(f"{where}: value, low and high must be numbers")
-        if not low <= value <= high:
-            raise ParameterFileError(f"{where}: need low <= value <= high, got "
-                                     f"{low} / {value} / {high}")
-        if row["distribution"] not in DISTRIBUTIONS:
-            raise ParameterFileError(f"{where}: unknown distribution {row['distribution']!r}; "
-                                     f"use one of {', '.join(DISTRIBUTIONS)}")
-        if row["distribution"] == "lognormal" and low <= 0:
-            raise ParameterFileError(f"{where}: a lognormal parameter needs low > 0")
-    dup = frame.group_by("method", "parameter").len().filter(pl.col("len") > 1)
-    if dup.height:
-        raise ParameterFileError(f"{origin}: duplicate parameter(s) "
-                                 f"{dup.select('method', 'parameter').rows()}")
-    return frame
+    numbers = frame.with_columns(pl.col("value", "low", "high").cast(pl.Float64, strict=False))
+    for col in ("value", "low", "high"):
+        bad = numbers[col].is_null() & frame[col].is_not_null()
+        if bad.any():
+            row = int(bad.arg_true()[0])
+            raise ParameterFileError(f"{origin}: value, low and high must be numbers, but "
+                                     f"{row_name('parameters', frame, row)} has {col} "
+                                     f"{frame[col][row]!r}")
+    problem = check_rows("parameters", numbers)
+    if problem:
+        raise ParameterFileError(f"{origin}: {problem}")
+    return numbers
 
 
 @functools.cache
