@@ -18,14 +18,15 @@ from typing import TYPE_CHECKING
 from impact.errors import DataError, ImpactError, InputError
 
 if TYPE_CHECKING:
-    from impact.estimation.scenario_estimate import Estimate, estimate
+    from impact.estimation.engine import estimate
+    from impact.estimation.results import Estimate
     from impact.model.scenario import Scenario, parse_scenario, with_changes
 
 __all__ = ["DataError", "Estimate", "ImpactError", "InputError", "Scenario", "estimate",
            "parse_scenario", "with_changes"]
 __version__ = "0.1.0"
-_LAZY = {"Estimate": "impact.estimation.scenario_estimate",
-         "estimate": "impact.estimation.scenario_estimate",
+_LAZY = {"Estimate": "impact.estimation.results",
+         "estimate": "impact.estimation.engine",
          "Scenario": "impact.model.scenario", "parse_scenario": "impact.model.scenario",
          "with_changes": "impact.model.scenario"}
 

@@ -216,7 +216,7 @@ def test_message_names_the_remedy_for_the_checkout(tmp_path):
 
 def test_missing_optional_table_keeps_its_fallback(data_copy):
     """A missing file is also a FileNotFoundError: the vintages are optional."""
-    from impact.estimation.scenario_estimate import vintages
+    from impact.estimation.results import vintages
 
     (data_copy / "vintages.csv").unlink()
     assert vintages().height == 0

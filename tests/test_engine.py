@@ -187,7 +187,7 @@ def test_dask_engine_equals_local(tmp_path):
 def test_batch_csv_rows_equal_the_per_estimate_export(tmp_path):
     """The chunk writer's column-wise CSV has exactly the cells of `export.csv_frame`."""
     from impact.batch.run import run_rows
-    from impact.estimation.scenario_estimate import split
+    from impact.estimation.results import split
     from impact.report import export
 
     path = _table(tmp_path, n=9)

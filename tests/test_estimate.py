@@ -9,8 +9,7 @@ import pytest
 from impact import DataError, InputError, estimate, parse_scenario
 from impact import format as fmt
 from impact.bundled.indicators import lookup
-from impact.estimation.results import draw_notes
-from impact.estimation.scenario_estimate import SUMMARY_COLUMNS
+from impact.estimation.results import SUMMARY_COLUMNS, draw_notes
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 DRAWS = 1000

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from impact import estimate, parse_scenario
 from impact.estimation.engine import run
-from impact.estimation.scenario_estimate import split
+from impact.estimation.results import split
 from impact.model.parameters import PLATFORMS, param
 
 DRAWS = 300

@@ -151,7 +151,7 @@ def test_good_refresh_switches_to_a_new_checked_version(home):
     assert f"data {staged.version}" in text and "refreshed, from the user-level" in text
     assert "gdp_usd" in text and "2025 -> 2026" in text and "(in use)" in text
     # an estimate runs on the new data and names its version
-    from impact.estimation.scenario_estimate import estimate
+    from impact.estimation.engine import estimate
     from impact.model.scenario import Scenario
 
     est = estimate(Scenario(country="PAK", duration_hours=10, year=2026))
@@ -470,7 +470,7 @@ def test_a_damaged_stored_version_says_how_to_go_back(home):
 
 def test_estimates_in_the_same_process_follow_a_switch(home):
     """What was read and cached from the old data is forgotten on a switch (and back)."""
-    from impact.estimation.scenario_estimate import estimate
+    from impact.estimation.engine import estimate
     from impact.model.scenario import Scenario
 
     def gdp_year() -> int:

@@ -34,7 +34,7 @@ from impact.batch.read import (
 from impact.bundled.io import write_atomic
 from impact.errors import BatchInterrupted, ImpactError, InputError
 from impact.estimation.engine import run
-from impact.estimation.scenario_estimate import Estimate, split
+from impact.estimation.results import Estimate, split
 from impact.methods import get_methods
 from impact.model.montecarlo import DEFAULT_DRAWS, scenario_seed
 from impact.model.scenario import parse_scenario

@@ -14,7 +14,7 @@ from impact.commands.args import (
     seed_arg,
 )
 from impact.errors import InputError
-from impact.estimation.scenario_estimate import estimate
+from impact.estimation.engine import estimate
 from impact.model.scenario import parse_scenario
 from impact.report import writer
 from impact.report.text import (

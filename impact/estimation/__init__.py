@@ -1,4 +1,4 @@
-"""Costing scenarios: one vectorised pass of every method over many scenarios (`engine`), the
-results it assembles in one typed home (`results`: `Pass` and the figures of a loss), the
-headline that combines the methods (`ensemble`) and one scenario's `Estimate`
-(`scenario_estimate`, behind the public `impact.estimate`)."""
+"""Costing scenarios: one vectorised pass of every method over many scenarios (`engine`; its
+N = 1 case, `engine.estimate`, is the public `impact.estimate`), the results in one typed home
+(`results`: `Pass`, one scenario's `Estimate`, and the figures of a loss) and the headline that
+combines the methods (`ensemble`)."""

@@ -33,12 +33,12 @@ from impact.bundled.countries import currency_code
 from impact.bundled.prices import Conversion, conversion
 from impact.errors import BundledDataError, DataError, ImpactError, InputError
 from impact.estimation.ensemble import ensemble_frame, headlines
-from impact.estimation.results import Pass, assemble
+from impact.estimation.results import Estimate, Pass, assemble, split
 from impact.methods import Method, get_methods
 from impact.methods.base import Draws
 from impact.model.context import Context, build_context
 from impact.model.distributions import KIND, UNIFORM_KINDS, draw, quantile_at
-from impact.model.montecarlo import DEFAULT_DRAWS, streams
+from impact.model.montecarlo import DEFAULT_DRAWS, check_seed, streams
 from impact.model.parameters import (
     DEFAULT_RANGE,
     ParamSpec,
@@ -46,6 +46,7 @@ from impact.model.parameters import (
     within_range,
 )
 from impact.model.scenario import Scenario
+from impact.vocab import DEFAULT_SEED
 
 MAX_DRAWS = 1_000_000
 #: target size of one group's draw arrays [values]; larger groups are evaluated in slices
@@ -444,3 +445,22 @@ def run(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
         out.ensemble_summary = ensemble_frame(out.ensembles, p.scenarios, p.contexts,
                                               p.conversions, draws, p.seeds)
     return out
+
+
+def estimate(scenario: Scenario, methods: str | Sequence[str] = "all", *,
+             draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
+             overrides: Mapping[str, float] | None = None) -> Estimate:
+    """Estimate the loss of ``scenario`` with each method (the N = 1 case of `run`).
+
+    Parameters
+    ----------
+    scenario : a validated `Scenario`
+    methods : ``"all"`` or method names
+    draws : Monte Carlo draws per method [count]
+    seed : random seed; the same seed gives the same figures
+    overrides : central values to replace, keyed ``parameter`` or ``method.parameter``
+    """
+    seed = check_seed(seed)
+    result = run([scenario], methods, draws=draws, seeds=[seed], overrides=overrides,
+                 keep_samples=True, ensemble=True)
+    return split(result, overrides)[0]

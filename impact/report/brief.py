@@ -464,7 +464,7 @@ KEY_INPUTS = 3
 
 @dataclass
 class EstimateBrief:
-    """What the brief of one `impact.estimation.scenario_estimate.Estimate` says, as plain text and PNG charts
+    """What the brief of one `impact.estimation.results.Estimate` says, as plain text and PNG charts
     (rendered by `estimate_brief_html` and `estimate_brief_pdf`)."""
 
     title: str

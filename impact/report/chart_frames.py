@@ -27,7 +27,7 @@ from impact.vocab import DEFAULT_SEED, parameter_label
 def currency_of(rows: list[dict[str, Any]]) -> str:
     """The output currency of summary ``rows`` (their ``currency``; USD when nothing is
     costed). Money in another currency is converted by the engine (the rows' ``loss_*``
-    columns, `impact.estimation.scenario_estimate.Estimate.conversion`), never here."""
+    columns, `impact.estimation.results.Estimate.conversion`), never here."""
     return next((r["currency"] for r in rows if r["status"] == "ok" and r["currency"]), "USD")
 
 

@@ -28,7 +28,7 @@ from impact import __version__
 from impact import format as fmt
 from impact.bundled.io import data_version
 from impact.estimation.ensemble import ENSEMBLE, assumption_words, ensemble, ensemble_row
-from impact.estimation.scenario_estimate import SUMMARY_COLUMNS, Estimate, vintages
+from impact.estimation.results import SUMMARY_COLUMNS, Estimate, vintages
 from impact.methods import REGISTRY
 from impact.vocab import PLATFORM_LABELS, SCOPE_WORDS, VALUE_FIELDS
 

@@ -13,7 +13,7 @@ import polars as pl
 from impact.bundled.io import write_atomic
 from impact.errors import InputError
 from impact.estimation.ensemble import ENSEMBLE
-from impact.estimation.scenario_estimate import Estimate
+from impact.estimation.results import Estimate
 from impact.report import export
 from impact.report.export import Exportable
 
