@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from impact import __version__
 from impact.bundled.datastore import forget_data_dir
 from impact.bundled.io import data_version
 from impact.errors import BatchInterrupted, ImpactError, RefreshError
@@ -75,9 +76,23 @@ def scenario_flag(name: str) -> tuple[str, str]:
     return metavar, help_text.replace("%", "%%")
 
 
+class _Version(argparse.Action):
+    """``--version``: the package's version and the data's in use (read only when asked)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help=None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(f"impact {__version__} (data {data_version()})")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="impact", description="Estimate the economic cost of internet "
                      "shutdowns, mobile-data blackouts, throttling and platform blocks.")
+    parser.add_argument("--version", action=_Version,
+                        help="print the version of impact and of the data in use, then exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     est = sub.add_parser("estimate", help="estimate one scenario")

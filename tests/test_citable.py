@@ -1,0 +1,47 @@
+"""The project is installable and citable as it says: a LICENSE that matches pyproject's
+licence, a CITATION.cff with the package's version, and ``impact --version`` naming the
+version of the package and of the data in use."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import impact
+from impact.bundled.io import data_version
+from impact.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_license_file_is_the_licence_pyproject_declares() -> None:
+    text = (REPO / "LICENSE").read_text(encoding="utf-8")
+    declared = _pyproject()["project"]["license"]
+    assert declared == "MIT"
+    assert text.startswith("MIT License") and "Permission is hereby granted" in text
+
+
+def _cff(field: str) -> str:
+    text = (REPO / "CITATION.cff").read_text(encoding="utf-8")
+    match = re.search(rf"^{field}:\s*\"?([^\"\n]+)\"?\s*$", text, flags=re.MULTILINE)
+    assert match, f"CITATION.cff has no {field}"
+    return match.group(1).strip()
+
+
+def test_citation_file_states_this_version_and_licence() -> None:
+    assert _cff("cff-version") == "1.2.0"
+    assert _cff("version") == impact.__version__ == _pyproject()["project"]["version"]
+    assert _cff("license") == _pyproject()["project"]["license"]
+    assert _cff("title").startswith("impact")
+    assert "name:" in (REPO / "CITATION.cff").read_text(encoding="utf-8")  # an author
+
+
+def test_version_names_the_package_and_the_data(capsys) -> None:
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out == f"impact {impact.__version__} (data {data_version()})"
