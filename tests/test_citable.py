@@ -45,3 +45,24 @@ def test_version_names_the_package_and_the_data(capsys) -> None:
     assert main(["--version"]) == 0
     out = capsys.readouterr().out.strip()
     assert out == f"impact {impact.__version__} (data {data_version()})"
+
+
+def test_datapackage_describes_the_bundled_data_as_the_manifest_records_it() -> None:
+    import hashlib
+    import json
+
+    from impact.build.manifest import DATAPACKAGE_FILE, datapackage_text
+
+    data = REPO / "data"
+    manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+    written = (data / DATAPACKAGE_FILE).read_text(encoding="utf-8")
+    assert written == datapackage_text(manifest), "run `impact data manifest --out data`"
+    package = json.loads(written)
+    assert package["version"] == manifest["data_version"] == data_version()
+    assert {r["path"] for r in package["resources"]} == set(manifest["files"])
+    for resource in package["resources"]:
+        body = (data / resource["path"]).read_bytes()
+        assert resource["hash"] == "sha256:" + hashlib.sha256(body).hexdigest()
+        assert resource["bytes"] == len(body)
+    table = next(r for r in package["resources"] if r["name"] == "parameters")
+    assert [f["name"] for f in table["schema"]["fields"]][:3] == ["method", "parameter", "value"]

@@ -97,7 +97,48 @@ def manifest_text(folder: Path) -> str:
 
 
 def write_manifest(folder: Path) -> Path:
-    """Write ``folder/manifest.json`` for the files now in ``folder``; returns its path."""
+    """Write ``folder/manifest.json`` for the files now in ``folder``, and its Frictionless
+    description beside it (`DATAPACKAGE_FILE`); returns the manifest's path."""
     path = Path(folder) / dc.MANIFEST_FILE
-    path.write_text(manifest_text(folder), encoding="utf-8", newline="\n")
+    text = manifest_text(folder)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    (Path(folder) / DATAPACKAGE_FILE).write_text(datapackage_text(json.loads(text)),
+                                                 encoding="utf-8", newline="\n")
     return path
+
+
+#: the Frictionless Data Package descriptor written beside the manifest
+DATAPACKAGE_FILE = "datapackage.json"
+#: manifest column types -> Table Schema field types
+_FIELD_TYPES = {"String": "string", "Int64": "integer", "Float64": "number", "Boolean": "boolean",
+                "Date": "date"}
+
+
+def datapackage_dict(manifest: dict) -> dict:
+    """A Frictionless Data Package descriptor of the files a manifest records: each table with
+    its path, size, SHA-256 and schema (field names and types), the map shapes likewise, the
+    data version as the package's version; sources and licences are in ``SOURCES.md``."""
+    resources = []
+    for rel, entry in manifest["files"].items():
+        resource = {"name": Path(rel).stem.lower(), "path": rel, "bytes": entry["bytes"],
+                    "hash": f"sha256:{entry['sha256']}"}
+        if rel.endswith(".csv"):
+            resource |= {"format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                         "schema": {"fields": [{"name": c, "type": _FIELD_TYPES[t]}
+                                               for c, t in entry["columns"].items()]}}
+        else:
+            resource |= {"format": "topojson", "mediatype": "application/json"}
+        resources.append(resource)
+    return {
+        "profile": "data-package",
+        "name": "impact-bundled-data",
+        "title": "The curated tables and fits impact estimates shutdown costs from",
+        "version": manifest["data_version"],
+        "sources": [{"title": "Sources, licences and gaps of every table", "path": "SOURCES.md"}],
+        "resources": resources,
+    }
+
+
+def datapackage_text(manifest: dict) -> str:
+    """`datapackage_dict` as JSON text (sorted as the manifest, two-space indented)."""
+    return json.dumps(datapackage_dict(manifest), ensure_ascii=False, indent=2) + "\n"
