@@ -273,7 +273,7 @@ def _add_events_parser(sub) -> None:
 
     def filters(p: argparse.ArgumentParser) -> None:
         p.add_argument("--country", metavar="NAME|ISO3", action="append",
-                       help="country (repeatable)")
+                       help="country (repeatable, or several separated by commas: ETH,MMR)")
         p.add_argument("--years", metavar="YYYY[-YYYY]", help="years the events were active "
                        "in, e.g. 2019-2022 (summaries keep only these calendar years)")
         p.add_argument("--search", metavar="WORDS", help="words that must all appear in the "

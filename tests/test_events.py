@@ -538,3 +538,19 @@ def test_cli_summary_of_the_headline_and_a_wrong_method(catalogue, capsys):
     assert float(row["loss_usd_p50"]) == pytest.approx(mine["loss_usd_p50"].sum(), rel=1e-9)
     code, out, err = run(capsys, "events", "summary", "--method", "ensembl")
     assert code == 2 and "or ensemble for each event's headline" in err
+
+
+def test_country_takes_a_comma_separated_list_and_names_with_commas(capsys):
+    """``--country ETH,MMR`` is ``--country ETH --country MMR``; a name with a comma of its own
+    ("Iran, Islamic Rep.") stays one country; a bad part is one line naming it."""
+    base = ["events", "summary", "--years", "2021", "--draws", "200", "--format", "csv"]
+    assert main([*base, "--country", "ETH,MMR"]) == 0
+    listed = capsys.readouterr().out
+    assert main([*base, "--country", "ETH", "--country", "MMR"]) == 0
+    assert capsys.readouterr().out == listed
+    assert {r["iso3"] for r in csv.DictReader(io.StringIO(listed))} == {"ETH", "MMR"}
+    assert main(["events", "list", "--country", "Iran, Islamic Rep.", "--years", "2019"]) == 0
+    capsys.readouterr()
+    assert main([*base, "--country", "ETH,XXX"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error: country: 'XXX'")

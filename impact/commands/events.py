@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from impact import format as fmt
+from impact.bundled.countries import resolve_country
 from impact.catalogue import events as ev
 from impact.commands.args import (
     draws_arg,
@@ -33,8 +34,24 @@ from impact.report.text import (
 from impact.vocab import SUMMED_RANGE_NOTE
 
 
+def _countries(values: list[str] | None) -> list[str] | None:
+    """``--country`` values, each one country or a comma-separated list of them ("ETH,MMR");
+    a name with a comma of its own ("Iran, Islamic Rep.") stays whole."""
+    if not values:
+        return None
+    out: list[str] = []
+    for value in values:
+        try:
+            resolve_country(value)
+            out.append(value)
+        except InputError:
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            out.extend(parts if len(parts) > 1 else [value])
+    return out
+
+
 def _event_filters(args: argparse.Namespace) -> dict:
-    return {"country": args.country, "years": args.years, "type": args.type,
+    return {"country": _countries(args.country), "years": args.years, "type": args.type,
             "platform": args.platform, "election": args.election, "search": args.search}
 
 
