@@ -66,3 +66,17 @@ def test_datapackage_describes_the_bundled_data_as_the_manifest_records_it() -> 
         assert resource["bytes"] == len(body)
     table = next(r for r in package["resources"] if r["name"] == "parameters")
     assert [f["name"] for f in table["schema"]["fields"]][:3] == ["method", "parameter", "value"]
+
+
+def test_distribution_name_is_not_the_taken_name_and_docs_install_it() -> None:
+    """The public index's "impact" is an unrelated project: our distribution has its own
+    name, and every install line in the README and in messages uses that name."""
+    name = _pyproject()["project"]["name"]
+    assert name == "shutdown-impact"
+    assert _pyproject()["project"]["scripts"]["impact"] == "impact.cli:main"
+    texts = [(REPO / "README.md").read_text(encoding="utf-8"),
+             *(p.read_text(encoding="utf-8") for p in (REPO / "impact").rglob("*.py"))]
+    for text in texts:
+        for spec in re.findall(r"pip install ['\"]?([\w.-]+)\[", text):
+            assert spec == name, f"an install line names {spec!r}, not {name!r}"
+    assert f"`{name}`" in texts[0]

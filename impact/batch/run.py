@@ -455,7 +455,7 @@ def _dask_results(chunks, fmt, methods, draws, seed, overrides, scheduler, lean=
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError("engine", "dask", "local, or install the distributed extra: "
-                         "pip install 'impact[distributed]'") from None
+                         "pip install 'shutdown-impact[distributed]'") from None
     cluster = None
     try:
         if scheduler:
