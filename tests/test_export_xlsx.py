@@ -200,3 +200,17 @@ def test_scenario_sheet_stores_numbers_as_numbers():
     batch = _book(to_xlsx({"a": est, "b": est}))["scenario"]
     rows = list(batch.iter_rows(min_row=2, values_only=True))
     assert ("a", "duration_hours", 36) in rows and ("b", "affected_share", 0.4) in rows
+
+
+def test_the_assumptions_csv_runs_nothing(usd_est):
+    """Text of the assumptions CSV that begins like a formula is quoted, as in every export;
+    its numbers stay numbers."""
+    from impact.report.export import assumptions_csv
+
+    hostile = dataclasses.replace(usd_est, assumptions=usd_est.assumptions.with_columns(
+        pl.lit(FORMULA).alias("source"), pl.lit("-1 note").alias("notes")))
+    frame = pl.read_csv(io.StringIO(assumptions_csv({FORMULA: hostile})))
+    assert set(frame["id"]) == {"'" + FORMULA}
+    methods = frame.filter(pl.col("method") != "ensemble")
+    assert set(methods["source"]) == {"'" + FORMULA} and set(methods["notes"]) == {"'-1 note"}
+    assert frame["value"].dtype.is_numeric()
