@@ -106,7 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override a parameter's central value (repeatable)")
     est.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table",
                      help="what stdout gets (default table)")
-    est.add_argument("--out", metavar="PATH", help="also write .csv, .json, .xlsx or .md")
+    est.add_argument("--out", metavar="PATH", help="also write .csv, .json, .xlsx or .md (a "
+                     ".csv's assumptions go beside it, to PATH.assumptions.csv)")
+    est.add_argument("--bom", action="store_true", help="start CSV output with the UTF-8 "
+                     "byte-order mark, so Excel on Windows reads '–' and '×' as written (the "
+                     "app's CSV downloads have it; default: none, for scripts)")
+    est.add_argument("--associations", action="store_true", help="table: also print the "
+                     "fitted associations with GDP growth, FDI and unemployment and the "
+                     "country's shutdown risk, after the table")
     est.add_argument("--brief", metavar="PATH", help="also write a one-page brief (.html or "
                      ".pdf): the headline, every method, the charts, the assumptions, "
                      "sources and the command that reproduces it")
@@ -238,7 +245,7 @@ def _add_monitor_parser(sub) -> None:
                      help="method name(s), comma separated, or all (default: every method, "
                      "after the headline of those that apply); 'ensemble' shows the headline "
                      "alone, 'ensemble,impact' the headline and the impact method")
-    mon.add_argument("--draws", metavar="N", help="Monte Carlo draws (default 2000)")
+    mon.add_argument("--draws", metavar="N", help="Monte Carlo draws (default 2,000)")
     mon.add_argument("--seed", metavar="N", help=f"random seed (default {DEFAULT_SEED})")
     mon.add_argument("--format", choices=("table", "csv", "json"), default="table")
     mon.add_argument("--brief", metavar="PATH", help="also write the decision brief "
@@ -299,7 +306,7 @@ def _add_events_parser(sub) -> None:
         p.add_argument("--method", default="all", metavar="NAME|all",
                        help="method name(s), comma separated, or all")
         p.add_argument("--draws", metavar="N", help="Monte Carlo draws per event "
-                       "(default 2000)")
+                       "(default 2,000)")
         p.add_argument("--seed", metavar="N", help=f"random seed (default {DEFAULT_SEED})")
         p.add_argument("--price-year", metavar="YYYY", help="year of the constant-USD column "
                        "(default: the latest US deflator year)")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -31,16 +33,31 @@ def test_estimate_table(capsys):
     assert "USD" in out and "% of GDP" in out and "main driver" in out
 
 
-def test_estimate_table_shows_associations_and_risk_after_the_headline(capsys):
+def test_estimate_table_leads_with_the_headline_and_the_table(capsys):
+    """Without --associations: the headline sentence first, the table, one line naming the
+    flag; none of the associations' lines."""
+    from impact.report.text import ASSOCIATIONS_HINT
+
+    code, out, err = run(capsys, *PAK)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("A 10-hour nationwide mobile-data shutdown in Pakistan in ")
+    assert "Beyond the loss" not in out and "GDP growth [" not in out
+    table = next(i for i, line in enumerate(lines) if line.startswith("method "))
+    assert table < 12  # the table right after the headline's few lines
+    assert lines[-1] == ASSOCIATIONS_HINT and "--associations" in ASSOCIATIONS_HINT
+
+
+def test_estimate_table_shows_associations_and_risk_after_the_table(capsys):
     from impact.catalogue.associations import risk_year
 
     code, out, err = run(capsys, "estimate", "--country", "Pakistan", "--duration-hours", "10",
-                         "--scope", "full", "--draws", "500")
+                         "--scope", "full", "--draws", "500", "--associations")
     assert code == 0, err
     lines = out.splitlines()
     start = lines.index("Beyond the loss (associations in past country-years, not measured "
                         "causes):")
-    assert start < next(i for i, line in enumerate(lines) if line.startswith("method "))
+    assert start > next(i for i, line in enumerate(lines) if line.startswith("method "))
     block = lines[start + 1:start + 5]
     assert block[0].startswith("  GDP growth [percentage points of annual growth]: -0.0103 "
                                "(90 % CI -0.039 to 0.0185, p 0.56; ")
@@ -52,7 +69,122 @@ def test_estimate_table_shows_associations_and_risk_after_the_headline(capsys):
     year = risk_year()
     assert block[3].startswith(f"  Risk that a new shutdown starts in Pakistan in {year.year}: ")
     assert block[3].endswith(year.why)
-    assert lines[start + 5] == ""
+    assert len(lines) == start + 5  # the last lines of the output
+
+
+def test_estimate_csv_round_trips_with_and_without_byte_order_mark(capsys, tmp_path):
+    """``--format csv`` writes no byte-order mark (scripts); ``--bom`` starts stdout and both
+    ``--out`` files with it; either way the CSV reads back to the same rows, and those rows
+    are the estimate's figures to three significant figures."""
+    from impact import estimate, parse_scenario
+    from impact.report.export import claimable
+
+    code, plain, _ = run(capsys, *PAK, "--format", "csv")
+    assert code == 0 and not plain.startswith("\ufeff")
+    code, marked, err = run(capsys, *PAK, "--format", "csv", "--bom", "--out",
+                            str(tmp_path / "pak.csv"))
+    assert code == 0 and marked == "\ufeff" + plain
+    assert f"wrote {tmp_path / 'pak.assumptions.csv'} (the assumptions)" in err
+    for name in ("pak.csv", "pak.assumptions.csv"):
+        assert (tmp_path / name).read_bytes().startswith(b"\xef\xbb\xbf"), name
+    rows = list(csv.DictReader(io.StringIO(plain)))
+    assert rows == list(csv.DictReader(io.StringIO(marked.removeprefix("\ufeff"))))
+    assert rows == list(csv.DictReader(io.StringIO(
+        (tmp_path / "pak.csv").read_text(encoding="utf-8-sig"))))
+    est = estimate(parse_scenario({"country": "Pakistan", "duration_hours": 10,
+                                   "scope": "mobile"}), draws=500)
+    for row in rows[:-1]:  # the methods; the headline row last
+        r = est.row(row["method"])
+        if r["status"] == "ok":
+            assert float(row["loss_usd_p50"]) == claimable(r["loss_usd_p50"])
+            assert float(row["loss_share_of_gdp_p50_pct"]) == claimable(
+                r["share_of_gdp_p50"] * 100)
+
+
+def test_data_status_never_cuts_a_source_name(capsys):
+    """Every publisher and vintage is shown whole: wrapped within its column, never cut."""
+    from impact.bundled.data_status import status
+
+    code, out, _ = run(capsys, "data", "status")
+    assert code == 0
+    lines = out.splitlines()
+    start = lines.index("sources (vintage, age):") + 1
+    block = lines[start:lines.index("", start)]
+    rows: list[list[str]] = []
+    for line in block:  # columns: table 22, publisher 34, vintage 24 (after two spaces)
+        cells = [line[2:24].strip(), line[25:59].strip(), line[60:84].strip()]
+        if cells[0]:
+            rows.append(cells)
+        else:
+            rows[-1] = [a + (" " + b if b else "") for a, b in zip(rows[-1], cells,
+                                                                       strict=True)]
+    sources = status().sources
+    shown = {(t, p, v) for t, p, v in rows}
+    for r in sources.iter_rows(named=True):
+        assert (r["table"], r["publisher"], r["vintage"]) in shown, r
+    longest = max(sources["publisher"].to_list(), key=len)
+    assert len(longest) > 34 and any(p == longest for _, p, _ in rows)
+
+
+@pytest.mark.parametrize(("columns", "whole_words"), [(70, False), (100, True), (140, True)])
+def test_events_list_fits_the_terminal_width(capsys, monkeypatch, columns, whole_words):
+    """No line of ``impact events list`` is wider than the terminal ($COLUMNS here); long
+    titles wrap onto more lines, between words when the columns' longest words fit (below
+    that, a word is split across lines, never dropped)."""
+    from impact.catalogue import events as ev
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, _ = run(capsys, "events", "list", "--country", "PAK", "--years", "2024")
+    assert code == 0
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    titles = ev.load_events(country=["PAK"], years="2024")["title"].to_list()
+    longest = max(titles, key=len)
+    assert len(longest) > columns // 3  # so it had to wrap
+    words = " ".join(out.split())
+    assert all(w in words for w in longest.split()) or not whole_words
+    assert len("".join(out.split())) >= len("".join(longest.split()))
+
+
+def test_events_list_width_defaults_to_100_off_a_terminal(monkeypatch):
+    import shutil
+
+    from impact.report import text
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback: os.terminal_size(
+        fallback))
+    assert text.terminal_width() == text.DEFAULT_WIDTH == 100
+
+
+def test_fit_table_wraps_and_never_cuts():
+    from impact.report.text import fit_table
+
+    rows = [["AN-1", "Pakistan — mobile data cut in Parts of Balochistan, 21–22 Apr 2024",
+             "open_ended_listed_years"]]
+    table = fit_table(rows, ["event_id", "title", "hours_basis"], 40)
+    lines = table.splitlines()
+    assert max(map(len, lines)) <= 40
+    assert lines[0].startswith("event_id  title")
+    joined = " ".join(" ".join(lines).split())
+    assert all(w in joined for w in rows[0][1].split())
+    assert "open_ended_" in table and "listed_years" in table
+
+
+def test_monitor_header_groups_the_draws(capsys):
+    path = Path(__file__).parent / "fixtures" / "monitor" / "timeline" / "timeline_pak.csv"
+    code, out, err = run(capsys, "monitor", str(path), "--draws", "2000", "--method", "impact")
+    assert code == 0, err
+    head = out.splitlines()[0]
+    assert "; 2,000 draws, seed " in head and "2000 draws" not in head
+
+
+def test_events_summary_takes_a_list_of_countries(capsys):
+    code, out, err = run(capsys, "events", "summary", "--country", "ETH,MMR", "--years",
+                         "2021", "--draws", "100", "--format", "csv")
+    assert code == 0, err
+    frame = pl.read_csv(io.StringIO(out))
+    assert set(frame["iso3"]) == {"ETH", "MMR"} and set(frame["year"]) == {2021}
 
 
 def test_estimate_json_has_all_five_methods(capsys):
@@ -156,8 +288,17 @@ def test_countries(capsys):
     assert "Pakistan" in pak and "income" in pak
     code, out, _ = run(capsys, "countries", "--format", "csv")
     frame = pl.read_csv(io.StringIO(out))
-    assert frame.columns == ["iso3", "name", "region", "income_group"]
+    assert frame.columns == ["iso3", "name", "world_bank_name", "region", "income_group"]
     assert "PAK" in frame["iso3"].to_list()
+    iran = frame.filter(pl.col("iso3") == "IRN").row(0, named=True)
+    assert (iran["name"], iran["world_bank_name"]) == ("Iran", "Iran, Islamic Rep.")
+
+
+def test_countries_table_names_taiwan_as_not_costable(capsys):
+    code, out, err = run(capsys, "countries")
+    assert code == 0 and "TWN" not in out
+    assert "not listed: TWN: Taiwan has no GDP or internet-user figures from the World Bank" \
+        in err
 
 
 def test_methods(capsys):

@@ -198,11 +198,11 @@ def test_ensemble_row_is_in_every_export_not_in_the_summary(pakistan):
     import polars as pl
 
     from impact.estimation.ensemble import ENSEMBLE_TITLE
-    from impact.report.export import report_markdown, to_csv, to_json
+    from impact.report.export import full_csv, report_markdown, to_json
 
     assert ENSEMBLE not in pakistan.summary["method"]
     ens = ensemble(pakistan)
-    frame = pl.read_csv(io.StringIO(to_csv(pakistan)))
+    frame = pl.read_csv(io.StringIO(full_csv(pakistan)))
     row = frame.filter(pl.col("method") == ENSEMBLE).row(0, named=True)
     assert frame["method"][-1] == ENSEMBLE and row["title"] == ENSEMBLE_TITLE
     assert row["loss_usd_p50"] == pytest.approx(ens.loss_usd_p50, rel=1e-12)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import re
 
 import numpy as np
 import polars as pl
@@ -15,7 +17,11 @@ from impact.bundled.io import data_version
 from impact.estimation.ensemble import ENSEMBLE, ensemble
 from impact.methods import REGISTRY
 from impact.report.export import (
+    ASSUMPTION_CSV_COLUMNS,
+    CSV_SIGNIFICANT,
     PROVENANCE_COLUMNS,
+    assumptions_csv,
+    claimable,
     report_markdown,
     summary_frame,
     to_csv,
@@ -51,7 +57,7 @@ def test_text_uses_the_one_formatter(est, platform_est):
     assert f"| {fmt.MISSING} |" in deloitte and "not_applicable" in deloitte
     assert "e+" not in text.split("## How to reproduce")[0]  # no scientific notation
     gdp = est.assumptions.filter(pl.col("parameter") == "gdp_usd")["value"][0]
-    assert f"gdp_usd | {fmt.number(gdp, 6)} |" in report_markdown(est)
+    assert f"GDP (gdp_usd) | {fmt.number(gdp, 6)} |" in report_markdown(est)
 
 
 def test_json_round_trip(est):
@@ -86,19 +92,80 @@ def test_json_is_strict_with_nulls(platform_est):
 def test_csv_has_provenance_columns(est):
     frame = pl.read_csv(io.StringIO(to_csv(est)), infer_schema_length=0)
     assert frame.columns[:6] == ["method", "loss_usd_p05", "loss_usd_p50", "loss_usd_p95",
-                                 "loss_usd_per_day_p50", "share_of_gdp_p50"]
-    assert frame.columns[-6:] == PROVENANCE_COLUMNS
+                                 "loss_usd_per_day_p50", "loss_share_of_gdp_p50_pct"]
+    assert frame.columns[-5:] == [c for c in PROVENANCE_COLUMNS if c != "assumptions"]
     row = frame.row(0, named=True)
     assert json.loads(row["scenario"])["country"] == "PAK"
     assert row["data_version"] == data_version() and row["impact_version"] == "0.1.0"
-    assert "gdp_usd=" in row["assumptions"] and "(World Bank" in row["assumptions"]
-    assert "digital_share=" in row["assumptions"] and "–" in row["assumptions"]
     assert "indicators: " in row["data_vintages"]
     assert row["data_notes"] == " | ".join(est.notes)
-    # assumptions are per method: ICRIER's row lists its elasticity, not the impact model's
-    icrier = frame.filter(pl.col("method") == "icrier2018").row(0, named=True)
-    assert "elasticity=0.16 [0.08–0.24]" in icrier["assumptions"]
-    assert "digital_share" not in icrier["assumptions"]
+
+
+def test_csv_assumptions_are_a_csv_of_their_own(est, tmp_path):
+    """The CSV for people has no per-row assumptions text: every input is a row of the
+    assumptions CSV (written beside the CSV), with its label in words and its source."""
+    assert "assumptions" not in pl.read_csv(io.StringIO(to_csv(est))).columns
+    rows = pl.read_csv(io.StringIO(assumptions_csv(est)))
+    assert rows.columns == ASSUMPTION_CSV_COLUMNS
+    assert rows.height == est.assumptions.height + 1  # and how the headline is combined
+    gdp = rows.filter(pl.col("parameter") == "gdp_usd").row(0, named=True)
+    assert gdp["label"] == "GDP" and gdp["source"].startswith("World Bank")
+    assert gdp["value"] == float(fmt.parse_number(fmt.number(
+        est.assumptions.filter(pl.col("parameter") == "gdp_usd")["value"][0], 6)))
+    icrier = rows.filter((pl.col("method") == "icrier2018")
+                         & (pl.col("parameter") == "elasticity")).row(0, named=True)
+    assert (icrier["value"], icrier["low"], icrier["high"]) == (0.16, 0.08, 0.24)
+    combined = rows.filter(pl.col("method") == ENSEMBLE).row(0, named=True)
+    assert "quantile averaging" in combined["notes"] or "geometric mean" in combined["notes"]
+    path = write_export(est, tmp_path / "pak.csv")
+    beside = tmp_path / "pak.assumptions.csv"
+    assert path.read_text(encoding="utf-8") == to_csv(est)
+    assert beside.read_text(encoding="utf-8") == assumptions_csv(est)
+
+
+def test_csv_rounds_to_three_figures_and_json_keeps_full_precision(est):
+    """The CSV states what the model can claim (three significant figures, by the one
+    formatter's rounding); JSON keeps every digit."""
+    assert CSV_SIGNIFICANT == 3
+    csv_rows = {r["method"]: r for r in csv.DictReader(io.StringIO(to_csv(est)))}
+    json_rows = {r["method"]: r for r in json.loads(to_json(est))["summary"]}
+    full = est.row("impact")["loss_usd_p50"]
+    assert json_rows["impact"]["loss_usd_p50"] == full  # every digit
+    shown = csv_rows["impact"]["loss_usd_p50"]
+    # e.g. 17,412,345.67 -> "17400000": three figures, no exponent
+    digits = shown.replace(".", "").lstrip("0").rstrip("0")
+    assert len(digits) <= 3 and "e" not in shown.lower()
+    assert float(shown) == pytest.approx(full, rel=5e-3)
+    assert float(shown) == float(fmt.parse_number(fmt.money(full, "")))
+    # hand-computed: the rule of impact.format (half up on the decimal value)
+    assert [claimable(x) for x in (17_412_345.67, 2.675, 0.000046248, 999_999_999, -5.134e6)] \
+        == [17_400_000.0, 2.68, 0.0000462, 1_000_000_000.0, -5_130_000.0]
+    assert claimable(float("nan")) is None and claimable(None) is None
+    for text in csv_rows["impact"].values():  # no 17-digit figure anywhere in the row
+        assert not re.search(r"\d\.\d{8,}", text), text
+
+
+def test_csv_shares_of_gdp_are_percent_as_the_app_shows_them(est):
+    rows = {r["method"]: r for r in csv.DictReader(io.StringIO(to_csv(est)))}
+    assert "share_of_gdp_p50" not in rows["impact"]
+    share = est.row("impact")["share_of_gdp_p50"]  # a 0-1 share, e.g. 0.0000462
+    pct = float(rows["impact"]["loss_share_of_gdp_p50_pct"])
+    assert pct == pytest.approx(share * 100, rel=5e-3)
+    assert fmt.percent(share) == f"{fmt.number(pct)} %"  # the figure the app shows
+    assert {"loss_share_of_gdp_p05_pct", "loss_share_of_gdp_p95_pct",
+            "capped_share_pct"} <= set(rows["impact"])
+
+
+def test_csv_byte_order_mark_is_an_option(est):
+    """With ``bom`` the CSV starts with the UTF-8 byte-order mark (Excel on Windows then
+    reads "–" as written); without it the text is the same after the mark."""
+    plain, marked = to_csv(est), to_csv(est, bom=True)
+    assert marked.encode("utf-8").startswith(b"\xef\xbb\xbf") and marked == "\ufeff" + plain
+    assert not plain.startswith("\ufeff")
+    assert "–" in plain or "–" in assumptions_csv(est)  # the character Excel garbled
+    assert assumptions_csv(est, bom=True) == "\ufeff" + assumptions_csv(est)
+    read = list(csv.DictReader(io.StringIO(marked.encode("utf-8").decode("utf-8-sig"))))
+    assert read[0]["method"] == "impact"
 
 
 def test_batch_exports_carry_id(est, platform_est):
@@ -148,6 +215,20 @@ def test_markdown_report(est):
             "--end 2024-02-08T17:00:00 --scope mobile --label 'election day' "
             "--draws 500 --seed 20240208") in text
     assert data_version() in text
+
+
+def test_markdown_report_leads_with_the_headline_and_names_drivers_in_words(est):
+    from impact.estimation.ensemble import headline
+    from impact.vocab import parameter_label
+
+    lines = report_markdown(est).splitlines()
+    assert lines[2] == f"**{headline(est)}**"  # the sentence the app shows, under the title
+    table = [x for x in lines if x.startswith("| ") and "| ok |" in x]
+    drivers = {r["main_driver"] for r in est.summary.iter_rows(named=True) if r["main_driver"]}
+    assert drivers and all(parameter_label(d) != d for d in drivers)
+    for d in drivers:
+        assert any(f"| {parameter_label(d)} | ok |" in x for x in table), d
+        assert not any(f"| {d} |" in x for x in table), d  # no code in the estimates table
 
 
 def test_markdown_report_not_applicable_and_notes(platform_est):

@@ -114,7 +114,7 @@ def test_csv_and_markdown_quote_formula_text(usd_est):
     assert safe_text("PAK") == "PAK" and safe_text("a=b") == "a=b"
     frame = pl.read_csv(io.StringIO(to_csv({FORMULA: usd_est})))
     assert set(frame["id"]) == {"'" + FORMULA}
-    assert frame["loss_usd_p50"].dtype == pl.Float64  # numbers stay numbers
+    assert frame["loss_usd_p50"].dtype.is_numeric()  # numbers stay numbers
     text = report_markdown(usd_est)
     assert text.splitlines()[0].endswith(": '" + fmt.md_text(FORMULA))  # quoted, as written
     batch = report_markdown({FORMULA: usd_est})
@@ -174,3 +174,43 @@ def test_a_text_longer_than_a_cell_is_kept_whole_in_its_own_sheet():
     for item, _sheet, _row, _col, _piece, text in rows:
         whole[item] = whole.get(item, "") + text
     assert long in whole.values()
+
+
+def test_scenario_sheet_stores_numbers_as_numbers():
+    """Read back with openpyxl: each scenario value has its own cell type — numbers are
+    numeric cells (with the column's format), true/false a boolean, text text, and nothing
+    is a formula."""
+    est = estimate(parse_scenario({"country": "PAK", "duration_hours": 36, "scope": "platforms",
+                                   "platforms": "x;whatsapp", "affected_share": 0.4,
+                                   "circumvention": 0.25, "year": 2024}), draws=200,
+                   methods=["impact"])
+    sheet = _book(to_xlsx(est))["scenario"]
+    cells = {r[0].value: r[1] for r in sheet.iter_rows(min_row=2)}
+    for field, value in [("duration_hours", 36), ("affected_share", 0.4),
+                         ("circumvention", 0.25), ("year", 2024)]:
+        assert cells[field].data_type == "n" and cells[field].value == value, field
+    assert cells["affected_share"].number_format == "0.000%"
+    assert cells["duration_hours"].number_format == "#,##0.0"
+    assert cells["time_weighting"].data_type == "b" and cells["time_weighting"].value is True
+    assert cells["country"].data_type == "s" and cells["country"].value == "PAK"
+    assert cells["platforms"].value == "x;whatsapp"
+    assert cells["intensity"].value is None  # not given: blank
+    assert all(c.data_type != "f" for c in cells.values())
+    # a batch's scenario sheet too, with its id column
+    batch = _book(to_xlsx({"a": est, "b": est}))["scenario"]
+    rows = list(batch.iter_rows(min_row=2, values_only=True))
+    assert ("a", "duration_hours", 36) in rows and ("b", "affected_share", 0.4) in rows
+
+
+def test_the_assumptions_csv_runs_nothing(usd_est):
+    """Text of the assumptions CSV that begins like a formula is quoted, as in every export;
+    its numbers stay numbers."""
+    from impact.report.export import assumptions_csv
+
+    hostile = dataclasses.replace(usd_est, assumptions=usd_est.assumptions.with_columns(
+        pl.lit(FORMULA).alias("source"), pl.lit("-1 note").alias("notes")))
+    frame = pl.read_csv(io.StringIO(assumptions_csv({FORMULA: hostile})))
+    assert set(frame["id"]) == {"'" + FORMULA}
+    methods = frame.filter(pl.col("method") != "ensemble")
+    assert set(methods["source"]) == {"'" + FORMULA} and set(methods["notes"]) == {"'-1 note"}
+    assert frame["value"].dtype.is_numeric()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 
@@ -103,8 +104,11 @@ def status_text(st: DataStatus, today: date | None = None) -> str:
     lines += ["", "sources (vintage, age):"]
     for r in st.sources.iter_rows(named=True):
         age = f"{fmt.count(r['age_days'])} days old" if r["age_days"] is not None else "—"
-        lines.append(f"  {r['table']:<22} {r['publisher'][:34]:<34} {r['vintage'][:24]:<24} "
-                     f"{age}")
+        pubs, vins = textwrap.wrap(r["publisher"], 34) or [""], textwrap.wrap(r["vintage"], 24)
+        for k in range(max(len(pubs), len(vins), 1)):  # wrapped, never cut
+            cells = [r["table"] if k == 0 else "", pubs[k] if k < len(pubs) else "",
+                     vins[k] if k < len(vins) else "", age if k == 0 else ""]
+            lines.append(f"  {cells[0]:<22} {cells[1]:<34} {cells[2]:<24} {cells[3]}".rstrip())
     lines += ["", "indicators (latest year, countries with it):"]
     for r in st.indicators.iter_rows(named=True):
         lines.append(f"  {r['indicator']:<32} {r['latest_year']}  {r['countries']}")

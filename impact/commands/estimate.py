@@ -35,13 +35,15 @@ def estimate_command(args: argparse.Namespace) -> int:
     est = estimate(parse_scenario(fields), methods_arg(args.method), draws=draws, seed=seed,
                    overrides=overrides)
     if args.format == "table":
-        text = estimate_table(est)
+        text = estimate_table(est, associations=args.associations)
     else:
-        text = writer.render(est, args.format, overrides=overrides)
+        text = writer.render(est, args.format, overrides=overrides, bom=args.bom)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     if args.out:
-        path = _write(est, args.out, overrides=overrides)
+        path = _write(est, args.out, overrides=overrides, bom=args.bom)
         print(f"wrote {path}", file=sys.stderr)
+        if writer.export_format(path) == "csv":
+            print(f"wrote {writer.assumptions_path(path)} (the assumptions)", file=sys.stderr)
     if args.brief:
         try:
             path = writer.write_brief(est, args.brief)

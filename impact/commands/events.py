@@ -29,6 +29,7 @@ from impact.report.text import (
     money_text,
     shorten,
     show_cell,
+    terminal_width,
     text_table,
 )
 from impact.vocab import SUMMED_RANGE_NOTE
@@ -91,7 +92,7 @@ def events_command(args: argparse.Namespace) -> int:
         if args.flags and frame.height:
             frame = frame.join(_event_flags(frame), on="event_id", how="left")
             cols.append("flag")
-        sys.stdout.write(frame_text(frame, args.format, cols))
+        sys.stdout.write(frame_text(frame, args.format, cols, width=terminal_width()))
         if args.format == "table":
             print(f"{frame.height} events", file=sys.stderr)
         if args.out:

@@ -8,7 +8,7 @@ import sys
 
 import polars as pl
 
-from impact.bundled.countries import resolve_country
+from impact.bundled.countries import UNCOSTABLE, country_name, resolve_country
 from impact.bundled.io import read_bundled
 from impact.bundled.regions import region_names
 from impact.errors import InputError
@@ -20,13 +20,19 @@ from impact.report.text import (
 
 
 def countries_command(args: argparse.Namespace) -> int:
-    frame = (read_bundled("countries").select("iso3", "name", "region", "income_group")
-             .sort("iso3"))
+    """The bundled countries: ISO3, the name sentences use (`country_name`), the World
+    Bank's name, region and income group; the places that cannot be costed on stderr."""
+    frame = (read_bundled("countries").select(
+        "iso3", pl.col("iso3").map_elements(country_name, return_dtype=pl.String)
+        .alias("name"), pl.col("name").alias("world_bank_name"), "region", "income_group")
+        .sort("iso3"))
     if args.format == "csv":
         sys.stdout.write(frame.write_csv())
     else:
         rows = [[c or "" for c in r] for r in frame.iter_rows()]
         print(text_table(rows, frame.columns))
+        for iso3, reason in UNCOSTABLE.items():
+            print(f"not listed: {iso3}: {reason}", file=sys.stderr)
     return 0
 
 

@@ -9,6 +9,12 @@ Money is USD (current prices of the event year) in ``*_usd*`` columns and in the
 output currency (``currency``, ``price_basis``) in ``loss_*`` columns without ``_usd`` (and
 ``loss_at_*``/``swing`` of the sensitivity sheet); shares are 0-1. Text that begins like a
 formula is quoted with ``'`` in the CSV, Excel and Markdown exports (`safe_text`).
+
+The CSV (`to_csv`) is for people opening it in a spreadsheet: figures rounded to
+`CSV_SIGNIFICANT` significant figures, shares of GDP in percent (``*_pct`` columns), and the
+assumptions in a CSV of their own (`assumptions_csv`); ``bom=True`` starts it with the UTF-8
+byte-order mark, so Excel reads "–" and "×" as written. JSON and Excel keep every figure in full
+precision, and `csv_frame` is the full-precision table (the layout of ``impact batch``).
 """
 
 from __future__ import annotations
@@ -27,10 +33,10 @@ import polars as pl
 from impact import __version__
 from impact import format as fmt
 from impact.bundled.io import data_version
-from impact.estimation.ensemble import ENSEMBLE, assumption_words, ensemble, ensemble_row
+from impact.estimation.ensemble import ENSEMBLE, assumption_words, ensemble, ensemble_row, headline
 from impact.estimation.results import SUMMARY_COLUMNS, Estimate, vintages
 from impact.methods import REGISTRY
-from impact.vocab import PLATFORM_LABELS, SCOPE_WORDS, VALUE_FIELDS
+from impact.vocab import PLATFORM_LABELS, SCOPE_WORDS, VALUE_FIELDS, parameter_label
 
 Exportable = Estimate | Sequence[Estimate] | Mapping[str, Estimate]
 
@@ -265,9 +271,105 @@ def _bundled_vintages() -> pl.DataFrame:
     return vintages()
 
 
-def to_csv(obj: Exportable) -> str:
-    """CSV text: one row per method (and id), with provenance columns."""
-    return csv_frame(obj).write_csv()
+# ---- the CSV for people ------------------------------------------------------------------
+#: significant figures of the model's figures (losses, shares, capped shares) in the CSV for
+#: people (`to_csv`): the three the app, the command line and the reports show
+#: (`impact.format.SIGNIFICANT`); more would claim a precision the Monte Carlo ranges do not
+#: have. JSON, Excel and `csv_frame` keep full precision.
+CSV_SIGNIFICANT = fmt.SIGNIFICANT
+#: the UTF-8 byte-order mark that starts a CSV for a spreadsheet (``bom=True``)
+BOM = "\ufeff"
+#: the share columns the CSV for people writes in percent, and their names there
+PERCENT_COLUMNS = {"share_of_gdp_p05": "loss_share_of_gdp_p05_pct",
+                   "share_of_gdp_p50": "loss_share_of_gdp_p50_pct",
+                   "share_of_gdp_p95": "loss_share_of_gdp_p95_pct",
+                   "capped_share": "capped_share_pct"}
+_ROUNDED = ("loss", "share", "capped", "swing")
+
+
+def claimable(value: float | None, digits: int = CSV_SIGNIFICANT) -> float | None:
+    """``value`` rounded to ``digits`` significant figures by the rule of `impact.format`
+    (half up on the decimal value); None for a missing value.
+
+    >>> claimable(17_412_345.67), claimable(0.0000462483), claimable(2.675), claimable(None)
+    (17400000.0, 4.62e-05, 2.68, None)
+    """
+    if fmt.is_missing(value):
+        return None
+    rounded = fmt.parse_number(fmt.number(value, digits))
+    return float(f"{rounded:.{digits}g}")  # 17.4 x 1e6 without its binary tail
+
+
+def _rounded(frame: pl.DataFrame, digits: int) -> pl.DataFrame:
+    """Every float column of the model's figures (`_ROUNDED` prefixes) to ``digits``."""
+    return frame.with_columns(
+        pl.Series(c, [claimable(v, digits) for v in frame[c].to_list()], dtype=pl.Float64)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.Float64 and c.startswith(_ROUNDED))
+
+
+def people_frame(obj: Exportable) -> pl.DataFrame:
+    """The rows of the CSV for people: `csv_frame` without the per-row assumptions (they are
+    in `assumptions_csv`), shares of GDP in percent (`PERCENT_COLUMNS`) and the model's
+    figures to `CSV_SIGNIFICANT` significant figures."""
+    frame = csv_frame(obj).drop("assumptions")
+    frame = frame.with_columns(pl.col(c) * 100 for c in PERCENT_COLUMNS)
+    return _rounded(frame, CSV_SIGNIFICANT).rename(PERCENT_COLUMNS)
+
+
+def _csv_text(frame: pl.DataFrame, bom: bool) -> str:
+    """CSV text of a frame already made spreadsheet-safe; plain decimals, never ``1e-05``."""
+    return (BOM if bom else "") + frame.write_csv(float_scientific=False)
+
+
+def to_csv(obj: Exportable, *, bom: bool = False) -> str:
+    """The CSV for people: one row per method and the headline (and id), figures to
+    `CSV_SIGNIFICANT` significant figures, shares of GDP in percent, provenance columns; with
+    ``bom``, led by the UTF-8 byte-order mark (`BOM`). The assumptions are `assumptions_csv`."""
+    return _csv_text(people_frame(obj), bom)
+
+
+#: the columns of `assumptions_csv` (after ``id`` in a batch)
+ASSUMPTION_CSV_COLUMNS = ["method", "parameter", "label", "value", "low", "high", "unit",
+                          "currency", "distribution", "source", "notes"]
+
+
+def assumptions_rows(obj: Exportable) -> pl.DataFrame:
+    """Every input of every method, one row each, with its label in words
+    (`impact.vocab.parameter_label`), and one row per estimate saying how the headline
+    combines the methods (method ``ensemble``); values to `INPUT_DIGITS` figures."""
+    items, _ = labelled_estimates(obj)
+    frames = []
+    for id_, est in items:
+        frame = assumptions_frame(est).with_columns(
+            pl.col("parameter").replace_strict(
+                {p: parameter_label(p) for p in est.assumptions["parameter"].unique()},
+                return_dtype=pl.String).alias("label"))
+        combined = pl.DataFrame({"method": [ENSEMBLE], "parameter": ["combination"],
+                                 "label": ["How the headline combines the methods"],
+                                 "notes": [ensemble_assumptions(est)]})
+        frame = pl.concat([frame.select(c for c in ASSUMPTION_CSV_COLUMNS
+                                        if c in frame.columns), combined],
+                          how="diagonal_relaxed").select(ASSUMPTION_CSV_COLUMNS)
+        frames.append(_with_id(frame, id_))
+    if not frames:
+        return pl.DataFrame(schema={c: pl.String for c in ASSUMPTION_CSV_COLUMNS})
+    out = pl.concat(frames, how="vertical_relaxed")
+    return safe_frame(out.with_columns(
+        pl.Series(c, [claimable(v, INPUT_DIGITS) for v in out[c].to_list()], dtype=pl.Float64)
+        for c in ("value", "low", "high")))
+
+
+def assumptions_csv(obj: Exportable, *, bom: bool = False) -> str:
+    """The assumptions of an export as a CSV of their own (`assumptions_rows`), the companion
+    of `to_csv`; with ``bom``, led by the UTF-8 byte-order mark."""
+    return _csv_text(assumptions_rows(obj), bom)
+
+
+def full_csv(obj: Exportable, *, bom: bool = False) -> str:
+    """`csv_frame` as CSV: every figure in full precision, shares 0-1, each method's
+    assumptions in its row (the layout of ``impact batch``)."""
+    return (BOM if bom else "") + csv_frame(obj).write_csv()
 
 
 # ---- JSON ------------------------------------------------------------------------------------
@@ -429,6 +531,8 @@ def _cell_formats(frame: pl.DataFrame) -> list[Any]:
     for c in frame.columns:
         if c in ("value", "low", "high") and "unit" in frame.columns:
             out.append(lambda r: unit_format(r["unit"]))
+        elif c == "value" and "field" in frame.columns:  # the scenario: by the field's name
+            out.append(lambda r: column_format(r["field"]))
         elif _output_currency_column(c) and "currency" in frame.columns:
             out.append(functools.partial(_coded, column_format(c)))
         else:
@@ -508,18 +612,20 @@ def _write_sheet(wb: Any, name: str, frame: pl.DataFrame, formats: dict[str, Any
 def _sheet_frames(obj: Exportable, errors: Sequence[Any] = ()) -> dict[str, pl.DataFrame]:
     items, batch = labelled_estimates(obj)
     sheets: dict[str, list[pl.DataFrame]] = {k: [] for k in
-                                             ("assumptions", "sensitivity", "scenario", "notes")}
+                                             ("assumptions", "sensitivity", "notes")}
+    scenario_rows: list[dict[str, Any]] = []
     for id_, est in items:
         sheets["assumptions"].append(_with_id(assumptions_frame(est), id_))
         sheets["sensitivity"].append(_with_id(sensitivity_frame(est), id_))
         dump = est.scenario.model_dump(mode="json")
-        sheets["scenario"].append(_with_id(pl.DataFrame(
-            {"field": list(dump), "value": [_scalar_text(v) for v in dump.values()]},
-            schema={"field": pl.String, "value": pl.String}), id_))
+        scenario_rows += [{"id": id_, "field": k, "value": _scalar_value(v)}
+                          for k, v in dump.items()]
         sheets["notes"].append(_with_id(pl.DataFrame({"note": list(est.notes)},
                                                      schema={"note": pl.String}), id_))
     out = {"estimates": csv_frame(obj)}
     out |= {k: _concat(v) for k, v in sheets.items()}
+    out["scenario"] = _scenario_sheet(scenario_rows, batch)
+    out = {k: out[k] for k in ("estimates", "assumptions", "sensitivity", "scenario", "notes")}
     out["vintages"] = items[0][1].vintages if items else pl.DataFrame()
     out["versions"] = pl.DataFrame({"item": ["impact_version", "data_version"],
                                     "value": [impact_version(), data_version()]})
@@ -529,12 +635,21 @@ def _sheet_frames(obj: Exportable, errors: Sequence[Any] = ()) -> dict[str, pl.D
     return out
 
 
-def _scalar_text(v: Any) -> str | None:
-    if v is None:
-        return None
+def _scalar_value(v: Any) -> Any:
+    """A scenario field's value in its sheet: numbers and true/false as themselves, lists
+    ``;``-joined, dates as ISO text."""
     if isinstance(v, (list, tuple)):
-        return ";".join(map(str, v))
-    return str(v)
+        return ";".join(map(str, v)) or None
+    return v
+
+
+def _scenario_sheet(rows: list[dict[str, Any]], batch: bool) -> pl.DataFrame:
+    """``field, value`` (after ``id`` in a batch) with each value of its own type (an object
+    column), so the workbook stores numbers as numbers."""
+    cols = (["id"] if batch else []) + ["field", "value"]
+    return pl.DataFrame({c: pl.Series(c, [r[c] for r in rows],
+                                      dtype=pl.Object if c == "value" else pl.String)
+                         for c in cols})
 
 
 def to_xlsx(obj: Exportable, *, errors: Sequence[Any] = ()) -> bytes:
@@ -697,16 +812,23 @@ def _estimate_lines(est: Estimate) -> list[str]:
                      fmt.percent(r["share_of_gdp_p50"]),
                      (f"{fmt.money(r['loss_per_capita_p50'], code)} "
                       f"({fmt.money(r['loss_usd_per_capita_p50'])})")]
-            text = [r["main_driver"] if r["method"] != ENSEMBLE else fmt.MISSING, "ok"]
+            text = [_driver(r), "ok"]
         else:
             cells = [loss(r, "loss_usd_", "USD"), fmt.money(r["loss_usd_per_day_p50"]),
                      fmt.percent(r["share_of_gdp_p50"]),
                      fmt.money(r["loss_usd_per_capita_p50"])]
-            text = [r["main_driver"] if r["method"] != ENSEMBLE else fmt.MISSING, "ok"]
+            text = [_driver(r), "ok"]
         lines.append("| " + " | ".join([_md_text(r["title"]), *map(_md_cell, cells),
                                          *map(_md_text, text)]) + " |")
     lines += ["", f"{ENSEMBLE_TITLE_WORDS}: {ens['reason']}."]
     return lines
+
+
+def _driver(row: Mapping[str, Any]) -> str:
+    """The main driver of a summary row in words (`impact.vocab.parameter_label`)."""
+    if row["method"] == ENSEMBLE or not row["main_driver"]:
+        return fmt.MISSING
+    return parameter_label(row["main_driver"])
 
 
 def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
@@ -715,7 +837,8 @@ def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
     title = title or f"Estimated economic cost of an internet disruption in {ctx.country}"
     if est.scenario.label:
         title += f": {fmt.md_text(safe_text(est.scenario.label))}"  # shown as written
-    lines = [f"# {title}", "", "## Scenario", "", scenario_words(est), "",
+    lines = [f"# {title}", "", f"**{headline(est)}**", "",
+             "## Scenario", "", scenario_words(est), "",
              "## Estimates", "", *_estimate_lines(est)]
     lines += ["", "## Assumptions", "",
               "| Method | Parameter | Value | Range (low–high) | Unit | Source |",
@@ -723,7 +846,9 @@ def _report_one(est: Estimate, overrides: Mapping[str, float] | None,
     for r in est.assumptions.iter_rows(named=True):
         rng = "fixed" if r["low"] == r["high"] else f"{_input(r['low'])}–{_input(r['high'])}"
         lines.append("| " + " | ".join(
-            [_md_text(r["method"]), _md_text(r["parameter"]), _md_cell(_input(r["value"])),
+            [_md_text(r["method"]),
+             _md_text(f"{parameter_label(r['parameter'])} ({r['parameter']})"),
+             _md_cell(_input(r["value"])),
              _md_cell(rng), _md_text(r["unit"]), _md_text(r["source"])]) + " |")
     lines += ["", (f"Money inputs are in USD at current prices of {ctx.year}, whatever the "
                    "output currency.")]

@@ -4,6 +4,8 @@ the comparison of events and the monitor's figures."""
 from __future__ import annotations
 
 import math
+import re
+import shutil
 
 import polars as pl
 
@@ -33,8 +35,109 @@ def text_table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join(lines)
 
 
-def estimate_table(est) -> str:
-    """Readable aligned table of an `Estimate` plus its data notes."""
+#: the line that points to the associations when they are not shown
+ASSOCIATIONS_HINT = ("Associations with GDP growth, FDI and unemployment, and the shutdown "
+                     "risk: add --associations.")
+
+
+#: the width of the output when it is not a terminal (a pipe, a file) [characters]
+DEFAULT_WIDTH = 100
+#: the narrowest a column is made before its longest word would be cut [characters]
+MIN_COLUMN = 4
+
+
+def terminal_width() -> int:
+    """The terminal's width [characters]: ``$COLUMNS``, the terminal's own, else
+    `DEFAULT_WIDTH`."""
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+
+
+def _pieces(text: str) -> list[str]:
+    """The parts of a cell a line may break between: words, and parts of a word after ``_``
+    or ``/`` (``open_ended_listed_years`` -> ``open_``, ``ended_``, …)."""
+    return [p for p in re.split(r"\s+|(?<=[_/])", text) if p]
+
+
+def wrap_cell(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken at spaces or after ``_``
+    and ``/``; a word longer than a line is split, never dropped.
+
+    >>> wrap_cell("open_ended_listed_years", 12), wrap_cell("abc", 5), wrap_cell("", 3)
+    (['open_ended_', 'listed_years'], ['abc'], [''])
+    """
+    lines: list[str] = []
+    line = ""
+    for word in re.split(r"(?<=[_/])|(?=\s)", text):
+        piece = word if line else word.lstrip()
+        if len(line) + len(piece) <= width:
+            line += piece
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        piece = word.lstrip()
+        while len(piece) > width:
+            lines.append(piece[:width])
+            piece = piece[width:]
+        line = piece
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def fitted_widths(natural: list[int], floors: list[int], width: int) -> list[int]:
+    """Column widths whose sum with two spaces between columns is at most ``width``: the
+    widest column gives way first, down to a third of ``width``; then the others (widest
+    first) down to their ``floors``; then the widest down to its floor; then every column
+    down to `MIN_COLUMN` (a table as narrow as it can be).
+
+    >>> fitted_widths([10, 80, 6], [8, 10, 4], 60), fitted_widths([10, 80, 6], [8, 10, 4], 40)
+    ([10, 40, 6], [10, 20, 6])
+    """
+    n = len(natural)
+    widths = list(natural)
+    room = width - 2 * (n - 1)
+    if not n:
+        return widths
+    widest = max(range(n), key=natural.__getitem__)
+    others = [j for j in range(n) if j != widest]
+    phases = [([widest], {widest: max(floors[widest], width // 3)}),
+              (others, dict(enumerate(floors))),
+              ([widest], dict(enumerate(floors))),
+              (list(range(n)), {j: min(f, MIN_COLUMN) for j, f in enumerate(floors)})]
+    for order, low in phases:
+        while sum(widths) > room and order:
+            j = max(order, key=lambda i: widths[i] - low[i])
+            if widths[j] <= low[j]:
+                break
+            widths[j] -= 1
+    return widths
+
+
+def fit_table(rows: list[list[str]], header: list[str], width: int) -> str:
+    """`text_table` in at most ``width`` characters a line: the widest columns are wrapped
+    (`wrap_cell`), a row taking as many lines as its tallest cell; nothing is cut."""
+    cells = [header, *rows]
+    natural = [max(len(str(r[i])) for r in cells) for i in range(len(header))]
+    floors = [min(n, max([len(x) for r in cells for x in _pieces(str(r[i]))] or [0]))
+              for i, n in enumerate(natural)]
+    widths = fitted_widths(natural, floors, width)
+
+    def lines_of(row: list[str]) -> list[str]:
+        wrapped = [wrap_cell(str(c), w) for c, w in zip(row, widths, strict=True)]
+        return ["  ".join((col[k] if k < len(col) else "").ljust(w)
+                          for col, w in zip(wrapped, widths, strict=True)).rstrip()
+                for k in range(max(len(col) for col in wrapped))]
+
+    out = lines_of(header) + ["  ".join("-" * w for w in widths)]
+    for r in rows:
+        out += lines_of(r)
+    return "\n".join(out)
+
+
+def estimate_table(est, associations: bool = False) -> str:
+    """Readable aligned table of an `Estimate`: the headline sentence and why the methods
+    differ, the scenario, the table, its data notes; then, with ``associations``, the fitted
+    associations and the shutdown risk (`context_lines`), else one line naming the flag."""
     rows = []
     code = next((r["currency"] for r in est.summary.iter_rows(named=True)
                  if r["status"] == "ok" and r["currency"]), "USD")
@@ -60,13 +163,13 @@ def estimate_table(est) -> str:
     out = [headline(est)]
     out += [line for line in (range_text(est, ens), beside_text(est, ens), why_they_differ(est),
                               members_note(ens, lambda m: m)) if line]
-    out += context_lines(est)
     out += ["", export.scenario_words(est), "", text_table(rows, header)]
     if est.notes:
         out += ["", "Data notes:"] + [f"  - {n}" for n in est.notes]
     money = (f"USD, current prices of {est.context.year}" if usd else
              f"{code}, {basis} prices (USD at current prices of {est.context.year} beside)")
     out += ["", f"{money}; impact {export.impact_version()}, data {export.data_version()}."]
+    out += context_lines(est) if associations else [ASSOCIATIONS_HINT]
     return "\n".join(out)
 
 
@@ -106,7 +209,10 @@ def cell_text(x, column: str = "") -> str:
     return fmt.number(x)
 
 
-def frame_text(frame: pl.DataFrame, fmt: str, columns: list[str] | None = None) -> str:
+def frame_text(frame: pl.DataFrame, fmt: str, columns: list[str] | None = None,
+               width: int | None = None) -> str:
+    """``frame`` as CSV, JSON or an aligned table (of ``columns``); a table ``width``
+    characters wide at most, its long cells wrapped (`fit_table`), when ``width`` is given."""
     if fmt == "csv":  # text a spreadsheet would run as a formula is quoted (export.safe_text)
 
         return safe_frame(frame).write_csv()
@@ -115,6 +221,8 @@ def frame_text(frame: pl.DataFrame, fmt: str, columns: list[str] | None = None) 
     shown = frame.select(columns) if columns else frame
     rows = [[cell_text(c, col) for c, col in zip(r, shown.columns, strict=True)]
             for r in shown.iter_rows()]
+    if width is not None:
+        return fit_table(rows, shown.columns, width) + "\n"
     return text_table(rows, shown.columns) + "\n"
 
 
@@ -196,7 +304,7 @@ def monitor_text(result, fmt_name: str = "table", methods: list[str] | None = No
     t = result.timeline
     state = ("still on" if result.current else "lifted")
     head = (f"{t.name}: {t.iso3}, {t.start:%Y-%m-%d %H:%M} to {result.until:%Y-%m-%d %H:%M} "
-            f"UTC ({state}; local time {result.zone}); {result.draws} draws, seed "
+            f"UTC ({state}; local time {result.zone}); {result.draws:,} draws, seed "
             f"{result.seed}")
     lines = [head, ""]
     horizons = proj["more_days"].unique(maintain_order=True).to_list()

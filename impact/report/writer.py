@@ -41,13 +41,31 @@ def export_format(path: str | Path) -> str:
     return format_of(path, export.EXTENSIONS)
 
 
-#: what `render` writes: the file formats (`export.EXTENSIONS`) and the one-page briefs
-FORMATS = ("csv", "json", "xlsx", "markdown", "brief_html", "brief_pdf")
+#: what `render` writes: the file formats (`export.EXTENSIONS`: ``csv`` is the CSV for
+#: people, `export.to_csv`), the CSV of the assumptions that goes with it, the full-precision
+#: CSV of ``impact batch`` (`export.full_csv`) and the one-page briefs
+FORMATS = ("csv", "assumptions_csv", "full_csv", "json", "xlsx", "markdown", "brief_html",
+           "brief_pdf")
+#: the formats that are CSV text (``bom=True`` starts them with the UTF-8 byte-order mark)
+CSV_FORMATS = ("csv", "assumptions_csv", "full_csv")
+
+
+def assumptions_path(path: str | Path) -> Path:
+    """Where a CSV export's assumptions are written beside it: ``out.csv`` ->
+    ``out.assumptions.csv``.
+
+    >>> assumptions_path("runs/pak.csv").as_posix()
+    'runs/pak.assumptions.csv'
+    """
+    path = Path(path)
+    return path.with_name(f"{path.stem}.assumptions{path.suffix}")
 
 
 def render(obj: Exportable, fmt: str, *, overrides: Mapping[str, float] | None = None,
-           errors: Sequence[Any] = ()) -> str | bytes:
-    """The export of ``obj`` in ``fmt`` (one of `FORMATS`; a brief is of one estimate).
+           errors: Sequence[Any] = (), bom: bool = False) -> str | bytes:
+    """The export of ``obj`` in ``fmt`` (one of `FORMATS`; a brief is of one estimate);
+    ``bom``: a CSV format starts with the UTF-8 byte-order mark (the app's downloads, for
+    spreadsheets; the command line's ``--bom``).
 
     The one path of every export: the command line (``impact estimate --format``, ``--out``,
     `write_export`) and the app's downloads (`app_pages.viewmodel.export_file`) both call it,
@@ -57,7 +75,11 @@ def render(obj: Exportable, fmt: str, *, overrides: Mapping[str, float] | None =
     newline (a JSON export has none of its own).
     """
     if fmt == "csv":
-        return export.to_csv(obj)
+        return export.to_csv(obj, bom=bom)
+    if fmt == "assumptions_csv":
+        return export.assumptions_csv(obj, bom=bom)
+    if fmt == "full_csv":
+        return export.full_csv(obj, bom=bom)
     if fmt == "json":
         return export.to_json(obj, overrides=overrides, errors=errors)
     if fmt == "xlsx":
@@ -77,11 +99,15 @@ def render(obj: Exportable, fmt: str, *, overrides: Mapping[str, float] | None =
 
 def write_export(obj: Exportable, path: str | Path, *,
                  overrides: Mapping[str, float] | None = None,
-                 errors: Sequence[Any] = ()) -> Path:
+                 errors: Sequence[Any] = (), bom: bool = False) -> Path:
     """Write ``obj`` to ``path`` in the format of its extension (.csv .json .xlsx .md), whole
-    or not at all (`impact.bundled.io.write_atomic`)."""
+    or not at all (`impact.bundled.io.write_atomic`). A CSV's assumptions go beside it, to
+    `assumptions_path` (``bom``: both CSV files start with the UTF-8 byte-order mark)."""
     path = Path(path)
-    data = render(obj, export_format(path), overrides=overrides, errors=errors)
+    fmt = export_format(path)
+    data = render(obj, fmt, overrides=overrides, errors=errors, bom=bom)
+    if fmt == "csv":
+        write_atomic(assumptions_path(path), render(obj, "assumptions_csv", bom=bom))
     return write_atomic(path, data)
 
 

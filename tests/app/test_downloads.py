@@ -1,6 +1,7 @@
 """The app's downloads are the command line's exports: for the same scenario the Estimate
 page's files equal ``impact estimate ... --format csv|json|markdown`` (and ``--out``,
-``--brief``), and the Batch page's equal ``impact batch``.
+``--brief``; a CSV download has the byte-order mark of ``--bom``), and the Batch page's equal
+``impact batch``.
 
 AppTest does not serve a download, so `downloads` records the callable each deferred
 ``st.download_button`` registers (what the server runs when the button is clicked) and the
@@ -94,10 +95,18 @@ def test_estimate_downloads_equal_the_cli_exports(name, downloads, capsys, tmp_p
     params, flags = SCENARIOS[name]
     at = _estimate_page(params)
     app_csv = _download(at, downloads, "download_csv")
-    cli_csv = _cli(capsys, "estimate", *flags, "--format", "csv")
+    # a spreadsheet's CSV: led by the UTF-8 byte-order mark (the command line's --bom)
+    assert app_csv.encode("utf-8").startswith(b"\xef\xbb\xbf")
+    cli_csv = _cli(capsys, "estimate", *flags, "--format", "csv", "--bom")
     assert app_csv == cli_csv
-    rows = {r["method"]: r for r in csv.DictReader(io.StringIO(app_csv))}
+    assert app_csv == "\ufeff" + _cli(capsys, "estimate", *flags, "--format", "csv")
+    rows = {r["method"]: r for r in csv.DictReader(io.StringIO(app_csv.removeprefix("\ufeff")))}
     assert rows["impact"]["reason"]  # the reported cell: filled in both
+    # the assumptions, a CSV of their own: what --out writes beside the CSV
+    beside = tmp_path / "e.csv"
+    _cli(capsys, "estimate", *flags, "--bom", "--out", str(beside))
+    assert _download(at, downloads, "download_assumptions_csv") == (
+        tmp_path / "e.assumptions.csv").read_text(encoding="utf-8")
     # the JSON (the command line ends its output with a newline) and the report
     assert _download(at, downloads, "download_json") + "\n" == _cli(
         capsys, "estimate", *flags, "--format", "json")
@@ -123,7 +132,8 @@ def test_batch_downloads_equal_the_cli_batch(downloads, capsys, tmp_path):
     assert at.warning  # the bad rows
     out_json, out_xlsx = tmp_path / "b.json", tmp_path / "b.xlsx"
     assert cli(["batch", str(fixture), "--no-progress"]) == 1  # some rows failed
-    assert _download(at, downloads, "batch_csv") == capsys.readouterr().out
+    # the table of `impact batch` (every figure in full), led by the byte-order mark
+    assert _download(at, downloads, "batch_csv") == "\ufeff" + capsys.readouterr().out
     cli(["batch", str(fixture), "--no-progress", "--out", str(out_json)])
     cli(["batch", str(fixture), "--no-progress", "--out", str(out_xlsx)])
     capsys.readouterr()

@@ -66,7 +66,7 @@ def test_cards_and_table_mark_not_applicable(platform_estimate):
 
 def test_downloads_have_a_row_per_method(platform_estimate):
     text = export_file("csv", platform_estimate)
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert [r["method"] for r in rows] == [*REGISTRY, "ensemble"]  # the methods, the headline
     assert "ensemble" not in platform_estimate.summary["method"]  # the page's rows: methods
     payload = json.dumps(json.loads(export_file("json", platform_estimate)))
@@ -74,7 +74,8 @@ def test_downloads_have_a_row_per_method(platform_estimate):
     assert '"platforms"' in payload
     assert export_file("xlsx", platform_estimate)[:2] == b"PK"  # a zip container
     assert export_file("markdown", platform_estimate).startswith("# ")
-    assert [d[0] for d in DOWNLOADS] == ["download_csv", "download_json", "download_xlsx",
+    assert [d[0] for d in DOWNLOADS] == ["download_csv", "download_assumptions_csv",
+                                         "download_json", "download_xlsx",
                                          "download_report", "download_brief_pdf",
                                          "download_brief_html"]
     assert export_file("brief_pdf", platform_estimate).startswith(b"%PDF")

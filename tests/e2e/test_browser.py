@@ -41,7 +41,7 @@ def _download_csv(page, artifacts) -> list[dict[str, str]]:
     assert download.suggested_filename.endswith(".csv")
     target = artifacts / download.suggested_filename
     download.save_as(target)
-    return list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    return list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
 
 def test_user_changes_duration_blocks_x_and_downloads_csv(app_page, artifacts):
     page = app_page
