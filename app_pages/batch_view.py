@@ -13,6 +13,7 @@ import polars as pl
 from app_pages.estimate_view import TABLE_COLUMNS, methods_table
 from app_pages.viewmodel import SCOPE_LABELS
 from impact import format as fmt
+from impact.estimation.ensemble import ENSEMBLE
 from impact.report.chart_frames import currency_of
 
 BATCH_TEMPLATE = (
@@ -29,9 +30,32 @@ BATCH_TEMPLATE = (
 BATCH_TABLE_COLUMNS = ("id", "country", "scope", "duration", *TABLE_COLUMNS)
 
 
+#: the figures table shown first: what fits a phone's width (390 px) whole
+FIGURE_COLUMNS = ("id", "method", "P50", "P5", "P95")
+
+
+#: the figures table's column widths [px]: together under a phone's 358 px of content, so no
+#: column runs off screen; on a wider screen the table stretches them to its width
+FIGURE_WIDTHS = {"id": 64, "method": 80, "P50": 70, "P5": 70, "P95": 70}
+
+
+#: the details shown under the figures, in their own table
+DETAIL_COLUMNS = ("id", "method", *(c for c in BATCH_TABLE_COLUMNS
+                                    if c not in FIGURE_COLUMNS))
+
+
+def headline_first(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One scenario's rows with the headline (ensemble) first, the methods in their order.
+
+    >>> [r["method"] for r in headline_first([{"method": "impact"}, {"method": "ensemble"}])]
+    ['ensemble', 'impact']
+    """
+    return sorted(group, key=lambda r: r["method"] != ENSEMBLE)
+
+
 def batch_table(results: pl.DataFrame) -> pl.DataFrame:
     """The Batch page's result table (strings, for display): one row per id and method (the
-    ensemble last), formatted like the Estimate page's comparison (`results_table`: method
+    headline first: it is the figure to quote), formatted like the Estimate page's comparison (`results_table`: method
     titles, money in each scenario's output currency, shares as percentages, the formatter's
     missing mark for what is not costed), after the id, country, scope and duration.
 
@@ -47,5 +71,6 @@ def batch_table(results: pl.DataFrame) -> pl.DataFrame:
         lead = {"id": id_, "country": scenario["country"] or scenario["iso3"] or fmt.MISSING,
                 "scope": SCOPE_LABELS.get(scenario["scope"], scenario["scope"] or fmt.MISSING),
                 "duration": fmt.hours(scenario["duration_hours"])}
-        out += [lead | row for row in methods_table(group, currency_of(group)).to_dicts()]
+        rows = methods_table(headline_first(group), currency_of(group)).to_dicts()
+        out += [lead | row for row in rows]
     return pl.DataFrame(out, schema=dict.fromkeys(BATCH_TABLE_COLUMNS, pl.String))

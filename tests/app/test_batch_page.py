@@ -38,12 +38,36 @@ def test_method_picker_shows_the_estimate_pages_titles():
     assert not set(picker.options) & set(REGISTRY)  # no code is shown
 
 
+def _table(at: AppTest):
+    """The figures and the details side by side, as one table (joined on id and method)."""
+    figures, details = (d.value for d in at.dataframe)
+    return figures.merge(details, on=["id", "method"], validate="1:1")
+
+
+def test_figures_fit_a_phone_and_the_headline_leads_each_scenario():
+    at = _uploaded()
+    figures, details = (d.value for d in at.dataframe)
+    assert list(figures.columns) == ["id", "method", "P50", "P5", "P95"]
+    assert list(details.columns) == ["id", "method", "country", "scope", "duration", "status",
+                                     "per day (P50)", "% of GDP (P50)", "per capita (P50)",
+                                     "main driver", "note / reason"]
+    for id_ in ("good-1", "good-2"):
+        methods = list(figures[figures["id"] == id_]["method"])
+        assert methods[0] == ENSEMBLE_TITLE  # the headline, then every method in order
+        assert methods[1:] == [m.title for m in REGISTRY.values()]
+    from app_pages.batch_view import FIGURE_WIDTHS
+
+    assert sum(FIGURE_WIDTHS.values()) <= 390 - 32  # a phone's content width [px]
+    config = at.dataframe[0].proto.columns
+    assert all(f'"{c}"' in config for c in FIGURE_WIDTHS)  # each width is set
+
+
 def test_result_table_is_formatted_with_the_one_formatter():
     at = _uploaded()
-    table = next(d.value for d in at.dataframe)
-    assert list(table.columns) == ["id", "country", "scope", "duration", "method", "status",
-                                   *MONEY[:3], "per day (P50)", "% of GDP (P50)",
-                                   "per capita (P50)", "main driver", "note / reason"]
+    table = _table(at)
+    assert set(table.columns) == {"id", "country", "scope", "duration", "method", "status",
+                                  *MONEY[:3], "per day (P50)", "% of GDP (P50)",
+                                  "per capita (P50)", "main driver", "note / reason"}
     assert set(table["id"]) == {"good-1", "good-2"}
     assert set(table["method"]) == {*(m.title for m in REGISTRY.values()),
                                     ENSEMBLE_TITLE}
@@ -68,7 +92,7 @@ def test_not_costed_rows_show_the_missing_mark():
     at.file_uploader(key="batch_file").set_value(("x.csv", rows.encode(), "text/csv"))
     at.run()
     assert not at.exception and not at.error
-    table = next(d.value for d in at.dataframe)
+    table = _table(at)
     deloitte = table[table["method"] == REGISTRY["deloitte2016"].title].iloc[0]
     assert deloitte["status"] == "not applicable"
     assert all(deloitte[c] == fmt.MISSING for c in (*MONEY, "% of GDP (P50)", "main driver"))
