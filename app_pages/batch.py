@@ -16,9 +16,9 @@ import streamlit as st
 from app_pages.batch_view import (
     BATCH_TEMPLATE,
     DETAIL_COLUMNS,
-    FIGURE_COLUMNS,
     FIGURE_WIDTHS,
     batch_table,
+    figures_table,
 )
 from app_pages.cached import batch_results
 from app_pages.estimate_exports import XLSX_MIME, export_file
@@ -78,10 +78,10 @@ for err in errors:
     st.warning(md_text(err))
 if estimates:
     table = batch_table(results)
-    st.dataframe(table.select(FIGURE_COLUMNS), hide_index=True, key="batch_results",
-                 width="stretch",
+    figures = figures_table(table)
+    st.dataframe(figures, hide_index=True, key="batch_results", width="stretch",
                  column_config={c: st.column_config.Column(width=w, pinned=c == "id")
-                                for c, w in FIGURE_WIDTHS.items()})
+                                for c, w in zip(figures.columns, FIGURE_WIDTHS, strict=True)})
     st.caption("Each scenario's headline first (the methods that apply, combined), then every "
                "method: median (P50) and 90 % range (P5 to P95). Money in each scenario's "
                "output currency (USD at current prices of the event year unless a currency "

@@ -89,7 +89,7 @@ def draw_controls(source: tuple[bytes, str] | None) -> None:
     sb.radio("Source", list(labels), format_func=labels.get, key="mon_source")
     _reading_controls(source)
     sb.header("Figures as of")
-    sb.radio("Until", list(mc.UNTIL_MODES), format_func=mc.UNTIL_MODES.get,
+    sb.radio("Figures as of", list(mc.UNTIL_MODES), format_func=mc.UNTIL_MODES.get,
              key="mon_until_mode", label_visibility="collapsed",
              help="Rows still on (no end) are costed to this moment; with the file's last "
              "moment they are refused.")
