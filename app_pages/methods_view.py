@@ -1,5 +1,5 @@
-"""What the Methods & assumptions page says of each method before its formula: what it does,
-what it costs, when it applies and its source, in plain words; and the literature parameters
+"""What the Methods & assumptions page says of each method before its formula: what it
+costs, when it applies and its source, in plain words; and the literature parameters
 with their labels (`impact.vocab.parameter_label`) and units in words.
 
 Nothing here imports streamlit, so every function can be tested on its own.
@@ -14,23 +14,6 @@ import polars as pl
 from impact import format as fmt
 from impact.methods import REGISTRY
 from impact.vocab import SCOPE_LABELS, parameter_label
-
-#: what each method does, in one or two plain sentences (the formula follows on the page)
-IN_BRIEF = {
-    "impact": "Our own model: the digital part of the economy lost while the service is "
-              "cut, plus a spillover to the rest of the economy, less what is made up later "
-              "and what continues through VPNs.",
-    "cost_compatible": "Reproduces the NetBlocks COST and Top10VPN figures: an hourly share "
-                       "of national GDP lost, fitted on Top10VPN's published country totals.",
-    "brookings2016": "Darrell West's method: the internet economy's share of GDP, for the "
-                     "days of the shutdown.",
-    "deloitte2016": "A fixed share of a day's GDP lost per day, by how connected the country "
-                    "is (high, medium or low).",
-    "icrier2018": "An elasticity of output to internet traffic, estimated on India's telecom "
-                  "circles, applied to last year's GDP.",
-    "panel": "Our fit across countries and years: how much a shutdown day moved GDP growth in "
-             "past events.",
-}
 
 #: units of data/parameters.csv in words
 UNIT_WORDS = {
@@ -68,14 +51,15 @@ def scopes_text(scopes: frozenset[str]) -> str:
 
 
 def overview(method: Any) -> str:
-    """A method's plain-words overview (Markdown): what it does, what it costs, when it
-    applies and its source."""
+    """A method's plain-words overview (Markdown, from the method's own notes): what it
+    costs, when it applies, its source, and what sets its figure apart where it says."""
     applies = method.domain_note or "any country with the data it needs"
-    lines = [IN_BRIEF.get(method.name, ""),
-             f"- **Costs:** {scopes_text(method.scopes)}",
+    lines = [f"- **Costs:** {scopes_text(method.scopes)}",
              f"- **Applies:** {applies}",
              f"- **Source:** {method.citation}"]
-    return "\n".join(line for line in lines if line)
+    if method.difference_note:
+        lines.append(f"- **What sets it apart:** {method.difference_note}")
+    return "\n".join(lines)
 
 
 #: the parameters table's columns, in words

@@ -1,5 +1,5 @@
 """AppTest check of the Methods & assumptions page: each method's box starts with a plain-words
-overview (what it does, what it costs, when it applies, its source) and only then shows its
+overview (what it costs, when it applies, its source) and only then shows its
 formula, followed by a "where" list that defines every symbol the formula shows, with its
 unit; the parameters table speaks in labels and units in words, with no internal names."""
 
@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages.methods_view import IN_BRIEF
 from impact.methods import REGISTRY
 from tests.test_formula_terms import undefined_symbols
 
@@ -50,7 +49,7 @@ def test_each_box_starts_in_plain_words_and_shows_the_formula_after(boxes, metho
     assert elements[0].value == REGISTRY[method].title  # the title, not the internal name
     first = elements[1]
     assert first.type == "markdown"
-    assert first.value.startswith(IN_BRIEF[method])
+    assert first.value.startswith("- **Costs:**")
     for part in ("**Costs:**", "**Applies:**", "**Source:**"):
         assert part in first.value
     assert kinds.index("code") > 1  # the formula after the overview
