@@ -112,12 +112,12 @@ def axis_title(zone: str) -> str:
 
 
 def _hour_axis(zone: str, **extra: Any) -> dict[str, Any]:
-    """The time axis both charts share: one title, one label format (`HOUR_FORMAT`, read as
-    UTC wall-clock text, so the browser's zone never changes it)."""
+    """The time axis both charts share: one title, one label format (`HOUR_FORMAT`; on the
+    UTC scale Vega formats it in UTC, so the browser's zone never changes it; a
+    ``formatType`` would drop the format for Vega's own multi-format labels)."""
     return {"field": "hour_local", "type": "temporal", "title": axis_title(zone),
             "scale": {"type": "utc"},
-            "axis": {"labelOverlap": True, "format": HOUR_FORMAT, "formatType": "utc",
-                     "labelAngle": 0}, **extra}
+            "axis": {"labelOverlap": True, "format": HOUR_FORMAT, "labelAngle": 0}, **extra}
 
 
 def cumulative_chart_spec(frame: pl.DataFrame, zone: str, method_title: str) -> dict[str, Any]:
