@@ -13,7 +13,13 @@ import logging
 
 import streamlit as st
 
-from app_pages.batch_view import BATCH_TEMPLATE, batch_table
+from app_pages.batch_view import (
+    BATCH_TEMPLATE,
+    DETAIL_COLUMNS,
+    FIGURE_WIDTHS,
+    batch_table,
+    figures_table,
+)
 from app_pages.cached import batch_results
 from app_pages.estimate_exports import XLSX_MIME, export_file
 from app_pages.viewmodel import read_upload
@@ -71,10 +77,20 @@ for note in table.notes:
 for err in errors:
     st.warning(md_text(err))
 if estimates:
-    st.dataframe(batch_table(results), hide_index=True, key="batch_results")
-    st.caption("Money in each scenario's output currency (USD at current prices of the event "
-               "year unless a currency is given); the downloads keep every figure in full "
-               "precision, in USD and in that currency.")
+    table = batch_table(results)
+    figures = figures_table(table)
+    st.dataframe(figures, hide_index=True, key="batch_results", width="stretch",
+                 column_config={c: st.column_config.Column(width=w, pinned=c == "id")
+                                for c, w in zip(figures.columns, FIGURE_WIDTHS, strict=True)})
+    st.caption("Each scenario's headline first (the methods that apply, combined), then every "
+               "method: median (P50) and 90 % range (P5 to P95). Money in each scenario's "
+               "output currency (USD at current prices of the event year unless a currency "
+               "is given); the downloads keep every figure in full precision, in USD and in "
+               "that currency.")
+    with st.expander("Scenario, per day, share of GDP, per person, driver and notes"):
+        st.dataframe(table.select(DETAIL_COLUMNS), hide_index=True, width="stretch",
+                     key="batch_details",
+                     column_config={"id": st.column_config.Column(pinned=True)})
     cols = st.columns(3)
     for col, (label, fmt, name, mime) in zip(cols, [
         ("Download CSV", "csv", "impact_batch_results.csv", "text/csv"),

@@ -22,6 +22,7 @@ import streamlit as st
 
 from app_pages import monitor_choices as mc
 from app_pages.monitor_inputs import draw_source, draw_watched_path
+from app_pages.monitor_link import link_warning
 from app_pages.monitor_results import show, show_error
 from app_pages.monitor_sidebar import draw_controls, init_state
 from app_pages.monitor_sources import read_watched
@@ -54,6 +55,7 @@ def main() -> None:
                "and what it will have cost if it lasts longer — hour by hour in the "
                "country's local time. Money is USD at current prices, with local currency "
                "at the official rate beside it.")
+    link_warning()
     if st.session_state["mon_source"] == "watch":
         path_text = draw_watched_path()
         try:  # read once here only to start the cut at its end; the fragment re-reads it

@@ -11,7 +11,7 @@ from app_pages.monitor_read import file_format, format_options, run_monitor, she
 from app_pages.monitor_view import MonitorView, monitor_view
 
 
-@st.cache_resource(show_spinner="Costing the timeline hour by hour…", max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)  # the page shows its own status
 def monitor_result(data: bytes, name: str, until: str | None, project: str, draws: int,
                    options: Options = ()):
     """`app_pages.monitor_read.run_monitor`, cached by the file's bytes and the choices (a
@@ -21,9 +21,10 @@ def monitor_result(data: bytes, name: str, until: str | None, project: str, draw
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def page_view(data: bytes, name: str, until: str | None, project: str, draws: int,
-              method: str, options: Options = ()) -> MonitorView:
-    """What the page shows of `monitor_result` with ``method`` in front."""
-    return monitor_view(monitor_result(data, name, until, project, draws, options), method)
+              method: str, options: Options = (), zone: str = "local") -> MonitorView:
+    """What the page shows of `monitor_result` with ``method`` in front, hours in ``zone``."""
+    return monitor_view(monitor_result(data, name, until, project, draws, options), method,
+                        zone)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -18,18 +18,34 @@ from impact import format as fmt
 _CHART_HOUR = "%Y-%m-%dT%H:%M:00Z"
 
 
-_HOUR_LABEL = "%d %b %H:%M"
+#: the one format of an hour on the charts: axis labels and tooltips alike (strftime and
+#: d3-time-format share these directives)
+HOUR_FORMAT = "%d %b %H:%M"
+
+
+#: the zones the page can show its hours in: the country's local time, or UTC
+ZONES = {"local": "the country's local time", "utc": "UTC"}
+
+
+def hour_column(zone: str = "local") -> str:
+    """The hourly table's column of the hours in ``zone`` (a `ZONES` key).
+
+    >>> hour_column("local"), hour_column("utc")
+    ('hour_local', 'hour_utc')
+    """
+    return "hour_utc" if zone == "utc" else "hour_local"
 
 
 def _chart_hours(col: str = "hour_local") -> list[pl.Expr]:
     return [pl.col(col).dt.strftime(_CHART_HOUR).alias("hour_local"),
-            pl.col(col).dt.strftime(_HOUR_LABEL).alias("hour_label")]
+            pl.col(col).dt.strftime(HOUR_FORMAT).alias("hour_label")]
 
 
-def cumulative_frame(result: Any, method: str) -> pl.DataFrame:
-    """Per UTC hour: the local hour (`_CHART_HOUR` text and a label) and the cumulative
-    P5/P50/P95 [USD] of ``method`` up to the end of that hour, with formatted labels (empty
-    when the method does not cost the timeline)."""
+def cumulative_frame(result: Any, method: str, zone: str = "local") -> pl.DataFrame:
+    """Per UTC hour: the hour in ``zone`` (`_CHART_HOUR` text and a label; column
+    ``hour_local`` whichever the zone) and the cumulative P5/P50/P95 [USD] of ``method`` up
+    to the end of that hour, with formatted labels (empty when the method does not cost the
+    timeline)."""
     cols = [f"{method}_cum_usd_{q}" for q in ("p05", "p50", "p95")]
     schema = {"hour_local": pl.String, "hour_label": pl.String, "p05": pl.Float64,
               "p50": pl.Float64, "p95": pl.Float64, "p05_label": pl.String,
@@ -39,20 +55,21 @@ def cumulative_frame(result: Any, method: str) -> pl.DataFrame:
     frame = (result.hourly.group_by("hour_utc", maintain_order=True)
              .agg(pl.col("hour_local").last(), *[pl.col(c).last() for c in cols])
              .sort("hour_utc"))
-    out = frame.select(*_chart_hours(),
+    out = frame.select(*_chart_hours(hour_column(zone)),
                        *[pl.col(c).cast(pl.Float64).alias(q)
                          for c, q in zip(cols, ("p05", "p50", "p95"), strict=True)])
     labels = {f"{q}_label": [fmt.money(v) for v in out[q]] for q in ("p05", "p50", "p95")}
     return out.with_columns(**{k: pl.Series(v, dtype=pl.String) for k, v in labels.items()})
 
 
-def intensity_frame(result: Any) -> pl.DataFrame:
-    """Per UTC hour and kind: the local hour (`_CHART_HOUR` text and a label) and its end,
-    the kind and the share of the hour's service lost (intensity × minutes / 60)."""
+def intensity_frame(result: Any, zone: str = "local") -> pl.DataFrame:
+    """Per UTC hour and kind: the hour in ``zone`` (`_CHART_HOUR` text and a label) and its
+    end, the kind and the share of the hour's service lost (intensity × minutes / 60)."""
     h = result.hourly
+    col = hour_column(zone)
     return h.select(
-        *_chart_hours(),
-        (pl.col("hour_local") + pl.duration(hours=1)).dt.strftime(_CHART_HOUR)
+        *_chart_hours(col),
+        (pl.col(col) + pl.duration(hours=1)).dt.strftime(_CHART_HOUR)
         .alias("hour_end"),
         pl.Series("kind", [kind_label(s, p, r) for s, p, r in
                            zip(h["scope"], h["platforms"], h["region"], strict=True)],
@@ -85,10 +102,22 @@ def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dicts()
 
 
+def axis_title(zone: str) -> str:
+    """The time axis's title: ``UTC``, or the country's local time zone's name.
+
+    >>> axis_title("UTC"), axis_title("Asia/Karachi")
+    ('time (UTC)', 'local time (Asia/Karachi)')
+    """
+    return "time (UTC)" if zone == "UTC" else f"local time ({zone})"
+
+
 def _hour_axis(zone: str, **extra: Any) -> dict[str, Any]:
-    return {"field": "hour_local", "type": "temporal", "title": f"local time ({zone})",
+    """The time axis both charts share: one title, one label format (`HOUR_FORMAT`; on the
+    UTC scale Vega formats it in UTC, so the browser's zone never changes it; a
+    ``formatType`` would drop the format for Vega's own multi-format labels)."""
+    return {"field": "hour_local", "type": "temporal", "title": axis_title(zone),
             "scale": {"type": "utc"},
-            "axis": {"labelOverlap": True, "format": "%d %b %H:%M"}, **extra}
+            "axis": {"labelOverlap": True, "format": HOUR_FORMAT, "labelAngle": 0}, **extra}
 
 
 def cumulative_chart_spec(frame: pl.DataFrame, zone: str, method_title: str) -> dict[str, Any]:

@@ -88,6 +88,7 @@ MONITOR_DEFAULTS: dict[str, Any] = {
     "mon_source": "seed",
     "mon_method": ENSEMBLE,
     "mon_until_mode": "end",
+    "mon_zone": "local",
     "mon_horizons": list(DEFAULT_HORIZONS),
     "mon_watch_path": "",
     "mon_country": "",

@@ -17,6 +17,7 @@ from app_pages.monitor_read import read_report
 from app_pages.monitor_sidebar import choices, reader_options
 from app_pages.monitor_view import MonitorView
 from impact import ImpactError
+from impact.errors import TimelineError
 from impact.estimation.ensemble import ENSEMBLE
 from impact.format import md_text
 
@@ -93,27 +94,74 @@ def draw_result(view: MonitorView, result) -> None:
                      key="mon_projection_table")
     else:
         st.info(f"{title} does not cost this timeline: choose another method.")
+    zone = "UTC" if st.session_state.get("mon_zone") == "utc" else result.zone
     if view.cumulative.height:
         chart_title = "headline" if view.method == ENSEMBLE else title  # short on a phone
-        st.vega_lite_chart(spec=cumulative_chart_spec(view.cumulative, result.zone,
-                                                         chart_title),
+        st.vega_lite_chart(spec=cumulative_chart_spec(view.cumulative, zone, chart_title),
                            width="stretch")
-    st.vega_lite_chart(spec=intensity_chart_spec(view.intensity, result.zone),
-                       width="stretch")
+    st.vega_lite_chart(spec=intensity_chart_spec(view.intensity, zone), width="stretch")
     _downloads(view, result)
     st.subheader("Timeline rows")
-    st.dataframe(view.rows, hide_index=True, width="stretch", key="mon_rows_table")
+    st.dataframe(view.rows, hide_index=True, width="stretch", key="mon_rows_table",
+                 column_config={"Source": st.column_config.TextColumn(width="large")})
     if view.notes:
         st.info("**Data notes**  \n" + "  \n".join(f"- {md_text(n)}" for n in view.notes))
 
 
+#: the one line shown for a file of no format we read (the formats are listed under it)
+UNKNOWN_FORMAT = ("not a file we can read: expected an IODA, Cloudflare Radar, OONI or Access "
+                  "Now export (see Help)")
+
+
+def unknown_format(err: Exception) -> bool:
+    """Whether ``err`` says the file is of no format the importers read."""
+    return isinstance(err, TimelineError) and getattr(err, "field", "") == "format"
+
+
+def _formats_help(err: TimelineError) -> None:
+    """The formats read, one per line, and what the file looked like."""
+    from impact.monitor.importers import DESCRIPTIONS
+
+    with st.expander("Help: the files we read"):
+        st.markdown("\n".join(f"- {md_text(v)}" for v in DESCRIPTIONS.values()))
+        st.caption(md_text(f"This file: {err.value}. Formats and links: "
+                           "docs/monitor_formats.md in the project's repository."))
+
+
 def show_error(err: Exception) -> None:
-    """One line in ``st.error``, shown as written (it quotes the file)."""
+    """One line in ``st.error``, shown as written (it quotes the file); a file of no format
+    we read is a short line, with the formats under Help."""
+    if unknown_format(err):
+        where = getattr(err, "where", "")
+        st.error(md_text(f"{where}: {UNKNOWN_FORMAT}" if where else UNKNOWN_FORMAT))
+        _formats_help(err)
+        return
     text = str(err)
     st.error(md_text(text))
     if "still on" in text:
         st.info("Rows with no end are still on: under Figures as of, choose now or a chosen "
                 "moment to cost them so far.")
+
+
+def _costed(data: bytes, name: str, until: str | None, project: str, method: str,
+            options: tuple) -> tuple[MonitorView, object]:
+    """The view and the result, read and costed under a status line (a large monitor
+    export takes seconds; a cached one is shown at once, and the line collapses)."""
+    import time
+
+    started = time.perf_counter()
+    with st.status(f"Reading {name} and costing it hour by hour…", expanded=False) as box:
+        try:
+            result = monitor_result(data, name, until, project, DRAWS, options)
+            view = page_view(data, name, until, project, DRAWS, method, options,
+                             st.session_state.get("mon_zone", "local"))
+        except Exception:
+            box.update(label=f"{name} could not be read or costed", state="error")
+            raise
+        seconds = time.perf_counter() - started
+        box.update(label=f"Read and costed {name}: {len(result.timeline.rows):,} rows, "
+                   f"{seconds:.1f} s", state="complete")
+    return view, result
 
 
 def show(data: bytes, name: str) -> None:
@@ -126,8 +174,7 @@ def show(data: bytes, name: str) -> None:
             return
         method = st.session_state["mon_method"]
         options = reader_options((data, name))
-        view = page_view(data, name, until, project, DRAWS, method, options)
-        result = monitor_result(data, name, until, project, DRAWS, options)
+        view, result = _costed(data, name, until, project, method, options)
         draw_result(view, result)
     except ImpactError as err:
         show_error(err)

@@ -12,13 +12,17 @@ import streamlit as st
 
 from app_pages import monitor_choices as mc
 from app_pages.monitor_cache import file_facts
+from app_pages.monitor_charts import ZONES
 from app_pages.monitor_choices import Options
+from app_pages.monitor_link import UPLOAD_NOTE, read_link, write_link
 from app_pages.monitor_read import load_timeline, read_options
 from impact import ImpactError
 from impact.format import md_text
 
 
 def init_state() -> None:
+    """The link's choices on the session's first Monitor run, then the defaults of the rest."""
+    read_link()
     for key, value in mc.MONITOR_DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = copy.copy(value)
@@ -42,6 +46,9 @@ def _cut_defaults(source: tuple[bytes, str] | None) -> None:
     if s["mon_until_mode"] != "at" or source is None:
         return
     digest = hashlib.sha1(source[0]).hexdigest()
+    if s.get("mon_until_for") == "link":  # a link's moment holds for its first file
+        s["mon_until_for"] = digest
+        return
     if s.get("mon_until_for") == digest and "mon_until_date" in s:
         return
     try:
@@ -82,7 +89,7 @@ def draw_controls(source: tuple[bytes, str] | None) -> None:
     sb.radio("Source", list(labels), format_func=labels.get, key="mon_source")
     _reading_controls(source)
     sb.header("Figures as of")
-    sb.radio("Until", list(mc.UNTIL_MODES), format_func=mc.UNTIL_MODES.get,
+    sb.radio("Figures as of", list(mc.UNTIL_MODES), format_func=mc.UNTIL_MODES.get,
              key="mon_until_mode", label_visibility="collapsed",
              help="Rows still on (no end) are costed to this moment; with the file's last "
              "moment they are refused.")
@@ -98,6 +105,40 @@ def draw_controls(source: tuple[bytes, str] | None) -> None:
                  key="mon_method")
     sb.multiselect("Projection: if it lasts … more", list(mc.HORIZONS), key="mon_horizons",
                    placeholder="Choose horizons")
+    sb.radio("Times in", list(ZONES), format_func=ZONES.get, key="mon_zone", horizontal=True,
+             help="The charts' hours and the timeline rows' start and end.")
+    _share()
+
+
+def share_link(params: dict[str, str]) -> str:
+    """The Monitor page's link with ``params`` (relative to the app's address).
+
+    >>> share_link({}), share_link({"zone": "utc", "horizons": "1d,30d"})
+    ('monitor', 'monitor?zone=utc&horizons=1d,30d')
+    """
+    from urllib.parse import quote, urlencode
+
+    return "monitor" + ("?" + urlencode(params, safe=",:", quote_via=quote) if params else "")
+
+
+def _share() -> None:
+    """The view's link (its choices are also in the address bar), and what it cannot carry."""
+    from urllib.parse import urljoin
+
+    sb = st.sidebar
+    params = write_link()
+    base = st.context.url  # None without a browser session
+    link = share_link(params)
+    sb.header("Share this view")
+    sb.code(urljoin(base, link) if base else link, language=None, wrap_lines=True)
+    source = st.session_state["mon_source"]
+    if source == "upload":
+        sb.caption(UPLOAD_NOTE)
+    elif source == "watch":
+        sb.caption("Watching a file on this server is not carried in a link: the link opens "
+                   "the example with the same choices.")
+    else:
+        sb.caption("The link keeps the source, the times' zone and the choices above.")
 
 
 def choices() -> tuple[str | None, str]:

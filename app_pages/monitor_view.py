@@ -16,10 +16,11 @@ import polars as pl
 
 from app_pages.monitor_charts import cumulative_frame, intensity_frame
 from app_pages.monitor_choices import method_title
-from app_pages.monitor_exports import file_stem, rows_table
+from app_pages.monitor_exports import file_stem
 from impact import format as fmt
 from impact.estimation.ensemble import ENSEMBLE
 from impact.methods import REGISTRY
+from impact.vocab import PLATFORM_LABELS, SCOPE_TITLES
 
 
 # ---- the view ------------------------------------------------------------------------------------
@@ -44,7 +45,7 @@ class MonitorView:
     methods_table: pl.DataFrame  #: cost so far of every method, strings
     cumulative: pl.DataFrame  #: per hour: local time, cumulative P5/P50/P95 [USD]
     intensity: pl.DataFrame  #: per hour and kind: local time, kind, lost share of the hour
-    rows: pl.DataFrame  #: the timeline's rows
+    rows: pl.DataFrame  #: the timeline's rows, display-ready (`rows_display`)
     notes: tuple[str, ...]
     stem: str  #: file name stem of the downloads
 
@@ -54,6 +55,54 @@ def _local_text(moment: datetime, zone: str) -> str:
 
     local = moment.astimezone(ZoneInfo(zone))
     return f"{local:%d %b %Y %H:%M} {local.tzname()} ({moment.astimezone(UTC):%H:%M} UTC)"
+
+
+#: the Timeline rows table's columns, in plain words
+ROW_COLUMNS = ("Start", "End", "Country", "Region", "Network", "Restriction", "Platforms",
+               "Share of service lost", "Share of users affected", "Source")
+
+
+def moment_text(moment: datetime | None, zone: str = "UTC") -> str:
+    """A moment as ``2024-02-08 14:00 UTC`` in ``zone`` (an IANA name; the zone's short
+    name follows), the missing mark for none.
+
+    >>> moment_text(datetime(2024, 2, 8, 14, 0, tzinfo=UTC))
+    '2024-02-08 14:00 UTC'
+    >>> moment_text(datetime(2024, 2, 8, 14, 0, tzinfo=UTC), "Asia/Karachi")
+    '2024-02-08 19:00 PKT'
+    >>> moment_text(None)
+    '–'
+    """
+    from zoneinfo import ZoneInfo
+
+    if moment is None:
+        return fmt.MISSING
+    if zone == "UTC":
+        return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def rows_display(timeline: Any, zone: str = "UTC") -> pl.DataFrame:
+    """The timeline's rows for people (`ROW_COLUMNS`, strings): moments in ``zone``, scopes
+    and platforms in words, shares as percentages, the missing mark for what a row leaves
+    open (an end still open reads ``still on``)."""
+    out = []
+    for r in timeline.rows:
+        platforms = ", ".join(PLATFORM_LABELS.get(p, p) for p in r.platforms)
+        out.append({
+            "Start": moment_text(r.start_utc, zone),
+            "End": moment_text(r.end_utc, zone) if r.end_utc is not None else "still on",
+            "Country": r.country or fmt.MISSING,
+            "Region": r.region or "nationwide",
+            "Network": f"AS{r.asn}" if r.asn is not None else fmt.MISSING,
+            "Restriction": SCOPE_TITLES.get(r.scope, r.scope),
+            "Platforms": platforms or fmt.MISSING,
+            "Share of service lost": fmt.percent(r.intensity),
+            "Share of users affected": fmt.percent(r.affected_share),
+            "Source": r.source or fmt.MISSING,
+        })
+    return pl.DataFrame(out, schema=dict.fromkeys(ROW_COLUMNS, pl.String))
 
 
 def _row(frame: pl.DataFrame, **match: Any) -> dict[str, Any]:
@@ -171,8 +220,9 @@ def status_line(result: Any) -> tuple[str, str]:
                       f"{_local_text(result.until, result.zone)}.")
 
 
-def monitor_view(result: Any, method: str) -> MonitorView:
-    """The Monitor page's display of ``result`` with ``method`` in front (pure)."""
+def monitor_view(result: Any, method: str, zone: str = "local") -> MonitorView:
+    """The Monitor page's display of ``result`` with ``method`` in front, its hours in
+    ``zone`` (``local``: the country's, or ``utc``) (pure)."""
     from impact.bundled.countries import country_name
 
     cur = result.currency
@@ -206,6 +256,7 @@ def monitor_view(result: Any, method: str) -> MonitorView:
         per_day=per_day, per_day_range=per_day_range,
         projection=projection_table(result, method) if ok else pl.DataFrame(),
         methods_table=methods_table(result),
-        cumulative=cumulative_frame(result, method), intensity=intensity_frame(result),
-        rows=rows_table(tl), notes=tuple(result.notes), stem=file_stem(result),
+        cumulative=cumulative_frame(result, method, zone),
+        intensity=intensity_frame(result, zone),
+        rows=rows_display(tl, "UTC" if zone == "utc" else result.zone), notes=tuple(result.notes), stem=file_stem(result),
     )

@@ -140,6 +140,21 @@ PARAMETER_LABELS = {
     "recovery_share": "Share of lost activity made up later",
     "severe_throttling_threshold": "Intensity counted as a shutdown",
     "time_weight": "Activity in these hours vs an average hour",
+    # the rows of data/parameters.csv, as the Methods & assumptions page shows them
+    "circumvention_full": "Activity continuing via VPN in a full shutdown",
+    "circumvention_mobile": "Activity continuing via VPN in a mobile-data shutdown",
+    "circumvention_platforms": "Activity continuing via VPN in a platform block",
+    "circumvention_throttling": "Activity continuing via VPN under throttling",
+    "internet_share_default_source": "Use BCG's internet-economy shares where published",
+    "loss_share_high": "Share of daily GDP lost per day, high-connectivity country",
+    "loss_share_medium": "Share of daily GDP lost per day, medium-connectivity country",
+    "loss_share_low": "Share of daily GDP lost per day, low-connectivity country",
+    "tier_high_min_internet_pct": "Internet users needed for high connectivity",
+    "tier_high_min_fixed_bb": "Fixed broadband needed for high connectivity",
+    "tier_low_max_internet_pct": "Internet users below which connectivity is low",
+    "elasticity_total": "Output elasticity of internet traffic, all access",
+    "elasticity_mobile": "Output elasticity of internet traffic, mobile access",
+    "platform_block_max_days": "Longest platform block costed",
 }
 
 

@@ -38,12 +38,48 @@ def test_method_picker_shows_the_estimate_pages_titles():
     assert not set(picker.options) & set(REGISTRY)  # no code is shown
 
 
+def _table(at: AppTest):
+    """The figures (currency back in each cell) and the details side by side, as one table
+    (row by row: both list the scenarios' rows in the same order)."""
+    figures, details = (d.value for d in at.dataframe)
+    figures = figures.drop(columns=["id", "method"])
+    for column in list(figures.columns):
+        name, _, code = column.partition(" (")
+        code = code.rstrip(")")
+        if code:
+            figures[column] = [c if c == fmt.MISSING else f"{code} {c}" for c in figures[column]]
+        figures = figures.rename(columns={column: name})
+    return details.join(figures)
+
+
+def test_figures_fit_a_phone_and_the_headline_leads_each_scenario():
+    at = _uploaded()
+    figures, details = (d.value for d in at.dataframe)
+    # one currency: it is in the headers, and each cell is a number and its unit
+    assert list(figures.columns) == ["id", "method", "P50 (USD)", "P5 (USD)", "P95 (USD)"]
+    assert not any(c.startswith("USD") for c in figures["P50 (USD)"])
+    assert list(details.columns) == ["id", "method", "country", "scope", "duration", "status",
+                                     "per day (P50)", "% of GDP (P50)", "per capita (P50)",
+                                     "main driver", "note / reason"]
+    for id_ in ("good-1", "good-2"):
+        methods = list(figures[figures["id"] == id_]["method"])
+        assert methods[0] == "Headline"  # the headline, then every method in order
+        assert methods[1:] == [m.title.split(" (")[0] for m in REGISTRY.values()]
+        full = list(details[details["id"] == id_]["method"])
+        assert full[0] == ENSEMBLE_TITLE and full[1:] == [m.title for m in REGISTRY.values()]
+    from app_pages.batch_view import FIGURE_WIDTHS
+
+    assert sum(FIGURE_WIDTHS) <= 356  # a phone's table width [px] (390 less padding)
+    config = at.dataframe[0].proto.columns
+    assert all(f'"{c}"' in config for c in figures.columns)  # each width is set
+
+
 def test_result_table_is_formatted_with_the_one_formatter():
     at = _uploaded()
-    table = next(d.value for d in at.dataframe)
-    assert list(table.columns) == ["id", "country", "scope", "duration", "method", "status",
-                                   *MONEY[:3], "per day (P50)", "% of GDP (P50)",
-                                   "per capita (P50)", "main driver", "note / reason"]
+    table = _table(at)
+    assert set(table.columns) == {"id", "country", "scope", "duration", "method", "status",
+                                  *MONEY[:3], "per day (P50)", "% of GDP (P50)",
+                                  "per capita (P50)", "main driver", "note / reason"}
     assert set(table["id"]) == {"good-1", "good-2"}
     assert set(table["method"]) == {*(m.title for m in REGISTRY.values()),
                                     ENSEMBLE_TITLE}
@@ -68,7 +104,7 @@ def test_not_costed_rows_show_the_missing_mark():
     at.file_uploader(key="batch_file").set_value(("x.csv", rows.encode(), "text/csv"))
     at.run()
     assert not at.exception and not at.error
-    table = next(d.value for d in at.dataframe)
+    table = _table(at)
     deloitte = table[table["method"] == REGISTRY["deloitte2016"].title].iloc[0]
     assert deloitte["status"] == "not applicable"
     assert all(deloitte[c] == fmt.MISSING for c in (*MONEY, "% of GDP (P50)", "main driver"))
@@ -86,3 +122,15 @@ def test_each_scenario_in_its_own_output_currency():
     for id_, code in (("pk", "PKR "), ("in", "USD ")):
         shown = table.filter(table["id"] == id_)
         assert all(c.startswith(code) for col in MONEY for c in shown[col]), id_
+
+
+def test_figures_of_several_currencies_keep_the_code_in_each_cell():
+    from app_pages.batch_view import batch_table, figures_table
+    from app_pages.viewmodel import run_uploaded_batch
+
+    rows = "id,country,duration_hours,currency\npk,PAK,10,local\nin,IND,10,\n"
+    results, _, _ = run_uploaded_batch(rows.encode(), "c.csv", list(REGISTRY), 1000)
+    figures = figures_table(batch_table(results))
+    assert list(figures.columns) == ["id", "method", "P50", "P5", "P95"]
+    assert all(c.startswith("PKR ") for c in figures.filter(figures["id"] == "pk")["P50"])
+    assert figures["method"][0] == "Headline"

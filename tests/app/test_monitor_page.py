@@ -89,7 +89,7 @@ def test_seed_case_shows_cost_so_far_burn_and_projection():
                                                "had it lasted 7 days more",
                                                "had it lasted 30 days more"]
     assert {"total P50 [USD]", "total P50 [PKR]"} <= set(projection.columns)
-    rows = _table(at, "start_utc")
+    rows = _table(at, "Start")
     assert len(rows) == len(mr.load_timeline(mc.SEED_CASE.read_bytes(), "seed").rows)
     assert len(at.get("vega_lite_chart")) == 2  # cumulative cost and intensity
 
