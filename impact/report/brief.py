@@ -541,52 +541,47 @@ def _headline_method(est) -> str | None:
     return (members or ok or [None])[0]
 
 
-def _legend_columns(spec: dict, columns: int) -> dict:
-    """``spec`` with its colour legends in ``columns`` columns (a shorter chart on paper)."""
-    for part in [spec, *spec.get("layer", [])]:
-        legend = part.get("encoding", {}).get("color", {}).get("legend")
-        if isinstance(legend, dict):
-            legend["columns"] = columns
-    return spec
+#: the outer size of every chart of an estimate's brief [px], title, axes and legend
+#: included (`impact.report.charts.fixed_size`): four charts of one size
+CHART_WIDTH, CHART_HEIGHT = 430, 300
+
+
+def estimate_chart_specs(est) -> tuple[list[dict], list[str]]:
+    """The Vega-Lite specs of an estimate brief's charts — methods as ranges, loss by
+    duration, the tornado of the headline method and the waterfall of the impact model
+    (those that the estimate has) —, each `CHART_WIDTH` × `CHART_HEIGHT` px with its
+    labels whole (`impact.report.charts.wrap_labels`); and the charts not shown, in words."""
+    currency = est.conversion.currency
+    specs, missing = [], []
+    frame = methods_range_frame(est.summary, ensemble_row(est))
+    if frame.height:
+        specs.append(charts.range_chart(frame, currency=currency))
+    ok = tuple(r["method"] for r in est.summary.iter_rows(named=True) if r["status"] == "ok")
+    if ok:
+        curve = duration_curve(est.scenario.model_dump_json(), ok)
+        specs.append(charts.duration_chart(curve, est.context.hours,
+                                           band_method=lead_method(ok), currency=currency))
+    method = _headline_method(est)
+    torn, centre = tornado_frame(est.sensitivity, est.summary, est.conversion, method or "")
+    if torn.height:
+        specs.append(charts.wrap_labels(charts.tornado_chart(
+            torn, centre, currency=currency, title=_title(method))))
+    else:
+        missing.append("tornado")
+    fall = waterfall_frame(est.components.get(OWN_METHOD, {}), est.conversion)
+    if fall.height:
+        specs.append(charts.wrap_labels(charts.waterfall_chart(fall, currency=currency)))
+    else:
+        missing.append("waterfall (the impact model does not cost this scenario)")
+    return [charts.fixed_size(s, CHART_WIDTH, CHART_HEIGHT) for s in specs], missing
 
 
 def _estimate_charts(brief: EstimateBrief, est) -> None:
-    """The four charts as PNG, rendered offline: methods as ranges, loss by duration, the
-    tornado of the headline method and the waterfall of the impact model (those that the
-    estimate has)."""
-    currency = est.conversion.currency
-    width = 430
-    missing = []
+    """The charts (`estimate_chart_specs`) as PNG rendered offline, each with its
+    description as alternative text."""
     try:
-        frame = methods_range_frame(est.summary, ensemble_row(est))
-        if frame.height:
-            brief.charts.append(("every method's P5–P95 range and P50", charts.png(
-                charts.range_chart(frame, currency=currency, width=width,
-                                   height=19 * frame.height))))
-        ok = tuple(r["method"] for r in est.summary.iter_rows(named=True)
-                   if r["status"] == "ok")
-        if ok:
-            curve = duration_curve(est.scenario.model_dump_json(), ok)
-            band = lead_method(ok)
-            spec = charts.duration_chart(curve, est.context.hours, band_method=band,
-                                         currency=currency, width=width, height=120)
-            brief.charts.append(("loss by duration", charts.png(_legend_columns(spec, 2))))
-        method = _headline_method(est)
-        torn, centre = tornado_frame(est.sensitivity, est.summary, est.conversion,
-                                     method or "")
-        if torn.height:
-            brief.charts.append((f"what drives the range of {_title(method)}", charts.png(
-                charts.tornado_chart(torn, centre, currency=currency, title=_title(method),
-                                     width=width,
-                                     height=22 * torn["parameter"].n_unique() + 10))))
-        else:
-            missing.append("tornado")
-        fall = waterfall_frame(est.components.get(OWN_METHOD, {}), est.conversion)
-        if fall.height:
-            brief.charts.append(("direct, indirect, recovered and net loss", charts.png(
-                charts.waterfall_chart(fall, currency=currency, width=width, height=100))))
-        else:
-            missing.append("waterfall (the impact model does not cost this scenario)")
+        specs, missing = estimate_chart_specs(est)
+        brief.charts.extend((spec["description"], charts.png(spec)) for spec in specs)
     except Exception as exc:  # noqa: BLE001 - a brief without charts beats no brief
         brief.chart_note = f"Charts could not be rendered ({type(exc).__name__})."
         return
