@@ -303,7 +303,8 @@ def test_label_limits_follow_the_container(scenario, est, curve):
     built = _built(scenario, est, curve)
     lines = charts.layers(built["duration"])[1]
     legend = lines["encoding"]["color"]["legend"]
-    assert legend["labelLimit"] == charts.container_limit(270, less=150)
+    assert legend["labelLimit"] == charts.container_limit(charts.LEGEND_LABEL_LIMIT,
+                                                          less=charts.LEGEND_SYMBOL_ROOM)
     assert legend["orient"] == "bottom" and legend["columns"] == 1
     for name in ("tornado", "waterfall"):
         axis = charts.layers(built[name])[0]["encoding"]["y"]["axis"]
