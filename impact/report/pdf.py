@@ -340,7 +340,7 @@ class PdfWriter:
         self.para(value, size=9.5, bold=True, h=4.6)
 
     def facts(self, rows: list[tuple[str, str]], least: float = 40,
-              most: float = 62, gap: float = 3) -> None:
+              most: float = 48, gap: float = 3) -> None:
         """(label, value) lines: the labels in bold in a column as wide as the widest label
         (between ``least`` and ``most`` [mm]; a longer label wraps inside it), the values
         beside them; each line starts under the taller of the two, so nothing overprints."""
