@@ -329,7 +329,7 @@ img{max-width:100%;height:auto}pre{white-space:pre-wrap;overflow-wrap:anywhere}
 dl{grid-template-columns:1fr}dd{margin:0 0 .35rem}
 table,tbody,tr,td{display:block;width:auto}thead{display:none}
 tr{border-bottom:1px solid #ddd;padding:.3rem 0}td{border:0;padding:.05rem 0}
-td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
+td[data-label]::before{content:attr(data-label) ": ";font-weight:600}td:empty{display:none}}
 """
 #: money as `impact.format` writes it — a currency code, a figure and its unit, and the
 #: upper end of a range — kept on one line in the HTML brief
@@ -651,7 +651,7 @@ def estimate_brief_content(est, *, produced: datetime | None = None,
         """``status`` and the number of its whole reason in the notes under the table."""
         if not why:
             return status
-        method_notes.append(f"{name}: {why}")
+        method_notes.append(why if why.startswith(name) else f"{name}: {why}")
         return f"{status} (note {len(method_notes)})"
 
     for r in [ensemble_row(est).row(0, named=True), *est.summary.iter_rows(named=True)]:
