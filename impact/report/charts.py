@@ -395,7 +395,8 @@ def duration_description(rows: list[dict[str, Any]], hours: float, currency: str
     longest = max(r["hours"] for r in rows)
     at = [r for r in rows if r["hours"] == round(float(hours), 2)] or rows
     tip = {r["method"]: r for r in rows if r["hours"] == longest}
-    parts = [f"{r['title']} {r['p50_label']} (P5–P95 {r['p05_label']} – {r['p95_label']}), "
+    parts = [f"{r['title']} {r['p50_label']} (P5–P95 "
+             f"{fmt.money_range(r['p05'], r['p95'], currency)}), "
              f"{tip[r['method']]['p50_label']} at {fmt.hours(longest)}" for r in at]
     return (f"Loss by duration [{currency}], from {fmt.hours(min(r['hours'] for r in rows))} "
             f"to {fmt.hours(longest)}; at this scenario's {fmt.hours(hours)}: "
@@ -547,8 +548,8 @@ def range_description(rows: list[dict[str, Any]], currency: str, log: bool) -> s
     """The range chart in words: each row's P50 and P5–P95, in the chart's order."""
     if not rows:
         return f"Every method's range [{currency}]: no method costs this scenario."
-    parts = [f"{r['title']} {r['p50_label']} (P5–P95 {r['p05_label']} – {r['p95_label']})"
-             for r in rows]
+    parts = [f"{r['title']} {r['p50_label']} (P5–P95 "
+             f"{fmt.money_range(r['p05'], r['p95'], currency)})" for r in rows]
     return (f"Every method's range of the loss [{currency}]"
             + (", on a log scale" if log else "") + ": " + _list(parts, most=12) + ".")
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -78,3 +79,20 @@ def test_the_html_brief_fits_the_screen(chromium, artifacts, pages, kind, width)
         page.screenshot(path=str(artifacts / f"brief-{kind}-{width}.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_apps_range_chart_is_announced_by_its_description(app_page):
+    """A screen reader announced each chart as "Vega visualization"; the range chart now
+    carries its description (with the headline's figure) as its accessible name."""
+    from playwright.sync_api import expect
+
+    page = app_page
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    expect(chart).to_be_visible(timeout=60_000)
+    expect(chart).to_have_attribute("aria-label", re.compile("^Every method's range of the "
+                                                             "loss"), timeout=60_000)
+    label = chart.get_attribute("aria-label")
+    headline = page.get_by_test_id("stMarkdown").filter(has_text="costs an estimated").first
+    figure = re.search(r"costs an estimated (USD [\d.]+ (?:k|m|bn|tn))", headline.inner_text())
+    assert figure and f"Headline: the methods that apply, combined {figure[1]}" in label
+    assert page.locator('[aria-label="Vega visualization"]').count() == 0
