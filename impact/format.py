@@ -10,7 +10,8 @@ The rule
   figure is grouped: ``1,230 tn``.
 - **No scientific notation**; small values keep their three figures: ``USD 0.004``,
   ``0.00814 %``.
-- **Negative values** carry the sign after the currency: ``USD -2.5 m``.
+- **Negative values** carry the sign after the currency; money takes a true minus sign
+  (`MINUS`, U+2212, as typeset): ``USD −2.5 m``.
 - **Missing values** (None, NaN, ±inf) are `MISSING`, an en dash.
 - **Currency** is a prefix code (``USD``, ``PKR``); an empty code gives the bare figure.
 
@@ -26,6 +27,8 @@ from numbers import Real
 
 #: the mark of a missing value (None, NaN or an infinite value), everywhere
 MISSING = "–"
+#: the minus sign of negative money (U+2212), not a hyphen
+MINUS = "\u2212"
 SIGNIFICANT = 3
 _UNITS = ((Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m"),
           (Decimal(10) ** 3, "k"))
@@ -109,14 +112,19 @@ def money(value: float | None, currency: str = "USD", digits: int = SIGNIFICANT)
     >>> money(42_700_000), money(1_234_000_000, "PKR"), money(2.5e12)
     ('USD 42.7 m', 'PKR 1.23 bn', 'USD 2.5 tn')
     >>> money(0.134), money(0.004), money(-2.5e6), money(12_345)
-    ('USD 0.134', 'USD 0.004', 'USD -2.5 m', 'USD 12.3 k')
+    ('USD 0.134', 'USD 0.004', 'USD −2.5 m', 'USD 12.3 k')
     >>> money(None), money(float("nan"), "PKR")
     ('–', '–')
     """
     if is_missing(value):
         return MISSING
-    figure = number(value, digits)
+    figure = _signed(number(value, digits))
     return f"{currency} {figure}" if currency else figure
+
+
+def _signed(figure: str) -> str:
+    """``figure`` (from `number`) with a true minus sign (`MINUS`) for a hyphen."""
+    return MINUS + figure[1:] if figure.startswith("-") else figure
 
 
 def money_range(low: float | None, high: float | None, currency: str = "USD") -> str:
@@ -124,12 +132,14 @@ def money_range(low: float | None, high: float | None, currency: str = "USD") ->
 
     >>> money_range(14_800_000, 1_720_000_000)
     'USD 14.8 m – 1.72 bn'
+    >>> money_range(-5.13e6, 2e6)
+    'USD −5.13 m – 2 m'
     >>> money_range(None, 3.0)
     '–'
     """
     if is_missing(low) or is_missing(high):
         return MISSING
-    body = f"{number(low)} – {number(high)}"
+    body = f"{_signed(number(low))} – {_signed(number(high))}"
     return f"{currency} {body}" if currency else body
 
 
@@ -195,17 +205,17 @@ def hours(value: float | None, unit: bool = True) -> str:
 def parse_number(text: str) -> float | None:
     """Read back what `number`, `money`, `count`, `percent` (as a share) or `hours` wrote.
 
-    A leading currency code, a trailing ``%`` (divided by 100) or ``hours`` is accepted;
-    `MISSING` gives None. Raises ValueError for anything else.
+    A leading currency code, a trailing ``%`` (divided by 100) or ``hours``, and a minus
+    sign (`MINUS`) or a hyphen are accepted; `MISSING` gives None. Raises ValueError for anything else.
 
-    >>> parse_number("USD -2.5 m"), parse_number("1,230 tn"), parse_number("45.7 %")
+    >>> parse_number("USD −2.5 m"), parse_number("1,230 tn"), parse_number("45.7 %")
     (-2500000.0, 1230000000000000.0, 0.457)
     >>> parse_number("–") is None
     True
     """
     if "_" in text:
         raise ValueError(f"not a formatted number: {text!r}")
-    parts = text.strip().replace(",", "").split()
+    parts = text.strip().replace(",", "").replace(MINUS, "-").split()
     if parts == [MISSING]:
         return None
     if parts and parts[0].isalpha() and parts[0].isupper() and len(parts[0]) == 3:

@@ -137,7 +137,7 @@ def test_lifted_timeline_says_what_it_would_have_cost(lifted) -> None:
     proj = lifted.projection.filter(lifted.projection["method"] == "impact")
     assert (proj["loss_usd_p50"] > so_far).all()
     for value in proj["loss_usd_p50"]:
-        assert f"<td>{money(value)}</td>" in text
+        assert f'<span class="money">{money(value)}</span></td>' in text
     pdf = brief_pdf(lifted, produced=PRODUCED)
     assert pdf.startswith(b"%PDF") and _pages(pdf) == 1
 

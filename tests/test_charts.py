@@ -55,7 +55,7 @@ def _mark(layer: dict) -> str:
 
 
 # ---- the duration grid -----------------------------------------------------------------------
-@pytest.mark.parametrize("hours", [1.0, 2.5, 10.0, 72.0, 8760.0])
+@pytest.mark.parametrize("hours", [1.0, 2.5, 10.0, 72.0, 720.0])
 def test_duration_grid_runs_from_one_hour_to_four_times_the_scenario(hours):
     grid = cf.duration_grid(hours)
     assert grid[0] == 1.0
@@ -63,6 +63,15 @@ def test_duration_grid_runs_from_one_hour_to_four_times_the_scenario(hours):
     assert hours in grid
     assert list(grid) == sorted(set(grid))
     assert cf.DURATION_POINTS <= len(grid) <= cf.DURATION_POINTS + 1
+
+
+@pytest.mark.parametrize(("hours", "top"), [(721.0, 2881.0), (8760.0, 10920.0),
+                                            (17_520.0, 19_680.0)])
+def test_duration_grid_of_a_long_block_reaches_90_days_past_it(hours, top):
+    """A year-long X block is drawn to 10,920 hours (15 months), not to 35,040 (4 years)."""
+    grid = cf.duration_grid(hours)
+    assert grid[-1] == top and hours in grid
+    assert grid[-1] - hours <= cf.DURATION_REACH_HOURS
 
 
 def test_duration_grid_stays_within_the_longest_scenario():
@@ -303,7 +312,8 @@ def test_label_limits_follow_the_container(scenario, est, curve):
     built = _built(scenario, est, curve)
     lines = charts.layers(built["duration"])[1]
     legend = lines["encoding"]["color"]["legend"]
-    assert legend["labelLimit"] == charts.container_limit(270, less=150)
+    assert legend["labelLimit"] == charts.container_limit(charts.LEGEND_LABEL_LIMIT,
+                                                          less=charts.LEGEND_SYMBOL_ROOM)
     assert legend["orient"] == "bottom" and legend["columns"] == 1
     for name in ("tornado", "waterfall"):
         axis = charts.layers(built[name])[0]["encoding"]["y"]["axis"]

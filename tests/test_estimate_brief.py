@@ -34,7 +34,9 @@ def html(pakistan):
 
 
 def _text(page: str) -> str:
-    """The page without its images (their base64 could contain any word)."""
+    """The page without its images (their base64 could contain any word) and without the
+    spans that keep money on one line."""
+    page = re.sub(r'<span class="money">([^<]*)</span>', r"\1", page)
     return re.sub(r'src="data:image/png;base64,[^"]+"', 'src=""', page)
 
 

@@ -168,6 +168,25 @@ def test_timeline_spec_rows_and_layers(pakistan):
     assert spec["autosize"]["type"] == "fit-x"
 
 
+def test_map_and_timeline_say_what_they_show(hand):
+    """Text alternatives (read instead of "Vega visualization"): the largest country's
+    figure on the map, the top row's events on the timeline."""
+    table, events = hand
+    frame = country_frame(table, events)
+    spec = event_charts.loss_map(frame, legend_title="total loss (P50) [USD]")
+    top = frame.row(0, named=True)
+    assert spec["description"].startswith("World map of total loss (P50) [USD]: 3 countries")
+    assert f"highest: {top['country']} {top['value_text']}" in spec["description"]
+    tl = timeline_frame(table, events, top_n=10)
+    spec = event_charts.events_timeline(tl.rows, years=(2024, 2024))
+    first = tl.rows.sort("rank").row(0, named=True)
+    text = spec["description"]
+    assert text.startswith(f"Timeline of {tl.rows.height} events in 4 countries, 2024: ")
+    assert f"{first['title']} ({first['dates']}; {first['cost_text']})" in text
+    empty = event_charts.loss_map(frame.clear(), legend_title="loss")
+    assert empty["description"] == "World map of loss: no country has a costed event."
+
+
 def test_specs_are_valid_vega_lite(pakistan):
     """The layouts are built without schema validation (for speed): validate them here."""
     import altair as alt

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from impact import format as fmt
 
-FIGURE = re.compile(r"^-?(\d{1,3}(,\d{3})*)(\.\d+)?( (k|m|bn|tn))?$")
+FIGURE = re.compile(r"^\u2212?(\d{1,3}(,\d{3})*)(\.\d+)?( (k|m|bn|tn))?$")
 amounts = st.floats(min_value=-1e18, max_value=1e18, allow_nan=False, allow_infinity=False)
 positive = st.floats(min_value=1e-9, max_value=1e18, allow_nan=False, allow_infinity=False)
 
 
 def _significant(figure: str) -> int:
-    digits = figure.split()[0].lstrip("-").replace(",", "").replace(".", "").lstrip("0")
+    digits = figure.split()[0].lstrip("\u2212").replace(",", "").replace(".", "").lstrip("0")
     return len(digits.rstrip("0")) if digits else 0
 
 
@@ -27,7 +27,7 @@ def _significant(figure: str) -> int:
     (999_999_999, "USD 1 bn"), (2.5e12, "USD 2.5 tn"), (1.5e15, "USD 1,500 tn"),
     (12_345, "USD 12.3 k"), (0.134, "USD 0.134"), (0.004, "USD 0.004"),
     (0.0001234, "USD 0.000123"), (2.675, "USD 2.68"), (0, "USD 0"), (-0.0, "USD 0"),
-    (-2.5e6, "USD -2.5 m"), (None, "–"), (float("nan"), "–"), (float("inf"), "–"),
+    (-2.5e6, "USD \u22122.5 m"), (None, "–"), (float("nan"), "–"), (float("inf"), "–"),
 ])
 def test_money_examples(value, text):
     assert fmt.money(value) == text
@@ -48,7 +48,7 @@ def test_money_is_three_significant_figures_in_a_proper_unit(x):
     assert FIGURE.match(figure), text
     assert "e" not in figure.split()[0].lower() and "1000 " not in figure
     assert _significant(figure) <= 3
-    mantissa = float(figure.split()[0].lstrip("-").replace(",", ""))
+    mantissa = float(figure.split()[0].lstrip("\u2212").replace(",", ""))
     if " " in figure and not figure.endswith(" tn"):
         assert 1 <= mantissa < 1000, text  # never "1000 m": it rolls over to "1 bn"
     if " " not in figure:
@@ -69,7 +69,17 @@ def test_rounding_keeps_the_order(x, y):
 
 @given(positive)
 def test_negative_amounts_mirror_the_positive_ones(x):
-    assert fmt.money(-x) == fmt.money(x).replace("USD ", "USD -", 1)
+    assert fmt.money(-x) == fmt.money(x).replace("USD ", "USD \u2212", 1)
+
+
+def test_negative_money_takes_a_true_minus_sign():
+    """A hyphen is not a minus: "USD -5.13 m" is typeset "USD −5.13 m" (U+2212)."""
+    assert fmt.MINUS == "\u2212"
+    assert fmt.money(-5_130_000) == "USD \u22125.13 m"
+    assert fmt.money(-5_130_000, "") == "\u22125.13 m"
+    assert fmt.money_range(-5.13e6, -1e6, "PKR") == "PKR \u22125.13 m – \u22121 m"
+    assert "-" not in fmt.money(-0.004) + fmt.money_range(-2e9, 3e9)
+    assert fmt.parse_number("USD \u22125.13 m") == fmt.parse_number("USD -5.13 m") == -5.13e6
 
 
 @given(st.floats(min_value=1e-9, max_value=100, allow_nan=False))

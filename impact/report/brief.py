@@ -80,6 +80,7 @@ class Brief:
     method: str = OWN_METHOD
     method_ok: bool = True
     charts: list[bytes] = field(default_factory=list)  #: PNG images
+    chart_alts: list[str] = field(default_factory=list)  #: each chart in words
     chart_note: str = ""
 
 
@@ -148,9 +149,9 @@ def _est(row: dict | None, currency: str, local: bool = True) -> str:
     return text
 
 
-def _short(text: str | None, n: int = 110) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+def _words(text: str | None) -> str:
+    """``text`` on one line, whole: a brief wraps its texts, it never cuts them."""
+    return " ".join((text or "").split())
 
 
 def brief_content(result: MonitorResult, method: str = OWN_METHOD, *,
@@ -199,7 +200,7 @@ def brief_content(result: MonitorResult, method: str = OWN_METHOD, *,
     if own is None:
         facts.append(("Cost so far", f"{by} was not run for this brief"))
     elif not method_ok:
-        why = _short(own["reason"], 200) or "no reason given"
+        why = _words(own["reason"]) or "no reason given"
         kind = own["status"].replace("_", " ")
         facts.append(("Cost so far", f"{by} does not cost this timeline ({kind}): {why}"))
     else:
@@ -235,7 +236,7 @@ def brief_content(result: MonitorResult, method: str = OWN_METHOD, *,
         label = "Headline (methods that apply)" if name == ENSEMBLE else _title(name)
         if r["status"] != "ok" or r["loss_usd_p50"] is None:
             methods_rows.append((label, r["status"].replace("_", " "),
-                                 _short(r["reason"], 70), ""))
+                                 _words(r["reason"]), ""))
             continue
         day = _row(result.burn, method=name, rate="per_day")
         methods_rows.append((label, money(r["loss_usd_p50"]),
@@ -271,7 +272,7 @@ def brief_content(result: MonitorResult, method: str = OWN_METHOD, *,
         "Money is USD at current prices of the year; local currency at the official rate.",
         (f"Monte Carlo: {result.draws:,} draws, seed {result.seed}; data version "
          f"{result.data_version}."),
-        *[_short(n, 200) for n in result.notes],
+        *[_words(n) for n in result.notes],
     ]
     produced = produced or now_utc()
     footer = (f"Produced {produced.astimezone(UTC):%Y-%m-%d %H:%M} UTC by impact "
@@ -289,6 +290,7 @@ def brief_content(result: MonitorResult, method: str = OWN_METHOD, *,
 
 def _add_charts(brief: Brief, result: MonitorResult, method: str) -> None:
     try:
+        made = []
         if brief.method_ok:
             chart = charts.cumulative_chart(result, method)
             if method not in REGISTRY:  # the headline: the chart's title says so
@@ -296,9 +298,14 @@ def _add_charts(brief: Brief, result: MonitorResult, method: str) -> None:
 
                 chart = chart.properties(title=alt.Title(
                     f"Cost so far: {_title(method)}", subtitle="line P50, band P5–P95",
-                    anchor="start", fontSize=12, subtitleFontSize=10))
-            brief.charts.append(charts.png(chart))
-        brief.charts.append(charts.png(charts.intensity_chart(result)))
+                    anchor="start", fontSize=12, subtitleFontSize=10),
+                    description=charts.cumulative_description(
+                        charts.cumulative_points(result, method), _title(method)))
+            made.append(chart.to_dict())
+        made.append(charts.intensity_chart(result).to_dict())
+        for spec in made:
+            brief.charts.append(charts.png(spec))
+            brief.chart_alts.append(spec["description"])
     except Exception as exc:  # noqa: BLE001 - a brief without charts beats no brief
         brief.chart_note = f"Charts could not be rendered ({type(exc).__name__})."
 
@@ -306,32 +313,58 @@ def _add_charts(brief: Brief, result: MonitorResult, method: str) -> None:
 # ---- HTML -----------------------------------------------------------------------------------
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
-max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#1a1a1a;font-size:14px;line-height:1.4}
+max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#1a1a1a;font-size:14px;line-height:1.4;
+overflow-wrap:anywhere}
 h1{font-size:1.35rem;margin:0 0 .6rem}h2{font-size:1rem;margin:1.1rem 0 .3rem}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0}
+dl{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.15rem 1rem;margin:0}
 dt{font-weight:600}dd{margin:0}table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:.2rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
-.charts{display:flex;flex-wrap:wrap;gap:1rem}.charts img{max-width:48%;height:auto}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr));
+gap:1rem;margin:.8rem 0}.charts img{display:block;width:100%;max-width:100%;height:auto}
+img{max-width:100%;height:auto}pre{white-space:pre-wrap;overflow-wrap:anywhere}
+.money{white-space:nowrap}
 .caveat{background:#fff4e5;border-left:4px solid #e69500;padding:.4rem .7rem;margin:.8rem 0}
 .small{font-size:12px;color:#444}footer{margin-top:1rem;font-size:12px;color:#555}
+@media (max-width:40rem){body{margin:1rem auto;padding:0 .75rem}
+dl{grid-template-columns:1fr}dd{margin:0 0 .35rem}
+table,tbody,tr,td{display:block;width:auto}thead{display:none}
+tr{border-bottom:1px solid #ddd;padding:.3rem 0}td{border:0;padding:.05rem 0}
+td[data-label]::before{content:attr(data-label) ": ";font-weight:600}td:empty{display:none}}
 """
+#: money as `impact.format` writes it — a currency code, a figure and its unit, and the
+#: upper end of a range — kept on one line in the HTML brief
+_MONEY = re.compile(r"\b[A-Z]{3} [−-]?\d[\d.,]*(?: (?:k|m|bn|tn)\b)?"
+                    r"(?: – [−-]?\d[\d.,]*(?: (?:k|m|bn|tn)\b)?)?")
 
 
 def _e(text: object) -> str:
+    """``text`` escaped for HTML, its money figures kept whole on one line (`_MONEY`)."""
+    out, at = [], 0
+    text = str(text)
+    for m in _MONEY.finditer(text):
+        out += [html.escape(text[at:m.start()], quote=True),
+                f'<span class="money">{html.escape(m.group(), quote=True)}</span>']
+        at = m.end()
+    return "".join(out) + html.escape(text[at:], quote=True)
+
+
+def _attr(text: object) -> str:
+    """``text`` escaped for an HTML attribute's value."""
     return html.escape(str(text), quote=True)
 
 
 def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     out = ["<table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in head), "</tr></thead><tbody>"]
     for row in rows:
-        out.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")
+        out.append("<tr>" + "".join(f'<td data-label="{_attr(h)}">{_e(c)}</td>'
+                                    for h, c in zip(head, row, strict=True)) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
 def _source_html(source: str) -> str:
     if _URL.match(source):
-        return f'<a href="{_e(source)}" rel="noopener noreferrer">{_e(source)}</a>'
+        return f'<a href="{_attr(source)}" rel="noopener noreferrer">{_e(source)}</a>'
     return _e(source)
 
 
@@ -339,7 +372,7 @@ def _page_start(title: str) -> list[str]:
     """The head of a self-contained brief page and its title heading."""
     return ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+            f"<title>{_attr(title)}</title><style>{_CSS}</style></head><body>",
             f"<h1>{_e(title)}</h1>"]
 
 
@@ -352,7 +385,7 @@ def _charts_html(images: list[tuple[str, bytes]]) -> str:
     if not images:
         return ""
     return ('<div class="charts">' + "".join(
-        f'<img alt="{_e(alt)}" src="data:image/png;base64,'
+        f'<img alt="{_attr(alt)}" src="data:image/png;base64,'
         f'{base64.b64encode(image).decode("ascii")}">' for alt, image in images) + "</div>")
 
 
@@ -362,9 +395,7 @@ def render_html(brief: Brief) -> str:
     parts.append(_facts_html(brief.facts))
     parts.append(f'<p class="caveat">{_e(brief.caveat)}</p>')
     if brief.charts:
-        parts.append(_charts_html([
-            ("cumulative cost so far" if (i == 0 and brief.method_ok) else
-             "measured intensity", image) for i, image in enumerate(brief.charts)]))
+        parts.append(_charts_html(list(zip(brief.chart_alts, brief.charts, strict=False))))
     if brief.chart_note:
         parts.append(f'<p class="small">{_e(brief.chart_note)}</p>')
     parts.append(f"<h2>Projection ({_e(_title(brief.method))})</h2>")
@@ -474,6 +505,8 @@ class EstimateBrief:
     facts: list[tuple[str, str]]
     methods_head: tuple[str, ...]
     methods_rows: list[tuple[str, ...]]
+    #: the whole reasons behind the table's notes, numbered in order ("note 1" first)
+    method_notes: list[str]
     assumptions: list[str]
     citations: list[tuple[str, str]]  #: (method title, citation)
     vintages: list[str]
@@ -541,52 +574,47 @@ def _headline_method(est) -> str | None:
     return (members or ok or [None])[0]
 
 
-def _legend_columns(spec: dict, columns: int) -> dict:
-    """``spec`` with its colour legends in ``columns`` columns (a shorter chart on paper)."""
-    for part in [spec, *spec.get("layer", [])]:
-        legend = part.get("encoding", {}).get("color", {}).get("legend")
-        if isinstance(legend, dict):
-            legend["columns"] = columns
-    return spec
+#: the outer size of every chart of an estimate's brief [px], title, axes and legend
+#: included (`impact.report.charts.fixed_size`): four charts of one size
+CHART_WIDTH, CHART_HEIGHT = 430, 300
+
+
+def estimate_chart_specs(est) -> tuple[list[dict], list[str]]:
+    """The Vega-Lite specs of an estimate brief's charts — methods as ranges, loss by
+    duration, the tornado of the headline method and the waterfall of the impact model
+    (those that the estimate has) —, each `CHART_WIDTH` × `CHART_HEIGHT` px with its
+    labels whole (`impact.report.charts.wrap_labels`); and the charts not shown, in words."""
+    currency = est.conversion.currency
+    specs, missing = [], []
+    frame = methods_range_frame(est.summary, ensemble_row(est))
+    if frame.height:
+        specs.append(charts.range_chart(frame, currency=currency))
+    ok = tuple(r["method"] for r in est.summary.iter_rows(named=True) if r["status"] == "ok")
+    if ok:
+        curve = duration_curve(est.scenario.model_dump_json(), ok)
+        specs.append(charts.duration_chart(curve, est.context.hours,
+                                           band_method=lead_method(ok), currency=currency))
+    method = _headline_method(est)
+    torn, centre = tornado_frame(est.sensitivity, est.summary, est.conversion, method or "")
+    if torn.height:
+        specs.append(charts.wrap_labels(charts.tornado_chart(
+            torn, centre, currency=currency, title=_title(method))))
+    else:
+        missing.append("tornado")
+    fall = waterfall_frame(est.components.get(OWN_METHOD, {}), est.conversion)
+    if fall.height:
+        specs.append(charts.wrap_labels(charts.waterfall_chart(fall, currency=currency)))
+    else:
+        missing.append("waterfall (the impact model does not cost this scenario)")
+    return [charts.fixed_size(s, CHART_WIDTH, CHART_HEIGHT) for s in specs], missing
 
 
 def _estimate_charts(brief: EstimateBrief, est) -> None:
-    """The four charts as PNG, rendered offline: methods as ranges, loss by duration, the
-    tornado of the headline method and the waterfall of the impact model (those that the
-    estimate has)."""
-    currency = est.conversion.currency
-    width = 430
-    missing = []
+    """The charts (`estimate_chart_specs`) as PNG rendered offline, each with its
+    description as alternative text."""
     try:
-        frame = methods_range_frame(est.summary, ensemble_row(est))
-        if frame.height:
-            brief.charts.append(("every method's P5–P95 range and P50", charts.png(
-                charts.range_chart(frame, currency=currency, width=width,
-                                   height=19 * frame.height))))
-        ok = tuple(r["method"] for r in est.summary.iter_rows(named=True)
-                   if r["status"] == "ok")
-        if ok:
-            curve = duration_curve(est.scenario.model_dump_json(), ok)
-            band = lead_method(ok)
-            spec = charts.duration_chart(curve, est.context.hours, band_method=band,
-                                         currency=currency, width=width, height=120)
-            brief.charts.append(("loss by duration", charts.png(_legend_columns(spec, 2))))
-        method = _headline_method(est)
-        torn, centre = tornado_frame(est.sensitivity, est.summary, est.conversion,
-                                     method or "")
-        if torn.height:
-            brief.charts.append((f"what drives the range of {_title(method)}", charts.png(
-                charts.tornado_chart(torn, centre, currency=currency, title=_title(method),
-                                     width=width,
-                                     height=22 * torn["parameter"].n_unique() + 10))))
-        else:
-            missing.append("tornado")
-        fall = waterfall_frame(est.components.get(OWN_METHOD, {}), est.conversion)
-        if fall.height:
-            brief.charts.append(("direct, indirect, recovered and net loss", charts.png(
-                charts.waterfall_chart(fall, currency=currency, width=width, height=100))))
-        else:
-            missing.append("waterfall (the impact model does not cost this scenario)")
+        specs, missing = estimate_chart_specs(est)
+        brief.charts.extend((spec["description"], charts.png(spec)) for spec in specs)
     except Exception as exc:  # noqa: BLE001 - a brief without charts beats no brief
         brief.chart_note = f"Charts could not be rendered ({type(exc).__name__})."
         return
@@ -617,23 +645,32 @@ def estimate_brief_content(est, *, produced: datetime | None = None,
                                 f"; {money(conv.factor, '')} {conv.currency} per USD"))]
     head = ("Method", f"P50 ({currency})", "90 % range (P5–P95)", "Status / note")
     rows: list[tuple[str, ...]] = []
+    method_notes: list[str] = []
+
+    def noted(status: str, name: str, why: str) -> str:
+        """``status`` and the number of its whole reason in the notes under the table."""
+        if not why:
+            return status
+        method_notes.append(why if why.startswith(name) else f"{name}: {why}")
+        return f"{status} (note {len(method_notes)})"
+
     for r in [ensemble_row(est).row(0, named=True), *est.summary.iter_rows(named=True)]:
         name = "Headline (methods that apply)" if r["method"] == ENSEMBLE else r["title"]
         if r["status"] != "ok":
-            why = _short(r["reason"], 90)
-            rows.append((name, MISSING, MISSING, f"{r['status'].replace('_', ' ')}: {why}"))
+            rows.append((name, MISSING, MISSING, noted(r["status"].replace("_", " "), name,
+                                                       _words(r["reason"]))))
             continue
         note = ""
         method = REGISTRY.get(r["method"])
         if r["method"] == ENSEMBLE:
             note = f"{len(ens.members)} methods combined"
         elif r["method"] in ens.beside:
-            note = "beside the headline: " + _short(ens.excluded[r["method"]].removeprefix(
-                BESIDE), 60)
+            note = noted("beside the headline", name,
+                         _words(ens.excluded[r["method"]].removeprefix(BESIDE)))
         elif r["method"] not in ens.members:
-            note = "not in the headline: " + _short(ens.excluded.get(r["method"], ""), 60)
+            note = noted("not in the headline", name, _words(ens.excluded.get(r["method"])))
         elif method is not None and method.domain_note:
-            note = _short(method.domain_note, 60)
+            note = noted("in the headline", name, _words(method.domain_note))
         rows.append((name, money(r["loss_p50"], currency),
                      money_range(r["loss_p05"], r["loss_p95"], currency), note))
     citations = [(_title(m), REGISTRY[m].citation) for m in est.summary["method"]
@@ -655,9 +692,9 @@ def estimate_brief_content(est, *, produced: datetime | None = None,
     brief = EstimateBrief(
         title=f"Economic cost of {export._scenario_short(est)}",
         headline=headline(est), why=why_they_differ(est), ensemble_note=ensemble_note,
-        facts=facts, methods_head=head, methods_rows=rows,
+        facts=facts, methods_head=head, methods_rows=rows, method_notes=method_notes,
         assumptions=_key_assumptions(est), citations=citations, vintages=vintages,
-        notes=[_short(n, 200) for n in est.notes], command=export.cli_command(est),
+        notes=[_words(n) for n in est.notes], command=export.cli_command(est),
         footer=footer)
     if charts:
         _estimate_charts(brief, est)
@@ -675,6 +712,9 @@ def render_estimate_html(brief: EstimateBrief) -> str:
     parts.append(f'<p class="caveat">{_e(brief.caveat)}</p>')
     parts.append("<h2>Every method</h2>")
     parts.append(_table(brief.methods_head, brief.methods_rows))
+    if brief.method_notes:
+        parts.append('<ol class="small notes">' + "".join(
+            f"<li>{_e(n)}</li>" for n in brief.method_notes) + "</ol>")
     parts.append(_charts_html(brief.charts))
     if brief.chart_note:
         parts.append(f'<p class="small">{_e(brief.chart_note)}</p>')
@@ -686,7 +726,7 @@ def render_estimate_html(brief: EstimateBrief) -> str:
         f"<li><b>{_e(t)}</b>: {_e(c)}</li>" for t, c in brief.citations) + "</ul>")
     parts.append('<p class="small">Data vintages: ' + _e("; ".join(brief.vintages)) + "</p>")
     parts.append("<h2>Reproduce</h2>")
-    parts.append(f"<pre><code>{_e(brief.command)}</code></pre>")
+    parts.append(f"<pre><code>{_attr(brief.command)}</code></pre>")
     parts.append(f"<footer>{_e(brief.footer)}</footer></body></html>")
     return "\n".join(parts)
 
@@ -710,6 +750,8 @@ def _estimate_layout(brief: EstimateBrief, unicode_font: bool = True,
     w.facts(brief.facts)
     w.heading("Every method")
     w.table(brief.methods_head, brief.methods_rows, (0.4, 0.13, 0.2, 0.27))
+    for i, note in enumerate(brief.method_notes, start=1):
+        w.para(f"Note {i}. {note}", size=6.5, h=2.9)
     if brief.charts:
         w.charts([image for _, image in brief.charts], max_height=chart_height)
     if brief.chart_note:

@@ -31,24 +31,39 @@ def currency_of(rows: list[dict[str, Any]]) -> str:
     return next((r["currency"] for r in rows if r["status"] == "ok" and r["currency"]), "USD")
 
 
-#: duration curve: points of the grid, how far past the scenario it reaches, draws per point
+#: duration curve: points of the grid, how far past the scenario it reaches (a multiple of
+#: its duration, and at most so many hours past it), draws per point
 DURATION_POINTS = 12
 DURATION_REACH = 4.0
+DURATION_REACH_HOURS = 2_160.0  # 90 days
 DURATION_DRAWS = 1_000
+
+
+def duration_top(hours: float, reach: float = DURATION_REACH,
+                 reach_hours: float = DURATION_REACH_HOURS) -> float:
+    """The longest duration drawn [hours]: ``reach`` × ``hours``, but at most
+    ``reach_hours`` past the scenario (a year-long block is drawn to 15 months, not to 4
+    years); at least 4 hours, at most 20 years.
+
+    >>> duration_top(10), duration_top(720), duration_top(8760)
+    (40.0, 2880.0, 10920.0)
+    """
+    hours = float(hours)
+    return min(max(min(reach * hours, hours + reach_hours), 4.0), MAX_HOURS)
 
 
 def duration_grid(hours: float, points: int = DURATION_POINTS,
                   reach: float = DURATION_REACH) -> tuple[float, ...]:
     """Durations [hours] for the loss-against-duration chart: a log grid of ``points`` from
-    1 hour to ``reach`` × ``hours`` (at least 4 hours; at most 20 years), rounded to 2
-    decimals, with ``hours`` itself always in it.
+    1 hour to `duration_top` (``reach`` × ``hours``, at most `DURATION_REACH_HOURS` past
+    them), rounded to 2 decimals, with ``hours`` itself always in it.
 
     >>> duration_grid(10, points=5)
     (1.0, 2.51, 6.32, 10.0, 15.91, 40.0)
     """
     import numpy as np
 
-    top = min(max(reach * float(hours), 4.0), MAX_HOURS)
+    top = duration_top(hours, reach)
     grid = {round(float(h), 2) for h in np.geomspace(1.0, top, points)}
     return tuple(sorted(grid | {round(float(hours), 2)}))
 

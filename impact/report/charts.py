@@ -16,6 +16,11 @@ specs. Their width is left to the container unless given; money axes read ``2.5m
 texts; here a layout is read once and filled with a scenario's texts and rows, so drawing
 them imports no chart library and builds no chart.
 
+Every chart carries a Vega-Lite ``description``: what it shows in words, with its key
+figures (written by `impact.format`), read by screen readers instead of "Vega visualization"
+and used as the alternative text of the brief's images. `fixed_size` gives a chart one
+outer size (title, axes and legend included), as the brief's charts share.
+
 Altair and vl-convert are imported inside the functions that need them (the monitor charts,
 `png`, `svg`), so ``import impact.report.charts`` (and everything that imports it) stays light.
 
@@ -128,9 +133,29 @@ def cumulative_chart(result: MonitorResult, method: str, *, width: int = WIDTH,
 
     title = REGISTRY[method].title if method in REGISTRY else method
     return (band + line).properties(
-        width=width, height=height,
+        width=width, height=height, description=cumulative_description(points, title),
         title=alt.Title(f"Cost so far: {title}", subtitle="line P50, band P5–P95",
                         anchor="start", fontSize=12, subtitleFontSize=10))
+
+
+def _local(stamp: str) -> str:
+    """A `_stamp` in words: ``08 Feb 2024 15:00``."""
+    return datetime.fromisoformat(stamp.removesuffix("Z")).strftime("%d %b %Y %H:%M")
+
+
+def cumulative_description(points: list[dict[str, Any]], title: str) -> str:
+    """The cost-so-far chart in words: the method, the span and the cost at its end.
+
+    >>> cumulative_description([{"t": "2024-02-08T06:00Z", "p05": 0, "p50": 0, "p95": 0},
+    ...     {"t": "2024-02-08T07:00Z", "p05": 1e6, "p50": 2e6, "p95": 4e6}], "impact")
+    'Cost so far of impact, hour by hour in local time: USD 2 m (P5–P95 USD 1 m – 4 m) from 08 Feb 2024 06:00 to 08 Feb 2024 07:00.'
+    """
+    if not points:
+        return f"Cost so far of {title}: no hour is costed."
+    last = points[-1]
+    return (f"Cost so far of {title}, hour by hour in local time: {fmt.money(last['p50'])} "
+            f"(P5–P95 {fmt.money_range(last['p05'], last['p95'])}) from "
+            f"{_local(points[0]['t'])} to {_local(last['t'])}.")
 
 
 def intensity_chart(result: MonitorResult, *, width: int = WIDTH, height: int = HEIGHT):
@@ -152,9 +177,26 @@ def intensity_chart(result: MonitorResult, *, width: int = WIDTH, height: int = 
     line = alt.Chart(data).mark_line(interpolate="step-after", strokeWidth=1.5).encode(
         x=x, y=y, color=colour)
     return (area + line).properties(
-        width=width, height=height,
+        width=width, height=height, description=intensity_description(data.values or []),
         title=alt.Title("Measured intensity", subtitle="highest per hour and scope",
                         anchor="start", fontSize=12, subtitleFontSize=10))
+
+
+def intensity_description(points: list[dict[str, Any]]) -> str:
+    """The intensity chart in words: per scope, its peak and when it began.
+
+    >>> intensity_description([{"t": "2024-02-08T06:00Z", "scope": "mobile", "intensity": 0.5},
+    ...     {"t": "2024-02-08T08:00Z", "scope": "mobile", "intensity": 1.0}])
+    'Measured intensity per hour (1 = service fully lost): mobile peaks at 100 % from 08 Feb 2024 08:00.'
+    """
+    parts = []
+    for scope in dict.fromkeys(p["scope"] for p in points):
+        mine = [p for p in points if p["scope"] == scope]
+        peak = max(mine, key=lambda p: p["intensity"])
+        parts.append(f"{scope} peaks at {fmt.percent(peak['intensity'])} from "
+                     f"{_local(peak['t'])}")
+    return ("Measured intensity per hour (1 = service fully lost): "
+            + ("; ".join(parts) or "no hour measured") + ".")
 
 
 def _spec(chart) -> dict:
@@ -274,6 +316,36 @@ def layers(spec: dict) -> list[dict]:
     return out
 
 
+def _split_at_middle(text: str) -> str:
+    """A Vega expression: ``text`` (an expression) as two lines split at the first space past
+    the middle's last few characters, or as it is when it has no such space."""
+    at = f"indexof({text}, ' ', floor(length({text}) / 2) - 4)"
+    return f"{at} > 0 ? [slice({text}, 0, {at}), slice({text}, {at} + 1)] : {text}"
+
+
+def wrap_labels(spec: dict, chars: int = 28, most: int = 300) -> dict:
+    """``spec`` with its y axis labels longer than ``chars`` written on two lines, split at
+    a space, and no label cut short of ``most`` [px] (a static image has no container to
+    measure: `fit_labels` would keep its labels' fixed limits)."""
+    wrap = f"length(datum.label) > {chars} ? ({_split_at_middle('datum.label')}) : datum.label"
+    for layer in layers(spec):
+        axis = layer.get("encoding", {}).get("y", {}).get("axis")
+        if isinstance(axis, dict):
+            axis.update(labelExpr=wrap, labelLimit=most)
+    return spec
+
+
+def fixed_size(spec: dict, width: int, height: int) -> dict:
+    """``spec`` drawn ``width`` × ``height`` [px] in all, title, axes and legend included
+    (Vega-Lite ``autosize: fit``): charts set side by side on a page get one size.
+
+    >>> fixed_size({"width": "container"}, 430, 300)["autosize"]
+    {'type': 'fit', 'contains': 'padding'}
+    """
+    spec.update(width=width, height=height, autosize={"type": "fit", "contains": "padding"})
+    return spec
+
+
 def _filled(name: str, slots: dict[str, str], width: int | str | None,
             height: int | None, **datasets: list[dict[str, Any]]) -> dict:
     """The spec of layout ``name``: its ``@slot@`` texts filled, the plot's size set
@@ -303,12 +375,45 @@ def _filled(name: str, slots: dict[str, str], width: int | str | None,
     return fit_labels(rows_in_layer(spec))
 
 
+#: the duration chart's legend: labels up to this width [px], less the symbol's room where
+#: the container is narrower (a legend under the plot has no y axis beside it)
+LEGEND_LABEL_LIMIT = 420
+LEGEND_SYMBOL_ROOM = 40
+
+
+def _list(parts: list[str], most: int = 8) -> str:
+    """``parts`` joined by semicolons, at most ``most`` of them (and how many more)."""
+    more = len(parts) - most
+    return "; ".join(parts[:most]) + (f"; and {more} more" if more > 0 else "")
+
+
+def duration_description(rows: list[dict[str, Any]], hours: float, currency: str) -> str:
+    """The duration chart in words: the durations drawn, each method's P50 at the scenario's
+    ``hours`` and at the longest duration drawn."""
+    if not rows:
+        return f"Loss by duration [{currency}]: no method costs this scenario."
+    longest = max(r["hours"] for r in rows)
+    at = [r for r in rows if r["hours"] == round(float(hours), 2)] or rows
+    tip = {r["method"]: r for r in rows if r["hours"] == longest}
+    parts = [f"{r['title']} {r['p50_label']} (P5–P95 "
+             f"{fmt.money_range(r['p05'], r['p95'], currency)}), "
+             f"{tip[r['method']]['p50_label']} at {fmt.hours(longest)}" for r in at]
+    return (f"Loss by duration [{currency}], from {fmt.hours(min(r['hours'] for r in rows))} "
+            f"to {fmt.hours(longest)}; at this scenario's {fmt.hours(hours)}: "
+            + _list(parts) + ".")
+
+
 def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = OWN_METHOD,
                    currency: str = "USD", width: int | str | None = None,
                    height: int | None = 280) -> dict:
     """Loss against duration (a Vega-Lite spec): the P50 of every method in ``frame`` as a
     line, the P5–P95 band of ``band_method`` (the first method when it is absent), and a
-    rule at the scenario's ``hours``.
+    rule at the scenario's ``hours``, its label on the side of the rule with more room.
+
+    The x axis spans the durations in ``frame`` (`impact.report.chart_frames.duration_grid`:
+    from 1 hour to a little past the scenario). The legend (under the plot) shows each
+    method's whole name: its labels take the container's width less the symbol's, up to
+    `LEGEND_LABEL_LIMIT`.
 
     ``frame`` has the columns of `impact.report.chart_frames.duration_frame`: method, title, hours,
     p05, p50, p95 [``currency``] and their ``*_label`` texts, one row per method and
@@ -322,10 +427,41 @@ def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = OWN_
     subtitle = "lines: P50 of each method"
     if band_title:
         subtitle += f" · band: P5–P95 of {band_title}"
-    return _filled("duration", {"currency": currency, "subtitle": subtitle}, width, height,
+    spec = _filled("duration", {"currency": currency, "subtitle": subtitle}, width, height,
                    band=[r for r in rows if r["method"] == banded], lines=rows,
                    scenario=[{"hours": float(hours),
                               "label": f"this scenario: {fmt.hours(hours)}"}])
+    spans = [r["hours"] for r in rows] or [float(hours)]
+    lo, hi = min(spans), max(spans)
+    right = hi > lo and (float(hours) - lo) / (hi - lo) > 0.55  # the label left of the rule
+    for layer in layers(spec):
+        legend = layer.get("encoding", {}).get("color", {}).get("legend")
+        if isinstance(legend, dict):
+            legend.update(orient="bottom", labelLimit=container_limit(
+                LEGEND_LABEL_LIMIT, less=LEGEND_SYMBOL_ROOM))
+        mark = layer.get("mark")
+        if isinstance(mark, dict) and mark.get("type") == "text" and right:
+            mark.update(align="right", dx=-abs(mark.get("dx", 4)))
+    spec["description"] = duration_description(rows, hours, currency)
+    return spec
+
+
+def tornado_description(rows: list[dict[str, Any]], centre: float, title: str,
+                        currency: str) -> str:
+    """The tornado in words: the method's P50 and, largest swing first, where each input
+    at its P5 and at its P95 puts the loss."""
+    name = title or "the method"
+    if not rows:
+        return f"What drives the range of {name}: no uncertain input."
+    parts = []
+    for rank in sorted({r["rank"] for r in rows}):
+        ends = {r["at"]: r for r in rows if r["rank"] == rank}
+        lo, hi = (ends.get(at) for at in TORNADO_ENDS)
+        label = (lo or hi)["label"]
+        parts.append(f"{label} from {lo['loss_label'] if lo else '–'} (at its P5) to "
+                     f"{hi['loss_label'] if hi else '–'} (at its P95)")
+    return (f"What drives the range of {name} (P50 {fmt.money(centre, currency)}), one input "
+            "at a time, largest swing first: " + _list(parts) + ".")
 
 
 def tornado_chart(frame: pl.DataFrame, centre: float, *, currency: str = "USD",
@@ -342,8 +478,18 @@ def tornado_chart(frame: pl.DataFrame, centre: float, *, currency: str = "USD",
     inputs = len({r["label"] for r in rows})
     heading = f"What drives the range: {title}" if title else "What drives the range"
     height = height if height is not None else 34 * max(inputs, 1) + 20
-    return _filled("tornado", {"currency": currency, "heading": heading}, width, height,
+    spec = _filled("tornado", {"currency": currency, "heading": heading}, width, height,
                    bars=rows, centre=[{"centre": float(centre)}])
+    spec["description"] = tornado_description(rows, centre, title, currency)
+    return spec
+
+
+def waterfall_description(rows: list[dict[str, Any]], currency: str) -> str:
+    """The waterfall in words: each step and its amount, the net loss last."""
+    if not rows:
+        return f"Direct, indirect and recovered loss [{currency}]: not costed."
+    return ("Direct, indirect, recovered (central values): "
+            + "; ".join(f"{r['step']} {r['amount_label']}" for r in rows) + ".")
 
 
 def waterfall_chart(frame: pl.DataFrame, *, currency: str = "USD",
@@ -358,9 +504,54 @@ def waterfall_chart(frame: pl.DataFrame, *, currency: str = "USD",
         r["tip"] = max(r["start"], r["end"])
     # room on the right for the amounts written after the bars
     top = max((r["tip"] for r in rows), default=0.0) * 1.35 or 1.0
-    return _filled("waterfall", {"currency": currency}, width, height,
+    spec = _filled("waterfall", {"currency": currency}, width, height,
                    steps=rows, room=[{"top": top}])
+    spec["description"] = waterfall_description(rows, currency)
+    return spec
 
+
+#: the range chart's row parts: label font [px], bar height [px], bar offset below the
+#: row's middle [px] and the dot's diameter [px], each (share of the row's band, least,
+#: most): full size from a row of about 36 px (the app's), smaller in a shorter row
+_RANGE_PARTS = {"font": (0.34, 8, 11), "bar": (0.35, 4, 12), "offset": (0.175, 2, 6),
+                "dot": (0.26, 4, 8.37)}
+
+
+def _row_share(part: str, power: int = 1) -> dict[str, str]:
+    """A mark property of the range chart that follows the height of its row (a Vega
+    expression over the y scale's band), between its least and most (`_RANGE_PARTS`)."""
+    share, least, most = _RANGE_PARTS[part]
+    size = f"clamp(bandwidth('y') * {share}, {least}, {most})"
+    return {"expr": size if power == 1 else f"pow({size}, {power})"}
+
+
+def _rows_in_their_bands(spec: dict) -> dict:
+    """``spec`` (a range layout) with each row's label, bar and dot sized by the row's
+    height: the label sits above the bar in the upper half of the row, the bar and the dot
+    in the lower half, whatever the chart's height (a short chart never draws a bar over the
+    next row's label)."""
+    for layer in layers(spec):
+        mark = layer.get("mark")
+        if not isinstance(mark, dict):
+            continue
+        kind = mark.get("type")
+        if kind == "bar":
+            mark.update(height=_row_share("bar"), yOffset=_row_share("offset"))
+        elif kind == "point":
+            mark.update(size=_row_share("dot", 2), yOffset=_row_share("offset"))
+        elif kind == "text":
+            mark.update(fontSize=_row_share("font"))
+    return spec
+
+
+def range_description(rows: list[dict[str, Any]], currency: str, log: bool) -> str:
+    """The range chart in words: each row's P50 and P5–P95, in the chart's order."""
+    if not rows:
+        return f"Every method's range [{currency}]: no method costs this scenario."
+    parts = [f"{r['title']} {r['p50_label']} (P5–P95 "
+             f"{fmt.money_range(r['p05'], r['p95'], currency)})" for r in rows]
+    return (f"Every method's range of the loss [{currency}]"
+            + (", on a log scale" if log else "") + ": " + _list(parts, most=12) + ".")
 
 
 def range_chart(frame: pl.DataFrame, *, currency: str = "USD", log: bool | None = None,
@@ -368,6 +559,7 @@ def range_chart(frame: pl.DataFrame, *, currency: str = "USD", log: bool | None 
     """Every method as a range (a Vega-Lite spec): a bar from P5 to P95 and a dot at P50 per
     row of ``frame`` (`impact.report.chart_frames.methods_range_frame`: title, kind — ensemble or
     method —, p05, p50, p95 [``currency``] and their labels), the ensemble first and in red.
+    Each row's label is written above its bar, both inside the row (`_RANGE_PARTS`).
 
     ``log`` (default: when the largest P95 is over 1,000 times the smallest positive P5)
     draws a logarithmic axis, with values floored at 1/1000 of the largest P95 (a log axis
@@ -377,6 +569,7 @@ def range_chart(frame: pl.DataFrame, *, currency: str = "USD", log: bool | None 
     low = min((r["p05"] for r in rows if r["p05"] and r["p05"] > 0), default=top)
     if log is None:
         log = bool(top and low and top / low > 1_000)
+    described = range_description(rows, currency, log)
     if log:
         floor = max(top / 1_000, 1.0)
         rows = [r | {q: max(r[q], floor) for q in ("p05", "p50", "p95")} for r in rows]
@@ -385,5 +578,7 @@ def range_chart(frame: pl.DataFrame, *, currency: str = "USD", log: bool | None 
                  "label": f"{r['p50_label']} · {r['title']}"} for r in rows]
     height = height if height is not None else 40 * max(len(titles), 1)
     subtitle = "bar: P5 to P95 · dot: P50 · red: the ensemble" + (" · log scale" if log else "")
-    return _filled("range_log" if log else "range",
+    spec = _filled("range_log" if log else "range",
                    {"currency": currency, "subtitle": subtitle}, width, height, rows=rows)
+    spec["description"] = described
+    return _rows_in_their_bands(spec)

@@ -24,7 +24,7 @@ import json
 import polars as pl
 
 from impact.bundled.io import read_geometry_text
-from impact.report.charts import _filled, layers
+from impact.report.charts import _filled, _list, layers
 
 #: the colour scheme of the map (sequential; low = pale)
 MAP_SCHEME = "orangered"
@@ -66,7 +66,26 @@ def loss_map(frame: pl.DataFrame, *, normalisation: str = "total",
             tips = layer.get("encoding", {}).get("tooltip")
             if isinstance(tips, list):
                 layer["encoding"]["tooltip"] = [t for t in tips if t["field"] != "value_text"]
+    spec["description"] = map_description(rows, legend_title)
     return spec
+
+
+def map_description(rows: list[dict], legend_title: str, most: int = 5) -> str:
+    """The map in words: how many countries are coloured and the ``most`` highest, with
+    their figures as the tooltip writes them (``value_text``).
+
+    >>> map_description([{"country": "Iran", "value": 2.0, "value_text": "USD 2 bn"},
+    ...                  {"country": "Chad", "value": 1.0, "value_text": "USD 1 m"}], "loss")
+    'World map of loss: 2 countries with a costed event; highest: Iran USD 2 bn; Chad USD 1 m.'
+    """
+    ranked = sorted((r for r in rows if r.get("value") is not None),
+                    key=lambda r: -float(r["value"]))
+    n = len(ranked)
+    if not n:
+        return f"World map of {legend_title}: no country has a costed event."
+    return (f"World map of {legend_title}: {n} countr{'y' if n == 1 else 'ies'} with a "
+            f"costed event; highest: "
+            + _list([f"{r['country']} {r['value_text']}" for r in ranked], most) + ".")
 
 
 def events_timeline(frame: pl.DataFrame, *, years: tuple[int, int] | None = None,
@@ -85,6 +104,7 @@ def events_timeline(frame: pl.DataFrame, *, years: tuple[int, int] | None = None
     records = frame.select(cols).to_dicts()
     n_rows = len({r["country"] for r in records})
     spec = _filled("timeline", {}, width, max(ROW_HEIGHT * n_rows, 60), events=records)
+    spec["description"] = timeline_description(records, years)
     if years is not None:  # the time axis: the chosen calendar years
         # an expression: dates given as values in both layers are merged by Vega-Lite into
         # a domain that Vega cannot read ("Infinite extent for field data")
@@ -92,3 +112,24 @@ def events_timeline(frame: pl.DataFrame, *, years: tuple[int, int] | None = None
         for layer in layers(spec):
             layer["encoding"]["x"]["scale"]["domain"] = domain
     return spec
+
+
+def timeline_description(records: list[dict], years: tuple[int, int] | None = None,
+                         most: int = 8) -> str:
+    """The timeline in words: how many events in how many countries, then the events of
+    the top rows (``rank``) with their dates and cost, as the tooltip writes them.
+
+    >>> timeline_description([{"country": "Iran", "rank": 1, "title": "Iran shutdown",
+    ...     "dates": "16–23 Nov 2019", "cost_text": "USD 1 bn"}], (2019, 2019))
+    'Timeline of 1 event in 1 country, 2019: Iran shutdown (16–23 Nov 2019; USD 1 bn).'
+    """
+    countries = {r["country"] for r in records}
+    span = "" if years is None else (f", {years[0]}" if years[0] == years[1]
+                                     else f", {years[0]}–{years[1]}")
+    head = (f"Timeline of {len(records)} event{'s' if len(records) != 1 else ''} in "
+            f"{len(countries)} countr{'y' if len(countries) == 1 else 'ies'}{span}")
+    if not records:
+        return head + "."
+    ranked = sorted(records, key=lambda r: (r["rank"], str(r.get("dates", ""))))
+    return head + ": " + _list([f"{r['title']} ({r['dates']}; {r['cost_text']})"
+                                for r in ranked], most) + "."

@@ -339,14 +339,27 @@ class PdfWriter:
         self.pdf.ln(1.2)
         self.para(value, size=9.5, bold=True, h=4.6)
 
-    def facts(self, rows: list[tuple[str, str]]) -> None:
+    def facts(self, rows: list[tuple[str, str]], least: float = 40,
+              most: float = 48, gap: float = 3) -> None:
+        """(label, value) lines: the labels in bold in a column as wide as the widest label
+        (between ``least`` and ``most`` [mm]; a longer label wraps inside it), the values
+        beside them; each line starts under the taller of the two, so nothing overprints."""
         pdf = self.pdf
         width = pdf.w - pdf.l_margin - pdf.r_margin
+        self.font(8.5, True)
+        widest = max((pdf.get_string_width(self.text(label)) for label, _ in rows), default=0)
+        column = min(max(widest + gap, least), most)
         for label, value in rows:
+            y = pdf.get_y()
             self.font(8.5, True)
-            pdf.cell(40, 4.2, self.text(label))
+            pdf.multi_cell(column - gap, 4.2, self.text(label), align="L", new_x="LMARGIN",
+                           new_y="NEXT")
+            below = pdf.get_y()
+            pdf.set_xy(pdf.l_margin + column, y)
             self.font(8.5)
-            pdf.multi_cell(width - 40, 4.2, self.text(value), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width - column, 4.2, self.text(value), align="L",
+                           new_x="LMARGIN", new_y="NEXT")
+            pdf.set_y(max(below, pdf.get_y()))
 
     def table(self, head: tuple[str, ...], rows: list[tuple[str, ...]],
               widths: tuple[float, ...]) -> None:
@@ -360,14 +373,14 @@ class PdfWriter:
         self.font(7.5)
         for row in rows:
             texts = [self.text(c) for c in row]
-            height = 3.5 * max(self._lines(t, w) for t, w in zip(texts, cols, strict=True))
+            height = 3.5 * max(self._lines(t, w - 1) for t, w in zip(texts, cols, strict=True))
             if pdf.will_page_break(height):
                 pdf.add_page()
             y, x = pdf.get_y(), pdf.l_margin
             for w, t in zip(cols, texts, strict=True):
                 pdf.set_xy(x, y)
                 self.shape(t)
-                pdf.multi_cell(w, 3.5, t, new_x="RIGHT", new_y="TOP")
+                pdf.multi_cell(w - 1, 3.5, t, align="L", new_x="RIGHT", new_y="TOP")
                 x += w
             pdf.set_xy(pdf.l_margin, y + height)
         pdf.ln(0.8)
@@ -414,7 +427,8 @@ def pdf_bytes(layout, unicode_first: bool = True) -> bytes:
 
 def line_count(pdf, text: str, width: float) -> int:
     try:
-        return max(1, len(pdf.multi_cell(width, 3.5, text, dry_run=True, output="LINES")))
+        return max(1, len(pdf.multi_cell(width, 3.5, text, align="L", dry_run=True,
+                                         output="LINES")))
     except Exception:  # noqa: BLE001 - an estimate is enough for the row height
         return 1
 
