@@ -120,6 +120,38 @@ def methods_table(rows: list[dict[str, Any]], currency: str,
     return pl.DataFrame(out, schema=dict.fromkeys(TABLE_COLUMNS, pl.String))
 
 
+#: the comparison's short table (four columns, readable on a 390 px phone)
+SHORT_COLUMNS = ("Method", "P50", "90 % range (P5 – P95)", "Part in the headline")
+NBSP = "\u00a0"
+
+
+def _unbroken(text: str) -> str:
+    """A figure that never wraps inside itself (``USD 8.35 m`` keeps its spaces)."""
+    return text.replace(" ", NBSP)
+
+
+def short_table(table: pl.DataFrame) -> pl.DataFrame:
+    """The methods' table (`methods_table`) in four columns: the method, its P50, its
+    P5 – P95 range (each figure unbroken, the range may wrap at its dash) and its part in the
+    headline (or why it has no figure).
+
+    >>> t = methods_table([{"method": "impact", "title": "impact (this project)", "status": "ok",
+    ...     "reason": "", "scope": "full", "loss_p05": 1e6, "loss_p50": 2e6, "loss_p95": 5e6,
+    ...     "loss_per_day_p50": 2e6, "share_of_gdp_p50": 1e-4, "loss_per_capita_p50": 0.01,
+    ...     "main_driver": None}], "USD")
+    >>> short_table(t).row(0)[1:3] == ("USD\u00a02\u00a0m", "USD\u00a01\u00a0m – USD\u00a05\u00a0m")
+    True
+    """
+    rows = []
+    for r in table.iter_rows(named=True):
+        ok = r["status"] == "ok"
+        rows.append((r["method"], _unbroken(r["P50"]) if ok else r["status"],
+                     f"{_unbroken(r['P5'])} – {_unbroken(r['P95'])}" if ok else fmt.MISSING,
+                     r["note / reason"].split("; ")[0] if ok
+                     else r["note / reason"].split("; ", 1)[-1]))
+    return pl.DataFrame(rows, schema=dict.fromkeys(SHORT_COLUMNS, pl.String), orient="row")
+
+
 @dataclass(frozen=True)
 class EstimateView:
     """Everything the Estimate page shows for one estimate, as display-ready text and frames

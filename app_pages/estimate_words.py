@@ -25,7 +25,7 @@ RULE_WORDS = ("How the headline is chosen: a method is left out when it has no f
               f"{fmt.number(FAR_FACTOR)}× above or below the others' median is shown beside "
               "the headline instead of in it.")
 #: a repository path in parentheses, or alone ("(data/parameters.csv)", "docs/headline.md")
-_PATH = re.compile(r"\s*\((?:data|docs)/[^)\s]*(?: \([^)]*\))?\)|\s*\b(?:data|docs)/[\w./-]+")
+_PATH = re.compile(r"\s*\((?:data|docs)/[^)\s]*(?: \([^)]*\))?\)|\s*\b(?:data|docs)/[\w./-]*[\w/]")
 
 
 def without_paths(text: str) -> str:
