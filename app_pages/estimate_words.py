@@ -12,7 +12,7 @@ from typing import Any
 
 from impact import format as fmt
 from impact.estimation.ensemble import BESIDE, FAR_FACTOR, role
-from impact.methods import REGISTRY
+from impact.methods import OWN_METHOD, REGISTRY
 
 #: a scope in the plural, as in "costs ... only"
 SCOPE_PLURALS = {"full": "whole-internet shutdowns", "mobile": "mobile-data shutdowns",
@@ -182,8 +182,8 @@ def how_made(est: Any, ens: Any) -> str:
     days = ctx.hours / 24.0
     text = (f"How this figure is made: a day of {ctx.country}'s output is "
             f"{fmt.money(day * k, cur)} (GDP {fmt.money(ctx.gdp.value * k, cur)} ÷ 365). ")
-    parts = est.components.get("impact")
-    inputs = _central(est, "impact")
+    parts = est.components.get(OWN_METHOD)
+    inputs = _central(est, OWN_METHOD)
     if parts and {"digital_share", "affected_share"} <= set(inputs):
         text += _impact_chain(ctx, day, days, parts, inputs, k, cur) + " "
     if ens.members and ens.loss_usd_p50:

@@ -4,9 +4,9 @@ A flag does not change a figure; it says, in plain words, why the figure may mis
 checks, each with a documented threshold:
 
 - **Share of GDP.** A single event whose headline P50 is more than `GDP_SHARE_LIMIT` (1 %) of
-  the country's annual GDP. The largest published estimates of national shutdowns (Myanmar
-  2021, months long) are of that order; a few hours or days costing more is a sign of wrong
-  inputs (a share or a duration typed in the wrong unit).
+  the country's annual GDP: a whole day of all the country's output is 1/365 ≈ 0.27 % of
+  it, so 1 % is nearly four days of the entire economy stopped. A single event costing more
+  is rare and often a sign of wrong inputs (a share or a duration typed in the wrong unit).
 - **Extrapolated.** An open-ended event (its hours are not stated but drawn from a range) or
   an event longer than `LONG_HOURS` (30 days): every method multiplies a daily loss by the
   days, and over weeks people and firms adapt, so the figure is an extrapolation.
