@@ -25,6 +25,12 @@ COLUMNS = ("", "Kept", "Current", "Difference")
 SCOPE_WORDS = {"full": "Full internet", "mobile": "Mobile data only",
                "platforms": "Named platforms", "throttling": "Throttling"}
 MINUS = "\u2212"
+NBSP = "\u00a0"
+
+
+def _whole(text: str) -> str:
+    """A figure that never wraps inside itself on a narrow screen (``USD 2.51 bn``)."""
+    return text.replace(" ", NBSP)
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class Snapshot:
 
 def _money(label: str, usd: float | None, k: float, cur: str) -> Row:
     value = usd * k if usd is not None and math.isfinite(usd) else None
-    return Row(label, "money", fmt.money(value, cur), value)
+    return Row(label, "money", _whole(fmt.money(value, cur)), value)
 
 
 def snapshot(est: Any) -> Snapshot:
@@ -71,7 +77,7 @@ def snapshot(est: Any) -> Snapshot:
     if ctx.platforms:
         what += ": " + ", ".join(PLATFORM_LABELS.get(p, p) for p in ctx.platforms)
     rows += [Row("Country", "text", ctx.country), Row("Year", "text", str(ctx.year)),
-             Row("Duration", "hours", fmt.hours(ctx.hours), ctx.hours),
+             Row("Duration", "hours", _whole(fmt.hours(ctx.hours)), ctx.hours),
              Row("What was cut", "text", what),
              Row("Internet users affected", "share", fmt.percent(ctx.affected_share),
                  ctx.affected_share)]
@@ -82,17 +88,17 @@ def snapshot(est: Any) -> Snapshot:
 
 
 def _signed(text: str, value: float) -> str:
-    """``+`` or a true minus before a formatted difference."""
-    return (MINUS if value < 0 else "+") + text
+    """``+`` or a true minus before a formatted difference (kept whole)."""
+    return (MINUS if value < 0 else "+") + _whole(text)
 
 
 def difference(kept: Row | None, now: Row | None, kept_cur: str, now_cur: str) -> str:
     """The difference from the kept row to the current one, in words.
 
     >>> difference(Row("a", "money", "", 10e6), Row("a", "money", "", 15e6), "USD", "USD")
-    '+USD 5 m (×1.5)'
+    '+USD\\xa05\\xa0m (×1.5)'
     >>> difference(Row("d", "hours", "", 10), Row("d", "hours", "", 4), "USD", "USD")
-    '−6 hours'
+    '−6\\xa0hours'
     >>> difference(Row("s", "share", "", 1.0), Row("s", "share", "", 0.25), "USD", "USD")
     '−75 percentage points'
     """
@@ -110,7 +116,7 @@ def difference(kept: Row | None, now: Row | None, kept_cur: str, now_cur: str) -
         return _signed(fmt.money(abs(delta), now_cur), delta) + ratio
     if now.kind == "hours":
         return _signed(fmt.hours(abs(delta)), delta)
-    return _signed(f"{fmt.number(abs(delta) * 100)} percentage points", delta)
+    return (MINUS if delta < 0 else "+") + f"{fmt.number(abs(delta) * 100)} percentage points"
 
 
 def compare_table(kept: Snapshot, now: Snapshot) -> pl.DataFrame:

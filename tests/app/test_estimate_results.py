@@ -145,6 +145,7 @@ def test_snapshot_difference_by_hand(pakistan):
     longer = impact.estimate(impact.parse_scenario({"country": "Pakistan",
                                                     "duration_hours": 20}), draws=10_000)
     table = compare_table(snapshot(pakistan), snapshot(longer))
+    table = table.with_columns(table[c].str.replace_all("\u00a0", " ") for c in COLUMNS)
     assert list(table.columns) == list(COLUMNS)
     rows = {r[""]: r for r in table.to_dicts()}
     assert rows["Duration"]["Kept"] == "10 hours" and rows["Duration"]["Current"] == "20 hours"
@@ -165,6 +166,7 @@ def test_keep_a_scenario_and_compare_it_with_the_current_one():
     at.number_input(key="duration_hours").set_value(48.0).run()
     assert not at.exception
     side = next(t.value for t in at.table if "Kept" in t.value.columns)
+    side = side.apply(lambda column: column.str.replace("\u00a0", " "))
     assert list(side.columns) == list(COLUMNS[1:])
     assert side.loc["Duration"].tolist() == ["10 hours", "48 hours", "+38 hours"]
     assert side.loc["Country"].tolist() == ["Pakistan", "Pakistan", "same"]
@@ -200,3 +202,13 @@ def test_effects_are_readable_and_years_whole(pakistan):
     samples = samples_text(effects)
     assert samples.count("2016–2024") == 3  # never cut
     assert "1,873 country-years, 211 countries" in samples
+
+
+@pytest.mark.parametrize("name", ["estimate_words", "estimate_compare", "estimate_cite",
+                                  "estimate_context", "estimate_view"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"app_pages.{name}"))
+    assert result.attempted and not result.failed
