@@ -61,3 +61,30 @@ def test_comparison_and_associations_fit_the_screen(screen, artifacts):
     effects = _table_with(page, EFFECT_COLUMNS[1])
     _check(effects.evaluate(CELLS_JS), EFFECT_COLUMNS)
     effects.screenshot(path=str(artifacts / f"estimate_associations_{screen.name}.png"))
+
+
+def test_a_kept_scenario_side_by_side_fits_the_screen(screen, artifacts):
+    page, width = screen.page, screen.width
+    expect(page.get_by_test_id("stMetric")).to_have_count(len(REGISTRY), timeout=60_000)
+    page.get_by_role("button", name="Keep this scenario for comparison").click()
+    sidebar = page.get_by_test_id("stSidebar")
+    if sidebar.get_attribute("data-collapsed") != "false":
+        page.get_by_test_id("stExpandSidebarButton").click()
+        expect(sidebar).to_have_attribute("data-collapsed", "false")
+    duration = sidebar.get_by_label("Duration [hours]", exact=True)
+    duration.fill("48")
+    duration.press("Enter")
+    if screen.name == "phone":  # close the sidebar to read the page
+        page.keyboard.press("Escape")
+        page.mouse.click(width - 10, 400)
+    side = page.locator('[data-testid="stTable"] table').filter(
+        has=page.locator("thead th", has_text="Difference"))
+    expect(side.locator("tbody tr").filter(has_text="Duration")).to_contain_text(
+        "+38\u00a0hours", timeout=60_000)
+    page.wait_for_timeout(1000)  # the page has settled after the rerun
+    side.scroll_into_view_if_needed()
+    cells = side.evaluate(CELLS_JS)
+    _check(cells, ("", "Kept", "Current", "Difference"))
+    for row in cells["body"][:3]:  # the headline's figures are whole on one line each
+        assert all(c["lines"] == 1 for c in row[1:3]), row
+    side.screenshot(path=str(artifacts / f"estimate_kept_{screen.name}.png"))
