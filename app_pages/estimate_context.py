@@ -19,19 +19,69 @@ import polars as pl
 import streamlit as st
 
 from impact import Scenario
+from impact import format as fmt
 
 LOG = logging.getLogger("impact.app")
 TITLE = "Beyond the loss: associations"
 FAILED = "The associations could not be computed for this scenario."
 RISK_FAILED = "The shutdown risk could not be computed for this country."
+#: the effects table's columns (three, so that a phone shows them all)
+EFFECT_COLUMNS = ("Outcome", "Effect of this scenario (90 % interval)", "Reading")
+#: significant figures of an effect [1]: the fits cannot claim more
+EFFECT_DIGITS = 2
+MINUS = "\u2212"
+
+
+def signed(value: float | None, digits: int = EFFECT_DIGITS) -> str:
+    """A fitted effect for a reader: ``digits`` significant figures and a true minus.
+
+    >>> signed(-0.000571), signed(0.0185), signed(None)
+    ('−0.00057', '0.019', '–')
+    """
+    return fmt.number(value, digits).replace("-", MINUS)
+
+
+def outcome_words(label: str) -> str:
+    """An outcome's label with its unit in parentheses.
+
+    >>> outcome_words("GDP growth [percentage points of annual growth]")
+    'GDP growth (percentage points of annual growth)'
+    """
+    return label.replace(" [", " (").replace("]", ")")
+
+
+def effects_table(effects: pl.DataFrame) -> pl.DataFrame:
+    """`impact.catalogue.associations.scenario_effects` for people: the outcome, the effect
+    with its 90 % interval in percentage points (two significant figures, true minus signs)
+    and the reading with its p-value; text only, three columns."""
+    rows = []
+    for r in effects.iter_rows(named=True):
+        if r["status"] != "ok":
+            rows.append((outcome_words(r["label"]), fmt.MISSING, r["verdict"]))
+            continue
+        effect = (f"{signed(r['effect'])} pp ({signed(r['low'])} to {signed(r['high'])})")
+        p = fmt.number(r["p_value"], EFFECT_DIGITS)
+        rows.append((outcome_words(r["label"]), effect, f"{r['verdict']} (p = {p})"))
+    return pl.DataFrame(rows, schema=dict.fromkeys(EFFECT_COLUMNS, pl.String), orient="row")
+
+
+def samples_text(effects: pl.DataFrame) -> str:
+    """The samples the fits come from, in one line (years never cut).
+
+    Each outcome: its country-years, countries and years."""
+    parts = [f"{outcome_words(r['label']).split(' (')[0]}: {r['n_obs']:,} country-years, "
+             f"{r['n_countries']:,} countries, {r['years']}"
+             for r in effects.iter_rows(named=True) if r["status"] == "ok" and r["n_obs"]]
+    return ("Fitted on " + "; ".join(parts) + ". pp: percentage points.") if parts else ""
 
 
 @dataclass(frozen=True)
 class ContextView:
-    """The effects section: its intro and the effects table (text only)."""
+    """The effects section: its intro, the effects table (text only) and the samples."""
 
     intro: str
     table: pl.DataFrame
+    samples: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,7 +109,7 @@ def context_view(scenario: Scenario, _est) -> ContextView:
 
         _est = build_context(scenario)
     effects = A.scenario_effects(_est)
-    return ContextView(A.effects_intro(effects), A.effects_display(effects))
+    return ContextView(A.effects_intro(effects), effects_table(effects), samples_text(effects))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -92,8 +142,9 @@ def render_context(scenario: Scenario, est) -> None:
     try:
         view = context_view(scenario, est)
         st.caption(view.intro)
-        st.dataframe(view.table.to_arrow(), hide_index=True, width="stretch",
-                     key="context_effects")
+        st.table(view.table.to_pandas().set_index(EFFECT_COLUMNS[0]))
+        if view.samples:
+            st.caption(view.samples)
     except Exception:  # this section must never break the page
         LOG.exception("associations failed for %r", scenario)
         st.caption(FAILED)

@@ -6,17 +6,23 @@ from __future__ import annotations
 
 import functools
 
+import polars as pl
 import streamlit as st
 
 from app_pages.cached import ShownTables
 from app_pages.estimate_exports import DOWNLOADS, export_file
-from app_pages.estimate_view import EstimateView
+from app_pages.estimate_view import SHORT_COLUMNS, EstimateView, short_table
 from impact import Estimate
 
 
 def draw_comparison(tables: ShownTables) -> None:
+    """The methods side by side: four columns that a phone shows whole (`short_table`), and
+    every column in an expander."""
     st.subheader("Comparison")
-    st.dataframe(tables.table, hide_index=True, width="stretch", key="results_table")
+    st.table(short_table(pl.from_arrow(tables.table)).to_pandas().set_index(SHORT_COLUMNS[0]))
+    with st.expander("Every column: per day, share of GDP, per person, main driver, notes"):
+        st.dataframe(tables.table, hide_index=True, width="stretch", key="results_table",
+                     column_config={"method": st.column_config.TextColumn(pinned=True)})
 
 
 def draw_downloads(view: EstimateView, est: Estimate) -> None:

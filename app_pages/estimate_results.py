@@ -1,17 +1,23 @@
 """The Estimate page's results at the top: where a preset's values come from, the headline
-sentence, one card per method and the range chart (a fragment: its log-axis toggle reruns
-only the chart)."""
+sentence with its plausibility flags, how the figure is made, how to cite it and the
+comparison with a kept scenario; one card per method and the range chart (a fragment: its
+log-axis toggle reruns only the chart)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.estimate_cite import draw_citation
+from app_pages.estimate_compare import draw_compare
+from app_pages.estimate_link import absolute
+from app_pages.estimate_query import query_url, scenario_query
 from app_pages.estimate_sidebar import PRESET_NOTE_KEY
 from app_pages.estimate_view import EstimateView
 from app_pages.viewmodel import estimate_input
 from impact import Estimate
 from impact.estimation.ensemble import ENSEMBLE
 from impact.estimation.ensemble import headline as headline_sentence
+from impact.estimation.plausibility import estimate_flags
 from impact.methods import REGISTRY
 from impact.report import charts
 
@@ -28,12 +34,22 @@ def draw_preset_note() -> None:
 
 
 def draw_headline(view: EstimateView, est: Estimate, method: str) -> None:
-    """The sentence to quote (the ensemble's, or the chosen method's), why the methods
-    differ, and who is in the ensemble."""
-    if method == ENSEMBLE:
-        st.markdown(f"#### {view.sentence}")
-    else:
-        st.markdown(f"#### {headline_sentence(est, method)}")
+    """The sentence to quote (the ensemble's, or the chosen method's) with its plausibility
+    flags, how the figure is made, how to cite it, the comparison with a kept scenario, why
+    the methods differ, and who is in the ensemble."""
+    sentence = view.sentence if method == ENSEMBLE else headline_sentence(est, method)
+    st.markdown(f"#### {sentence}")
+    flags = (view.flags if method == ENSEMBLE
+             else tuple(f.text for f in estimate_flags(est, method)))
+    if flags:
+        st.warning("**Check before quoting**  \n" + "  \n".join(f"- {f}" for f in flags),
+                   icon=":material/flag:")
+    if view.how:
+        st.markdown(view.how)
+    link = absolute(query_url(scenario_query(est.scenario, tuple(est.summary["method"]),
+                                             method)))
+    draw_citation(sentence, link)
+    draw_compare(est)
     if view.why:
         st.caption(view.why)
     if method != ENSEMBLE:

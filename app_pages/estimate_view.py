@@ -19,6 +19,15 @@ from app_pages.estimate_tables import (
     sensitivity_table,
     title_of,
 )
+from app_pages.estimate_words import (
+    beside_words,
+    data_words,
+    how_made,
+    members_words,
+    range_words,
+    reason_words,
+    role_words,
+)
 from app_pages.viewmodel import SCOPE_LABELS
 from impact import format as fmt
 from impact.report.chart_frames import currency_of
@@ -37,6 +46,11 @@ def method_cards(summary: pl.DataFrame) -> list[dict[str, str]]:
     return _cards(rows, currency_of(rows))
 
 
+def _reason(r: dict[str, Any]) -> str:
+    """A summary row's note in words (`app_pages.estimate_words.reason_words`)."""
+    return reason_words(r["method"], r["status"], r["reason"], r["scope"])
+
+
 def _cards(rows: list[dict[str, Any]], currency: str) -> list[dict[str, str]]:
     cards = []
     for r in rows:
@@ -44,7 +58,7 @@ def _cards(rows: list[dict[str, Any]], currency: str) -> list[dict[str, str]]:
             cards.append({"method": r["method"], "title": r["title"],
                           "status": STATUS_LABELS.get(r["status"], r["status"]),
                           "value": STATUS_LABELS.get(r["status"], r["status"]),
-                          "range": "", "reason": r["reason"] or "", "lines": ""})
+                          "range": "", "reason": _reason(r), "lines": ""})
             continue
         lines = [
             f"per day: {fmt.money(r['loss_per_day_p50'], currency)}",
@@ -56,7 +70,7 @@ def _cards(rows: list[dict[str, Any]], currency: str) -> list[dict[str, str]]:
             "method": r["method"], "title": r["title"], "status": "ok",
             "value": fmt.money(r["loss_p50"], currency),
             "range": "P5–P95: " + fmt.money_range(r["loss_p05"], r["loss_p95"], currency),
-            "reason": r["reason"] or "", "lines": "  \n".join(lines),
+            "reason": _reason(r), "lines": "  \n".join(lines),
         })
     return cards
 
@@ -83,14 +97,12 @@ def methods_table(rows: list[dict[str, Any]], currency: str,
            ens: Any = None) -> pl.DataFrame:
     """The methods' table; with ``ens`` (`impact.estimation.ensemble.Ensemble`) each note starts with
     the method's part in the headline."""
-    from impact.estimation.ensemble import role
-
     out = []
     for r in rows:
         ok = r["status"] == "ok"
-        note = r["reason"] or ""
+        note = _reason(r)
         if ens is not None:
-            note = role(ens, r["method"]) + (f"; {note}" if note else "")
+            note = role_words(ens, r["method"], r["scope"]) + (f"; {note}" if note else "")
         out.append({
             "method": r["title"],
             "status": STATUS_LABELS.get(r["status"], r["status"]),
@@ -106,6 +118,38 @@ def methods_table(rows: list[dict[str, Any]], currency: str,
             "note / reason": note,
         })
     return pl.DataFrame(out, schema=dict.fromkeys(TABLE_COLUMNS, pl.String))
+
+
+#: the comparison's short table (four columns, readable on a 390 px phone)
+SHORT_COLUMNS = ("Method", "P50", "90 % range (P5 – P95)", "Part in the headline")
+NBSP = "\u00a0"
+
+
+def _unbroken(text: str) -> str:
+    """A figure that never wraps inside itself (``USD 8.35 m`` keeps its spaces)."""
+    return text.replace(" ", NBSP)
+
+
+def short_table(table: pl.DataFrame) -> pl.DataFrame:
+    """The methods' table (`methods_table`) in four columns: the method, its P50, its
+    P5 – P95 range (each figure unbroken, the range may wrap at its dash) and its part in the
+    headline (or why it has no figure).
+
+    >>> t = methods_table([{"method": "impact", "title": "impact (this project)", "status": "ok",
+    ...     "reason": "", "scope": "full", "loss_p05": 1e6, "loss_p50": 2e6, "loss_p95": 5e6,
+    ...     "loss_per_day_p50": 2e6, "share_of_gdp_p50": 1e-4, "loss_per_capita_p50": 0.01,
+    ...     "main_driver": None}], "USD")
+    >>> short_table(t).row(0)[1:3] == ("USD\u00a02\u00a0m", "USD\u00a01\u00a0m – USD\u00a05\u00a0m")
+    True
+    """
+    rows = []
+    for r in table.iter_rows(named=True):
+        ok = r["status"] == "ok"
+        rows.append((r["method"], _unbroken(r["P50"]) if ok else r["status"],
+                     f"{_unbroken(r['P5'])} – {_unbroken(r['P95'])}" if ok else fmt.MISSING,
+                     r["note / reason"].split("; ")[0] if ok
+                     else r["note / reason"].split("; ", 1)[-1]))
+    return pl.DataFrame(rows, schema=dict.fromkeys(SHORT_COLUMNS, pl.String), orient="row")
 
 
 @dataclass(frozen=True)
@@ -129,6 +173,9 @@ class EstimateView:
     components: pl.DataFrame  #: parts of each method's loss that has them, as text
     vintages: pl.DataFrame
     stem: str  #: file name stem of the downloads
+    how: str = ""  #: how the figure is made, in words (`app_pages.estimate_words.how_made`)
+    flags: tuple[str, ...] = ()  #: plausibility flags in words
+    #: (`impact.estimation.plausibility.estimate_flags`)
 
 
 def headline_text(ctx: Any) -> tuple[str, str, str]:
@@ -145,11 +192,7 @@ def headline_text(ctx: Any) -> tuple[str, str, str]:
         share_range = (f" (range {fmt.percent(ctx.affected_share_low)} – "
                        f"{fmt.percent(ctx.affected_share_high)})")
     area = f"Affected area: {ctx.affected_detail}{share_range}"
-    data_line = (f"GDP {fmt.money(ctx.gdp.value)} ({ctx.gdp.source}, {ctx.gdp.year_used}) · "
-                 f"population {fmt.count(ctx.population.value)} "
-                 f"({ctx.population.year_used}) · users: {ctx.users.detail} · "
-                 f"{ctx.hour_weight_detail}")
-    return headline, area, data_line
+    return headline, area, data_words(ctx)
 
 
 def estimate_view(est: Any) -> EstimateView:
@@ -157,20 +200,14 @@ def estimate_view(est: Any) -> EstimateView:
     headline, area, data_line = headline_text(est.context)
     rows = est.summary.to_dicts()
     currency, factor = est.conversion.currency, est.conversion.factor
-    from impact.estimation.ensemble import (
-        beside_text,
-        ensemble,
-        ensemble_row,
-        members_note,
-        range_text,
-        why_they_differ,
-    )
+    from impact.estimation.ensemble import ensemble, ensemble_row, why_they_differ
     from impact.estimation.ensemble import headline as sentence
+    from impact.estimation.plausibility import estimate_flags
     from impact.report.chart_frames import methods_range_frame
 
     ens = ensemble(est)
-    ensemble_note = members_note(ens, title_of)
-    why = " ".join(x for x in (range_text(est, ens), beside_text(est, ens),
+    ensemble_note = members_words(ens, est.scenario.scope, title_of)
+    why = " ".join(x for x in (range_words(est, ens), beside_words(est, ens),
                                why_they_differ(est)) if x)
     return EstimateView(
         headline=headline, sentence=sentence(est), why=why,
@@ -180,4 +217,5 @@ def estimate_view(est: Any) -> EstimateView:
         assumptions=assumptions_table(est.assumptions, currency, factor),
         sensitivity=sensitivity_table(est.sensitivity, currency, factor),
         components=components_table(est.components, currency, factor), vintages=est.vintages,
-        stem=file_stem(est))
+        stem=file_stem(est), how=how_made(est, ens),
+        flags=tuple(f.text for f in estimate_flags(est)))

@@ -39,8 +39,13 @@ def _run(fields: dict, with_estimate: bool = True) -> AppTest:
     return at
 
 
+def _table(at: AppTest):
+    """The effects table (outcomes as its index) with the outcome as a column again."""
+    return at.table[0].value.reset_index()
+
+
 def _texts(at: AppTest) -> list[str]:
-    table = at.dataframe[0].value if at.dataframe else None
+    table = _table(at) if at.table else None
     cells = [str(c) for c in table.to_numpy().ravel()] + list(table.columns) if table is not \
         None else []
     return ([m.value for m in at.markdown] + [c.value for c in at.caption]
@@ -56,16 +61,21 @@ def _check_clean(texts: list[str]) -> None:
 def test_pakistan_10_hours_full():
     at = _run({"country": "Pakistan", "duration_hours": 10, "scope": "full"})
     assert [h.value for h in at.subheader] == ["Beyond the loss: associations"]
-    table = at.dataframe[0].value
-    assert list(table.columns) == ["outcome", "effect of this scenario", "90 % interval",
-                                   "p-value", "sample", "reading"]
-    assert list(table["outcome"]) == [
-        "GDP growth [percentage points of annual growth]",
-        "FDI net inflows [percentage points of GDP]",
-        "Unemployment rate [percentage points of the labour force]"]
-    assert list(table["effect of this scenario"]) == ["-0.0103", "-0.00725", "-0.00138"]
-    assert all(r.startswith("not distinguishable from zero") for r in table["reading"])
-    assert "the panel method turns this effect into its loss" in table["reading"][0]
+    table = _table(at)
+    assert list(table.columns) == ["Outcome", "Effect of this scenario (90 % interval)",
+                                   "Reading"]
+    assert list(table["Outcome"]) == [
+        "GDP growth (percentage points of annual growth)",
+        "FDI net inflows (percentage points of GDP)",
+        "Unemployment rate (percentage points of the labour force)"]
+    # -0.0103, -0.00725 and -0.00138 to two significant figures, with a true minus
+    assert [e.split(" (")[0] for e in table["Effect of this scenario (90 % interval)"]] == [
+        "\u22120.01 pp", "\u22120.0072 pp", "\u22120.0014 pp"]
+    assert all(r.startswith("not distinguishable from zero") for r in table["Reading"])
+    assert "the panel method turns this effect into its loss" in table["Reading"][0]
+    assert [r.rsplit("(p = ", 1)[1] for r in table["Reading"]] == ["0.56)", "0.3)", "0.69)"]
+    samples = next(c.value for c in at.caption if c.value.startswith("Fitted on "))
+    assert "GDP growth: 1,873 country-years, 211 countries, 2016–2024" in samples
     risk = [m.value for m in at.markdown if m.value.startswith("Risk that")]
     assert risk and " in 2026: " in risk[0] and "rank 5 of 171 countries" in risk[0]
     assert any("2026 is predicted from the 2025 covariates" in c.value for c in at.caption)
@@ -75,8 +85,8 @@ def test_pakistan_10_hours_full():
 
 def test_india_48_hours_mobile():
     at = _run({"country": "India", "duration_hours": 48, "scope": "mobile"})
-    table = at.dataframe[0].value
-    assert all(r.startswith("not distinguishable from zero") for r in table["reading"])
+    table = _table(at)
+    assert all(r.startswith("not distinguishable from zero") for r in table["Reading"])
     assert any(m.value.startswith("Risk that a new shutdown starts in India in 2026")
                for m in at.markdown)
     _check_clean(_texts(at))
@@ -85,19 +95,19 @@ def test_india_48_hours_mobile():
 def test_platform_block_gdp_is_an_association():
     at = _run({"country": "Pakistan", "duration_hours": 240, "scope": "platforms",
                "platforms": "x"})
-    table = at.dataframe[0].value
-    assert table["reading"][0].startswith("an association, not a measured cause: "
+    table = _table(at)
+    assert table["Reading"][0].startswith("an association, not a measured cause: "
                                           "country-years with more platform-block")
-    assert table["reading"][2].startswith("not distinguishable from zero")
+    assert table["Reading"][2].startswith("not distinguishable from zero")
     assert any("platform-block coefficient" in c.value for c in at.caption)
     _check_clean(_texts(at))
 
 
 def test_country_outside_the_sample():
     at = _run({"country": "Eritrea", "duration_hours": 24}, with_estimate=False)
-    table = at.dataframe[0].value
-    assert "Eritrea is outside this fit's estimation sample" in table["reading"][0]
-    assert table["effect of this scenario"][0] == "–"
+    table = _table(at)
+    assert "Eritrea is outside this fit's estimation sample" in table["Reading"][0]
+    assert table["Effect of this scenario (90 % interval)"][0] == "–"
     assert any(m.value.startswith("No risk estimate for Eritrea in 2026") for m in at.markdown)
     _check_clean(_texts(at))
 
@@ -125,7 +135,7 @@ def test_a_risk_failure_is_a_caption_and_the_effects_are_still_shown(monkeypatch
     at = _run({"country": "Pakistan", "duration_hours": 10})
     assert not at.error
     assert any(c.value == RISK_FAILED for c in at.caption)
-    assert at.dataframe  # the effects
+    assert at.table  # the effects
 
 
 @pytest.mark.parametrize(("today", "year", "phrase"), [
