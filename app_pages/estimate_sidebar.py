@@ -50,8 +50,6 @@ from impact.methods import REGISTRY
 #: its values come from); the caption is shown while the scenario is still the preset's
 PRESET_NOTE_KEY = "_estimate_preset_note"
 FIRST_DAY, LAST_DAY = date(2010, 1, 1), date(2100, 12, 31)
-#: widths of the date and time inputs side by side: the date ("2024/02/08") needs more
-DATE_TIME_COLUMNS = [3, 2]
 
 
 def init_state() -> None:
@@ -150,23 +148,21 @@ def _when(sb) -> None:
                    "date alone, with the time left empty, does not).")
     if not s["use_start"]:
         return
-    c1, c2 = sb.columns(DATE_TIME_COLUMNS)
-    c1.date_input("Start date", key="start_date", min_value=FIRST_DAY, max_value=LAST_DAY)
-    c2.time_input("Start time", key="start_time", step=900,
+    # one under the other: side by side in the sidebar, the date's digits are cut
+    sb.date_input("Start date", key="start_date", min_value=FIRST_DAY, max_value=LAST_DAY)
+    sb.time_input("Start time", key="start_time", step=900,
                   help="Empty: only the date is known, so every hour counts alike (no "
                        "hour-of-day weighting, as for the catalogue's events).")
     sb.toggle("Set an end instead of a duration", key="use_end",
               help="Local time in the country; the duration is the hours from start to end "
                    "(at most 8,760).")
     if s["use_end"]:
-        c1, c2 = sb.columns(DATE_TIME_COLUMNS)
-        c1.date_input("End date", key="end_date", min_value=FIRST_DAY, max_value=LAST_DAY)
-        c2.time_input("End time", key="end_time", step=900)
+        sb.date_input("End date", key="end_date", min_value=FIRST_DAY, max_value=LAST_DAY)
+        sb.time_input("End time", key="end_time", step=900)
 
 
 def _what(sb) -> None:
-    """What is cut (with its platforms and intensity right under it), the affected area and
-    circumvention."""
+    """What is cut, with its platforms and intensity right under it."""
     sb.radio("What is cut", list(SCOPE_LABELS), format_func=SCOPE_LABELS.get, key="scope",
              on_change=_scope_changed)
     scope = st.session_state["scope"]
@@ -183,7 +179,11 @@ def _what(sb) -> None:
         _percent_slider(sb, "Intensity (share of service lost)", "intensity",
                         help="100 % = service fully lost; 50 % = half the usual activity is "
                              "lost.")
-    _area(sb)
+
+
+def _vpn(sb) -> None:
+    """The VPN share, with which methods ignore it."""
+    scope = st.session_state["scope"]
     info = circumvention_inputs(scope, st.session_state["country"])
     sb.toggle("Account for VPN circumvention", key="use_circumvention",
               on_change=_circumvention_toggled, help=_circumvention_help(info))
@@ -249,19 +249,23 @@ def _output(sb) -> tuple[str, ...]:
 
 
 def draw_controls() -> tuple[dict, tuple[str, ...]]:
-    """Sidebar widgets -> (mapping for parse_scenario, chosen method names)."""
-    sb = st.sidebar
-    sb.pills("Start from a past event", [p.key for p in PRESETS],
+    """The presets (on the page, above the results) and the sidebar's widgets -> (mapping
+    for parse_scenario, chosen method names). The sidebar starts with what is cut and where,
+    each with its picker right under it, so that they fit the first screen."""
+    st.pills("Start from a past event", [p.key for p in PRESETS],
              format_func=PRESET_LABELS.get, key="preset", on_change=_apply_preset,
-             help="Sets every field below from the event in the bundled catalogue; change "
-                  "any of them afterwards.")
+             help="Sets every field of the sidebar from the event in the bundled catalogue; "
+                  "change any of them afterwards.")
+    sb = st.sidebar
     sb.header("Scenario")
     sb.selectbox("Country", country_names(), key="country", format_func=country_option,
                  on_change=_country_changed,
                  help="Countries marked “no data” lack GDP, population or internet users "
                       "in the bundled World Bank data and cannot be estimated.")
-    _when(sb)
     _what(sb)
+    _area(sb)
+    _when(sb)
+    _vpn(sb)
     methods = _output(sb)
     return scenario_mapping(st.session_state), methods
 
