@@ -1,5 +1,6 @@
-"""The Estimate page's sidebar: the preset pills, the scenario's widgets and the output
-choices, read back as the mapping for `impact.parse_scenario` and the chosen methods.
+"""The Estimate page's controls: the preset pills above the results, and the sidebar's
+scenario widgets and output choices, read back as the mapping for `impact.parse_scenario` and
+the chosen methods.
 
 Shares are shown as percent sliders (0 to 100 %) whose widget keys
 (`app_pages.estimate_controls.PERCENT_KEYS`) stand for the shares [0-1] kept under the
@@ -198,9 +199,10 @@ def _circumvention_help(info) -> str:
     """The VPN toggle's help: what off means, and our method's default with its range."""
     if info.default is None:
         return "Off: each method's own default."
-    return (f"Off: each method's own default. On: the share you set; it starts at our own "
-            f"method's default for this scope ({percent(info.default)} %, range "
-            f"{percent(info.low)}–{percent(info.high)} %), where that range is kept.")
+    return (f"Off: each method's own default. On: the share you set, taken as known. It "
+            f"starts at our own method's default for this scope ({percent(info.default)} %); "
+            f"left there, that default's range ({percent(info.low)}–{percent(info.high)} %) "
+            "is kept, so the figures do not move.")
 
 
 def _area(sb) -> None:
@@ -214,7 +216,8 @@ def _area(sb) -> None:
     # names of another country's regions are dropped before the widget is drawn
     s["regions"] = [r for r in s["regions"] if r in names]
     sb.radio("Affected area", modes, format_func=AREA_LABELS.get, key="area_mode",
-             on_change=_area_changed, help="Whole country; a share of its internet users; or chosen first-level "
+             on_change=_area_changed,
+             help="Whole country; a share of its internet users; or chosen first-level "
                   "regions, whose population share becomes the affected share.")
     if s["area_mode"] == "share":
         _percent_slider(sb, "Affected share of internet users", "affected_share",

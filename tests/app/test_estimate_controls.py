@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 from streamlit.testing.v1 import AppTest
 
 from app_pages import estimate_controls as ec
@@ -246,3 +247,13 @@ def test_the_codec_reads_a_platform_intensity_and_refuses_one_for_a_blackout():
     assert state["intensity"] == 1.0  # a platform link without intensity is blocked outright
     _, problems = state_from_query({"country": "PAK", "intensity": "0.3"})
     assert len(problems) == 1 and problems[0].startswith("intensity: '0.3'")
+
+
+# ---- named radio groups ----------------------------------------------------------------------
+def test_every_radio_group_has_a_visible_label():
+    at = _page(scope="platforms", platforms="x", affected_share="0.5")
+    groups = [*at.radio, *at.get("button_group")]
+    assert len(groups) >= 4  # presets, what is cut, affected area, currency
+    for group in groups:
+        assert group.proto.label.strip(), group.proto
+        assert group.proto.label_visibility.value == LabelVisibility.VISIBLE, group.proto.label
