@@ -257,3 +257,10 @@ def test_every_radio_group_has_a_visible_label():
     for group in groups:
         assert group.proto.label.strip(), group.proto
         assert group.proto.label_visibility.value == LabelVisibility.VISIBLE, group.proto.label
+
+
+def test_the_controls_modules_examples_hold():
+    import doctest
+
+    result = doctest.testmod(ec, optionflags=doctest.ELLIPSIS)
+    assert result.attempted and not result.failed
