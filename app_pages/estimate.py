@@ -23,14 +23,14 @@ from app_pages.estimate_charts import draw_more_charts
 from app_pages.estimate_context import render_context, render_risk
 from app_pages.estimate_details import draw_comparison, draw_details, draw_downloads
 from app_pages.estimate_link import draw_share_link, link_warning, state_from_link, write_link
-from app_pages.estimate_query import query_url, scenario_query
+from app_pages.estimate_query import query_url
 from app_pages.estimate_results import (
     draw_cards,
     draw_headline,
     draw_preset_note,
     draw_range_chart,
 )
-from app_pages.estimate_sidebar import draw_controls, init_state
+from app_pages.estimate_sidebar import draw_controls, init_state, link_params
 from app_pages.static import style
 from app_pages.viewmodel import unestimable_names
 from impact import ImpactError, parse_scenario
@@ -74,7 +74,7 @@ def main() -> None:
         est = run_estimate(scenario, methods, DRAWS)
         view = page_view(scenario, methods, DRAWS)
         tables = shown_tables(scenario, methods, DRAWS)
-        params = scenario_query(scenario, methods, st.session_state["headline_method"])
+        params = link_params(scenario, methods)
         draw_preset_note()
         draw_headline(view, est, st.session_state["headline_method"])
         render_risk(scenario)

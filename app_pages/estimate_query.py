@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import time
 from typing import Any
 
+from app_pages.estimate_controls import circumvention_inputs, default_intensity
 from app_pages.viewmodel import APP_HOURS, ESTIMATE_DEFAULTS, country_names
 from impact.bundled.io import read_bundled
 from impact.methods import REGISTRY
@@ -25,14 +26,14 @@ LINK_READ_KEY = "_estimate_link_read"
 
 _QUERY_ACCEPTED = {
     "duration_hours": f"a number of hours from {APP_HOURS[0]:g} to {APP_HOURS[1]:g} on this page",
-    "intensity": "an intensity only with scope=throttling",
+    "intensity": "an intensity only with scope=throttling or scope=platforms",
     "methods": f"comma-separated method names: {', '.join(REGISTRY)}",
     "dates": "a date from 2010-01-01 to 2100-12-31 (YYYY-MM-DD, or YYYY-MM-DDTHH:MM)",
     "headline": f"ensemble or one of the chosen methods: {', '.join(REGISTRY)}",
 }
 
-
-_DEFAULT_INTENSITY = ESTIMATE_DEFAULTS["intensity"]
+#: the scopes whose intensity the page sets (a throttled network, a throttled platform)
+INTENSITY_SCOPES = ("throttling", "platforms")
 
 
 def _num(value: float) -> str:
@@ -41,15 +42,18 @@ def _num(value: float) -> str:
 
 
 def scenario_query(scenario: Any, methods: Sequence[str] = (),
-                   headline: str = "ensemble") -> dict[str, str]:
+                   headline: str = "ensemble",
+                   circumvention: float | None = None) -> dict[str, str]:
     """Compact, human-readable query parameters of a scenario shown on the Estimate page.
 
     ``country`` (ISO3) and ``duration_hours`` (or, for a scenario given by its start and
     end, ``end``) are always written; the other fields only when they differ from the page's
     defaults: ``scope``, ``platforms`` and ``regions`` (joined with ``;``),
-    ``affected_share``, ``intensity``, ``circumvention``, ``start`` and ``end``
-    (``YYYY-MM-DDTHH:MM``), ``currency``, ``methods`` (comma-separated) unless all are
-    chosen, and ``headline`` (a method's name) unless it is the ensemble.
+    ``affected_share``, ``intensity`` (unless the scope's default), ``circumvention``,
+    ``start`` and ``end`` (``YYYY-MM-DDTHH:MM``), ``currency``, ``methods``
+    (comma-separated) unless all are chosen, and ``headline`` (a method's name) unless it
+    is the ensemble. ``circumvention`` [0-1] is the share the page shows when the scenario
+    has none (a VPN share left at our own method's default keeps its range).
     `state_from_query` reads them back.
 
     >>> from impact import parse_scenario
@@ -68,10 +72,12 @@ def scenario_query(scenario: Any, methods: Sequence[str] = (),
         out["affected_share"] = _num(scenario.affected_share)
     if scenario.regions:
         out["regions"] = ";".join(scenario.regions)
-    if scenario.intensity is not None and scenario.intensity != _DEFAULT_INTENSITY:
+    if scenario.intensity is not None \
+            and scenario.intensity != default_intensity(scenario.scope):
         out["intensity"] = _num(scenario.intensity)
-    if scenario.circumvention is not None:
-        out["circumvention"] = _num(scenario.circumvention)
+    if scenario.circumvention is not None or circumvention is not None:
+        out["circumvention"] = _num(scenario.circumvention if scenario.circumvention
+                                    is not None else circumvention)
     if scenario.start is not None:  # a date alone (no time of day) stays a date
         out["start"] = scenario.start.strftime("%Y-%m-%dT%H:%M" if _timed(scenario)
                                                else "%Y-%m-%d")
@@ -169,7 +175,7 @@ def state_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[st
             if scenario.end is not None else
             f"duration_hours: {params.get('duration_hours')!r} is not accepted; "
             f"{_QUERY_ACCEPTED['duration_hours']}")
-    if scenario.intensity is not None and scenario.scope != "throttling":
+    if scenario.intensity is not None and scenario.scope not in INTENSITY_SCOPES:
         problems.append(f"intensity: {params.get('intensity')!r} is not accepted; "
                         f"{_QUERY_ACCEPTED['intensity']}")
     names = dict(read_bundled("countries").select("iso3", "name").iter_rows())
@@ -202,8 +208,8 @@ def state_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[st
         state["end_time"] = scenario.end.time().replace(second=0, microsecond=0)
     if scenario.affected_share is not None:
         state["affected_share"] = float(scenario.affected_share)
-    if scenario.intensity is not None:
-        state["intensity"] = float(scenario.intensity)
-    if scenario.circumvention is not None:
-        state["circumvention"] = float(scenario.circumvention)
+    state["intensity"] = float(scenario.effective_intensity)
+    own = circumvention_inputs(scenario.scope).default
+    state["circumvention"] = float(scenario.circumvention if scenario.circumvention is not None
+                                   else own or 0.0)
     return state, []

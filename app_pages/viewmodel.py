@@ -50,7 +50,7 @@ ESTIMATE_DEFAULTS: dict[str, Any] = {
     "regions": [],
     "intensity": 0.5,
     "use_circumvention": False,
-    "circumvention": 0.2,
+    "circumvention": None,  # our own method's default for the scope (the sidebar sets it)
     "share_range": None,
     "hours_range": None,
     "methods": list(REGISTRY),

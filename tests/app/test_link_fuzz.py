@@ -68,7 +68,9 @@ VALID = [{"country": "IND", "duration_hours": "48", "scope": "mobile"},
          {"country": "PAK", "regions": "Punjab;Sindh", "scope": "platforms",
           "platforms": "x;whatsapp", "circumvention": "0.3", "currency": "local"},
          {"country": "IND", "affected_share": "0.25", "methods": "impact,deloitte2016",
-          "headline": "impact", "start": "2019-08-05"}]
+          "headline": "impact", "start": "2019-08-05"},
+         {"country": "PAK", "scope": "platforms", "platforms": "facebook", "intensity": "0.4",
+          "affected_share": "0.35", "circumvention": "0.25"}]
 near = st.builds(lambda base, key, v: base | {key: v}, st.sampled_from(VALID), known, value)
 #: values at (or just inside) the widgets' limits, which the page may accept
 LIMITS = {"duration_hours": ["1", "8760", "1.0000001", "8759.99", "0.5", "8760.5", "1e-9"],
@@ -175,6 +177,8 @@ EDGE_CASES = [
     {"affected_share": "nan"},
     {"intensity": "-0", "scope": "throttling"},
     {"circumvention": "1"},
+    {"intensity": "0.013", "scope": "platforms", "platforms": "x"},
+    {"intensity": "0.5", "scope": "mobile"},
     {"country": "[x](http://e)", "regions": "<img src=x>"},
     {"methods": "<img src=x>", "headline": "[x](http://e)"},
     {"country": "a" * 10_000},

@@ -108,6 +108,7 @@ def test_platform_block_of_x_is_not_applicable_for_deloitte_and_icrier():
 def test_platforms_scope_without_a_platform_asks_for_one():
     at = _estimate_page()
     at.radio(key="scope").set_value("platforms").run()
+    at.multiselect(key="platforms").set_value([]).run()
     assert not at.exception and not at.error
     assert [i.value for i in at.info] == [
         "Choose one or more blocked platforms in the sidebar, or another scope."]
@@ -122,9 +123,9 @@ def test_throttling_shows_intensity_and_scales_the_loss():
     at = _estimate_page()
     full = _impact_p50(at)
     at.radio(key="scope").set_value("throttling").run()
-    assert at.slider(key="intensity").value == 0.5
+    assert at.slider(key="intensity_pct").value == 50
     half = _impact_p50(at)
-    at.slider(key="intensity").set_value(1.0).run()
+    at.slider(key="intensity_pct").set_value(100).run()
     assert not at.exception and not at.error
     assert len({full, half, _impact_p50(at)}) >= 2
 
@@ -140,7 +141,7 @@ def test_start_date_and_circumvention_are_accepted():
     at = _estimate_page()
     at.toggle(key="use_start").set_value(True).run()
     at.toggle(key="use_circumvention").set_value(True).run()
-    at.slider(key="circumvention").set_value(0.5).run()
+    at.slider(key="circumvention_pct").set_value(50).run()
     assert not at.exception and not at.error
     assert "2024" in _scenario_line(at)
     assert len(at.metric) == len(REGISTRY)
@@ -246,10 +247,10 @@ def test_area_choice_offers_regions_only_where_bundled():
     at = _estimate_page()
     assert at.radio(key="area_mode").value == "country"
     assert ("Chosen regions" in at.radio(key="area_mode").options) == bool(region_names("PAK"))
-    assert "affected_share" not in [s.key for s in at.slider]
+    assert "affected_share_pct" not in [s.key for s in at.slider]
     at.radio(key="area_mode").set_value("share").run()
-    assert at.slider(key="affected_share").value == 1.0
-    at.slider(key="affected_share").set_value(0.5).run()
+    assert at.slider(key="affected_share_pct").value == 100
+    at.slider(key="affected_share_pct").set_value(50).run()
     assert not at.exception and not at.error
     assert "50 %" in _scenario_line(at)
 
@@ -262,8 +263,7 @@ def test_chosen_regions_give_a_smaller_loss_and_show_the_detail():
     whole = _money(_impact_p50(at))
     at.radio(key="area_mode").set_value("regions").run()
     assert not at.exception and not at.error
-    assert at.info and not at.metric  # no region chosen yet
-    at.multiselect(key="regions").select("Jammu & Kashmir").run()
+    at.multiselect(key="regions").set_value(["Jammu & Kashmir"]).run()
     assert not at.exception and not at.error
     captions = " ".join(c.value for c in at.caption)
     assert "Jammu & Kashmir" in captions
@@ -513,11 +513,11 @@ def test_link_with_every_field_sets_every_widget():
                  currency="local", methods="impact,icrier2018")
     assert not at.error and not at.warning
     assert at.radio(key="scope").value == "throttling"
-    assert at.slider(key="intensity").value == 0.75
+    assert at.slider(key="intensity_pct").value == 75
     assert at.radio(key="area_mode").value == "share"
-    assert at.slider(key="affected_share").value == 0.4
+    assert at.slider(key="affected_share_pct").value == 40
     assert at.toggle(key="use_circumvention").value
-    assert at.slider(key="circumvention").value == 0.25
+    assert at.slider(key="circumvention_pct").value == 25
     assert at.toggle(key="use_start").value
     assert str(at.date_input(key="start_date").value) == "2024-02-08"
     assert str(at.time_input(key="start_time").value) == "07:15:00"
