@@ -11,19 +11,10 @@ import re
 from typing import Any
 
 from impact import format as fmt
-from impact.estimation.ensemble import BESIDE, FAR_FACTOR, role
+from impact import vocab
+from impact.estimation.ensemble import BESIDE, RULE_WORDS, role
 from impact.methods import OWN_METHOD, REGISTRY
 
-#: a scope in the plural, as in "costs ... only"
-SCOPE_PLURALS = {"full": "whole-internet shutdowns", "mobile": "mobile-data shutdowns",
-                 "throttling": "throttling", "platforms": "platform blocks"}
-SCOPE_ORDER = ("full", "mobile", "throttling", "platforms")
-#: the headline's rule in words (`impact.estimation.ensemble`, also on Methods & assumptions)
-RULE_WORDS = ("How the headline is chosen: a method is left out when it has no figure for this "
-              "kind of event, when the country or the kind of event is outside what it was "
-              "built for, or when its range includes no loss; a method more than "
-              f"{fmt.number(FAR_FACTOR)}× above or below the others' median is shown beside "
-              "the headline instead of in it.")
 #: a repository path in parentheses, or alone ("(data/parameters.csv)", "docs/headline.md")
 _PATH = re.compile(r"\s*\((?:data|docs)/[^)\s]*(?: \([^)]*\))?\)|\s*\b(?:data|docs)/[\w./-]*[\w/]")
 
@@ -76,12 +67,6 @@ def data_words(ctx: Any) -> str:
             f"population ({source_name(pct.source)}, {pct.year_used}) · {weight}")
 
 
-def scopes_words(scopes: Any) -> str:
-    """The scopes a method costs, in words: ``whole-internet shutdowns and throttling``."""
-    names = [SCOPE_PLURALS[s] for s in SCOPE_ORDER if s in scopes]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def not_costed_words(method: str, scope: str, subject: str | None = None) -> str:
     """Why a method has no figure for the scenario's scope, in words (``subject``: what to
     call the method, default its title).
@@ -91,8 +76,7 @@ def not_costed_words(method: str, scope: str, subject: str | None = None) -> str
 shutdowns, mobile-data shutdowns and throttling only'
     """
     m = REGISTRY[method]
-    return (f"{subject or m.title} has no figure for {SCOPE_PLURALS.get(scope, scope)}: it "
-            f"costs {scopes_words(m.scopes)} only")
+    return vocab.not_costed_words(subject or m.title, scope, m.scopes)
 
 
 def reason_words(method: str, status: str, reason: str | None, scope: str) -> str:
@@ -108,10 +92,8 @@ def reason_words(method: str, status: str, reason: str | None, scope: str) -> st
 def excluded_words(method: str, why: str, scope: str) -> str:
     """Why a method is not in the headline, in words (`impact.estimation.ensemble` reasons
     without status codes or paths), to follow the method's name."""
-    if why.startswith("not applicable:") and method in REGISTRY:
+    if " has no figure for " in why and method in REGISTRY:
         return not_costed_words(method, scope, subject="which")
-    if why.startswith("unavailable:"):
-        return "no figure: " + without_paths(why.removeprefix("unavailable:").strip())
     return without_paths(why)
 
 
@@ -119,12 +101,6 @@ def role_words(ens: Any, method: str, scope: str) -> str:
     """A method's part in the headline in a few words: ``in the headline``, ``beside the
     headline: 3.5× below the others``, ``not in the headline: no figure for platform
     blocks``."""
-    why = ens.excluded.get(method, "")
-    if method not in ens.members and method not in ens.beside:
-        if why.startswith("not applicable:"):
-            return f"not in the headline: no figure for {SCOPE_PLURALS.get(scope, scope)}"
-        if why.startswith("unavailable:"):
-            return "not in the headline: no figure (data missing)"
     return role(ens, method)
 
 

@@ -18,7 +18,7 @@ from app_pages.monitor_charts import cumulative_frame, intensity_frame
 from app_pages.monitor_choices import method_title
 from app_pages.monitor_exports import file_stem
 from impact import format as fmt
-from impact.estimation.ensemble import ENSEMBLE
+from impact.estimation.ensemble import ENSEMBLE, RULE_WORDS
 from impact.methods import REGISTRY
 from impact.vocab import PLATFORM_LABELS, SCOPE_TITLES
 
@@ -202,7 +202,7 @@ def members_text(result: Any, method: str) -> str:
                     for m, why in head.excluded.items())
     return (f"Headline: {inside}, their Monte Carlo draws combined quantile by quantile "
             "(geometric means, equal weights), as on the Estimate page. "
-            + (f"{left} " if left else "") + "The rule: docs/headline.md.")
+            + (f"{left} " if left else "") + RULE_WORDS)
 
 
 def status_line(result: Any) -> tuple[str, str]:

@@ -46,6 +46,32 @@ SCOPE_NOUNS = {"full": "internet shutdown", "mobile": "mobile-data shutdown",
 #: scopes in words with their article (a platform block names its platforms instead)
 SCOPE_WORDS = {"full": "a full internet shutdown", "mobile": "a mobile-data shutdown",
                "throttling": "throttling of internet service"}
+#: scopes in the plural, as in "costs ... only"
+SCOPE_PLURALS = {"full": "whole-internet shutdowns", "mobile": "mobile-data shutdowns",
+                 "throttling": "throttling", "platforms": "platform blocks"}
+
+
+def scopes_words(scopes) -> str:
+    """The scopes a method costs, in words, in the order of `SCOPE_TITLES`.
+
+    >>> scopes_words({"throttling", "full"})
+    'whole-internet shutdowns and throttling'
+    """
+    names = [SCOPE_PLURALS[s] for s in SCOPE_TITLES if s in scopes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def not_costed_words(title: str, scope: str, scopes) -> str:
+    """Why a method has no figure for a scenario's scope, in words.
+
+    >>> not_costed_words("Deloitte for GNI (2016)", "platforms", {"full", "mobile", "throttling"})
+    'Deloitte for GNI (2016) has no figure for platform blocks: it costs whole-internet \
+shutdowns, mobile-data shutdowns and throttling only'
+    """
+    return (f"{title} has no figure for {SCOPE_PLURALS.get(scope, scope)}: it costs "
+            f"{scopes_words(scopes)} only")
+
+
 #: the distributions a parameter may have (`impact.model.distributions`)
 DISTRIBUTIONS = ("fixed", "triangular", "uniform", "lognormal", "normal", "lognormal_capped")
 #: the columns of a parameter table (``data/parameters.csv`` or a user's own)

@@ -47,7 +47,9 @@ def test_members_follow_status_domain_range_and_distance(pakistan, india):
                                         "scope": "platforms", "platforms": "x",
                                         "year": 2024}), draws=500)
     inside, out = members(platform)
-    assert "deloitte2016" in out and out["deloitte2016"].startswith("not applicable")
+    assert "deloitte2016" in out and out["deloitte2016"] == (
+        "Deloitte for GNI (2016) has no figure for platform blocks: it costs whole-internet "
+        "shutdowns, mobile-data shutdowns and throttling only")
     # the panel method is platform-blind: outside its domain for a platform block
     assert "panel" in out and "outside its domain (platform-blind" in out["panel"]
 
@@ -236,7 +238,7 @@ def test_ensemble_row_in_local_currency_and_without_members():
     r = ensemble_row(none).row(0, named=True)
     assert r["status"] == "not_applicable" and r["loss_usd_p50"] is None
     assert r["reason"].startswith("no method applies; deloitte2016 not in it: "
-                                  "not applicable")
+                                  "Deloitte for GNI (2016) has no figure for platform blocks")
 
 
 def test_the_range_line_says_how_wide_and_why(pakistan):

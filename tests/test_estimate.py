@@ -10,6 +10,7 @@ from impact import DataError, InputError, estimate, parse_scenario
 from impact import format as fmt
 from impact.bundled.indicators import lookup
 from impact.estimation.results import SUMMARY_COLUMNS, draw_notes
+from impact.methods import REGISTRY
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 DRAWS = 1000
@@ -81,7 +82,7 @@ def test_platform_blocks_not_applicable_for_deloitte_and_icrier():
     for m in ("deloitte2016", "icrier2018"):
         r = est.row(m)
         assert r["status"] == "not_applicable"
-        assert "platforms" in r["reason"] and "platform" in r["reason"].split(":", 1)[1]
+        assert r["reason"].startswith(f"{REGISTRY[m].title} has no figure for platform blocks: it costs ")
         assert r["loss_usd_p50"] is None
         assert m not in est.samples
     for m in ("impact", "cost_compatible", "brookings2016"):

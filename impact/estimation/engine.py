@@ -46,7 +46,7 @@ from impact.model.parameters import (
     within_range,
 )
 from impact.model.scenario import Scenario
-from impact.vocab import DEFAULT_SEED
+from impact.vocab import DEFAULT_SEED, not_costed_words
 
 MAX_DRAWS = 1_000_000
 #: target size of one group's draw arrays [values]; larger groups are evaluated in slices
@@ -372,8 +372,8 @@ def plan(scenarios: Sequence[Scenario], methods: str | Sequence[str] = "all", *,
             if ctx is None:
                 continue
             if ctx.scope not in m.scopes:
-                status[(i, m.name)] = ("not_applicable", (f"{m.title} does not cost "
-                                       f"{ctx.scope} scenarios: {m.scope_note}"))
+                status[(i, m.name)] = ("not_applicable",
+                                       not_costed_words(m.title, ctx.scope, m.scopes))
                 continue
             try:
                 specs = m.inputs(ctx)

@@ -46,6 +46,12 @@ ENSEMBLE_TITLE = "Headline: the methods that apply, combined"
 #: a candidate whose P50 is more than this many times above or below the candidates' median
 #: P50 is shown beside the headline, not in it [ratio]
 FAR_FACTOR = 3.0
+#: the headline's rule in words (docs/headline.md has it in full)
+RULE_WORDS = ("How the headline is chosen: a method is left out when it has no figure for this "
+              "kind of event, when the country or the kind of event is outside what it was "
+              "built for, or when its range includes no loss; a method more than "
+              f"{FAR_FACTOR:g}× above or below the others' median is shown beside the headline "
+              "instead of in it.")
 
 
 @dataclass(frozen=True)
@@ -188,8 +194,10 @@ def combine_frame(rows: pl.DataFrame, keys: Sequence[str]
 def excluded_reason(method: str, status: str, reason: str | None, iso3: str, scope: str,
                     p05: float | None) -> str:
     """Why a method that is not a candidate is left out, in words (see `combine`)."""
+    if status == "not_applicable":
+        return reason or "no figure for this kind of event"
     if status != "ok":
-        return f"{status.replace('_', ' ')}: {reason or 'no estimate'}"
+        return f"no figure: {reason or 'its data are missing'}"
     outside = REGISTRY[method].outside_domain(iso3, scope) if method in REGISTRY else ""
     if outside:
         return f"outside its domain ({outside})"
@@ -392,6 +400,10 @@ def role(ens: Ensemble, method: str) -> str:
     why = ens.excluded.get(method, "")
     if method in ens.beside:
         return f"beside the headline: {distance(ens.far_ratio[method])} the others"
+    if " has no figure for " in why:
+        return "not in the headline: no figure for " + why.split(" has no figure for ")[1].split(":")[0]
+    if why.startswith("no figure"):
+        return "not in the headline: no figure (data missing)"
     return "not in the headline: " + why.split(" (")[0].split(":")[0]
 
 
@@ -406,7 +418,7 @@ def members_note(ens: Ensemble, title=None) -> str:
                     for m, why in ens.excluded.items())
     return (f"Headline: {inside}, combined quantile by quantile (geometric means of their "
             f"P5s, P50s and P95s, equal weights). " + (f"{left} " if left else "")
-            + "The rule: docs/headline.md.")
+            + RULE_WORDS)
 
 
 def why_they_differ(est) -> str:

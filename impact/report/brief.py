@@ -634,7 +634,7 @@ def estimate_brief_content(est, *, produced: datetime | None = None,
     left = ", ".join(_title(m) for m in ens.excluded)
     ensemble_note = (f"Headline: {', '.join(_title(m) for m in ens.members) or 'no method'}, "
                      "combined quantile by quantile (geometric means of their P5s, P50s and "
-                     "P95s; docs/headline.md)." + (f" Not in it: {left} (why: in the table)."
+                     "P95s)." + (f" Not in it: {left} (why: in the table)."
                                                   if left else ""))
     conv = est.conversion
     basis = (f"{conv.currency} at {conv.price_basis} prices"
