@@ -16,6 +16,7 @@ import streamlit as st
 
 from app_pages.events_cache import DRAWS, catalogue_info, events_screen, filtered_events
 from app_pages.events_compare import draw_compare
+from app_pages.events_filters import filters_key
 from app_pages.events_labels import YOURS_MARK
 from app_pages.events_ranked import draw_ranked, draw_top_chart
 from app_pages.events_risk import draw_risk
@@ -91,7 +92,7 @@ def main() -> None:
         st.info(f"{title} costs none of these events (see the note column); choose another "
                 "method or other filters.")
     draw_ranked(screen, filters)
-    draw_top_chart(screen, filters.normalisation)
+    draw_top_chart(screen, filters.normalisation, filters_key(filters))
     draw_where_and_when(version, filters, view)
     draw_compare(version, filters, view.table, view.labels)
     draw_totals(version, filters)

@@ -27,6 +27,7 @@ from app_pages.events_display import (
 )
 from app_pages.events_filters import FILTERS_HASH, EventFilters, events_defaults
 from app_pages.events_labels import event_labels
+from app_pages.events_search import search_events
 from app_pages.events_view import EventsView, events_view, map_titles
 from impact import ImpactError
 from impact.catalogue import events as ev
@@ -67,11 +68,11 @@ def filtered_events(version: str, filters: EventFilters) -> pl.DataFrame:
 def _filtered(version: str, f: EventFilters) -> pl.DataFrame:
     types, countries = list(f.types) or None, list(f.countries) or None
     if f.yours is None:
-        return ev.load_events(countries, f.years, types, f.platform, f.election,
-                              search=f.search)
-    rows = ev.with_yours(ev.catalogue(), user_events(f.yours).events)
-    return ev.filter_events(rows, countries, f.years, types, f.platform, f.election,
-                            search=f.search)
+        rows = ev.load_events(countries, f.years, types, f.platform, f.election)
+    else:
+        rows = ev.filter_events(ev.with_yours(ev.catalogue(), user_events(f.yours).events),
+                                countries, f.years, types, f.platform, f.election)
+    return search_events(rows, f.search)  # whole words, a platform under any of its names
 
 
 def event_estimates(version: str, filters: EventFilters) -> pl.DataFrame:
