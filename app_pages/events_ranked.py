@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.events_cache import EventsScreen
+from app_pages.events_columns import ROW_HEIGHT, column_config
 from app_pages.events_display import table_csv
 from app_pages.events_filters import NORMALISATION_LABELS, EventFilters
 from app_pages.events_specs import events_chart_frame, events_chart_spec, with_rows
@@ -20,16 +21,15 @@ CAPTION = ("Ranked by the P50 of variant `{variant}` (the default is `capped`: h
 
 def _column_config() -> dict:
     col = st.column_config
-    return {"event": col.TextColumn(width="large"),
+    return column_config({
             "source": col.LinkColumn(
                 help="The event's Access Now entry, else its first press or info link.",
                 display_text="open"),
             "id": col.TextColumn(help="Catalogue id (`impact events show ID`)"),
             "area": col.TextColumn(width="medium"),
-            "note": col.TextColumn(width="medium"),
             "share method": col.TextColumn(
                 help="How the affected share was obtained: nationwide, regions or cities "
-                     "matched to population tables, or the geographic-scope category.")}
+                     "matched to population tables, or the geographic-scope category.")})
 
 
 def draw_ranked(screen: EventsScreen, filters: EventFilters) -> None:
@@ -39,7 +39,7 @@ def draw_ranked(screen: EventsScreen, filters: EventFilters) -> None:
     st.subheader(f"Events ranked by {NORMALISATION_LABELS[norm].lower()} loss")
     st.caption(CAPTION.format(variant=variant))
     st.dataframe(screen.shown, hide_index=True, width="stretch", key="events_table",
-                 column_config=_column_config())
+                 column_config=_column_config(), row_height=ROW_HEIGHT)
     table = screen.view.table
     stem = f"impact_events_{filters.method}_{norm}_{variant}"
     st.download_button("Download CSV", lambda: table_csv(table), file_name=f"{stem}.csv",
