@@ -85,5 +85,6 @@ def draw_top_chart(screen: EventsScreen, norm: str, filters_id: str = "") -> Non
                           help=f"The largest events, {TOP_N_DEFAULT} (or all, if fewer) "
                                "whenever the filters change.")
     frame = events_chart_frame(view.table, view.labels, norm, top_n)
-    st.vega_lite_chart(spec=with_rows(events_chart_spec(norm, frame.height, frame), frame),
-                       width="stretch", key="ev_top_chart")
+    with st.container(key="ev_top_chart"):
+        st.vega_lite_chart(spec=with_rows(events_chart_spec(norm, frame.height, frame), frame),
+                           width="stretch")

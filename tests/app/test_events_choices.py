@@ -128,6 +128,7 @@ def test_the_axis_reads_usd_bn_not_ten_digits():
         assert x["scale"]["domain"] == [0, 1.5e10]
         expr = x["axis"]["labelExpr"]
         assert "'USD 10 bn'" in expr and "'USD 15 bn'" in expr and "10,000" not in expr
+        assert x["axis"]["labelOverlap"] is True  # a label that would overprint is left out
     assert tick_labels([0.0, 2.5e6, 1e10], "per_day") == ["USD 0", "USD 2.5 m", "USD 10 bn"]
     assert tick_labels([0.0, 0.05], "share_of_gdp") == ["0 %", "0.05 %"]  # already x 100
     assert nice_ticks(7) == [0.0, 2.0, 4.0, 6.0, 8.0]

@@ -55,3 +55,32 @@ def test_every_table_shows_its_figures_on_the_screen(screen, app_url, artifacts)
         shown = headers.all_inner_texts()
         assert any("[USD]" in h for h in shown), (screen.name, i, shown)
         table.screenshot(path=str(artifacts / f"events_table{i}_{screen.name}.png"))
+
+
+def test_the_top_events_chart_resets_with_the_filters_and_fits_the_screen(screen, app_url,
+                                                                        artifacts, drawn):
+    page, width = screen.page, screen.width
+    _open_events(page, app_url)
+    slider = page.locator(".st-key-ev_top_n input[type=range]")
+    expect(slider).to_have_value("10", timeout=TIMEOUT)
+    if screen.name == "desktop":  # a narrow search, then all events again: back to 10
+        search = page.locator(".st-key-ev_search input")
+        search.fill("Islamabad")
+        search.press("Enter")
+        # the slider is drawn anew: wait for the old one to go
+        expect(page.locator(".st-key-ev_top_n input[type=range][value='10']")).to_have_count(
+            0, timeout=TIMEOUT)
+        expect(slider).to_have_count(1, timeout=TIMEOUT)
+        narrow = int(slider.get_attribute("max"))
+        assert narrow < 10 and slider.get_attribute("value") == str(narrow)
+        search.fill("")
+        search.press("Enter")
+        expect(page.locator(f".st-key-ev_top_n input[type=range][max='{narrow}']")
+               ).to_have_count(0, timeout=TIMEOUT)
+        expect(slider).to_have_count(1, timeout=TIMEOUT)
+        expect(slider).to_have_value("10", timeout=TIMEOUT)
+    chart = page.locator(".st-key-ev_top_chart")
+    chart.scroll_into_view_if_needed()
+    box = drawn(chart, 200, 150)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box
+    chart.screenshot(path=str(artifacts / f"events_top_chart_{screen.name}.png"))
