@@ -16,7 +16,9 @@ import streamlit as st
 
 from app_pages.events_cache import DRAWS, catalogue_info, events_screen, filtered_events
 from app_pages.events_compare import draw_compare
+from app_pages.events_filters import filters_key
 from app_pages.events_labels import YOURS_MARK
+from app_pages.events_link import draw_share_link, link_warning, state_from_link, write_link
 from app_pages.events_ranked import draw_ranked, draw_top_chart
 from app_pages.events_risk import draw_risk
 from app_pages.events_sidebar import draw_filters
@@ -67,9 +69,12 @@ def main() -> None:
     mine = draw_your_events()
     if mine is not None:  # the years and countries of your events are offered too
         names, span, defaults = _with_yours(mine, names, span, defaults)
+    state_from_link(names, span)
     _init_state(defaults, mine, span[1])
+    link_warning()
     yours = st.session_state.get("ev_yours_digest") if mine is not None else None
     filters = draw_filters(names, span, yours)
+    link = write_link(defaults)
     title = method_title(filters.method)
     st.caption(INTRO.format(method=title, draws=DRAWS))
     if mine is not None:
@@ -81,6 +86,7 @@ def main() -> None:
         st.info("No event in the catalogue matches these filters. Widen the years, or remove "
                 "a country, type, platform, search words or the election filter.")
         st.caption("No map and no timeline: they show the events that match the filters.")
+        draw_share_link(link)
         return
     with st.spinner(f"Estimating {n_events} events ({DRAWS:,} draws each)…"):
         screen = events_screen(version, filters)
@@ -91,7 +97,8 @@ def main() -> None:
         st.info(f"{title} costs none of these events (see the note column); choose another "
                 "method or other filters.")
     draw_ranked(screen, filters)
-    draw_top_chart(screen, filters.normalisation)
+    draw_top_chart(screen, filters.normalisation, filters_key(filters))
+    draw_share_link(link)
     draw_where_and_when(version, filters, view)
     draw_compare(version, filters, view.table, view.labels)
     draw_totals(version, filters)

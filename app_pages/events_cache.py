@@ -21,12 +21,15 @@ from app_pages.events_display import (
     compare_display,
     compare_table,
     events_display,
+    not_costed_reasons,
     platform_table,
     summary_table,
     totals_display,
+    with_notes,
 )
 from app_pages.events_filters import FILTERS_HASH, EventFilters, events_defaults
 from app_pages.events_labels import event_labels
+from app_pages.events_search import search_events
 from app_pages.events_view import EventsView, events_view, map_titles
 from impact import ImpactError
 from impact.catalogue import events as ev
@@ -67,11 +70,11 @@ def filtered_events(version: str, filters: EventFilters) -> pl.DataFrame:
 def _filtered(version: str, f: EventFilters) -> pl.DataFrame:
     types, countries = list(f.types) or None, list(f.countries) or None
     if f.yours is None:
-        return ev.load_events(countries, f.years, types, f.platform, f.election,
-                              search=f.search)
-    rows = ev.with_yours(ev.catalogue(), user_events(f.yours).events)
-    return ev.filter_events(rows, countries, f.years, types, f.platform, f.election,
-                            search=f.search)
+        rows = ev.load_events(countries, f.years, types, f.platform, f.election)
+    else:
+        rows = ev.filter_events(ev.with_yours(ev.catalogue(), user_events(f.yours).events),
+                                countries, f.years, types, f.platform, f.election)
+    return search_events(rows, f.search)  # whole words, a platform under any of its names
 
 
 def event_estimates(version: str, filters: EventFilters) -> pl.DataFrame:
@@ -146,6 +149,12 @@ def _in_years(version: str, filters: EventFilters) -> pl.DataFrame:
     return estimates.filter(pl.col("year").is_between(*filters.years))
 
 
+def _shown(rows: pl.DataFrame, filters: EventFilters) -> pl.DataFrame:
+    """The estimate rows (one per event and calendar year) of the method and variant shown."""
+    return rows.filter((pl.col("method") == filters.method)
+                       & (pl.col("variant") == filters.variant))
+
+
 def events_totals(version: str, filters: EventFilters) -> Totals:
     """Totals per country and calendar year of the chosen years (`impact.catalogue.events.summarise`;
     an event's other years are left out)."""
@@ -155,8 +164,11 @@ def events_totals(version: str, filters: EventFilters) -> Totals:
 @st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=FILTERS_HASH)
 def _totals(version: str, filters: EventFilters) -> Totals:
     names = catalogue_info(version)[0]
-    raw = summary_table(ev.summarise(_in_years(version, filters), "country-year",
-                                     filters.method, filters.variant), names)
+    rows = _in_years(version, filters)
+    summary = ev.summarise(rows, "country-year", filters.method, filters.variant)
+    reasons = not_costed_reasons(_shown(rows, filters),
+                                 ["iso3", "year"])
+    raw = summary_table(with_notes(summary, reasons, "iso3"), names)
     return Totals(raw, totals_display(raw).to_arrow())
 
 
@@ -168,8 +180,18 @@ def events_platform_totals(version: str, filters: EventFilters) -> Totals:
 
 @st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=FILTERS_HASH)
 def _ledger(version: str, filters: EventFilters) -> Totals:
-    raw = platform_table(ev.summarise(_in_years(version, filters), "platform-year",
-                                      filters.method, filters.variant))
+    rows = _in_years(version, filters)
+    ledger = ev.summarise(rows, "platform-year", filters.method, filters.variant)
+    blocks = filtered_events(version, filters).select(
+        "event_id", pl.concat_list(
+            pl.col("platforms").fill_null("").str.split(";"),
+            pl.when(pl.col("other_services").fill_null("") != "")
+            .then(pl.lit(["other services"])).otherwise(pl.lit([], pl.List(pl.String))))
+        .alias("platform"))
+    rows = _shown(rows, filters).join(
+        blocks, on="event_id", how="left", validate="m:1").explode("platform")
+    reasons = not_costed_reasons(rows, ["platform", "year"])
+    raw = platform_table(with_notes(ledger, reasons, "platform"))
     return Totals(raw, totals_display(raw).to_arrow())
 
 

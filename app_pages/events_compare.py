@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages.events_cache import events_compared
+from app_pages.events_columns import ROW_HEIGHT, column_config
 from app_pages.events_filters import EventFilters
 from app_pages.events_specs import compare_chart_spec, with_rows
 
@@ -54,7 +55,8 @@ def draw_compare(version: str, filters: EventFilters, table: pl.DataFrame,
         st.info("No costed event to compare: change the filters.")
         return
     compared, shown = events_compared(version, filters, chosen)
-    st.dataframe(shown, hide_index=True, width="stretch", key="compare_table")
+    st.dataframe(shown, hide_index=True, width="stretch", key="compare_table",
+                 column_config=column_config(), row_height=ROW_HEIGHT)
     short = pl.Series("short", short_labels(table, chosen))
     for col, (field, title, tick_format) in zip(st.columns(3), PANELS, strict=True):
         frame = compared.select(pl.col("event"), pl.col(field).alias("value")).with_columns(

@@ -86,26 +86,40 @@ def variant_label(cap: str, open_ended: str) -> str:
     return cap if open_ended == "known" else f"to_snapshot_{cap}"
 
 
+def default_years(events: pl.DataFrame, n_years: int = 2) -> tuple[int, int]:
+    """The last ``n_years`` start years of the catalogue ``events`` (its last year twice
+    when it has one year only; 2024 for an empty catalogue) [year].
+
+    >>> import datetime as dt
+    >>> default_years(pl.DataFrame({"start": [dt.date(2016, 5, 1), dt.date(2025, 1, 1)]}))
+    (2024, 2025)
+    >>> default_years(pl.DataFrame({"start": [dt.date(2025, 3, 1)]}))
+    (2025, 2025)
+    """
+    years = events["start"].drop_nulls().dt.year()
+    if years.is_empty():
+        return 2024, 2024
+    first, last = int(years.min()), int(years.max())
+    return max(first, last - n_years + 1), last
+
+
 def events_defaults(events: pl.DataFrame) -> dict[str, Any]:
     """Initial widget values of the Past events page for the catalogue ``events``.
 
-    Pakistan's 2024 events when the catalogue has any (a small, fast selection), else every
-    country in the catalogue's last year.
+    The catalogue's last two years (`default_years`); Pakistan's events when the catalogue
+    has any in those years (a small, fast selection), else every country.
 
     >>> import datetime as dt
     >>> cat = pl.DataFrame({"iso3": ["PAK", "IND"], "start": [dt.date(2024, 2, 8),
     ...                                                       dt.date(2025, 1, 1)]})
     >>> d = events_defaults(cat)
     >>> d["ev_countries"], d["ev_years"]
-    (['PAK'], (2024, 2024))
+    (['PAK'], (2024, 2025))
     """
+    span = default_years(events)
     years = events["start"].dt.year()
-    pak = events.filter((pl.col("iso3") == "PAK") & (years == 2024))
-    if pak.height:
-        countries, span = ["PAK"], (2024, 2024)
-    else:
-        last = int(years.max()) if events.height else 2024
-        countries, span = [], (last, last)
+    pak = events.filter((pl.col("iso3") == "PAK") & years.is_between(*span))
+    countries = ["PAK"] if pak.height else []
     return {"ev_countries": countries, "ev_years": span, "ev_types": [],
             "ev_platform": ANY_PLATFORM, "ev_election": False, "ev_search": "",
             "ev_method": "ensemble", "ev_norm": "total", "ev_variant": "capped",

@@ -20,6 +20,14 @@ from impact.methods import REGISTRY
 from impact.model.parameters import PLATFORMS
 from impact.vocab import PLATFORM_LABELS, SCOPE_TITLES
 
+#: how the Countries list matches what is typed (case-insensitive substring of the name)
+COUNTRY_FILTER_MODE = "contains"
+SEARCH_HELP = ("Whole words that must all appear in the event's title, description, places, "
+               "cause or platforms (a word of three letters or more also finds longer words "
+               "it begins: *elect* finds election). A platform is found under any of its "
+               "names: X or Twitter, Facebook or FB; Meta finds Facebook, Instagram and "
+               "WhatsApp.")
+
 
 def _platform_label(platform: str) -> str:
     return "Any" if platform == ANY_PLATFORM else PLATFORM_LABELS[platform]
@@ -33,16 +41,18 @@ def draw_filters(names: dict[str, str], span: tuple[int, int],
     sb = st.sidebar
     sb.header("Filter events")
     s["ev_countries"] = [c for c in s["ev_countries"] if c in names]
+    # typing a name and Enter picks that country: matched as typed (not as scattered
+    # letters, which made "Iran" match five names) and no "Select all matches" row first
     sb.multiselect("Countries", list(names), format_func=names.get, key="ev_countries",
-                   placeholder="All countries")
+                   placeholder="All countries", filter_mode=COUNTRY_FILTER_MODE,
+                   select_all=False)
     lo, hi = s["ev_years"]
     s["ev_years"] = (max(span[0], min(lo, span[1])), min(span[1], max(hi, span[0])))
     sb.slider("Years (active)", span[0], span[1], key="ev_years",
               help="Events active at some time in these years; totals count only these "
                    "calendar years.")
     sb.text_input("Search", key="ev_search", placeholder="e.g. election, X, Kashmir",
-                  help="Words that must all appear in the event's title, description, "
-                       "places, cause or platforms.")
+                  help=SEARCH_HELP)
     sb.multiselect("Type", list(SCOPE_TITLES), format_func=SCOPE_TITLES.get,
                    key="ev_types", placeholder="All types",
                    help="Platforms includes blocks of services that are not costed.")

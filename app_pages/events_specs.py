@@ -6,6 +6,7 @@ Nothing here imports streamlit, so every function can be tested on its own.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,19 +54,81 @@ def with_rows(spec: dict[str, Any], frame: pl.DataFrame) -> dict[str, Any]:
          "padding": dict(charts.PADDING)} | spec | {"data": {"values": rows}})
 
 
-def events_chart_spec(normalisation: str, rows: int) -> dict[str, Any]:
+def nice_ticks(top: float, intervals: int = 4) -> list[float]:
+    """Axis ticks from 0 to at least ``top``: about ``intervals`` equal steps of 1, 2, 2.5
+    or 5 times a power of ten [the values' unit].
+
+    >>> nice_ticks(12.2e9)
+    [0.0, 5000000000.0, 10000000000.0, 15000000000.0]
+    >>> nice_ticks(0.3), nice_ticks(0)
+    ([0.0, 0.1, 0.2, 0.3], [0.0, 1.0])
+    """
+    if not top or top <= 0 or not math.isfinite(top):
+        return [0.0, 1.0]
+    raw = top / intervals
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * (1 - 1e-9))
+    count = math.ceil(top / step - 1e-9)
+    return [float(f"{i * step:.12g}") for i in range(count + 1)]
+
+
+def tick_labels(values: list[float], normalisation: str) -> list[str]:
+    """The labels of axis ``values`` as the tables write them (`value_text`: ``USD 10 bn``,
+    ``0.5 %``).
+
+    >>> tick_labels([0.0, 5e9, 1e10], "total")
+    ['USD 0', 'USD 5 bn', 'USD 10 bn']
+    """
+    return [value_text(v, normalisation) for v in values]
+
+
+def label_expr(values: list[float], labels: list[str]) -> str:
+    """A Vega expression giving each of ``values`` its label (the empty text for any
+    other value).
+
+    >>> label_expr([0.0, 1e9], ["USD 0", "USD 1 bn"])
+    "datum.value === 0.0 ? 'USD 0' : datum.value === 1000000000.0 ? 'USD 1 bn' : ''"
+    """
+    parts = [f"datum.value === {float(v)!r} ? '{label.replace(chr(39), '')}'"
+             for v, label in zip(values, labels, strict=True)]
+    return " : ".join([*parts, "''"])
+
+
+def value_axis(top: float | None, normalisation: str) -> dict[str, Any]:
+    """The x scale and axis of the ranked events chart: ticks from 0 to ``top`` (the largest
+    value drawn) labelled as the tables write them, never ``10,000,000,000``."""
+    if top is None or not math.isfinite(top) or top <= 0:
+        return {}
+    values = nice_ticks(top)
+    return {"scale": {"domain": [0, values[-1]], "nice": False, "zero": True},
+            "axis": {"values": values, "labelExpr": label_expr(values,
+                                                               tick_labels(values, normalisation)),
+                     "labelOverlap": True, "labelFlush": True}}
+
+
+def chart_top(frame: pl.DataFrame) -> float | None:
+    """The largest value the ranked events chart draws (P50 or P95) of `events_chart_frame`."""
+    tops = [frame[c].max() for c in ("value", "p95") if c in frame.columns and frame.height]
+    tops = [float(t) for t in tops if t is not None and math.isfinite(t)]
+    return max(tops) if tops else None
+
+
+def events_chart_spec(normalisation: str, rows: int,
+                      frame: pl.DataFrame | None = None) -> dict[str, Any]:
     """Vega-Lite spec of the ranked events chart for `events_chart_frame`'s columns: a bar
     per event (its normalised P50) and, for the total, a line from P5 to P95 (`with_rows`
-    puts a frame's rows in it)."""
+    puts a frame's rows in it). Given the ``frame``, the axis is labelled as the tables
+    are (`value_axis`)."""
     title = ("loss (USD); bar = P50, line = P5 to P95" if normalisation == "total"
              else NORMALISATIONS[normalisation][1])
+    axis = value_axis(chart_top(frame), normalisation) if frame is not None else {}
     layers: list[dict[str, Any]] = [
         {"mark": {"type": "bar", "opacity": 0.8},
-         "encoding": {"x": {"field": "value", "type": "quantitative", "title": title}}}]
+         "encoding": {"x": {"field": "value", "type": "quantitative", "title": title} | axis}}]
     if normalisation == "total":
         layers.append({"mark": {"type": "rule", "color": "black"},
                        "encoding": {"x": {"field": "p05", "type": "quantitative",
-                                          "title": title},
+                                          "title": title} | axis,
                                     "x2": {"field": "p95"}}})
     return {
         "height": 26 * rows + 40,

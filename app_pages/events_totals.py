@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.events_cache import events_platform_totals, events_totals
+from app_pages.events_columns import ROW_HEIGHT, column_config
 from app_pages.events_display import table_csv
 from app_pages.events_filters import EventFilters
 
@@ -22,7 +23,8 @@ def draw_totals(version: str, filters: EventFilters) -> None:
     st.subheader("Totals per country and year")
     totals = events_totals(version, filters)
     st.caption(CAPTION)
-    st.dataframe(totals.shown, hide_index=True, width="stretch", key="summary_table")
+    st.dataframe(totals.shown, hide_index=True, width="stretch", key="summary_table",
+                 column_config=column_config(), row_height=ROW_HEIGHT)
     raw = totals.raw
     st.download_button("Download totals (CSV)", lambda: table_csv(raw),
                        file_name=f"impact_events_totals_{filters.method}_{filters.variant}.csv",
@@ -32,4 +34,5 @@ def draw_totals(version: str, filters: EventFilters) -> None:
     if ledger.raw.height:
         st.subheader("Per platform and year")
         st.caption(LEDGER_CAPTION)
-        st.dataframe(ledger.shown, hide_index=True, width="stretch", key="platform_table")
+        st.dataframe(ledger.shown, hide_index=True, width="stretch", key="platform_table",
+                     column_config=column_config(), row_height=ROW_HEIGHT)

@@ -11,16 +11,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import events_cache as cached
-from app_pages.events_filters import EventFilters
+from app_pages.events_display import NOT_COSTED
+from app_pages.events_filters import EventFilters, events_defaults
 from impact import format as fmt
 from impact.bundled.io import data_version
-from impact.catalogue.events import load_events
+from impact.catalogue.events import catalogue, load_events
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = str(ROOT / "app_pages" / "events.py")
 TIMEOUT = 120
-#: the page's default filters (Pakistan, 2024)
-DEFAULT = EventFilters(countries=("PAK",), years=(2024, 2024))
+#: the page's default filters (Pakistan, the catalogue's last two years)
+_START = events_defaults(catalogue())
+DEFAULT = EventFilters(countries=tuple(_START["ev_countries"]), years=_START["ev_years"])
 RANKED_MONEY = ("P50 [USD]", "P5 [USD]", "P95 [USD]")
 TOTALS_MONEY = ("P50 [USD]", "P5 [USD]", "P95 [USD]")
 
@@ -76,7 +78,8 @@ def test_ranked_money_is_the_formatters_text_of_the_raw_value():
     assert list(shown["id"]) == raw["id"].to_list()  # the ranking's order is kept
     for r, (_, s) in zip(raw.iter_rows(named=True), shown.iterrows(), strict=True):
         for column in RANKED_MONEY:
-            assert s[column] == fmt.money(r[column]), (r["id"], column)
+            expected = fmt.money(r[column]) if r["status"] == "ok" else NOT_COSTED
+            assert s[column] == expected, (r["id"], column)
         assert s["hours"] == fmt.hours(r["hours"])
         assert s["affected share"] == fmt.percent(r["affected share"])
         assert s["rank"] == (str(r["rank"]) if r["rank"] is not None else fmt.MISSING)
@@ -96,7 +99,7 @@ def test_share_of_gdp_column_is_a_percentage():
     assert all(c.endswith(" %") for c in expected)
 
 
-def test_events_not_costed_show_the_missing_mark():
+def test_events_not_costed_say_so_with_the_reason():
     if load_events("PAK", 2024, type="platforms").height == 0:
         pytest.skip("no Pakistan 2024 platform blocks in the catalogue")
     at = _page(ev_method="deloitte2016")
@@ -105,8 +108,9 @@ def test_events_not_costed_show_the_missing_mark():
     shown = _frame_with(at, "share method")
     not_costed = shown[shown["status"] != "ok"]
     assert len(not_costed)  # Deloitte does not cost platform blocks
-    for column in ("rank", *RANKED_MONEY):
-        assert set(not_costed[column]) == {fmt.MISSING}, column
+    assert set(not_costed["rank"]) == {fmt.MISSING}
+    for column in RANKED_MONEY:  # never "USD 0" or a bare dash
+        assert set(not_costed[column]) == {NOT_COSTED}, column
     assert all(not_costed["note"])  # with the reason
 
 
@@ -121,13 +125,14 @@ def test_totals_are_formatted_and_missing_quantiles_show_the_missing_mark():
     assert len(shown) == raw.height
     for r, (_, s) in zip(raw.iter_rows(named=True), shown.iterrows(), strict=True):
         for column in TOTALS_MONEY:
-            assert s[column] == fmt.money(r[column]), column
+            costed = r["events costed"] > 0
+            assert s[column] == (fmt.money(r[column]) if costed else NOT_COSTED), column
+        if r["events costed"] == 0:  # not costed, and why
+            assert s["note"].startswith(f"{NOT_COSTED}: "), s["note"]
         assert s["hours"] == fmt.hours(r["hours"])
         assert s["events costed"] == fmt.count(r["events costed"])
         assert s["year"] == str(r["year"])
-    missing = [c for c in TOTALS_MONEY if raw[c].null_count()]
-    for column in missing:
-        assert fmt.MISSING in set(shown[column]), column
+    assert "USD 0" not in set(shown["P50 [USD]"])
     _assert_text_only(shown)
 
 

@@ -84,7 +84,11 @@ def test_events_display_is_text_and_the_csv_keeps_numbers(pakistan_2024):
     view = events_view(estimates, events, method="impact", variant="capped",
                        normalisation="per_day")
     shown, raw = events_display(view.table, "per_day"), view.table
-    assert shown.columns == raw.columns and shown["id"].to_list() == raw["id"].to_list()
+    assert sorted(shown.columns) == sorted(raw.columns)
+    assert shown["id"].to_list() == raw["id"].to_list()
+    # the figures right after the name: a phone shows them without scrolling
+    assert shown.columns[:6] == ["rank", "event", "per day (P50) [USD]", "P50 [USD]",
+                                 "P5 [USD]", "P95 [USD]"]
     assert all(dtype == pl.String for dtype in shown.dtypes)
     assert shown.null_count().sum_horizontal().item() == 0
     first = raw.row(0, named=True)
@@ -105,12 +109,13 @@ def test_display_helpers_show_missing_values_as_the_missing_mark():
     shown = totals_display(raw)
     assert shown.row(0) == ("Pakistan", "2024", "3", "0", "10 hours", "USD 1.1 bn",
                             "USD 2.5 m")
-    assert shown.row(1) == (fmt.MISSING, "2024", "0", "2", "0 hours", fmt.MISSING,
-                            fmt.MISSING)
+    # a total of no costed event is not costed, never USD 0 or a bare dash
+    assert shown.row(1) == (fmt.MISSING, "2024", "0", "2", "0 hours", "not costed",
+                            "not costed")
     table = pl.DataFrame({"rank": [1, None], "affected share": [0.0004, None],
                           "share range": ["0.2–0.5", None], "source": ["https://a.org", None],
                           "P50 [USD]": [1.1e9, None]})
     ranked = events_display(table)
-    assert ranked.row(0) == ("1", "0.04 %", "20 % – 50 %", "https://a.org", "USD 1.1 bn")
+    assert ranked.row(0) == ("1", "USD 1.1 bn", "0.04 %", "20 % – 50 %", "https://a.org")
     # a missing link is empty: the link column would link the missing mark
-    assert ranked.row(1) == (fmt.MISSING, fmt.MISSING, fmt.MISSING, "", fmt.MISSING)
+    assert ranked.row(1) == (fmt.MISSING, fmt.MISSING, fmt.MISSING, fmt.MISSING, "")
