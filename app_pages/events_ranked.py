@@ -9,6 +9,7 @@ from app_pages.events_cache import EventsScreen
 from app_pages.events_display import table_csv
 from app_pages.events_filters import NORMALISATION_LABELS, EventFilters
 from app_pages.events_specs import events_chart_frame, events_chart_spec, with_rows
+from impact.report.charts import for_app
 
 CAPTION = ("Ranked by the P50 of variant `{variant}` (the default is `capped`: hours as the "
            "source states them, drawn where it gives no times or no end: whole days from 3 to "
@@ -59,6 +60,6 @@ def draw_top_chart(screen: EventsScreen, norm: str) -> None:
         st.session_state["ev_top_n"] = max(1, min(int(st.session_state["ev_top_n"]), costed))
         top_n = st.slider("Events in the chart", 1, costed, key="ev_top_n")
     frame = events_chart_frame(view.table, view.labels, norm, top_n)
-    st.vega_lite_chart(spec=with_rows(events_chart_spec(norm, frame.height), frame),
+    st.vega_lite_chart(spec=for_app(with_rows(events_chart_spec(norm, frame.height), frame)),
                        width="stretch")
 

@@ -96,3 +96,28 @@ def test_estimate_charts_read_on_a_dark_page(chromium, app_url, artifacts):
         assert texts > 20  # titles, subtitles, axes, legends and labels were all checked
     finally:
         context.close()
+
+
+def test_past_events_charts_read_on_a_dark_page(chromium, app_url, artifacts):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900},
+                                   color_scheme="dark", device_scale_factor=1)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.goto(f"{app_url}/events")
+        charts = page.get_by_test_id("stVegaLiteChart")
+        expect(charts.first).to_be_visible(timeout=TIMEOUT)
+        page.wait_for_function(
+            "document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length >= 3",
+            timeout=TIMEOUT)
+        background = _rgb(page.evaluate(
+            "getComputedStyle(document.querySelector('.stApp')).backgroundColor"))
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            if not chart.is_visible():
+                continue
+            chart.scroll_into_view_if_needed()
+            _check(chart, background, f"events chart {i + 1}")
+        page.screenshot(path=str(artifacts / "events_charts_dark.png"), full_page=True)
+    finally:
+        context.close()
