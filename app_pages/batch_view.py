@@ -6,6 +6,8 @@ Nothing here imports streamlit, so every function can be tested on its own.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Any
 
 import polars as pl
@@ -41,12 +43,30 @@ FIGURE_WIDTHS = (54, 84, 72, 72, 72)
 
 
 def short_method(title: str) -> str:
-    """A method's title without its parenthesis; the headline is ``Headline``.
+    """A method's short label: the first word of its title, up to a hyphen; the headline is
+    ``Headline``.
 
     >>> short_method("Brookings (West 2016)"), short_method(ENSEMBLE_TITLE)
     ('Brookings', 'Headline')
+    >>> short_method("COST-compatible (NetBlocks COST)"), short_method("Deloitte for GNI (2016)")
+    ('COST', 'Deloitte')
     """
-    return "Headline" if title == ENSEMBLE_TITLE else title.split(" (")[0]
+    if title == ENSEMBLE_TITLE:
+        return "Headline"
+    return re.split(r"[\s(-]", title.strip(), maxsplit=1)[0] or title
+
+
+def short_methods(titles: list[str]) -> dict[str, str]:
+    """Each title's `short_method` label, distinct: titles whose labels would be the same
+    keep their names before the parenthesis.
+
+    >>> list(short_methods(["Panel econometrics (ours)", "Panel data (x)", "ICRIER (2018)"])
+    ...      .values())
+    ['Panel econometrics', 'Panel data', 'ICRIER']
+    """
+    labels = {t: short_method(t) for t in titles}
+    seen = Counter(labels.values())
+    return {t: label if seen[label] == 1 else t.split(" (")[0] for t, label in labels.items()}
 
 
 def _currencies(cells: list[str]) -> set[str]:
@@ -54,8 +74,8 @@ def _currencies(cells: list[str]) -> set[str]:
 
 
 def figures_table(table: pl.DataFrame) -> pl.DataFrame:
-    """The figures of `batch_table` that fit a phone (`FIGURE_COLUMNS`): short method names
-    and, when every figure is in one currency, that currency in the headers
+    """The figures of `batch_table` that fit a phone (`FIGURE_COLUMNS`): short method labels
+    (`short_methods`, whole within the method column's `FIGURE_WIDTHS` px) and, when every figure is in one currency, that currency in the headers
     (``P50 (USD)``) instead of in each cell.
 
     >>> t = pl.DataFrame({"id": ["a"], "method": [ENSEMBLE_TITLE], "P50": ["USD 1 m"],
@@ -66,7 +86,7 @@ def figures_table(table: pl.DataFrame) -> pl.DataFrame:
     money = ("P50", "P5", "P95")
     titles = table["method"].unique().to_list()
     out = table.select(FIGURE_COLUMNS).with_columns(
-        pl.col("method").replace_strict({t: short_method(t) for t in titles}))
+        pl.col("method").replace_strict(short_methods(titles)))
     found = _currencies([c for col in money for c in out[col]])
     if len(found) != 1:
         return out

@@ -87,7 +87,8 @@ def _show(spec: dict | None, missing: str) -> None:
     if spec is None:
         st.caption(missing)
     else:
-        st.vega_lite_chart(spec=spec, width="stretch")
+        # the theme's text colours, and mark colours that read on either background
+        st.vega_lite_chart(spec=charts.for_app(spec), width="stretch", theme="streamlit")
 
 
 def _drivers(scenario: Scenario, est: Estimate, methods: tuple[str, ...],

@@ -87,5 +87,5 @@ def draw_range_chart(view: EstimateView) -> None:
         return
     log = st.toggle("Logarithmic axis", key="log_scale",
                     help="Useful when the methods differ by orders of magnitude.")
-    st.vega_lite_chart(spec=charts.range_chart(view.ranges, currency=view.ranges["currency"][0],
-                                               log=log), width="stretch")
+    st.vega_lite_chart(spec=charts.for_app(charts.range_chart(
+        view.ranges, currency=view.ranges["currency"][0], log=log)), width="stretch")

@@ -10,6 +10,7 @@ from app_pages.events_columns import ROW_HEIGHT, column_config
 from app_pages.events_display import table_csv
 from app_pages.events_filters import NORMALISATION_LABELS, EventFilters
 from app_pages.events_specs import events_chart_frame, events_chart_spec, with_rows
+from impact.report.charts import for_app
 
 CAPTION = ("Ranked by the P50 of variant `{variant}` (the default is `capped`: hours as the "
            "source states them, drawn where it gives no times or no end: whole days from 3 to "
@@ -86,5 +87,6 @@ def draw_top_chart(screen: EventsScreen, norm: str, filters_id: str = "") -> Non
                                "whenever the filters change.")
     frame = events_chart_frame(view.table, view.labels, norm, top_n)
     with st.container(key="ev_top_chart"):
-        st.vega_lite_chart(spec=with_rows(events_chart_spec(norm, frame.height, frame), frame),
-                           width="stretch")
+        st.vega_lite_chart(
+            spec=for_app(with_rows(events_chart_spec(norm, frame.height, frame), frame)),
+            width="stretch")

@@ -15,6 +15,7 @@ from app_pages.events_view import EventsView
 from impact import ImpactError
 from impact.estimation.ensemble import title as method_title
 from impact.format import md_text
+from impact.report.charts import for_app
 
 LOG = logging.getLogger("impact.app")
 
@@ -50,13 +51,13 @@ def draw_where_and_when(version: str, filters: EventFilters, view: EventsView) -
             st.caption(f"No map: {title} costs none of these events.")
         else:
             with st.container(key="ev_map"):
-                st.vega_lite_chart(spec=json.loads(world), width="stretch")
+                st.vega_lite_chart(spec=for_app(json.loads(world)), width="stretch")
             st.caption(_map_caption(filters, view, title))
         if timeline is None:
             st.caption("No timeline: no event to show.")
         else:
             with st.container(key="ev_timeline"):
-                st.vega_lite_chart(spec=json.loads(timeline), width="stretch")
+                st.vega_lite_chart(spec=for_app(json.loads(timeline)), width="stretch")
             st.caption(_timeline_caption(filters, view, title))
     except ImpactError as err:  # e.g. the bundled map shapes fail their check: say which
         st.error(md_text(err))

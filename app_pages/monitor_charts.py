@@ -12,6 +12,7 @@ import polars as pl
 
 from app_pages.monitor_choices import SCOPE_WORDS
 from impact import format as fmt
+from impact.report.charts import APP_PALETTE, for_app
 
 #: the local hour as the charts take it: wall-clock text marked as UTC, drawn on a UTC time
 #: scale, so the browser's own time zone never moves an hour (nor drops one at its DST)
@@ -126,7 +127,7 @@ def cumulative_chart_spec(frame: pl.DataFrame, zone: str, method_title: str) -> 
     tooltip = [{"field": "hour_label", "title": "hour (local)"},
                {"field": "p50_label", "title": "P50"}, {"field": "p05_label", "title": "P5"},
                {"field": "p95_label", "title": "P95"}]
-    return {
+    return for_app({
         "height": 240,
         "autosize": _AUTOSIZE,
         "padding": _PADDING,
@@ -135,23 +136,25 @@ def cumulative_chart_spec(frame: pl.DataFrame, zone: str, method_title: str) -> 
             "data": {"values": _rows(frame)},
             "encoding": {"x": _hour_axis(zone), "tooltip": tooltip},
             "layer": [
-                {"mark": {"type": "area", "opacity": 0.25, "interpolate": "step-after"},
+                {"mark": {"type": "area", "opacity": 0.25, "interpolate": "step-after",
+                          "color": APP_PALETTE[0]},
                  "encoding": {"y": {"field": "p05", "type": "quantitative",
                                     "title": "USD; band = P5 to P95, line = P50",
                                     "axis": {"labelExpr": _MONEY_AXIS}},
                               "y2": {"field": "p95"}}},
-                {"mark": {"type": "line", "interpolate": "step-after"},
+                {"mark": {"type": "line", "interpolate": "step-after",
+                          "color": APP_PALETTE[0]},
                  "encoding": {"y": {"field": "p50", "type": "quantitative"}}},
             ],
         }],
-    }
+    })
 
 
 def intensity_chart_spec(frame: pl.DataFrame, zone: str) -> dict[str, Any]:
     """Vega-Lite spec of the restriction per hour of `intensity_frame`'s rows (one overlaid
     bar per kind: a regional row lost entirely is 1 in its region, so kinds are not
     stacked), drawn in the country's local time (``zone``)."""
-    return {
+    return for_app({
         "height": 180,
         "autosize": _AUTOSIZE,
         "padding": _PADDING,
@@ -169,6 +172,7 @@ def intensity_chart_spec(frame: pl.DataFrame, zone: str) -> dict[str, Any]:
                       "scale": {"domain": [0, 1]}},
                 "y2": {"datum": 0},
                 "color": {"field": "kind", "type": "nominal", "title": "restriction",
+                          "scale": {"range": list(APP_PALETTE)},
                           "legend": {"orient": "bottom", "direction": "vertical",
                                      "labelLimit": 0}},
                 "tooltip": [{"field": "hour_label", "title": "hour (local)"},
@@ -176,7 +180,7 @@ def intensity_chart_spec(frame: pl.DataFrame, zone: str) -> dict[str, Any]:
                             {"field": "intensity"}],
             },
         }],
-    }
+    })
 
 
 def kind_label(scope: str, platforms: str | None, region: str | None) -> str:

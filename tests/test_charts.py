@@ -375,3 +375,116 @@ def test_every_chart_is_valid_vega_lite(scenario, est, curve):
         # every layer's rows are inline (no named dataset is left to fill)
         assert "datasets" not in spec
         assert all("values" in layer.get("data", {}) for layer in spec["layer"])
+
+
+# ---- the app's light and dark themes ---------------------------------------------------------
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a ``#rgb`` or ``#rrggbb`` colour [0, 1]."""
+    hexa = colour.lstrip("#")
+    hexa = "".join(c * 2 for c in hexa) if len(hexa) == 3 else hexa
+    channels = [int(hexa[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_by_hand():
+    assert _contrast("#000", "#ffffff") == pytest.approx(21.0)
+    assert _contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)  # the known grey
+    assert _luminance("#171614") == pytest.approx(0.00806, abs=1e-4)  # rgb(23, 22, 20)
+
+
+def test_backgrounds_are_streamlits_and_the_apps():
+    assert charts.APP_BACKGROUNDS == {"light": "#ffffff", "dark": "#0e1117",
+                                      "app dark": "#171614"}
+
+
+@pytest.mark.parametrize("colour", sorted(set(charts.APP_COLOURS.values())))
+@pytest.mark.parametrize("background", sorted(charts.APP_BACKGROUNDS.values()))
+def test_every_app_mark_colour_reads_on_both_backgrounds(colour, background):
+    assert _contrast(colour, background) >= 3.0, (colour, background)
+
+
+def test_the_briefs_own_colours_would_not():
+    """The briefs' navy (our method) is what was lost on a dark background."""
+    assert _contrast("#1f3b73", charts.APP_BACKGROUNDS["dark"]) < 3
+    assert _contrast("#1f3b73", charts.APP_BACKGROUNDS["light"]) >= 3
+
+
+def _theme_colours(expr: dict) -> tuple[str, str]:
+    """The (dark background, light background) colours of a `THEME_TEXT`-like expression."""
+    import re
+
+    found = re.fullmatch(r"luminance\(background\) < 0\.5 \? '(#\w+)' : '(#\w+)'", expr["expr"])
+    assert found, expr
+    return found.group(1), found.group(2)
+
+
+@pytest.mark.parametrize("expr", [charts.THEME_TEXT, charts.THEME_SUBTITLE])
+def test_text_colours_read_on_their_theme(expr):
+    on_dark, on_light = _theme_colours(expr)
+    assert _contrast(on_light, charts.APP_BACKGROUNDS["light"]) >= 4.5
+    for name in ("dark", "app dark"):
+        assert _contrast(on_dark, charts.APP_BACKGROUNDS[name]) >= 4.5
+
+
+def _walk(value, path=()):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _walk(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk(v, (*path, i))
+    else:
+        yield path, value
+
+
+def _colours(spec: dict) -> list[tuple[tuple, str]]:
+    """Every literal colour in ``spec`` outside its data, with where it is."""
+    import re
+
+    return [(path, v) for path, v in _walk(spec)
+            if "data" not in path and isinstance(v, str)
+            and (re.fullmatch(r"#[0-9a-fA-F]{3,8}", v) or v in ("black", "white"))]
+
+
+def test_every_estimate_chart_in_the_app_reads_on_both_backgrounds(scenario, est, curve):
+    for name, spec in _built(scenario, est, curve).items():
+        app = charts.for_app(json.loads(json.dumps(spec)))
+        for path, colour in _colours(app):
+            for background in charts.APP_BACKGROUNDS.values():
+                assert _contrast(colour, background) >= 3.0, (name, path, colour)
+        for mark in charts._all_marks(app):
+            if mark.get("type") == "text":  # the theme's text colour, never a fixed one
+                assert mark["color"] == charts.THEME_TEXT, (name, mark)
+        assert app["config"]["title"]["subtitleColor"] == charts.THEME_SUBTITLE
+        assert "color" not in app.get("title", {}) and "subtitleColor" not in app.get("title", {})
+        # the Streamlit theme colours the axes and legends: no colour of their own
+        for path, _ in _colours(app):
+            assert not {"axis", "legend"} & set(map(str, path)), (name, path)
+
+
+def test_the_briefs_keep_their_look(scenario, est, curve):
+    """The builders still give the briefs' colours (dark text on white); only `for_app`
+    changes them, and it leaves the data alone."""
+    built = _built(scenario, est, curve)
+    assert charts.METHOD_COLOURS[0] == "#1f3b73"
+    assert "#333" in json.dumps(built["waterfall"]) and "#1f3b73" in json.dumps(built["range"])
+    before = json.dumps(built["duration"])
+    app = charts.for_app(json.loads(before))
+    assert json.loads(before) != app
+    assert [layer.get("data") for layer in charts.layers(app)] == [
+        layer.get("data") for layer in charts.layers(json.loads(before))]
+
+
+def test_for_app_gives_outlines_and_legend_boxes_the_background():
+    spec = charts.for_app({"layer": [{"mark": {"type": "geoshape", "stroke": "white"},
+                                      "encoding": {"color": {"legend": {
+                                          "fillColor": "rgba(255,255,255,0.8)"}}}}]})
+    layer = spec["layer"][0]
+    assert layer["mark"]["stroke"] == {"expr": "background"}
+    assert layer["encoding"]["color"]["legend"]["fillColor"] == {"expr": "background"}

@@ -228,6 +228,91 @@ WATERFALL_COLOURS = {"loss": "#e45756", "recovered": "#54a24b", "net": "#1f3b73"
 RANGE_COLOURS = {"ensemble": "#b2182b", "method": "#1f3b73"}
 
 
+# ---- the app's light and dark themes ----------------------------------------------------------
+#: the page backgrounds the app's charts are drawn on: Streamlit's light and dark themes and
+#: the app's own dark background (``rgb(23, 22, 20)``)
+APP_BACKGROUNDS = {"light": "#ffffff", "dark": "#0e1117", "app dark": "#171614"}
+#: the mark colours of the briefs (drawn on white) and the colour each takes in the app: every
+#: app colour has a contrast of at least 3:1 (WCAG non-text contrast) against each of
+#: `APP_BACKGROUNDS`, so one palette reads in both themes
+APP_COLOURS = {
+    "#1f3b73": "#3d85e0", "#e45756": "#e4504f", "#54a24b": "#3a9e48", "#f58518": "#c26a1a",
+    "#b279a2": "#b279a2", "#72b7b2": "#2a9d95", "#9d755d": "#9d755d", "#bab0ac": "#8a8d93",
+    "#b2182b": "#e0453f", "#4c78a8": "#4c78a8", "#2166ac": "#3d85e0", "#ef8a62": "#d9741a",
+    "#67a9cf": "#2a9d95", "#555": "#8a8d93", "#333": "#8a8d93", "black": "#8a8d93",
+}
+#: the app's colours for a nominal scale, in the order the briefs colour methods
+APP_PALETTE = tuple(dict.fromkeys(APP_COLOURS[c] for c in METHOD_COLOURS))
+#: text drawn by a chart's own marks (labels, amounts) in the theme's text colour: light on a
+#: dark background, dark on a light one (Vega's ``background`` signal is the theme's, which
+#: Streamlit sets; without one the text is dark, as on paper)
+THEME_TEXT = {"expr": "luminance(background) < 0.5 ? '#fafafa' : '#31333f'"}
+#: a subtitle, a little quieter than the text and still 4.5:1 on its background
+THEME_SUBTITLE = {"expr": "luminance(background) < 0.5 ? '#c3c5cc' : '#5a5d68'"}
+#: colour properties of a mark or a guide that `for_app` re-colours
+_COLOUR_KEYS = ("color", "fill", "stroke")
+#: parts of a spec that hold data or words, never a colour
+_NOT_COLOURS = frozenset({"data", "datasets", "description", "title", "text", "subtitle",
+                          "values", "labelExpr"})
+
+
+def _recoloured(value: Any) -> Any:
+    """``value`` (any part of a spec) with each brief colour replaced by its `APP_COLOURS`
+    colour (not in its data, nor in its texts)."""
+    if isinstance(value, str):
+        return APP_COLOURS.get(value.lower(), value)
+    if isinstance(value, list):
+        return [_recoloured(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k in _NOT_COLOURS else _recoloured(v) for k, v in value.items()}
+    return value
+
+
+def _all_marks(spec: dict) -> list[dict]:
+    """Every mark definition (a dict) in ``spec``, however deeply layered."""
+    out = []
+    mark = spec.get("mark")
+    if isinstance(mark, dict):
+        out.append(mark)
+    for layer in spec.get("layer", []):
+        out.extend(_all_marks(layer))
+    return out
+
+
+def for_app(spec: dict) -> dict:
+    """``spec`` (a Vega-Lite dict of this module or the app's) readable in the app's light
+    and dark themes, changed in place: the text its marks write takes the theme's text colour
+    (`THEME_TEXT`), its subtitle a quieter one (`THEME_SUBTITLE`), its marks the app's
+    colours (`APP_COLOURS`: 3:1 or more against either background) and a legend's box the
+    theme's background; titles, axes and legends keep no colour of their own, so
+    Streamlit's theme colours them. The briefs keep the spec as built (dark on white).
+
+    >>> spec = for_app({"mark": {"type": "text", "color": "#333"}})
+    >>> spec["mark"]["color"] == THEME_TEXT, spec["config"]["title"]["subtitleColor"] == THEME_SUBTITLE
+    (True, True)
+    >>> for_app({"mark": {"type": "line", "color": "#1f3b73"}})["mark"]["color"]
+    '#3d85e0'
+    """
+    texts = [m for m in _all_marks(spec) if m.get("type") == "text"]
+    for mark in texts:
+        for key in _COLOUR_KEYS:
+            mark.pop(key, None)
+    spec.update(_recoloured(spec))
+    for mark in _all_marks(spec):
+        if mark.get("type") == "text":
+            mark["color"] = dict(THEME_TEXT)
+        elif mark.get("stroke") == "white":  # an outline between shapes: the background's
+            mark["stroke"] = {"expr": "background"}
+    for layer in [spec, *layers(spec)]:
+        for channel in layer.get("encoding", {}).values():
+            legend = channel.get("legend") if isinstance(channel, dict) else None
+            if isinstance(legend, dict) and "fillColor" in legend:
+                legend["fillColor"] = {"expr": "background"}
+    title = spec.setdefault("config", {}).setdefault("title", {})
+    title["subtitleColor"] = dict(THEME_SUBTITLE)
+    return spec
+
+
 #: the two ends of a tornado bar: the loss with the input at its P5 and at its P95
 TORNADO_ENDS = ("input at P5", "input at P95")
 #: the committed layouts (`impact.build.chart_layouts` writes them)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from app_pages.batch_view import short_methods
 from impact import format as fmt
 from impact.estimation.ensemble import ENSEMBLE_TITLE
 from impact.methods import REGISTRY
@@ -64,7 +65,7 @@ def test_figures_fit_a_phone_and_the_headline_leads_each_scenario():
     for id_ in ("good-1", "good-2"):
         methods = list(figures[figures["id"] == id_]["method"])
         assert methods[0] == "Headline"  # the headline, then every method in order
-        assert methods[1:] == [m.title.split(" (")[0] for m in REGISTRY.values()]
+        assert methods[1:] == list(short_methods([m.title for m in REGISTRY.values()]).values())
         full = list(details[details["id"] == id_]["method"])
         assert full[0] == ENSEMBLE_TITLE and full[1:] == [m.title for m in REGISTRY.values()]
     from app_pages.batch_view import FIGURE_WIDTHS

@@ -164,3 +164,36 @@ def test_a_scenario_no_method_costs_shows_no_chart_and_no_error():
     at.multiselect(key="platforms").set_value([]).run()  # no platform chosen: nothing costed
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 0
+
+
+def _literal_colours(value, path=()):
+    """Every literal colour (``#rgb``, ``#rrggbb``, black, white) outside a spec's data."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k not in ("data", "datasets"):
+                yield from _literal_colours(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _literal_colours(v, (*path, i))
+    elif isinstance(value, str) and (value.startswith("#") or value in ("black", "white")):
+        yield path, value
+
+
+def test_every_chart_follows_the_theme():
+    """In light and dark themes alike: text marks and subtitles take the theme's colours,
+    marks only the app's colours (each 3:1 on either background), and no axis, legend or
+    title has a colour of its own (Streamlit's theme gives them theirs)."""
+    at = _page()
+    specs = _specs(at)
+    assert len(specs) >= 4
+    allowed = set(charts.APP_COLOURS.values())
+    for spec in specs:
+        name = spec.get("title", {}).get("text")
+        assert spec["config"]["title"]["subtitleColor"] == charts.THEME_SUBTITLE, name
+        for path, colour in _literal_colours(spec):
+            assert colour.lower() in allowed, (name, path, colour)
+            assert not {"axis", "legend", "title"} & set(map(str, path)), (name, path)
+        for layer in charts.layers(spec) or [spec]:
+            mark = layer.get("mark")
+            if isinstance(mark, dict) and mark.get("type") == "text":
+                assert mark["color"] == charts.THEME_TEXT, (name, mark)
