@@ -312,9 +312,14 @@ def test_label_limits_follow_the_container(scenario, est, curve):
     built = _built(scenario, est, curve)
     lines = charts.layers(built["duration"])[1]
     legend = lines["encoding"]["color"]["legend"]
-    assert legend["labelLimit"] == charts.container_limit(charts.LEGEND_LABEL_LIMIT,
-                                                          less=charts.LEGEND_SYMBOL_ROOM)
+    assert legend["labelLimit"] == charts.container_limit(
+        charts.LEGEND_LABEL_LIMIT, less=charts.LEGEND_SYMBOL_ROOM + charts.LEGEND_AXIS_ROOM)
     assert legend["orient"] == "bottom" and legend["columns"] == 1
+    # on a phone a long name goes on two lines (whole) instead of being cut at the limit
+    assert legend["labelExpr"] == charts.LEGEND_WRAP
+    assert f"containerSize()[0] < {charts.LEGEND_WRAP_BELOW}" in legend["labelExpr"]
+    longest = max(len(r["title"]) for r in curve.iter_rows(named=True))
+    assert longest > charts.LEGEND_WRAP_CHARS  # the rule has a name to wrap
     for name in ("tornado", "waterfall"):
         axis = charts.layers(built[name])[0]["encoding"]["y"]["axis"]
         assert axis["labelLimit"] == charts.container_limit(170, share=0.4, least=80), name

@@ -464,6 +464,15 @@ def _filled(name: str, slots: dict[str, str], width: int | str | None,
 #: the container is narrower (a legend under the plot has no y axis beside it)
 LEGEND_LABEL_LIMIT = 420
 LEGEND_SYMBOL_ROOM = 40
+#: the legend starts under the plot, right of the y axis and its title [px]
+LEGEND_AXIS_ROOM = 80
+#: a label longer than this many characters goes on two lines where the container is
+#: narrower than `LEGEND_WRAP_BELOW` [px] (a phone), so no name is cut
+LEGEND_WRAP_CHARS = 30
+LEGEND_WRAP_BELOW = 480
+LEGEND_WRAP = (f"isFinite(containerSize()[0]) && containerSize()[0] > 0 && "
+               f"containerSize()[0] < {LEGEND_WRAP_BELOW} && length(datum.label) > "
+               f"{LEGEND_WRAP_CHARS} ? ({_split_at_middle('datum.label')}) : datum.label")
 
 
 def _list(parts: list[str], most: int = 8) -> str:
@@ -522,8 +531,8 @@ def duration_chart(frame: pl.DataFrame, hours: float, *, band_method: str = OWN_
     for layer in layers(spec):
         legend = layer.get("encoding", {}).get("color", {}).get("legend")
         if isinstance(legend, dict):
-            legend.update(orient="bottom", labelLimit=container_limit(
-                LEGEND_LABEL_LIMIT, less=LEGEND_SYMBOL_ROOM))
+            legend.update(orient="bottom", labelExpr=LEGEND_WRAP, labelLimit=container_limit(
+                LEGEND_LABEL_LIMIT, less=LEGEND_SYMBOL_ROOM + LEGEND_AXIS_ROOM))
         mark = layer.get("mark")
         if isinstance(mark, dict) and mark.get("type") == "text" and right:
             mark.update(align="right", dx=-abs(mark.get("dx", 4)))
