@@ -286,7 +286,9 @@ def test_a_year_long_block_is_drawn_to_a_little_past_it():
 
 def test_the_duration_legend_shows_whole_names_on_a_phone(india):
     """The Estimate page's legend cut "COST-compatible (NetBlocks COST / Top10V…": under the
-    plot, its labels take the container's width less the symbol's."""
+    plot, right of the y axis, its labels take the container's width less the axis's and the
+    symbol's, and on a phone a long name goes on two lines (split at a space past its
+    middle, as `charts.LEGEND_WRAP` does) so that each line fits whole."""
     curve = cf.duration_curve(india.scenario.model_dump_json(), tuple(REGISTRY))
     spec = charts.duration_chart(curve, 48)
     legend = charts.layers(spec)[1]["encoding"]["color"]["legend"]
@@ -294,10 +296,19 @@ def test_the_duration_legend_shows_whole_names_on_a_phone(india):
     limit = legend["labelLimit"]["expr"]
     match = re.search(r"clamp\(containerSize\(\)\[0\] \* 1.0 - (\d+), (\d+), (\d+)\)", limit)
     less, _, most = map(int, match.groups())
-    longest = max(len(m.title) for m in REGISTRY.values())
+    assert legend["labelExpr"] == charts.LEGEND_WRAP
+
+    def lines(title: str) -> list[str]:  # the wrap rule of `charts.LEGEND_WRAP`, in Python
+        if len(title) <= charts.LEGEND_WRAP_CHARS:
+            return [title]
+        at = title.find(" ", len(title) // 2 - 4)
+        return [title[:at], title[at + 1:]] if at > 0 else [title]
+
+    longest = max(len(line) for m in REGISTRY.values() for line in lines(m.title))
     # Vega's 10 px legend labels: about 0.55 em a character in its sans-serif font
     needed = 0.6 * 10 * longest
     phone = 390 - 2 * 16  # a phone's width less the page's side padding [px]
+    assert phone < charts.LEGEND_WRAP_BELOW  # a phone wraps
     assert min(phone - less, most) >= needed
     assert "…" not in charts.svg(spec)
 
