@@ -12,7 +12,7 @@ from typing import Any
 
 from app_pages.estimate_controls import circumvention_inputs, default_intensity
 from app_pages.viewmodel import APP_HOURS, ESTIMATE_DEFAULTS, country_names
-from impact.bundled.io import read_bundled
+from impact.bundled.countries import country_name
 from impact.methods import REGISTRY
 
 #: query parameters of a scenario link, in the order they are written
@@ -178,14 +178,14 @@ def state_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[st
     if scenario.intensity is not None and scenario.scope not in INTENSITY_SCOPES:
         problems.append(f"intensity: {params.get('intensity')!r} is not accepted; "
                         f"{_QUERY_ACCEPTED['intensity']}")
-    names = dict(read_bundled("countries").select("iso3", "name").iter_rows())
-    if names.get(scenario.country) not in country_names():
+    name = country_name(scenario.country)
+    if name not in country_names():
         problems.append(f"country: {params.get('country')!r} is not accepted; a country of "
                         "the Estimate page's list")
     if problems:
         return {}, problems
     state: dict[str, Any] = {
-        "country": names[scenario.country],
+        "country": name,
         "duration_hours": float(scenario.hours),
         "scope": scenario.scope,
         "platforms": list(scenario.platforms),

@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 
 from impact import format as fmt
+from impact.bundled.countries import UNCOSTABLE, country_name
 from impact.bundled.io import read_bundled
 from impact.methods import REGISTRY
 from impact.vocab import PLATFORM_LABELS
@@ -67,17 +68,29 @@ AREA_LABELS = {
 
 @functools.cache
 def country_names() -> tuple[str, ...]:
-    """Country names of the bundled country table, sorted for a select box (read once)."""
-    return tuple(sorted(read_bundled("countries")["name"].drop_nulls().unique().to_list()))
+    """Country names for a select box, sorted (read once): the one display name of each
+    bundled country (`impact.bundled.countries.country_name`: "Iran", not "Iran, Islamic
+    Rep."), and the places people ask for that the bundled data cannot cost (Taiwan), so
+    that choosing one says why."""
+    iso3s = read_bundled("countries")["iso3"].drop_nulls().unique().to_list()
+    return tuple(sorted({country_name(i) for i in iso3s} | set(_uncostable_names(UNCOSTABLE))))
+
+
+def _uncostable_names(uncostable: Mapping[str, str]) -> dict[str, str]:
+    """``{display name: why}`` of `impact.bundled.countries.UNCOSTABLE` (its sentence starts
+    with the name)."""
+    return {why.split(" has no ")[0]: why for why in uncostable.values()}
 
 
 @functools.cache
 def unestimable_names() -> dict[str, str]:
-    """``{country name: why it cannot be estimated}`` (`impact.model.context.unestimable_countries`)."""
+    """``{country name: why it cannot be estimated}`` (`impact.model.context.unestimable_countries`
+    and `impact.bundled.countries.UNCOSTABLE`)."""
     from impact.model.context import unestimable_countries
 
-    names = dict(read_bundled("countries").select("iso3", "name").iter_rows())
-    return {names[iso3]: why for iso3, why in unestimable_countries().items() if iso3 in names}
+    known = set(read_bundled("countries")["iso3"].to_list())
+    out = {country_name(i): why for i, why in unestimable_countries().items() if i in known}
+    return out | _uncostable_names(UNCOSTABLE)
 
 
 def country_option(name: str) -> str:
@@ -199,7 +212,6 @@ def preset_state(preset: Preset, event: Mapping[str, Any]) -> tuple[dict[str, An
     from impact.catalogue.events import STATED_START_TIMES, event_start
     from impact.catalogue.exposure import hours_range
 
-    names = dict(read_bundled("countries").select("iso3", "name").iter_rows())
     hours = float(event["duration_hours"])
     kept = min(hours, APP_HOURS[1])
     drawn = hours_range(pl.DataFrame([dict(event)])).row(0, named=True)
@@ -214,7 +226,7 @@ def preset_state(preset: Preset, event: Mapping[str, Any]) -> tuple[dict[str, An
     begins = event_start(event)
     timed = isinstance(begins, datetime)
     state: dict[str, Any] = {
-        "country": names.get(event["iso3"], event["country"]),
+        "country": country_name(event["iso3"]),
         "duration_hours": kept,
         "use_start": True,
         "start_date": begins.date() if timed else begins,

@@ -14,6 +14,7 @@ import datetime as dt
 import polars as pl
 
 from impact.bundled import areas as rg
+from impact.bundled.countries import DISPLAY_NAMES
 from impact.catalogue.rules import facts as fx
 from impact.catalogue.rules import networks as nw
 from impact.catalogue.rules.rows import (
@@ -74,7 +75,8 @@ def events_table(
     events = add_network_shares(add_shares(deduplicate(rows), index), country_operators)
     events = extend_by_listed_years(events)
     events = events.drop("country").join(
-        countries.select("iso3", pl.col("name").alias("country")),
+        countries.select("iso3", pl.col("iso3").replace_strict(
+            DISPLAY_NAMES, default=pl.col("name")).alias("country")),
         on="iso3", how="left", validate="m:1",
     )  # fmt: skip
     events = add_hours_flags(add_texts(events))

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EVENTS = str(ROOT / "app_pages" / "events.py")
 TIMEOUT = 120
 DEFAULTS = events_defaults(catalogue())
-NAMES = {"IRN": "Iran, Islamic Rep.", "PAK": "Pakistan", "IND": "India"}
+NAMES = {"IRN": "Iran", "PAK": "Pakistan", "IND": "India"}
 SPAN = (2009, 2025)
 
 

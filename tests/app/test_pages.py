@@ -205,19 +205,33 @@ def test_countries_without_data_are_marked_and_say_why():
     at = _estimate_page()
     box = at.selectbox(key="country")
     marked = [o for o in box.options if o.endswith("(no data)")]
-    assert "Korea, Dem. People's Rep. (no data)" in marked
+    assert "North Korea (no data)" in marked and "Taiwan (no data)" in marked
     assert "Pakistan" in box.options and "Pakistan (no data)" not in marked
     assert len(marked) == len(vm.unestimable_names())
-    box.set_value("Korea, Dem. People's Rep.").run()
+    box.set_value("North Korea").run()
     assert not at.exception and not at.error
     assert [w.value for w in at.warning] == [
-        ("**Korea, Dem. People's Rep.** cannot be estimated: no GDP (current USD) in the "
+        ("**North Korea** cannot be estimated: no GDP (current USD) in the "
          "bundled World Bank data. Choose another country.")]
     assert not at.metric and not at.get("vega_lite_chart")
     at.selectbox(key="country").set_value("Isle of Man").run()
     assert "no internet-user share" in at.warning[0].value
+    # a place the World Bank publishes nothing for is listed, and says what it would need
+    at.selectbox(key="country").set_value("Taiwan").run()
+    assert not at.exception and not at.error and not at.metric
+    assert at.warning[0].value.startswith("**Taiwan** cannot be estimated: Taiwan has no GDP")
+    assert "IMF World Economic Outlook" in at.warning[0].value
     at.selectbox(key="country").set_value("India").run()
     assert not at.warning and len(at.metric) == len(REGISTRY)
+
+
+def test_country_list_uses_one_display_name_per_country():
+    """The select box names countries as sentences and Past events do ("Iran", "Russia"),
+    never the World Bank's inverted or formal names."""
+    names = vm.country_names()
+    assert {"Iran", "Russia", "Egypt", "Yemen", "South Korea", "DR Congo"} <= set(names)
+    assert not [n for n in names if ", " in n or "Federation" in n or "Islamic Rep" in n]
+    assert list(names) == sorted(names)
 
 
 def test_log_axis_toggle_keeps_the_page_working():
