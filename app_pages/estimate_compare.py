@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from app_pages.tables import draw_table
 from impact import format as fmt
 from impact.vocab import PLATFORM_LABELS
 
@@ -159,4 +160,4 @@ def draw_compare(est: Any) -> None:
     if kept == snap:
         st.caption("The kept scenario is this one: change the scenario in the sidebar to "
                    "compare.")
-    st.table(compare_table(kept, snap).to_pandas().set_index(""))
+    draw_table(compare_table(kept, snap), key="kept_table", right=[False, True, True, True])

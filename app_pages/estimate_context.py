@@ -18,6 +18,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+from app_pages.tables import draw_table
 from impact import Scenario
 from impact import format as fmt
 
@@ -142,7 +143,7 @@ def render_context(scenario: Scenario, est) -> None:
     try:
         view = context_view(scenario, est)
         st.caption(view.intro)
-        st.table(view.table.to_pandas().set_index(EFFECT_COLUMNS[0]))
+        draw_table(view.table, key="effects_table")
         if view.samples:
             st.caption(view.samples)
     except Exception:  # this section must never break the page

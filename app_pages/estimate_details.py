@@ -11,7 +11,8 @@ import streamlit as st
 
 from app_pages.cached import ShownTables
 from app_pages.estimate_exports import DOWNLOADS, export_file
-from app_pages.estimate_view import SHORT_COLUMNS, EstimateView, short_table
+from app_pages.estimate_view import EstimateView, short_table
+from app_pages.tables import draw_table
 from impact import Estimate
 
 
@@ -19,7 +20,8 @@ def draw_comparison(tables: ShownTables) -> None:
     """The methods side by side: four columns that a phone shows whole (`short_table`), and
     every column in an expander."""
     st.subheader("Comparison")
-    st.table(short_table(pl.from_arrow(tables.table)).to_pandas().set_index(SHORT_COLUMNS[0]))
+    draw_table(short_table(pl.from_arrow(tables.table)), key="comparison_table",
+               right=[False, True, True, False])
     with st.expander("Every column: per day, share of GDP, per person, main driver, notes"):
         st.dataframe(tables.table, hide_index=True, width="stretch", key="results_table",
                      column_config={"method": st.column_config.TextColumn(pinned=True)})

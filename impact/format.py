@@ -22,6 +22,7 @@ for text that people read. `parse_number` reads every form back (for tests and t
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Real
 
@@ -277,3 +278,23 @@ def md_text(text: object) -> str:
     for ch in " ".join(str(text).splitlines()):
         out.append("\\" + ch if ch in _MARKDOWN_SPECIAL else ch)
     return "".join(out)
+
+
+def md_table(columns: Sequence[object], rows: Iterable[Sequence[object]],
+             right: Sequence[bool] | None = None) -> str:
+    """A Markdown (GFM) table of ``rows`` under ``columns``, every cell escaped with
+    `md_text` (so no cell renders as a link, emphasis or markup) and blank for None;
+    ``right`` marks the columns aligned right (figures).
+
+    >>> print(md_table(["method", "P50"], [["impact", "USD 2 m"], ["a|b", None]], [False, True]))
+    | method | P50 |
+    | :--- | ---: |
+    | impact | USD 2 m |
+    | a\\|b |  |
+    """
+    right = list(right) if right is not None else [False] * len(columns)
+    rule = " | ".join("---:" if r else ":---" for r in right)
+    lines = ["| " + " | ".join(md_text(c) for c in columns) + " |", f"| {rule} |"]
+    lines += ["| " + " | ".join("" if v is None else md_text(v) for v in row) + " |"
+              for row in rows]
+    return "\n".join(lines)

@@ -18,6 +18,7 @@ from impact import format as fmt
 from impact.catalogue.events import load_events
 from impact.estimation.ensemble import ENSEMBLE_TITLE, ensemble, headline
 from impact.methods import REGISTRY
+from tests.app.markdown_tables import shown_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 ESTIMATE = str(ROOT / "app_pages" / "estimate.py")
@@ -232,6 +233,6 @@ def test_associations_are_shown_after_the_ranges():
     titles = [h.value for h in at.subheader]
     assert "Beyond the loss: associations" in titles
     assert titles.index("Beyond the loss: associations") < titles.index("Comparison")
-    effects = next(t.value for t in at.table if "Reading" in t.value.columns)
+    effects = next(t for t in shown_tables(at) if "Reading" in t.columns)
     assert any("not distinguishable from zero" in r for r in effects["Reading"])
     assert sum(m.value.startswith("Risk that a new shutdown") for m in at.markdown) == 1

@@ -33,7 +33,7 @@ CELLS_JS = """(table) => {
 
 
 def _table_with(page, header: str):
-    table = page.locator('[data-testid="stTable"] table').filter(
+    table = page.locator('[data-testid="stMarkdown"] table').filter(
         has=page.locator("thead th", has_text=header))
     expect(table).to_have_count(1, timeout=60_000)
     table.scroll_into_view_if_needed()
@@ -77,7 +77,7 @@ def test_a_kept_scenario_side_by_side_fits_the_screen(screen, artifacts):
     if screen.name == "phone":  # close the sidebar to read the page
         page.keyboard.press("Escape")
         page.mouse.click(width - 10, 400)
-    side = page.locator('[data-testid="stTable"] table').filter(
+    side = page.locator('[data-testid="stMarkdown"] table').filter(
         has=page.locator("thead th", has_text="Difference"))
     expect(side.locator("tbody tr").filter(has_text="Duration")).to_contain_text(
         "+38\u00a0hours", timeout=60_000)
