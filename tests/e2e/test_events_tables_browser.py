@@ -44,7 +44,12 @@ def test_every_table_shows_its_figures_on_the_screen(screen, app_url, artifacts)
     _open_events(page, app_url)
     tables = page.get_by_test_id("stDataFrame")
     expect(tables.first).to_be_visible(timeout=TIMEOUT)
-    assert tables.count() >= 3  # ranked, compared, totals (and per platform)
+    # ranked, compared, totals (and per platform): the page draws them one after another
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stDataFrame\"]').length >= 3",
+        timeout=TIMEOUT)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT)
     for i in range(tables.count()):
         table = tables.nth(i)
         table.scroll_into_view_if_needed()
