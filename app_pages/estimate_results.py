@@ -9,10 +9,10 @@ import streamlit as st
 
 from app_pages.estimate_cite import draw_citation
 from app_pages.estimate_compare import draw_compare
-from app_pages.estimate_link import absolute
 from app_pages.estimate_query import query_url, scenario_query
 from app_pages.estimate_sidebar import PRESET_NOTE_KEY
 from app_pages.estimate_view import EstimateView
+from app_pages.links import absolute
 from app_pages.viewmodel import estimate_input
 from impact import Estimate
 from impact.estimation.ensemble import ENSEMBLE

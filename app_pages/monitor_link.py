@@ -9,17 +9,15 @@ tested on its own; `read_link`, `link_warning` and `write_link` are the page's e
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
 
 from app_pages import monitor_choices as mc
+from app_pages.links import read_once, warn_once, write_params
 from app_pages.monitor_charts import ZONES
-from impact.format import md_text
 
-LOG = logging.getLogger("impact.app")
 #: session-state key: the link of this session was read (once, on its first Monitor run)
 LINK_READ_KEY = "_mon_link_read"
 #: session-state key: why a link's choices could not be used (shown once)
@@ -159,32 +157,17 @@ def state_from_params(params: dict[str, str]) -> tuple[dict[str, Any], list[str]
 def read_link() -> None:
     """On the session's first Monitor run, set the widgets from the link (before any widget
     is drawn); a bad value keeps its default and is named once (`link_warning`)."""
-    s = st.session_state
-    if s.get(LINK_READ_KEY):
-        return
-    s[LINK_READ_KEY] = True
-    try:
-        state, problems = state_from_params(st.query_params.to_dict())
-    except Exception:  # a link must never break the page
-        LOG.exception("reading the Monitor link %r failed", st.query_params.to_dict())
-        state, problems = {}, ["the link's parameters could not be read"]
-    if problems:
-        s[LINK_WARNING_KEY] = problems
-    for key, value in state.items():
-        s[key] = value
+    read_once(LINK_READ_KEY, LINK_WARNING_KEY, state_from_params, what="Monitor")
 
 
 def link_warning() -> None:
     """Say once which of a link's choices could not be used."""
-    problems = st.session_state.pop(LINK_WARNING_KEY, None)
-    if problems:
-        st.warning("**Some of this link's choices could not be used; the defaults are shown "
-                   "for them.**  \n" + "  \n".join(f"- {md_text(p)}" for p in problems))
+    warn_once(LINK_WARNING_KEY, "Some of this link's choices could not be used; the "
+                                "defaults are shown for them.")
 
 
 def write_link() -> dict[str, str]:
     """Put the view's choices into the address bar (only when they changed); returns them."""
     params = link_params(dict(st.session_state))
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
+    write_params(params)
     return params

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from app_pages import monitor_choices as mc
+from app_pages.links import absolute
 from app_pages.monitor_cache import file_facts
 from app_pages.monitor_charts import ZONES
 from app_pages.monitor_choices import Options
@@ -123,14 +124,10 @@ def share_link(params: dict[str, str]) -> str:
 
 def _share() -> None:
     """The view's link (its choices are also in the address bar), and what it cannot carry."""
-    from urllib.parse import urljoin
-
     sb = st.sidebar
     params = write_link()
-    base = st.context.url  # None without a browser session
-    link = share_link(params)
     sb.header("Share this view")
-    sb.code(urljoin(base, link) if base else link, language=None, wrap_lines=True)
+    sb.code(absolute(share_link(params)), language=None, wrap_lines=True)
     source = st.session_state["mon_source"]
     if source == "upload":
         sb.caption(UPLOAD_NOTE)
