@@ -25,13 +25,6 @@ PIN_KEY = "pinned_scenario"
 COLUMNS = ("", "Kept", "Current", "Difference")
 SCOPE_WORDS = {"full": "Full internet", "mobile": "Mobile data only",
                "platforms": "Named platforms", "throttling": "Throttling"}
-MINUS = "\u2212"
-NBSP = "\u00a0"
-
-
-def _whole(text: str) -> str:
-    """A figure that never wraps inside itself on a narrow screen (``USD 2.51 bn``)."""
-    return text.replace(" ", NBSP)
 
 
 @dataclass(frozen=True)
@@ -55,7 +48,7 @@ class Snapshot:
 
 def _money(label: str, usd: float | None, k: float, cur: str) -> Row:
     value = usd * k if usd is not None and math.isfinite(usd) else None
-    return Row(label, "money", _whole(fmt.money(value, cur)), value)
+    return Row(label, "money", fmt.unbroken(fmt.money(value, cur)), value)
 
 
 def snapshot(est: Any) -> Snapshot:
@@ -78,7 +71,7 @@ def snapshot(est: Any) -> Snapshot:
     if ctx.platforms:
         what += ": " + ", ".join(PLATFORM_LABELS.get(p, p) for p in ctx.platforms)
     rows += [Row("Country", "text", ctx.country), Row("Year", "text", str(ctx.year)),
-             Row("Duration", "hours", _whole(fmt.hours(ctx.hours)), ctx.hours),
+             Row("Duration", "hours", fmt.unbroken(fmt.hours(ctx.hours)), ctx.hours),
              Row("What was cut", "text", what),
              Row("Internet users affected", "share", fmt.percent(ctx.affected_share),
                  ctx.affected_share)]
@@ -90,7 +83,7 @@ def snapshot(est: Any) -> Snapshot:
 
 def _signed(text: str, value: float) -> str:
     """``+`` or a true minus before a formatted difference (kept whole)."""
-    return (MINUS if value < 0 else "+") + _whole(text)
+    return (fmt.MINUS if value < 0 else "+") + fmt.unbroken(text)
 
 
 def difference(kept: Row | None, now: Row | None, kept_cur: str, now_cur: str) -> str:
@@ -117,7 +110,7 @@ def difference(kept: Row | None, now: Row | None, kept_cur: str, now_cur: str) -
         return _signed(fmt.money(abs(delta), now_cur), delta) + ratio
     if now.kind == "hours":
         return _signed(fmt.hours(abs(delta)), delta)
-    return (MINUS if delta < 0 else "+") + f"{fmt.number(abs(delta) * 100)} percentage points"
+    return (fmt.MINUS if delta < 0 else "+") + f"{fmt.number(abs(delta) * 100)} percentage points"
 
 
 def compare_table(kept: Snapshot, now: Snapshot) -> pl.DataFrame:

@@ -30,7 +30,6 @@ RISK_FAILED = "The shutdown risk could not be computed for this country."
 EFFECT_COLUMNS = ("Outcome", "Effect of this scenario (90 % interval)", "Reading")
 #: significant figures of an effect [1]: the fits cannot claim more
 EFFECT_DIGITS = 2
-MINUS = "\u2212"
 
 
 def signed(value: float | None, digits: int = EFFECT_DIGITS) -> str:
@@ -39,7 +38,7 @@ def signed(value: float | None, digits: int = EFFECT_DIGITS) -> str:
     >>> signed(-0.000571), signed(0.0185), signed(None)
     ('−0.00057', '0.019', '–')
     """
-    return fmt.number(value, digits).replace("-", MINUS)
+    return fmt.number(value, digits).replace("-", fmt.MINUS)
 
 
 def outcome_words(label: str) -> str:

@@ -122,12 +122,6 @@ def methods_table(rows: list[dict[str, Any]], currency: str,
 
 #: the comparison's short table (four columns, readable on a 390 px phone)
 SHORT_COLUMNS = ("Method", "P50", "90 % range (P5 – P95)", "Part in the headline")
-NBSP = "\u00a0"
-
-
-def _unbroken(text: str) -> str:
-    """A figure that never wraps inside itself (``USD 8.35 m`` keeps its spaces)."""
-    return text.replace(" ", NBSP)
 
 
 def short_table(table: pl.DataFrame) -> pl.DataFrame:
@@ -145,8 +139,8 @@ def short_table(table: pl.DataFrame) -> pl.DataFrame:
     rows = []
     for r in table.iter_rows(named=True):
         ok = r["status"] == "ok"
-        rows.append((r["method"], _unbroken(r["P50"]) if ok else r["status"],
-                     f"{_unbroken(r['P5'])} – {_unbroken(r['P95'])}" if ok else fmt.MISSING,
+        rows.append((r["method"], fmt.unbroken(r["P50"]) if ok else r["status"],
+                     f"{fmt.unbroken(r['P5'])} – {fmt.unbroken(r['P95'])}" if ok else fmt.MISSING,
                      r["note / reason"].split("; ")[0] if ok
                      else r["note / reason"].split("; ", 1)[-1]))
     return pl.DataFrame(rows, schema=dict.fromkeys(SHORT_COLUMNS, pl.String), orient="row")

@@ -30,6 +30,8 @@ from numbers import Real
 MISSING = "–"
 #: the minus sign of negative money (U+2212), not a hyphen
 MINUS = "\u2212"
+#: a space a line never breaks at (U+00A0)
+NBSP = "\u00a0"
 SIGNIFICANT = 3
 _UNITS = ((Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m"),
           (Decimal(10) ** 3, "k"))
@@ -278,6 +280,16 @@ def md_text(text: object) -> str:
     for ch in " ".join(str(text).splitlines()):
         out.append("\\" + ch if ch in _MARKDOWN_SPECIAL else ch)
     return "".join(out)
+
+
+def unbroken(text: str) -> str:
+    """``text`` (a figure such as ``USD 2.51 bn``) with unbreakable spaces, so that a narrow
+    screen never wraps it inside itself.
+
+    >>> unbroken("USD 2.51 bn") == "USD\u00a02.51\u00a0bn"
+    True
+    """
+    return text.replace(" ", NBSP)
 
 
 def md_table(columns: Sequence[object], rows: Iterable[Sequence[object]],
